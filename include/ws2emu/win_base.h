@@ -142,6 +142,34 @@ typedef struct _OVERLAPPED {
   HANDLE hEvent;
 } OVERLAPPED, *LPOVERLAPPED;
 
+/* OVERLAPPED_ENTRY: one completion packet of GetQueuedCompletionStatusEx, size 32. */
+typedef struct _OVERLAPPED_ENTRY {
+  ULONG_PTR lpCompletionKey;
+  LPOVERLAPPED lpOverlapped;
+  ULONG_PTR Internal;
+  DWORD dwNumberOfBytesTransferred;
+} OVERLAPPED_ENTRY, *LPOVERLAPPED_ENTRY;
+
+typedef VOID(WINAPI *PAPCFUNC)(ULONG_PTR Parameter);
+typedef INT_PTR(WINAPI *FARPROC)(void);
+typedef struct _SECURITY_ATTRIBUTES {
+  DWORD nLength;
+  LPVOID lpSecurityDescriptor;
+  BOOL bInheritHandle;
+} SECURITY_ATTRIBUTES, *LPSECURITY_ATTRIBUTES;
+
+#define INVALID_HANDLE_VALUE ((HANDLE)(LONG_PTR)-1)
+#define INFINITE 0xFFFFFFFF
+#define WAIT_OBJECT_0 0x00000000
+#define WAIT_ABANDONED_0 0x00000080
+#define WAIT_IO_COMPLETION 0x000000C0
+#define WAIT_TIMEOUT 258
+#define WAIT_FAILED 0xFFFFFFFF
+#define MAXIMUM_WAIT_OBJECTS 64
+#define THREAD_SET_CONTEXT 0x0010
+#define THREAD_ALL_ACCESS 0x001FFFFF
+#define SYNCHRONIZE 0x00100000
+
 /* winerror.h values the WSA_* aliases are defined in terms of. */
 #define ERROR_SUCCESS 0
 #define ERROR_INVALID_HANDLE 6
@@ -150,6 +178,10 @@ typedef struct _OVERLAPPED {
 #define ERROR_OPERATION_ABORTED 995
 #define ERROR_IO_INCOMPLETE 996
 #define ERROR_IO_PENDING 997
+#define ERROR_INVALID_FUNCTION 1
+#define ERROR_ACCESS_DENIED 5
+#define ERROR_ABANDONED_WAIT_0 735
+#define ERROR_INVALID_WINDOW_HANDLE 1400
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -23,6 +23,89 @@ extern "C" {
 /* The runtime's version, "MAJOR.MINOR.PATCH". Never NULL; the string is static. */
 const char *ws2emu_version(void);
 
+/* The upcall table a host passes to a provider's WSPStartup (by value). Static; never NULL.
+ * Calling it also marks the runtime initialised: WPUOpenCurrentThread and WPUCloseThread fail
+ * with WSANOTINITIALISED before it, as they do on Windows before a WSPStartup. */
+const WSPUPCALLTABLE *ws2emu_upcall_table(void);
+
+/* The APC wake backend in use: "uring" or "signal" (WS2EMU_APC chooses). */
+const char *ws2emu_apc_backend(void);
+
+/* ---- The upcalls (SPEC.md §6), also reachable through ws2emu_upcall_table() ---------------- */
+
+BOOL WSPAPI WPUCloseEvent(WSAEVENT hEvent, LPINT lpErrno);
+int WSPAPI WPUCloseSocketHandle(SOCKET s, LPINT lpErrno);
+WSAEVENT WSPAPI WPUCreateEvent(LPINT lpErrno);
+SOCKET WSPAPI WPUCreateSocketHandle(DWORD dwCatalogEntryId, DWORD_PTR dwContext, LPINT lpErrno);
+int WSPAPI WPUFDIsSet(SOCKET s, WS_fd_set *fdset);
+int WSPAPI WPUGetProviderPath(LPGUID lpProviderId, WCHAR *lpszProviderDllPath,
+                              LPINT lpProviderDllPathLen, LPINT lpErrno);
+SOCKET WSPAPI WPUModifyIFSHandle(DWORD dwCatalogEntryId, SOCKET ProposedHandle, LPINT lpErrno);
+BOOL WSPAPI WPUPostMessage(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam);
+int WSPAPI WPUQueryBlockingCallback(DWORD dwCatalogEntryId, LPBLOCKINGCALLBACK *lplpfnCallback,
+                                    PDWORD_PTR lpdwContext, LPINT lpErrno);
+int WSPAPI WPUQuerySocketHandleContext(SOCKET s, PDWORD_PTR lpContext, LPINT lpErrno);
+int WSPAPI WPUQueueApc(LPWSATHREADID lpThreadId, LPWSAUSERAPC lpfnUserApc, DWORD_PTR dwContext,
+                       LPINT lpErrno);
+BOOL WSPAPI WPUResetEvent(WSAEVENT hEvent, LPINT lpErrno);
+BOOL WSPAPI WPUSetEvent(WSAEVENT hEvent, LPINT lpErrno);
+int WSPAPI WPUOpenCurrentThread(LPWSATHREADID lpThreadId, LPINT lpErrno);
+int WSPAPI WPUCloseThread(LPWSATHREADID lpThreadId, LPINT lpErrno);
+int WSPAPI WPUCompleteOverlappedRequest(SOCKET s, LPWSAOVERLAPPED lpOverlapped, DWORD dwError,
+                                        DWORD cbTransferred, LPINT lpErrno);
+
+/* ---- Winsock API calls the runtime implements --------------------------------------------- */
+
+int WSAAPI WSAGetLastError(void);
+void WSAAPI WSASetLastError(int iError);
+WSAEVENT WSAAPI WSACreateEvent(void);
+BOOL WSAAPI WSASetEvent(WSAEVENT hEvent);
+BOOL WSAAPI WSAResetEvent(WSAEVENT hEvent);
+BOOL WSAAPI WSACloseEvent(WSAEVENT hEvent);
+DWORD WSAAPI WSAWaitForMultipleEvents(DWORD cEvents, const WSAEVENT *lphEvents, BOOL fWaitAll,
+                                      DWORD dwTimeout, BOOL fAlertable);
+/* Winsock 1.1 blocking hooks, per thread. */
+FARPROC WSAAPI WSASetBlockingHook(FARPROC lpBlockFunc);
+int WSAAPI WSAUnhookBlockingHook(void);
+int WSAAPI WSACancelBlockingCall(void);
+BOOL WSAAPI WSAIsBlocking(void);
+/* Replaces the routine WPUPostMessage posts through (user32 does this on Windows). NULL
+ * restores the runtime's own. Returns 0. */
+int WSAAPI WSApSetPostRoutine(LPWPUPOSTMESSAGE lpPostRoutine);
+
+/* ---- kernel32 primitives, Windows names and signatures with the ws2emu_ prefix ------------- */
+
+DWORD WINAPI ws2emu_GetLastError(void);
+void WINAPI ws2emu_SetLastError(DWORD dwErrCode);
+BOOL WINAPI ws2emu_CloseHandle(HANDLE hObject);
+HANDLE WINAPI ws2emu_CreateEventW(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManualReset,
+                                  BOOL bInitialState, LPCWSTR lpName);
+BOOL WINAPI ws2emu_SetEvent(HANDLE hEvent);
+BOOL WINAPI ws2emu_ResetEvent(HANDLE hEvent);
+DWORD WINAPI ws2emu_WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds, BOOL bAlertable);
+DWORD WINAPI ws2emu_WaitForMultipleObjectsEx(DWORD nCount, const HANDLE *lpHandles,
+                                             BOOL bWaitAll, DWORD dwMilliseconds,
+                                             BOOL bAlertable);
+DWORD WINAPI ws2emu_SleepEx(DWORD dwMilliseconds, BOOL bAlertable);
+DWORD WINAPI ws2emu_QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR dwData);
+DWORD WINAPI ws2emu_GetCurrentThreadId(void);
+HANDLE WINAPI ws2emu_OpenThread(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwThreadId);
+HANDLE WINAPI ws2emu_CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCompletionPort,
+                                            ULONG_PTR CompletionKey,
+                                            DWORD NumberOfConcurrentThreads);
+BOOL WINAPI ws2emu_GetQueuedCompletionStatus(HANDLE CompletionPort,
+                                             LPDWORD lpNumberOfBytesTransferred,
+                                             PULONG_PTR lpCompletionKey,
+                                             LPOVERLAPPED *lpOverlapped, DWORD dwMilliseconds);
+BOOL WINAPI ws2emu_GetQueuedCompletionStatusEx(HANDLE CompletionPort,
+                                               LPOVERLAPPED_ENTRY lpCompletionPortEntries,
+                                               ULONG ulCount, PULONG ulNumEntriesRemoved,
+                                               DWORD dwMilliseconds, BOOL fAlertable);
+BOOL WINAPI ws2emu_PostQueuedCompletionStatus(HANDLE CompletionPort,
+                                              DWORD dwNumberOfBytesTransferred,
+                                              ULONG_PTR dwCompletionKey,
+                                              LPOVERLAPPED lpOverlapped);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -1,0 +1,114 @@
+#include "iocp/port.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "sync/wait.h"
+#include "threads/thread.h"
+
+namespace ws2emu {
+
+Ref<Port> Port::Create(uint32_t concurrency) {
+  if (concurrency == 0) {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    concurrency = cpus > 0 ? static_cast<uint32_t>(cpus) : 1;
+  }
+  return Ref<Port>::Adopt(new Port(concurrency));
+}
+
+Port::Port(uint32_t concurrency) : Object(kType), concurrency_(concurrency) {}
+
+size_t Port::queued() {
+  absl::MutexLock lock(&mu_);
+  return queue_.size();
+}
+
+bool Port::Post(const Packet &packet) {
+  Ref<Thread> wake;
+  {
+    absl::MutexLock lock(&mu_);
+    if (closed_) return false;
+    if (!waiters_.empty() && running_ < concurrency_) {
+      Waiter *w = waiters_.back();  // LIFO
+      waiters_.pop_back();
+      w->handed.push_back(packet);
+      w->released = true;
+      ++running_;
+      wake = Ref<Thread>::Share(w->thread);
+    } else {
+      queue_.push_back(packet);
+    }
+  }
+  if (wake) wake->PortEvent()->Set();
+  return true;
+}
+
+void Port::TakeQueued(Packet *out, uint32_t max, uint32_t *count) {
+  while (*count < max && !queue_.empty()) {
+    out[(*count)++] = queue_.front();
+    queue_.pop_front();
+  }
+}
+
+PortWait Port::Get(Packet *out, uint32_t max, uint32_t *count, uint32_t timeout_ms,
+                   bool alertable) {
+  Thread *self = Thread::Current();
+  *count = 0;
+  Event *event = self->PortEvent();
+  if (event == nullptr) return PortWait::kNoResources;
+  Waiter waiter{self, {}, false};
+  {
+    absl::MutexLock lock(&mu_);
+    if (closed_) return PortWait::kClosed;
+    // This thread was running on the port (it took packets before); calling Get again means
+    // it stopped running.
+    if (self->running_on_port() == this && running_ > 0) {
+      --running_;
+      self->set_running_on_port(nullptr);
+    }
+    if (!queue_.empty() && running_ < concurrency_) {
+      TakeQueued(out, max, count);
+      ++running_;
+      self->set_running_on_port(this);
+      return PortWait::kOk;
+    }
+    if (timeout_ms == 0) return PortWait::kTimeout;
+    waiters_.push_back(&waiter);
+  }
+  Waitable *objects[1] = {event};
+  const int64_t deadline = timeout_ms == kInfinite ? -1 : MonotonicMs() + timeout_ms;
+  for (;;) {
+    uint32_t remaining =
+        deadline < 0 ? kInfinite
+                     : static_cast<uint32_t>(std::max<int64_t>(0, deadline - MonotonicMs()));
+    uint32_t r = WaitForObjects(objects, 1, false, remaining, alertable);
+    absl::MutexLock lock(&mu_);
+    if (waiter.released) {
+      for (const Packet &p : waiter.handed) out[(*count)++] = p;
+      TakeQueued(out, max, count);
+      self->set_running_on_port(this);
+      event->Reset();  // a Set that raced with this exit must not wake the next Get
+      return PortWait::kOk;
+    }
+    if (closed_ || r != kWaitObject0) {
+      waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &waiter));
+      if (closed_) return PortWait::kClosed;
+      return r == kWaitIoCompletion ? PortWait::kIoCompletion : PortWait::kTimeout;
+    }
+    // Signaled without a packet: a stale Set from an earlier Get; wait again.
+  }
+}
+
+void Port::Shutdown() {
+  std::vector<Ref<Thread>> wake;
+  {
+    absl::MutexLock lock(&mu_);
+    closed_ = true;
+    for (Waiter *w : waiters_) wake.push_back(Ref<Thread>::Share(w->thread));
+    queue_.clear();
+  }
+  for (const Ref<Thread> &t : wake) t->PortEvent()->Set();
+}
+
+}  // namespace ws2emu

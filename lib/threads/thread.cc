@@ -1,0 +1,350 @@
+#include "threads/thread.h"
+
+#include <errno.h>
+#include <liburing.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+
+namespace ws2emu {
+namespace {
+
+constexpr uint64_t kWakeTag = ~uint64_t{0};
+constexpr uint64_t kCancelTag = ~uint64_t{0} - 1;
+constexpr unsigned kRingEntries = 256;  // 64 polls + cancel, with room to spare
+
+int ApcSignal() { return SIGRTMIN + 2; }
+
+bool DebugEnabled() {
+  const char *v = std::getenv("WS2EMU_DEBUG");
+  return v != nullptr && *v != '\0' && std::strcmp(v, "0") != 0;
+}
+
+void NoopHandler(int) {}
+
+void InstallSignalHandler() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    struct sigaction sa = {};
+    sa.sa_handler = NoopHandler;
+    sigemptyset(&sa.sa_mask);
+    sigaction(ApcSignal(), &sa, nullptr);
+  });
+}
+
+// Can this process use io_uring with MSG_RING? Sends one message from a ring to itself.
+bool ProbeUring() {
+  io_uring ring;
+  if (io_uring_queue_init(8, &ring, 0) != 0) return false;
+  bool ok = false;
+  io_uring_sqe *sqe = io_uring_get_sqe(&ring);
+  io_uring_prep_msg_ring(sqe, ring.ring_fd, 0, kWakeTag, 0);
+  sqe->user_data = 1;
+  if (io_uring_submit(&ring) == 1) {
+    // Two completions: the send (user_data 1) and the message itself (kWakeTag).
+    for (int i = 0; i < 2; ++i) {
+      io_uring_cqe *cqe;
+      __kernel_timespec ts = {1, 0};
+      if (io_uring_wait_cqe_timeout(&ring, &cqe, &ts) != 0) break;
+      if (cqe->user_data == kWakeTag) ok = true;
+      if (cqe->user_data == 1 && cqe->res < 0) break;
+      io_uring_cqe_seen(&ring, cqe);
+    }
+  }
+  io_uring_queue_exit(&ring);
+  return ok;
+}
+
+ApcBackend DecideBackend() {
+  const char *want = std::getenv("WS2EMU_APC");
+  bool want_signal = want != nullptr && std::strcmp(want, "signal") == 0;
+  if (want != nullptr && !want_signal && std::strcmp(want, "uring") != 0) {
+    std::fprintf(stderr, "ws2emu: WS2EMU_APC=%s is not uring or signal; using the default\n",
+                 want);
+  }
+  if (want_signal) return ApcBackend::kSignal;
+  if (ProbeUring()) return ApcBackend::kUring;
+  if (DebugEnabled()) {
+    std::fprintf(stderr,
+                 "ws2emu: io_uring with IORING_OP_MSG_RING is not available; APCs use "
+                 "signals\n");
+  }
+  return ApcBackend::kSignal;
+}
+
+struct Registry {
+  absl::Mutex mu;
+  absl::flat_hash_map<uint32_t, Thread *> threads ABSL_GUARDED_BY(mu);
+};
+Registry &GetRegistry() {
+  static Registry *registry = new Registry();
+  return *registry;
+}
+
+}  // namespace
+
+ApcBackend ActiveApcBackend() {
+  static const ApcBackend backend = DecideBackend();
+  return backend;
+}
+
+const char *ApcBackendName(ApcBackend backend) {
+  return backend == ApcBackend::kUring ? "uring" : "signal";
+}
+
+// Owns the thread-local reference; its destructor runs at thread exit.
+class Thread::Holder {
+ public:
+  Holder() {
+    InstallSignalHandler();
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, ApcSignal());
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    auto exit_event = Event::Create(/*manual_reset=*/true, /*initial_state=*/false);
+    if (!exit_event.ok()) {
+      std::fprintf(stderr, "ws2emu: cannot create the thread object: %s\n",
+                   std::string(exit_event.status().message()).c_str());
+      std::abort();
+    }
+    thread_ = new Thread(static_cast<uint32_t>(syscall(SYS_gettid)), std::move(*exit_event));
+    Registry &r = GetRegistry();
+    absl::MutexLock lock(&r.mu);
+    r.threads[thread_->id()] = thread_;
+  }
+  ~Holder() {
+    {
+      Registry &r = GetRegistry();
+      absl::MutexLock lock(&r.mu);
+      r.threads.erase(thread_->id());
+    }
+    thread_->MarkExited();
+    thread_->Release();
+  }
+  Thread *get() const { return thread_; }
+
+ private:
+  Thread *thread_;
+};
+
+Thread *Thread::Current() {
+  static thread_local Holder holder;
+  return holder.get();
+}
+
+Ref<Thread> Thread::FindById(uint32_t tid) {
+  Registry &r = GetRegistry();
+  absl::MutexLock lock(&r.mu);
+  auto it = r.threads.find(tid);
+  if (it == r.threads.end()) return {};
+  return Ref<Thread>::Share(it->second);
+}
+
+Thread::Thread(uint32_t tid, Ref<Event> exit_event)
+    : Waitable(kType), tid_(tid), exit_event_(std::move(exit_event)) {}
+
+Thread::~Thread() {
+  if (ring_ != nullptr) {
+    io_uring_queue_exit(ring_);
+    delete ring_;
+  }
+}
+
+void Thread::MarkExited() {
+  {
+    std::lock_guard<std::mutex> lock(apc_mu_);
+    exited_.store(true, std::memory_order_release);
+    apcs_.clear();  // APCs pending at exit never run
+    apc_count_.store(0, std::memory_order_relaxed);
+  }
+  exit_event_->Set();
+}
+
+bool Thread::QueueApc(LPWSAUSERAPC fn, DWORD_PTR context) {
+  {
+    std::lock_guard<std::mutex> lock(apc_mu_);
+    if (exited_.load(std::memory_order_relaxed)) return false;
+    apcs_.push_back({fn, context});
+    apc_count_.fetch_add(1, std::memory_order_seq_cst);
+  }
+  int expected = kWaiting;
+  if (wait_state_.compare_exchange_strong(expected, kWoken, std::memory_order_seq_cst)) Wake();
+  return true;
+}
+
+bool Thread::HasApcs() { return apc_count_.load(std::memory_order_seq_cst) != 0; }
+
+bool Thread::RunApcs() {
+  bool ran = false;
+  for (;;) {
+    Apc apc;
+    {
+      std::lock_guard<std::mutex> lock(apc_mu_);
+      if (apcs_.empty()) return ran;
+      apc = apcs_.front();
+      apcs_.pop_front();
+      apc_count_.fetch_sub(1, std::memory_order_relaxed);
+    }
+    apc.fn(apc.context);
+    ran = true;
+  }
+}
+
+void Thread::Wake() {
+  int target = ring_fd_.load(std::memory_order_acquire);
+  if (ActiveApcBackend() == ApcBackend::kUring && target >= 0) {
+    Thread *self = Current();
+    if (io_uring *ring = self->Ring()) {
+      io_uring_sqe *sqe = io_uring_get_sqe(ring);
+      if (sqe != nullptr) {
+        io_uring_prep_msg_ring(sqe, target, 0, kWakeTag, 0);
+        sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
+        sqe->user_data = kCancelTag - 1;  // a failed send's completion is ignored by Block
+        if (io_uring_submit(ring) == 1) return;
+      }
+    }
+  }
+  syscall(SYS_tgkill, getpid(), tid_, ApcSignal());
+}
+
+Event *Thread::PortEvent() {
+  std::call_once(port_event_once_, [this] {
+    auto event = Event::Create(/*manual_reset=*/false, /*initial_state=*/false);
+    if (event.ok()) port_event_ = std::move(*event);
+  });
+  return port_event_.get();
+}
+
+io_uring *Thread::Ring() {
+  if (ring_ == nullptr) {
+    auto *ring = new io_uring;
+    if (io_uring_queue_init(kRingEntries, ring, 0) != 0) {
+      delete ring;
+      return nullptr;
+    }
+    ring_ = ring;
+    ring_fd_.store(ring->ring_fd, std::memory_order_release);
+  }
+  return ring_;
+}
+
+Thread::BlockResult Thread::Block(const int *fds, int nfds, int64_t timeout_ms, bool alertable,
+                                  bool *ready) {
+  if (ready != nullptr) std::fill(ready, ready + nfds, false);
+  if (alertable && ActiveApcBackend() == ApcBackend::kUring && Ring() != nullptr)
+    return BlockUring(fds, nfds, timeout_ms, alertable, ready);
+  return BlockSignal(fds, nfds, timeout_ms, alertable, ready);
+}
+
+Thread::BlockResult Thread::BlockSignal(const int *fds, int nfds, int64_t timeout_ms,
+                                        bool alertable, bool *ready) {
+  pollfd pfds[65];
+  for (int i = 0; i < nfds; ++i) pfds[i] = {fds[i], POLLIN, 0};
+  timespec ts;
+  timespec *tsp = nullptr;
+  if (timeout_ms >= 0) {
+    ts.tv_sec = timeout_ms / 1000;
+    ts.tv_nsec = (timeout_ms % 1000) * 1000000;
+    tsp = &ts;
+  }
+  int n;
+  if (alertable) {
+    wait_state_.store(kWaiting, std::memory_order_seq_cst);
+    if (HasApcs()) {
+      wait_state_.store(kIdle, std::memory_order_seq_cst);
+      return BlockResult::kWoken;
+    }
+    sigset_t mask;
+    pthread_sigmask(SIG_SETMASK, nullptr, &mask);
+    sigdelset(&mask, ApcSignal());
+    n = ppoll(pfds, nfds, tsp, &mask);
+    wait_state_.store(kIdle, std::memory_order_seq_cst);
+  } else {
+    n = ppoll(pfds, nfds, tsp, nullptr);
+  }
+  if (n < 0) return BlockResult::kWoken;  // EINTR: the APC signal (or another); the caller rechecks
+  if (n == 0) return BlockResult::kTimeout;
+  if (ready != nullptr)
+    for (int i = 0; i < nfds; ++i) ready[i] = pfds[i].revents != 0;
+  return BlockResult::kReady;
+}
+
+Thread::BlockResult Thread::BlockUring(const int *fds, int nfds, int64_t timeout_ms,
+                                       bool alertable, bool *ready) {
+  io_uring *ring = ring_;
+  if (alertable) {
+    wait_state_.store(kWaiting, std::memory_order_seq_cst);
+    if (HasApcs()) {
+      wait_state_.store(kIdle, std::memory_order_seq_cst);
+      return BlockResult::kWoken;
+    }
+  }
+  int outstanding = 0;
+  for (int i = 0; i < nfds; ++i) {
+    io_uring_sqe *sqe = io_uring_get_sqe(ring);
+    io_uring_prep_poll_add(sqe, fds[i], POLLIN);
+    sqe->user_data = static_cast<uint64_t>(i) + 1;
+    ++outstanding;
+  }
+  __kernel_timespec ts;
+  __kernel_timespec *tsp = nullptr;
+  if (timeout_ms >= 0) {
+    ts.tv_sec = timeout_ms / 1000;
+    ts.tv_nsec = (timeout_ms % 1000) * 1000000;
+    tsp = &ts;
+  }
+  bool woken = false, any_ready = false;
+  auto reap = [&](io_uring_cqe *cqe) {
+    uint64_t ud = cqe->user_data;
+    if (ud == kWakeTag) {
+      woken = true;
+    } else if (ud == kCancelTag) {
+      --outstanding;
+    } else if (ud >= 1 && ud <= static_cast<uint64_t>(nfds)) {
+      --outstanding;
+      if (cqe->res != -ECANCELED) {
+        any_ready = true;
+        if (ready != nullptr) ready[ud - 1] = true;
+      }
+    }  // anything else: a failed wake send of ours; nothing to do
+    io_uring_cqe_seen(ring, cqe);
+  };
+  io_uring_cqe *cqe = nullptr;
+  int rc;
+  do {
+    rc = io_uring_submit_and_wait_timeout(ring, &cqe, 1, tsp, nullptr);
+  } while (rc == -EINTR);
+  // Reap what is there, cancel the polls still armed, and reap until none is left, so that the
+  // next wait starts with an empty ring.
+  while (io_uring_peek_cqe(ring, &cqe) == 0) reap(cqe);
+  if (outstanding > 0) {
+    io_uring_sqe *sqe = io_uring_get_sqe(ring);
+    io_uring_prep_cancel64(sqe, 0, IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL);
+    sqe->user_data = kCancelTag;
+    ++outstanding;
+    io_uring_submit(ring);
+    while (outstanding > 0) {
+      if (io_uring_wait_cqe(ring, &cqe) != 0) continue;
+      reap(cqe);
+    }
+  }
+  if (alertable) wait_state_.store(kIdle, std::memory_order_seq_cst);
+  if (any_ready) return BlockResult::kReady;
+  if (woken) return BlockResult::kWoken;
+  if (rc == -ETIME) return BlockResult::kTimeout;
+  return BlockResult::kWoken;  // spurious: the caller rechecks
+}
+
+}  // namespace ws2emu

@@ -1,0 +1,127 @@
+// lib/threads/thread.h — the thread object every thread that touches the runtime gets, with its
+// APC queue and its wake channel.
+//
+//   Thread *self = Thread::Current();          // created on first use
+//   Ref<Thread> t = Thread::FindById(tid);     // OpenThread
+//   t->QueueApc(routine, context);             // any thread; runs on t, in an alertable wait
+//   self->Block(fds, n, timeout_ms, /*alertable=*/true);
+//
+// APCs. The queue is FIFO, many producers and one consumer (the thread itself). An APC runs only
+// on its thread, only when that thread is in an alertable wait (RunApcs is called by the wait
+// functions and nowhere else), and a wait runs every pending APC, including ones queued by an
+// APC while it runs, before it returns WAIT_IO_COMPLETION. When the thread exits its pending
+// APCs are discarded and QueueApc fails from then on.
+//
+// Waking. A thread that enters an alertable wait publishes wait_state_ = kWaiting and then
+// checks the queue; a producer pushes and then moves kWaiting -> kWoken with a CAS and, only if
+// it won, sends the wake. That Dekker pair (both sides seq_cst) means an APC is never missed and
+// at most one wake is sent per wait. Two backends carry the wake (WS2EMU_APC=uring|signal):
+//   - uring: the waiter blocks in its own io_uring, with one POLL_ADD per object it waits on;
+//     the producer sends IORING_OP_MSG_RING from its own ring into the waiter's.
+//   - signal: the producer sends a real-time signal with tgkill; the signal is blocked in every
+//     runtime thread except inside ppoll, so a wake that arrives before the wait is not lost.
+// If io_uring (or MSG_RING) is unavailable the runtime falls back to signals, and says so on
+// stderr when WS2EMU_DEBUG is set.
+//
+// Lifetime. The thread-local holder owns one reference; it is dropped at thread exit, after the
+// thread is marked exited and its exit event set. Handles (WPUOpenCurrentThread, OpenThread)
+// own further references, so a WSATHREADID stays usable after its thread has gone (QueueApc
+// then fails cleanly).
+#ifndef WS2EMU_LIB_THREADS_THREAD_H_
+#define WS2EMU_LIB_THREADS_THREAD_H_
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+
+#include "sync/event.h"
+#include "sync/waitable.h"
+#include "ws2emu/ws2spi.h"
+
+struct io_uring;
+
+namespace ws2emu {
+
+enum class ApcBackend { kUring, kSignal };
+
+// The backend in use, decided once per process from WS2EMU_APC and what the kernel offers.
+ApcBackend ActiveApcBackend();
+const char *ApcBackendName(ApcBackend backend);
+
+class Thread final : public Waitable {
+ public:
+  static constexpr ObjectType kType = ObjectType::kThread;
+
+  // The calling thread's object, created on first use. Never null (aborts with a message if
+  // the eventfd for it cannot be created: a thread without an object cannot run APCs).
+  static Thread *Current();
+  // The live thread with Linux thread id `tid`, or null.
+  static Ref<Thread> FindById(uint32_t tid);
+
+  ~Thread() override;
+
+  uint32_t id() const { return tid_; }
+  bool exited() const { return exited_.load(std::memory_order_acquire); }
+
+  // Queues fn(context) to run on this thread. False if the thread has exited.
+  bool QueueApc(LPWSAUSERAPC fn, DWORD_PTR context);
+  // Runs every pending APC. Only the thread itself calls this. True if at least one ran.
+  bool RunApcs();
+  bool HasApcs();
+
+  enum class BlockResult { kReady, kWoken, kTimeout };
+  // Blocks the calling thread, which must be this one, until one of `fds` polls readable,
+  // `timeout_ms` passes (-1: never), or (alertable) an APC is queued. kReady says which fds by
+  // `ready[i]` when ready is not null.
+  BlockResult Block(const int *fds, int nfds, int64_t timeout_ms, bool alertable,
+                    bool *ready = nullptr);
+
+  // The auto-reset event this thread blocks on in completion-port waits, created on first use;
+  // null if it cannot be created. Only this thread waits on it.
+  Event *PortEvent();
+  // The completion port this thread is counted as running on (see iocp/port.h).
+  const void *running_on_port() const { return running_on_port_; }
+  void set_running_on_port(const void *port) { running_on_port_ = port; }
+
+  // Waitable: a thread object is signaled once the thread has exited.
+  int fd() const override { return exit_event_->fd(); }
+  bool TryAcquire() override { return exit_event_->TryAcquire(); }
+  bool IsSignaled() const override { return exit_event_->IsSet(); }
+
+ private:
+  enum WaitState : int { kIdle = 0, kWaiting = 1, kWoken = 2 };
+  struct Apc {
+    LPWSAUSERAPC fn;
+    DWORD_PTR context;
+  };
+  class Holder;
+
+  Thread(uint32_t tid, Ref<Event> exit_event);
+  void MarkExited();
+  void Wake();
+  BlockResult BlockSignal(const int *fds, int nfds, int64_t timeout_ms, bool alertable,
+                          bool *ready);
+  BlockResult BlockUring(const int *fds, int nfds, int64_t timeout_ms, bool alertable,
+                         bool *ready);
+  io_uring *Ring();  // this thread's ring, created on first use; null if it cannot be
+
+  const uint32_t tid_;
+  const Ref<Event> exit_event_;
+  std::atomic<bool> exited_{false};
+  std::atomic<int> wait_state_{kIdle};
+  std::mutex apc_mu_;
+  std::deque<Apc> apcs_;           // guarded by apc_mu_
+  std::atomic<size_t> apc_count_{0};
+  std::once_flag port_event_once_;
+  Ref<Event> port_event_;
+  const void *running_on_port_ = nullptr;  // this thread only
+  io_uring *ring_ = nullptr;       // owned; used by this thread only, fd read by producers
+  std::atomic<int> ring_fd_{-1};
+};
+
+}  // namespace ws2emu
+
+#endif  // WS2EMU_LIB_THREADS_THREAD_H_

@@ -1,0 +1,26 @@
+// lib/upcalls/boundary.h — helpers shared by the Windows-facing functions of the core: the
+// per-thread last error and the handle <-> value conversions. Error conversion to
+// SOCKET_ERROR + *lpErrno or SetLastError happens in the boundary functions, nowhere else.
+#ifndef WS2EMU_LIB_UPCALLS_BOUNDARY_H_
+#define WS2EMU_LIB_UPCALLS_BOUNDARY_H_
+
+#include <cstdint>
+
+#include "handles/handle_table.h"
+#include "ws2emu/ws2spi.h"
+
+namespace ws2emu {
+
+void SetThreadLastError(uint32_t error);
+uint32_t ThreadLastError();
+
+inline uint64_t HandleValue(const void *h) { return reinterpret_cast<uintptr_t>(h); }
+inline HANDLE ToHandle(uint64_t v) { return reinterpret_cast<HANDLE>(static_cast<uintptr_t>(v)); }
+
+// Marks the runtime initialised (the host asked for the upcall table).
+void MarkInitialised();
+bool Initialised();
+
+}  // namespace ws2emu
+
+#endif  // WS2EMU_LIB_UPCALLS_BOUNDARY_H_

@@ -1,0 +1,360 @@
+// The upcalls of WSPUPCALLTABLE and WPUCompleteOverlappedRequest (SPEC.md §6), and the table.
+#include <atomic>
+
+#include "iocp/port.h"
+#include "sync/event.h"
+#include "threads/thread.h"
+#include "upcalls/boundary.h"
+#include "ws2emu/ws2emu.h"
+
+namespace ws2emu {
+namespace {
+
+HandleTable &Table() { return HandleTable::Get(); }
+
+// [inference] Catalog IDs are assigned from 1001 upwards (ARCHITECTURE.md "Catalog"); until the
+// catalog exists, a lower ID cannot name any entry.
+constexpr DWORD kFirstCatalogId = 1001;
+
+// Per-thread Winsock 1.1 blocking hook state (WSASetBlockingHook & co).
+struct BlockingState {
+  FARPROC hook = nullptr;
+  bool cancelled = false;
+  bool in_blocking_call = false;
+};
+thread_local BlockingState t_blocking;
+
+// The blocking callback handed to providers when the thread has a hook: runs the hook once and
+// says whether to keep waiting. FALSE (once) after WSACancelBlockingCall.
+BOOL CALLBACK RunBlockingHook(DWORD_PTR context) {
+  auto *state = reinterpret_cast<BlockingState *>(context);
+  if (state->cancelled) {
+    state->cancelled = false;
+    return FALSE;
+  }
+  state->in_blocking_call = true;
+  if (state->hook != nullptr) state->hook();
+  state->in_blocking_call = false;
+  if (state->cancelled) {
+    state->cancelled = false;
+    return FALSE;
+  }
+  return TRUE;
+}
+
+std::atomic<LPWPUPOSTMESSAGE> g_post_routine{nullptr};
+
+const WSPUPCALLTABLE kUpcallTable = {
+    WPUCloseEvent,          WPUCloseSocketHandle,       WPUCreateEvent,
+    WPUCreateSocketHandle,  WPUFDIsSet,                 WPUGetProviderPath,
+    WPUModifyIFSHandle,     WPUPostMessage,             WPUQueryBlockingCallback,
+    WPUQuerySocketHandleContext, WPUQueueApc,           WPUResetEvent,
+    WPUSetEvent,            WPUOpenCurrentThread,       WPUCloseThread,
+};
+
+}  // namespace
+}  // namespace ws2emu
+
+using namespace ws2emu;  // NOLINT: the boundary functions below are extern "C"
+
+extern "C" {
+
+const WSPUPCALLTABLE *ws2emu_upcall_table(void) {
+  MarkInitialised();
+  return &kUpcallTable;
+}
+
+const char *ws2emu_apc_backend(void) { return ApcBackendName(ActiveApcBackend()); }
+
+// Every upcall reports through *lpErrno; with no place to put the code it can only fail.
+#define REQUIRE_ERRNO(fail) \
+  if (lpErrno == nullptr) return (fail)
+
+BOOL WSPAPI WPUCloseEvent(WSAEVENT hEvent, LPINT lpErrno) {
+  REQUIRE_ERRNO(FALSE);
+  if (!Table().Close(HandleValue(hEvent), ObjectType::kEvent)) {
+    *lpErrno = WSA_INVALID_HANDLE;
+    return FALSE;
+  }
+  return TRUE;
+}
+
+int WSPAPI WPUCloseSocketHandle(SOCKET s, LPINT lpErrno) {
+  REQUIRE_ERRNO(SOCKET_ERROR);
+  uint64_t context;
+  uint32_t catalog;
+  bool ifs;
+  // Only handles from WPUCreateSocketHandle: an IFS handle is not ws2_32's to close.
+  if (!Table().QuerySocket(s, &context, &catalog, &ifs) || ifs ||
+      !Table().Close(s, ObjectType::kSocket)) {
+    *lpErrno = WSAENOTSOCK;
+    return SOCKET_ERROR;
+  }
+  return 0;
+}
+
+WSAEVENT WSPAPI WPUCreateEvent(LPINT lpErrno) {
+  REQUIRE_ERRNO(WSA_INVALID_EVENT);
+  HANDLE h = ws2emu_CreateEventW(nullptr, TRUE, FALSE, nullptr);
+  if (h == nullptr) {
+    *lpErrno = WSA_NOT_ENOUGH_MEMORY;
+    return WSA_INVALID_EVENT;
+  }
+  return h;
+}
+
+SOCKET WSPAPI WPUCreateSocketHandle(DWORD dwCatalogEntryId, DWORD_PTR dwContext,
+                                    LPINT lpErrno) {
+  REQUIRE_ERRNO(INVALID_SOCKET);
+  uint64_t h = Table().CreateSocket(dwCatalogEntryId, dwContext, /*ifs=*/false);
+  if (h == 0) {
+    *lpErrno = WSAENOBUFS;
+    return INVALID_SOCKET;
+  }
+  return h;
+}
+
+// WPUFDIsSet: a linear search of fd_array[0 .. fd_count-1], whatever FD_SETSIZE the caller
+// compiled with (only fd_count entries are read). No error channel: a NULL set is "not set".
+int WSPAPI WPUFDIsSet(SOCKET s, WS_fd_set *fdset) {
+  if (fdset == nullptr) return 0;
+  const SOCKET *array = fdset->fd_array;
+  for (WS_u_int i = 0; i < fdset->fd_count; ++i)
+    if (array[i] == s) return 1;
+  return 0;
+}
+
+// WPUGetProviderPath needs the protocol catalog, which this runtime does not have yet: it fails
+// honestly, as for a GUID that names no provider.
+int WSPAPI WPUGetProviderPath(LPGUID lpProviderId, WCHAR *lpszProviderDllPath,
+                              LPINT lpProviderDllPathLen, LPINT lpErrno) {
+  REQUIRE_ERRNO(SOCKET_ERROR);
+  (void)lpProviderId, (void)lpszProviderDllPath, (void)lpProviderDllPathLen;
+  *lpErrno = WSAEINVAL;
+  return SOCKET_ERROR;
+}
+
+// WPUModifyIFSHandle: the proposed handle must be an open IFS socket handle; the runtime records
+// the caller's catalog ID with it (a layer that passes base handles through takes them over)
+// and returns the same value.
+SOCKET WSPAPI WPUModifyIFSHandle(DWORD dwCatalogEntryId, SOCKET ProposedHandle, LPINT lpErrno) {
+  REQUIRE_ERRNO(INVALID_SOCKET);
+  if (!Table().SetIfsSocketCatalog(ProposedHandle, dwCatalogEntryId)) {
+    *lpErrno = WSAEINVAL;
+    return INVALID_SOCKET;
+  }
+  return ProposedHandle;
+}
+
+// WPUPostMessage: PostMessage through the host's post routine (WSApSetPostRoutine). The
+// runtime's own message queues are not implemented yet; without a host routine no window
+// exists, so every hWnd is invalid.
+BOOL WSPAPI WPUPostMessage(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam) {
+  LPWPUPOSTMESSAGE routine = g_post_routine.load(std::memory_order_acquire);
+  if (routine != nullptr) return routine(hWnd, Msg, wParam, lParam);
+  SetThreadLastError(ERROR_INVALID_WINDOW_HANDLE);
+  return FALSE;
+}
+
+int WSAAPI WSApSetPostRoutine(LPWPUPOSTMESSAGE lpPostRoutine) {
+  g_post_routine.store(lpPostRoutine, std::memory_order_release);
+  return 0;
+}
+
+int WSPAPI WPUQueryBlockingCallback(DWORD dwCatalogEntryId, LPBLOCKINGCALLBACK *lplpfnCallback,
+                                    PDWORD_PTR lpdwContext, LPINT lpErrno) {
+  REQUIRE_ERRNO(SOCKET_ERROR);
+  if (lplpfnCallback == nullptr || lpdwContext == nullptr) {
+    *lpErrno = WSAEFAULT;
+    return SOCKET_ERROR;
+  }
+  if (dwCatalogEntryId < kFirstCatalogId) {
+    *lpErrno = WSAEINVAL;
+    return SOCKET_ERROR;
+  }
+  // Winsock 2 callers have no hook: NULL and 0, and the provider blocks on its own objects.
+  if (t_blocking.hook == nullptr) {
+    *lplpfnCallback = nullptr;
+    *lpdwContext = 0;
+  } else {
+    *lplpfnCallback = RunBlockingHook;
+    *lpdwContext = reinterpret_cast<DWORD_PTR>(&t_blocking);
+  }
+  return 0;
+}
+
+int WSPAPI WPUQuerySocketHandleContext(SOCKET s, PDWORD_PTR lpContext, LPINT lpErrno) {
+  REQUIRE_ERRNO(SOCKET_ERROR);
+  uint64_t context;
+  uint32_t catalog;
+  bool ifs;
+  if (!Table().QuerySocket(s, &context, &catalog, &ifs) || ifs) {
+    *lpErrno = WSAENOTSOCK;
+    return SOCKET_ERROR;
+  }
+  if (lpContext == nullptr) {
+    *lpErrno = WSAEFAULT;
+    return SOCKET_ERROR;
+  }
+  *lpContext = context;
+  return 0;
+}
+
+int WSPAPI WPUQueueApc(LPWSATHREADID lpThreadId, LPWSAUSERAPC lpfnUserApc, DWORD_PTR dwContext,
+                       LPINT lpErrno) {
+  REQUIRE_ERRNO(SOCKET_ERROR);
+  if (lpThreadId == nullptr || lpfnUserApc == nullptr) {
+    *lpErrno = WSAEFAULT;
+    return SOCKET_ERROR;
+  }
+  Ref<Thread> t = Table().LookupAs<Thread>(HandleValue(lpThreadId->ThreadHandle));
+  // A closed handle, or a thread that has exited: not a valid thread (WSAEFAULT).
+  if (!t || !t->QueueApc(lpfnUserApc, dwContext)) {
+    *lpErrno = WSAEFAULT;
+    return SOCKET_ERROR;
+  }
+  return 0;
+}
+
+BOOL WSPAPI WPUResetEvent(WSAEVENT hEvent, LPINT lpErrno) {
+  REQUIRE_ERRNO(FALSE);
+  Ref<Event> e = Table().LookupAs<Event>(HandleValue(hEvent));
+  if (!e) {
+    *lpErrno = WSA_INVALID_HANDLE;
+    return FALSE;
+  }
+  e->Reset();
+  return TRUE;
+}
+
+BOOL WSPAPI WPUSetEvent(WSAEVENT hEvent, LPINT lpErrno) {
+  REQUIRE_ERRNO(FALSE);
+  Ref<Event> e = Table().LookupAs<Event>(HandleValue(hEvent));
+  if (!e) {
+    *lpErrno = WSA_INVALID_HANDLE;
+    return FALSE;
+  }
+  e->Set();
+  return TRUE;
+}
+
+// WPUOpenCurrentThread: a new handle to the calling thread's object (so the WSATHREADID stays
+// valid, and QueueApc fails cleanly, after the thread exits). Reserved carries the thread id.
+int WSPAPI WPUOpenCurrentThread(LPWSATHREADID lpThreadId, LPINT lpErrno) {
+  REQUIRE_ERRNO(SOCKET_ERROR);
+  if (!Initialised()) {
+    *lpErrno = WSANOTINITIALISED;
+    return SOCKET_ERROR;
+  }
+  if (lpThreadId == nullptr) {
+    *lpErrno = WSAEFAULT;
+    return SOCKET_ERROR;
+  }
+  Thread *self = Thread::Current();
+  uint64_t h = Table().Insert(Ref<Thread>::Share(self).release());
+  if (h == 0) {
+    *lpErrno = WSAENOBUFS;
+    return SOCKET_ERROR;
+  }
+  lpThreadId->ThreadHandle = ToHandle(h);
+  lpThreadId->Reserved = self->id();
+  return 0;
+}
+
+int WSPAPI WPUCloseThread(LPWSATHREADID lpThreadId, LPINT lpErrno) {
+  REQUIRE_ERRNO(SOCKET_ERROR);
+  if (!Initialised()) {
+    *lpErrno = WSANOTINITIALISED;
+    return SOCKET_ERROR;
+  }
+  if (lpThreadId == nullptr) {
+    *lpErrno = WSAEFAULT;
+    return SOCKET_ERROR;
+  }
+  if (!Table().Close(HandleValue(lpThreadId->ThreadHandle), ObjectType::kThread)) {
+    *lpErrno = WSAEINVAL;  // [inference] not a WSATHREADID that WPUOpenCurrentThread filled in
+    return SOCKET_ERROR;
+  }
+  lpThreadId->ThreadHandle = nullptr;
+  return 0;
+}
+
+// WPUCompleteOverlappedRequest (SPEC.md §6.4): InternalHigh, then Internal; Offset/OffsetHigh
+// untouched; the event (low bit masked) is set; a packet goes to the socket's completion port
+// unless bit 0 of hEvent is set. Every argument is checked before anything is written.
+int WSPAPI WPUCompleteOverlappedRequest(SOCKET s, LPWSAOVERLAPPED lpOverlapped, DWORD dwError,
+                                        DWORD cbTransferred, LPINT lpErrno) {
+  REQUIRE_ERRNO(SOCKET_ERROR);
+  uint64_t context;
+  uint32_t catalog;
+  bool ifs;
+  if (!Table().QuerySocket(s, &context, &catalog, &ifs) || ifs) {
+    *lpErrno = WSAEINVAL;
+    return SOCKET_ERROR;
+  }
+  if (lpOverlapped == nullptr) {
+    *lpErrno = WSAEFAULT;
+    return SOCKET_ERROR;
+  }
+  const uint64_t hevent = HandleValue(lpOverlapped->hEvent);
+  Ref<Event> event;
+  if (hevent != 0) {
+    event = Table().LookupAs<Event>(hevent & ~uint64_t{1});
+    if (!event) {
+      *lpErrno = WSA_INVALID_HANDLE;
+      return SOCKET_ERROR;
+    }
+  }
+  uint64_t key = 0;
+  Ref<Object> port;
+  if ((hevent & 1) == 0) port = Table().SocketPort(s, &key);
+
+  // [inference] Internal holds the completion status: dwError itself (0 for success), which is
+  // never WSS_OPERATION_IN_PROGRESS for a Winsock error; a dwError that happens to equal 0x103
+  // is stored as STATUS_UNSUCCESSFUL so that the operation never looks still in progress.
+  ULONG_PTR status = dwError == WSS_OPERATION_IN_PROGRESS ? 0xC0000001u : dwError;
+  __atomic_store_n(&lpOverlapped->InternalHigh, static_cast<ULONG_PTR>(cbTransferred),
+                   __ATOMIC_RELAXED);
+  __atomic_store_n(&lpOverlapped->Internal, status, __ATOMIC_RELEASE);
+  if (event) event->Set();
+  if (port) static_cast<Port *>(port.get())->Post({cbTransferred, key, lpOverlapped, dwError});
+  return 0;
+}
+
+// ---- Winsock 1.1 blocking hooks ------------------------------------------------------------
+
+FARPROC WSAAPI WSASetBlockingHook(FARPROC lpBlockFunc) {
+  if (lpBlockFunc == nullptr) {
+    SetThreadLastError(WSAEFAULT);
+    return nullptr;
+  }
+  if (t_blocking.in_blocking_call) {
+    SetThreadLastError(WSAEINPROGRESS);
+    return nullptr;
+  }
+  FARPROC previous = t_blocking.hook;
+  t_blocking.hook = lpBlockFunc;
+  return previous;
+}
+
+int WSAAPI WSAUnhookBlockingHook(void) {
+  if (t_blocking.in_blocking_call) {
+    SetThreadLastError(WSAEINPROGRESS);
+    return SOCKET_ERROR;
+  }
+  t_blocking.hook = nullptr;
+  return 0;
+}
+
+int WSAAPI WSACancelBlockingCall(void) {
+  if (!t_blocking.in_blocking_call) {
+    SetThreadLastError(WSAEINVAL);  // no blocking call in progress on this thread
+    return SOCKET_ERROR;
+  }
+  t_blocking.cancelled = true;
+  return 0;
+}
+
+BOOL WSAAPI WSAIsBlocking(void) { return t_blocking.in_blocking_call ? TRUE : FALSE; }
+
+}  // extern "C"

@@ -1,0 +1,340 @@
+// The kernel32 primitives and the WSA event calls: Windows semantics over the core objects.
+#include <atomic>
+
+#include "iocp/port.h"
+#include "sync/event.h"
+#include "sync/wait.h"
+#include "threads/thread.h"
+#include "upcalls/boundary.h"
+#include "ws2emu/ws2emu.h"
+
+namespace ws2emu {
+namespace {
+
+thread_local uint32_t t_last_error = 0;
+std::atomic<bool> g_initialised{false};
+
+HandleTable &Table() { return HandleTable::Get(); }
+
+// Looks up up to 64 waitable handles; false (with the Win32 error set) if any is invalid.
+bool LookupWaitables(const HANDLE *handles, uint32_t count, Ref<Object> *refs,
+                     Waitable **objects) {
+  for (uint32_t i = 0; i < count; ++i) {
+    refs[i] = Table().Lookup(HandleValue(handles[i]), ObjectType::kAny);
+    if (!refs[i] || !IsWaitableType(refs[i]->type())) {
+      SetThreadLastError(ERROR_INVALID_HANDLE);
+      return false;
+    }
+    objects[i] = static_cast<Waitable *>(refs[i].get());
+  }
+  return true;
+}
+
+DWORD WaitHandles(DWORD count, const HANDLE *handles, BOOL wait_all, DWORD ms, BOOL alertable) {
+  if (count == 0 || count > MAXIMUM_WAIT_OBJECTS || handles == nullptr) {
+    SetThreadLastError(ERROR_INVALID_PARAMETER);
+    return WAIT_FAILED;
+  }
+  Ref<Object> refs[MAXIMUM_WAIT_OBJECTS];
+  Waitable *objects[MAXIMUM_WAIT_OBJECTS];
+  if (!LookupWaitables(handles, count, refs, objects)) return WAIT_FAILED;
+  return WaitForObjects(objects, count, wait_all != FALSE, ms, alertable != FALSE);
+}
+
+Ref<Event> LookupEvent(HANDLE h) { return Table().LookupAs<Event>(HandleValue(h)); }
+
+}  // namespace
+
+void SetThreadLastError(uint32_t error) { t_last_error = error; }
+uint32_t ThreadLastError() { return t_last_error; }
+void MarkInitialised() { g_initialised.store(true, std::memory_order_release); }
+bool Initialised() { return g_initialised.load(std::memory_order_acquire); }
+
+}  // namespace ws2emu
+
+using namespace ws2emu;  // NOLINT: the boundary functions below are extern "C"
+
+extern "C" {
+
+DWORD WINAPI ws2emu_GetLastError(void) { return ThreadLastError(); }
+void WINAPI ws2emu_SetLastError(DWORD dwErrCode) { SetThreadLastError(dwErrCode); }
+int WSAAPI WSAGetLastError(void) { return static_cast<int>(ThreadLastError()); }
+void WSAAPI WSASetLastError(int iError) { SetThreadLastError(static_cast<uint32_t>(iError)); }
+
+// CloseHandle: any object type. Closing a completion port wakes its waiters with
+// ERROR_ABANDONED_WAIT_0, as on Windows.
+BOOL WINAPI ws2emu_CloseHandle(HANDLE hObject) {
+  uint64_t h = HandleValue(hObject);
+  if (Table().TypeOf(h) == ObjectType::kPort) {
+    if (Ref<Port> port = Table().LookupAs<Port>(h)) port->Shutdown();
+  }
+  if (!Table().Close(h, ObjectType::kAny)) {
+    SetThreadLastError(ERROR_INVALID_HANDLE);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+HANDLE WINAPI ws2emu_CreateEventW(LPSECURITY_ATTRIBUTES, BOOL bManualReset, BOOL bInitialState,
+                                  LPCWSTR lpName) {
+  if (lpName != nullptr && lpName[0] != 0) {
+    // Named events would be shared between processes; the runtime has no namespace for them.
+    SetThreadLastError(ERROR_INVALID_PARAMETER);
+    return nullptr;
+  }
+  auto event = Event::Create(bManualReset != FALSE, bInitialState != FALSE);
+  if (!event.ok()) {
+    SetThreadLastError(ERROR_NOT_ENOUGH_MEMORY);
+    return nullptr;
+  }
+  uint64_t h = Table().Insert(event->release());
+  if (h == 0) {
+    SetThreadLastError(ERROR_NOT_ENOUGH_MEMORY);
+    return nullptr;
+  }
+  return ToHandle(h);
+}
+
+BOOL WINAPI ws2emu_SetEvent(HANDLE hEvent) {
+  Ref<Event> e = LookupEvent(hEvent);
+  if (!e) {
+    SetThreadLastError(ERROR_INVALID_HANDLE);
+    return FALSE;
+  }
+  e->Set();
+  return TRUE;
+}
+
+BOOL WINAPI ws2emu_ResetEvent(HANDLE hEvent) {
+  Ref<Event> e = LookupEvent(hEvent);
+  if (!e) {
+    SetThreadLastError(ERROR_INVALID_HANDLE);
+    return FALSE;
+  }
+  e->Reset();
+  return TRUE;
+}
+
+DWORD WINAPI ws2emu_WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds, BOOL bAlertable) {
+  return WaitHandles(1, &hHandle, FALSE, dwMilliseconds, bAlertable);
+}
+
+DWORD WINAPI ws2emu_WaitForMultipleObjectsEx(DWORD nCount, const HANDLE *lpHandles,
+                                             BOOL bWaitAll, DWORD dwMilliseconds,
+                                             BOOL bAlertable) {
+  return WaitHandles(nCount, lpHandles, bWaitAll, dwMilliseconds, bAlertable);
+}
+
+DWORD WINAPI ws2emu_SleepEx(DWORD dwMilliseconds, BOOL bAlertable) {
+  uint32_t r = WaitForObjects(nullptr, 0, false, dwMilliseconds, bAlertable != FALSE);
+  return r == kWaitIoCompletion ? WAIT_IO_COMPLETION : 0;
+}
+
+DWORD WINAPI ws2emu_QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR dwData) {
+  Ref<Thread> t = Table().LookupAs<Thread>(HandleValue(hThread));
+  if (!t) {
+    SetThreadLastError(ERROR_INVALID_HANDLE);
+    return 0;
+  }
+  if (pfnAPC == nullptr) {
+    SetThreadLastError(ERROR_INVALID_PARAMETER);
+    return 0;
+  }
+  if (!t->QueueApc(reinterpret_cast<LPWSAUSERAPC>(pfnAPC), dwData)) {
+    SetThreadLastError(ERROR_INVALID_HANDLE);  // the thread has exited
+    return 0;
+  }
+  return 1;
+}
+
+DWORD WINAPI ws2emu_GetCurrentThreadId(void) { return Thread::Current()->id(); }
+
+HANDLE WINAPI ws2emu_OpenThread(DWORD, BOOL, DWORD dwThreadId) {
+  Ref<Thread> t = Thread::FindById(dwThreadId);
+  if (!t) {
+    SetThreadLastError(ERROR_INVALID_PARAMETER);
+    return nullptr;
+  }
+  uint64_t h = Table().Insert(t.release());
+  if (h == 0) {
+    SetThreadLastError(ERROR_NOT_ENOUGH_MEMORY);
+    return nullptr;
+  }
+  return ToHandle(h);
+}
+
+// CreateIoCompletionPort: with FileHandle INVALID_HANDLE_VALUE, creates a port; otherwise
+// associates the socket handle FileHandle with the port (new or existing) and the key.
+HANDLE WINAPI ws2emu_CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCompletionPort,
+                                            ULONG_PTR CompletionKey,
+                                            DWORD NumberOfConcurrentThreads) {
+  bool create_only = FileHandle == INVALID_HANDLE_VALUE;
+  if (create_only && ExistingCompletionPort != nullptr) {
+    SetThreadLastError(ERROR_INVALID_PARAMETER);
+    return nullptr;
+  }
+  if (!create_only && Table().TypeOf(HandleValue(FileHandle)) != ObjectType::kSocket) {
+    SetThreadLastError(ERROR_INVALID_HANDLE);
+    return nullptr;
+  }
+  Ref<Port> port;
+  HANDLE result = ExistingCompletionPort;
+  if (ExistingCompletionPort != nullptr) {
+    port = Table().LookupAs<Port>(HandleValue(ExistingCompletionPort));
+    if (!port) {
+      SetThreadLastError(ERROR_INVALID_PARAMETER);
+      return nullptr;
+    }
+  } else {
+    port = Port::Create(NumberOfConcurrentThreads);
+    uint64_t h = Table().Insert(Ref<Port>(port).release());
+    if (h == 0) {
+      SetThreadLastError(ERROR_NOT_ENOUGH_MEMORY);
+      return nullptr;
+    }
+    result = ToHandle(h);
+  }
+  if (!create_only && !Table().AssociatePort(HandleValue(FileHandle), port.get(), CompletionKey)) {
+    if (ExistingCompletionPort == nullptr) ws2emu_CloseHandle(result);
+    SetThreadLastError(ERROR_INVALID_PARAMETER);  // already associated with a port
+    return nullptr;
+  }
+  return result;
+}
+
+BOOL WINAPI ws2emu_PostQueuedCompletionStatus(HANDLE CompletionPort,
+                                              DWORD dwNumberOfBytesTransferred,
+                                              ULONG_PTR dwCompletionKey,
+                                              LPOVERLAPPED lpOverlapped) {
+  Ref<Port> port = Table().LookupAs<Port>(HandleValue(CompletionPort));
+  if (!port || !port->Post({dwNumberOfBytesTransferred, dwCompletionKey, lpOverlapped, 0})) {
+    SetThreadLastError(ERROR_INVALID_HANDLE);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static BOOL PortWaitToBool(PortWait r) {
+  switch (r) {
+    case PortWait::kOk:
+      return TRUE;
+    case PortWait::kTimeout:
+      SetThreadLastError(WAIT_TIMEOUT);
+      return FALSE;
+    case PortWait::kIoCompletion:
+      SetThreadLastError(WAIT_IO_COMPLETION);
+      return FALSE;
+    case PortWait::kClosed:
+      SetThreadLastError(ERROR_ABANDONED_WAIT_0);
+      return FALSE;
+    case PortWait::kNoResources:
+      SetThreadLastError(ERROR_NOT_ENOUGH_MEMORY);
+      return FALSE;
+  }
+  return FALSE;
+}
+
+BOOL WINAPI ws2emu_GetQueuedCompletionStatus(HANDLE CompletionPort,
+                                             LPDWORD lpNumberOfBytesTransferred,
+                                             PULONG_PTR lpCompletionKey,
+                                             LPOVERLAPPED *lpOverlapped, DWORD dwMilliseconds) {
+  if (lpNumberOfBytesTransferred == nullptr || lpCompletionKey == nullptr ||
+      lpOverlapped == nullptr) {
+    SetThreadLastError(ERROR_INVALID_PARAMETER);
+    return FALSE;
+  }
+  Ref<Port> port = Table().LookupAs<Port>(HandleValue(CompletionPort));
+  if (!port) {
+    SetThreadLastError(ERROR_INVALID_HANDLE);
+    *lpOverlapped = nullptr;
+    return FALSE;
+  }
+  Port::Packet p;
+  uint32_t n = 0;
+  PortWait r = port->Get(&p, 1, &n, dwMilliseconds, false);
+  if (r != PortWait::kOk) {
+    *lpOverlapped = nullptr;
+    return PortWaitToBool(r);
+  }
+  *lpNumberOfBytesTransferred = p.bytes;
+  *lpCompletionKey = p.key;
+  *lpOverlapped = static_cast<LPOVERLAPPED>(p.overlapped);
+  if (p.status != 0) {
+    // A failed I/O: the packet is returned, and the call reports the I/O's error.
+    SetThreadLastError(static_cast<uint32_t>(p.status));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+BOOL WINAPI ws2emu_GetQueuedCompletionStatusEx(HANDLE CompletionPort,
+                                               LPOVERLAPPED_ENTRY lpCompletionPortEntries,
+                                               ULONG ulCount, PULONG ulNumEntriesRemoved,
+                                               DWORD dwMilliseconds, BOOL fAlertable) {
+  if (lpCompletionPortEntries == nullptr || ulNumEntriesRemoved == nullptr || ulCount == 0) {
+    SetThreadLastError(ERROR_INVALID_PARAMETER);
+    return FALSE;
+  }
+  *ulNumEntriesRemoved = 0;
+  Ref<Port> port = Table().LookupAs<Port>(HandleValue(CompletionPort));
+  if (!port) {
+    SetThreadLastError(ERROR_INVALID_HANDLE);
+    return FALSE;
+  }
+  Port::Packet packets[64];
+  uint32_t max = ulCount < 64 ? ulCount : 64;
+  uint32_t n = 0;
+  PortWait r = port->Get(packets, max, &n, dwMilliseconds, fAlertable != FALSE);
+  if (r != PortWait::kOk) return PortWaitToBool(r);
+  for (uint32_t i = 0; i < n; ++i) {
+    lpCompletionPortEntries[i].lpCompletionKey = packets[i].key;
+    lpCompletionPortEntries[i].lpOverlapped = static_cast<LPOVERLAPPED>(packets[i].overlapped);
+    lpCompletionPortEntries[i].Internal = packets[i].status;
+    lpCompletionPortEntries[i].dwNumberOfBytesTransferred = packets[i].bytes;
+  }
+  *ulNumEntriesRemoved = n;
+  return TRUE;
+}
+
+// ---- WSA event calls: the same events, WSA error codes ---------------------------------------
+
+WSAEVENT WSAAPI WSACreateEvent(void) {
+  HANDLE h = ws2emu_CreateEventW(nullptr, TRUE, FALSE, nullptr);
+  if (h == nullptr) SetThreadLastError(WSA_NOT_ENOUGH_MEMORY);
+  return h;
+}
+
+BOOL WSAAPI WSASetEvent(WSAEVENT hEvent) {
+  if (ws2emu_SetEvent(hEvent)) return TRUE;
+  SetThreadLastError(WSA_INVALID_HANDLE);
+  return FALSE;
+}
+
+BOOL WSAAPI WSAResetEvent(WSAEVENT hEvent) {
+  if (ws2emu_ResetEvent(hEvent)) return TRUE;
+  SetThreadLastError(WSA_INVALID_HANDLE);
+  return FALSE;
+}
+
+BOOL WSAAPI WSACloseEvent(WSAEVENT hEvent) {
+  if (Table().Close(HandleValue(hEvent), ObjectType::kEvent)) return TRUE;
+  SetThreadLastError(WSA_INVALID_HANDLE);
+  return FALSE;
+}
+
+DWORD WSAAPI WSAWaitForMultipleEvents(DWORD cEvents, const WSAEVENT *lphEvents, BOOL fWaitAll,
+                                      DWORD dwTimeout, BOOL fAlertable) {
+  if (cEvents == 0 || cEvents > WSA_MAXIMUM_WAIT_EVENTS) {
+    SetThreadLastError(WSA_INVALID_PARAMETER);
+    return WSA_WAIT_FAILED;
+  }
+  if (lphEvents == nullptr) {
+    SetThreadLastError(WSAEFAULT);
+    return WSA_WAIT_FAILED;
+  }
+  DWORD r = WaitHandles(cEvents, lphEvents, fWaitAll, dwTimeout, fAlertable);
+  if (r == WAIT_FAILED) SetThreadLastError(WSA_INVALID_HANDLE);
+  return r;
+}
+
+}  // extern "C"
