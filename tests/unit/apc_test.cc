@@ -1,0 +1,155 @@
+// Threads and APCs (WPUOpenCurrentThread / WPUQueueApc / WPUCloseThread, QueueUserAPC, alertable
+// waits). The suite runs once per wake backend (WS2EMU_APC=uring and =signal).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "ws2emu/ws2emu.h"
+
+namespace {
+
+const WSPUPCALLTABLE &T() { return *ws2emu_upcall_table(); }
+
+thread_local std::vector<DWORD_PTR> *t_log = nullptr;
+std::atomic<DWORD> g_ran_on{0};
+
+VOID CALLBACK LogApc(DWORD_PTR context) {
+  g_ran_on = ws2emu_GetCurrentThreadId();
+  if (t_log != nullptr) t_log->push_back(context);
+}
+
+TEST(Apc, RunsInFifoOrderOnlyInAnAlertableWait) {
+  std::vector<DWORD_PTR> log;
+  t_log = &log;
+  int err = 0;
+  WSATHREADID id;
+  ASSERT_EQ(T().lpWPUOpenCurrentThread(&id, &err), 0);
+  for (DWORD_PTR i = 1; i <= 5; ++i) ASSERT_EQ(T().lpWPUQueueApc(&id, LogApc, i, &err), 0);
+  // A non-alertable wait does not run them.
+  EXPECT_EQ(ws2emu_SleepEx(0, FALSE), 0u);
+  WSAEVENT e = WSACreateEvent();
+  EXPECT_EQ(WSAWaitForMultipleEvents(1, &e, FALSE, 0, FALSE), WSA_WAIT_TIMEOUT);
+  EXPECT_TRUE(log.empty());
+  // An alertable one runs every pending APC, in order, then returns WAIT_IO_COMPLETION.
+  EXPECT_EQ(WSAWaitForMultipleEvents(1, &e, FALSE, WSA_INFINITE, TRUE), WSA_WAIT_IO_COMPLETION);
+  EXPECT_EQ(log, (std::vector<DWORD_PTR>{1, 2, 3, 4, 5}));
+  EXPECT_EQ(ws2emu_SleepEx(0, TRUE), 0u);  // nothing left
+  EXPECT_TRUE(WSACloseEvent(e));
+  EXPECT_EQ(T().lpWPUCloseThread(&id, &err), 0);
+  t_log = nullptr;
+}
+
+TEST(Apc, SignaledObjectWinsOverPendingApcs) {
+  int err = 0;
+  WSATHREADID id;
+  ASSERT_EQ(T().lpWPUOpenCurrentThread(&id, &err), 0);
+  WSAEVENT e = WSACreateEvent();
+  WSASetEvent(e);
+  ASSERT_EQ(T().lpWPUQueueApc(&id, LogApc, 1, &err), 0);
+  EXPECT_EQ(WSAWaitForMultipleEvents(1, &e, FALSE, 0, TRUE), WSA_WAIT_EVENT_0);
+  EXPECT_EQ(ws2emu_SleepEx(0, TRUE), WAIT_IO_COMPLETION);
+  WSACloseEvent(e);
+  EXPECT_EQ(T().lpWPUCloseThread(&id, &err), 0);
+}
+
+TEST(Apc, QueuedFromAnotherThreadWakesTheWaiterAndRunsOnIt) {
+  int err = 0;
+  WSATHREADID id;
+  ASSERT_EQ(T().lpWPUOpenCurrentThread(&id, &err), 0);
+  const DWORD self = ws2emu_GetCurrentThreadId();
+  g_ran_on = 0;
+  std::thread producer([&] {
+    // The provider keeps a copy of the structure, not the pointer.
+    WSATHREADID copy = id;
+    int e = 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_EQ(T().lpWPUQueueApc(&copy, LogApc, 9, &e), 0);
+  });
+  EXPECT_EQ(ws2emu_SleepEx(INFINITE, TRUE), WAIT_IO_COMPLETION);
+  EXPECT_EQ(g_ran_on.load(), self);
+  producer.join();
+  EXPECT_EQ(T().lpWPUCloseThread(&id, &err), 0);
+}
+
+int g_nested = 0;
+WSATHREADID g_nest_id;
+VOID CALLBACK NestingApc(DWORD_PTR depth) {
+  ++g_nested;
+  int err = 0;
+  if (depth < 3) {
+    EXPECT_EQ(T().lpWPUQueueApc(&g_nest_id, NestingApc, depth + 1, &err), 0);
+  }
+  // An APC may itself wait.
+  ws2emu_SleepEx(0, FALSE);
+}
+
+TEST(Apc, ApcQueuedByAnApcRunsBeforeTheWaitReturns) {
+  int err = 0;
+  ASSERT_EQ(T().lpWPUOpenCurrentThread(&g_nest_id, &err), 0);
+  g_nested = 0;
+  ASSERT_EQ(T().lpWPUQueueApc(&g_nest_id, NestingApc, 1, &err), 0);
+  EXPECT_EQ(ws2emu_SleepEx(1000, TRUE), WAIT_IO_COMPLETION);
+  EXPECT_EQ(g_nested, 3);
+  EXPECT_EQ(T().lpWPUCloseThread(&g_nest_id, &err), 0);
+}
+
+TEST(Apc, QueueToAnExitedThreadFailsCleanly) {
+  WSATHREADID id = {};
+  std::thread t([&] {
+    int err = 0;
+    EXPECT_EQ(T().lpWPUOpenCurrentThread(&id, &err), 0);
+  });
+  t.join();
+  int err = 0;
+  EXPECT_EQ(T().lpWPUQueueApc(&id, LogApc, 1, &err), SOCKET_ERROR);
+  EXPECT_EQ(err, WSAEFAULT);
+  // The thread object is signaled once the thread has gone.
+  EXPECT_EQ(ws2emu_WaitForSingleObjectEx(id.ThreadHandle, 0, FALSE), WAIT_OBJECT_0);
+  EXPECT_EQ(T().lpWPUCloseThread(&id, &err), 0);
+}
+
+TEST(Apc, BadThreadIdsAreFaults) {
+  int err = 0;
+  EXPECT_EQ(T().lpWPUQueueApc(nullptr, LogApc, 1, &err), SOCKET_ERROR);
+  EXPECT_EQ(err, WSAEFAULT);
+  WSATHREADID bogus = {reinterpret_cast<HANDLE>(0x7654), 0};
+  err = 0;
+  EXPECT_EQ(T().lpWPUQueueApc(&bogus, LogApc, 1, &err), SOCKET_ERROR);
+  EXPECT_EQ(err, WSAEFAULT);
+  WSATHREADID id;
+  ASSERT_EQ(T().lpWPUOpenCurrentThread(&id, &err), 0);
+  err = 0;
+  EXPECT_EQ(T().lpWPUQueueApc(&id, nullptr, 1, &err), SOCKET_ERROR);
+  EXPECT_EQ(err, WSAEFAULT);
+  EXPECT_EQ(T().lpWPUCloseThread(&id, &err), 0);
+  // Closing it twice: no longer a WSATHREADID from WPUOpenCurrentThread.
+  err = 0;
+  EXPECT_EQ(T().lpWPUCloseThread(&id, &err), SOCKET_ERROR);
+  EXPECT_EQ(err, WSAEINVAL);
+  EXPECT_EQ(T().lpWPUOpenCurrentThread(nullptr, &err), SOCKET_ERROR);
+  EXPECT_EQ(err, WSAEFAULT);
+}
+
+TEST(Apc, QueueUserApcThroughOpenThread) {
+  HANDLE h = ws2emu_OpenThread(THREAD_SET_CONTEXT, FALSE, ws2emu_GetCurrentThreadId());
+  ASSERT_NE(h, nullptr);
+  g_ran_on = 0;
+  ASSERT_EQ(ws2emu_QueueUserAPC(reinterpret_cast<PAPCFUNC>(LogApc), h, 3), 1u);
+  EXPECT_EQ(ws2emu_SleepEx(0, TRUE), WAIT_IO_COMPLETION);
+  EXPECT_EQ(g_ran_on.load(), ws2emu_GetCurrentThreadId());
+  EXPECT_TRUE(ws2emu_CloseHandle(h));
+  EXPECT_EQ(ws2emu_QueueUserAPC(reinterpret_cast<PAPCFUNC>(LogApc), h, 3), 0u);
+  EXPECT_EQ(ws2emu_GetLastError(), static_cast<DWORD>(ERROR_INVALID_HANDLE));
+  EXPECT_EQ(ws2emu_OpenThread(THREAD_SET_CONTEXT, FALSE, 0x7fffffff), nullptr);
+}
+
+TEST(Apc, AlertableTimeoutStillTimesOut) {
+  EXPECT_EQ(ws2emu_SleepEx(30, TRUE), 0u);
+  WSAEVENT e = WSACreateEvent();
+  EXPECT_EQ(WSAWaitForMultipleEvents(1, &e, FALSE, 30, TRUE), WSA_WAIT_TIMEOUT);
+  WSACloseEvent(e);
+}
+
+}  // namespace
