@@ -74,8 +74,8 @@ uint64_t HandleTable::Publish(uint32_t index, ObjectType type, uint64_t value,
   uint64_t old = slot->state.load(std::memory_order_relaxed);
   // A reused slot gets the next generation; a fresh one starts at 0.
   uint32_t gen = old == 0 ? 0 : ((old & kGenMask) + 1) & kGenMask;
-  slot->value.store(value, std::memory_order_relaxed);
-  slot->catalog_id.store(catalog_id, std::memory_order_relaxed);
+  slot->value.store(value, std::memory_order_release);
+  slot->catalog_id.store(catalog_id, std::memory_order_release);
   slot->port.store(nullptr, std::memory_order_relaxed);
   slot->state.store(gen | (static_cast<uint64_t>(type) << kTypeShift) | kOpen,
                     std::memory_order_release);
@@ -107,9 +107,10 @@ bool HandleTable::QuerySocket(uint64_t handle, uint64_t *context, uint32_t *cata
   for (;;) {
     uint64_t before = slot->state.load(std::memory_order_acquire);
     if (!Matches(before, d.gen, ObjectType::kSocket)) return false;
-    uint64_t value = slot->value.load(std::memory_order_relaxed);
-    uint32_t cat = slot->catalog_id.load(std::memory_order_relaxed);
-    std::atomic_thread_fence(std::memory_order_acquire);
+    // Writers store value and catalog with release after changing the state word, so a reader
+    // that sees a newer value also sees the newer state below (a seqlock without fences).
+    uint64_t value = slot->value.load(std::memory_order_acquire);
+    uint32_t cat = slot->catalog_id.load(std::memory_order_acquire);
     uint64_t after = slot->state.load(std::memory_order_relaxed);
     // Pins may have changed in between; only generation, type and open matter.
     if (((before ^ after) & ~kPinMask) != 0) continue;
@@ -185,7 +186,7 @@ bool HandleTable::Close(uint64_t handle, ObjectType type) {
     assoc->port->Release();
     delete assoc;
   }
-  slot->value.store(0, std::memory_order_relaxed);
+  slot->value.store(0, std::memory_order_release);
   FreeSlot(d.index);
   return true;
 }
