@@ -35,7 +35,7 @@ HandleTable::Slot *HandleTable::SlotAt(uint32_t index) const {
 }
 
 uint32_t HandleTable::AllocateSlot() {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   if (free_count_ >= kMinFreeBeforeReuse || (next_unused_ >= kMaxSlots && free_count_ > 0)) {
     uint32_t index = free_head_;
     Slot *slot = SlotAt(index);
@@ -56,7 +56,7 @@ uint32_t HandleTable::AllocateSlot() {
 }
 
 void HandleTable::FreeSlot(uint32_t index) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   Slot *slot = SlotAt(index);
   slot->next_free.store(0, std::memory_order_relaxed);
   if (free_count_ == 0) {
@@ -236,7 +236,7 @@ bool HandleTable::SetIfsSocketCatalog(uint64_t handle, uint32_t catalog_id) {
 size_t HandleTable::CountOpen(ObjectType type) const {
   uint32_t limit;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     limit = next_unused_;
   }
   size_t count = 0;

@@ -34,8 +34,6 @@
 #include <mutex>
 #include <utility>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 
 namespace ws2emu {
 
@@ -209,11 +207,11 @@ class HandleTable {
   static constexpr uint32_t kChunks = kMaxSlots / kChunkSlots;
   std::atomic<Slot *> chunks_[kChunks] = {};
 
-  mutable absl::Mutex mu_;
-  uint32_t next_unused_ ABSL_GUARDED_BY(mu_) = 1;  // slot 0 is never used: no handle is 0
-  uint32_t free_head_ ABSL_GUARDED_BY(mu_) = 0;
-  uint32_t free_tail_ ABSL_GUARDED_BY(mu_) = 0;
-  uint32_t free_count_ ABSL_GUARDED_BY(mu_) = 0;
+  mutable std::mutex mu_;
+  uint32_t next_unused_ = 1;  // guarded by mu_; slot 0 is never used: no handle is 0
+  uint32_t free_head_ = 0;  // guarded by mu_
+  uint32_t free_tail_ = 0;  // guarded by mu_
+  uint32_t free_count_ = 0;  // guarded by mu_
 };
 
 }  // namespace ws2emu

@@ -20,14 +20,14 @@ Ref<Port> Port::Create(uint32_t concurrency) {
 Port::Port(uint32_t concurrency) : Object(kType), concurrency_(concurrency) {}
 
 size_t Port::queued() {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return queue_.size();
 }
 
 bool Port::Post(const Packet &packet) {
   Ref<Thread> wake;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     if (closed_) return false;
     if (!waiters_.empty() && running_ < concurrency_) {
       Waiter *w = waiters_.back();  // LIFO
@@ -59,7 +59,7 @@ PortWait Port::Get(Packet *out, uint32_t max, uint32_t *count, uint32_t timeout_
   if (event == nullptr) return PortWait::kNoResources;
   Waiter waiter{self, {}, false};
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     if (closed_) return PortWait::kClosed;
     // This thread was running on the port (it took packets before); calling Get again means
     // it stopped running.
@@ -83,7 +83,7 @@ PortWait Port::Get(Packet *out, uint32_t max, uint32_t *count, uint32_t timeout_
         deadline < 0 ? kInfinite
                      : static_cast<uint32_t>(std::max<int64_t>(0, deadline - MonotonicMs()));
     uint32_t r = WaitForObjects(objects, 1, false, remaining, alertable);
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     if (waiter.released) {
       for (const Packet &p : waiter.handed) out[(*count)++] = p;
       TakeQueued(out, max, count);
@@ -103,7 +103,7 @@ PortWait Port::Get(Packet *out, uint32_t max, uint32_t *count, uint32_t timeout_
 void Port::Shutdown() {
   std::vector<Ref<Thread>> wake;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     closed_ = true;
     for (Waiter *w : waiters_) wake.push_back(Ref<Thread>::Share(w->thread));
     queue_.clear();

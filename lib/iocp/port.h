@@ -19,10 +19,10 @@
 #define WS2EMU_LIB_IOCP_PORT_H_
 
 #include <cstdint>
+#include <mutex>
 #include <deque>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
 #include "handles/handle_table.h"
 
 namespace ws2emu {
@@ -60,14 +60,14 @@ class Port final : public Object {
     bool released = false;
   };
   explicit Port(uint32_t concurrency);
-  void TakeQueued(Packet *out, uint32_t max, uint32_t *count) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void TakeQueued(Packet *out, uint32_t max, uint32_t *count);  // requires mu_
 
   const uint32_t concurrency_;
-  absl::Mutex mu_;
-  std::deque<Packet> queue_ ABSL_GUARDED_BY(mu_);
-  std::vector<Waiter *> waiters_ ABSL_GUARDED_BY(mu_);  // back = most recent
-  uint32_t running_ ABSL_GUARDED_BY(mu_) = 0;
-  bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  std::mutex mu_;
+  std::deque<Packet> queue_;  // guarded by mu_
+  std::vector<Waiter *> waiters_;  // guarded by mu_; back = most recent
+  uint32_t running_ = 0;  // guarded by mu_
+  bool closed_ = false;  // guarded by mu_
 };
 
 }  // namespace ws2emu

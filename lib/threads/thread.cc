@@ -16,7 +16,6 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/synchronization/mutex.h"
 
 namespace ws2emu {
 namespace {
@@ -85,8 +84,8 @@ ApcBackend DecideBackend() {
 }
 
 struct Registry {
-  absl::Mutex mu;
-  absl::flat_hash_map<uint32_t, Thread *> threads ABSL_GUARDED_BY(mu);
+  std::mutex mu;
+  absl::flat_hash_map<uint32_t, Thread *> threads;  // guarded by mu
 };
 Registry &GetRegistry() {
   static Registry *registry = new Registry();
@@ -121,13 +120,13 @@ class Thread::Holder {
     }
     thread_ = new Thread(static_cast<uint32_t>(syscall(SYS_gettid)), std::move(*exit_event));
     Registry &r = GetRegistry();
-    absl::MutexLock lock(&r.mu);
+    std::lock_guard<std::mutex> lock(r.mu);
     r.threads[thread_->id()] = thread_;
   }
   ~Holder() {
     {
       Registry &r = GetRegistry();
-      absl::MutexLock lock(&r.mu);
+      std::lock_guard<std::mutex> lock(r.mu);
       r.threads.erase(thread_->id());
     }
     thread_->MarkExited();
@@ -146,7 +145,7 @@ Thread *Thread::Current() {
 
 Ref<Thread> Thread::FindById(uint32_t tid) {
   Registry &r = GetRegistry();
-  absl::MutexLock lock(&r.mu);
+  std::lock_guard<std::mutex> lock(r.mu);
   auto it = r.threads.find(tid);
   if (it == r.threads.end()) return {};
   return Ref<Thread>::Share(it->second);
