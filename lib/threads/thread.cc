@@ -1,7 +1,9 @@
 #include "threads/thread.h"
 
 #include <errno.h>
+#if WS2EMU_HAVE_URING
 #include <liburing.h>
+#endif
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -20,9 +22,11 @@
 namespace ws2emu {
 namespace {
 
+#if WS2EMU_HAVE_URING
 constexpr uint64_t kWakeTag = ~uint64_t{0};
 constexpr uint64_t kCancelTag = ~uint64_t{0} - 1;
 constexpr unsigned kRingEntries = 256;  // 64 polls + cancel, with room to spare
+#endif
 
 int ApcSignal() { return SIGRTMIN + 2; }
 
@@ -45,6 +49,9 @@ void InstallSignalHandler() {
 
 // Can this process use io_uring with MSG_RING? Sends one message from a ring to itself.
 bool ProbeUring() {
+#if !WS2EMU_HAVE_URING
+  return false;  // built without liburing (-During=disabled)
+#else
   io_uring ring;
   if (io_uring_queue_init(8, &ring, 0) != 0) return false;
   bool ok = false;
@@ -64,6 +71,7 @@ bool ProbeUring() {
   }
   io_uring_queue_exit(&ring);
   return ok;
+#endif
 }
 
 ApcBackend DecideBackend() {
@@ -155,10 +163,12 @@ Thread::Thread(uint32_t tid, Ref<Event> exit_event)
     : Waitable(kType), tid_(tid), exit_event_(std::move(exit_event)) {}
 
 Thread::~Thread() {
+#if WS2EMU_HAVE_URING
   if (ring_ != nullptr) {
     io_uring_queue_exit(ring_);
     delete ring_;
   }
+#endif
 }
 
 void Thread::MarkExited() {
@@ -202,6 +212,7 @@ bool Thread::RunApcs() {
 }
 
 void Thread::Wake() {
+#if WS2EMU_HAVE_URING
   int target = ring_fd_.load(std::memory_order_acquire);
   if (ActiveApcBackend() == ApcBackend::kUring && target >= 0) {
     Thread *self = Current();
@@ -215,6 +226,7 @@ void Thread::Wake() {
       }
     }
   }
+#endif
   syscall(SYS_tgkill, getpid(), tid_, ApcSignal());
 }
 
@@ -227,6 +239,9 @@ Event *Thread::PortEvent() {
 }
 
 io_uring *Thread::Ring() {
+#if !WS2EMU_HAVE_URING
+  return nullptr;
+#else
   if (ring_ == nullptr) {
     auto *ring = new io_uring;
     if (io_uring_queue_init(kRingEntries, ring, 0) != 0) {
@@ -237,6 +252,7 @@ io_uring *Thread::Ring() {
     ring_fd_.store(ring->ring_fd, std::memory_order_release);
   }
   return ring_;
+#endif
 }
 
 Thread::BlockResult Thread::Block(const int *fds, int nfds, int64_t timeout_ms, bool alertable,
@@ -280,6 +296,7 @@ Thread::BlockResult Thread::BlockSignal(const int *fds, int nfds, int64_t timeou
   return BlockResult::kReady;
 }
 
+#if WS2EMU_HAVE_URING
 Thread::BlockResult Thread::BlockUring(const int *fds, int nfds, int64_t timeout_ms,
                                        bool alertable, bool *ready) {
   io_uring *ring = ring_;
@@ -345,5 +362,11 @@ Thread::BlockResult Thread::BlockUring(const int *fds, int nfds, int64_t timeout
   if (rc == -ETIME) return BlockResult::kTimeout;
   return BlockResult::kWoken;  // spurious: the caller rechecks
 }
+#else
+Thread::BlockResult Thread::BlockUring(const int *fds, int nfds, int64_t timeout_ms,
+                                       bool alertable, bool *ready) {
+  return BlockSignal(fds, nfds, timeout_ms, alertable, ready);  // never chosen without liburing
+}
+#endif
 
 }  // namespace ws2emu
