@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 #include <vector>
 
@@ -164,6 +165,57 @@ TEST(Port, BlockedWaitersAreReleasedLastInFirstOut) {
   a.join();
   b.join();
   EXPECT_EQ(got_first, 1);
+  EXPECT_TRUE(ws2emu_CloseHandle(port));
+}
+
+TEST(Port, ConcurrencyValueHoldsBackPacketsWhileEnoughThreadsRun) {
+  HANDLE port = ws2emu_CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 1);
+  DWORD bytes;
+  ULONG_PTR key;
+  LPOVERLAPPED ov;
+  ASSERT_TRUE(ws2emu_PostQueuedCompletionStatus(port, 1, 1, nullptr));
+  // This thread takes a packet: it now runs on the port, which allows one.
+  ASSERT_TRUE(ws2emu_GetQueuedCompletionStatus(port, &bytes, &key, &ov, 0));
+  std::atomic<bool> other_got{false};
+  std::thread other([&] {
+    DWORD b;
+    ULONG_PTR k;
+    LPOVERLAPPED o;
+    other_got = ws2emu_GetQueuedCompletionStatus(port, &b, &k, &o, 200) != FALSE;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_TRUE(ws2emu_PostQueuedCompletionStatus(port, 2, 2, nullptr));
+  other.join();
+  EXPECT_FALSE(other_got.load());  // held back: one thread was already running
+  // The running thread comes back for more and gets it.
+  ASSERT_TRUE(ws2emu_GetQueuedCompletionStatus(port, &bytes, &key, &ov, 0));
+  EXPECT_EQ(key, 2u);
+  EXPECT_TRUE(ws2emu_CloseHandle(port));
+}
+
+TEST(Port, BadArgumentsFail) {
+  DWORD bytes;
+  ULONG_PTR key;
+  LPOVERLAPPED ov;
+  EXPECT_FALSE(ws2emu_GetQueuedCompletionStatus(reinterpret_cast<HANDLE>(0x3330), &bytes, &key,
+                                                &ov, 0));
+  EXPECT_EQ(ws2emu_GetLastError(), static_cast<DWORD>(ERROR_INVALID_HANDLE));
+  EXPECT_FALSE(ws2emu_PostQueuedCompletionStatus(reinterpret_cast<HANDLE>(0x3330), 0, 0, nullptr));
+  EXPECT_EQ(ws2emu_GetLastError(), static_cast<DWORD>(ERROR_INVALID_HANDLE));
+  HANDLE port = ws2emu_CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 0);
+  EXPECT_FALSE(ws2emu_GetQueuedCompletionStatus(port, nullptr, &key, &ov, 0));
+  EXPECT_EQ(ws2emu_GetLastError(), static_cast<DWORD>(ERROR_INVALID_PARAMETER));
+  OVERLAPPED_ENTRY entry;
+  ULONG n;
+  EXPECT_FALSE(ws2emu_GetQueuedCompletionStatusEx(port, &entry, 0, &n, 0, FALSE));
+  EXPECT_EQ(ws2emu_GetLastError(), static_cast<DWORD>(ERROR_INVALID_PARAMETER));
+  // Associating something that is not a socket handle.
+  HANDLE event = ws2emu_CreateEventW(nullptr, TRUE, FALSE, nullptr);
+  EXPECT_EQ(ws2emu_CreateIoCompletionPort(event, port, 1, 0), nullptr);
+  EXPECT_EQ(ws2emu_GetLastError(), static_cast<DWORD>(ERROR_INVALID_HANDLE));
+  EXPECT_EQ(ws2emu_CreateIoCompletionPort(INVALID_HANDLE_VALUE, port, 1, 0), nullptr);
+  EXPECT_EQ(ws2emu_GetLastError(), static_cast<DWORD>(ERROR_INVALID_PARAMETER));
+  EXPECT_TRUE(ws2emu_CloseHandle(event));
   EXPECT_TRUE(ws2emu_CloseHandle(port));
 }
 
