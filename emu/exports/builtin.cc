@@ -1,0 +1,47 @@
+#include "exports/builtin.h"
+
+#include <strings.h>
+
+#include <cstring>
+
+namespace ws2emu::emu {
+namespace {
+
+const BuiltinModule *const kModules[] = {&kKernel32Module, &kWs2_32Module};
+
+std::string_view StripDll(std::string_view name) {
+  if (name.size() >= 4 && strncasecmp(name.data() + name.size() - 4, ".dll", 4) == 0)
+    name.remove_suffix(4);
+  return name;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace
+
+const BuiltinModule *FindBuiltinModule(std::string_view dll_name) {
+  std::string_view wanted = StripDll(dll_name);
+  for (const BuiltinModule *m : kModules) {
+    if (EqualsIgnoreCase(StripDll(m->name), wanted)) return m;
+  }
+  return nullptr;
+}
+
+const void *FindBuiltinExport(const BuiltinModule &module, std::string_view name) {
+  for (size_t i = 0; i < module.count; ++i) {
+    if (name == module.exports[i].name) return module.exports[i].address;
+  }
+  return nullptr;
+}
+
+const void *FindBuiltinExportByOrdinal(const BuiltinModule &module, uint16_t ordinal) {
+  if (ordinal == 0) return nullptr;
+  for (size_t i = 0; i < module.count; ++i) {
+    if (module.exports[i].ordinal == ordinal) return module.exports[i].address;
+  }
+  return nullptr;
+}
+
+}  // namespace ws2emu::emu

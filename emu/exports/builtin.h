@@ -1,0 +1,44 @@
+// emu/exports/builtin.h — the tables of Windows functions ws2emu implements, by DLL, by name and
+// by ordinal: what a PE image's imports bind to, and what ws2emu_find_export() answers.
+//
+//   const BuiltinModule *k32 = FindBuiltinModule("KERNEL32.dll");
+//   const void *fn = k32 != nullptr ? FindBuiltinExport(*k32, "SetEvent") : nullptr;
+//
+// Every address is an ms_abi function with the Windows signature. A table lists only functions
+// that really do their job; an import that is in no table binds to a trap (see the loader), so
+// nothing here may be a placeholder. Names are case-sensitive, as GetProcAddress is; DLL names
+// are not, and ".dll" is optional. Ordinals are the real ws2_32 ones where Windows fixed them
+// (the Winsock 1.1 set); other functions are found by name only (ordinal 0).
+#ifndef WS2EMU_EMU_EXPORTS_BUILTIN_H_
+#define WS2EMU_EMU_EXPORTS_BUILTIN_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace ws2emu::emu {
+
+struct BuiltinExport {
+  const char *name;
+  uint16_t ordinal;  // 0: by name only
+  const void *address;
+};
+
+struct BuiltinModule {
+  const char *name;  // canonical Windows file name, e.g. "KERNEL32.dll"
+  const BuiltinExport *exports;
+  size_t count;
+};
+
+// The built-in module with this Windows name, or null.
+const BuiltinModule *FindBuiltinModule(std::string_view dll_name);
+const void *FindBuiltinExport(const BuiltinModule &module, std::string_view name);
+const void *FindBuiltinExportByOrdinal(const BuiltinModule &module, uint16_t ordinal);
+
+// The tables, one per DLL (defined in <dll>_exports.cc).
+extern const BuiltinModule kKernel32Module;
+extern const BuiltinModule kWs2_32Module;
+
+}  // namespace ws2emu::emu
+
+#endif  // WS2EMU_EMU_EXPORTS_BUILTIN_H_

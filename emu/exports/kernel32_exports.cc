@@ -1,0 +1,60 @@
+// KERNEL32.dll: the primitives the core implements (events, waits, APCs, threads, completion
+// ports, last error), plus the plain forms of the Ex calls.
+#include "exports/builtin.h"
+#include "ws2emu/ws2emu.h"
+
+namespace ws2emu::emu {
+namespace {
+
+VOID WINAPI Sleep(DWORD dwMilliseconds) { ws2emu_SleepEx(dwMilliseconds, FALSE); }
+
+DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds) {
+  return ws2emu_WaitForSingleObjectEx(hHandle, dwMilliseconds, FALSE);
+}
+
+DWORD WINAPI WaitForMultipleObjects(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll,
+                                    DWORD dwMilliseconds) {
+  return ws2emu_WaitForMultipleObjectsEx(nCount, lpHandles, bWaitAll, dwMilliseconds, FALSE);
+}
+
+// CreateEventA: the A form takes an 8-bit name; like the W form, only unnamed events exist.
+HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES attributes, BOOL bManualReset,
+                           BOOL bInitialState, LPCSTR lpName) {
+  if (lpName != nullptr && lpName[0] != 0) {
+    ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
+    return nullptr;
+  }
+  return ws2emu_CreateEventW(attributes, bManualReset, bInitialState, nullptr);
+}
+
+#define EXPORT(name, fn) {name, 0, reinterpret_cast<const void *>(&fn)}
+const BuiltinExport kExports[] = {
+    EXPORT("CloseHandle", ws2emu_CloseHandle),
+    EXPORT("CreateEventA", CreateEventA),
+    EXPORT("CreateEventW", ws2emu_CreateEventW),
+    EXPORT("CreateIoCompletionPort", ws2emu_CreateIoCompletionPort),
+    EXPORT("GetCurrentThreadId", ws2emu_GetCurrentThreadId),
+    EXPORT("GetLastError", ws2emu_GetLastError),
+    EXPORT("GetQueuedCompletionStatus", ws2emu_GetQueuedCompletionStatus),
+    EXPORT("GetQueuedCompletionStatusEx", ws2emu_GetQueuedCompletionStatusEx),
+    EXPORT("OpenThread", ws2emu_OpenThread),
+    EXPORT("PostQueuedCompletionStatus", ws2emu_PostQueuedCompletionStatus),
+    EXPORT("QueueUserAPC", ws2emu_QueueUserAPC),
+    EXPORT("ResetEvent", ws2emu_ResetEvent),
+    EXPORT("SetEvent", ws2emu_SetEvent),
+    EXPORT("SetLastError", ws2emu_SetLastError),
+    EXPORT("Sleep", Sleep),
+    EXPORT("SleepEx", ws2emu_SleepEx),
+    EXPORT("WaitForMultipleObjects", WaitForMultipleObjects),
+    EXPORT("WaitForMultipleObjectsEx", ws2emu_WaitForMultipleObjectsEx),
+    EXPORT("WaitForSingleObject", WaitForSingleObject),
+    EXPORT("WaitForSingleObjectEx", ws2emu_WaitForSingleObjectEx),
+};
+#undef EXPORT
+
+}  // namespace
+
+const BuiltinModule kKernel32Module = {"KERNEL32.dll", kExports,
+                                       sizeof(kExports) / sizeof(kExports[0])};
+
+}  // namespace ws2emu::emu

@@ -1,0 +1,62 @@
+// The built-in export tables: DLL names are found case-insensitively with or without ".dll",
+// functions by exact name or by their real ordinal, and every entry is a real function.
+#include <gtest/gtest.h>
+
+#include "exports/builtin.h"
+#include "ws2emu/ws2emu.h"
+
+namespace ws2emu::emu {
+namespace {
+
+TEST(BuiltinExports, FindsModulesByWindowsName) {
+  EXPECT_EQ(FindBuiltinModule("KERNEL32.dll"), &kKernel32Module);
+  EXPECT_EQ(FindBuiltinModule("kernel32"), &kKernel32Module);
+  EXPECT_EQ(FindBuiltinModule("Ws2_32.DLL"), &kWs2_32Module);
+  EXPECT_EQ(FindBuiltinModule("ws2_32"), &kWs2_32Module);
+  EXPECT_EQ(FindBuiltinModule("nosuch.dll"), nullptr);
+  EXPECT_EQ(FindBuiltinModule(""), nullptr);
+}
+
+TEST(BuiltinExports, FindsFunctionsByNameAndOrdinal) {
+  EXPECT_EQ(FindBuiltinExport(kWs2_32Module, "WPUCompleteOverlappedRequest"),
+            reinterpret_cast<const void *>(&WPUCompleteOverlappedRequest));
+  EXPECT_EQ(FindBuiltinExportByOrdinal(kWs2_32Module, 111),
+            reinterpret_cast<const void *>(&WSAGetLastError));
+  EXPECT_EQ(FindBuiltinExportByOrdinal(kWs2_32Module, 112),
+            reinterpret_cast<const void *>(&WSASetLastError));
+  EXPECT_EQ(FindBuiltinExportByOrdinal(kWs2_32Module, 0), nullptr);
+  EXPECT_EQ(FindBuiltinExport(kWs2_32Module, "wsagetlasterror"), nullptr);  // case matters
+  EXPECT_EQ(FindBuiltinExport(kKernel32Module, "SetEvent"),
+            reinterpret_cast<const void *>(&ws2emu_SetEvent));
+  EXPECT_EQ(FindBuiltinExport(kKernel32Module, "NoSuchFunction"), nullptr);
+}
+
+TEST(BuiltinExports, EveryEntryHasAnAddressAndAUniqueName) {
+  for (const BuiltinModule *m : {&kKernel32Module, &kWs2_32Module}) {
+    for (size_t i = 0; i < m->count; ++i) {
+      EXPECT_NE(m->exports[i].address, nullptr) << m->name << "!" << m->exports[i].name;
+      for (size_t j = i + 1; j < m->count; ++j) {
+        EXPECT_STRNE(m->exports[i].name, m->exports[j].name) << m->name;
+        if (m->exports[i].ordinal != 0) {
+          EXPECT_NE(m->exports[i].ordinal, m->exports[j].ordinal) << m->name;
+        }
+      }
+    }
+  }
+}
+
+TEST(BuiltinExports, Kernel32WaitsThroughTheTable) {
+  using CreateEventWFn = HANDLE(WINAPI *)(LPSECURITY_ATTRIBUTES, BOOL, BOOL, LPCWSTR);
+  using WaitFn = DWORD(WINAPI *)(HANDLE, DWORD);
+  auto create = reinterpret_cast<CreateEventWFn>(
+      const_cast<void *>(FindBuiltinExport(kKernel32Module, "CreateEventW")));
+  auto wait = reinterpret_cast<WaitFn>(
+      const_cast<void *>(FindBuiltinExport(kKernel32Module, "WaitForSingleObject")));
+  HANDLE e = create(nullptr, TRUE, TRUE, nullptr);
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(wait(e, 0), WAIT_OBJECT_0);
+  EXPECT_TRUE(ws2emu_CloseHandle(e));
+}
+
+}  // namespace
+}  // namespace ws2emu::emu
