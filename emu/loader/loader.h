@@ -1,0 +1,108 @@
+// emu/loader/loader.h — maps PE32+ images into the process and runs their initialisers, as the
+// Windows loader does.
+//
+//   absl::StatusOr<Module *> m = Loader::Get().Load("/path/to/provider.dll");
+//   auto startup = reinterpret_cast<LPWSPSTARTUP>((*m)->GetProcAddress("WSPStartup"));
+//   ...
+//   Loader::Get().Free(*m);
+//
+// Load: parse (emu/pe), map SizeOfImage at the preferred base or, if that is taken and the image
+// has relocations, elsewhere (64 KiB aligned) and relocate; bind every import — built-in DLLs
+// (emu/exports) by name or ordinal, other DLLs loaded as PE files from the importing image's
+// folder (names compared case-insensitively) — an import nobody provides binds to a trap that
+// names DLL!Function and the calling module, and ends the process with kTrapExitCode; set each
+// section's own protection; register the TLS template, run the TLS callbacks and DllMain with
+// DLL_PROCESS_ATTACH. A failure at any step unmaps what was mapped and leaves no module behind.
+// Delay-load imports are bound at load time like the others (the observable difference: a DLL
+// that is missing makes traps, not a load failure, as for delay-loaded DLLs on Windows).
+//
+// Modules are reference-counted and found by Windows file name (case-insensitive): loading a
+// name twice maps it once. Free runs DLL_PROCESS_DETACH when the count reaches zero, then
+// releases the module's own PE dependencies. Load and Free are serialised by one lock (the
+// "loader lock"); DllMain runs under it, as on Windows.
+#ifndef WS2EMU_EMU_LOADER_LOADER_H_
+#define WS2EMU_EMU_LOADER_LOADER_H_
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "pe/pe_image.h"
+
+namespace ws2emu::emu {
+
+inline constexpr int kTrapExitCode = 86;  // an import with no emulation was called
+
+class Module {
+ public:
+  const std::string &name() const { return name_; }  // Windows file name, e.g. "x.dll"
+  const std::string &path() const { return path_; }
+  uint8_t *base() const { return base_; }
+  size_t size() const { return size_; }
+  const PeImage &image() const { return image_; }
+  bool Contains(const void *address) const {
+    auto *p = static_cast<const uint8_t *>(address);
+    return p >= base_ && p < base_ + size_;
+  }
+  // An exported function by name or by (biased) ordinal; forwarders are followed. Null if none.
+  const void *GetProcAddress(const std::string &name) const;
+  const void *GetProcAddress(uint32_t ordinal) const;
+  // How far the image was moved from its preferred base.
+  int64_t delta() const;
+  // The entry point (DllMain or the EXE's start), or null.
+  const void *entry_point() const;
+
+ private:
+  friend class Loader;
+  std::string name_, path_;
+  uint8_t *base_ = nullptr;
+  size_t size_ = 0;
+  PeImage image_;
+  int refs_ = 0;
+  int tls_index_ = -1;
+  bool attached_ = false;
+  std::vector<Module *> dependencies_;  // PE modules this one imports from (one ref each)
+
+  explicit Module(PeImage image) : image_(std::move(image)) {}
+  const void *Resolve(const Export &e, int depth) const;
+};
+
+class Loader {
+ public:
+  static Loader &Get();
+
+  // Loads a PE image from a Linux path (its Windows name is the file name).
+  absl::StatusOr<Module *> Load(const std::string &path);
+  // Drops one reference; unloads at zero. False for a module that is not loaded.
+  bool Free(Module *module);
+  // The loaded module with this Windows name, or null.
+  Module *FindByName(const std::string &name);
+  // The loaded module whose image contains `address`, or null.
+  Module *FindByAddress(const void *address);
+
+ private:
+  Loader() = default;
+  absl::StatusOr<Module *> LoadLocked(const std::string &path, int depth);
+  absl::Status Map(Module *m);
+  absl::Status BindImports(Module *m, int depth);
+  absl::Status SetUpTls(Module *m);  // TLS index and template, before Protect
+  absl::Status Protect(Module *m);
+  absl::Status Attach(Module *m);
+  void Unload(Module *m);  // DLL_PROCESS_DETACH (if attached), unmap, release dependencies
+
+  std::recursive_mutex mu_;  // the loader lock; DllMain may call LoadLibrary
+  std::vector<std::unique_ptr<Module>> modules_;
+};
+
+// The trap for an import nobody provides (one per dll!function, made on first use): calling it
+// prints `dll!function` and the calling module, then ends the process with kTrapExitCode. Null
+// only if no executable page can be made. `importer` is named when the caller is not found.
+const void *MakeImportTrap(const std::string &dll, const std::string &function,
+                           const std::string &importer);
+
+}  // namespace ws2emu::emu
+
+#endif  // WS2EMU_EMU_LOADER_LOADER_H_
