@@ -38,6 +38,7 @@ const void *FindBuiltinExportByOrdinal(const BuiltinModule &module, uint16_t ord
 // The tables, one per DLL (defined in <dll>_exports.cc).
 extern const BuiltinModule kKernel32Module;
 extern const BuiltinModule kWs2_32Module;
+extern const BuiltinModule kMsvcrtModule;
 
 }  // namespace ws2emu::emu
 

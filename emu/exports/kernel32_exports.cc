@@ -1,6 +1,7 @@
 // KERNEL32.dll: the primitives the core implements (events, waits, APCs, threads, completion
 // ports, last error), plus the plain forms of the Ex calls.
 #include "exports/builtin.h"
+#include "win32/kernel32.h"
 #include "ws2emu/ws2emu.h"
 
 namespace ws2emu::emu {
@@ -27,9 +28,24 @@ HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES attributes, BOOL bManualReset,
   return ws2emu_CreateEventW(attributes, bManualReset, bInitialState, nullptr);
 }
 
+using namespace win32;  // NOLINT
+
 #define EXPORT(name, fn) {name, 0, reinterpret_cast<const void *>(&fn)}
 const BuiltinExport kExports[] = {
     EXPORT("CloseHandle", ws2emu_CloseHandle),
+    EXPORT("DeleteCriticalSection", DeleteCriticalSection),
+    EXPORT("EnterCriticalSection", EnterCriticalSection),
+    EXPORT("InitializeCriticalSection", InitializeCriticalSection),
+    EXPORT("InitializeCriticalSectionAndSpinCount", InitializeCriticalSectionAndSpinCount),
+    EXPORT("InitializeCriticalSectionEx", InitializeCriticalSectionEx),
+    EXPORT("LeaveCriticalSection", LeaveCriticalSection),
+    EXPORT("TlsAlloc", TlsAlloc),
+    EXPORT("TlsFree", TlsFree),
+    EXPORT("TlsGetValue", TlsGetValue),
+    EXPORT("TlsSetValue", TlsSetValue),
+    EXPORT("TryEnterCriticalSection", TryEnterCriticalSection),
+    EXPORT("VirtualProtect", VirtualProtect),
+    EXPORT("VirtualQuery", VirtualQuery),
     EXPORT("CreateEventA", CreateEventA),
     EXPORT("CreateEventW", ws2emu_CreateEventW),
     EXPORT("CreateIoCompletionPort", ws2emu_CreateIoCompletionPort),

@@ -113,6 +113,13 @@ int RegisterTlsModule(const TlsTemplate &tmpl) {
   return -1;
 }
 
+void ClearTlsSlotInAllThreads(int index) {
+  if (index < 0 || index >= kTlsSlots) return;
+  TlsState &s = Tls();
+  std::lock_guard<std::mutex> lock(s.mu);
+  for (Teb *teb : s.tebs) teb->TlsSlots[index] = nullptr;
+}
+
 void UnregisterTlsModule(int index) {
   if (index < 0 || index >= kMaxTlsModules) return;
   TlsState &s = Tls();

@@ -70,6 +70,9 @@ int RegisterTlsModule(const TlsTemplate &tmpl);
 // Frees index and every thread's block for it.
 void UnregisterTlsModule(int index);
 
+// Sets TlsSlots[index] to NULL in every thread's TEB (TlsAlloc and TlsFree).
+void ClearTlsSlotInAllThreads(int index);
+
 }  // namespace ws2emu::emu
 
 #endif  // WS2EMU_EMU_LOADER_TEB_H_

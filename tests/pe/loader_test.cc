@@ -154,34 +154,58 @@ TEST(Loader, ARefusedImageLeavesNothingBehind) {
   EXPECT_NE(std::string(missing.status().message()).find("cannot open"), std::string::npos);
 }
 
+TEST(Loader, RunsTheMingwCRuntimeStartupOfADll) {
+  // sample_dll.dll is built with mingw-w64's own C runtime: DllMainCRTStartup runs _initterm,
+  // critical sections, TlsGetValue, the msvcrt allocator... before DllMain.
+  absl::StatusOr<Module *> m = Loader::Get().Load(std::getenv("WS2EMU_SAMPLE_DLL"));
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(Proc<IntFn>(*m, "SampleAdd")(40, 2), 42);
+  auto hidden = reinterpret_cast<DWORD(WINAPI *)()>(const_cast<void *>((*m)->GetProcAddress(7u)));
+  ASSERT_NE(hidden, nullptr);
+  ws2emu_SetLastError(77);
+  EXPECT_EQ(hidden(), 77u);  // by ordinal, calling KERNEL32!GetLastError
+  // The forwarder resolves to the built-in KERNEL32.GetTickCount only if ws2emu has it.
+  EXPECT_EQ((*m)->GetProcAddress(std::string("SampleForward")), nullptr);
+  EXPECT_TRUE(Loader::Get().Free(*m));
+}
+
+TEST(Loader, LoadsPeDependenciesFromTheImportersFolderAndReleasesThem) {
+  absl::StatusOr<Module *> m = Loader::Get().Load(std::getenv("WS2EMU_IMPORTER_DLL"));
+  ASSERT_TRUE(m.ok()) << m.status();
+  Module *dependency = Loader::Get().FindByName("loader_dll.dll");
+  ASSERT_NE(dependency, nullptr);
+  EXPECT_EQ(Proc<IntFn>(*m, "ImporterTwiceSum")(1, 2), 6);
+  EXPECT_TRUE(Loader::Get().Free(*m));
+  EXPECT_EQ(Loader::Get().FindByName("loader_dll.dll"), nullptr);  // released with it
+}
+
 TEST(Loader, AFailureAfterMappingUnmapsTheModule) {
-  // A copy of the sample DLL (which imports msvcrt.dll) beside a corrupt MSVCRT.DLL: the load
-  // fails while binding imports, after the image was mapped.
-  const char *sample = std::getenv("WS2EMU_SAMPLE_DLL");
-  ASSERT_NE(sample, nullptr);
+  // A copy of importer_dll.dll beside a corrupt loader_dll.dll: the load fails while binding
+  // imports, after the image was mapped.
   char dir[] = "/tmp/ws2emu-loader-XXXXXX";
   ASSERT_NE(mkdtemp(dir), nullptr);
-  std::string copy = std::string(dir) + "/sample_dll.dll";
+  std::string copy = std::string(dir) + "/importer_dll.dll";
+  std::string bad = std::string(dir) + "/LOADER_DLL.DLL";
   {
-    std::ifstream in(sample, std::ios::binary);
+    std::ifstream in(std::getenv("WS2EMU_IMPORTER_DLL"), std::ios::binary);
     std::ofstream out(copy, std::ios::binary);
     out << in.rdbuf();
-    std::ofstream bad(std::string(dir) + "/MSVCRT.DLL", std::ios::binary);
-    bad << "this is not a PE image";
+    std::ofstream corrupt(bad, std::ios::binary);
+    corrupt << "MZ but not a PE image";
   }
   int before = MapCount();
   absl::StatusOr<Module *> m = Loader::Get().Load(copy);
   ASSERT_FALSE(m.ok());
-  EXPECT_NE(std::string(m.status().message()).find("cannot load its import msvcrt.dll"),
+  EXPECT_NE(std::string(m.status().message()).find("cannot load its import loader_dll.dll"),
             std::string::npos)
       << m.status().message();
-  EXPECT_EQ(Loader::Get().FindByName("sample_dll.dll"), nullptr);
+  EXPECT_EQ(Loader::Get().FindByName("importer_dll.dll"), nullptr);
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
   EXPECT_EQ(MapCount(), before);
 #else
   (void)before;
 #endif
-  unlink((std::string(dir) + "/MSVCRT.DLL").c_str());
+  unlink(bad.c_str());
   unlink(copy.c_str());
   rmdir(dir);
 }

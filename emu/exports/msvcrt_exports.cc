@@ -1,0 +1,50 @@
+// msvcrt.dll: the subset in emu/msvcrt.
+#include "exports/builtin.h"
+#include "msvcrt/msvcrt.h"
+
+namespace ws2emu::emu {
+namespace {
+
+using namespace msvcrt;  // NOLINT
+
+#define EXPORT(name, fn) {name, 0, reinterpret_cast<const void *>(&fn)}
+const BuiltinExport kExports[] = {
+    EXPORT("__iob_func", __iob_func),
+    EXPORT("_amsg_exit", _amsg_exit),
+    EXPORT("_initterm", _initterm),
+    EXPORT("_initterm_e", _initterm_e),
+    EXPORT("_lock", _lock),
+    EXPORT("_snprintf", _snprintf_),
+    EXPORT("_unlock", _unlock),
+    EXPORT("_vsnprintf", _vsnprintf_),
+    EXPORT("abort", abort_),
+    EXPORT("calloc", calloc_),
+    EXPORT("fflush", fflush_),
+    EXPORT("fprintf", fprintf_),
+    EXPORT("fputc", fputc_),
+    EXPORT("fputs", fputs_),
+    EXPORT("free", free_),
+    EXPORT("fwrite", fwrite_),
+    EXPORT("malloc", malloc_),
+    EXPORT("memcmp", memcmp_),
+    EXPORT("memcpy", memcpy_),
+    EXPORT("memmove", memmove_),
+    EXPORT("memset", memset_),
+    EXPORT("printf", printf_),
+    EXPORT("puts", puts_),
+    EXPORT("realloc", realloc_),
+    EXPORT("sprintf", sprintf_),
+    EXPORT("strcmp", strcmp_),
+    EXPORT("strlen", strlen_),
+    EXPORT("strncmp", strncmp_),
+    EXPORT("vfprintf", vfprintf_),
+    EXPORT("vprintf", vprintf_),
+};
+#undef EXPORT
+
+}  // namespace
+
+const BuiltinModule kMsvcrtModule = {"msvcrt.dll", kExports,
+                                     sizeof(kExports) / sizeof(kExports[0])};
+
+}  // namespace ws2emu::emu

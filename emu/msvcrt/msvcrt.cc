@@ -1,0 +1,170 @@
+#include "msvcrt/msvcrt.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <string>
+
+#include "msvcrt/format.h"
+
+namespace ws2emu::emu::msvcrt {
+namespace {
+
+IoBuf g_iob[3] = {{nullptr, 0, nullptr, 0, 0, 0, 0, nullptr},
+                  {nullptr, 0, nullptr, 0, 1, 0, 0, nullptr},
+                  {nullptr, 0, nullptr, 0, 2, 0, 0, nullptr}};
+
+// The Linux fd behind a Windows FILE*, or -1 for anything but the standard streams.
+int FdOf(const IoBuf *stream) {
+  if (stream >= g_iob && stream < g_iob + 3) return stream->_file;
+  return -1;
+}
+
+bool WriteAll(int fd, const char *data, size_t size) {
+  while (size > 0) {
+    ssize_t n = write(fd, data, size);
+    if (n < 0) return false;
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+std::recursive_mutex &Lock(int n) {
+  static std::recursive_mutex *locks = new std::recursive_mutex[64];
+  return locks[static_cast<unsigned>(n) % 64];
+}
+
+int WriteFormatted(IoBuf *stream, const std::string &text) {
+  int fd = FdOf(stream);
+  if (fd < 0 || !WriteAll(fd, text.data(), text.size())) return -1;
+  return static_cast<int>(text.size());
+}
+
+// _vsnprintf: at most `count` bytes; -1 when the text did not fit (no terminator then).
+int CopyOut(char *buffer, size_t count, const std::string &text) {
+  if (buffer == nullptr) return count == 0 ? static_cast<int>(text.size()) : -1;
+  size_t n = text.size() < count ? text.size() : count;
+  std::memcpy(buffer, text.data(), n);
+  if (text.size() < count) {
+    buffer[text.size()] = 0;
+    return static_cast<int>(text.size());
+  }
+  return -1;
+}
+
+}  // namespace
+
+void WINAPI _initterm(InitFn *begin, InitFn *end) {
+  for (InitFn *p = begin; p < end; ++p)
+    if (*p != nullptr) (*p)();
+}
+
+int WINAPI _initterm_e(InitFnE *begin, InitFnE *end) {
+  for (InitFnE *p = begin; p < end; ++p) {
+    if (*p == nullptr) continue;
+    if (int r = (*p)(); r != 0) return r;
+  }
+  return 0;
+}
+
+void WINAPI _amsg_exit(int code) {
+  std::fprintf(stderr, "ws2emu: the C runtime of the PE code stopped with runtime error R60%02d\n",
+               code);
+  _exit(255);
+}
+
+void WINAPI abort_(void) {
+  std::fprintf(stderr, "ws2emu: PE code called abort()\n");
+  std::abort();
+}
+
+void WINAPI _lock(int locknum) { Lock(locknum).lock(); }
+void WINAPI _unlock(int locknum) { Lock(locknum).unlock(); }
+IoBuf *WINAPI __iob_func(void) { return g_iob; }
+
+void *WINAPI malloc_(size_t size) { return std::malloc(size); }
+void *WINAPI calloc_(size_t count, size_t size) { return std::calloc(count, size); }
+void *WINAPI realloc_(void *p, size_t size) { return std::realloc(p, size); }
+void WINAPI free_(void *p) { std::free(p); }
+
+size_t WINAPI strlen_(const char *s) { return std::strlen(s); }
+int WINAPI strcmp_(const char *a, const char *b) { return std::strcmp(a, b); }
+int WINAPI strncmp_(const char *a, const char *b, size_t n) { return std::strncmp(a, b, n); }
+void *WINAPI memcpy_(void *d, const void *s, size_t n) { return std::memcpy(d, s, n); }
+void *WINAPI memmove_(void *d, const void *s, size_t n) { return std::memmove(d, s, n); }
+void *WINAPI memset_(void *d, int c, size_t n) { return std::memset(d, c, n); }
+int WINAPI memcmp_(const void *a, const void *b, size_t n) { return std::memcmp(a, b, n); }
+
+size_t WINAPI fwrite_(const void *data, size_t size, size_t count, IoBuf *stream) {
+  int fd = FdOf(stream);
+  if (fd < 0 || size == 0) return 0;
+  return WriteAll(fd, static_cast<const char *>(data), size * count) ? count : 0;
+}
+
+int WINAPI fputc_(int c, IoBuf *stream) {
+  char ch = static_cast<char>(c);
+  int fd = FdOf(stream);
+  return fd >= 0 && WriteAll(fd, &ch, 1) ? static_cast<unsigned char>(ch) : -1;
+}
+
+int WINAPI fputs_(const char *s, IoBuf *stream) {
+  int fd = FdOf(stream);
+  return fd >= 0 && WriteAll(fd, s, std::strlen(s)) ? 0 : -1;
+}
+
+int WINAPI puts_(const char *s) {
+  return WriteAll(1, s, std::strlen(s)) && WriteAll(1, "\n", 1) ? 0 : -1;
+}
+
+int WINAPI fflush_(IoBuf *stream) { return stream == nullptr || FdOf(stream) >= 0 ? 0 : -1; }
+
+int WINAPI vfprintf_(IoBuf *stream, const char *format, __builtin_ms_va_list ap) {
+  return WriteFormatted(stream, FormatMs(format, ap));
+}
+
+int WINAPI fprintf_(IoBuf *stream, const char *format, ...) {
+  __builtin_ms_va_list ap;
+  __builtin_ms_va_start(ap, format);
+  int r = WriteFormatted(stream, FormatMs(format, ap));
+  __builtin_ms_va_end(ap);
+  return r;
+}
+
+int WINAPI printf_(const char *format, ...) {
+  __builtin_ms_va_list ap;
+  __builtin_ms_va_start(ap, format);
+  int r = WriteFormatted(&g_iob[1], FormatMs(format, ap));
+  __builtin_ms_va_end(ap);
+  return r;
+}
+
+int WINAPI vprintf_(const char *format, __builtin_ms_va_list ap) {
+  return WriteFormatted(&g_iob[1], FormatMs(format, ap));
+}
+
+int WINAPI _vsnprintf_(char *buffer, size_t count, const char *format, __builtin_ms_va_list ap) {
+  return CopyOut(buffer, count, FormatMs(format, ap));
+}
+
+int WINAPI sprintf_(char *buffer, const char *format, ...) {
+  __builtin_ms_va_list ap;
+  __builtin_ms_va_start(ap, format);
+  std::string text = FormatMs(format, ap);
+  __builtin_ms_va_end(ap);
+  std::memcpy(buffer, text.c_str(), text.size() + 1);
+  return static_cast<int>(text.size());
+}
+
+int WINAPI _snprintf_(char *buffer, size_t count, const char *format, ...) {
+  __builtin_ms_va_list ap;
+  __builtin_ms_va_start(ap, format);
+  std::string text = FormatMs(format, ap);
+  __builtin_ms_va_end(ap);
+  return CopyOut(buffer, count, text);
+}
+
+}  // namespace ws2emu::emu::msvcrt

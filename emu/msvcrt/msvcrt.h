@@ -1,0 +1,67 @@
+// emu/msvcrt/msvcrt.h — the msvcrt.dll subset that mingw-w64's C runtime start-up and
+// ordinary provider code import: start-up (_initterm, _amsg_exit, _lock/_unlock, __iob_func),
+// memory, strings, and stdio on the three standard streams. Windows names and signatures,
+// ms_abi; listed in emu/exports/msvcrt_exports.cc.
+#ifndef WS2EMU_EMU_MSVCRT_MSVCRT_H_
+#define WS2EMU_EMU_MSVCRT_MSVCRT_H_
+
+#include <cstddef>
+
+#include "ws2emu/win_base.h"
+
+namespace ws2emu::emu::msvcrt {
+
+// msvcrt's FILE (struct _iobuf): 48 bytes. Only the three standard streams exist; _file is
+// the Linux fd they write to.
+struct IoBuf {
+  char *_ptr;
+  int _cnt;
+  char *_base;
+  int _flag;
+  int _file;
+  int _charbuf;
+  int _bufsiz;
+  char *_tmpfname;
+};
+static_assert(sizeof(IoBuf) == 48);
+
+using InitFn = void(WINAPI *)(void);
+using InitFnE = int(WINAPI *)(void);
+
+void WINAPI _initterm(InitFn *begin, InitFn *end);
+int WINAPI _initterm_e(InitFnE *begin, InitFnE *end);
+[[noreturn]] void WINAPI _amsg_exit(int code);
+[[noreturn]] void WINAPI abort_(void);
+void WINAPI _lock(int locknum);
+void WINAPI _unlock(int locknum);
+IoBuf *WINAPI __iob_func(void);
+
+void *WINAPI malloc_(size_t size);
+void *WINAPI calloc_(size_t count, size_t size);
+void *WINAPI realloc_(void *p, size_t size);
+void WINAPI free_(void *p);
+
+size_t WINAPI strlen_(const char *s);
+int WINAPI strcmp_(const char *a, const char *b);
+int WINAPI strncmp_(const char *a, const char *b, size_t n);
+void *WINAPI memcpy_(void *d, const void *s, size_t n);
+void *WINAPI memmove_(void *d, const void *s, size_t n);
+void *WINAPI memset_(void *d, int c, size_t n);
+int WINAPI memcmp_(const void *a, const void *b, size_t n);
+
+size_t WINAPI fwrite_(const void *data, size_t size, size_t count, IoBuf *stream);
+int WINAPI fputc_(int c, IoBuf *stream);
+int WINAPI fputs_(const char *s, IoBuf *stream);
+int WINAPI puts_(const char *s);
+int WINAPI fflush_(IoBuf *stream);
+int WINAPI vfprintf_(IoBuf *stream, const char *format, __builtin_ms_va_list ap);
+int WINAPI fprintf_(IoBuf *stream, const char *format, ...);
+int WINAPI printf_(const char *format, ...);
+int WINAPI vprintf_(const char *format, __builtin_ms_va_list ap);
+int WINAPI _vsnprintf_(char *buffer, size_t count, const char *format, __builtin_ms_va_list ap);
+int WINAPI sprintf_(char *buffer, const char *format, ...);
+int WINAPI _snprintf_(char *buffer, size_t count, const char *format, ...);
+
+}  // namespace ws2emu::emu::msvcrt
+
+#endif  // WS2EMU_EMU_MSVCRT_MSVCRT_H_

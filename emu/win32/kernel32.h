@@ -1,0 +1,55 @@
+// emu/win32/kernel32.h — kernel32 functions implemented in emu/ (the ones the core's ws2emu_*
+// primitives do not cover): critical sections, TlsAlloc slots, virtual memory queries. Windows
+// names and signatures, ms_abi; listed in emu/exports/kernel32_exports.cc.
+#ifndef WS2EMU_EMU_WIN32_KERNEL32_H_
+#define WS2EMU_EMU_WIN32_KERNEL32_H_
+
+#include "ws2emu/win_base.h"
+
+namespace ws2emu::emu::win32 {
+
+// CRITICAL_SECTION: 40 bytes on x64. The runtime keeps its lock behind DebugInfo and fills
+// OwningThread and RecursionCount, which some code reads.
+struct CriticalSection {
+  void *DebugInfo;
+  LONG LockCount;
+  LONG RecursionCount;
+  HANDLE OwningThread;
+  HANDLE LockSemaphore;
+  ULONG_PTR SpinCount;
+};
+static_assert(sizeof(CriticalSection) == 40);
+
+void WINAPI InitializeCriticalSection(CriticalSection *cs);
+BOOL WINAPI InitializeCriticalSectionAndSpinCount(CriticalSection *cs, DWORD spin_count);
+BOOL WINAPI InitializeCriticalSectionEx(CriticalSection *cs, DWORD spin_count, DWORD flags);
+void WINAPI DeleteCriticalSection(CriticalSection *cs);
+void WINAPI EnterCriticalSection(CriticalSection *cs);
+BOOL WINAPI TryEnterCriticalSection(CriticalSection *cs);
+void WINAPI LeaveCriticalSection(CriticalSection *cs);
+
+inline constexpr DWORD kTlsOutOfIndexes = 0xFFFFFFFF;
+DWORD WINAPI TlsAlloc(void);
+BOOL WINAPI TlsFree(DWORD index);
+LPVOID WINAPI TlsGetValue(DWORD index);
+BOOL WINAPI TlsSetValue(DWORD index, LPVOID value);
+
+// MEMORY_BASIC_INFORMATION: 48 bytes on x64.
+struct MemoryBasicInformation {
+  PVOID BaseAddress;
+  PVOID AllocationBase;
+  DWORD AllocationProtect;
+  WORD PartitionId;
+  SIZE_T RegionSize;
+  DWORD State;
+  DWORD Protect;
+  DWORD Type;
+};
+static_assert(sizeof(MemoryBasicInformation) == 48);
+
+SIZE_T WINAPI VirtualQuery(LPCVOID address, MemoryBasicInformation *info, SIZE_T length);
+BOOL WINAPI VirtualProtect(LPVOID address, SIZE_T size, DWORD new_protect, PDWORD old_protect);
+
+}  // namespace ws2emu::emu::win32
+
+#endif  // WS2EMU_EMU_WIN32_KERNEL32_H_

@@ -1,0 +1,117 @@
+// Critical sections and TlsAlloc slots.
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <mutex>
+
+#include "loader/teb.h"
+#include "win32/kernel32.h"
+#include "ws2emu/ws2emu.h"
+
+namespace ws2emu::emu::win32 {
+namespace {
+
+// The lock behind a CRITICAL_SECTION. Recursive, as critical sections are.
+struct CsLock {
+  std::recursive_mutex mu;
+};
+
+CsLock *LockOf(CriticalSection *cs) { return static_cast<CsLock *>(cs->DebugInfo); }
+
+HANDLE ThreadIdHandle() { return reinterpret_cast<HANDLE>(static_cast<uintptr_t>(syscall(SYS_gettid))); }
+
+std::mutex g_tls_mu;
+uint64_t g_tls_used = 0;  // guarded by g_tls_mu; bit i: slot i allocated
+
+}  // namespace
+
+void WINAPI InitializeCriticalSection(CriticalSection *cs) {
+  cs->DebugInfo = new CsLock();
+  cs->LockCount = -1;  // Windows' "free" value
+  cs->RecursionCount = 0;
+  cs->OwningThread = nullptr;
+  cs->LockSemaphore = nullptr;
+  cs->SpinCount = 0;
+}
+
+BOOL WINAPI InitializeCriticalSectionAndSpinCount(CriticalSection *cs, DWORD spin_count) {
+  InitializeCriticalSection(cs);
+  cs->SpinCount = spin_count;
+  return TRUE;
+}
+
+BOOL WINAPI InitializeCriticalSectionEx(CriticalSection *cs, DWORD spin_count, DWORD) {
+  return InitializeCriticalSectionAndSpinCount(cs, spin_count);
+}
+
+void WINAPI DeleteCriticalSection(CriticalSection *cs) {
+  delete LockOf(cs);
+  cs->DebugInfo = nullptr;
+}
+
+void WINAPI EnterCriticalSection(CriticalSection *cs) {
+  LockOf(cs)->mu.lock();
+  cs->OwningThread = ThreadIdHandle();
+  cs->RecursionCount++;
+  cs->LockCount++;
+}
+
+BOOL WINAPI TryEnterCriticalSection(CriticalSection *cs) {
+  if (!LockOf(cs)->mu.try_lock()) return FALSE;
+  cs->OwningThread = ThreadIdHandle();
+  cs->RecursionCount++;
+  cs->LockCount++;
+  return TRUE;
+}
+
+void WINAPI LeaveCriticalSection(CriticalSection *cs) {
+  cs->LockCount--;
+  if (--cs->RecursionCount == 0) cs->OwningThread = nullptr;
+  LockOf(cs)->mu.unlock();
+}
+
+DWORD WINAPI TlsAlloc(void) {
+  std::lock_guard<std::mutex> lock(g_tls_mu);
+  for (int i = 0; i < kTlsSlots; ++i) {
+    if ((g_tls_used >> i) & 1) continue;
+    g_tls_used |= uint64_t{1} << i;
+    ClearTlsSlotInAllThreads(i);  // a new slot reads as NULL in every thread
+    return static_cast<DWORD>(i);
+  }
+  ws2emu_SetLastError(ERROR_NO_MORE_ITEMS);
+  return kTlsOutOfIndexes;
+}
+
+BOOL WINAPI TlsFree(DWORD index) {
+  std::lock_guard<std::mutex> lock(g_tls_mu);
+  if (index >= static_cast<DWORD>(kTlsSlots) || ((g_tls_used >> index) & 1) == 0) {
+    ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
+    return FALSE;
+  }
+  g_tls_used &= ~(uint64_t{1} << index);
+  ClearTlsSlotInAllThreads(static_cast<int>(index));
+  return TRUE;
+}
+
+LPVOID WINAPI TlsGetValue(DWORD index) {
+  if (index >= static_cast<DWORD>(kTlsSlots)) {
+    ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
+    return nullptr;
+  }
+  // Documented: success clears the last error, so that a NULL value can be told from failure.
+  ws2emu_SetLastError(ERROR_SUCCESS);
+  return EnsureTeb()->TlsSlots[index];
+}
+
+BOOL WINAPI TlsSetValue(DWORD index, LPVOID value) {
+  if (index >= static_cast<DWORD>(kTlsSlots)) {
+    ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
+    return FALSE;
+  }
+  EnsureTeb()->TlsSlots[index] = value;
+  return TRUE;
+}
+
+}  // namespace ws2emu::emu::win32
