@@ -25,7 +25,7 @@ constexpr UpcallInfo kUpcalls[] = {
     {"WPUFDIsSet", nullptr},
     {"WPUGetProviderPath", "fails with WSAEINVAL: no protocol catalog yet"},
     {"WPUModifyIFSHandle", nullptr},
-    {"WPUPostMessage", "host post routine only (WSApSetPostRoutine); no message queues yet"},
+    {"WPUPostMessage", nullptr},
     {"WPUQueryBlockingCallback", nullptr},
     {"WPUQuerySocketHandleContext", nullptr},
     {"WPUQueueApc", nullptr},

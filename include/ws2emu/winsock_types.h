@@ -287,6 +287,15 @@ typedef struct _QualityOfService {
 #define FD_MAX_EVENTS 10
 #define FD_ALL_EVENTS ((1 << FD_MAX_EVENTS) - 1)
 
+/* The lParam of a WSAAsyncSelect message: the event in the low word, the error in the high. */
+#ifndef WSAMAKESELECTREPLY
+#define WSAMAKESELECTREPLY(event, error)       \
+  ((LONG)(((WORD)((DWORD_PTR)(event) & 0xffff)) | \
+          ((DWORD)((WORD)((DWORD_PTR)(error) & 0xffff))) << 16))
+#define WSAGETSELECTEVENT(lParam) LOWORD(lParam)
+#define WSAGETSELECTERROR(lParam) HIWORD(lParam)
+#endif
+
 /* WSANETWORKEVENTS: size 44. */
 typedef struct _WSANETWORKEVENTS {
   LONG lNetworkEvents;

@@ -14,6 +14,7 @@
 #ifndef WS2EMU_WS2EMU_H_
 #define WS2EMU_WS2EMU_H_
 
+#include "ws2emu/winuser.h"
 #include "ws2emu/ws2spi.h"
 
 #ifdef __cplusplus
@@ -70,7 +71,7 @@ int WSAAPI WSAUnhookBlockingHook(void);
 int WSAAPI WSACancelBlockingCall(void);
 BOOL WSAAPI WSAIsBlocking(void);
 /* Replaces the routine WPUPostMessage posts through (user32 does this on Windows). NULL
- * restores the runtime's own. Returns 0. */
+ * restores the runtime's own: ws2emu_PostMessageW. Returns 0. */
 int WSAAPI WSApSetPostRoutine(LPWPUPOSTMESSAGE lpPostRoutine);
 
 /* ---- kernel32 primitives, Windows names and signatures with the ws2emu_ prefix ------------- */
@@ -105,6 +106,34 @@ BOOL WINAPI ws2emu_PostQueuedCompletionStatus(HANDLE CompletionPort,
                                               DWORD dwNumberOfBytesTransferred,
                                               ULONG_PTR dwCompletionKey,
                                               LPOVERLAPPED lpOverlapped);
+
+/* ---- user32: message-only windows and per-thread message queues (ws2emu/winuser.h) -------- *
+ * A window belongs to the thread that created it and is message-only whatever its parent (the
+ * runtime has no display); classes are per process. Errors through ws2emu_GetLastError. */
+
+ATOM WINAPI ws2emu_RegisterClassExW(const WNDCLASSEXW *lpWndClass);
+BOOL WINAPI ws2emu_UnregisterClassW(LPCWSTR lpClassName, HINSTANCE hInstance);
+HWND WINAPI ws2emu_CreateWindowExW(DWORD dwExStyle, LPCWSTR lpClassName, LPCWSTR lpWindowName,
+                                   DWORD dwStyle, int X, int Y, int nWidth, int nHeight,
+                                   HWND hWndParent, HMENU hMenu, HINSTANCE hInstance,
+                                   LPVOID lpParam);
+BOOL WINAPI ws2emu_DestroyWindow(HWND hWnd);
+BOOL WINAPI ws2emu_IsWindow(HWND hWnd);
+LRESULT WINAPI ws2emu_DefWindowProcW(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam);
+BOOL WINAPI ws2emu_PostMessageW(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam);
+BOOL WINAPI ws2emu_PostThreadMessageW(DWORD idThread, UINT Msg, WPARAM wParam, LPARAM lParam);
+void WINAPI ws2emu_PostQuitMessage(int nExitCode);
+BOOL WINAPI ws2emu_GetMessageW(LPMSG lpMsg, HWND hWnd, UINT wMsgFilterMin, UINT wMsgFilterMax);
+BOOL WINAPI ws2emu_PeekMessageW(LPMSG lpMsg, HWND hWnd, UINT wMsgFilterMin, UINT wMsgFilterMax,
+                                UINT wRemoveMsg);
+BOOL WINAPI ws2emu_TranslateMessage(const MSG *lpMsg);
+LRESULT WINAPI ws2emu_DispatchMessageW(const MSG *lpMsg);
+DWORD WINAPI ws2emu_MsgWaitForMultipleObjectsEx(DWORD nCount, const HANDLE *pHandles,
+                                                DWORD dwMilliseconds, DWORD dwWakeMask,
+                                                DWORD dwFlags);
+DWORD WINAPI ws2emu_MsgWaitForMultipleObjects(DWORD nCount, const HANDLE *pHandles,
+                                              BOOL fWaitAll, DWORD dwMilliseconds,
+                                              DWORD dwWakeMask);
 
 #ifdef __cplusplus
 } /* extern "C" */

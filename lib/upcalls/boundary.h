@@ -1,12 +1,14 @@
 // lib/upcalls/boundary.h — helpers shared by the Windows-facing functions of the core: the
-// per-thread last error and the handle <-> value conversions. Error conversion to
-// SOCKET_ERROR + *lpErrno or SetLastError happens in the boundary functions, nowhere else.
+// per-thread last error, the handle <-> value conversions, and the handle lookup of the waits.
+// Error conversion to SOCKET_ERROR + *lpErrno or SetLastError happens in the boundary functions,
+// nowhere else.
 #ifndef WS2EMU_LIB_UPCALLS_BOUNDARY_H_
 #define WS2EMU_LIB_UPCALLS_BOUNDARY_H_
 
 #include <cstdint>
 
 #include "handles/handle_table.h"
+#include "sync/waitable.h"
 #include "ws2emu/ws2spi.h"
 
 namespace ws2emu {
@@ -16,6 +18,11 @@ uint32_t ThreadLastError();
 
 inline uint64_t HandleValue(const void *h) { return reinterpret_cast<uintptr_t>(h); }
 inline HANDLE ToHandle(uint64_t v) { return reinterpret_cast<HANDLE>(static_cast<uintptr_t>(v)); }
+
+// Looks up `count` waitable handles into refs[i] and objects[i]; false (with the last error
+// ERROR_INVALID_HANDLE) if any is not a waitable object.
+bool LookupWaitables(const HANDLE *handles, uint32_t count, Ref<Object> *refs,
+                     Waitable **objects);
 
 // Marks the runtime initialised (the host asked for the upcall table).
 void MarkInitialised();

@@ -146,14 +146,14 @@ SOCKET WSPAPI WPUModifyIFSHandle(DWORD dwCatalogEntryId, SOCKET ProposedHandle, 
   return ProposedHandle;
 }
 
-// WPUPostMessage: PostMessage through the host's post routine (WSApSetPostRoutine). The
-// runtime's own message queues are not implemented yet; without a host routine no window
-// exists, so every hWnd is invalid.
+// WPUPostMessage: PostMessage through the host's post routine when it installed one
+// (WSApSetPostRoutine: a host with its own window system, as user32 on Windows); otherwise
+// through the runtime's own message queues (ws2emu_PostMessageW), whose windows the host
+// creates with ws2emu_CreateWindowExW.
 BOOL WSPAPI WPUPostMessage(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam) {
   LPWPUPOSTMESSAGE routine = g_post_routine.load(std::memory_order_acquire);
   if (routine != nullptr) return routine(hWnd, Msg, wParam, lParam);
-  SetThreadLastError(ERROR_INVALID_WINDOW_HANDLE);
-  return FALSE;
+  return ws2emu_PostMessageW(hWnd, Msg, wParam, lParam);
 }
 
 int WSAAPI WSApSetPostRoutine(LPWPUPOSTMESSAGE lpPostRoutine) {

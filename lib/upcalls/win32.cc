@@ -16,20 +16,6 @@ std::atomic<bool> g_initialised{false};
 
 HandleTable &Table() { return HandleTable::Get(); }
 
-// Looks up up to 64 waitable handles; false (with the Win32 error set) if any is invalid.
-bool LookupWaitables(const HANDLE *handles, uint32_t count, Ref<Object> *refs,
-                     Waitable **objects) {
-  for (uint32_t i = 0; i < count; ++i) {
-    refs[i] = Table().Lookup(HandleValue(handles[i]), ObjectType::kAny);
-    if (!refs[i] || !IsWaitableType(refs[i]->type())) {
-      SetThreadLastError(ERROR_INVALID_HANDLE);
-      return false;
-    }
-    objects[i] = static_cast<Waitable *>(refs[i].get());
-  }
-  return true;
-}
-
 DWORD WaitHandles(DWORD count, const HANDLE *handles, BOOL wait_all, DWORD ms, BOOL alertable) {
   if (count == 0 || count > MAXIMUM_WAIT_OBJECTS || handles == nullptr) {
     SetThreadLastError(ERROR_INVALID_PARAMETER);
@@ -44,6 +30,19 @@ DWORD WaitHandles(DWORD count, const HANDLE *handles, BOOL wait_all, DWORD ms, B
 Ref<Event> LookupEvent(HANDLE h) { return Table().LookupAs<Event>(HandleValue(h)); }
 
 }  // namespace
+
+bool LookupWaitables(const HANDLE *handles, uint32_t count, Ref<Object> *refs,
+                     Waitable **objects) {
+  for (uint32_t i = 0; i < count; ++i) {
+    refs[i] = Table().Lookup(HandleValue(handles[i]), ObjectType::kAny);
+    if (!refs[i] || !IsWaitableType(refs[i]->type())) {
+      SetThreadLastError(ERROR_INVALID_HANDLE);
+      return false;
+    }
+    objects[i] = static_cast<Waitable *>(refs[i].get());
+  }
+  return true;
+}
 
 void SetThreadLastError(uint32_t error) { t_last_error = error; }
 uint32_t ThreadLastError() { return t_last_error; }
@@ -61,11 +60,17 @@ void WINAPI ws2emu_SetLastError(DWORD dwErrCode) { SetThreadLastError(dwErrCode)
 int WSAAPI WSAGetLastError(void) { return static_cast<int>(ThreadLastError()); }
 void WSAAPI WSASetLastError(int iError) { SetThreadLastError(static_cast<uint32_t>(iError)); }
 
-// CloseHandle: any object type. Closing a completion port wakes its waiters with
-// ERROR_ABANDONED_WAIT_0, as on Windows.
+// CloseHandle: any kernel object type. Closing a completion port wakes its waiters with
+// ERROR_ABANDONED_WAIT_0, as on Windows. An HWND is a user object, not a kernel handle:
+// CloseHandle refuses it (DestroyWindow destroys a window).
 BOOL WINAPI ws2emu_CloseHandle(HANDLE hObject) {
   uint64_t h = HandleValue(hObject);
-  if (Table().TypeOf(h) == ObjectType::kPort) {
+  const ObjectType type = Table().TypeOf(h);
+  if (type == ObjectType::kWindow) {
+    SetThreadLastError(ERROR_INVALID_HANDLE);
+    return FALSE;
+  }
+  if (type == ObjectType::kPort) {
     if (Ref<Port> port = Table().LookupAs<Port>(h)) port->Shutdown();
   }
   if (!Table().Close(h, ObjectType::kAny)) {

@@ -1,12 +1,13 @@
 /*
  * tests/abi/abi_native.c — every layout and constant of abi_list.h, asserted at compile time
- * against ws2emu/ws2spi.h. Built four ways (C99 and C++20, with and without WS2EMU_WS_PREFIX);
- * a mismatch fails that build with the type and member in the message. At run time it reports
- * how much it checked.
+ * against ws2emu/ws2spi.h and ws2emu/winuser.h. Built four ways (C99 and C++20, with and
+ * without WS2EMU_WS_PREFIX); a mismatch fails that build with the type and member in the
+ * message. At run time it reports how much it checked.
  */
 #include <stddef.h>
 #include <stdio.h>
 
+#include "ws2emu/winuser.h"
 #include "ws2emu/ws2spi.h"
 
 #ifdef WS2EMU_WS_PREFIX

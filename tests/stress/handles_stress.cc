@@ -1,6 +1,7 @@
 // Stress: 8 threads create, query and close socket handles and events at random for a few
 // seconds. No stale context is ever returned, no handle value is issued twice while open, and
-// no eventfd leaks (counted in /proc/self/fd before and after).
+// no eventfd leaks (counted in /proc/self/fd before and after). Then storms with exact counts:
+// APCs, completion packets, and posted messages.
 #include <dirent.h>
 
 #include <gtest/gtest.h>
@@ -159,6 +160,51 @@ TEST(PortStress, EveryPostedPacketIsDequeuedOnce) {
   EXPECT_EQ(got.load(), long{kPosters} * kEach);
   EXPECT_EQ(sum.load(), long{kPosters} * kEach * (kEach + 1) / 2);
   EXPECT_TRUE(ws2emu_CloseHandle(port));
+}
+
+LRESULT CALLBACK StormWndProc(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam) {
+  return ws2emu_DefWindowProcW(hWnd, Msg, wParam, lParam);
+}
+
+TEST(MessageStress, EveryPostedMessageArrivesOnceInEachSendersOrder) {
+  WNDCLASSEXW wc = {};
+  wc.cbSize = sizeof(wc);
+  wc.lpfnWndProc = StormWndProc;
+  wc.lpszClassName = u"message storm";
+  ASSERT_NE(ws2emu_RegisterClassExW(&wc), 0);
+  HWND w = ws2emu_CreateWindowExW(0, u"message storm", nullptr, 0, 0, 0, 0, 0, HWND_MESSAGE,
+                                  nullptr, nullptr, nullptr);
+  ASSERT_NE(w, nullptr);
+  constexpr int kSenders = 4, kEach = 20000;
+  std::atomic<long> post_failures{0};
+  std::vector<std::thread> senders;
+  for (int s = 0; s < kSenders; ++s) {
+    senders.emplace_back([&, s] {
+      for (int i = 0; i < kEach; ++i)
+        if (!ws2emu_PostMessageW(w, WM_USER, static_cast<WPARAM>(s), i)) ++post_failures;
+    });
+  }
+  std::vector<LPARAM> next(kSenders, 0);
+  long received = 0, out_of_order = 0, strays = 0;
+  MSG m;
+  while (received < long{kSenders} * kEach - post_failures.load()) {
+    ASSERT_EQ(ws2emu_GetMessageW(&m, nullptr, 0, 0), TRUE);
+    if (m.hwnd != w || m.message != WM_USER || m.wParam >= kSenders) {
+      ++strays;
+      continue;
+    }
+    if (m.lParam != next[m.wParam]) ++out_of_order;
+    next[m.wParam] = m.lParam + 1;
+    ++received;
+  }
+  for (auto &th : senders) th.join();
+  EXPECT_EQ(post_failures.load(), 0);
+  EXPECT_EQ(received, long{kSenders} * kEach);
+  EXPECT_EQ(out_of_order, 0);
+  EXPECT_EQ(strays, 0);
+  EXPECT_FALSE(ws2emu_PeekMessageW(&m, nullptr, 0, 0, PM_REMOVE));  // nothing extra
+  EXPECT_TRUE(ws2emu_DestroyWindow(w));
+  EXPECT_TRUE(ws2emu_UnregisterClassW(u"message storm", nullptr));
 }
 
 }  // namespace

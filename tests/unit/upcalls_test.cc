@@ -226,13 +226,38 @@ BOOL WSPAPI RecordingPost(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam) {
   return hWnd == reinterpret_cast<HWND>(0x40) && Msg == 0x401 && wParam == 8 && lParam == 0x10001;
 }
 
+LRESULT CALLBACK PlainWndProc(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam) {
+  return ws2emu_DefWindowProcW(hWnd, Msg, wParam, lParam);
+}
+
 TEST_F(Upcalls, PostMessageGoesThroughTheHostRoutine) {
+  // Without a host routine, the runtime's own windows: 0x40 is none of them.
   EXPECT_FALSE(t.lpWPUPostMessage(reinterpret_cast<HWND>(0x40), 0x401, 8, 0x10001));
   EXPECT_EQ(ws2emu_GetLastError(), static_cast<DWORD>(ERROR_INVALID_WINDOW_HANDLE));
+  WNDCLASSEXW wc = {};
+  wc.cbSize = sizeof(wc);
+  wc.lpfnWndProc = PlainWndProc;
+  wc.lpszClassName = u"upcalls test";
+  ASSERT_NE(ws2emu_RegisterClassExW(&wc), 0);
+  HWND w = ws2emu_CreateWindowExW(0, u"upcalls test", nullptr, 0, 0, 0, 0, 0, HWND_MESSAGE,
+                                  nullptr, nullptr, nullptr);
+  ASSERT_NE(w, nullptr);
+  EXPECT_TRUE(t.lpWPUPostMessage(w, 0x401, 8, 0x10001));
+  MSG m;
+  ASSERT_TRUE(ws2emu_PeekMessageW(&m, nullptr, 0, 0, PM_REMOVE));
+  EXPECT_EQ(m.hwnd, w);
+  EXPECT_EQ(m.message, 0x401u);
+  EXPECT_EQ(m.wParam, 8u);
+  EXPECT_EQ(m.lParam, 0x10001);
+  // A host routine takes precedence: the runtime's queues see nothing.
   EXPECT_EQ(WSApSetPostRoutine(RecordingPost), 0);
   EXPECT_TRUE(t.lpWPUPostMessage(reinterpret_cast<HWND>(0x40), 0x401, 8, 0x10001));
   EXPECT_FALSE(t.lpWPUPostMessage(reinterpret_cast<HWND>(0x40), 0x402, 8, 0x10001));
+  EXPECT_FALSE(t.lpWPUPostMessage(w, 0x402, 8, 0x10001));
+  EXPECT_FALSE(ws2emu_PeekMessageW(&m, nullptr, 0, 0, PM_REMOVE));
   EXPECT_EQ(WSApSetPostRoutine(nullptr), 0);
+  EXPECT_TRUE(ws2emu_DestroyWindow(w));
+  EXPECT_TRUE(ws2emu_UnregisterClassW(u"upcalls test", nullptr));
 }
 
 // ---- WPUCompleteOverlappedRequest -----------------------------------------------------------

@@ -145,8 +145,8 @@ TEST(Port, ClosingThePortReleasesBlockedWaiters) {
 TEST(Port, BlockedWaitersAreReleasedLastInFirstOut) {
   HANDLE port = ws2emu_CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 4);
   std::atomic<int> order{0};
-  int got_first = -1, got_second = -1;
-  auto wait = [&](int *slot) {
+  std::atomic<int> got_first{-1}, got_second{-1};
+  auto wait = [&](std::atomic<int> *slot) {
     DWORD bytes;
     ULONG_PTR key;
     LPOVERLAPPED ov;
@@ -159,12 +159,12 @@ TEST(Port, BlockedWaitersAreReleasedLastInFirstOut) {
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   ASSERT_TRUE(ws2emu_PostQueuedCompletionStatus(port, 1, 1, nullptr));
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  EXPECT_EQ(got_second, 0);  // the later waiter got the packet
-  EXPECT_EQ(got_first, -1);
+  EXPECT_EQ(got_second.load(), 0);  // the later waiter got the packet
+  EXPECT_EQ(got_first.load(), -1);
   ASSERT_TRUE(ws2emu_PostQueuedCompletionStatus(port, 1, 1, nullptr));
   a.join();
   b.join();
-  EXPECT_EQ(got_first, 1);
+  EXPECT_EQ(got_first.load(), 1);
   EXPECT_TRUE(ws2emu_CloseHandle(port));
 }
 

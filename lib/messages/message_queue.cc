@@ -1,0 +1,213 @@
+#include "messages/message_queue.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "messages/window.h"
+#include "sync/wait.h"
+#include "threads/thread.h"
+
+namespace ws2emu {
+namespace {
+
+struct Registry {
+  std::mutex mu;
+  absl::flat_hash_map<uint32_t, MessageQueue *> queues;  // guarded by mu; by thread id
+};
+Registry &GetRegistry() {
+  static Registry *registry = new Registry();
+  return *registry;
+}
+
+// The calling thread's queue. Plain thread_locals (no destructor), so they stay readable during
+// and after the holder's destructor: a late call (from another thread_local's destructor) sees
+// "no queue" rather than a destroyed holder.
+thread_local MessageQueue *t_queue = nullptr;
+thread_local bool t_queue_gone = false;
+
+}  // namespace
+
+// Owns the thread's reference; its destructor runs at thread exit.
+class MessageQueue::Holder {
+ public:
+  ~Holder() {
+    t_queue_gone = true;
+    t_queue = nullptr;
+    if (queue == nullptr) return;
+    {
+      Registry &r = GetRegistry();
+      std::lock_guard<std::mutex> lock(r.mu);
+      r.queues.erase(queue->thread_id());
+    }
+    for (uint64_t hwnd : queue->Shutdown()) {
+      if (Ref<Window> w = HandleTable::Get().LookupAs<Window>(hwnd)) w->Destroy();
+    }
+    queue->Release();
+  }
+  MessageQueue *queue = nullptr;
+};
+
+bool MessageQueue::Filter::Matches(const MSG &msg) const {
+  const uint64_t h = reinterpret_cast<uintptr_t>(msg.hwnd);
+  if (hwnd == kThreadMessages ? h != 0 : (hwnd != 0 && h != hwnd)) return false;
+  return (min == 0 && max == 0) || (msg.message >= min && msg.message <= max);
+}
+
+MessageQueue *MessageQueue::Current() {
+  if (t_queue != nullptr || t_queue_gone) return t_queue;
+  const uint32_t tid = Thread::Current()->id();
+  auto event = Event::Create(/*manual_reset=*/true, /*initial_state=*/false);
+  if (!event.ok()) return nullptr;
+  auto *queue = new MessageQueue(tid, std::move(*event));
+  {
+    Registry &r = GetRegistry();
+    std::lock_guard<std::mutex> lock(r.mu);
+    r.queues[tid] = queue;
+  }
+  static thread_local Holder holder;  // constructed here: its destructor runs at thread exit
+  holder.queue = queue;
+  t_queue = queue;
+  return queue;
+}
+
+MessageQueue *MessageQueue::CurrentIfAny() { return t_queue; }
+
+Ref<MessageQueue> MessageQueue::FindByThreadId(uint32_t tid) {
+  Registry &r = GetRegistry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  auto it = r.queues.find(tid);
+  if (it == r.queues.end()) return {};
+  return Ref<MessageQueue>::Share(it->second);
+}
+
+// Never in the handle table: kNone.
+MessageQueue::MessageQueue(uint32_t tid, Ref<Event> event)
+    : Waitable(ObjectType::kNone), tid_(tid), event_(std::move(event)) {}
+
+bool MessageQueue::AddWindow(uint64_t hwnd) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (gone_) return false;
+  windows_.insert(hwnd);
+  return true;
+}
+
+void MessageQueue::RemoveWindow(uint64_t hwnd) {
+  std::lock_guard<std::mutex> lock(mu_);
+  windows_.erase(hwnd);
+  std::erase_if(messages_,
+                [hwnd](const MSG &m) { return reinterpret_cast<uintptr_t>(m.hwnd) == hwnd; });
+  UpdateEventLocked();
+}
+
+std::vector<uint64_t> MessageQueue::Shutdown() {
+  std::lock_guard<std::mutex> lock(mu_);
+  gone_ = true;
+  messages_.clear();
+  quit_ = false;
+  std::vector<uint64_t> windows(windows_.begin(), windows_.end());
+  windows_.clear();
+  UpdateEventLocked();
+  return windows;
+}
+
+bool MessageQueue::Post(const MSG &msg) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (gone_) return false;
+  if (msg.hwnd != nullptr && !windows_.contains(reinterpret_cast<uintptr_t>(msg.hwnd)))
+    return false;
+  messages_.push_back(msg);
+  changed_bits_ |= kPostedBits;
+  UpdateEventLocked();
+  return true;
+}
+
+void MessageQueue::PostQuit(int exit_code) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (gone_) return;
+  quit_ = true;
+  quit_code_ = exit_code;
+  changed_bits_ |= kPostedBits;
+  UpdateEventLocked();
+}
+
+bool MessageQueue::Peek(const Filter &filter, bool remove, MSG *out) {
+  std::lock_guard<std::mutex> lock(mu_);
+  // Looking at the queue makes what is there no longer new (QS_ALLPOSTMESSAGE: only when
+  // looking at everything).
+  changed_bits_ &= ~static_cast<uint32_t>(filter.unfiltered() ? kPostedBits : QS_POSTMESSAGE);
+  auto it = std::find_if(messages_.begin(), messages_.end(),
+                         [&filter](const MSG &m) { return filter.Matches(m); });
+  bool found = true;
+  if (it != messages_.end()) {
+    *out = *it;
+    if (remove) messages_.erase(it);
+  } else if (quit_) {
+    // WM_QUIT matches every filter (GetMessage always retrieves it).
+    *out = MSG{};
+    out->message = WM_QUIT;
+    out->wParam = static_cast<WPARAM>(static_cast<int64_t>(quit_code_));
+    out->time = static_cast<DWORD>(MonotonicMs());
+    if (remove) quit_ = false;
+  } else {
+    found = false;
+  }
+  UpdateEventLocked();
+  return found;
+}
+
+void MessageQueue::Get(const Filter &filter, MSG *out) {
+  Waitable *self = this;
+  while (!Peek(filter, /*remove=*/true, out)) {
+    // Peek has just cleared the changed QS_POSTMESSAGE bit: the next post sets it.
+    BeginWait(/*wake_mask=*/0, /*changed_mask=*/QS_POSTMESSAGE);
+    WaitForObjects(&self, 1, /*wait_all=*/false, kInfinite, /*alertable=*/false);
+    EndWait(/*seen_bits=*/0);  // the next Peek looks
+  }
+}
+
+uint32_t MessageQueue::Wait(Waitable *const *objects, uint32_t count, bool wait_all,
+                            uint32_t timeout_ms, uint32_t wake_mask, bool input_available,
+                            bool alertable) {
+  Waitable *all[kMaxWaitObjects + 1];
+  std::copy(objects, objects + count, all);
+  all[count] = this;
+  const uint32_t bits = wake_mask & kPostedBits;  // no other input exists here
+  BeginWait(input_available ? bits : 0, bits);
+  uint32_t r = WaitForObjects(all, count + 1, wait_all, timeout_ms, alertable);
+  const bool input = r == kWaitObject0 + (wait_all ? 0 : count);
+  EndWait(input ? bits : 0);
+  return r;
+}
+
+bool MessageQueue::IsSignaled() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return SignaledLocked();
+}
+
+void MessageQueue::BeginWait(uint32_t wake_mask, uint32_t changed_mask) {
+  std::lock_guard<std::mutex> lock(mu_);
+  wake_mask_ = wake_mask;
+  changed_mask_ = changed_mask;
+  UpdateEventLocked();
+}
+
+void MessageQueue::EndWait(uint32_t seen_bits) {
+  std::lock_guard<std::mutex> lock(mu_);
+  changed_bits_ &= ~seen_bits;
+  wake_mask_ = 0;
+  changed_mask_ = 0;
+  UpdateEventLocked();
+}
+
+void MessageQueue::UpdateEventLocked() {
+  // Set and Reset cost no syscall when the event is already in that state: a post to a queue
+  // whose owner is not waiting touches no fd.
+  if (SignaledLocked()) {
+    event_->Set();
+  } else {
+    event_->Reset();
+  }
+}
+
+}  // namespace ws2emu
