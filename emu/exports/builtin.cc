@@ -7,7 +7,8 @@
 namespace ws2emu::emu {
 namespace {
 
-const BuiltinModule *const kModules[] = {&kKernel32Module, &kWs2_32Module, &kMsvcrtModule};
+const BuiltinModule *const kModules[] = {&kKernel32Module, &kWs2_32Module, &kMsvcrtModule,
+                                          &kUser32Module};
 
 std::string_view StripDll(std::string_view name) {
   if (name.size() >= 4 && strncasecmp(name.data() + name.size() - 4, ".dll", 4) == 0)

@@ -39,6 +39,7 @@ const void *FindBuiltinExportByOrdinal(const BuiltinModule &module, uint16_t ord
 extern const BuiltinModule kKernel32Module;
 extern const BuiltinModule kWs2_32Module;
 extern const BuiltinModule kMsvcrtModule;
+extern const BuiltinModule kUser32Module;
 
 }  // namespace ws2emu::emu
 
