@@ -39,6 +39,11 @@ const BuiltinExport kExports[] = {
     EXPORT("strncmp", strncmp_),
     EXPORT("vfprintf", vfprintf_),
     EXPORT("vprintf", vprintf_),
+    EXPORT("wcscmp", wcscmp_),
+    EXPORT("wcscpy", wcscpy_),
+    EXPORT("wcslen", wcslen_),
+    EXPORT("wcsncmp", wcsncmp_),
+    EXPORT("wcsncpy", wcsncpy_),
 };
 #undef EXPORT
 

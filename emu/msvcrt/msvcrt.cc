@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -98,6 +99,34 @@ void *WINAPI memcpy_(void *d, const void *s, size_t n) { return std::memcpy(d, s
 void *WINAPI memmove_(void *d, const void *s, size_t n) { return std::memmove(d, s, n); }
 void *WINAPI memset_(void *d, int c, size_t n) { return std::memset(d, c, n); }
 int WINAPI memcmp_(const void *a, const void *b, size_t n) { return std::memcmp(a, b, n); }
+
+size_t WINAPI wcslen_(const WCHAR *s) {
+  size_t n = 0;
+  while (s[n] != 0) ++n;
+  return n;
+}
+
+WCHAR *WINAPI wcscpy_(WCHAR *d, const WCHAR *s) {
+  std::memcpy(d, s, (wcslen_(s) + 1) * sizeof(WCHAR));
+  return d;
+}
+
+WCHAR *WINAPI wcsncpy_(WCHAR *d, const WCHAR *s, size_t n) {
+  size_t i = 0;
+  for (; i < n && s[i] != 0; ++i) d[i] = s[i];
+  for (; i < n; ++i) d[i] = 0;  // pads with zeros, and does not terminate when s is longer
+  return d;
+}
+
+int WINAPI wcsncmp_(const WCHAR *a, const WCHAR *b, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return a[i] < b[i] ? -1 : 1;
+    if (a[i] == 0) return 0;
+  }
+  return 0;
+}
+
+int WINAPI wcscmp_(const WCHAR *a, const WCHAR *b) { return wcsncmp_(a, b, SIZE_MAX); }
 
 size_t WINAPI fwrite_(const void *data, size_t size, size_t count, IoBuf *stream) {
   int fd = FdOf(stream);

@@ -49,6 +49,13 @@ void *WINAPI memmove_(void *d, const void *s, size_t n);
 void *WINAPI memset_(void *d, int c, size_t n);
 int WINAPI memcmp_(const void *a, const void *b, size_t n);
 
+// Wide strings are UTF-16 (WCHAR), not Linux's 32-bit wchar_t.
+size_t WINAPI wcslen_(const WCHAR *s);
+WCHAR *WINAPI wcscpy_(WCHAR *d, const WCHAR *s);
+WCHAR *WINAPI wcsncpy_(WCHAR *d, const WCHAR *s, size_t n);
+int WINAPI wcscmp_(const WCHAR *a, const WCHAR *b);
+int WINAPI wcsncmp_(const WCHAR *a, const WCHAR *b, size_t n);
+
 size_t WINAPI fwrite_(const void *data, size_t size, size_t count, IoBuf *stream);
 int WINAPI fputc_(int c, IoBuf *stream);
 int WINAPI fputs_(const char *s, IoBuf *stream);

@@ -1,12 +1,16 @@
 // ws2emu-run: the command-line entry point of ws2emu.
 //
-// Until the PE loader exists (emu/ issue), it reports what the runtime provides: its version,
-// the APC wake backend, and the upcall table a provider receives from WSPStartup, entry by
-// entry, with what each entry does today.
+//   ws2emu-run                       the runtime's version, APC backend and upcall table
+//   ws2emu-run --check FILE          every import of a PE image, resolved or missing
+//   ws2emu-run --provider [FILE.dll] [--protocol tcp|udp|tcp6|udp6] [--trace]
+//                                    load a provider and start it as ws2_32 would
 #include <cstdio>
+#include <strings.h>
+
 #include <cstring>
 #include <string>
 
+#include "run/run.h"
 #include "ws2emu/ws2emu.h"
 
 namespace {
@@ -39,25 +43,80 @@ constexpr UpcallInfo kUpcalls[] = {
 void PrintUsage(FILE *out) {
   std::fprintf(out,
                "usage: ws2emu-run [--version] [--help]\n"
-               "  with no arguments: print the runtime version and the upcalls it provides\n");
+               "       ws2emu-run --check FILE\n"
+               "       ws2emu-run --provider [FILE.dll] [--protocol tcp|udp|tcp6|udp6] "
+               "[--trace]\n"
+               "  with no arguments: print the runtime version and the upcalls it provides\n"
+               "  --check FILE     list every import of a PE image as resolved or MISSING;\n"
+               "                   exit 0 only when none is missing (nothing is run)\n"
+               "  --provider FILE  load a Winsock provider DLL, call WSPStartup(2.2) with the\n"
+               "                   runtime's upcall table, check its proc table, print its\n"
+               "                   description and version, call WSPCleanup; without FILE, the\n"
+               "                   built-in demo provider (%s)\n"
+               "  --protocol P     the WSAPROTOCOL_INFOW passed to WSPStartup (default tcp)\n"
+               "  --trace          print every upcall the provider makes, on stderr\n",
+               ws2emu::emu::DemoProviderPath().empty() ? "not built: needs mingw-w64"
+                                                       : ws2emu::emu::DemoProviderPath().c_str());
 }
+
+int Usage(const std::string &message) {
+  std::fprintf(stderr, "ws2emu-run: %s\n", message.c_str());
+  PrintUsage(stderr);
+  return 2;
+}
+
+int ListUpcalls();
 
 }  // namespace
 
 int main(int argc, char **argv) {
+  std::string check;
+  bool provider = false, trace = false;
+  ws2emu::emu::ProviderOptions options;
+  options.protocol = "tcp";
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--version") == 0) {
+    std::string arg = argv[i];
+    bool has_value = i + 1 < argc && argv[i + 1][0] != '-';
+    if (arg == "--version") {
       std::printf("ws2emu %s\n", ws2emu_version());
       return 0;
-    }
-    if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+    } else if (arg == "--help" || arg == "-h") {
       PrintUsage(stdout);
       return 0;
+    } else if (arg == "--check") {
+      if (!has_value) return Usage("--check needs a FILE");
+      check = argv[++i];
+    } else if (arg == "--provider") {
+      provider = true;
+      if (has_value) options.path = argv[++i];
+    } else if (arg == "--protocol") {
+      if (!has_value) return Usage("--protocol needs tcp, udp, tcp6 or udp6");
+      options.protocol = argv[++i];
+    } else if (arg == "--trace") {
+      trace = true;
+    } else if (arg.size() > 4 && strcasecmp(arg.c_str() + arg.size() - 4, ".exe") == 0) {
+      std::fprintf(stderr,
+                   "ws2emu-run: running Windows programs (%s) is not implemented yet; "
+                   "--check lists what it imports\n",
+                   arg.c_str());
+      return 2;
+    } else {
+      return Usage("unknown argument '" + arg + "'");
     }
-    std::fprintf(stderr, "ws2emu-run: unknown argument '%s'\n", argv[i]);
-    PrintUsage(stderr);
-    return 2;
   }
+  if (!check.empty() && provider) return Usage("--check and --provider are separate modes");
+  if (!check.empty()) return ws2emu::emu::RunCheck(check);
+  if (provider) {
+    options.trace = trace;
+    return ws2emu::emu::RunProvider(options);
+  }
+  if (trace) return Usage("--trace goes with --provider");
+  return ListUpcalls();
+}
+
+namespace {
+
+int ListUpcalls() {
   std::printf("ws2emu %s\n", ws2emu_version());
   std::printf("APC wake backend: %s\n", ws2emu_apc_backend());
   const WSPUPCALLTABLE *table = ws2emu_upcall_table();
@@ -75,3 +134,5 @@ int main(int argc, char **argv) {
   }
   return 0;
 }
+
+}  // namespace

@@ -1,0 +1,151 @@
+// ws2emu-run --provider: load a provider, start it as ws2_32 would, check what it returns.
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "loader/loader.h"
+#include "msvcrt/format.h"
+#include "run/run.h"
+#include "ws2emu/ws2emu.h"
+
+namespace ws2emu::emu {
+namespace {
+
+const char *const kProcNames[] = {
+    "lpWSPAccept",          "lpWSPAddressToString",   "lpWSPAsyncSelect",
+    "lpWSPBind",            "lpWSPCancelBlockingCall", "lpWSPCleanup",
+    "lpWSPCloseSocket",     "lpWSPConnect",           "lpWSPDuplicateSocket",
+    "lpWSPEnumNetworkEvents", "lpWSPEventSelect",     "lpWSPGetOverlappedResult",
+    "lpWSPGetPeerName",     "lpWSPGetSockName",       "lpWSPGetSockOpt",
+    "lpWSPGetQOSByName",    "lpWSPIoctl",             "lpWSPJoinLeaf",
+    "lpWSPListen",          "lpWSPRecv",              "lpWSPRecvDisconnect",
+    "lpWSPRecvFrom",        "lpWSPSelect",            "lpWSPSend",
+    "lpWSPSendDisconnect",  "lpWSPSendTo",            "lpWSPSetSockOpt",
+    "lpWSPShutdown",        "lpWSPSocket",            "lpWSPStringToAddress",
+};
+static_assert(sizeof(kProcNames) / sizeof(kProcNames[0]) == sizeof(WSPPROC_TABLE) / sizeof(void *));
+
+void SetName(WSAPROTOCOL_INFOW *info, const char *name) {
+  size_t i = 0;
+  for (; name[i] != 0 && i < WSAPROTOCOL_LEN; ++i) info->szProtocol[i] = static_cast<WCHAR>(name[i]);
+  info->szProtocol[i] = 0;
+}
+
+// The catalog entry ws2_32 would hand a base provider for `protocol` (the usual MSAFD values).
+bool MakeProtocolInfo(const std::string &protocol, WSAPROTOCOL_INFOW *info) {
+  std::memset(info, 0, sizeof(*info));
+  info->ProviderId = {0x9c7e5a01, 0x2b1e, 0x4a3d, {0x9f, 0x10, 0x77, 0x73, 0x32, 0x65, 0x6d, 0x75}};
+  info->ProtocolChain.ChainLen = BASE_PROTOCOL;
+  info->iVersion = 2;
+  info->iNetworkByteOrder = BIGENDIAN;
+  info->iSecurityScheme = SECURITY_PROTOCOL_NONE;
+  bool v6 = protocol == "tcp6" || protocol == "udp6";
+  info->iAddressFamily = v6 ? WS_AF_INET6 : WS_AF_INET;
+  info->iMaxSockAddr = info->iMinSockAddr = v6 ? 28 : 16;
+  if (protocol == "tcp" || protocol == "tcp6") {
+    info->dwCatalogEntryId = v6 ? 1003 : 1001;
+    info->dwServiceFlags1 = XP1_GUARANTEED_DELIVERY | XP1_GUARANTEED_ORDER | XP1_GRACEFUL_CLOSE |
+                            XP1_EXPEDITED_DATA | XP1_IFS_HANDLES;
+    info->dwProviderFlags = PFL_MATCHES_PROTOCOL_ZERO;
+    info->iSocketType = WS_SOCK_STREAM;
+    info->iProtocol = WS_IPPROTO_TCP;
+    info->dwMessageSize = 0;
+    SetName(info, v6 ? "ws2emu TCP/IPv6" : "ws2emu TCP/IP");
+  } else if (protocol == "udp" || protocol == "udp6") {
+    info->dwCatalogEntryId = v6 ? 1004 : 1002;
+    info->dwServiceFlags1 = XP1_CONNECTIONLESS | XP1_MESSAGE_ORIENTED | XP1_SUPPORT_BROADCAST |
+                            XP1_SUPPORT_MULTIPOINT | XP1_IFS_HANDLES;
+    info->dwProviderFlags = PFL_MATCHES_PROTOCOL_ZERO;
+    info->iSocketType = WS_SOCK_DGRAM;
+    info->iProtocol = WS_IPPROTO_UDP;
+    info->dwMessageSize = 65467;
+    SetName(info, v6 ? "ws2emu UDP/IPv6" : "ws2emu UDP/IP");
+  } else {
+    return false;
+  }
+  return true;
+}
+
+int Fail(const std::string &what, int code) {
+  std::fprintf(stderr, "ws2emu-run: %s: %s\n", what.c_str(), WsaErrorName(code).c_str());
+  return 1;
+}
+
+bool Exists(const std::string &path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+}  // namespace
+
+std::string DemoProviderPath() {
+#ifdef WS2EMU_DEMO_PROVIDER_BUILD
+  if (Exists(WS2EMU_DEMO_PROVIDER_BUILD)) return WS2EMU_DEMO_PROVIDER_BUILD;
+#endif
+#ifdef WS2EMU_DEMO_PROVIDER_INSTALLED
+  if (Exists(WS2EMU_DEMO_PROVIDER_INSTALLED)) return WS2EMU_DEMO_PROVIDER_INSTALLED;
+#endif
+  return {};
+}
+
+int RunProvider(const ProviderOptions &options) {
+  std::string path = options.path.empty() ? DemoProviderPath() : options.path;
+  if (path.empty()) {
+    std::fprintf(stderr,
+                 "ws2emu-run: no provider given and no demo provider was built (it needs "
+                 "mingw-w64: x86_64-w64-mingw32-gcc); pass --provider FILE.dll\n");
+    return 2;
+  }
+  WSAPROTOCOL_INFOW info;
+  if (!MakeProtocolInfo(options.protocol, &info)) {
+    std::fprintf(stderr, "ws2emu-run: --protocol must be tcp, udp, tcp6 or udp6, not '%s'\n",
+                 options.protocol.c_str());
+    return 2;
+  }
+  absl::StatusOr<Module *> module = Loader::Get().Load(path);
+  if (!module.ok()) return Fail(std::string(module.status().message()), WSAEPROVIDERFAILEDINIT);
+  auto startup = reinterpret_cast<LPWSPSTARTUP>(
+      const_cast<void *>((*module)->GetProcAddress(std::string("WSPStartup"))));
+  if (startup == nullptr) return Fail(path + " does not export WSPStartup", WSAEPROVIDERFAILEDINIT);
+
+  WSPUPCALLTABLE upcalls = options.trace ? TracingUpcallTable() : *ws2emu_upcall_table();
+  WSPDATA data;
+  std::memset(&data, 0, sizeof(data));
+  WSPPROC_TABLE procs;
+  std::memset(&procs, 0, sizeof(procs));
+  std::printf("provider   %s\nprotocol   %s (catalog entry %u)\n", path.c_str(),
+              options.protocol.c_str(), info.dwCatalogEntryId);
+  std::fflush(stdout);
+  int rc = startup(MAKEWORD(2, 2), &data, &info, upcalls, &procs);
+  if (rc != 0) return Fail(path + ": WSPStartup failed with " + WsaErrorName(rc), WSAEPROVIDERFAILEDINIT);
+
+  int err = 0;
+  auto cleanup = [&] {
+    if (procs.lpWSPCleanup != nullptr) procs.lpWSPCleanup(&err);
+  };
+  if (LOBYTE(data.wVersion) != 2 || HIBYTE(data.wVersion) != 2) {
+    cleanup();
+    return Fail(path + ": the provider negotiated version " + std::to_string(LOBYTE(data.wVersion)) +
+                    "." + std::to_string(HIBYTE(data.wVersion)) + ", not 2.2",
+                WSAVERNOTSUPPORTED);
+  }
+  const auto *entries = reinterpret_cast<void *const *>(&procs);
+  for (size_t i = 0; i < sizeof(procs) / sizeof(void *); ++i) {
+    if (entries[i] == nullptr) {
+      cleanup();
+      return Fail(path + ": proc table entry " + kProcNames[i] + " is NULL", WSAEINVALIDPROCTABLE);
+    }
+  }
+  std::printf("description %s\nversion    %u.%u (highest %u.%u)\nproc table all 30 entries set\n",
+              Utf16ToUtf8(reinterpret_cast<const char16_t *>(data.szDescription)).c_str(),
+              LOBYTE(data.wVersion), HIBYTE(data.wVersion), LOBYTE(data.wHighVersion),
+              HIBYTE(data.wHighVersion));
+  if (procs.lpWSPCleanup(&err) != 0) return Fail(path + ": WSPCleanup failed", err);
+  std::printf("WSPCleanup ok\n");
+  Loader::Get().Free(*module);
+  return 0;
+}
+
+}  // namespace ws2emu::emu

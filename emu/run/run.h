@@ -1,0 +1,37 @@
+// emu/run/run.h — the modes of the ws2emu-run command, one file each.
+#ifndef WS2EMU_EMU_RUN_RUN_H_
+#define WS2EMU_EMU_RUN_RUN_H_
+
+#include <string>
+
+#include "ws2emu/ws2spi.h"
+
+namespace ws2emu::emu {
+
+// --check FILE: lists every import as resolved or missing; 0 only when none is missing,
+// 1 when some are, 2 when the image is refused.
+int RunCheck(const std::string &path);
+
+struct ProviderOptions {
+  std::string path;      // empty: the built-in demo provider
+  std::string protocol;  // tcp, udp, tcp6 or udp6
+  bool trace = false;
+};
+// --provider: loads the provider, starts it at version 2.2 with the runtime's upcall table and
+// a WSAPROTOCOL_INFOW for the protocol, checks the proc table, prints the description and
+// version, and cleans up. 0 on success; on failure prints the WSA error and returns 1.
+int RunProvider(const ProviderOptions &options);
+
+// The demo provider's path (built from tests/providers with mingw-w64), or empty.
+std::string DemoProviderPath();
+
+// A copy of the runtime's upcall table whose entries print each call (name, arguments,
+// result) on stderr before returning the real upcall's result.
+WSPUPCALLTABLE TracingUpcallTable();
+
+// "WSAEINVAL (10022)" for a WSA or Win32 error code the SPI uses.
+std::string WsaErrorName(int code);
+
+}  // namespace ws2emu::emu
+
+#endif  // WS2EMU_EMU_RUN_RUN_H_

@@ -1,0 +1,158 @@
+// --trace: an upcall table whose entries print each call, its arguments and its result on
+// stderr, then return what the runtime's own upcall returned. What a provider developer wants
+// to see when a provider misbehaves.
+#include <cstdarg>
+#include <cstdio>
+
+#include "run/run.h"
+#include "ws2emu/ws2emu.h"
+
+namespace ws2emu::emu {
+namespace {
+
+const WSPUPCALLTABLE &Real() { return *ws2emu_upcall_table(); }
+
+void Trace(const char *format, ...) __attribute__((format(printf, 1, 2)));
+void Trace(const char *format, ...) {
+  va_list ap;
+  va_start(ap, format);
+  std::fputs("upcall ", stderr);
+  std::vfprintf(stderr, format, ap);
+  std::fputc('\n', stderr);
+  va_end(ap);
+}
+
+// " (lpErrno=WSAE...)" when a call failed, "" otherwise.
+std::string ErrnoNote(bool failed, const int *lpErrno) {
+  if (!failed || lpErrno == nullptr) return "";
+  return " (*lpErrno=" + WsaErrorName(*lpErrno) + ")";
+}
+
+BOOL WSPAPI TraceCloseEvent(WSAEVENT hEvent, LPINT lpErrno) {
+  BOOL r = Real().lpWPUCloseEvent(hEvent, lpErrno);
+  Trace("WPUCloseEvent(hEvent=%p) = %s%s", hEvent, r ? "TRUE" : "FALSE", ErrnoNote(!r, lpErrno).c_str());
+  return r;
+}
+
+int WSPAPI TraceCloseSocketHandle(SOCKET s, LPINT lpErrno) {
+  int r = Real().lpWPUCloseSocketHandle(s, lpErrno);
+  Trace("WPUCloseSocketHandle(s=0x%llx) = %d%s", static_cast<unsigned long long>(s), r,
+        ErrnoNote(r != 0, lpErrno).c_str());
+  return r;
+}
+
+WSAEVENT WSPAPI TraceCreateEvent(LPINT lpErrno) {
+  WSAEVENT r = Real().lpWPUCreateEvent(lpErrno);
+  Trace("WPUCreateEvent() = %p%s", r, ErrnoNote(r == nullptr, lpErrno).c_str());
+  return r;
+}
+
+SOCKET WSPAPI TraceCreateSocketHandle(DWORD dwCatalogEntryId, DWORD_PTR dwContext, LPINT lpErrno) {
+  SOCKET r = Real().lpWPUCreateSocketHandle(dwCatalogEntryId, dwContext, lpErrno);
+  Trace("WPUCreateSocketHandle(dwCatalogEntryId=%u, dwContext=0x%llx) = 0x%llx%s",
+        dwCatalogEntryId, static_cast<unsigned long long>(dwContext),
+        static_cast<unsigned long long>(r), ErrnoNote(r == INVALID_SOCKET, lpErrno).c_str());
+  return r;
+}
+
+int WSPAPI TraceFDIsSet(SOCKET s, WS_fd_set *fdset) {
+  int r = Real().lpWPUFDIsSet(s, fdset);
+  Trace("WPUFDIsSet(s=0x%llx, fdset=%p [%u sockets]) = %d", static_cast<unsigned long long>(s),
+        static_cast<void *>(fdset), fdset != nullptr ? fdset->fd_count : 0, r);
+  return r;
+}
+
+int WSPAPI TraceGetProviderPath(LPGUID lpProviderId, WCHAR *lpszProviderDllPath,
+                                LPINT lpProviderDllPathLen, LPINT lpErrno) {
+  int r = Real().lpWPUGetProviderPath(lpProviderId, lpszProviderDllPath, lpProviderDllPathLen,
+                                      lpErrno);
+  Trace("WPUGetProviderPath(lpProviderId=%p) = %d%s", static_cast<void *>(lpProviderId), r,
+        ErrnoNote(r != 0, lpErrno).c_str());
+  return r;
+}
+
+SOCKET WSPAPI TraceModifyIFSHandle(DWORD dwCatalogEntryId, SOCKET ProposedHandle, LPINT lpErrno) {
+  SOCKET r = Real().lpWPUModifyIFSHandle(dwCatalogEntryId, ProposedHandle, lpErrno);
+  Trace("WPUModifyIFSHandle(dwCatalogEntryId=%u, ProposedHandle=0x%llx) = 0x%llx%s",
+        dwCatalogEntryId, static_cast<unsigned long long>(ProposedHandle),
+        static_cast<unsigned long long>(r), ErrnoNote(r == INVALID_SOCKET, lpErrno).c_str());
+  return r;
+}
+
+BOOL WSPAPI TracePostMessage(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam) {
+  BOOL r = Real().lpWPUPostMessage(hWnd, Msg, wParam, lParam);
+  Trace("WPUPostMessage(hWnd=%p, Msg=0x%x, wParam=0x%llx, lParam=0x%llx) = %s",
+        static_cast<void *>(hWnd), Msg, static_cast<unsigned long long>(wParam),
+        static_cast<unsigned long long>(lParam), r ? "TRUE" : "FALSE");
+  return r;
+}
+
+int WSPAPI TraceQueryBlockingCallback(DWORD dwCatalogEntryId, LPBLOCKINGCALLBACK *lplpfnCallback,
+                                      PDWORD_PTR lpdwContext, LPINT lpErrno) {
+  int r = Real().lpWPUQueryBlockingCallback(dwCatalogEntryId, lplpfnCallback, lpdwContext, lpErrno);
+  Trace("WPUQueryBlockingCallback(dwCatalogEntryId=%u) = %d, callback %s%s", dwCatalogEntryId, r,
+        r == 0 && lplpfnCallback != nullptr && *lplpfnCallback != nullptr ? "set" : "NULL",
+        ErrnoNote(r != 0, lpErrno).c_str());
+  return r;
+}
+
+int WSPAPI TraceQuerySocketHandleContext(SOCKET s, PDWORD_PTR lpContext, LPINT lpErrno) {
+  int r = Real().lpWPUQuerySocketHandleContext(s, lpContext, lpErrno);
+  Trace("WPUQuerySocketHandleContext(s=0x%llx) = %d, context 0x%llx%s",
+        static_cast<unsigned long long>(s), r,
+        static_cast<unsigned long long>(r == 0 && lpContext != nullptr ? *lpContext : 0),
+        ErrnoNote(r != 0, lpErrno).c_str());
+  return r;
+}
+
+int WSPAPI TraceQueueApc(LPWSATHREADID lpThreadId, LPWSAUSERAPC lpfnUserApc, DWORD_PTR dwContext,
+                         LPINT lpErrno) {
+  int r = Real().lpWPUQueueApc(lpThreadId, lpfnUserApc, dwContext, lpErrno);
+  Trace("WPUQueueApc(thread=%p, routine=%p, dwContext=0x%llx) = %d%s",
+        lpThreadId != nullptr ? lpThreadId->ThreadHandle : nullptr,
+        reinterpret_cast<void *>(lpfnUserApc), static_cast<unsigned long long>(dwContext), r,
+        ErrnoNote(r != 0, lpErrno).c_str());
+  return r;
+}
+
+BOOL WSPAPI TraceResetEvent(WSAEVENT hEvent, LPINT lpErrno) {
+  BOOL r = Real().lpWPUResetEvent(hEvent, lpErrno);
+  Trace("WPUResetEvent(hEvent=%p) = %s%s", hEvent, r ? "TRUE" : "FALSE", ErrnoNote(!r, lpErrno).c_str());
+  return r;
+}
+
+BOOL WSPAPI TraceSetEvent(WSAEVENT hEvent, LPINT lpErrno) {
+  BOOL r = Real().lpWPUSetEvent(hEvent, lpErrno);
+  Trace("WPUSetEvent(hEvent=%p) = %s%s", hEvent, r ? "TRUE" : "FALSE", ErrnoNote(!r, lpErrno).c_str());
+  return r;
+}
+
+int WSPAPI TraceOpenCurrentThread(LPWSATHREADID lpThreadId, LPINT lpErrno) {
+  int r = Real().lpWPUOpenCurrentThread(lpThreadId, lpErrno);
+  Trace("WPUOpenCurrentThread() = %d, thread %p%s", r,
+        r == 0 && lpThreadId != nullptr ? lpThreadId->ThreadHandle : nullptr,
+        ErrnoNote(r != 0, lpErrno).c_str());
+  return r;
+}
+
+int WSPAPI TraceCloseThread(LPWSATHREADID lpThreadId, LPINT lpErrno) {
+  HANDLE h = lpThreadId != nullptr ? lpThreadId->ThreadHandle : nullptr;
+  int r = Real().lpWPUCloseThread(lpThreadId, lpErrno);
+  Trace("WPUCloseThread(thread=%p) = %d%s", h, r, ErrnoNote(r != 0, lpErrno).c_str());
+  return r;
+}
+
+}  // namespace
+
+WSPUPCALLTABLE TracingUpcallTable() {
+  return {TraceCloseEvent,          TraceCloseSocketHandle,
+          TraceCreateEvent,         TraceCreateSocketHandle,
+          TraceFDIsSet,             TraceGetProviderPath,
+          TraceModifyIFSHandle,     TracePostMessage,
+          TraceQueryBlockingCallback, TraceQuerySocketHandleContext,
+          TraceQueueApc,            TraceResetEvent,
+          TraceSetEvent,            TraceOpenCurrentThread,
+          TraceCloseThread};
+}
+
+}  // namespace ws2emu::emu

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# ws2emu-run's modes, as a user runs them: --provider (demo, a real upcall-using provider,
+# --trace, bad input), --check (missing imports, clean image, refused image).
+# Usage: run_test.sh WS2EMU_RUN UPCALL_PROVIDER LOADER_DLL SAMPLE_DLL BROKEN_DIR
+set -u
+run=$1 upcall=$2 loader=$3 sample=$4 broken=$5
+passed=0 failed=0
+expect() {  # expect NAME EXIT_CODE PATTERN -- COMMAND...
+  local name=$1 code=$2 pattern=$3
+  shift 4
+  local out rc
+  out=$("$@" 2>&1)
+  rc=$?
+  if [ "$rc" -eq "$code" ] && grep -qE -- "$pattern" <<<"$out"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    printf 'FAIL %s: exit %s (want %s), output:\n%s\n' "$name" "$rc" "$code" "$out"
+  fi
+}
+expect demo-provider 0 "description ws2emu sample provider" -- "$run" --provider
+expect demo-udp6 0 "udp6 \(catalog entry 1004\)" -- "$run" --provider --protocol udp6
+expect upcall-provider 0 "description ws2emu upcall provider" -- "$run" --provider "$upcall"
+expect trace 0 "upcall WPUCreateSocketHandle\(dwCatalogEntryId=1001" -- "$run" --provider "$upcall" --trace
+expect trace-apc 0 "upcall WPUQueueApc\(" -- "$run" --provider "$upcall" --trace
+expect no-wspstartup 1 "does not export WSPStartup: WSAEPROVIDERFAILEDINIT \(10106\)" -- "$run" --provider "$loader"
+expect bad-image 1 "wrong machine type.*WSAEPROVIDERFAILEDINIT" -- "$run" --provider "$broken/machine-i386.dll"
+expect bad-protocol 2 "--protocol must be" -- "$run" --provider --protocol sctp
+expect check-missing 1 "KERNEL32.dll!Beep +MISSING" -- "$run" --check "$loader"
+expect check-clean 0 "0 missing" -- "$run" --check "$sample"
+expect check-refused 2 "SizeOfHeaders|truncated" -- "$run" --check "$broken/truncated-in-headers.dll"
+expect check-nofile 2 "cannot open" -- "$run" --check /nonexistent.dll
+expect unknown-arg 2 "unknown argument" -- "$run" --frobnicate
+expect list 0 "WPUCompleteOverlappedRequest +provided" -- "$run"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
