@@ -50,6 +50,20 @@ static_assert(sizeof(MemoryBasicInformation) == 48);
 SIZE_T WINAPI VirtualQuery(LPCVOID address, MemoryBasicInformation *info, SIZE_T length);
 BOOL WINAPI VirtualProtect(LPVOID address, SIZE_T size, DWORD new_protect, PDWORD old_protect);
 
+union LARGE_INTEGER_ {
+  LONGLONG QuadPart;
+};
+struct FILETIME_ {
+  DWORD dwLowDateTime;
+  DWORD dwHighDateTime;
+};
+
+DWORD WINAPI GetTickCount(void);
+ULONGLONG WINAPI GetTickCount64(void);
+BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER_ *count);
+BOOL WINAPI QueryPerformanceFrequency(LARGE_INTEGER_ *frequency);
+void WINAPI GetSystemTimeAsFileTime(FILETIME_ *time);
+
 }  // namespace ws2emu::emu::win32
 
 #endif  // WS2EMU_EMU_WIN32_KERNEL32_H_
