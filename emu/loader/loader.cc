@@ -23,7 +23,8 @@ namespace {
 
 constexpr int kMaxDepth = 32;  // nested imports / forwarders before we call it a loop
 constexpr size_t kPage = 4096;
-constexpr uint32_t kDllProcessDetach = 0, kDllProcessAttach = 1;
+constexpr uint32_t kDllProcessDetach = 0, kDllProcessAttach = 1, kDllThreadAttach = 2,
+                   kDllThreadDetach = 3;
 
 using DllMainFn = BOOL(WINAPI *)(void *, DWORD, void *);
 using TlsCallbackFn = void(WINAPI *)(void *, DWORD, void *);
@@ -341,6 +342,45 @@ void Loader::Unload(Module *m) {
   modules_.erase(std::find_if(modules_.begin(), modules_.end(),
                               [m](const std::unique_ptr<Module> &p) { return p.get() == m; }));
   for (Module *dep : deps) Free(dep);
+}
+
+void Loader::ThreadAttach() {
+  std::lock_guard<std::recursive_mutex> lock(mu_);
+  EnsureTeb();
+  for (auto &m : modules_) {
+    if (!m->attached_ || !m->thread_calls_) continue;
+    if (const auto &tls = m->image_.tls())
+      for (uint64_t cb : tls->callbacks)
+        reinterpret_cast<TlsCallbackFn>(cb + m->delta())(m->base_, kDllThreadAttach, nullptr);
+    if (m->image_.is_dll() && m->image_.entry_point() != 0)
+      reinterpret_cast<DllMainFn>(const_cast<void *>(m->entry_point()))(m->base_,
+                                                                         kDllThreadAttach, nullptr);
+  }
+}
+
+void Loader::ThreadDetach() {
+  std::lock_guard<std::recursive_mutex> lock(mu_);
+  for (auto it = modules_.rbegin(); it != modules_.rend(); ++it) {
+    Module *m = it->get();
+    if (!m->attached_ || !m->thread_calls_) continue;
+    if (m->image_.is_dll() && m->image_.entry_point() != 0)
+      reinterpret_cast<DllMainFn>(const_cast<void *>(m->entry_point()))(m->base_,
+                                                                         kDllThreadDetach, nullptr);
+    if (const auto &tls = m->image_.tls())
+      for (uint64_t cb : tls->callbacks)
+        reinterpret_cast<TlsCallbackFn>(cb + m->delta())(m->base_, kDllThreadDetach, nullptr);
+  }
+}
+
+bool Loader::DisableThreadCalls(const void *base) {
+  std::lock_guard<std::recursive_mutex> lock(mu_);
+  for (auto &m : modules_) {
+    if (m->base_ == base) {
+      m->thread_calls_ = false;
+      return true;
+    }
+  }
+  return false;
 }
 
 bool Loader::Free(Module *module) {

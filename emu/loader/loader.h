@@ -64,6 +64,7 @@ class Module {
   int refs_ = 0;
   int tls_index_ = -1;
   bool attached_ = false;
+  bool thread_calls_ = true;
   std::vector<Module *> dependencies_;  // PE modules this one imports from (one ref each)
 
   explicit Module(PeImage image) : image_(std::move(image)) {}
@@ -82,6 +83,14 @@ class Loader {
   Module *FindByName(const std::string &name);
   // The loaded module whose image contains `address`, or null.
   Module *FindByAddress(const void *address);
+
+  // DLL_THREAD_ATTACH / DLL_THREAD_DETACH for a thread created through the emulated
+  // CreateThread: every attached module's TLS callbacks and DllMain, in load order (detach in
+  // reverse), except modules that called DisableThreadLibraryCalls.
+  void ThreadAttach();
+  void ThreadDetach();
+  // DisableThreadLibraryCalls: false if `base` is not a loaded module.
+  bool DisableThreadCalls(const void *base);
 
  private:
   Loader() = default;

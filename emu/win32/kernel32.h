@@ -58,6 +58,17 @@ struct FILETIME_ {
   DWORD dwHighDateTime;
 };
 
+using ThreadStartRoutine = DWORD(WINAPI *)(LPVOID);
+HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES attributes, SIZE_T dwStackSize,
+                           ThreadStartRoutine lpStartAddress, LPVOID lpParameter,
+                           DWORD dwCreationFlags, LPDWORD lpThreadId);
+DWORD WINAPI ResumeThread(HANDLE hThread);
+DWORD WINAPI SuspendThread(HANDLE hThread);
+[[noreturn]] void WINAPI ExitThread(DWORD dwExitCode);
+BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode);
+BOOL WINAPI DisableThreadLibraryCalls(HMODULE hLibModule);
+DWORD WINAPI GetCurrentProcessId(void);
+
 DWORD WINAPI GetTickCount(void);
 ULONGLONG WINAPI GetTickCount64(void);
 BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER_ *count);

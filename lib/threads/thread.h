@@ -66,6 +66,14 @@ class Thread final : public Waitable {
   uint32_t id() const { return tid_; }
   bool exited() const { return exited_.load(std::memory_order_acquire); }
 
+  // GetExitCodeThread: kStillActive until the thread has exited, then what it set (0 unless a
+  // thread runner such as emu's CreateThread sets it before the thread ends).
+  static constexpr uint32_t kStillActive = 259;
+  uint32_t exit_code() const {
+    return exited() ? exit_code_.load(std::memory_order_acquire) : kStillActive;
+  }
+  void set_exit_code(uint32_t code) { exit_code_.store(code, std::memory_order_release); }
+
   // Queues fn(context) to run on this thread. False if the thread has exited.
   bool QueueApc(LPWSAUSERAPC fn, DWORD_PTR context);
   // Runs every pending APC. Only the thread itself calls this. True if at least one ran.
@@ -111,6 +119,7 @@ class Thread final : public Waitable {
   const uint32_t tid_;
   const Ref<Event> exit_event_;
   std::atomic<bool> exited_{false};
+  std::atomic<uint32_t> exit_code_{0};
   std::atomic<int> wait_state_{kIdle};
   std::mutex apc_mu_;
   std::deque<Apc> apcs_;           // guarded by apc_mu_

@@ -171,6 +171,13 @@ TEST(Loader, RunsTheMingwCRuntimeStartupOfADll) {
   EXPECT_TRUE(Loader::Get().Free(*m));
 }
 
+TEST(Loader, PeCodeCreatesThreadsTheWindowsWay) {
+  absl::StatusOr<Module *> m = Loader::Get().Load(std::getenv("WS2EMU_THREADS_DLL"));
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(Proc<NextFn>(*m, "ThreadsRun")(), 0) << "the line of threads_dll.c that failed";
+  EXPECT_TRUE(Loader::Get().Free(*m));
+}
+
 TEST(Loader, LoadsPeDependenciesFromTheImportersFolderAndReleasesThem) {
   absl::StatusOr<Module *> m = Loader::Get().Load(std::getenv("WS2EMU_IMPORTER_DLL"));
   ASSERT_TRUE(m.ok()) << m.status();
