@@ -77,6 +77,16 @@ const BuiltinExport kExports[] = {
     EXPORT("WaitForMultipleObjectsEx", ws2emu_WaitForMultipleObjectsEx),
     EXPORT("WaitForSingleObject", WaitForSingleObject),
     EXPORT("WaitForSingleObjectEx", ws2emu_WaitForSingleObjectEx),
+    EXPORT("FreeLibrary", FreeLibrary),
+    EXPORT("GetModuleFileNameA", GetModuleFileNameA),
+    EXPORT("GetModuleFileNameW", GetModuleFileNameW),
+    EXPORT("GetModuleHandleA", GetModuleHandleA),
+    EXPORT("GetModuleHandleW", GetModuleHandleW),
+    EXPORT("GetProcAddress", GetProcAddress),
+    EXPORT("LoadLibraryA", LoadLibraryA),
+    EXPORT("LoadLibraryExA", LoadLibraryExA),
+    EXPORT("LoadLibraryExW", LoadLibraryExW),
+    EXPORT("LoadLibraryW", LoadLibraryW),
 };
 #undef EXPORT
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -151,6 +152,33 @@ Module *Loader::FindByAddress(const void *address) {
 absl::StatusOr<Module *> Loader::Load(const std::string &path) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
   return LoadLocked(path, 0);
+}
+
+absl::StatusOr<Module *> Loader::LoadByName(const std::string &name,
+                                            const std::string &first_dir) {
+  std::lock_guard<std::recursive_mutex> lock(mu_);
+  if (Module *loaded = FindByName(name)) {
+    ++loaded->refs_;
+    return loaded;
+  }
+  std::vector<std::string> dirs;
+  if (!first_dir.empty()) dirs.push_back(first_dir);
+  dirs.push_back(".");
+  if (const char *path = std::getenv("WS2EMU_DLL_PATH")) {
+    std::string all = path;
+    for (size_t start = 0; start <= all.size();) {
+      size_t colon = all.find(':', start);
+      if (colon == std::string::npos) colon = all.size();
+      if (colon > start) dirs.push_back(all.substr(start, colon - start));
+      start = colon + 1;
+    }
+  }
+  for (const std::string &dir : dirs) {
+    std::string file = FindInDirectory(dir, name);
+    if (!file.empty()) return LoadLocked(file, 0);
+  }
+  return absl::NotFoundError(absl::StrCat(name, ": not found beside the caller, in the current "
+                                          "directory or in WS2EMU_DLL_PATH"));
 }
 
 absl::StatusOr<Module *> Loader::LoadLocked(const std::string &path, int depth) {

@@ -77,6 +77,10 @@ class Loader {
 
   // Loads a PE image from a Linux path (its Windows name is the file name).
   absl::StatusOr<Module *> Load(const std::string &path);
+  // LoadLibrary's search for a bare DLL name: a loaded module of that name (a new reference),
+  // else the file in `first_dir` (the caller's folder), the current directory, then each folder
+  // of WS2EMU_DLL_PATH (colon-separated). NotFound when no folder has it.
+  absl::StatusOr<Module *> LoadByName(const std::string &name, const std::string &first_dir);
   // Drops one reference; unloads at zero. False for a module that is not loaded.
   bool Free(Module *module);
   // The loaded module with this Windows name, or null.

@@ -36,6 +36,38 @@ std::string Utf16ToUtf8(const char16_t *text, long length) {
   return out;
 }
 
+std::u16string Utf8ToUtf16(const std::string &text) {
+  std::u16string out;
+  for (size_t i = 0; i < text.size();) {
+    auto b = static_cast<unsigned char>(text[i]);
+    uint32_t c;
+    size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+    if (len == 0 || i + len > text.size()) {
+      out += u'\uFFFD';
+      ++i;
+      continue;
+    }
+    c = len == 1 ? b : b & (0x7F >> len);
+    bool valid = true;
+    for (size_t k = 1; k < len; ++k) {
+      auto cont = static_cast<unsigned char>(text[i + k]);
+      if ((cont >> 6) != 2) valid = false;
+      c = (c << 6) | (cont & 0x3F);
+    }
+    i += len;
+    if (!valid || c > 0x10FFFF) {
+      out += u'\uFFFD';
+    } else if (c >= 0x10000) {
+      c -= 0x10000;
+      out += static_cast<char16_t>(0xD800 + (c >> 10));
+      out += static_cast<char16_t>(0xDC00 + (c & 0x3FF));
+    } else {
+      out += static_cast<char16_t>(c);
+    }
+  }
+  return out;
+}
+
 namespace {
 
 enum class Size { kInt, kChar, kShort, kLong32, kLong64, kPointer };

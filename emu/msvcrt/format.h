@@ -20,6 +20,8 @@ std::string FormatMs(const char *format, __builtin_ms_va_list ap);
 // UTF-16 (as WCHAR) to UTF-8; `length` -1 means up to the terminator. Unpaired surrogates
 // become U+FFFD.
 std::string Utf16ToUtf8(const char16_t *text, long length = -1);
+// UTF-8 to UTF-16; invalid bytes become U+FFFD.
+std::u16string Utf8ToUtf16(const std::string &text);
 
 }  // namespace ws2emu::emu
 

@@ -178,6 +178,14 @@ TEST(Loader, PeCodeCreatesThreadsTheWindowsWay) {
   EXPECT_TRUE(Loader::Get().Free(*m));
 }
 
+TEST(Loader, PeCodeLoadsLibrariesAndFindsProcedures) {
+  absl::StatusOr<Module *> m = Loader::Get().Load(std::getenv("WS2EMU_MODULES_DLL"));
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(Proc<NextFn>(*m, "ModulesRun")(), 0) << "the line of modules_dll.c that failed";
+  EXPECT_EQ(Loader::Get().FindByName("loader_dll.dll"), nullptr);  // its FreeLibrary unloaded it
+  EXPECT_TRUE(Loader::Get().Free(*m));
+}
+
 TEST(Loader, LoadsPeDependenciesFromTheImportersFolderAndReleasesThem) {
   absl::StatusOr<Module *> m = Loader::Get().Load(std::getenv("WS2EMU_IMPORTER_DLL"));
   ASSERT_TRUE(m.ok()) << m.status();

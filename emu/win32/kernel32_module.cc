@@ -1,0 +1,195 @@
+// Modules: LoadLibrary[Ex]A/W, FreeLibrary, GetProcAddress, GetModuleHandleA/W,
+// GetModuleFileNameA/W, over the PE loader and the built-in DLLs. A built-in DLL's HMODULE is
+// the address of its export table (unique, never freed); GetProcAddress and FreeLibrary accept
+// it like a PE module's base.
+#include <cstring>
+#include <string>
+
+#include "exports/builtin.h"
+#include "loader/loader.h"
+#include "msvcrt/format.h"
+#include "win32/kernel32.h"
+#include "ws2emu/ws2emu.h"
+
+namespace ws2emu::emu::win32 {
+namespace {
+
+constexpr DWORD kErrorModNotFound = 126, kErrorProcNotFound = 127,
+                kErrorInsufficientBuffer = 122;
+
+const BuiltinModule *AsBuiltin(HMODULE h) {
+  for (const char *name : {"KERNEL32.dll", "USER32.dll", "WS2_32.dll", "msvcrt.dll"}) {
+    const BuiltinModule *m = FindBuiltinModule(name);
+    if (reinterpret_cast<HMODULE>(const_cast<BuiltinModule *>(m)) == h) return m;
+  }
+  return nullptr;
+}
+
+Module *AsModule(HMODULE h) {
+  Module *m = Loader::Get().FindByAddress(h);
+  return m != nullptr && m->base() == reinterpret_cast<uint8_t *>(h) ? m : nullptr;
+}
+
+std::string Narrow(LPCWSTR s) {
+  return s == nullptr ? std::string() : Utf16ToUtf8(reinterpret_cast<const char16_t *>(s));
+}
+
+// The folder of the module that contains `caller`, or empty.
+std::string CallerDirectory(const void *caller) {
+  Module *m = Loader::Get().FindByAddress(caller);
+  if (m == nullptr) return {};
+  size_t slash = m->path().find_last_of('/');
+  return slash == std::string::npos ? "." : m->path().substr(0, slash);
+}
+
+HMODULE Load(const std::string &name, const void *caller) {
+  if (name.empty()) {
+    ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
+    return nullptr;
+  }
+  std::string file = name;
+  for (char &c : file)
+    if (c == '\\') c = '/';
+  size_t slash = file.find_last_of('/');
+  if (file.find('.', slash == std::string::npos ? 0 : slash) == std::string::npos)
+    file += ".dll";  // LoadLibrary appends .dll to a name without an extension
+  if (const BuiltinModule *builtin = FindBuiltinModule(file))
+    return reinterpret_cast<HMODULE>(const_cast<BuiltinModule *>(builtin));
+  absl::StatusOr<Module *> m;
+  if (file.size() > 1 && file[1] == ':') {
+    // A drive path: the drive map arrives with the protocol catalog.
+    ws2emu_SetLastError(kErrorModNotFound);
+    return nullptr;
+  }
+  m = file.find('/') != std::string::npos ? Loader::Get().Load(file)
+                                          : Loader::Get().LoadByName(file, CallerDirectory(caller));
+  if (!m.ok()) {
+    ws2emu_SetLastError(m.status().code() == absl::StatusCode::kNotFound ? kErrorModNotFound
+                                                                          : ERROR_INVALID_PARAMETER);
+    return nullptr;
+  }
+  return reinterpret_cast<HMODULE>((*m)->base());
+}
+
+DWORD CopyOut(const std::string &text, char *buffer, DWORD size) {
+  if (size == 0) {
+    ws2emu_SetLastError(kErrorInsufficientBuffer);
+    return 0;
+  }
+  if (text.size() + 1 > size) {  // truncated and terminated, as Windows 10 does
+    std::memcpy(buffer, text.data(), size - 1);
+    buffer[size - 1] = 0;
+    ws2emu_SetLastError(kErrorInsufficientBuffer);
+    return size;
+  }
+  std::memcpy(buffer, text.c_str(), text.size() + 1);
+  return static_cast<DWORD>(text.size());
+}
+
+std::string FileNameOf(HMODULE h, bool *ok) {
+  *ok = true;
+  if (const BuiltinModule *b = AsBuiltin(h)) return std::string("C:\\Windows\\system32\\") + b->name;
+  if (Module *m = AsModule(h)) return m->path();
+  *ok = false;
+  return {};
+}
+
+}  // namespace
+
+HMODULE WINAPI LoadLibraryA(LPCSTR lpLibFileName) {
+  return Load(lpLibFileName != nullptr ? lpLibFileName : "", __builtin_return_address(0));
+}
+
+HMODULE WINAPI LoadLibraryW(LPCWSTR lpLibFileName) {
+  return Load(Narrow(lpLibFileName), __builtin_return_address(0));
+}
+
+HMODULE WINAPI LoadLibraryExA(LPCSTR lpLibFileName, HANDLE, DWORD) {
+  return Load(lpLibFileName != nullptr ? lpLibFileName : "", __builtin_return_address(0));
+}
+
+HMODULE WINAPI LoadLibraryExW(LPCWSTR lpLibFileName, HANDLE, DWORD) {
+  return Load(Narrow(lpLibFileName), __builtin_return_address(0));
+}
+
+BOOL WINAPI FreeLibrary(HMODULE hLibModule) {
+  if (AsBuiltin(hLibModule) != nullptr) return TRUE;
+  Module *m = AsModule(hLibModule);
+  if (m == nullptr || !Loader::Get().Free(m)) {
+    ws2emu_SetLastError(ERROR_INVALID_HANDLE);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+FARPROC WINAPI GetProcAddress(HMODULE hModule, LPCSTR lpProcName) {
+  const void *address = nullptr;
+  bool by_ordinal = reinterpret_cast<uintptr_t>(lpProcName) < 0x10000;  // MAKEINTRESOURCE
+  auto ordinal = static_cast<uint16_t>(reinterpret_cast<uintptr_t>(lpProcName));
+  if (const BuiltinModule *b = AsBuiltin(hModule)) {
+    address = by_ordinal ? FindBuiltinExportByOrdinal(*b, ordinal) : FindBuiltinExport(*b, lpProcName);
+  } else if (Module *m = AsModule(hModule)) {
+    address = by_ordinal ? m->GetProcAddress(static_cast<uint32_t>(ordinal))
+                         : m->GetProcAddress(std::string(lpProcName));
+  } else {
+    ws2emu_SetLastError(ERROR_INVALID_HANDLE);
+    return nullptr;
+  }
+  if (address == nullptr) ws2emu_SetLastError(kErrorProcNotFound);
+  return reinterpret_cast<FARPROC>(const_cast<void *>(address));
+}
+
+HMODULE WINAPI GetModuleHandleA(LPCSTR lpModuleName) {
+  if (lpModuleName == nullptr) {
+    // The process's EXE: a native host has none that PE code could use.
+    ws2emu_SetLastError(kErrorModNotFound);
+    return nullptr;
+  }
+  std::string name = lpModuleName;
+  if (name.find('.') == std::string::npos) name += ".dll";
+  if (const BuiltinModule *b = FindBuiltinModule(name))
+    return reinterpret_cast<HMODULE>(const_cast<BuiltinModule *>(b));
+  if (Module *m = Loader::Get().FindByName(name)) return reinterpret_cast<HMODULE>(m->base());
+  ws2emu_SetLastError(kErrorModNotFound);
+  return nullptr;
+}
+
+HMODULE WINAPI GetModuleHandleW(LPCWSTR lpModuleName) {
+  if (lpModuleName == nullptr) return GetModuleHandleA(nullptr);
+  std::string name = Narrow(lpModuleName);
+  return GetModuleHandleA(name.c_str());
+}
+
+DWORD WINAPI GetModuleFileNameA(HMODULE hModule, LPSTR lpFilename, DWORD nSize) {
+  bool ok;
+  std::string name = FileNameOf(hModule, &ok);
+  if (!ok) {
+    ws2emu_SetLastError(kErrorModNotFound);
+    return 0;
+  }
+  return CopyOut(name, lpFilename, nSize);
+}
+
+DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, DWORD nSize) {
+  bool ok;
+  std::string name = FileNameOf(hModule, &ok);
+  if (!ok) {
+    ws2emu_SetLastError(kErrorModNotFound);
+    return 0;
+  }
+  if (nSize == 0) {
+    ws2emu_SetLastError(kErrorInsufficientBuffer);
+    return 0;
+  }
+  std::u16string wide = Utf8ToUtf16(name);
+  if (wide.size() + 1 > nSize) {  // truncated and terminated, as Windows 10 does
+    std::memcpy(lpFilename, wide.data(), (nSize - 1) * sizeof(WCHAR));
+    lpFilename[nSize - 1] = 0;
+    ws2emu_SetLastError(kErrorInsufficientBuffer);
+    return nSize;
+  }
+  std::memcpy(lpFilename, wide.c_str(), (wide.size() + 1) * sizeof(WCHAR));
+  return static_cast<DWORD>(wide.size());
+}
+
+}  // namespace ws2emu::emu::win32
