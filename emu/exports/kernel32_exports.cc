@@ -87,6 +87,12 @@ const BuiltinExport kExports[] = {
     EXPORT("LoadLibraryExA", LoadLibraryExA),
     EXPORT("LoadLibraryExW", LoadLibraryExW),
     EXPORT("LoadLibraryW", LoadLibraryW),
+    EXPORT("ExitProcess", ExitProcess),
+    EXPORT("GetCommandLineA", GetCommandLineA),
+    EXPORT("GetCommandLineW", GetCommandLineW),
+    EXPORT("GetStartupInfoA", GetStartupInfoA),
+    EXPORT("GetStartupInfoW", GetStartupInfoW),
+    EXPORT("SetUnhandledExceptionFilter", SetUnhandledExceptionFilter),
 };
 #undef EXPORT
 

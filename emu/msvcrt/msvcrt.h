@@ -6,6 +6,8 @@
 #define WS2EMU_EMU_MSVCRT_MSVCRT_H_
 
 #include <cstddef>
+#include <string>
+#include <vector>
 
 #include "ws2emu/win_base.h"
 
@@ -68,6 +70,49 @@ int WINAPI vprintf_(const char *format, __builtin_ms_va_list ap);
 int WINAPI _vsnprintf_(char *buffer, size_t count, const char *format, __builtin_ms_va_list ap);
 int WINAPI sprintf_(char *buffer, const char *format, ...);
 int WINAPI _snprintf_(char *buffer, size_t count, const char *format, ...);
+
+// Strings, characters, conversions (msvcrt/strings.cc).
+int *WINAPI _errno_(void);
+int WINAPI atoi_(const char *s);
+LONG WINAPI atol_(const char *s);
+long long WINAPI _atoi64_(const char *s);
+LONG WINAPI strtol_(const char *s, char **end, int base);
+ULONG WINAPI strtoul_(const char *s, char **end, int base);
+char *WINAPI strchr_(const char *s, int c);
+char *WINAPI strrchr_(const char *s, int c);
+char *WINAPI strstr_(const char *haystack, const char *needle);
+char *WINAPI strcpy_(char *d, const char *s);
+char *WINAPI strncpy_(char *d, const char *s, size_t n);
+char *WINAPI strcat_(char *d, const char *s);
+int WINAPI _stricmp_(const char *a, const char *b);
+int WINAPI _strnicmp_(const char *a, const char *b, size_t n);
+int WINAPI tolower_(int c);
+int WINAPI toupper_(int c);
+int WINAPI isspace_(int c);
+int WINAPI isdigit_(int c);
+int WINAPI isalpha_(int c);
+int WINAPI isalnum_(int c);
+int WINAPI putchar_(int c);
+int WINAPI getchar_(void);
+
+// Start-up of a console EXE (msvcrt/startup.cc).
+using OnExitFn = int(WINAPI *)(void);
+using SignalHandler = void(WINAPI *)(int);
+void SetMainArgs(const std::vector<std::string> &args);  // for ws2emu-run
+extern char **g_initenv;
+extern char *g_acmdln;
+extern int g_fmode;
+extern int g_commode;
+int WINAPI __getmainargs(int *argc, char ***argv, char ***env, int do_wildcard, void *startup);
+void WINAPI __set_app_type(int type);
+void WINAPI __setusermatherr(void *handler);
+OnExitFn WINAPI _onexit(OnExitFn fn);
+void WINAPI _cexit(void);
+[[noreturn]] void WINAPI exit_(int code);
+SignalHandler WINAPI signal_(int sig, SignalHandler handler);
+// The SEH personality routine: reached only during exception dispatch, which is not emulated.
+[[noreturn]] int WINAPI __C_specific_handler(void *record, void *frame, void *context,
+                                             void *dispatcher);
 
 }  // namespace ws2emu::emu::msvcrt
 

@@ -3,6 +3,7 @@
 #define WS2EMU_EMU_RUN_RUN_H_
 
 #include <string>
+#include <vector>
 
 #include "ws2emu/ws2spi.h"
 
@@ -21,6 +22,10 @@ struct ProviderOptions {
 // a WSAPROTOCOL_INFOW for the protocol, checks the proc table, prints the description and
 // version, and cleans up. 0 on success; on failure prints the WSA error and returns 1.
 int RunProvider(const ProviderOptions &options);
+
+// PROGRAM.exe [ARGS...]: runs a Windows console program; returns its exit code (or 2 when it
+// cannot be loaded).
+int RunProgram(const std::string &path, const std::vector<std::string> &args);
 
 // The demo provider's path (built from tests/providers with mingw-w64), or empty.
 std::string DemoProviderPath();

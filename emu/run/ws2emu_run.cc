@@ -9,6 +9,7 @@
 
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "run/run.h"
 #include "ws2emu/ws2emu.h"
@@ -43,10 +44,12 @@ constexpr UpcallInfo kUpcalls[] = {
 void PrintUsage(FILE *out) {
   std::fprintf(out,
                "usage: ws2emu-run [--version] [--help]\n"
+               "       ws2emu-run PROGRAM.exe [ARGS...]\n"
                "       ws2emu-run --check FILE\n"
                "       ws2emu-run --provider [FILE.dll] [--protocol tcp|udp|tcp6|udp6] "
                "[--trace]\n"
                "  with no arguments: print the runtime version and the upcalls it provides\n"
+               "  PROGRAM.exe      run a Windows console program; its exit code is returned\n"
                "  --check FILE     list every import of a PE image as resolved or MISSING;\n"
                "                   exit 0 only when none is missing (nothing is run)\n"
                "  --provider FILE  load a Winsock provider DLL, call WSPStartup(2.2) with the\n"
@@ -95,11 +98,9 @@ int main(int argc, char **argv) {
     } else if (arg == "--trace") {
       trace = true;
     } else if (arg.size() > 4 && strcasecmp(arg.c_str() + arg.size() - 4, ".exe") == 0) {
-      std::fprintf(stderr,
-                   "ws2emu-run: running Windows programs (%s) is not implemented yet; "
-                   "--check lists what it imports\n",
-                   arg.c_str());
-      return 2;
+      // PROGRAM.exe: everything after it belongs to the program.
+      if (!check.empty() || provider) return Usage("a program runs on its own, not with --check or --provider");
+      return ws2emu::emu::RunProgram(arg, std::vector<std::string>(argv + i + 1, argv + argc));
     } else {
       return Usage("unknown argument '" + arg + "'");
     }

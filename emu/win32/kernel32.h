@@ -80,6 +80,23 @@ HMODULE WINAPI GetModuleHandleW(LPCWSTR lpModuleName);
 DWORD WINAPI GetModuleFileNameA(HMODULE hModule, LPSTR lpFilename, DWORD nSize);
 DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, DWORD nSize);
 
+// STARTUPINFOA/W: 104 bytes on x64 (the string fields are pointers in both forms).
+struct StartupInfo {
+  DWORD cb;
+  LPSTR lpReserved, lpDesktop, lpTitle;
+  DWORD dwX, dwY, dwXSize, dwYSize, dwXCountChars, dwYCountChars, dwFillAttribute, dwFlags;
+  WORD wShowWindow, cbReserved2;
+  LPBYTE lpReserved2;
+  HANDLE hStdInput, hStdOutput, hStdError;
+};
+static_assert(sizeof(StartupInfo) == 104);
+void WINAPI GetStartupInfoA(StartupInfo *info);
+void WINAPI GetStartupInfoW(StartupInfo *info);
+LPSTR WINAPI GetCommandLineA(void);
+LPWSTR WINAPI GetCommandLineW(void);
+void *WINAPI SetUnhandledExceptionFilter(void *filter);
+[[noreturn]] void WINAPI ExitProcess(UINT uExitCode);
+
 DWORD WINAPI GetTickCount(void);
 ULONGLONG WINAPI GetTickCount64(void);
 BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER_ *count);

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # ws2emu-run's modes, as a user runs them: --provider (demo, a real upcall-using provider,
 # --trace, bad input), --check (missing imports, clean image, refused image).
-# Usage: run_test.sh WS2EMU_RUN UPCALL_PROVIDER LOADER_DLL SAMPLE_DLL BROKEN_DIR
+# and running console programs.
+# Usage: run_test.sh WS2EMU_RUN UPCALL_PROVIDER LOADER_DLL SAMPLE_DLL BROKEN_DIR CONSOLE_EXE
+#                    TRAP_EXE
 set -u
-run=$1 upcall=$2 loader=$3 sample=$4 broken=$5
+run=$1 upcall=$2 loader=$3 sample=$4 broken=$5 console=$6 trap=$7
 passed=0 failed=0
 expect() {  # expect NAME EXIT_CODE PATTERN -- COMMAND...
   local name=$1 code=$2 pattern=$3
@@ -32,5 +34,10 @@ expect check-refused 2 "SizeOfHeaders|truncated" -- "$run" --check "$broken/trun
 expect check-nofile 2 "cannot open" -- "$run" --check /nonexistent.dll
 expect unknown-arg 2 "unknown argument" -- "$run" --frobnicate
 expect list 0 "WPUCompleteOverlappedRequest +provided" -- "$run"
+expect program-args 42 "argc=3 argv\[1\]=42 argv\[2\]=x y" -- "$run" "$console" 42 "x y"
+expect program-printf 0 "narrow=abc wide=wide upper int64=-1234567890123 lld=9876543210 double=2.500 hex=0xdeadbeefcafe" -- "$run" "$console"
+expect program-threads 0 "counter=400000" -- "$run" "$console"
+expect program-stderr 0 "to stderr 7" -- "$run" "$console"
+expect program-trap 86 "KERNEL32.dll!Beep was called \(from trap_program.exe\+0x[0-9a-f]+\)" -- "$run" "$trap"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

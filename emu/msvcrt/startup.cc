@@ -1,0 +1,111 @@
+// The C runtime start-up of a console EXE (mingw's mainCRTStartup): __getmainargs and the data
+// it reads (__initenv, _acmdln, _fmode, _commode), _onexit/_cexit/exit, __set_app_type,
+// __setusermatherr, signal. ws2emu-run hands the program's arguments in with SetMainArgs.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "msvcrt/msvcrt.h"
+
+extern char **environ;
+
+namespace ws2emu::emu::msvcrt {
+namespace {
+
+std::mutex g_mu;
+std::vector<std::string> g_args = {"program.exe"};  // guarded by g_mu
+std::vector<char *> g_argv;                          // guarded by g_mu
+std::vector<OnExitFn> g_onexit;                      // guarded by g_mu
+SignalHandler g_signals[32] = {};                    // guarded by g_mu
+
+std::string CommandLine(const std::vector<std::string> &args) {
+  std::string line;
+  for (const std::string &a : args) {
+    if (!line.empty()) line += ' ';
+    bool quote = a.empty() || a.find_first_of(" \t") != std::string::npos;
+    line += quote ? "\"" + a + "\"" : a;
+  }
+  return line;
+}
+
+void RunOnExit() {
+  std::vector<OnExitFn> handlers;
+  {
+    std::lock_guard<std::mutex> lock(g_mu);
+    handlers.swap(g_onexit);
+  }
+  for (auto it = handlers.rbegin(); it != handlers.rend(); ++it) (*it)();  // last in, first out
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+char **g_initenv = nullptr;
+char *g_acmdln = nullptr;
+int g_fmode = 0;
+int g_commode = 0;
+
+void SetMainArgs(const std::vector<std::string> &args) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  g_args = args;
+  g_argv.clear();
+  for (std::string &a : g_args) g_argv.push_back(a.data());
+  g_argv.push_back(nullptr);
+  static std::string cmdline;
+  cmdline = CommandLine(g_args);
+  g_acmdln = cmdline.data();
+  g_initenv = environ;
+}
+
+int WINAPI __getmainargs(int *argc, char ***argv, char ***env, int, void *) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  if (g_argv.empty()) {
+    for (std::string &a : g_args) g_argv.push_back(a.data());
+    g_argv.push_back(nullptr);
+  }
+  *argc = static_cast<int>(g_argv.size() - 1);
+  *argv = g_argv.data();
+  *env = environ;
+  g_initenv = environ;
+  return 0;
+}
+
+void WINAPI __set_app_type(int) {}
+void WINAPI __setusermatherr(void *) {}
+
+OnExitFn WINAPI _onexit(OnExitFn fn) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  g_onexit.push_back(fn);
+  return fn;
+}
+
+void WINAPI _cexit(void) { RunOnExit(); }
+
+void WINAPI exit_(int code) {
+  RunOnExit();
+  std::fflush(nullptr);
+  _exit(code);
+}
+
+// signal: the handler is recorded and returned by the next call, as msvcrt does; the runtime
+// raises no Windows signals into PE code (no exception dispatch), so it is never called.
+SignalHandler WINAPI signal_(int sig, SignalHandler handler) {
+  if (sig < 0 || sig >= 32) return reinterpret_cast<SignalHandler>(-1);  // SIG_ERR
+  std::lock_guard<std::mutex> lock(g_mu);
+  SignalHandler previous = g_signals[sig];
+  g_signals[sig] = handler;
+  return previous;
+}
+
+int WINAPI __C_specific_handler(void *, void *, void *, void *) {
+  std::fprintf(stderr,
+               "ws2emu: PE code raised a structured exception; exception dispatch is not "
+               "emulated\n");
+  std::abort();
+}
+
+}  // namespace ws2emu::emu::msvcrt

@@ -1,0 +1,37 @@
+// ws2emu-run PROGRAM.exe [ARGS...]: load a Windows console program and run it; its exit code
+// becomes ws2emu-run's.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "loader/loader.h"
+#include "loader/teb.h"
+#include "msvcrt/msvcrt.h"
+#include "run/run.h"
+#include "ws2emu/win_base.h"
+
+namespace ws2emu::emu {
+
+int RunProgram(const std::string &path, const std::vector<std::string> &args) {
+  std::vector<std::string> argv = {path};
+  argv.insert(argv.end(), args.begin(), args.end());
+  msvcrt::SetMainArgs(argv);
+  absl::StatusOr<Module *> module = Loader::Get().Load(path);
+  if (!module.ok()) {
+    std::fprintf(stderr, "ws2emu-run: %s\n", std::string(module.status().message()).c_str());
+    return 2;
+  }
+  if ((*module)->image().is_dll() || (*module)->entry_point() == nullptr) {
+    std::fprintf(stderr, "ws2emu-run: %s is not a program (a DLL, or no entry point)\n",
+                 path.c_str());
+    return 2;
+  }
+  EnsureTeb();
+  // mainCRTStartup takes no arguments; it normally ends the process through exit().
+  auto entry = reinterpret_cast<int(WINAPI *)(void)>(const_cast<void *>((*module)->entry_point()));
+  int code = entry();
+  std::fflush(nullptr);
+  return code;
+}
+
+}  // namespace ws2emu::emu
