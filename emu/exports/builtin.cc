@@ -46,3 +46,18 @@ const void *FindBuiltinExportByOrdinal(const BuiltinModule &module, uint16_t ord
 }
 
 }  // namespace ws2emu::emu
+
+// The C API (ws2emu.h): another PE loader binds its imports to the same tables.
+extern "C" void *ws2emu_find_export(const char *dll, const char *name) {
+  if (dll == nullptr || name == nullptr) return nullptr;
+  const ws2emu::emu::BuiltinModule *m = ws2emu::emu::FindBuiltinModule(dll);
+  return m != nullptr ? const_cast<void *>(ws2emu::emu::FindBuiltinExport(*m, name)) : nullptr;
+}
+
+extern "C" void *ws2emu_find_export_ordinal(const char *dll, unsigned ordinal) {
+  if (dll == nullptr || ordinal == 0 || ordinal > 0xffff) return nullptr;
+  const ws2emu::emu::BuiltinModule *m = ws2emu::emu::FindBuiltinModule(dll);
+  return m != nullptr ? const_cast<void *>(ws2emu::emu::FindBuiltinExportByOrdinal(
+                            *m, static_cast<uint16_t>(ordinal)))
+                      : nullptr;
+}

@@ -32,6 +32,14 @@ const WSPUPCALLTABLE *ws2emu_upcall_table(void);
 /* The APC wake backend in use: "uring" or "signal" (WS2EMU_APC chooses). */
 const char *ws2emu_apc_backend(void);
 
+/* The address of a function (or data) the runtime implements for a Windows DLL, so that another
+ * PE loader can bind imports to the same tables: by name ("KERNEL32.dll", "SetEvent") or by
+ * ordinal ("WS2_32.dll", 111). DLL names are matched without case, with or without ".dll";
+ * function names exactly. NULL when the runtime does not implement it. The functions use the
+ * Windows x64 calling convention. */
+void *ws2emu_find_export(const char *dll, const char *name);
+void *ws2emu_find_export_ordinal(const char *dll, unsigned ordinal);
+
 /* ---- The upcalls (SPEC.md §6), also reachable through ws2emu_upcall_table() ---------------- */
 
 BOOL WSPAPI WPUCloseEvent(WSAEVENT hEvent, LPINT lpErrno);

@@ -61,3 +61,22 @@ TEST(BuiltinExports, Kernel32WaitsThroughTheTable) {
 
 }  // namespace
 }  // namespace ws2emu::emu
+
+namespace ws2emu::emu {
+namespace {
+
+TEST(FindExportCApi, AnswersByNameAndOrdinalAndRefusesBadInput) {
+  EXPECT_EQ(ws2emu_find_export("kernel32", "SetEvent"),
+            reinterpret_cast<void *>(&ws2emu_SetEvent));
+  EXPECT_EQ(ws2emu_find_export_ordinal("WS2_32.DLL", 111),
+            reinterpret_cast<void *>(&WSAGetLastError));
+  EXPECT_EQ(ws2emu_find_export("kernel32.dll", "Beep"), nullptr);
+  EXPECT_EQ(ws2emu_find_export("nosuch.dll", "SetEvent"), nullptr);
+  EXPECT_EQ(ws2emu_find_export(nullptr, "SetEvent"), nullptr);
+  EXPECT_EQ(ws2emu_find_export("kernel32", nullptr), nullptr);
+  EXPECT_EQ(ws2emu_find_export_ordinal("ws2_32", 0), nullptr);
+  EXPECT_EQ(ws2emu_find_export_ordinal("ws2_32", 0x10000 + 111), nullptr);
+}
+
+}  // namespace
+}  // namespace ws2emu::emu
