@@ -1,55 +1,64 @@
 #include "handles/handle_table.h"
 
 #include <sched.h>
+#include <sys/mman.h>
 
-#include <new>
+#include <cstdint>
 
 namespace ws2emu {
 
-HandleTable &HandleTable::Get() {
-  // Never destroyed: handles may be used by threads that outlive static destruction.
-  static HandleTable *table = new HandleTable();
-  return *table;
+namespace internal {
+constinit HandleTableStorage g_handle_table;
+}  // namespace internal
+
+namespace {
+
+constexpr size_t kHugePage = size_t{2} << 20;
+
+// `bytes` (a multiple of 2 MB) of zeroed memory aligned to 2 MB, backed by transparent huge
+// pages if `huge` and the system allows it; null if there is no memory. Pages are touched (and
+// counted in the resident set) only as slots are used, 4 KB at a time unless `huge`.
+void *MapChunk(size_t bytes, bool huge) {
+  const size_t length = bytes + kHugePage;
+  void *p = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return nullptr;
+  const auto start = reinterpret_cast<uintptr_t>(p);
+  const uintptr_t aligned = (start + kHugePage - 1) & ~uintptr_t{kHugePage - 1};
+  if (aligned > start) munmap(p, aligned - start);
+  const uintptr_t end = aligned + bytes;
+  if (start + length > end) munmap(reinterpret_cast<void *>(end), start + length - end);
+  if (huge) madvise(reinterpret_cast<void *>(aligned), bytes, MADV_HUGEPAGE);  // a hint only
+  return reinterpret_cast<void *>(aligned);
 }
 
-HandleTable::HandleTable() = default;
-
-bool HandleTable::Decode(uint64_t handle, Decoded *d) {
-  handle &= ~uint64_t{3};  // the tag bits are the caller's
-  if (handle == 0 || handle >= (uint64_t{1} << 31)) return false;
-  d->index = static_cast<uint32_t>((handle >> 2) & (kMaxSlots - 1));
-  d->gen = static_cast<uint32_t>(handle >> (kIndexBits + 2));
-  return d->index != 0;
-}
-
-bool HandleTable::Matches(uint64_t state, uint32_t gen, ObjectType type) {
-  if ((state & kOpen) == 0 || (state & kGenMask) != gen) return false;
-  auto actual = static_cast<ObjectType>((state & kTypeMask) >> kTypeShift);
-  if (type == ObjectType::kAny) return actual != ObjectType::kSocket;
-  return actual == type;
-}
-
-HandleTable::Slot *HandleTable::SlotAt(uint32_t index) const {
-  Slot *chunk = chunks_[index / kChunkSlots].load(std::memory_order_acquire);
-  return chunk == nullptr ? nullptr : &chunk[index % kChunkSlots];
-}
+}  // namespace
 
 uint32_t HandleTable::AllocateSlot() {
   std::lock_guard<std::mutex> lock(mu_);
   if (free_count_ >= kMinFreeBeforeReuse || (next_unused_ >= kMaxSlots && free_count_ > 0)) {
     uint32_t index = free_head_;
-    Slot *slot = SlotAt(index);
-    free_head_ = slot->next_free.load(std::memory_order_relaxed);
+    free_head_ = ExtraAt(index)->next_free.load(std::memory_order_relaxed);
     if (--free_count_ == 0) free_tail_ = 0;
     return index;
   }
   if (next_unused_ >= kMaxSlots) return 0;
   uint32_t index = next_unused_;
   uint32_t chunk = index / kChunkSlots;
-  if (chunks_[chunk].load(std::memory_order_relaxed) == nullptr) {
-    Slot *fresh = new (std::nothrow) Slot[kChunkSlots];
-    if (fresh == nullptr) return 0;
-    chunks_[chunk].store(fresh, std::memory_order_release);
+  if (hot_[chunk].load(std::memory_order_relaxed) == nullptr) {
+    static_assert(kChunkSlots * sizeof(Slot) % kHugePage == 0);
+    static_assert(kChunkSlots * sizeof(SlotExtra) % kHugePage == 0);
+    // The first hot chunk is not asked for huge pages: a process with a few handles keeps a
+    // few pages resident, not 2 MB.
+    void *hot = MapChunk(kChunkSlots * sizeof(Slot), /*huge=*/chunk != 0);
+    if (hot == nullptr) return 0;
+    void *cold = MapChunk(kChunkSlots * sizeof(SlotExtra), /*huge=*/false);
+    if (cold == nullptr) {
+      munmap(hot, kChunkSlots * sizeof(Slot));
+      return 0;
+    }
+    // Cold first: whoever sees the hot chunk (acquire) finds the cold one.
+    cold_[chunk].store(static_cast<SlotExtra *>(cold), std::memory_order_release);
+    hot_[chunk].store(static_cast<Slot *>(hot), std::memory_order_release);
   }
   ++next_unused_;
   return index;
@@ -57,27 +66,27 @@ uint32_t HandleTable::AllocateSlot() {
 
 void HandleTable::FreeSlot(uint32_t index) {
   std::lock_guard<std::mutex> lock(mu_);
-  Slot *slot = SlotAt(index);
-  slot->next_free.store(0, std::memory_order_relaxed);
+  ExtraAt(index)->next_free.store(0, std::memory_order_relaxed);
   if (free_count_ == 0) {
     free_head_ = index;
   } else {
-    SlotAt(free_tail_)->next_free.store(index, std::memory_order_relaxed);
+    ExtraAt(free_tail_)->next_free.store(index, std::memory_order_relaxed);
   }
   free_tail_ = index;
   ++free_count_;
 }
 
-uint64_t HandleTable::Publish(uint32_t index, ObjectType type, uint64_t value,
-                              uint32_t catalog_id) {
+uint64_t HandleTable::Publish(uint32_t index, ObjectType type, uint64_t value, uint32_t catalog_id,
+                              bool ifs) {
   Slot *slot = SlotAt(index);
+  SlotExtra *extra = ExtraAt(index);
   uint64_t old = slot->state.load(std::memory_order_relaxed);
   // A reused slot gets the next generation; a fresh one starts at 0.
   uint32_t gen = old == 0 ? 0 : ((old & kGenMask) + 1) & kGenMask;
   slot->value.store(value, std::memory_order_release);
-  slot->catalog_id.store(catalog_id, std::memory_order_release);
-  slot->port.store(nullptr, std::memory_order_relaxed);
-  slot->state.store(gen | (static_cast<uint64_t>(type) << kTypeShift) | kOpen,
+  extra->catalog_id.store(catalog_id, std::memory_order_release);
+  extra->port.store(nullptr, std::memory_order_relaxed);
+  slot->state.store(gen | (static_cast<uint64_t>(type) << kTypeShift) | kOpen | (ifs ? kIfs : 0),
                     std::memory_order_release);
   return Encode(index, gen);
 }
@@ -85,8 +94,7 @@ uint64_t HandleTable::Publish(uint32_t index, ObjectType type, uint64_t value,
 uint64_t HandleTable::CreateSocket(uint32_t catalog_id, uint64_t context, bool ifs) {
   uint32_t index = AllocateSlot();
   if (index == 0) return 0;
-  // The IFS flag rides in the top bit of the catalog word; catalog IDs never reach it.
-  return Publish(index, ObjectType::kSocket, context, catalog_id | (ifs ? 0x80000000u : 0));
+  return Publish(index, ObjectType::kSocket, context, catalog_id, ifs);
 }
 
 uint64_t HandleTable::Insert(Object *object) {
@@ -95,46 +103,7 @@ uint64_t HandleTable::Insert(Object *object) {
     object->Release();
     return 0;
   }
-  return Publish(index, object->type(), reinterpret_cast<uint64_t>(object), 0);
-}
-
-bool HandleTable::QuerySocket(uint64_t handle, uint64_t *context, uint32_t *catalog_id,
-                              bool *ifs) const {
-  Decoded d;
-  if (!Decode(handle, &d)) return false;
-  const Slot *slot = SlotAt(d.index);
-  if (slot == nullptr) return false;
-  for (;;) {
-    uint64_t before = slot->state.load(std::memory_order_acquire);
-    if (!Matches(before, d.gen, ObjectType::kSocket)) return false;
-    // Writers store value and catalog with release after changing the state word, so a reader
-    // that sees a newer value also sees the newer state below (a seqlock without fences).
-    uint64_t value = slot->value.load(std::memory_order_acquire);
-    uint32_t cat = slot->catalog_id.load(std::memory_order_acquire);
-    uint64_t after = slot->state.load(std::memory_order_relaxed);
-    // Pins may have changed in between; only generation, type and open matter.
-    if (((before ^ after) & ~kPinMask) != 0) continue;
-    *context = value;
-    if (catalog_id != nullptr) *catalog_id = cat & 0x7fffffffu;
-    if (ifs != nullptr) *ifs = (cat & 0x80000000u) != 0;
-    return true;
-  }
-}
-
-bool HandleTable::QuerySocketContext(uint64_t handle, uint64_t *context) const {
-  return QuerySocket(handle, context, nullptr, nullptr);
-}
-
-HandleTable::Slot *HandleTable::Pin(const Decoded &d, ObjectType type) const {
-  Slot *slot = SlotAt(d.index);
-  if (slot == nullptr) return nullptr;
-  uint64_t state = slot->state.load(std::memory_order_acquire);
-  for (;;) {
-    if (!Matches(state, d.gen, type)) return nullptr;
-    if (slot->state.compare_exchange_weak(state, state + kPinOne, std::memory_order_acquire,
-                                          std::memory_order_acquire))
-      return slot;
-  }
+  return Publish(index, object->type(), reinterpret_cast<uint64_t>(object), 0, false);
 }
 
 Ref<Object> HandleTable::Lookup(uint64_t handle, ObjectType type) const {
@@ -182,7 +151,8 @@ bool HandleTable::Close(uint64_t handle, ObjectType type) {
   if (actual != ObjectType::kSocket) {
     reinterpret_cast<Object *>(slot->value.load(std::memory_order_relaxed))->Release();
   }
-  if (PortAssociation *assoc = slot->port.exchange(nullptr, std::memory_order_acq_rel)) {
+  if (PortAssociation *assoc =
+          ExtraAt(d.index)->port.exchange(nullptr, std::memory_order_acq_rel)) {
     assoc->port->Release();
     delete assoc;
   }
@@ -198,7 +168,8 @@ bool HandleTable::AssociatePort(uint64_t handle, Object *port, uint64_t key) {
   if (slot == nullptr) return false;
   auto *assoc = new PortAssociation{port, key};
   PortAssociation *expected = nullptr;
-  bool ok = slot->port.compare_exchange_strong(expected, assoc, std::memory_order_acq_rel);
+  bool ok =
+      ExtraAt(d.index)->port.compare_exchange_strong(expected, assoc, std::memory_order_acq_rel);
   if (ok) {
     port->AddRef();
   } else {
@@ -214,7 +185,7 @@ Ref<Object> HandleTable::SocketPort(uint64_t handle, uint64_t *key) const {
   Slot *slot = Pin(d, ObjectType::kSocket);
   if (slot == nullptr) return {};
   Ref<Object> port;
-  if (PortAssociation *assoc = slot->port.load(std::memory_order_acquire)) {
+  if (PortAssociation *assoc = ExtraAt(d.index)->port.load(std::memory_order_acquire)) {
     port = Ref<Object>::Share(assoc->port);
     *key = assoc->key;
   }
@@ -227,8 +198,9 @@ bool HandleTable::SetIfsSocketCatalog(uint64_t handle, uint32_t catalog_id) {
   if (!Decode(handle, &d) || catalog_id >= 0x80000000u) return false;
   Slot *slot = Pin(d, ObjectType::kSocket);
   if (slot == nullptr) return false;
-  bool ifs = (slot->catalog_id.load(std::memory_order_relaxed) & 0x80000000u) != 0;
-  if (ifs) slot->catalog_id.store(catalog_id | 0x80000000u, std::memory_order_relaxed);
+  // The IFS flag never changes while the slot is open; the state word carries it.
+  bool ifs = (slot->state.load(std::memory_order_relaxed) & kIfs) != 0;
+  if (ifs) ExtraAt(d.index)->catalog_id.store(catalog_id, std::memory_order_relaxed);
   Unpin(slot);
   return ifs;
 }

@@ -18,13 +18,19 @@
 // gets WSAENOTSOCK rather than another socket's context.
 //
 // Concurrency and lifetime. Slots live in chunks that are never freed, so reading a slot is
-// always safe. Each slot has one 64-bit state word: generation, type, open/closed, and a count
-// of pins. Lookup of a socket context is a seqlock read (state, context, state again: no
+// always safe. Each slot has one 64-bit state word: generation, type, open/closed, the IFS flag
+// of a socket, and a count of pins. A slot is split in two parallel arrays: a 16-byte hot part
+// (state word and value: all a lookup reads, four slots to a cache line) and a cold part
+// (catalog ID, free-list link, port association), so that the lookups of a process with a
+// million sockets touch 16 MB, not 32. Hot chunks after the first are 2 MB-aligned and asked
+// for transparent huge pages: a random lookup among a million handles then misses the TLB
+// rarely. Lookup of a socket context is a seqlock read (state, context, state again: no
 // write, no lock). Lookup of an object pins the slot with a CAS, takes a reference on the
-// object, and unpins; Close marks the slot closed with a CAS, waits for the pins to drain, then
-// drops the table's reference and frees the slot. Objects are reference-counted (Object), so an
-// object a waiter still holds outlives its handle, as on Windows. Create and Close take a mutex
-// for the free list; lookups never do.
+// object, and unpins; an operation that completes on its own (WithPinned: Set, Reset, Post)
+// runs with the slot pinned and takes no reference. Close marks the slot closed with a CAS, waits
+// for the pins to drain, then drops the table's reference and frees the slot. Objects are
+// reference-counted (Object), so an object a waiter still holds outlives its handle, as on
+// Windows. Create and Close take a mutex for the free list; lookups never do.
 #ifndef WS2EMU_LIB_HANDLES_HANDLE_TABLE_H_
 #define WS2EMU_LIB_HANDLES_HANDLE_TABLE_H_
 
@@ -32,6 +38,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <type_traits>
 #include <utility>
 
 
@@ -117,12 +124,14 @@ class HandleTable {
   static constexpr int kIndexBits = 21;       // 2M slots
   static constexpr int kGenerationBits = 8;   // 2 + 21 + 8 = 31 bits
   static constexpr uint32_t kMaxSlots = 1u << kIndexBits;
-  static constexpr uint32_t kChunkSlots = 4096;
+  static constexpr uint32_t kChunkSlots = 1u << 17;  // 2 MB of hot slots, 2 MB of cold ones
   static constexpr uint32_t kMinFreeBeforeReuse = 1024;
 
+  // The process-wide table: constant-initialised (no guard, no allocation on the lookup path)
+  // and never destroyed, since handles may be used by threads that outlive static destruction.
   static HandleTable &Get();
 
-  HandleTable();
+  constexpr HandleTable() = default;
   HandleTable(const HandleTable &) = delete;
   HandleTable &operator=(const HandleTable &) = delete;
 
@@ -134,8 +143,12 @@ class HandleTable {
   // the reference) when the table is full.
   uint64_t Insert(Object *object);
 
-  // Socket context, catalog ID and IFS flag of an open socket handle. Lock-free, write-free.
-  bool QuerySocketContext(uint64_t handle, uint64_t *context) const;
+  // Socket context, catalog ID and IFS flag of an open socket handle. Lock-free, write-free;
+  // a null catalog_id spares the read of the cold part of the slot.
+  // Inline: WPUQuerySocketHandleContext runs on every call a non-IFS provider handles.
+  bool QuerySocketContext(uint64_t handle, uint64_t *context) const {
+    return QuerySocket(handle, context, nullptr, nullptr);
+  }
   bool QuerySocket(uint64_t handle, uint64_t *context, uint32_t *catalog_id, bool *ifs) const;
 
   // Records `catalog_id` as the owner of an open IFS socket handle (WPUModifyIFSHandle).
@@ -147,6 +160,23 @@ class HandleTable {
   template <typename T>
   Ref<T> LookupAs(uint64_t handle) const {
     return Ref<T>::Adopt(static_cast<T *>(Lookup(handle, T::kType).release()));
+  }
+
+  // Runs f(T &) on the object named by `handle` if it is open and a T, with the slot pinned
+  // instead of a reference taken (two atomic operations instead of four): Close waits for the
+  // pins to drain before it drops the table's reference, so the object outlives f. Only for
+  // operations that complete on their own (Set, Reset, Post): f must not wait for anything a
+  // thread closing the handle could be waiting for, and must not close it. False, without
+  // running f, for a handle that is not an open T.
+  template <typename T, typename F>
+  bool WithPinned(uint64_t handle, F &&f) const {
+    Decoded d;
+    if (!Decode(handle, &d)) return false;
+    Slot *slot = Pin(d, T::kType);
+    if (slot == nullptr) return false;
+    f(*static_cast<T *>(reinterpret_cast<Object *>(slot->value.load(std::memory_order_relaxed))));
+    Unpin(slot);
+    return true;
   }
 
   // The type of the open handle, or kNone.
@@ -166,46 +196,85 @@ class HandleTable {
   size_t CountOpen(ObjectType type) const;
 
  private:
-  // State word layout: [pins:24 | open:1 | type:4 | gen:8] from bit 0 upwards:
-  //   bits 0..7 generation, 8..11 type, 12 open, 13..36 pins.
+  // State word layout: [pins:24 | ifs:1 | open:1 | type:4 | gen:8] from bit 0 upwards:
+  //   bits 0..7 generation, 8..11 type, 12 open, 13 IFS (sockets), 14..37 pins.
   static constexpr uint64_t kGenMask = (1u << kGenerationBits) - 1;
   static constexpr int kTypeShift = 8;
   static constexpr uint64_t kTypeMask = 0xfull << kTypeShift;
   static constexpr uint64_t kOpen = 1ull << 12;
-  static constexpr int kPinShift = 13;
+  static constexpr uint64_t kIfs = 1ull << 13;
+  static constexpr int kPinShift = 14;
   static constexpr uint64_t kPinOne = 1ull << kPinShift;
   static constexpr uint64_t kPinMask = 0xffffffull << kPinShift;
 
+  // The hot part of a slot. Chunks are mapped zeroed memory, and all zeros is a free slot, so
+  // they are used without being constructed (which would touch every page).
   struct Slot {
-    std::atomic<uint64_t> state{0};
-    std::atomic<uint64_t> value{0};  // socket context, or Object*
-    std::atomic<uint32_t> catalog_id{0};
-    std::atomic<uint32_t> next_free{0};
-    std::atomic<PortAssociation *> port{nullptr};
+    std::atomic<uint64_t> state;
+    std::atomic<uint64_t> value;  // socket context, or Object*
   };
-  static_assert(sizeof(Slot) == 32, "a slot is 32 bytes: bytes_per_handle depends on it");
+  // The cold part, at the same index in a parallel chunk.
+  struct SlotExtra {
+    std::atomic<uint32_t> catalog_id;
+    std::atomic<uint32_t> next_free;
+    std::atomic<PortAssociation *> port;
+  };
+  static_assert(sizeof(Slot) == 16, "the hot part of a slot is 16 bytes: lookups depend on it");
+  static_assert(sizeof(SlotExtra) == 16, "bytes_per_handle depends on the size of a slot");
+  static_assert(std::is_trivially_destructible_v<Slot> &&
+                std::is_trivially_destructible_v<SlotExtra>);
 
   struct Decoded {
     uint32_t index;
     uint32_t gen;
   };
-  static bool Decode(uint64_t handle, Decoded *d);
+  static bool Decode(uint64_t handle, Decoded *d) {
+    handle &= ~uint64_t{3};  // the tag bits are the caller's
+    if (handle == 0 || handle >= (uint64_t{1} << 31)) return false;
+    d->index = static_cast<uint32_t>((handle >> 2) & (kMaxSlots - 1));
+    d->gen = static_cast<uint32_t>(handle >> (kIndexBits + 2));
+    return d->index != 0;
+  }
   static uint64_t Encode(uint32_t index, uint32_t gen) {
     return (static_cast<uint64_t>(gen) << (kIndexBits + 2)) | (static_cast<uint64_t>(index) << 2);
   }
-  static bool Matches(uint64_t state, uint32_t gen, ObjectType type);
+  static bool Matches(uint64_t state, uint32_t gen, ObjectType type) {
+    if ((state & kOpen) == 0 || (state & kGenMask) != gen) return false;
+    auto actual = static_cast<ObjectType>((state & kTypeMask) >> kTypeShift);
+    if (type == ObjectType::kAny) return actual != ObjectType::kSocket;
+    return actual == type;
+  }
 
-  Slot *SlotAt(uint32_t index) const;
+  Slot *SlotAt(uint32_t index) const {
+    Slot *chunk = hot_[index / kChunkSlots].load(std::memory_order_acquire);
+    return chunk == nullptr ? nullptr : &chunk[index % kChunkSlots];
+  }
+  // The cold part of a slot SlotAt found (its chunk is published before the hot one).
+  SlotExtra *ExtraAt(uint32_t index) const {
+    return &cold_[index / kChunkSlots].load(std::memory_order_acquire)[index % kChunkSlots];
+  }
   uint32_t AllocateSlot();       // returns 0 when full; caller fills and publishes
   void FreeSlot(uint32_t index);
-  uint64_t Publish(uint32_t index, ObjectType type, uint64_t value, uint32_t catalog_id);
+  uint64_t Publish(uint32_t index, ObjectType type, uint64_t value, uint32_t catalog_id,
+                   bool ifs);
 
   // Pins slot `d` if it is open and matches; returns the slot or null.
-  Slot *Pin(const Decoded &d, ObjectType type) const;
+  Slot *Pin(const Decoded &d, ObjectType type) const {
+    Slot *slot = SlotAt(d.index);
+    if (slot == nullptr) return nullptr;
+    uint64_t state = slot->state.load(std::memory_order_acquire);
+    for (;;) {
+      if (!Matches(state, d.gen, type)) return nullptr;
+      if (slot->state.compare_exchange_weak(state, state + kPinOne, std::memory_order_acquire,
+                                            std::memory_order_acquire))
+        return slot;
+    }
+  }
   static void Unpin(Slot *slot) { slot->state.fetch_sub(kPinOne, std::memory_order_release); }
 
   static constexpr uint32_t kChunks = kMaxSlots / kChunkSlots;
-  std::atomic<Slot *> chunks_[kChunks] = {};
+  std::atomic<Slot *> hot_[kChunks] = {};
+  std::atomic<SlotExtra *> cold_[kChunks] = {};
 
   mutable std::mutex mu_;
   uint32_t next_unused_ = 1;  // guarded by mu_; slot 0 is never used: no handle is 0
@@ -213,6 +282,45 @@ class HandleTable {
   uint32_t free_tail_ = 0;  // guarded by mu_
   uint32_t free_count_ = 0;  // guarded by mu_
 };
+
+inline bool HandleTable::QuerySocket(uint64_t handle, uint64_t *context, uint32_t *catalog_id,
+                                     bool *ifs) const {
+  Decoded d;
+  if (!Decode(handle, &d)) return false;
+  const Slot *slot = SlotAt(d.index);
+  if (slot == nullptr) return false;
+  for (;;) {
+    uint64_t before = slot->state.load(std::memory_order_acquire);
+    if (!Matches(before, d.gen, ObjectType::kSocket)) return false;
+    // Writers store value and catalog with release after changing the state word, so a reader
+    // that sees a newer value also sees the newer state below (a seqlock without fences).
+    uint64_t value = slot->value.load(std::memory_order_acquire);
+    uint32_t cat =
+        catalog_id == nullptr ? 0 : ExtraAt(d.index)->catalog_id.load(std::memory_order_acquire);
+    uint64_t after = slot->state.load(std::memory_order_relaxed);
+    // Pins may have changed in between; only generation, type and open matter.
+    if (((before ^ after) & ~kPinMask) != 0) continue;
+    *context = value;
+    if (catalog_id != nullptr) *catalog_id = cat;
+    if (ifs != nullptr) *ifs = (before & kIfs) != 0;
+    return true;
+  }
+}
+
+namespace internal {
+
+// Storage for HandleTable::Get(): a union so that the table is never destroyed. Hidden: only
+// the core refers to it, directly rather than through the GOT.
+union HandleTableStorage {
+  constexpr HandleTableStorage() : table() {}
+  ~HandleTableStorage() {}
+  HandleTable table;
+};
+__attribute__((visibility("hidden"))) extern constinit HandleTableStorage g_handle_table;
+
+}  // namespace internal
+
+inline HandleTable &HandleTable::Get() { return internal::g_handle_table.table; }
 
 }  // namespace ws2emu
 

@@ -19,6 +19,36 @@ Ref<Port> Port::Create(uint32_t concurrency) {
 
 Port::Port(uint32_t concurrency) : Object(kType), concurrency_(concurrency) {}
 
+void Port::Ring::Push(const Packet &packet) {
+  if (size_ == capacity_) {
+    const size_t capacity = capacity_ == 0 ? kMinCapacity : 2 * capacity_;
+    std::unique_ptr<Packet[]> buf(new Packet[capacity]);
+    for (size_t i = 0; i < size_; ++i) buf[i] = buf_[(head_ + i) & (capacity_ - 1)];
+    buf_ = std::move(buf);
+    capacity_ = capacity;
+    head_ = 0;
+  }
+  buf_[(head_ + size_) & (capacity_ - 1)] = packet;
+  ++size_;
+}
+
+Port::Packet Port::Ring::Pop() {
+  Packet packet = buf_[head_];
+  head_ = (head_ + 1) & (capacity_ - 1);
+  if (--size_ == 0) {
+    head_ = 0;
+    if (capacity_ > kKeptCapacity) Clear();
+  }
+  return packet;
+}
+
+void Port::Ring::Clear() {
+  buf_.reset();
+  capacity_ = 0;
+  head_ = 0;
+  size_ = 0;
+}
+
 size_t Port::queued() {
   std::lock_guard<std::mutex> lock(mu_);
   return queue_.size();
@@ -32,12 +62,12 @@ bool Port::Post(const Packet &packet) {
     if (!waiters_.empty() && running_ < concurrency_) {
       Waiter *w = waiters_.back();  // LIFO
       waiters_.pop_back();
-      w->handed.push_back(packet);
+      w->handed = packet;
       w->released = true;
       ++running_;
       wake = Ref<Thread>::Share(w->thread);
     } else {
-      queue_.push_back(packet);
+      queue_.Push(packet);
     }
   }
   if (wake) wake->PortEvent()->Set();
@@ -45,10 +75,7 @@ bool Port::Post(const Packet &packet) {
 }
 
 void Port::TakeQueued(Packet *out, uint32_t max, uint32_t *count) {
-  while (*count < max && !queue_.empty()) {
-    out[(*count)++] = queue_.front();
-    queue_.pop_front();
-  }
+  while (*count < max && !queue_.empty()) out[(*count)++] = queue_.Pop();
 }
 
 PortWait Port::Get(Packet *out, uint32_t max, uint32_t *count, uint32_t timeout_ms,
@@ -85,7 +112,7 @@ PortWait Port::Get(Packet *out, uint32_t max, uint32_t *count, uint32_t timeout_
     uint32_t r = WaitForObjects(objects, 1, false, remaining, alertable);
     std::lock_guard<std::mutex> lock(mu_);
     if (waiter.released) {
-      for (const Packet &p : waiter.handed) out[(*count)++] = p;
+      out[(*count)++] = waiter.handed;
       TakeQueued(out, max, count);
       self->set_running_on_port(this);
       event->Reset();  // a Set that raced with this exit must not wake the next Get
@@ -106,7 +133,7 @@ void Port::Shutdown() {
     std::lock_guard<std::mutex> lock(mu_);
     closed_ = true;
     for (Waiter *w : waiters_) wake.push_back(Ref<Thread>::Share(w->thread));
-    queue_.clear();
+    queue_.Clear();
   }
   for (const Ref<Thread> &t : wake) t->PortEvent()->Set();
 }

@@ -18,9 +18,10 @@
 #ifndef WS2EMU_LIB_IOCP_PORT_H_
 #define WS2EMU_LIB_IOCP_PORT_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
-#include <deque>
 #include <vector>
 
 #include "handles/handle_table.h"
@@ -56,15 +57,37 @@ class Port final : public Object {
  private:
   struct Waiter {
     Thread *thread;
-    std::vector<Packet> handed;  // packets given to this waiter by Post
+    Packet handed;  // the packet Post gave this waiter when it released it
     bool released = false;
   };
+  // The queued packets, FIFO: a ring that doubles when full, so that a packet costs no
+  // allocation (std::deque allocates a block every 16 packets, and frees it on another thread),
+  // and that gives its memory back when it drains after a burst.
+  class Ring {
+   public:
+    bool empty() const { return size_ == 0; }
+    size_t size() const { return size_; }
+    void Push(const Packet &packet);
+    Packet Pop();  // requires !empty()
+    void Clear();
+
+   private:
+    static constexpr size_t kMinCapacity = 64;
+    static constexpr size_t kKeptCapacity = 4096;  // kept when empty; a larger ring is freed
+    std::unique_ptr<Packet[]> buf_;
+    size_t capacity_ = 0;  // 0 or a power of two
+    size_t head_ = 0;
+    size_t size_ = 0;
+  };
+
   explicit Port(uint32_t concurrency);
   void TakeQueued(Packet *out, uint32_t max, uint32_t *count);  // requires mu_
 
   const uint32_t concurrency_;
-  std::mutex mu_;
-  std::deque<Packet> queue_;  // guarded by mu_
+  // The queue state starts a cache line of its own: the reference count (Object) is written by
+  // every Lookup, on other CPUs than the ones that post and take.
+  alignas(64) std::mutex mu_;
+  Ring queue_;  // guarded by mu_
   std::vector<Waiter *> waiters_;  // guarded by mu_; back = most recent
   uint32_t running_ = 0;  // guarded by mu_
   bool closed_ = false;  // guarded by mu_

@@ -82,10 +82,9 @@ BOOL WSPAPI WPUCloseEvent(WSAEVENT hEvent, LPINT lpErrno) {
 int WSPAPI WPUCloseSocketHandle(SOCKET s, LPINT lpErrno) {
   REQUIRE_ERRNO(SOCKET_ERROR);
   uint64_t context;
-  uint32_t catalog;
   bool ifs;
   // Only handles from WPUCreateSocketHandle: an IFS handle is not ws2_32's to close.
-  if (!Table().QuerySocket(s, &context, &catalog, &ifs) || ifs ||
+  if (!Table().QuerySocket(s, &context, /*catalog_id=*/nullptr, &ifs) || ifs ||
       !Table().Close(s, ObjectType::kSocket)) {
     *lpErrno = WSAENOTSOCK;
     return SOCKET_ERROR;
@@ -186,9 +185,8 @@ int WSPAPI WPUQueryBlockingCallback(DWORD dwCatalogEntryId, LPBLOCKINGCALLBACK *
 int WSPAPI WPUQuerySocketHandleContext(SOCKET s, PDWORD_PTR lpContext, LPINT lpErrno) {
   REQUIRE_ERRNO(SOCKET_ERROR);
   uint64_t context;
-  uint32_t catalog;
   bool ifs;
-  if (!Table().QuerySocket(s, &context, &catalog, &ifs) || ifs) {
+  if (!Table().QuerySocket(s, &context, /*catalog_id=*/nullptr, &ifs) || ifs) {
     *lpErrno = WSAENOTSOCK;
     return SOCKET_ERROR;
   }
@@ -218,23 +216,19 @@ int WSPAPI WPUQueueApc(LPWSATHREADID lpThreadId, LPWSAUSERAPC lpfnUserApc, DWORD
 
 BOOL WSPAPI WPUResetEvent(WSAEVENT hEvent, LPINT lpErrno) {
   REQUIRE_ERRNO(FALSE);
-  Ref<Event> e = Table().LookupAs<Event>(HandleValue(hEvent));
-  if (!e) {
+  if (!Table().WithPinned<Event>(HandleValue(hEvent), [](Event &e) { e.Reset(); })) {
     *lpErrno = WSA_INVALID_HANDLE;
     return FALSE;
   }
-  e->Reset();
   return TRUE;
 }
 
 BOOL WSPAPI WPUSetEvent(WSAEVENT hEvent, LPINT lpErrno) {
   REQUIRE_ERRNO(FALSE);
-  Ref<Event> e = Table().LookupAs<Event>(HandleValue(hEvent));
-  if (!e) {
+  if (!Table().WithPinned<Event>(HandleValue(hEvent), [](Event &e) { e.Set(); })) {
     *lpErrno = WSA_INVALID_HANDLE;
     return FALSE;
   }
-  e->Set();
   return TRUE;
 }
 
@@ -286,9 +280,8 @@ int WSPAPI WPUCompleteOverlappedRequest(SOCKET s, LPWSAOVERLAPPED lpOverlapped, 
                                         DWORD cbTransferred, LPINT lpErrno) {
   REQUIRE_ERRNO(SOCKET_ERROR);
   uint64_t context;
-  uint32_t catalog;
   bool ifs;
-  if (!Table().QuerySocket(s, &context, &catalog, &ifs) || ifs) {
+  if (!Table().QuerySocket(s, &context, /*catalog_id=*/nullptr, &ifs) || ifs) {
     *lpErrno = WSAEINVAL;
     return SOCKET_ERROR;
   }

@@ -27,8 +27,6 @@ DWORD WaitHandles(DWORD count, const HANDLE *handles, BOOL wait_all, DWORD ms, B
   return WaitForObjects(objects, count, wait_all != FALSE, ms, alertable != FALSE);
 }
 
-Ref<Event> LookupEvent(HANDLE h) { return Table().LookupAs<Event>(HandleValue(h)); }
-
 }  // namespace
 
 bool LookupWaitables(const HANDLE *handles, uint32_t count, Ref<Object> *refs,
@@ -101,22 +99,18 @@ HANDLE WINAPI ws2emu_CreateEventW(LPSECURITY_ATTRIBUTES, BOOL bManualReset, BOOL
 }
 
 BOOL WINAPI ws2emu_SetEvent(HANDLE hEvent) {
-  Ref<Event> e = LookupEvent(hEvent);
-  if (!e) {
+  if (!Table().WithPinned<Event>(HandleValue(hEvent), [](Event &e) { e.Set(); })) {
     SetThreadLastError(ERROR_INVALID_HANDLE);
     return FALSE;
   }
-  e->Set();
   return TRUE;
 }
 
 BOOL WINAPI ws2emu_ResetEvent(HANDLE hEvent) {
-  Ref<Event> e = LookupEvent(hEvent);
-  if (!e) {
+  if (!Table().WithPinned<Event>(HandleValue(hEvent), [](Event &e) { e.Reset(); })) {
     SetThreadLastError(ERROR_INVALID_HANDLE);
     return FALSE;
   }
-  e->Reset();
   return TRUE;
 }
 
@@ -211,8 +205,11 @@ BOOL WINAPI ws2emu_PostQueuedCompletionStatus(HANDLE CompletionPort,
                                               DWORD dwNumberOfBytesTransferred,
                                               ULONG_PTR dwCompletionKey,
                                               LPOVERLAPPED lpOverlapped) {
-  Ref<Port> port = Table().LookupAs<Port>(HandleValue(CompletionPort));
-  if (!port || !port->Post({dwNumberOfBytesTransferred, dwCompletionKey, lpOverlapped, 0})) {
+  bool posted = false;
+  const Port::Packet packet = {dwNumberOfBytesTransferred, dwCompletionKey, lpOverlapped, 0};
+  Table().WithPinned<Port>(HandleValue(CompletionPort),
+                           [&](Port &port) { posted = port.Post(packet); });
+  if (!posted) {  // not a port, or a port being closed
     SetThreadLastError(ERROR_INVALID_HANDLE);
     return FALSE;
   }
