@@ -139,6 +139,11 @@ int main(void) {
     dlclose(module);
   }
 
+  /* The export tables another PE loader would bind to. */
+  CHECK(ws2emu_find_export("KERNEL32.dll", "SetEvent") == (void *)ws2emu_SetEvent);
+  CHECK(ws2emu_find_export_ordinal("ws2_32", 111) == (void *)WSAGetLastError);
+  CHECK(ws2emu_find_export("KERNEL32.dll", "Beep") == NULL);
+
   if (g_failures == 0) printf("every upcall works from C through ws2emu_upcall_table()\n");
   return g_failures == 0 ? 0 : 1;
 }
