@@ -12,6 +12,13 @@ namespace {
 
 HandleTable &Table() { return HandleTable::Get(); }
 
+// The context of a socket handle created by WPUCreateSocketHandle. False for anything else,
+// IFS handles included: they have no ws2_32 context and are the provider's own.
+inline bool QueryWs2Socket(SOCKET s, uint64_t *context) {
+  bool ifs;
+  return Table().QuerySocket(s, context, /*catalog_id=*/nullptr, &ifs) && !ifs;
+}
+
 // [inference] Catalog IDs are assigned from 1001 upwards (ARCHITECTURE.md "Catalog"); until the
 // catalog exists, a lower ID cannot name any entry.
 constexpr DWORD kFirstCatalogId = 1001;
@@ -82,10 +89,8 @@ BOOL WSPAPI WPUCloseEvent(WSAEVENT hEvent, LPINT lpErrno) {
 int WSPAPI WPUCloseSocketHandle(SOCKET s, LPINT lpErrno) {
   REQUIRE_ERRNO(SOCKET_ERROR);
   uint64_t context;
-  bool ifs;
   // Only handles from WPUCreateSocketHandle: an IFS handle is not ws2_32's to close.
-  if (!Table().QuerySocket(s, &context, /*catalog_id=*/nullptr, &ifs) || ifs ||
-      !Table().Close(s, ObjectType::kSocket)) {
+  if (!QueryWs2Socket(s, &context) || !Table().Close(s, ObjectType::kSocket)) {
     *lpErrno = WSAENOTSOCK;
     return SOCKET_ERROR;
   }
@@ -185,8 +190,7 @@ int WSPAPI WPUQueryBlockingCallback(DWORD dwCatalogEntryId, LPBLOCKINGCALLBACK *
 int WSPAPI WPUQuerySocketHandleContext(SOCKET s, PDWORD_PTR lpContext, LPINT lpErrno) {
   REQUIRE_ERRNO(SOCKET_ERROR);
   uint64_t context;
-  bool ifs;
-  if (!Table().QuerySocket(s, &context, /*catalog_id=*/nullptr, &ifs) || ifs) {
+  if (!QueryWs2Socket(s, &context)) {
     *lpErrno = WSAENOTSOCK;
     return SOCKET_ERROR;
   }
@@ -280,8 +284,7 @@ int WSPAPI WPUCompleteOverlappedRequest(SOCKET s, LPWSAOVERLAPPED lpOverlapped, 
                                         DWORD cbTransferred, LPINT lpErrno) {
   REQUIRE_ERRNO(SOCKET_ERROR);
   uint64_t context;
-  bool ifs;
-  if (!Table().QuerySocket(s, &context, /*catalog_id=*/nullptr, &ifs) || ifs) {
+  if (!QueryWs2Socket(s, &context)) {
     *lpErrno = WSAEINVAL;
     return SOCKET_ERROR;
   }
