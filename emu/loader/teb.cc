@@ -1,5 +1,7 @@
 #include "loader/teb.h"
 
+#include "upcalls/boundary.h"
+
 #include <asm/prctl.h>
 #include <pthread.h>
 #include <sys/syscall.h>
@@ -63,6 +65,7 @@ class TebHolder {
         if (s.used[i]) tls[i] = NewBlock(s.templates[i]);
       s.tebs.insert(teb_);
     }
+    MoveThreadLastError(&teb_->LastErrorValue);  // GetLastError works through the TEB
     if (syscall(SYS_arch_prctl, ARCH_SET_GS, teb_) != 0) {
       std::fprintf(stderr, "ws2emu: cannot point GS at the thread environment block: %s\n",
                    std::strerror(errno));
@@ -70,6 +73,7 @@ class TebHolder {
     }
   }
   ~TebHolder() {
+    MoveThreadLastError(nullptr);
     TlsState &s = Tls();
     {
       std::lock_guard<std::mutex> lock(s.mu);

@@ -15,6 +15,10 @@ namespace ws2emu {
 
 void SetThreadLastError(uint32_t error);
 uint32_t ThreadLastError();
+// Keeps the calling thread's last error at `location` from now on (its current value moves
+// there); null moves it back to the runtime's own storage. emu/ points it at the TEB's
+// LastErrorValue, and back before the TEB is freed.
+void MoveThreadLastError(uint32_t *location);
 
 inline uint64_t HandleValue(const void *h) { return reinterpret_cast<uintptr_t>(h); }
 inline HANDLE ToHandle(uint64_t v) { return reinterpret_cast<HANDLE>(static_cast<uintptr_t>(v)); }

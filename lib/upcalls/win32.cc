@@ -11,7 +11,10 @@
 namespace ws2emu {
 namespace {
 
+// The calling thread's last error. It lives where t_last_error_at points: here, or in the
+// thread's TEB once emu/ gives it one, so that PE code reading gs:[0x68] sees it too.
 thread_local uint32_t t_last_error = 0;
+thread_local uint32_t *t_last_error_at = nullptr;
 std::atomic<bool> g_initialised{false};
 
 HandleTable &Table() { return HandleTable::Get(); }
@@ -42,8 +45,16 @@ bool LookupWaitables(const HANDLE *handles, uint32_t count, Ref<Object> *refs,
   return true;
 }
 
-void SetThreadLastError(uint32_t error) { t_last_error = error; }
-uint32_t ThreadLastError() { return t_last_error; }
+void SetThreadLastError(uint32_t error) {
+  *(t_last_error_at != nullptr ? t_last_error_at : &t_last_error) = error;
+}
+uint32_t ThreadLastError() { return t_last_error_at != nullptr ? *t_last_error_at : t_last_error; }
+
+void MoveThreadLastError(uint32_t *location) {
+  uint32_t value = ThreadLastError();
+  t_last_error_at = location;
+  SetThreadLastError(value);
+}
 void MarkInitialised() { g_initialised.store(true, std::memory_order_release); }
 bool Initialised() { return g_initialised.load(std::memory_order_acquire); }
 

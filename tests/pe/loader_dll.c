@@ -52,6 +52,9 @@ __declspec(dllexport) LONG LoaderAttachCount(void) { return g_attach; }
 __declspec(dllexport) LONG LoaderTlsCallbackCount(void) { return g_tls_callbacks; }
 __declspec(dllexport) int LoaderNextCounter(void) { return ++*ThreadCounter(); }
 __declspec(dllexport) void *LoaderTeb(void) { return NtCurrentTeb(); }
+/* The last error as compiled code can read it without a call: the TEB's LastErrorValue. */
+__declspec(dllexport) DWORD LoaderTebLastError(void) { return *(DWORD *)((char *)NtCurrentTeb() + 0x68); }
+
 __declspec(dllexport) DWORD LoaderLastError(DWORD value) {
   SetLastError(value);
   return GetLastError();

@@ -39,6 +39,7 @@ using NextFn = int(WINAPI *)();
 using PtrFn = void *(WINAPI *)();
 using LastErrorFn = DWORD(WINAPI *)(DWORD);
 using BoolFn = BOOL(WINAPI *)();
+using ReadFn = DWORD(WINAPI *)();
 
 int MapCount() {
   std::ifstream maps("/proc/self/maps");
@@ -55,6 +56,12 @@ TEST(Loader, LoadsRunsAndUnloadsADll) {
   EXPECT_TRUE(Proc<BoolFn>(*m, "LoaderEventRoundTrip")());
   EXPECT_EQ(Proc<LastErrorFn>(*m, "LoaderLastError")(1234), 1234u);
   EXPECT_EQ(ws2emu_GetLastError(), 1234u);  // the same last error as the native side sees
+  // It lives in the TEB (gs:[0x68]), also when set from native code or a WSA call.
+  auto teb_last_error = Proc<ReadFn>(*m, "LoaderTebLastError");
+  ws2emu_SetLastError(4321);
+  EXPECT_EQ(teb_last_error(), 4321u);
+  EXPECT_FALSE(WSASetEvent(reinterpret_cast<WSAEVENT>(0x5554)));  // fails: sets the last error
+  EXPECT_EQ(teb_last_error(), static_cast<DWORD>(WSA_INVALID_HANDLE));
 
   // The TEB: NtCurrentTeb() in PE code is this thread's TEB, whose Self points at itself.
   Teb *teb = CurrentTeb();
