@@ -93,6 +93,15 @@ const BuiltinExport kExports[] = {
     EXPORT("GetStartupInfoA", GetStartupInfoA),
     EXPORT("GetStartupInfoW", GetStartupInfoW),
     EXPORT("SetUnhandledExceptionFilter", SetUnhandledExceptionFilter),
+    EXPORT("GetProcessHeap", GetProcessHeap),
+    EXPORT("HeapAlloc", HeapAlloc),
+    EXPORT("HeapCreate", HeapCreate),
+    EXPORT("HeapDestroy", HeapDestroy),
+    EXPORT("HeapFree", HeapFree),
+    EXPORT("HeapReAlloc", HeapReAlloc),
+    EXPORT("HeapSize", HeapSize),
+    EXPORT("VirtualAlloc", VirtualAlloc),
+    EXPORT("VirtualFree", VirtualFree),
 };
 #undef EXPORT
 

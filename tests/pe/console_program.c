@@ -6,6 +6,7 @@
  * code passed on.
  */
 #include <stdio.h>
+#include <string.h>
 #include <windows.h>
 
 static CRITICAL_SECTION g_cs;
@@ -44,6 +45,32 @@ int main(int argc, char **argv) {
   }
   DeleteCriticalSection(&g_cs);
   printf("counter=%lld\n", g_counter);
+
+  /* Heaps and virtual memory. */
+  HANDLE heap = GetProcessHeap();
+  unsigned char *block = HeapAlloc(heap, HEAP_ZERO_MEMORY, 100);
+  if (block == NULL || block[99] != 0 || HeapSize(heap, 0, block) != 100) return 20;
+  memset(block, 7, 100);
+  block = HeapReAlloc(heap, HEAP_ZERO_MEMORY, block, 5000);
+  if (block == NULL || block[99] != 7 || block[4999] != 0 || HeapSize(heap, 0, block) != 5000)
+    return 21;
+  if (HeapReAlloc(heap, HEAP_REALLOC_IN_PLACE_ONLY, block, 10000) != NULL) return 22;
+  if (HeapFree(heap, 0, block + 1) || GetLastError() != ERROR_INVALID_PARAMETER) return 23;
+  if (!HeapFree(heap, 0, block)) return 24;
+  HANDLE private_heap = HeapCreate(0, 0, 4096);
+  if (private_heap == NULL || HeapAlloc(private_heap, 0, 1000) == NULL) return 25;
+  if (HeapAlloc(private_heap, 0, 8000) != NULL) return 26; /* beyond its maximum */
+  if (!HeapDestroy(private_heap) || HeapDestroy(heap)) return 27;
+  char *region = VirtualAlloc(NULL, 1 << 20, MEM_RESERVE, PAGE_NOACCESS);
+  if (region == NULL || ((ULONG_PTR)region & 0xffff) != 0) return 28;
+  if (VirtualAlloc(region + 8192, 4096, MEM_COMMIT, PAGE_READWRITE) != region + 8192) return 29;
+  region[8192] = 42;
+  MEMORY_BASIC_INFORMATION mbi;
+  if (VirtualQuery(region + 8192, &mbi, sizeof(mbi)) != sizeof(mbi) ||
+      mbi.Protect != PAGE_READWRITE)
+    return 30;
+  if (!VirtualFree(region, 0, MEM_RELEASE) || VirtualFree(region, 0, MEM_RELEASE)) return 31;
+  printf("heap ok\n");
 
   HMODULE k32 = GetModuleHandleA("kernel32.dll");
   if (k32 == NULL || GetProcAddress(k32, "CreateThread") == NULL) return 14;

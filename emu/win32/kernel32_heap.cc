@@ -1,0 +1,290 @@
+// Heaps (GetProcessHeap, HeapCreate/Destroy/Alloc/ReAlloc/Free/Size) and VirtualAlloc/Free.
+//
+// A heap block is a malloc'd block behind a 16-byte header (its size and heap), so pointers stay
+// 16-byte aligned as on Windows x64. Every heap keeps the set of its blocks: a pointer that is
+// not one of them is refused with ERROR_INVALID_PARAMETER before its header is read, and
+// HeapDestroy frees whatever is left. VirtualAlloc maps with mmap (reservations 64 KiB
+// aligned, as Windows' allocation granularity) and remembers each region for MEM_RELEASE.
+#include <sys/mman.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <iterator>
+#include <map>
+#include <mutex>
+#include <unordered_set>
+
+#include "win32/kernel32.h"
+#include "ws2emu/ws2emu.h"
+
+namespace ws2emu::emu::win32 {
+namespace {
+
+constexpr DWORD kHeapZeroMemory = 0x08, kHeapReallocInPlaceOnly = 0x10;
+constexpr DWORD kMemCommit = 0x1000, kMemReserve = 0x2000, kMemDecommit = 0x4000,
+                kMemRelease = 0x8000;
+constexpr DWORD kErrorInvalidAddress = 487;
+
+struct Heap {
+  std::mutex mu;
+  std::unordered_set<void *> blocks;  // guarded by mu: user pointers
+  SIZE_T maximum = 0;                 // 0: growable
+  SIZE_T in_use = 0;                  // guarded by mu
+};
+
+struct alignas(16) Header {
+  SIZE_T size;
+  Heap *heap;
+};
+static_assert(sizeof(Header) == 16);
+
+Heap &ProcessHeap() {
+  static Heap *heap = new Heap();  // never destroyed
+  return *heap;
+}
+
+std::mutex g_heaps_mu;
+auto &g_heaps = *new std::unordered_set<Heap *>();  // guarded by g_heaps_mu
+
+Heap *AsHeap(HANDLE h) {
+  if (h == &ProcessHeap()) return &ProcessHeap();
+  std::lock_guard<std::mutex> lock(g_heaps_mu);
+  auto it = g_heaps.find(static_cast<Heap *>(h));
+  return it != g_heaps.end() ? *it : nullptr;
+}
+
+Header *HeaderOf(void *p) { return static_cast<Header *>(p) - 1; }
+
+std::mutex g_regions_mu;
+auto &g_regions = *new std::map<uintptr_t, SIZE_T>();  // guarded by g_regions_mu: base -> size
+
+bool ToProt(DWORD protect, int *prot) {
+  switch (protect) {
+    case 0x01: *prot = PROT_NONE; return true;
+    case 0x02: *prot = PROT_READ; return true;
+    case 0x04:
+    case 0x08: *prot = PROT_READ | PROT_WRITE; return true;
+    case 0x10: *prot = PROT_EXEC; return true;
+    case 0x20: *prot = PROT_READ | PROT_EXEC; return true;
+    case 0x40:
+    case 0x80: *prot = PROT_READ | PROT_WRITE | PROT_EXEC; return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+HANDLE WINAPI GetProcessHeap(void) { return &ProcessHeap(); }
+
+HANDLE WINAPI HeapCreate(DWORD, SIZE_T, SIZE_T dwMaximumSize) {
+  auto *heap = new Heap();
+  heap->maximum = dwMaximumSize;
+  std::lock_guard<std::mutex> lock(g_heaps_mu);
+  g_heaps.insert(heap);
+  return heap;
+}
+
+BOOL WINAPI HeapDestroy(HANDLE hHeap) {
+  Heap *heap = AsHeap(hHeap);
+  if (heap == nullptr || heap == &ProcessHeap()) {
+    ws2emu_SetLastError(ERROR_INVALID_PARAMETER);  // the process heap is never destroyed
+    return FALSE;
+  }
+  {
+    std::lock_guard<std::mutex> lock(g_heaps_mu);
+    g_heaps.erase(heap);
+  }
+  for (void *p : heap->blocks) std::free(HeaderOf(p));
+  delete heap;
+  return TRUE;
+}
+
+LPVOID WINAPI HeapAlloc(HANDLE hHeap, DWORD dwFlags, SIZE_T dwBytes) {
+  Heap *heap = AsHeap(hHeap);
+  if (heap == nullptr || dwBytes > (SIZE_T{1} << 46)) {
+    ws2emu_SetLastError(heap == nullptr ? ERROR_INVALID_HANDLE : ERROR_NOT_ENOUGH_MEMORY);
+    return nullptr;
+  }
+  std::lock_guard<std::mutex> lock(heap->mu);
+  if (heap->maximum != 0 && heap->in_use + dwBytes > heap->maximum) {
+    ws2emu_SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+    return nullptr;
+  }
+  void *raw = (dwFlags & kHeapZeroMemory) ? std::calloc(1, sizeof(Header) + dwBytes)
+                                          : std::malloc(sizeof(Header) + dwBytes);
+  if (raw == nullptr) {
+    ws2emu_SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+    return nullptr;
+  }
+  auto *header = static_cast<Header *>(raw);
+  header->size = dwBytes;
+  header->heap = heap;
+  heap->blocks.insert(header + 1);
+  heap->in_use += dwBytes;
+  return header + 1;
+}
+
+BOOL WINAPI HeapFree(HANDLE hHeap, DWORD, LPVOID lpMem) {
+  if (lpMem == nullptr) return TRUE;
+  Heap *heap = AsHeap(hHeap);
+  if (heap == nullptr) {
+    ws2emu_SetLastError(ERROR_INVALID_HANDLE);
+    return FALSE;
+  }
+  std::lock_guard<std::mutex> lock(heap->mu);
+  if (heap->blocks.erase(lpMem) == 0) {
+    ws2emu_SetLastError(ERROR_INVALID_PARAMETER);  // not a block of this heap
+    return FALSE;
+  }
+  heap->in_use -= HeaderOf(lpMem)->size;
+  std::free(HeaderOf(lpMem));
+  return TRUE;
+}
+
+LPVOID WINAPI HeapReAlloc(HANDLE hHeap, DWORD dwFlags, LPVOID lpMem, SIZE_T dwBytes) {
+  Heap *heap = AsHeap(hHeap);
+  if (heap == nullptr) {
+    ws2emu_SetLastError(ERROR_INVALID_HANDLE);
+    return nullptr;
+  }
+  std::lock_guard<std::mutex> lock(heap->mu);
+  if (lpMem == nullptr || heap->blocks.count(lpMem) == 0) {
+    ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
+    return nullptr;
+  }
+  SIZE_T old_size = HeaderOf(lpMem)->size;
+  if (heap->maximum != 0 && heap->in_use - old_size + dwBytes > heap->maximum) {
+    ws2emu_SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+    return nullptr;
+  }
+  if (dwFlags & kHeapReallocInPlaceOnly) {
+    if (dwBytes > old_size) {
+      ws2emu_SetLastError(ERROR_NOT_ENOUGH_MEMORY);  // cannot grow without moving
+      return nullptr;
+    }
+    HeaderOf(lpMem)->size = dwBytes;
+    heap->in_use = heap->in_use - old_size + dwBytes;
+    return lpMem;
+  }
+  void *raw = std::realloc(HeaderOf(lpMem), sizeof(Header) + dwBytes);
+  if (raw == nullptr) {
+    ws2emu_SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+    return nullptr;
+  }
+  auto *header = static_cast<Header *>(raw);
+  if ((dwFlags & kHeapZeroMemory) && dwBytes > old_size)
+    std::memset(reinterpret_cast<char *>(header + 1) + old_size, 0, dwBytes - old_size);
+  header->size = dwBytes;
+  heap->blocks.erase(lpMem);
+  heap->blocks.insert(header + 1);
+  heap->in_use = heap->in_use - old_size + dwBytes;
+  return header + 1;
+}
+
+SIZE_T WINAPI HeapSize(HANDLE hHeap, DWORD, LPCVOID lpMem) {
+  Heap *heap = AsHeap(hHeap);
+  if (heap == nullptr) {
+    ws2emu_SetLastError(ERROR_INVALID_HANDLE);
+    return static_cast<SIZE_T>(-1);
+  }
+  std::lock_guard<std::mutex> lock(heap->mu);
+  if (heap->blocks.count(const_cast<void *>(lpMem)) == 0) {
+    ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
+    return static_cast<SIZE_T>(-1);
+  }
+  return HeaderOf(const_cast<void *>(lpMem))->size;
+}
+
+LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationType,
+                           DWORD flProtect) {
+  int prot;
+  if (dwSize == 0 || !ToProt(flProtect, &prot) ||
+      (flAllocationType & (kMemCommit | kMemReserve)) == 0) {
+    ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
+    return nullptr;
+  }
+  SIZE_T size = (dwSize + 4095) & ~SIZE_T{4095};
+  if (lpAddress != nullptr && !(flAllocationType & kMemReserve)) {
+    // MEM_COMMIT inside a region reserved earlier: make the pages accessible.
+    auto page = reinterpret_cast<uintptr_t>(lpAddress) & ~uintptr_t{4095};
+    std::lock_guard<std::mutex> lock(g_regions_mu);
+    auto it = g_regions.upper_bound(page);
+    if (it == g_regions.begin() || page + size > std::prev(it)->first + std::prev(it)->second) {
+      ws2emu_SetLastError(kErrorInvalidAddress);
+      return nullptr;
+    }
+    if (mprotect(reinterpret_cast<void *>(page), size, prot) != 0) {
+      ws2emu_SetLastError(kErrorInvalidAddress);
+      return nullptr;
+    }
+    return reinterpret_cast<LPVOID>(page);
+  }
+  // A new region. A reservation without commit is inaccessible until committed.
+  int map_prot = (flAllocationType & kMemCommit) ? prot : PROT_NONE;
+  void *p;
+  if (lpAddress != nullptr) {
+    auto base = reinterpret_cast<uintptr_t>(lpAddress) & ~uintptr_t{0xffff};
+    p = mmap(reinterpret_cast<void *>(base), size, map_prot,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (p != MAP_FAILED && p != reinterpret_cast<void *>(base)) {
+      munmap(p, size);
+      p = MAP_FAILED;
+    }
+  } else {
+    const SIZE_T slack = 0x10000;  // 64 KiB allocation granularity
+    auto *raw = static_cast<uint8_t *>(
+        mmap(nullptr, size + slack, map_prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+    p = raw;
+    if (raw != MAP_FAILED) {
+      auto *aligned = reinterpret_cast<uint8_t *>(
+          (reinterpret_cast<uintptr_t>(raw) + slack - 1) & ~uintptr_t{slack - 1});
+      if (aligned > raw) munmap(raw, aligned - raw);
+      SIZE_T tail = (raw + size + slack) - (aligned + size);
+      if (tail > 0) munmap(aligned + size, tail);
+      p = aligned;
+    }
+  }
+  if (p == MAP_FAILED) {
+    ws2emu_SetLastError(lpAddress != nullptr ? kErrorInvalidAddress : ERROR_NOT_ENOUGH_MEMORY);
+    return nullptr;
+  }
+  std::lock_guard<std::mutex> lock(g_regions_mu);
+  g_regions[reinterpret_cast<uintptr_t>(p)] = size;
+  return p;
+}
+
+BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFreeType) {
+  auto base = reinterpret_cast<uintptr_t>(lpAddress);
+  std::lock_guard<std::mutex> lock(g_regions_mu);
+  if (dwFreeType == kMemRelease) {
+    auto it = g_regions.find(base);
+    if (it == g_regions.end() || dwSize != 0) {  // MEM_RELEASE frees a whole region, size 0
+      ws2emu_SetLastError(it == g_regions.end() ? kErrorInvalidAddress : ERROR_INVALID_PARAMETER);
+      return FALSE;
+    }
+    munmap(lpAddress, it->second);
+    g_regions.erase(it);
+    return TRUE;
+  }
+  if (dwFreeType == kMemDecommit) {
+    auto page = base & ~uintptr_t{4095};
+    auto it = g_regions.upper_bound(page);
+    if (it == g_regions.begin()) {
+      ws2emu_SetLastError(kErrorInvalidAddress);
+      return FALSE;
+    }
+    --it;
+    SIZE_T size = dwSize == 0 ? it->first + it->second - page : ((dwSize + 4095) & ~SIZE_T{4095});
+    if (page + size > it->first + it->second) {
+      ws2emu_SetLastError(kErrorInvalidAddress);
+      return FALSE;
+    }
+    madvise(reinterpret_cast<void *>(page), size, MADV_DONTNEED);
+    mprotect(reinterpret_cast<void *>(page), size, PROT_NONE);
+    return TRUE;
+  }
+  ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
+  return FALSE;
+}
+
+}  // namespace ws2emu::emu::win32
