@@ -18,6 +18,24 @@ DWORD WINAPI WaitForMultipleObjects(DWORD nCount, const HANDLE *lpHandles, BOOL 
   return ws2emu_WaitForMultipleObjectsEx(nCount, lpHandles, bWaitAll, dwMilliseconds, FALSE);
 }
 
+// The A forms take an 8-bit name; like the W forms, only unnamed objects exist.
+HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES attributes, LONG initial, LONG maximum,
+                               LPCSTR lpName) {
+  if (lpName != nullptr && lpName[0] != 0) {
+    ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
+    return nullptr;
+  }
+  return ws2emu_CreateSemaphoreW(attributes, initial, maximum, nullptr);
+}
+
+HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES attributes, BOOL initial_owner, LPCSTR lpName) {
+  if (lpName != nullptr && lpName[0] != 0) {
+    ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
+    return nullptr;
+  }
+  return ws2emu_CreateMutexW(attributes, initial_owner, nullptr);
+}
+
 // CreateEventA: the A form takes an 8-bit name; like the W form, only unnamed events exist.
 HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES attributes, BOOL bManualReset,
                            BOOL bInitialState, LPCSTR lpName) {
@@ -102,6 +120,12 @@ const BuiltinExport kExports[] = {
     EXPORT("HeapSize", HeapSize),
     EXPORT("VirtualAlloc", VirtualAlloc),
     EXPORT("VirtualFree", VirtualFree),
+    EXPORT("CreateMutexA", CreateMutexA),
+    EXPORT("CreateMutexW", ws2emu_CreateMutexW),
+    EXPORT("CreateSemaphoreA", CreateSemaphoreA),
+    EXPORT("CreateSemaphoreW", ws2emu_CreateSemaphoreW),
+    EXPORT("ReleaseMutex", ws2emu_ReleaseMutex),
+    EXPORT("ReleaseSemaphore", ws2emu_ReleaseSemaphore),
 };
 #undef EXPORT
 

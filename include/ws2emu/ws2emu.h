@@ -90,6 +90,13 @@ BOOL WINAPI ws2emu_CloseHandle(HANDLE hObject);
 HANDLE WINAPI ws2emu_CreateEventW(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManualReset,
                                   BOOL bInitialState, LPCWSTR lpName);
 BOOL WINAPI ws2emu_SetEvent(HANDLE hEvent);
+HANDLE WINAPI ws2emu_CreateSemaphoreW(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+                                      LONG lInitialCount, LONG lMaximumCount, LPCWSTR lpName);
+BOOL WINAPI ws2emu_ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount,
+                                    LPLONG lpPreviousCount);
+HANDLE WINAPI ws2emu_CreateMutexW(LPSECURITY_ATTRIBUTES lpMutexAttributes, BOOL bInitialOwner,
+                                  LPCWSTR lpName);
+BOOL WINAPI ws2emu_ReleaseMutex(HANDLE hMutex);
 BOOL WINAPI ws2emu_ResetEvent(HANDLE hEvent);
 DWORD WINAPI ws2emu_WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds, BOOL bAlertable);
 DWORD WINAPI ws2emu_WaitForMultipleObjectsEx(DWORD nCount, const HANDLE *lpHandles,

@@ -39,10 +39,17 @@ uint32_t WaitForObjects(Waitable *const *objects, uint32_t count, bool wait_all,
   for (;;) {
     if (count > 0) {
       if (wait_all) {
-        if (TryAcquireAll(objects, count)) return kWaitObject0;
+        if (TryAcquireAll(objects, count)) {
+          // WAIT_ABANDONED_0 + i names an abandoned mutex among them (the lowest).
+          uint32_t result = kWaitObject0;
+          for (uint32_t i = 0; i < count; ++i)
+            if (objects[i]->TakeAbandoned() && result == kWaitObject0) result = kWaitAbandoned0 + i;
+          return result;
+        }
       } else {
         for (uint32_t i = 0; i < count; ++i)
-          if (objects[i]->TryAcquire()) return kWaitObject0 + i;
+          if (objects[i]->TryAcquire())
+            return (objects[i]->TakeAbandoned() ? kWaitAbandoned0 : kWaitObject0) + i;
       }
     }
     if (alertable && self->RunApcs()) return kWaitIoCompletion;

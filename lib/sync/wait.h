@@ -22,6 +22,7 @@
 namespace ws2emu {
 
 inline constexpr uint32_t kWaitObject0 = 0;
+inline constexpr uint32_t kWaitAbandoned0 = 0x80;
 inline constexpr uint32_t kWaitIoCompletion = 0xC0;
 inline constexpr uint32_t kWaitTimeout = 258;
 inline constexpr uint32_t kWaitFailed = 0xFFFFFFFF;

@@ -23,6 +23,11 @@ class Waitable : public Object {
   virtual bool TryAcquire() = 0;
   // Gives back a signal TryAcquire took (a wait-all that could not take every object).
   virtual void Unacquire() {}
+  // After a successful TryAcquire: true (once) if the object was a mutex whose owner thread
+  // exited without releasing it, so that the wait returns WAIT_ABANDONED.
+  virtual bool TakeAbandoned() { return false; }
+  // The thread `tid` exited: a mutex it owns becomes free and abandoned.
+  virtual void Abandon(uint32_t /*tid*/) {}
 };
 
 // True for the object types a wait accepts.

@@ -171,7 +171,28 @@ Thread::~Thread() {
 #endif
 }
 
+void Thread::OwnMutex(Waitable *mutex) {
+  std::lock_guard<std::mutex> lock(owned_mu_);
+  owned_mutexes_.push_back(Ref<Waitable>::Share(mutex));
+}
+
+void Thread::DisownMutex(Waitable *mutex) {
+  std::lock_guard<std::mutex> lock(owned_mu_);
+  for (auto it = owned_mutexes_.begin(); it != owned_mutexes_.end(); ++it) {
+    if (it->get() == mutex) {
+      owned_mutexes_.erase(it);
+      return;
+    }
+  }
+}
+
 void Thread::MarkExited() {
+  std::vector<Ref<Waitable>> owned;
+  {
+    std::lock_guard<std::mutex> lock(owned_mu_);
+    owned.swap(owned_mutexes_);
+  }
+  for (const Ref<Waitable> &m : owned) m->Abandon(tid_);
   {
     std::lock_guard<std::mutex> lock(apc_mu_);
     exited_.store(true, std::memory_order_release);

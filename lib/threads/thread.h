@@ -36,6 +36,7 @@
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <vector>
 
 #include "sync/event.h"
 #include "sync/waitable.h"
@@ -87,6 +88,10 @@ class Thread final : public Waitable {
   BlockResult Block(const int *fds, int nfds, int64_t timeout_ms, bool alertable,
                     bool *ready = nullptr);
 
+  // Mutexes (lib/sync/mutex_object.h) this thread owns: abandoned when it exits.
+  void OwnMutex(Waitable *mutex);
+  void DisownMutex(Waitable *mutex);
+
   // The auto-reset event this thread blocks on in completion-port waits, created on first use;
   // null if it cannot be created. Only this thread waits on it.
   Event *PortEvent();
@@ -124,6 +129,8 @@ class Thread final : public Waitable {
   std::mutex apc_mu_;
   std::deque<Apc> apcs_;           // guarded by apc_mu_
   std::atomic<size_t> apc_count_{0};
+  std::mutex owned_mu_;
+  std::vector<Ref<Waitable>> owned_mutexes_;  // guarded by owned_mu_
   std::once_flag port_event_once_;
   Ref<Event> port_event_;
   const void *running_on_port_ = nullptr;  // this thread only

@@ -3,6 +3,8 @@
 
 #include "iocp/port.h"
 #include "sync/event.h"
+#include "sync/mutex_object.h"
+#include "sync/semaphore.h"
 #include "sync/wait.h"
 #include "threads/thread.h"
 #include "upcalls/boundary.h"
@@ -107,6 +109,78 @@ HANDLE WINAPI ws2emu_CreateEventW(LPSECURITY_ATTRIBUTES, BOOL bManualReset, BOOL
     return nullptr;
   }
   return ToHandle(h);
+}
+
+HANDLE WINAPI ws2emu_CreateSemaphoreW(LPSECURITY_ATTRIBUTES, LONG lInitialCount,
+                                      LONG lMaximumCount, LPCWSTR lpName) {
+  if (lpName != nullptr && lpName[0] != 0) {
+    SetThreadLastError(ERROR_INVALID_PARAMETER);  // no namespace for named objects
+    return nullptr;
+  }
+  auto s = Semaphore::Create(lInitialCount, lMaximumCount);
+  if (!s.ok()) {
+    SetThreadLastError(s.status().code() == absl::StatusCode::kInvalidArgument
+                           ? ERROR_INVALID_PARAMETER
+                           : ERROR_NOT_ENOUGH_MEMORY);
+    return nullptr;
+  }
+  uint64_t h = Table().Insert(s->release());
+  if (h == 0) {
+    SetThreadLastError(ERROR_NOT_ENOUGH_MEMORY);
+    return nullptr;
+  }
+  return ToHandle(h);
+}
+
+BOOL WINAPI ws2emu_ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount,
+                                    LPLONG lpPreviousCount) {
+  Ref<Semaphore> s = Table().LookupAs<Semaphore>(HandleValue(hSemaphore));
+  if (!s) {
+    SetThreadLastError(ERROR_INVALID_HANDLE);
+    return FALSE;
+  }
+  if (lReleaseCount <= 0) {
+    SetThreadLastError(ERROR_INVALID_PARAMETER);
+    return FALSE;
+  }
+  int32_t previous = 0;
+  if (!s->ReleaseCount(lReleaseCount, &previous)) {
+    SetThreadLastError(ERROR_TOO_MANY_POSTS);  // beyond the maximum: nothing changed
+    return FALSE;
+  }
+  if (lpPreviousCount != nullptr) *lpPreviousCount = previous;
+  return TRUE;
+}
+
+HANDLE WINAPI ws2emu_CreateMutexW(LPSECURITY_ATTRIBUTES, BOOL bInitialOwner, LPCWSTR lpName) {
+  if (lpName != nullptr && lpName[0] != 0) {
+    SetThreadLastError(ERROR_INVALID_PARAMETER);  // no namespace for named objects
+    return nullptr;
+  }
+  auto m = MutexObject::Create(bInitialOwner != FALSE);
+  if (!m.ok()) {
+    SetThreadLastError(ERROR_NOT_ENOUGH_MEMORY);
+    return nullptr;
+  }
+  uint64_t h = Table().Insert(m->release());
+  if (h == 0) {
+    SetThreadLastError(ERROR_NOT_ENOUGH_MEMORY);
+    return nullptr;
+  }
+  return ToHandle(h);
+}
+
+BOOL WINAPI ws2emu_ReleaseMutex(HANDLE hMutex) {
+  Ref<MutexObject> m = Table().LookupAs<MutexObject>(HandleValue(hMutex));
+  if (!m) {
+    SetThreadLastError(ERROR_INVALID_HANDLE);
+    return FALSE;
+  }
+  if (!m->ReleaseOwnership()) {
+    SetThreadLastError(ERROR_NOT_OWNER);
+    return FALSE;
+  }
+  return TRUE;
 }
 
 BOOL WINAPI ws2emu_SetEvent(HANDLE hEvent) {

@@ -1,0 +1,100 @@
+#include "sync/mutex_object.h"
+
+#include <errno.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "threads/thread.h"
+
+namespace ws2emu {
+
+absl::StatusOr<Ref<MutexObject>> MutexObject::Create(bool initial_owner) {
+  int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (fd < 0) {
+    int err = errno;
+    return absl::ResourceExhaustedError(absl::StrCat("eventfd: ", strerror(err)));
+  }
+  auto m = Ref<MutexObject>::Adopt(new MutexObject(fd));
+  {
+    std::lock_guard<std::mutex> lock(m->mu_);
+    m->Post();
+  }
+  if (initial_owner) m->TryAcquire();
+  return m;
+}
+
+MutexObject::MutexObject(int fd) : Waitable(kType), fd_(fd) {}
+
+MutexObject::~MutexObject() { close(fd_); }
+
+void MutexObject::Post() {
+  uint64_t one = 1;
+  while (write(fd_, &one, sizeof(one)) < 0 && errno == EINTR) {
+  }
+}
+
+void MutexObject::Drain() {
+  uint64_t value;
+  while (read(fd_, &value, sizeof(value)) < 0 && errno == EINTR) {
+  }
+}
+
+uint32_t MutexObject::owner() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return owner_;
+}
+
+bool MutexObject::IsSignaled() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return owner_ == 0 || owner_ == Thread::Current()->id();
+}
+
+bool MutexObject::TryAcquire() {
+  Thread *self = Thread::Current();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (owner_ == self->id()) {
+    ++recursion_;
+    return true;
+  }
+  if (owner_ != 0) return false;
+  owner_ = self->id();
+  recursion_ = 1;
+  Drain();
+  self->OwnMutex(this);
+  return true;
+}
+
+bool MutexObject::ReleaseOwnership() {
+  Thread *self = Thread::Current();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (owner_ != self->id()) return false;
+  if (--recursion_ == 0) {
+    owner_ = 0;
+    abandoned_ = false;
+    Post();
+    self->DisownMutex(this);
+  }
+  return true;
+}
+
+bool MutexObject::TakeAbandoned() {
+  std::lock_guard<std::mutex> lock(mu_);
+  bool was = abandoned_;
+  abandoned_ = false;
+  return was;
+}
+
+void MutexObject::Abandon(uint32_t tid) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (owner_ != tid) return;
+  owner_ = 0;
+  recursion_ = 0;
+  abandoned_ = true;
+  Post();
+}
+
+}  // namespace ws2emu

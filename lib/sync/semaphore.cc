@@ -1,0 +1,59 @@
+#include "sync/semaphore.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace ws2emu {
+
+absl::StatusOr<Ref<Semaphore>> Semaphore::Create(int32_t initial, int32_t maximum) {
+  if (maximum <= 0 || initial < 0 || initial > maximum)
+    return absl::InvalidArgumentError(absl::StrCat("semaphore count ", initial, " of ", maximum));
+  int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK | EFD_SEMAPHORE);
+  if (fd < 0) {
+    int err = errno;
+    return absl::ResourceExhaustedError(absl::StrCat("eventfd: ", strerror(err)));
+  }
+  auto s = Ref<Semaphore>::Adopt(new Semaphore(fd, maximum));
+  if (initial > 0) s->ReleaseCount(initial, nullptr);
+  return s;
+}
+
+Semaphore::Semaphore(int fd, int32_t maximum) : Waitable(kType), fd_(fd), maximum_(maximum) {}
+
+Semaphore::~Semaphore() { close(fd_); }
+
+bool Semaphore::ReleaseCount(int32_t count, int32_t *previous) {
+  int32_t old = count_.load(std::memory_order_relaxed);
+  do {
+    if (count <= 0 || old > maximum_ - count) return false;
+  } while (!count_.compare_exchange_weak(old, old + count, std::memory_order_acq_rel));
+  if (previous != nullptr) *previous = old;
+  uint64_t units = static_cast<uint64_t>(count);
+  while (write(fd_, &units, sizeof(units)) < 0 && errno == EINTR) {
+  }
+  return true;
+}
+
+bool Semaphore::TryAcquire() {
+  int32_t old = count_.load(std::memory_order_acquire);
+  do {
+    if (old <= 0) return false;
+  } while (!count_.compare_exchange_weak(old, old - 1, std::memory_order_acq_rel));
+  for (;;) {  // take the unit; if its Release has not written yet, wait for the write
+    uint64_t value;
+    if (read(fd_, &value, sizeof(value)) == sizeof(value)) return true;
+    if (errno == EINTR) continue;
+    pollfd p = {fd_, POLLIN, 0};
+    while (poll(&p, 1, -1) < 0 && errno == EINTR) {
+    }
+  }
+}
+
+}  // namespace ws2emu
