@@ -108,6 +108,61 @@ LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationTy
                            DWORD flProtect);
 BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFreeType);
 
+// OSVERSIONINFO(EX)A/W: the Ex forms are longer; the callers says which in the size field.
+struct OsVersionInfoA {
+  DWORD dwOSVersionInfoSize, dwMajorVersion, dwMinorVersion, dwBuildNumber, dwPlatformId;
+  CHAR szCSDVersion[128];
+  WORD wServicePackMajor, wServicePackMinor, wSuiteMask;
+  BYTE wProductType, wReserved;
+};
+struct OsVersionInfoW {
+  DWORD dwOSVersionInfoSize, dwMajorVersion, dwMinorVersion, dwBuildNumber, dwPlatformId;
+  WCHAR szCSDVersion[128];
+  WORD wServicePackMajor, wServicePackMinor, wSuiteMask;
+  BYTE wProductType, wReserved;
+};
+static_assert(sizeof(OsVersionInfoA) == 156 && sizeof(OsVersionInfoW) == 284);
+struct SystemInfo {  // SYSTEM_INFO: 48 bytes on x64
+  WORD wProcessorArchitecture, wReserved;
+  DWORD dwPageSize;
+  LPVOID lpMinimumApplicationAddress, lpMaximumApplicationAddress;
+  DWORD_PTR dwActiveProcessorMask;
+  DWORD dwNumberOfProcessors, dwProcessorType, dwAllocationGranularity;
+  WORD wProcessorLevel, wProcessorRevision;
+};
+static_assert(sizeof(SystemInfo) == 48);
+
+UINT WINAPI GetACP(void);
+UINT WINAPI GetOEMCP(void);
+BOOL WINAPI IsDBCSLeadByteEx(UINT CodePage, BYTE TestChar);
+int WINAPI MultiByteToWideChar(UINT CodePage, DWORD dwFlags, LPCSTR lpMultiByteStr,
+                               int cbMultiByte, LPWSTR lpWideCharStr, int cchWideChar);
+int WINAPI WideCharToMultiByte(UINT CodePage, DWORD dwFlags, LPCWSTR lpWideCharStr,
+                               int cchWideChar, LPSTR lpMultiByteStr, int cbMultiByte,
+                               LPCSTR lpDefaultChar, LPBOOL lpUsedDefaultChar);
+int WINAPI lstrlenA(LPCSTR s);
+int WINAPI lstrlenW(LPCWSTR s);
+LPSTR WINAPI lstrcpyA(LPSTR d, LPCSTR s);
+LPWSTR WINAPI lstrcpyW(LPWSTR d, LPCWSTR s);
+LPSTR WINAPI lstrcatA(LPSTR d, LPCSTR s);
+LPWSTR WINAPI lstrcatW(LPWSTR d, LPCWSTR s);
+int WINAPI lstrcmpA(LPCSTR a, LPCSTR b);
+int WINAPI lstrcmpiA(LPCSTR a, LPCSTR b);
+int WINAPI lstrcmpW(LPCWSTR a, LPCWSTR b);
+int WINAPI lstrcmpiW(LPCWSTR a, LPCWSTR b);
+DWORD WINAPI GetEnvironmentVariableA(LPCSTR lpName, LPSTR lpBuffer, DWORD nSize);
+DWORD WINAPI GetEnvironmentVariableW(LPCWSTR lpName, LPWSTR lpBuffer, DWORD nSize);
+BOOL WINAPI SetEnvironmentVariableA(LPCSTR lpName, LPCSTR lpValue);
+BOOL WINAPI SetEnvironmentVariableW(LPCWSTR lpName, LPCWSTR lpValue);
+DWORD WINAPI ExpandEnvironmentStringsA(LPCSTR lpSrc, LPSTR lpDst, DWORD nSize);
+DWORD WINAPI ExpandEnvironmentStringsW(LPCWSTR lpSrc, LPWSTR lpDst, DWORD nSize);
+void WINAPI OutputDebugStringA(LPCSTR s);
+void WINAPI OutputDebugStringW(LPCWSTR s);
+void WINAPI DebugBreak(void);
+BOOL WINAPI GetVersionExA(OsVersionInfoA *info);
+BOOL WINAPI GetVersionExW(OsVersionInfoW *info);
+void WINAPI GetSystemInfo(SystemInfo *info);
+
 DWORD WINAPI GetTickCount(void);
 ULONGLONG WINAPI GetTickCount64(void);
 BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER_ *count);

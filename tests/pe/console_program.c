@@ -72,6 +72,40 @@ int main(int argc, char **argv) {
   if (!VirtualFree(region, 0, MEM_RELEASE) || VirtualFree(region, 0, MEM_RELEASE)) return 31;
   printf("heap ok\n");
 
+  /* Code pages (UTF-8 here), lstr*, the environment, version and system information. */
+  WCHAR wide[32];
+  int n = MultiByteToWideChar(CP_ACP, 0, "h\xc3\xa9llo", -1, wide, 32);
+  if (n != 6 || wide[1] != 0xe9 || lstrlenW(wide) != 5) return 40;
+  char back[32];
+  if (WideCharToMultiByte(CP_UTF8, 0, wide, -1, back, 32, NULL, NULL) != 7 ||
+      strcmp(back, "h\xc3\xa9llo") != 0)
+    return 41;
+  if (MultiByteToWideChar(CP_UTF8, 0, "abc", -1, wide, 2) != 0 ||
+      GetLastError() != ERROR_INSUFFICIENT_BUFFER)
+    return 42;
+  char value[64];
+  if (GetEnvironmentVariableA("WS2EMU_TEST_VAR", value, sizeof(value)) != 5 ||
+      strcmp(value, "value") != 0)
+    return 43;
+  if (GetEnvironmentVariableA("WS2EMU_NO_SUCH_VAR", value, sizeof(value)) != 0 ||
+      GetLastError() != ERROR_ENVVAR_NOT_FOUND)
+    return 44;
+  char expanded[128];
+  DWORD need = ExpandEnvironmentStringsA("%WS2EMU_TEST_VAR%\\x %WS2EMU_NO_SUCH_VAR%", expanded,
+                                         sizeof(expanded));
+  if (need != strlen(expanded) + 1 || strcmp(expanded, "value\\x %WS2EMU_NO_SUCH_VAR%") != 0)
+    return 45;
+  OSVERSIONINFOW version;
+  version.dwOSVersionInfoSize = sizeof(version);
+  if (!GetVersionExW(&version) || version.dwMajorVersion != 10) return 46;
+  SYSTEM_INFO system;
+  GetSystemInfo(&system);
+  if (system.dwPageSize != 4096 || system.dwAllocationGranularity != 65536 ||
+      system.dwNumberOfProcessors == 0)
+    return 47;
+  if (lstrcmpiA("ABC", "abc") != 0 || lstrcmpA("a", "b") != -1) return 48;
+  printf("strings ok\n");
+
   HMODULE k32 = GetModuleHandleA("kernel32.dll");
   if (k32 == NULL || GetProcAddress(k32, "CreateThread") == NULL) return 14;
   fflush(stdout);

@@ -34,10 +34,12 @@ expect check-refused 2 "SizeOfHeaders|truncated" -- "$run" --check "$broken/trun
 expect check-nofile 2 "cannot open" -- "$run" --check /nonexistent.dll
 expect unknown-arg 2 "unknown argument" -- "$run" --frobnicate
 expect list 0 "WPUCompleteOverlappedRequest +provided" -- "$run"
+export WS2EMU_TEST_VAR=value
 expect program-args 42 "argc=3 argv\[1\]=42 argv\[2\]=x y" -- "$run" "$console" 42 "x y"
 expect program-printf 0 "narrow=abc wide=wide upper int64=-1234567890123 lld=9876543210 double=2.500 hex=0xdeadbeefcafe" -- "$run" "$console"
 expect program-threads 0 "counter=400000" -- "$run" "$console"
 expect program-heap 0 "heap ok" -- "$run" "$console"
+expect program-strings 0 "strings ok" -- env WS2EMU_TEST_VAR=value "$run" "$console"
 expect program-stderr 0 "to stderr 7" -- "$run" "$console"
 expect program-trap 86 "KERNEL32.dll!Beep was called \(from trap_program.exe\+0x[0-9a-f]+\)" -- "$run" "$trap"
 echo "$passed passed, $failed failed"
