@@ -87,6 +87,19 @@ int Protection(uint32_t characteristics) {
 
 }  // namespace
 
+void *MapAligned64K(size_t size, int prot) {
+  const size_t slack = 0x10000;
+  auto *raw = static_cast<uint8_t *>(
+      mmap(nullptr, size + slack, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  if (raw == MAP_FAILED) return MAP_FAILED;
+  auto *aligned = reinterpret_cast<uint8_t *>(
+      (reinterpret_cast<uintptr_t>(raw) + slack - 1) & ~uintptr_t{slack - 1});
+  if (aligned > raw) munmap(raw, aligned - raw);
+  size_t tail = (raw + size + slack) - (aligned + size);
+  if (tail > 0) munmap(aligned + size, tail);
+  return aligned;
+}
+
 Loader &Loader::Get() {
   static Loader *loader = new Loader();  // never destroyed: PE code may run during exit
   return *loader;
@@ -247,17 +260,9 @@ absl::Status Loader::Map(Module *m) {
           "%s: its preferred base 0x%x is taken and it has no relocations", m->path_,
           image.image_base()));
     // Anywhere, 64 KiB aligned as Windows allocates images.
-    size_t slack = 0x10000;
-    auto *raw = static_cast<uint8_t *>(
-        mmap(nullptr, size + slack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
-    if (raw == MAP_FAILED)
+    p = MapAligned64K(size, PROT_READ | PROT_WRITE);
+    if (p == MAP_FAILED)
       return absl::ResourceExhaustedError(absl::StrCat(m->path_, ": cannot map ", size, " bytes"));
-    auto *aligned = reinterpret_cast<uint8_t *>(
-        (reinterpret_cast<uintptr_t>(raw) + slack - 1) & ~uintptr_t{slack - 1});
-    if (aligned > raw) munmap(raw, aligned - raw);
-    size_t tail = (raw + size + slack) - (aligned + size);
-    if (tail > 0) munmap(aligned + size, tail);
-    p = aligned;
   }
   m->base_ = static_cast<uint8_t *>(p);
   m->size_ = size;

@@ -110,6 +110,10 @@ class Loader {
   std::vector<std::unique_ptr<Module>> modules_;
 };
 
+// An anonymous private mapping of `size` bytes at an address aligned to 64 KiB (Windows'
+// allocation granularity), anywhere; MAP_FAILED when there is no room.
+void *MapAligned64K(size_t size, int prot);
+
 // The trap for an import nobody provides (one per dll!function, made on first use): calling it
 // prints `dll!function` and the calling module, then ends the process with kTrapExitCode. Null
 // only if no executable page can be made. `importer` is named when the caller is not found.

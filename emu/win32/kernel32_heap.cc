@@ -14,6 +14,7 @@
 #include <mutex>
 #include <unordered_set>
 
+#include "loader/loader.h"
 #include "win32/kernel32.h"
 #include "ws2emu/ws2emu.h"
 
@@ -231,18 +232,7 @@ LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationTy
       p = MAP_FAILED;
     }
   } else {
-    const SIZE_T slack = 0x10000;  // 64 KiB allocation granularity
-    auto *raw = static_cast<uint8_t *>(
-        mmap(nullptr, size + slack, map_prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
-    p = raw;
-    if (raw != MAP_FAILED) {
-      auto *aligned = reinterpret_cast<uint8_t *>(
-          (reinterpret_cast<uintptr_t>(raw) + slack - 1) & ~uintptr_t{slack - 1});
-      if (aligned > raw) munmap(raw, aligned - raw);
-      SIZE_T tail = (raw + size + slack) - (aligned + size);
-      if (tail > 0) munmap(aligned + size, tail);
-      p = aligned;
-    }
+    p = MapAligned64K(size, map_prot);  // 64 KiB allocation granularity
   }
   if (p == MAP_FAILED) {
     ws2emu_SetLastError(lpAddress != nullptr ? kErrorInvalidAddress : ERROR_NOT_ENOUGH_MEMORY);

@@ -218,9 +218,12 @@ void WINAPI DebugBreak(void) {
   raise(SIGTRAP);
 }
 
-// Windows 10 22H2, so that installers take their modern path.
-BOOL WINAPI GetVersionExA(OsVersionInfoA *info) {
-  if (info == nullptr || (info->dwOSVersionInfoSize != 148 && info->dwOSVersionInfoSize != 156)) {
+// Windows 10 22H2, so that installers take their modern path. The caller's size field says
+// whether it passed the plain or the Ex structure.
+template <typename Info>
+BOOL FillVersion(Info *info, DWORD plain_size, DWORD ex_size) {
+  if (info == nullptr ||
+      (info->dwOSVersionInfoSize != plain_size && info->dwOSVersionInfoSize != ex_size)) {
     ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
     return FALSE;
   }
@@ -234,20 +237,8 @@ BOOL WINAPI GetVersionExA(OsVersionInfoA *info) {
   return TRUE;
 }
 
-BOOL WINAPI GetVersionExW(OsVersionInfoW *info) {
-  if (info == nullptr || (info->dwOSVersionInfoSize != 276 && info->dwOSVersionInfoSize != 284)) {
-    ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
-    return FALSE;
-  }
-  DWORD size = info->dwOSVersionInfoSize;
-  std::memset(info, 0, size);
-  info->dwOSVersionInfoSize = size;
-  info->dwMajorVersion = 10;
-  info->dwMinorVersion = 0;
-  info->dwBuildNumber = 19045;
-  info->dwPlatformId = 2;
-  return TRUE;
-}
+BOOL WINAPI GetVersionExA(OsVersionInfoA *info) { return FillVersion(info, 148, 156); }
+BOOL WINAPI GetVersionExW(OsVersionInfoW *info) { return FillVersion(info, 276, 284); }
 
 void WINAPI GetSystemInfo(SystemInfo *info) {
   std::memset(info, 0, sizeof(*info));

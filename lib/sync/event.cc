@@ -1,5 +1,7 @@
 #include "sync/event.h"
 
+#include "sync/eventfd_unit.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -28,26 +30,9 @@ Event::Event(int fd, bool manual_reset) : Waitable(kType), fd_(fd), manual_reset
 
 Event::~Event() { close(fd_); }
 
-void Event::PostFd() {
-  uint64_t one = 1;
-  // The counter is at most the number of Sets in flight, so the write cannot fail on EAGAIN.
-  while (write(fd_, &one, sizeof(one)) < 0 && errno == EINTR) {
-  }
-}
+void Event::PostFd() { PostEventfdUnits(fd_, 1); }
 
-void Event::TakeFd() {
-  for (;;) {
-    uint64_t value;
-    if (read(fd_, &value, sizeof(value)) == sizeof(value)) return;  // took exactly 1
-    if (errno == EINTR) continue;
-    // EAGAIN: the Set this flip undoes has flipped the state but not written yet. It never
-    // waits for anything between the two, so its write comes; wait for it rather than spin
-    // (on one CPU, spinning would only delay the setter).
-    pollfd p = {fd_, POLLIN, 0};
-    while (poll(&p, 1, -1) < 0 && errno == EINTR) {
-    }
-  }
-}
+void Event::TakeFd() { TakeEventfdUnit(fd_); }
 
 void Event::Set() {
   if (signaled_.load(std::memory_order_acquire)) return;  // no syscall

@@ -1,5 +1,7 @@
 #include "sync/semaphore.h"
 
+#include "sync/eventfd_unit.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -35,9 +37,7 @@ bool Semaphore::ReleaseCount(int32_t count, int32_t *previous) {
     if (count <= 0 || old > maximum_ - count) return false;
   } while (!count_.compare_exchange_weak(old, old + count, std::memory_order_acq_rel));
   if (previous != nullptr) *previous = old;
-  uint64_t units = static_cast<uint64_t>(count);
-  while (write(fd_, &units, sizeof(units)) < 0 && errno == EINTR) {
-  }
+  PostEventfdUnits(fd_, static_cast<uint64_t>(count));
   return true;
 }
 
@@ -46,14 +46,8 @@ bool Semaphore::TryAcquire() {
   do {
     if (old <= 0) return false;
   } while (!count_.compare_exchange_weak(old, old - 1, std::memory_order_acq_rel));
-  for (;;) {  // take the unit; if its Release has not written yet, wait for the write
-    uint64_t value;
-    if (read(fd_, &value, sizeof(value)) == sizeof(value)) return true;
-    if (errno == EINTR) continue;
-    pollfd p = {fd_, POLLIN, 0};
-    while (poll(&p, 1, -1) < 0 && errno == EINTR) {
-    }
-  }
+  TakeEventfdUnit(fd_);  // its Release may not have written yet: then wait for the write
+  return true;
 }
 
 }  // namespace ws2emu
