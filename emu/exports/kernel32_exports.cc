@@ -153,6 +153,9 @@ const BuiltinExport kExports[] = {
     EXPORT("lstrcpyW", lstrcpyW),
     EXPORT("lstrlenA", lstrlenA),
     EXPORT("lstrlenW", lstrlenW),
+    EXPORT("LocalAlloc", LocalAlloc),
+    EXPORT("LocalFree", LocalFree),
+    EXPORT("RaiseException", RaiseException),
 };
 #undef EXPORT
 

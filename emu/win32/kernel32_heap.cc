@@ -196,6 +196,22 @@ SIZE_T WINAPI HeapSize(HANDLE hHeap, DWORD, LPCVOID lpMem) {
   return HeaderOf(const_cast<void *>(lpMem))->size;
 }
 
+// LocalAlloc/LocalFree (fixed memory only, as modern code uses them): blocks of the process
+// heap. LMEM_MOVEABLE handles are not supported.
+HLOCAL WINAPI LocalAlloc(UINT uFlags, SIZE_T uBytes) {
+  constexpr UINT kLmemMoveable = 0x02, kLmemZeroInit = 0x40;
+  if (uFlags & kLmemMoveable) {
+    ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
+    return nullptr;
+  }
+  return HeapAlloc(GetProcessHeap(), (uFlags & kLmemZeroInit) ? kHeapZeroMemory : 0, uBytes);
+}
+
+// Returns NULL on success, the block itself on failure (as Windows does).
+HLOCAL WINAPI LocalFree(HLOCAL hMem) {
+  return HeapFree(GetProcessHeap(), 0, hMem) ? nullptr : hMem;
+}
+
 LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationType,
                            DWORD flProtect) {
   int prot;

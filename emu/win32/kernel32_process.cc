@@ -40,6 +40,18 @@ LPWSTR WINAPI GetCommandLineW(void) {
 // runtime does not dispatch structured exceptions.
 void *WINAPI SetUnhandledExceptionFilter(void *filter) { return g_unhandled_filter.exchange(filter); }
 
+// Structured exceptions are not dispatched: raising one reports it and aborts, loudly (the
+// delay-load helper raises one when a delayed DLL or function is missing).
+void WINAPI RaiseException(DWORD dwExceptionCode, DWORD dwExceptionFlags,
+                           DWORD nNumberOfArguments, const ULONG_PTR *) {
+  std::fprintf(stderr,
+               "ws2emu: PE code raised exception 0x%08x (flags 0x%x, %u arguments) from %p; "
+               "exception dispatch is not emulated\n",
+               dwExceptionCode, dwExceptionFlags, nNumberOfArguments, __builtin_return_address(0));
+  std::fflush(stderr);
+  std::abort();
+}
+
 void WINAPI ExitProcess(UINT uExitCode) {
   std::fflush(nullptr);
   _exit(static_cast<int>(uExitCode));

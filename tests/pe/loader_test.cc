@@ -193,6 +193,18 @@ TEST(Loader, PeCodeLoadsLibrariesAndFindsProcedures) {
   EXPECT_TRUE(Loader::Get().Free(*m));
 }
 
+TEST(Loader, MingwDelayLoadResolvesOnFirstCall) {
+  absl::StatusOr<Module *> m = Loader::Get().Load(std::getenv("WS2EMU_DELAY_DLL"));
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(Loader::Get().FindByName("loader_dll.dll"), nullptr);  // not loaded yet
+  EXPECT_EQ(Proc<IntFn>(*m, "DelayAdd")(1, 2), 103);  // __delayLoadHelper2 loads it now
+  Module *loaded = Loader::Get().FindByName("loader_dll.dll");
+  ASSERT_NE(loaded, nullptr);
+  EXPECT_EQ(Proc<IntFn>(*m, "DelayAdd")(2, 2), 104);  // bound: no second load
+  EXPECT_TRUE(Loader::Get().Free(*m));
+  EXPECT_TRUE(Loader::Get().Free(loaded));  // the helper's LoadLibraryA reference
+}
+
 TEST(Loader, LoadsPeDependenciesFromTheImportersFolderAndReleasesThem) {
   absl::StatusOr<Module *> m = Loader::Get().Load(std::getenv("WS2EMU_IMPORTER_DLL"));
   ASSERT_TRUE(m.ok()) << m.status();
