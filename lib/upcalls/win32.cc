@@ -32,6 +32,33 @@ DWORD WaitHandles(DWORD count, const HANDLE *handles, BOOL wait_all, DWORD ms, B
   return WaitForObjects(objects, count, wait_all != FALSE, ms, alertable != FALSE);
 }
 
+// Named kernel objects would be shared between processes; the runtime has no namespace for
+// them, so a name is refused (with ERROR_INVALID_PARAMETER) rather than ignored.
+bool RefuseName(LPCWSTR lpName) {
+  if (lpName == nullptr || lpName[0] == 0) return false;
+  SetThreadLastError(ERROR_INVALID_PARAMETER);
+  return true;
+}
+
+// A handle for a newly created object, or NULL with the last error: ERROR_INVALID_PARAMETER
+// when the creation refused its arguments, ERROR_NOT_ENOUGH_MEMORY when it or the table ran
+// out.
+template <typename T>
+HANDLE NewHandle(absl::StatusOr<Ref<T>> object) {
+  if (!object.ok()) {
+    SetThreadLastError(object.status().code() == absl::StatusCode::kInvalidArgument
+                           ? ERROR_INVALID_PARAMETER
+                           : ERROR_NOT_ENOUGH_MEMORY);
+    return nullptr;
+  }
+  uint64_t h = HandleTable::Get().Insert(object->release());
+  if (h == 0) {
+    SetThreadLastError(ERROR_NOT_ENOUGH_MEMORY);
+    return nullptr;
+  }
+  return ToHandle(h);
+}
+
 }  // namespace
 
 bool LookupWaitables(const HANDLE *handles, uint32_t count, Ref<Object> *refs,
@@ -93,43 +120,14 @@ BOOL WINAPI ws2emu_CloseHandle(HANDLE hObject) {
 
 HANDLE WINAPI ws2emu_CreateEventW(LPSECURITY_ATTRIBUTES, BOOL bManualReset, BOOL bInitialState,
                                   LPCWSTR lpName) {
-  if (lpName != nullptr && lpName[0] != 0) {
-    // Named events would be shared between processes; the runtime has no namespace for them.
-    SetThreadLastError(ERROR_INVALID_PARAMETER);
-    return nullptr;
-  }
-  auto event = Event::Create(bManualReset != FALSE, bInitialState != FALSE);
-  if (!event.ok()) {
-    SetThreadLastError(ERROR_NOT_ENOUGH_MEMORY);
-    return nullptr;
-  }
-  uint64_t h = Table().Insert(event->release());
-  if (h == 0) {
-    SetThreadLastError(ERROR_NOT_ENOUGH_MEMORY);
-    return nullptr;
-  }
-  return ToHandle(h);
+  if (RefuseName(lpName)) return nullptr;
+  return NewHandle(Event::Create(bManualReset != FALSE, bInitialState != FALSE));
 }
 
 HANDLE WINAPI ws2emu_CreateSemaphoreW(LPSECURITY_ATTRIBUTES, LONG lInitialCount,
                                       LONG lMaximumCount, LPCWSTR lpName) {
-  if (lpName != nullptr && lpName[0] != 0) {
-    SetThreadLastError(ERROR_INVALID_PARAMETER);  // no namespace for named objects
-    return nullptr;
-  }
-  auto s = Semaphore::Create(lInitialCount, lMaximumCount);
-  if (!s.ok()) {
-    SetThreadLastError(s.status().code() == absl::StatusCode::kInvalidArgument
-                           ? ERROR_INVALID_PARAMETER
-                           : ERROR_NOT_ENOUGH_MEMORY);
-    return nullptr;
-  }
-  uint64_t h = Table().Insert(s->release());
-  if (h == 0) {
-    SetThreadLastError(ERROR_NOT_ENOUGH_MEMORY);
-    return nullptr;
-  }
-  return ToHandle(h);
+  if (RefuseName(lpName)) return nullptr;
+  return NewHandle(Semaphore::Create(lInitialCount, lMaximumCount));
 }
 
 BOOL WINAPI ws2emu_ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount,
@@ -153,21 +151,8 @@ BOOL WINAPI ws2emu_ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount,
 }
 
 HANDLE WINAPI ws2emu_CreateMutexW(LPSECURITY_ATTRIBUTES, BOOL bInitialOwner, LPCWSTR lpName) {
-  if (lpName != nullptr && lpName[0] != 0) {
-    SetThreadLastError(ERROR_INVALID_PARAMETER);  // no namespace for named objects
-    return nullptr;
-  }
-  auto m = MutexObject::Create(bInitialOwner != FALSE);
-  if (!m.ok()) {
-    SetThreadLastError(ERROR_NOT_ENOUGH_MEMORY);
-    return nullptr;
-  }
-  uint64_t h = Table().Insert(m->release());
-  if (h == 0) {
-    SetThreadLastError(ERROR_NOT_ENOUGH_MEMORY);
-    return nullptr;
-  }
-  return ToHandle(h);
+  if (RefuseName(lpName)) return nullptr;
+  return NewHandle(MutexObject::Create(bInitialOwner != FALSE));
 }
 
 BOOL WINAPI ws2emu_ReleaseMutex(HANDLE hMutex) {
