@@ -1,13 +1,27 @@
-// USER32.dll: the message-only window subset of the core (lib/messages), W forms. The A forms,
-// which convert strings, come with the rest of the Win32 subset.
+// USER32.dll: the message-only window subset of the core (lib/messages), in W and A forms.
+// Message-only windows carry no text messages, so the A message calls are the W ones.
 #include "exports/builtin.h"
+#include "win32/user32_forms.h"
 #include "ws2emu/ws2emu.h"
 
 namespace ws2emu::emu {
 namespace {
 
+using namespace win32;  // NOLINT
+
 #define EXPORT(name, fn) {name, 0, reinterpret_cast<const void *>(&fn)}
 const BuiltinExport kExports[] = {
+    EXPORT("CreateWindowExA", CreateWindowExA),
+    EXPORT("DefWindowProcA", ws2emu_DefWindowProcW),
+    EXPORT("DispatchMessageA", ws2emu_DispatchMessageW),
+    EXPORT("GetMessageA", ws2emu_GetMessageW),
+    EXPORT("PeekMessageA", ws2emu_PeekMessageW),
+    EXPORT("PostMessageA", ws2emu_PostMessageW),
+    EXPORT("PostThreadMessageA", ws2emu_PostThreadMessageW),
+    EXPORT("RegisterClassA", RegisterClassA),
+    EXPORT("RegisterClassExA", RegisterClassExA),
+    EXPORT("RegisterClassW", RegisterClassW),
+    EXPORT("UnregisterClassA", UnregisterClassA),
     EXPORT("CreateWindowExW", ws2emu_CreateWindowExW),
     EXPORT("DefWindowProcW", ws2emu_DefWindowProcW),
     EXPORT("DestroyWindow", ws2emu_DestroyWindow),

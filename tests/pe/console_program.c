@@ -13,6 +13,12 @@ static CRITICAL_SECTION g_cs;
 static long long g_counter;
 static DWORD g_slot;
 
+static int g_wndproc_calls;
+static LRESULT CALLBACK AnsiWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp) {
+  if (msg == WM_APP + 7 && wp == 11 && lp == 22) g_wndproc_calls++;
+  return DefWindowProcA(hwnd, msg, wp, lp);
+}
+
 static DWORD WINAPI Worker(LPVOID parameter) {
   if (!TlsSetValue(g_slot, parameter)) return 1;
   for (int i = 0; i < 100000; i++) {
@@ -105,6 +111,23 @@ int main(int argc, char **argv) {
     return 47;
   if (lstrcmpiA("ABC", "abc") != 0 || lstrcmpA("a", "b") != -1) return 48;
   printf("strings ok\n");
+
+  /* user32's A forms: a class and a message-only window named with 8-bit strings. */
+  WNDCLASSEXA wc;
+  memset(&wc, 0, sizeof(wc));
+  wc.cbSize = sizeof(wc);
+  wc.lpfnWndProc = AnsiWndProc;
+  wc.lpszClassName = "ansi class";
+  if (RegisterClassExA(&wc) == 0) return 60;
+  HWND hwnd = CreateWindowExA(0, "ANSI CLASS", "title", 0, 0, 0, 0, 0, HWND_MESSAGE, NULL, NULL,
+                              NULL);
+  if (hwnd == NULL || !PostMessageA(hwnd, WM_APP + 7, 11, 22)) return 61;
+  MSG msg;
+  if (GetMessageA(&msg, NULL, 0, 0) != 1) return 62;
+  DispatchMessageA(&msg);
+  if (g_wndproc_calls != 1 || !DestroyWindow(hwnd) || !UnregisterClassA("ansi class", NULL))
+    return 63;
+  printf("user32 ok\n");
 
   HMODULE k32 = GetModuleHandleA("kernel32.dll");
   if (k32 == NULL || GetProcAddress(k32, "CreateThread") == NULL) return 14;
