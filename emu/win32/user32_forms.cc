@@ -58,8 +58,10 @@ struct WideName {
   }
 };
 
-template <typename Str>
-WNDCLASSEXW ToEx(const WndClass<Str> &c, LPCWSTR class_name) {
+// The W Ex class for any of the class structures (WNDCLASSA/W, WNDCLASSEXA): the same fields,
+// with the class name already converted.
+template <typename Class>
+WNDCLASSEXW ToEx(const Class &c, LPCWSTR class_name) {
   WNDCLASSEXW ex = {};
   ex.cbSize = sizeof(ex);
   ex.style = c.style;
@@ -80,17 +82,7 @@ ATOM WINAPI RegisterClassExA(const WndClassExA *lpWndClass) {
   if (lpWndClass == nullptr || lpWndClass->cbSize != sizeof(WndClassExA))
     return ws2emu_RegisterClassExW(nullptr);  // the W call reports ERROR_INVALID_PARAMETER
   WideName name(lpWndClass->lpszClassName);
-  WNDCLASSEXW ex = {};
-  ex.cbSize = sizeof(ex);
-  ex.style = lpWndClass->style;
-  ex.lpfnWndProc = lpWndClass->lpfnWndProc;
-  ex.cbClsExtra = lpWndClass->cbClsExtra;
-  ex.cbWndExtra = lpWndClass->cbWndExtra;
-  ex.hInstance = lpWndClass->hInstance;
-  ex.hIcon = lpWndClass->hIcon;
-  ex.hCursor = lpWndClass->hCursor;
-  ex.hbrBackground = lpWndClass->hbrBackground;
-  ex.lpszClassName = name.pointer;
+  WNDCLASSEXW ex = ToEx(*lpWndClass, name.pointer);
   ex.hIconSm = lpWndClass->hIconSm;
   return ws2emu_RegisterClassExW(&ex);
 }
