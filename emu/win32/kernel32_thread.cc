@@ -16,6 +16,7 @@
 #include "loader/loader.h"
 #include "loader/teb.h"
 #include "threads/thread.h"
+#include "upcalls/boundary.h"
 #include "win32/kernel32.h"
 #include "ws2emu/ws2emu.h"
 
@@ -24,7 +25,7 @@ namespace {
 
 constexpr DWORD kCreateSuspended = 0x00000004;
 constexpr SIZE_T kDefaultStack = 1 << 20;  // Windows' default reserve
-constexpr DWORD kErrorNotSupported = 50;
+constexpr DWORD kErrorNotSupported = ERROR_NOT_SUPPORTED;
 
 struct Start {
   ThreadStartRoutine routine = nullptr;
@@ -127,7 +128,7 @@ HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES, SIZE_T dwStackSize,
 }
 
 DWORD WINAPI ResumeThread(HANDLE hThread) {
-  Ref<Thread> t = HandleTable::Get().LookupAs<Thread>(reinterpret_cast<uintptr_t>(hThread));
+  Ref<Thread> t = LookupObjectAs<Thread>(hThread);
   if (!t) {
     ws2emu_SetLastError(ERROR_INVALID_HANDLE);
     return static_cast<DWORD>(-1);
@@ -164,7 +165,7 @@ void WINAPI ExitThread(DWORD dwExitCode) {
 }
 
 BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode) {
-  Ref<Thread> t = HandleTable::Get().LookupAs<Thread>(reinterpret_cast<uintptr_t>(hThread));
+  Ref<Thread> t = LookupObjectAs<Thread>(hThread);
   if (!t || lpExitCode == nullptr) {
     ws2emu_SetLastError(!t ? ERROR_INVALID_HANDLE : ERROR_INVALID_PARAMETER);
     return FALSE;

@@ -185,6 +185,11 @@ typedef struct _SECURITY_ATTRIBUTES {
 #define ERROR_NOT_OWNER 288
 #define ERROR_TOO_MANY_POSTS 298
 #define ERROR_INVALID_WINDOW_HANDLE 1400
+#define ERROR_NOT_SUPPORTED 50
+
+/* DuplicateHandle's dwOptions. */
+#define DUPLICATE_CLOSE_SOURCE 0x00000001
+#define DUPLICATE_SAME_ACCESS 0x00000002
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -106,6 +106,16 @@ DWORD WINAPI ws2emu_SleepEx(DWORD dwMilliseconds, BOOL bAlertable);
 DWORD WINAPI ws2emu_QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR dwData);
 DWORD WINAPI ws2emu_GetCurrentThreadId(void);
 HANDLE WINAPI ws2emu_OpenThread(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwThreadId);
+/* The pseudo-handles (HANDLE)-2 and (HANDLE)-1: "the calling thread" and "this process",
+ * accepted wherever a thread or process handle is; CloseHandle on them does nothing.
+ * DuplicateHandle makes a real handle of them, or a second handle to any kernel object. */
+HANDLE WINAPI ws2emu_GetCurrentThread(void);
+HANDLE WINAPI ws2emu_GetCurrentProcess(void);
+DWORD WINAPI ws2emu_GetThreadId(HANDLE Thread);
+BOOL WINAPI ws2emu_DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
+                                   HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle,
+                                   DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                   DWORD dwOptions);
 HANDLE WINAPI ws2emu_CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCompletionPort,
                                             ULONG_PTR CompletionKey,
                                             DWORD NumberOfConcurrentThreads);

@@ -53,6 +53,7 @@ enum class ObjectType : uint8_t {
   kWindow = 5,
   kSemaphore = 6,
   kMutex = 7,
+  kProcess = 8,  // the current process (GetCurrentProcess, DuplicateHandle)
   kAny = 15,  // lookups only: accept any object type (CloseHandle, waits)
 };
 

@@ -33,7 +33,7 @@ class Waitable : public Object {
 // True for the object types a wait accepts.
 inline bool IsWaitableType(ObjectType t) {
   return t == ObjectType::kEvent || t == ObjectType::kThread || t == ObjectType::kSemaphore ||
-         t == ObjectType::kMutex;
+         t == ObjectType::kMutex || t == ObjectType::kProcess;
 }
 
 }  // namespace ws2emu

@@ -23,6 +23,24 @@ void MoveThreadLastError(uint32_t *location);
 inline uint64_t HandleValue(const void *h) { return reinterpret_cast<uintptr_t>(h); }
 inline HANDLE ToHandle(uint64_t v) { return reinterpret_cast<HANDLE>(static_cast<uintptr_t>(v)); }
 
+// The pseudo-handles of GetCurrentProcess() ((HANDLE)-1, also INVALID_HANDLE_VALUE) and
+// GetCurrentThread() ((HANDLE)-2): values no table handle takes, meaning "the caller's own",
+// valid wherever a process or thread handle is.
+inline constexpr uint64_t kCurrentProcessPseudo = ~uint64_t{0};
+inline constexpr uint64_t kCurrentThreadPseudo = ~uint64_t{0} - 1;
+inline bool IsPseudoHandle(const void *h) {
+  return HandleValue(h) == kCurrentProcessPseudo || HandleValue(h) == kCurrentThreadPseudo;
+}
+
+// The object `h` names, pseudo-handles included, if its type is `type` (any with kAny); null
+// otherwise.
+Ref<Object> LookupObject(HANDLE h, ObjectType type);
+template <typename T>
+Ref<T> LookupObjectAs(HANDLE h) {
+  Ref<Object> o = LookupObject(h, T::kType);
+  return Ref<T>::Adopt(static_cast<T *>(o.release()));
+}
+
 // Looks up `count` waitable handles into refs[i] and objects[i]; false (with the last error
 // ERROR_INVALID_HANDLE) if any is not a waitable object.
 bool LookupWaitables(const HANDLE *handles, uint32_t count, Ref<Object> *refs,

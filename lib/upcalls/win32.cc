@@ -4,6 +4,7 @@
 #include "iocp/port.h"
 #include "sync/event.h"
 #include "sync/mutex_object.h"
+#include "sync/process_object.h"
 #include "sync/semaphore.h"
 #include "sync/wait.h"
 #include "threads/thread.h"
@@ -61,10 +62,24 @@ HANDLE NewHandle(absl::StatusOr<Ref<T>> object) {
 
 }  // namespace
 
+Ref<Object> LookupObject(HANDLE h, ObjectType type) {
+  const uint64_t value = HandleValue(h);
+  if (value == kCurrentThreadPseudo) {
+    if (type != ObjectType::kThread && type != ObjectType::kAny) return {};
+    return Ref<Object>::Share(Thread::Current());
+  }
+  if (value == kCurrentProcessPseudo) {
+    if (type != ObjectType::kProcess && type != ObjectType::kAny) return {};
+    Ref<ProcessObject> process = ProcessObject::Current();
+    return Ref<Object>::Adopt(process.release());
+  }
+  return Table().Lookup(value, type);
+}
+
 bool LookupWaitables(const HANDLE *handles, uint32_t count, Ref<Object> *refs,
                      Waitable **objects) {
   for (uint32_t i = 0; i < count; ++i) {
-    refs[i] = Table().Lookup(HandleValue(handles[i]), ObjectType::kAny);
+    refs[i] = LookupObject(handles[i], ObjectType::kAny);
     if (!refs[i] || !IsWaitableType(refs[i]->type())) {
       SetThreadLastError(ERROR_INVALID_HANDLE);
       return false;
@@ -102,6 +117,7 @@ void WSAAPI WSASetLastError(int iError) { SetThreadLastError(static_cast<uint32_
 // ERROR_ABANDONED_WAIT_0, as on Windows. An HWND is a user object, not a kernel handle:
 // CloseHandle refuses it (DestroyWindow destroys a window).
 BOOL WINAPI ws2emu_CloseHandle(HANDLE hObject) {
+  if (IsPseudoHandle(hObject)) return TRUE;  // as on Windows: nothing to close
   uint64_t h = HandleValue(hObject);
   const ObjectType type = Table().TypeOf(h);
   if (type == ObjectType::kWindow) {
@@ -200,7 +216,7 @@ DWORD WINAPI ws2emu_SleepEx(DWORD dwMilliseconds, BOOL bAlertable) {
 }
 
 DWORD WINAPI ws2emu_QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR dwData) {
-  Ref<Thread> t = Table().LookupAs<Thread>(HandleValue(hThread));
+  Ref<Thread> t = LookupObjectAs<Thread>(hThread);
   if (!t) {
     SetThreadLastError(ERROR_INVALID_HANDLE);
     return 0;
@@ -217,6 +233,64 @@ DWORD WINAPI ws2emu_QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR dwDa
 }
 
 DWORD WINAPI ws2emu_GetCurrentThreadId(void) { return Thread::Current()->id(); }
+
+HANDLE WINAPI ws2emu_GetCurrentThread(void) { return ToHandle(kCurrentThreadPseudo); }
+HANDLE WINAPI ws2emu_GetCurrentProcess(void) { return ToHandle(kCurrentProcessPseudo); }
+
+DWORD WINAPI ws2emu_GetThreadId(HANDLE Thread) {
+  Ref<ws2emu::Thread> t = LookupObjectAs<ws2emu::Thread>(Thread);
+  if (!t) {
+    SetThreadLastError(ERROR_INVALID_HANDLE);
+    return 0;
+  }
+  return t->id();
+}
+
+// DuplicateHandle within the one process there is: both process handles must name it (the
+// pseudo-handle or a handle duplicated from it). The duplicate is a new handle to the same
+// object; the pseudo-handles duplicate into real handles to the calling thread or the process.
+// Access masks and inheritance do not exist here and are ignored [inference: every handle has
+// all access]. Socket handles are not objects of the table; duplicating one is refused with
+// ERROR_NOT_SUPPORTED (WSADuplicateSocket is the Winsock way). DUPLICATE_CLOSE_SOURCE closes
+// the source even when the call fails, as Windows documents.
+BOOL WINAPI ws2emu_DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
+                                   HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle,
+                                   DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                   DWORD dwOptions) {
+  (void)dwDesiredAccess;
+  (void)bInheritHandle;
+  const bool close_source = (dwOptions & DUPLICATE_CLOSE_SOURCE) != 0;
+  auto fail = [&](uint32_t error) {
+    if (close_source) ws2emu_CloseHandle(hSourceHandle);
+    SetThreadLastError(error);
+    return FALSE;
+  };
+  if (!LookupObject(hSourceProcessHandle, ObjectType::kProcess) ||
+      !LookupObject(hTargetProcessHandle, ObjectType::kProcess)) {
+    return fail(ERROR_INVALID_HANDLE);
+  }
+  if ((dwOptions & ~(DUPLICATE_CLOSE_SOURCE | DUPLICATE_SAME_ACCESS)) != 0) {
+    return fail(ERROR_INVALID_PARAMETER);
+  }
+  const ObjectType type = IsPseudoHandle(hSourceHandle)
+                              ? ObjectType::kAny
+                              : Table().TypeOf(HandleValue(hSourceHandle));
+  if (type == ObjectType::kSocket) return fail(ERROR_NOT_SUPPORTED);
+  Ref<Object> object;
+  if (type != ObjectType::kWindow) object = LookupObject(hSourceHandle, ObjectType::kAny);
+  if (!object) return fail(ERROR_INVALID_HANDLE);
+  if (lpTargetHandle == nullptr) {
+    // Windows makes the duplicate and returns nothing (kept "for backward compatibility"); in
+    // one process an unreachable handle is only a leak, so none is made.
+    if (close_source) ws2emu_CloseHandle(hSourceHandle);
+    return TRUE;
+  }
+  uint64_t h = Table().Insert(object.release());
+  if (h == 0) return fail(ERROR_NOT_ENOUGH_MEMORY);
+  if (close_source) ws2emu_CloseHandle(hSourceHandle);
+  *lpTargetHandle = ToHandle(h);
+  return TRUE;
+}
 
 HANDLE WINAPI ws2emu_OpenThread(DWORD, BOOL, DWORD dwThreadId) {
   Ref<Thread> t = Thread::FindById(dwThreadId);

@@ -19,6 +19,14 @@ static LRESULT CALLBACK AnsiWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp) {
   return DefWindowProcA(hwnd, msg, wp, lp);
 }
 
+static int g_apcs;
+static void CALLBACK CountApc(ULONG_PTR data) { g_apcs += (int)data; }
+
+/* Queues an APC to the thread whose real handle it is given. */
+static DWORD WINAPI ApcSender(LPVOID target) {
+  return QueueUserAPC(CountApc, (HANDLE)target, 5) ? 0 : 1;
+}
+
 static DWORD WINAPI Worker(LPVOID parameter) {
   if (!TlsSetValue(g_slot, parameter)) return 1;
   for (int i = 0; i < 100000; i++) {
@@ -128,6 +136,27 @@ int main(int argc, char **argv) {
   if (g_wndproc_calls != 1 || !DestroyWindow(hwnd) || !UnregisterClassA("ansi class", NULL))
     return 63;
   printf("user32 ok\n");
+
+  /* The pseudo-handles, and DuplicateHandle making a real handle of this thread's. */
+  DWORD still = 0;
+  if (GetCurrentThread() != (HANDLE)-2 || GetCurrentProcess() != (HANDLE)-1) return 70;
+  if (!GetExitCodeThread(GetCurrentThread(), &still) || still != STILL_ACTIVE) return 71;
+  if (!QueueUserAPC(CountApc, GetCurrentThread(), 1) || SleepEx(0, TRUE) != WAIT_IO_COMPLETION ||
+      g_apcs != 1)
+    return 72;
+  HANDLE me = NULL;
+  if (!DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(), &me, 0,
+                       FALSE, DUPLICATE_SAME_ACCESS) ||
+      me == GetCurrentThread() || GetThreadId(me) != GetCurrentThreadId())
+    return 73;
+  HANDLE sender = CreateThread(NULL, 0, ApcSender, me, 0, NULL);
+  DWORD sent = 1;
+  if (sender == NULL || WaitForSingleObject(sender, 30000) != WAIT_OBJECT_0 ||
+      !GetExitCodeThread(sender, &sent) || sent != 0)
+    return 74;
+  if (SleepEx(0, TRUE) != WAIT_IO_COMPLETION || g_apcs != 6) return 75;
+  if (!CloseHandle(me) || !CloseHandle(sender) || !CloseHandle(GetCurrentThread())) return 76;
+  printf("handles ok\n");
 
   HMODULE k32 = GetModuleHandleA("kernel32.dll");
   if (k32 == NULL || GetProcAddress(k32, "CreateThread") == NULL) return 14;

@@ -40,6 +40,7 @@ expect program-printf 0 "narrow=abc wide=wide upper int64=-1234567890123 lld=987
 expect program-threads 0 "counter=400000" -- "$run" "$console"
 expect program-heap 0 "heap ok" -- "$run" "$console"
 expect program-user32 0 "user32 ok" -- "$run" "$console"
+expect program-handles 0 "handles ok" -- "$run" "$console"
 expect program-strings 0 "strings ok" -- env WS2EMU_TEST_VAR=value "$run" "$console"
 expect program-stderr 0 "to stderr 7" -- "$run" "$console"
 expect program-trap 86 "KERNEL32.dll!Beep was called \(from trap_program.exe\+0x[0-9a-f]+\)" -- "$run" "$trap"
