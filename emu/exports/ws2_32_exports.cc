@@ -1,27 +1,49 @@
 // ws2_32.dll: the exports the runtime implements so far (the upcall-related ones, the event and
-// wait calls, the blocking hooks, the last error). Ordinals 109-114 are the Winsock 1.1 ones.
+// wait calls, the blocking hooks, the last error, the catalog calls).
+//
+// Ordinals. 1-23, 51-57, 101-116 and 151 are the Winsock 1.1 ones every ws2_32 keeps. Windows
+// numbers the rest alphabetically per release; the ones here are those of the x64 Windows 10
+// ws2_32.dll (which has WSCInstallProviderAndChains64_32 but no WSCInstallProviderAndChains:
+// that one is found by name only, as the 32-bit call it is).
 #include "exports/builtin.h"
 #include "ws2emu/ws2emu.h"
 
 namespace ws2emu::emu {
 namespace {
 
+#define EXPORT(name, ordinal) {#name, ordinal, reinterpret_cast<const void *>(&name)}
 const BuiltinExport kExports[] = {
-    {"WSASetBlockingHook", 109, reinterpret_cast<const void *>(&WSASetBlockingHook)},
-    {"WSAUnhookBlockingHook", 110, reinterpret_cast<const void *>(&WSAUnhookBlockingHook)},
-    {"WSAGetLastError", 111, reinterpret_cast<const void *>(&WSAGetLastError)},
-    {"WSASetLastError", 112, reinterpret_cast<const void *>(&WSASetLastError)},
-    {"WSACancelBlockingCall", 113, reinterpret_cast<const void *>(&WSACancelBlockingCall)},
-    {"WSAIsBlocking", 114, reinterpret_cast<const void *>(&WSAIsBlocking)},
-    {"WPUCompleteOverlappedRequest", 0,
-     reinterpret_cast<const void *>(&WPUCompleteOverlappedRequest)},
-    {"WSApSetPostRoutine", 0, reinterpret_cast<const void *>(&WSApSetPostRoutine)},
-    {"WSACreateEvent", 0, reinterpret_cast<const void *>(&WSACreateEvent)},
-    {"WSASetEvent", 0, reinterpret_cast<const void *>(&WSASetEvent)},
-    {"WSAResetEvent", 0, reinterpret_cast<const void *>(&WSAResetEvent)},
-    {"WSACloseEvent", 0, reinterpret_cast<const void *>(&WSACloseEvent)},
-    {"WSAWaitForMultipleEvents", 0, reinterpret_cast<const void *>(&WSAWaitForMultipleEvents)},
+    EXPORT(WPUCompleteOverlappedRequest, 39),
+    EXPORT(WSACloseEvent, 45),
+    EXPORT(WSACreateEvent, 50),
+    EXPORT(WSAEnumProtocolsA, 65),
+    EXPORT(WSAEnumProtocolsW, 66),
+    EXPORT(WSAResetEvent, 95),
+    EXPORT(WSASetEvent, 100),
+    EXPORT(WSASetBlockingHook, 109),
+    EXPORT(WSAUnhookBlockingHook, 110),
+    EXPORT(WSAGetLastError, 111),
+    EXPORT(WSASetLastError, 112),
+    EXPORT(WSACancelBlockingCall, 113),
+    EXPORT(WSAIsBlocking, 114),
+    EXPORT(WSAWaitForMultipleEvents, 124),
+    EXPORT(WSCDeinstallProvider, 125),
+    EXPORT(WSCDeinstallProvider32, 126),
+    EXPORT(WSCEnumProtocols, 132),
+    EXPORT(WSCEnumProtocols32, 133),
+    EXPORT(WSCGetProviderPath, 139),
+    EXPORT(WSCGetProviderPath32, 140),
+    EXPORT(WSCInstallProvider, 146),
+    EXPORT(WSCInstallProvider64_32, 147),
+    EXPORT(WSCInstallProviderAndChains64_32, 148),
+    EXPORT(WSCUpdateProvider, 158),
+    EXPORT(WSCUpdateProvider32, 159),
+    EXPORT(WSCWriteProviderOrder, 163),
+    EXPORT(WSCWriteProviderOrder32, 164),
+    EXPORT(WSCInstallProviderAndChains, 0),
+    EXPORT(WSApSetPostRoutine, 0),
 };
+#undef EXPORT
 
 }  // namespace
 

@@ -160,6 +160,53 @@ DWORD WINAPI ws2emu_MsgWaitForMultipleObjects(DWORD nCount, const HANDLE *pHandl
                                               BOOL fWaitAll, DWORD dwMilliseconds,
                                               DWORD dwWakeMask);
 
+/* ---- The protocol catalog (SPEC.md §7): a durable file, WS2EMU_CATALOG or
+ * $XDG_DATA_HOME/ws2emu/catalog. Windows names and signatures; the *32 and 64_32 forms work on
+ * the same (one) catalog. "Not an administrator" is a catalog file the caller cannot write:
+ * WSANO_RECOVERY, and nothing changed. */
+int WSPAPI WSCInstallProvider(LPGUID lpProviderId, const WCHAR *lpszProviderDllPath,
+                              const LPWSAPROTOCOL_INFOW lpProtocolInfoList,
+                              DWORD dwNumberOfEntries, LPINT lpErrno);
+int WSPAPI WSCInstallProvider64_32(LPGUID lpProviderId, const WCHAR *lpszProviderDllPath,
+                                   const LPWSAPROTOCOL_INFOW lpProtocolInfoList,
+                                   DWORD dwNumberOfEntries, LPINT lpErrno);
+int WSPAPI WSCInstallProviderAndChains(LPGUID lpProviderId, const LPWSTR lpszProviderDllPath,
+                                       const LPWSTR lpszLspName, DWORD dwServiceFlags,
+                                       LPWSAPROTOCOL_INFOW lpProtocolInfoList,
+                                       DWORD dwNumberOfEntries, LPDWORD lpdwCatalogEntryId,
+                                       LPINT lpErrno);
+int WSPAPI WSCInstallProviderAndChains64_32(LPGUID lpProviderId,
+                                            const LPWSTR lpszProviderDllPath,
+                                            const LPWSTR lpszProviderDllPath32,
+                                            const LPWSTR lpszLspName, DWORD dwServiceFlags,
+                                            LPWSAPROTOCOL_INFOW lpProtocolInfoList,
+                                            DWORD dwNumberOfEntries, LPDWORD lpdwCatalogEntryId,
+                                            LPINT lpErrno);
+int WSPAPI WSCDeinstallProvider(LPGUID lpProviderId, LPINT lpErrno);
+int WSPAPI WSCDeinstallProvider32(LPGUID lpProviderId, LPINT lpErrno);
+int WSPAPI WSCEnumProtocols(LPINT lpiProtocols, LPWSAPROTOCOL_INFOW lpProtocolBuffer,
+                            LPDWORD lpdwBufferLength, LPINT lpErrno);
+int WSPAPI WSCEnumProtocols32(LPINT lpiProtocols, LPWSAPROTOCOL_INFOW lpProtocolBuffer,
+                              LPDWORD lpdwBufferLength, LPINT lpErrno);
+int WSPAPI WSCGetProviderPath(LPGUID lpProviderId, WCHAR *lpszProviderDllPath,
+                              LPINT lpProviderDllPathLen, LPINT lpErrno);
+int WSPAPI WSCGetProviderPath32(LPGUID lpProviderId, WCHAR *lpszProviderDllPath,
+                                LPINT lpProviderDllPathLen, LPINT lpErrno);
+int WSPAPI WSCUpdateProvider(LPGUID lpProviderId, const WCHAR *lpszProviderDllPath,
+                             const LPWSAPROTOCOL_INFOW lpProtocolInfoList,
+                             DWORD dwNumberOfEntries, LPINT lpErrno);
+int WSPAPI WSCUpdateProvider32(LPGUID lpProviderId, const WCHAR *lpszProviderDllPath,
+                               const LPWSAPROTOCOL_INFOW lpProtocolInfoList,
+                               DWORD dwNumberOfEntries, LPINT lpErrno);
+int WSPAPI WSCWriteProviderOrder(LPDWORD lpwdCatalogEntryId, DWORD dwNumberOfEntries);
+int WSPAPI WSCWriteProviderOrder32(LPDWORD lpwdCatalogEntryId, DWORD dwNumberOfEntries);
+/* The application view: base entries and chains, without PFL_HIDDEN ones. The A form's names
+ * are UTF-8 (the ANSI code page here). Errors through WSAGetLastError. */
+int WSAAPI WSAEnumProtocolsW(LPINT lpiProtocols, LPWSAPROTOCOL_INFOW lpProtocolBuffer,
+                             LPDWORD lpdwBufferLength);
+int WSAAPI WSAEnumProtocolsA(LPINT lpiProtocols, LPWSAPROTOCOL_INFOA lpProtocolBuffer,
+                             LPDWORD lpdwBufferLength);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -46,6 +46,10 @@ Ref<T> LookupObjectAs(HANDLE h) {
 bool LookupWaitables(const HANDLE *handles, uint32_t count, Ref<Object> *refs,
                      Waitable **objects);
 
+// WPUGetProviderPath and WSCGetProviderPath (catalog_calls.cc).
+int GetProviderPath(LPGUID lpProviderId, WCHAR *lpszProviderDllPath, LPINT lpProviderDllPathLen,
+                    LPINT lpErrno);
+
 // Marks the runtime initialised (the host asked for the upcall table).
 void MarkInitialised();
 bool Initialised();

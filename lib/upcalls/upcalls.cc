@@ -128,14 +128,11 @@ int WSPAPI WPUFDIsSet(SOCKET s, WS_fd_set *fdset) {
   return 0;
 }
 
-// WPUGetProviderPath needs the protocol catalog, which this runtime does not have yet: it fails
-// honestly, as for a GUID that names no provider.
+// WPUGetProviderPath: the catalog's path for the provider GUID, as installed (not expanded);
+// see GetProviderPath in catalog_calls.cc.
 int WSPAPI WPUGetProviderPath(LPGUID lpProviderId, WCHAR *lpszProviderDllPath,
                               LPINT lpProviderDllPathLen, LPINT lpErrno) {
-  REQUIRE_ERRNO(SOCKET_ERROR);
-  (void)lpProviderId, (void)lpszProviderDllPath, (void)lpProviderDllPathLen;
-  *lpErrno = WSAEINVAL;
-  return SOCKET_ERROR;
+  return GetProviderPath(lpProviderId, lpszProviderDllPath, lpProviderDllPathLen, lpErrno);
 }
 
 // WPUModifyIFSHandle: the proposed handle must be an open IFS socket handle; the runtime records

@@ -1,0 +1,374 @@
+#include "catalog/catalog.h"
+
+#include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace ws2emu::catalog {
+namespace {
+using absl::string_view;
+
+
+constexpr char kHeader[] =
+    "# ws2emu protocol catalog: the installed Winsock providers, in catalog order.\n"
+    "# Written by ws2emu (WSCInstallProvider and friends, ws2emu-catalog); every change replaces\n"
+    "# the whole file atomically. Edit it with the tools rather than by hand.\n";
+
+std::string Quote(std::u16string_view text) {
+  std::string out = "\"";
+  for (char16_t c : text) {
+    if (c == u'"' || c == u'\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      absl::StrAppendFormat(&out, "\\u%04x", static_cast<unsigned>(c));
+    }
+  }
+  out += '"';
+  return out;
+}
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool Unquote(string_view text, std::u16string *out) {
+  if (text.size() < 2 || text.front() != '"' || text.back() != '"') return false;
+  text = text.substr(1, text.size() - 2);
+  out->clear();
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '"') return false;
+    if (c != '\\') {
+      if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f)
+        return false;
+      out->push_back(static_cast<char16_t>(c));
+      continue;
+    }
+    if (++i >= text.size()) return false;
+    if (text[i] == '"' || text[i] == '\\') {
+      out->push_back(static_cast<char16_t>(text[i]));
+    } else if (text[i] == 'u' && i + 4 < text.size()) {
+      unsigned v = 0;
+      for (int k = 1; k <= 4; ++k) {
+        int d = HexDigit(text[i + k]);
+        if (d < 0) return false;
+        v = v * 16 + static_cast<unsigned>(d);
+      }
+      out->push_back(static_cast<char16_t>(v));
+      i += 4;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool ParseInt64(string_view text, int64_t min, int64_t max, int64_t *out) {
+  if (text.empty() || text.size() > 24) return false;
+  std::string s(text);
+  errno = 0;
+  char *end = nullptr;
+  long long v = std::strtoll(s.c_str(), &end, 0);
+  if (errno != 0 || end != s.c_str() + s.size() || v < min || v > max) return false;
+  *out = v;
+  return true;
+}
+
+bool ParseDword(string_view text, DWORD *out) {
+  int64_t v;
+  if (!ParseInt64(text, 0, 0xffffffffLL, &v)) return false;
+  *out = static_cast<DWORD>(v);
+  return true;
+}
+
+bool ParseInt(string_view text, int *out) {
+  int64_t v;
+  if (!ParseInt64(text, INT32_MIN, INT32_MAX, &v)) return false;
+  *out = static_cast<int>(v);
+  return true;
+}
+
+void AppendEntry(std::string *out, const Entry &e) {
+  const WSAPROTOCOL_INFOW &p = e.info;
+  absl::StrAppendFormat(out, "\nentry %u\n", p.dwCatalogEntryId);
+  absl::StrAppend(out, "  provider-id ", GuidToString(p.ProviderId), "\n");
+  absl::StrAppend(out, "  path ", Quote(e.path), "\n");
+  absl::StrAppend(out, "  name ", Quote(ProtocolName(p)), "\n");
+  absl::StrAppendFormat(out, "  service-flags 0x%08x 0x%08x 0x%08x 0x%08x\n", p.dwServiceFlags1,
+                        p.dwServiceFlags2, p.dwServiceFlags3, p.dwServiceFlags4);
+  absl::StrAppendFormat(out, "  provider-flags 0x%08x\n", p.dwProviderFlags);
+  absl::StrAppendFormat(out, "  chain %d", p.ProtocolChain.ChainLen);
+  for (DWORD id : p.ProtocolChain.ChainEntries) absl::StrAppendFormat(out, " %u", id);
+  absl::StrAppendFormat(out,
+                        "\n  version %d\n  address-family %d\n  max-sockaddr %d\n"
+                        "  min-sockaddr %d\n  socket-type %d\n  protocol %d\n"
+                        "  protocol-max-offset %d\n  network-byte-order %d\n"
+                        "  security-scheme %d\n  message-size 0x%08x\n"
+                        "  provider-reserved 0x%08x\nend\n",
+                        p.iVersion, p.iAddressFamily, p.iMaxSockAddr, p.iMinSockAddr,
+                        p.iSocketType, p.iProtocol, p.iProtocolMaxOffset, p.iNetworkByteOrder,
+                        p.iSecurityScheme, p.dwMessageSize, p.dwProviderReserved);
+}
+
+// The parser: a line-by-line state machine. Every key of an entry must appear exactly once.
+class Parser {
+ public:
+  Parser(string_view file) : file_(file) {}
+
+  absl::StatusOr<Catalog> Run(string_view text) {
+    Catalog catalog;
+    bool have_format = false, have_next = false, in_entry = false;
+    Entry entry;
+    uint32_t seen = 0;
+    for (string_view raw : absl::StrSplit(text, '\n')) {
+      ++line_;
+      string_view line = absl::StripAsciiWhitespace(raw);
+      if (line.empty() || line.front() == '#') continue;
+      size_t space = line.find(' ');
+      string_view key = line.substr(0, space);
+      string_view value =
+          space == string_view::npos ? "" : absl::StripAsciiWhitespace(line.substr(space));
+      if (!have_format) {
+        int version;
+        if (key != "format" || !ParseInt(value, &version) || version < 1)
+          return Error("the file does not start with a `format N` line");
+        if (version > kFormatVersion) {
+          return absl::FailedPreconditionError(absl::StrFormat(
+              "%s:%d: catalog format %d is newer than this ws2emu reads (%d); refusing it", file_,
+              line_, version, kFormatVersion));
+        }
+        have_format = true;
+        continue;
+      }
+      if (!in_entry) {
+        if (key == "next-id") {
+          if (have_next || !ParseDword(value, &catalog.next_id) ||
+              catalog.next_id < kFirstCatalogId)
+            return Error("bad or repeated next-id");
+          have_next = true;
+        } else if (key == "entry") {
+          std::memset(&entry.info, 0, sizeof(entry.info));
+          entry.path.clear();
+          if (!ParseDword(value, &entry.info.dwCatalogEntryId) ||
+              entry.info.dwCatalogEntryId < kFirstCatalogId)
+            return Error("bad catalog ID");
+          in_entry = true;
+          seen = 0;
+        } else {
+          return Error(absl::StrCat("unexpected `", key, "` outside an entry"));
+        }
+        continue;
+      }
+      if (key == "end") {
+        if (seen != kAllKeys) return Error("entry ends before all of its fields were given");
+        if (catalog.Find(entry.info.dwCatalogEntryId) != nullptr)
+          return Error("catalog ID appears twice");
+        if (!have_next) return Error("next-id must come before the entries");
+        if (entry.info.dwCatalogEntryId >= catalog.next_id)
+          return Error("catalog ID is not below next-id");
+        catalog.entries.push_back(entry);
+        in_entry = false;
+        continue;
+      }
+      absl::Status s = Field(key, value, &entry, &seen);
+      if (!s.ok()) return s;
+    }
+    if (!have_format) return Error("empty file (no `format` line)");
+    if (in_entry) return Error("the file ends inside an entry (truncated?)");
+    if (!have_next) return Error("no next-id line");
+    return catalog;
+  }
+
+ private:
+  static constexpr uint32_t kAllKeys = (1u << 17) - 1;
+
+  absl::Status Error(string_view what) const {
+    return absl::InvalidArgumentError(absl::StrFormat("%s:%d: %s", file_, line_, what));
+  }
+
+  absl::Status Field(string_view key, string_view value, Entry *e, uint32_t *seen) {
+    static constexpr const char *kKeys[] = {
+        "provider-id",     "path",         "name",           "service-flags",
+        "provider-flags",  "chain",        "version",        "address-family",
+        "max-sockaddr",    "min-sockaddr", "socket-type",    "protocol",
+        "protocol-max-offset", "network-byte-order", "security-scheme", "message-size",
+        "provider-reserved"};
+    int index = -1;
+    for (int i = 0; i < 17; ++i) {
+      if (key == kKeys[i]) index = i;
+    }
+    if (index < 0) return Error(absl::StrCat("unknown field `", key, "`"));
+    if (*seen & (1u << index)) return Error(absl::StrCat("field `", key, "` given twice"));
+    *seen |= 1u << index;
+    WSAPROTOCOL_INFOW &p = e->info;
+    bool ok = false;
+    switch (index) {
+      case 0:
+        ok = ParseGuid(std::string_view(value.data(), value.size()), &p.ProviderId);
+        break;
+      case 1:
+        ok = Unquote(value, &e->path);
+        break;
+      case 2: {
+        std::u16string name;
+        ok = Unquote(value, &name) && name.size() <= WSAPROTOCOL_LEN &&
+             name.find(u'\0') == std::u16string::npos;
+        if (ok) std::memcpy(p.szProtocol, name.data(), name.size() * sizeof(char16_t));
+        break;
+      }
+      case 3: {
+        std::vector<string_view> v = absl::StrSplit(value, ' ', absl::SkipEmpty());
+        ok = v.size() == 4 && ParseDword(v[0], &p.dwServiceFlags1) &&
+             ParseDword(v[1], &p.dwServiceFlags2) && ParseDword(v[2], &p.dwServiceFlags3) &&
+             ParseDword(v[3], &p.dwServiceFlags4);
+        break;
+      }
+      case 4:
+        ok = ParseDword(value, &p.dwProviderFlags);
+        break;
+      case 5: {
+        std::vector<string_view> v = absl::StrSplit(value, ' ', absl::SkipEmpty());
+        ok = v.size() == 1 + MAX_PROTOCOL_CHAIN && ParseInt(v[0], &p.ProtocolChain.ChainLen);
+        for (int i = 0; ok && i < MAX_PROTOCOL_CHAIN; ++i)
+          ok = ParseDword(v[1 + i], &p.ProtocolChain.ChainEntries[i]);
+        break;
+      }
+      case 6: ok = ParseInt(value, &p.iVersion); break;
+      case 7: ok = ParseInt(value, &p.iAddressFamily); break;
+      case 8: ok = ParseInt(value, &p.iMaxSockAddr); break;
+      case 9: ok = ParseInt(value, &p.iMinSockAddr); break;
+      case 10: ok = ParseInt(value, &p.iSocketType); break;
+      case 11: ok = ParseInt(value, &p.iProtocol); break;
+      case 12: ok = ParseInt(value, &p.iProtocolMaxOffset); break;
+      case 13: ok = ParseInt(value, &p.iNetworkByteOrder); break;
+      case 14: ok = ParseInt(value, &p.iSecurityScheme); break;
+      case 15: ok = ParseDword(value, &p.dwMessageSize); break;
+      case 16: ok = ParseDword(value, &p.dwProviderReserved); break;
+    }
+    if (!ok) return Error(absl::StrCat("bad value for `", key, "`"));
+    return absl::OkStatus();
+  }
+
+  string_view file_;
+  int line_ = 0;
+};
+
+}  // namespace
+
+const Entry *Catalog::Find(uint32_t catalog_id) const {
+  for (const Entry &e : entries) {
+    if (e.info.dwCatalogEntryId == catalog_id) return &e;
+  }
+  return nullptr;
+}
+
+bool Catalog::HasProvider(const GUID &provider) const {
+  for (const Entry &e : entries) {
+    if (SameGuid(e.info.ProviderId, provider)) return true;
+  }
+  return false;
+}
+
+std::string Serialize(const Catalog &catalog) {
+  std::string out = kHeader;
+  absl::StrAppendFormat(&out, "format %d\nnext-id %u\n", kFormatVersion, catalog.next_id);
+  for (const Entry &e : catalog.entries) AppendEntry(&out, e);
+  return out;
+}
+
+absl::StatusOr<Catalog> Parse(std::string_view text, std::string_view file_name) {
+  if (text.find('\0') != std::string_view::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(string_view(file_name.data(), file_name.size()),
+                     ": holds NUL bytes (not a catalog, or damaged)"));
+  }
+  return Parser(string_view(file_name.data(), file_name.size()))
+      .Run(string_view(text.data(), text.size()));
+}
+
+std::string GuidToString(const GUID &g) {
+  return absl::StrFormat("{%08X-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}", g.Data1, g.Data2,
+                         g.Data3, g.Data4[0], g.Data4[1], g.Data4[2], g.Data4[3], g.Data4[4],
+                         g.Data4[5], g.Data4[6], g.Data4[7]);
+}
+
+bool ParseGuid(std::string_view t_in, GUID *guid) {
+  string_view t(t_in.data(), t_in.size());
+  // {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}
+  if (t.size() != 38 || t[0] != '{' || t[37] != '}' || t[9] != '-' || t[14] != '-' ||
+      t[19] != '-' || t[24] != '-')
+    return false;
+  auto hex = [&](size_t at, int digits, uint64_t *v) {
+    *v = 0;
+    for (int i = 0; i < digits; ++i) {
+      int d = HexDigit(t[at + i]);
+      if (d < 0) return false;
+      *v = *v * 16 + static_cast<uint64_t>(d);
+    }
+    return true;
+  };
+  uint64_t a, b, c, d[8];
+  if (!hex(1, 8, &a) || !hex(10, 4, &b) || !hex(15, 4, &c)) return false;
+  static constexpr size_t kAt[8] = {20, 22, 25, 27, 29, 31, 33, 35};
+  for (int i = 0; i < 8; ++i) {
+    if (!hex(kAt[i], 2, &d[i])) return false;
+  }
+  guid->Data1 = static_cast<uint32_t>(a);
+  guid->Data2 = static_cast<uint16_t>(b);
+  guid->Data3 = static_cast<uint16_t>(c);
+  for (int i = 0; i < 8; ++i) guid->Data4[i] = static_cast<uint8_t>(d[i]);
+  return true;
+}
+
+bool SameGuid(const GUID &a, const GUID &b) { return std::memcmp(&a, &b, sizeof(GUID)) == 0; }
+
+std::u16string ProtocolName(const WSAPROTOCOL_INFOW &info) {
+  size_t n = 0;
+  while (n < WSAPROTOCOL_LEN + 1 && info.szProtocol[n] != 0) ++n;
+  if (n == WSAPROTOCOL_LEN + 1) n = WSAPROTOCOL_LEN;  // unterminated: the last unit is dropped
+  return std::u16string(reinterpret_cast<const char16_t *>(info.szProtocol), n);
+}
+
+std::string ToUtf8(std::u16string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    uint32_t c = text[i];
+    if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.size() && text[i + 1] >= 0xdc00 &&
+        text[i + 1] < 0xe000) {
+      c = 0x10000 + ((c - 0xd800) << 10) + (text[++i] - 0xdc00);
+    } else if (c >= 0xd800 && c < 0xe000) {
+      c = 0xfffd;  // an unpaired surrogate has no UTF-8 form
+    }
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else if (c < 0x800) {
+      out += static_cast<char>(0xc0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3f));
+    } else if (c < 0x10000) {
+      out += static_cast<char>(0xe0 | (c >> 12));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+      out += static_cast<char>(0x80 | (c & 0x3f));
+    } else {
+      out += static_cast<char>(0xf0 | (c >> 18));
+      out += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+      out += static_cast<char>(0x80 | (c & 0x3f));
+    }
+  }
+  return out;
+}
+
+}  // namespace ws2emu::catalog

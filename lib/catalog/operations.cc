@@ -1,0 +1,371 @@
+#include "catalog/operations.h"
+
+#include <cstring>
+#include <set>
+#include <tuple>
+
+#include "absl/strings/cord.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "ws2emu/winsock_errors.h"
+
+namespace ws2emu::catalog {
+namespace {
+
+constexpr char kWsaPayload[] = "ws2emu/wsa-error";
+
+bool IsLayered(const WSAPROTOCOL_INFOW &p) { return p.ProtocolChain.ChainLen == LAYERED_PROTOCOL; }
+bool IsBase(const WSAPROTOCOL_INFOW &p) { return p.ProtocolChain.ChainLen == BASE_PROTOCOL; }
+
+std::string Utf8(std::u16string_view s) { return ToUtf8(s); }
+
+bool EqualNoCase(std::u16string_view a, std::u16string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char16_t x = a[i], y = b[i];
+    if (x >= u'A' && x <= u'Z') x = static_cast<char16_t>(x + 32);
+    if (y >= u'A' && y <= u'Z') y = static_cast<char16_t>(y + 32);
+    if (x != y) return false;
+  }
+  return true;
+}
+
+absl::Status CheckPath(std::u16string_view path) {
+  if (path.empty()) return WsaStatus(WSAEINVAL, "the provider path is empty");
+  if (path.size() + 1 > kMaxPath) {
+    return WsaStatus(WSAEINVAL, absl::StrCat("the provider path is ", path.size(),
+                                             " characters long; MAX_PATH is 260"));
+  }
+  return absl::OkStatus();
+}
+
+// The install-time rules of SPEC.md §2.3 for one entry given by an installer.
+absl::Status CheckEntry(const Catalog &catalog, const WSAPROTOCOL_INFOW &p, uint32_t index) {
+  const int len = p.ProtocolChain.ChainLen;
+  const std::string which = absl::StrCat("entry ", index);
+  if (len < 0 || len > MAX_PROTOCOL_CHAIN) {
+    return WsaStatus(WSAEINVAL, absl::StrCat(which, ": ChainLen ", len, " is not 0..7"));
+  }
+  bool terminated = false;
+  for (WCHAR c : p.szProtocol) terminated = terminated || c == 0;
+  if (!terminated) {
+    return WsaStatus(WSAEINVAL, absl::StrCat(which, ": szProtocol is not NUL-terminated"));
+  }
+  if (len < 2) return absl::OkStatus();
+  for (int i = 0; i < len; ++i) {
+    const DWORD id = p.ProtocolChain.ChainEntries[i];
+    const Entry *e = catalog.Find(id);
+    if (e == nullptr) {
+      return WsaStatus(WSAEINVAL, absl::StrCat(which, ": chain entry ", i, " names catalog ID ",
+                                               id, ", which is not installed"));
+    }
+    const bool last = i == len - 1;
+    if (last && !IsBase(e->info)) {
+      return WsaStatus(WSAEINVAL, absl::StrCat(which, ": the last chain entry (", id,
+                                               ") must be a base protocol (ChainLen 1)"));
+    }
+    if (!last && !IsLayered(e->info)) {
+      return WsaStatus(WSAEINVAL, absl::StrCat(which, ": chain entry ", i, " (", id,
+                                               ") must be a layered protocol (ChainLen 0)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+void SetName(WSAPROTOCOL_INFOW *p, std::u16string_view name) {
+  std::memset(p->szProtocol, 0, sizeof(p->szProtocol));
+  size_t n = std::min<size_t>(name.size(), WSAPROTOCOL_LEN);
+  std::memcpy(p->szProtocol, name.data(), n * sizeof(char16_t));
+}
+
+absl::Status OutOfIds() {
+  return WsaStatus(WSA_NOT_ENOUGH_MEMORY, "the catalog has used up its catalog IDs");
+}
+
+// Entries that chains of other providers go through: (entry ID -> a chain entry using it).
+const Entry *ChainUser(const Catalog &catalog, uint32_t id, const GUID &except) {
+  for (const Entry &e : catalog.entries) {
+    if (SameGuid(e.info.ProviderId, except)) continue;
+    const int len = e.info.ProtocolChain.ChainLen;
+    for (int i = 0; len >= 2 && i < len && i < MAX_PROTOCOL_CHAIN; ++i) {
+      if (e.info.ProtocolChain.ChainEntries[i] == id) return &e;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+absl::Status WsaStatus(int wsa_error, std::string_view message) {
+  absl::Status s = absl::FailedPreconditionError(absl::string_view(message.data(), message.size()));
+  s.SetPayload(kWsaPayload, absl::Cord(absl::StrCat(wsa_error)));
+  return s;
+}
+
+int WsaErrorOf(const absl::Status &status) {
+  if (status.ok()) return 0;
+  absl::optional<absl::Cord> payload = status.GetPayload(kWsaPayload);
+  int code = 0;
+  if (payload && absl::SimpleAtoi(std::string(*payload), &code)) return code;
+  return WSANO_RECOVERY;
+}
+
+absl::StatusOr<std::vector<uint32_t>> InstallProvider(Store &store, const GUID &provider,
+                                                      std::u16string_view path,
+                                                      const WSAPROTOCOL_INFOW *entries,
+                                                      uint32_t count) {
+  absl::Status s = CheckPath(path);
+  if (!s.ok()) return s;
+  if (entries == nullptr || count == 0) return WsaStatus(WSAEINVAL, "no entries to install");
+  std::vector<uint32_t> ids;
+  s = store.Modify([&](Catalog &c) {
+    if (c.HasProvider(provider)) {
+      return WsaStatus(WSANO_RECOVERY, absl::StrCat("provider ", GuidToString(provider),
+                                                    " is already installed"));
+    }
+    for (uint32_t i = 0; i < count; ++i) {
+      absl::Status e = CheckEntry(c, entries[i], i);
+      if (!e.ok()) return e;
+    }
+    if (c.next_id > UINT32_MAX - count) return OutOfIds();
+    ids.clear();
+    for (uint32_t i = 0; i < count; ++i) {
+      Entry e{entries[i], std::u16string(path)};
+      // [inference] ws2_32 owns the catalog ID; the provider GUID of every entry is the one
+      // the call installs.
+      e.info.dwCatalogEntryId = c.next_id++;
+      e.info.ProviderId = provider;
+      ids.push_back(e.info.dwCatalogEntryId);
+      c.entries.push_back(e);
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return ids;
+}
+
+absl::StatusOr<uint32_t> InstallProviderAndChains(Store &store, const GUID &provider,
+                                                  std::u16string_view path,
+                                                  std::u16string_view lsp_name,
+                                                  DWORD service_flags,
+                                                  const WSAPROTOCOL_INFOW *over, uint32_t count) {
+  absl::Status s = CheckPath(path);
+  if (!s.ok()) return s;
+  if (lsp_name.empty() || lsp_name.size() > WSAPROTOCOL_LEN) {
+    return WsaStatus(WSAEINVAL, "the LSP name is empty or longer than WSAPROTOCOL_LEN (255)");
+  }
+  if (over != nullptr && count == 0) {
+    return WsaStatus(WSAEINVAL, "a protocol list with no entries");
+  }
+  uint32_t layered_id = 0;
+  s = store.Modify([&](Catalog &c) {
+    if (c.HasProvider(provider)) {
+      return WsaStatus(WSAEINVAL, absl::StrCat("provider ", GuidToString(provider),
+                                               " is already installed"));
+    }
+    for (const Entry &e : c.entries) {
+      if (IsLayered(e.info) && EqualNoCase(ProtocolName(e.info), lsp_name)) {
+        return WsaStatus(WSAEINVAL, absl::StrCat("a layered provider named \"", Utf8(lsp_name),
+                                                 "\" is already installed"));
+      }
+    }
+    // The (family, type, protocol) tuples to layer over, in order, without duplicates.
+    std::vector<std::tuple<int, int, int>> tuples;
+    std::set<std::tuple<int, int, int>> seen;
+    if (over != nullptr) {
+      for (uint32_t i = 0; i < count; ++i) {
+        auto t = std::make_tuple(over[i].iAddressFamily, over[i].iSocketType, over[i].iProtocol);
+        if (seen.insert(t).second) tuples.push_back(t);
+      }
+    } else {
+      for (const Entry &e : c.entries) {
+        if (!IsBase(e.info)) continue;
+        auto t = std::make_tuple(e.info.iAddressFamily, e.info.iSocketType, e.info.iProtocol);
+        if (seen.insert(t).second) tuples.push_back(t);
+      }
+      if (tuples.empty()) return WsaStatus(WSANO_RECOVERY, "there is no base provider to layer over");
+    }
+    // The top-most visible entry (base or chain) for each tuple.
+    std::vector<const Entry *> below;
+    for (const auto &[family, type, protocol] : tuples) {
+      const Entry *match = nullptr;
+      for (const Entry &e : c.entries) {
+        if (e.info.ProtocolChain.ChainLen >= 1 && e.info.iAddressFamily == family &&
+            e.info.iSocketType == type && e.info.iProtocol == protocol) {
+          match = &e;
+          break;
+        }
+      }
+      if (match == nullptr) {
+        return WsaStatus(WSAEINVAL, absl::StrCat("no installed protocol matches family ", family,
+                                                 ", type ", type, ", protocol ", protocol));
+      }
+      if (match->info.ProtocolChain.ChainLen + 1 > MAX_PROTOCOL_CHAIN) {
+        return WsaStatus(WSANO_RECOVERY,
+                         absl::StrCat("layering over entry ", match->info.dwCatalogEntryId,
+                                      " would make a chain longer than MAX_PROTOCOL_CHAIN (7)"));
+      }
+      below.push_back(match);
+    }
+    if (c.next_id > UINT32_MAX - 1 - below.size()) return OutOfIds();
+    // The layered ("dummy") entry: hidden, named after the LSP, with the given service flags;
+    // the rest describes the first protocol it layers over [inference].
+    Entry layered{below[0]->info, std::u16string(path)};
+    layered.info.dwServiceFlags1 = service_flags;
+    layered.info.dwProviderFlags = PFL_HIDDEN;
+    layered.info.ProviderId = provider;
+    layered.info.dwCatalogEntryId = layered_id = c.next_id++;
+    std::memset(&layered.info.ProtocolChain, 0, sizeof(layered.info.ProtocolChain));
+    SetName(&layered.info, lsp_name);
+    std::vector<Entry> chains;
+    for (const Entry *b : below) {
+      Entry chain{b->info, std::u16string(path)};
+      WSAPROTOCOLCHAIN &pc = chain.info.ProtocolChain;
+      pc.ChainEntries[0] = layered_id;
+      if (IsBase(b->info)) {
+        pc.ChainEntries[1] = b->info.dwCatalogEntryId;
+        pc.ChainLen = 2;
+      } else {
+        for (int i = 0; i < b->info.ProtocolChain.ChainLen; ++i)
+          pc.ChainEntries[i + 1] = b->info.ProtocolChain.ChainEntries[i];
+        pc.ChainLen = b->info.ProtocolChain.ChainLen + 1;
+      }
+      chain.info.ProviderId = provider;
+      chain.info.dwCatalogEntryId = c.next_id++;
+      chain.info.dwProviderFlags &= ~static_cast<DWORD>(PFL_HIDDEN);
+      // A chain hands out IFS handles only if the layer does too [inference].
+      if ((service_flags & XP1_IFS_HANDLES) == 0) chain.info.dwServiceFlags1 &= ~XP1_IFS_HANDLES;
+      SetName(&chain.info, std::u16string(lsp_name) + u" over [" + ProtocolName(b->info) + u"]");
+      chains.push_back(chain);
+    }
+    // The chains go first in the catalog order (the point of this call); the hidden layered
+    // entry at the end.
+    c.entries.insert(c.entries.begin(), chains.begin(), chains.end());
+    c.entries.push_back(layered);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return layered_id;
+}
+
+absl::Status DeinstallProvider(Store &store, const GUID &provider) {
+  return store.Modify([&](Catalog &c) {
+    if (!c.HasProvider(provider)) {
+      return WsaStatus(WSAEINVAL,
+                       absl::StrCat("provider ", GuidToString(provider), " is not installed"));
+    }
+    for (const Entry &e : c.entries) {
+      if (!SameGuid(e.info.ProviderId, provider)) continue;
+      if (const Entry *user = ChainUser(c, e.info.dwCatalogEntryId, provider)) {
+        return WsaStatus(
+            WSANO_RECOVERY,
+            absl::StrCat("entry ", e.info.dwCatalogEntryId, " of provider ",
+                         GuidToString(provider), " is still used by chain entry ",
+                         user->info.dwCatalogEntryId, " (provider ",
+                         GuidToString(user->info.ProviderId), "); remove that provider first"));
+      }
+    }
+    std::erase_if(c.entries, [&](const Entry &e) { return SameGuid(e.info.ProviderId, provider); });
+    return absl::OkStatus();
+  });
+}
+
+absl::Status UpdateProvider(Store &store, const GUID &provider, std::u16string_view path,
+                            const WSAPROTOCOL_INFOW *entries, uint32_t count) {
+  absl::Status s = CheckPath(path);
+  if (!s.ok()) return s;
+  if (entries == nullptr || count == 0) return WsaStatus(WSAEINVAL, "no entries to update");
+  return store.Modify([&](Catalog &c) {
+    uint32_t mine = 0;
+    for (const Entry &e : c.entries) mine += SameGuid(e.info.ProviderId, provider) ? 1 : 0;
+    if (mine == 0) {
+      return WsaStatus(WSAEINVAL,
+                       absl::StrCat("provider ", GuidToString(provider), " is not installed"));
+    }
+    if (count != mine) {
+      return WsaStatus(WSAEINVAL, absl::StrCat("the provider has ", mine, " entries; ", count,
+                                               " were given"));
+    }
+    std::set<uint32_t> given;
+    for (uint32_t i = 0; i < count; ++i) {
+      const Entry *e = c.Find(entries[i].dwCatalogEntryId);
+      if (e == nullptr || !SameGuid(e->info.ProviderId, provider) ||
+          !given.insert(entries[i].dwCatalogEntryId).second) {
+        return WsaStatus(WSAEINVAL, absl::StrCat("entry ", i, ": catalog ID ",
+                                                 entries[i].dwCatalogEntryId,
+                                                 " is not one of the provider's, or repeats"));
+      }
+      absl::Status check = CheckEntry(c, entries[i], i);
+      if (!check.ok()) return check;
+    }
+    for (uint32_t i = 0; i < count; ++i) {
+      for (Entry &e : c.entries) {
+        if (e.info.dwCatalogEntryId != entries[i].dwCatalogEntryId) continue;
+        e.info = entries[i];
+        e.info.ProviderId = provider;
+      }
+    }
+    for (Entry &e : c.entries) {
+      if (SameGuid(e.info.ProviderId, provider)) e.path = std::u16string(path);
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status WriteProviderOrder(Store &store, const DWORD *ids, uint32_t count) {
+  if (ids == nullptr) return WsaStatus(WSAEINVAL, "no catalog ID array");
+  return store.Modify([&](Catalog &c) {
+    if (count != c.entries.size()) {
+      return WsaStatus(WSAEINVAL, absl::StrCat("the catalog has ", c.entries.size(),
+                                               " entries; the order names ", count));
+    }
+    std::vector<Entry> ordered;
+    std::set<uint32_t> seen;
+    for (uint32_t i = 0; i < count; ++i) {
+      const Entry *e = c.Find(ids[i]);
+      if (e == nullptr) {
+        return WsaStatus(WSAEINVAL, absl::StrCat("catalog ID ", ids[i], " is not installed"));
+      }
+      if (!seen.insert(ids[i]).second) {
+        return WsaStatus(WSAEINVAL, absl::StrCat("catalog ID ", ids[i], " appears twice"));
+      }
+      ordered.push_back(*e);
+    }
+    c.entries = std::move(ordered);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<WSAPROTOCOL_INFOW>> EnumProtocols(Store &store, const int *protocols,
+                                                             bool application_view) {
+  absl::StatusOr<std::shared_ptr<const Catalog>> c = store.Read();
+  if (!c.ok()) return c.status();
+  std::vector<WSAPROTOCOL_INFOW> out;
+  for (const Entry &e : (*c)->entries) {
+    const WSAPROTOCOL_INFOW &p = e.info;
+    if (application_view && (IsLayered(p) || (p.dwProviderFlags & PFL_HIDDEN) != 0)) continue;
+    if (protocols != nullptr) {
+      bool match = false;
+      for (const int *q = protocols; *q != 0 && !match; ++q) {
+        // An entry covers iProtocol .. iProtocol + iProtocolMaxOffset.
+        match = *q >= p.iProtocol &&
+                static_cast<int64_t>(*q) <= static_cast<int64_t>(p.iProtocol) + p.iProtocolMaxOffset;
+      }
+      if (!match) continue;
+    }
+    out.push_back(p);
+  }
+  return out;
+}
+
+absl::StatusOr<std::u16string> ProviderPath(Store &store, const GUID &provider) {
+  absl::StatusOr<std::shared_ptr<const Catalog>> c = store.Read();
+  if (!c.ok()) return c.status();
+  for (const Entry &e : (*c)->entries) {
+    if (SameGuid(e.info.ProviderId, provider)) return e.path;
+  }
+  return WsaStatus(WSAEINVAL,
+                   absl::StrCat("provider ", GuidToString(provider), " is not installed"));
+}
+
+}  // namespace ws2emu::catalog

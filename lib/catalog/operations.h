@@ -1,0 +1,67 @@
+// lib/catalog/operations.h — the catalog calls' semantics (SPEC.md §2.3 and §7), on the store.
+// lib/upcalls/catalog_calls.cc turns them into WSCInstallProvider & co. with their Windows
+// signatures; ws2emu-catalog uses them directly.
+//
+// A failure is an absl::Status carrying the WSA error the Windows call reports (WsaErrorOf)
+// and a message saying what was wrong. A store that cannot be read or written (damaged file,
+// no permission, newer format) is WSANO_RECOVERY, and then nothing changed.
+#ifndef WS2EMU_LIB_CATALOG_OPERATIONS_H_
+#define WS2EMU_LIB_CATALOG_OPERATIONS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "catalog/catalog.h"
+#include "catalog/store.h"
+
+namespace ws2emu::catalog {
+
+absl::Status WsaStatus(int wsa_error, std::string_view message);
+// The WSA error of a failed operation: the one it was given, else WSANO_RECOVERY (a store
+// failure). 0 for OK.
+int WsaErrorOf(const absl::Status &status);
+
+// MAX_PATH: the longest provider path, terminator included.
+inline constexpr size_t kMaxPath = 260;
+
+// WSCInstallProvider: installs `entries` for `provider` (new catalog IDs, appended to the
+// catalog order). Returns the IDs given.
+absl::StatusOr<std::vector<uint32_t>> InstallProvider(Store &store, const GUID &provider,
+                                                      std::u16string_view path,
+                                                      const WSAPROTOCOL_INFOW *entries,
+                                                      uint32_t count);
+
+// WSCInstallProviderAndChains: a hidden layered entry named `lsp_name`, and one chain over the
+// top-most entry of each distinct (family, type, protocol) of `over` (every base entry's when
+// `over` is null), put first in the catalog order. Returns the layered entry's ID.
+absl::StatusOr<uint32_t> InstallProviderAndChains(Store &store, const GUID &provider,
+                                                  std::u16string_view path,
+                                                  std::u16string_view lsp_name,
+                                                  DWORD service_flags,
+                                                  const WSAPROTOCOL_INFOW *over, uint32_t count);
+
+// WSCDeinstallProvider: removes every entry of `provider`; refused while a chain of another
+// provider goes through one of them.
+absl::Status DeinstallProvider(Store &store, const GUID &provider);
+
+// WSCUpdateProvider: replaces the provider's path and its entries (matched by catalog ID; the
+// list must name each of them once). IDs and order stay.
+absl::Status UpdateProvider(Store &store, const GUID &provider, std::u16string_view path,
+                            const WSAPROTOCOL_INFOW *entries, uint32_t count);
+
+// WSCWriteProviderOrder: `ids` must hold every catalog ID exactly once.
+absl::Status WriteProviderOrder(Store &store, const DWORD *ids, uint32_t count);
+
+// The entries WSCEnumProtocols (all) or WSAEnumProtocols (no PFL_HIDDEN, no layered) reports,
+// filtered by a zero-terminated protocol list when `protocols` is not null.
+absl::StatusOr<std::vector<WSAPROTOCOL_INFOW>> EnumProtocols(Store &store, const int *protocols,
+                                                             bool application_view);
+
+// WSCGetProviderPath / WPUGetProviderPath: the path as installed (not expanded).
+absl::StatusOr<std::u16string> ProviderPath(Store &store, const GUID &provider);
+
+}  // namespace ws2emu::catalog
+
+#endif  // WS2EMU_LIB_CATALOG_OPERATIONS_H_

@@ -1,0 +1,287 @@
+// The catalog calls with their Windows signatures (SPEC.md §7): WSC*, their *32 / 64_32 forms
+// (there is one catalog here, so they are the same calls), WSAEnumProtocolsA/W, and the path
+// lookup WPUGetProviderPath shares with WSCGetProviderPath. The semantics live in
+// lib/catalog/operations.cc; this file checks pointers and converts errors.
+#include <cstring>
+#include <string>
+
+#include "catalog/operations.h"
+#include "upcalls/boundary.h"
+#include "ws2emu/ws2emu.h"
+
+namespace ws2emu {
+namespace {
+
+using catalog::Store;
+
+Store &CurrentStore() { return Store::ForCurrentPath(); }
+
+// Debug aid: with WS2EMU_DEBUG set, a failed catalog call says why on stderr (the WSA error
+// alone rarely tells an installer's author what was wrong).
+int Fail(const absl::Status &status, LPINT lpErrno) {
+  if (std::getenv("WS2EMU_DEBUG") != nullptr) {
+    std::fprintf(stderr, "[ws2emu] catalog: %s\n", std::string(status.message()).c_str());
+  }
+  *lpErrno = catalog::WsaErrorOf(status);
+  return SOCKET_ERROR;
+}
+
+std::u16string_view Wide(const WCHAR *s) {
+  return std::u16string_view(reinterpret_cast<const char16_t *>(s));
+}
+
+}  // namespace
+
+// WSCGetProviderPath and WPUGetProviderPath. [inference] On WSAEFAULT for a small buffer the
+// required length, terminator included, is written back (SPEC.md §6.8); on success the length
+// is left as it was, since Windows documents nothing there.
+int GetProviderPath(LPGUID lpProviderId, WCHAR *lpszProviderDllPath, LPINT lpProviderDllPathLen,
+                    LPINT lpErrno) {
+  if (lpErrno == nullptr) return SOCKET_ERROR;
+  if (lpProviderId == nullptr) {
+    *lpErrno = WSAEINVAL;
+    return SOCKET_ERROR;
+  }
+  if (lpProviderDllPathLen == nullptr) {
+    *lpErrno = WSAEFAULT;
+    return SOCKET_ERROR;
+  }
+  absl::StatusOr<std::u16string> path = catalog::ProviderPath(CurrentStore(), *lpProviderId);
+  if (!path.ok()) return Fail(path.status(), lpErrno);
+  const int needed = static_cast<int>(path->size() + 1);
+  if (lpszProviderDllPath == nullptr || *lpProviderDllPathLen < needed) {
+    *lpProviderDllPathLen = needed;
+    *lpErrno = WSAEFAULT;
+    return SOCKET_ERROR;
+  }
+  std::memcpy(lpszProviderDllPath, path->c_str(), static_cast<size_t>(needed) * sizeof(WCHAR));
+  return 0;
+}
+
+}  // namespace ws2emu
+
+using namespace ws2emu;  // NOLINT: the boundary functions below are extern "C"
+
+namespace {
+
+int EnumInto(LPINT lpiProtocols, LPWSAPROTOCOL_INFOW buffer, LPDWORD lpdwBufferLength,
+             bool application_view, int *error) {
+  if (lpdwBufferLength == nullptr) {
+    *error = WSAEFAULT;
+    return SOCKET_ERROR;
+  }
+  absl::StatusOr<std::vector<WSAPROTOCOL_INFOW>> entries =
+      catalog::EnumProtocols(CurrentStore(), lpiProtocols, application_view);
+  if (!entries.ok()) return Fail(entries.status(), error);
+  const uint64_t needed = entries->size() * sizeof(WSAPROTOCOL_INFOW);
+  // An empty result fits any buffer, even none.
+  if (needed > 0 && (buffer == nullptr || *lpdwBufferLength < needed)) {
+    *lpdwBufferLength = static_cast<DWORD>(needed);
+    *error = WSAENOBUFS;
+    return SOCKET_ERROR;
+  }
+  if (!entries->empty()) std::memcpy(buffer, entries->data(), needed);
+  return static_cast<int>(entries->size());
+}
+
+int InstallProviderAndChains(LPGUID lpProviderId, const LPWSTR lpszProviderDllPath,
+                             const LPWSTR lpszLspName, DWORD dwServiceFlags,
+                             LPWSAPROTOCOL_INFOW lpProtocolInfoList, DWORD dwNumberOfEntries,
+                             LPDWORD lpdwCatalogEntryId, LPINT lpErrno) {
+  if (lpErrno == nullptr) return SOCKET_ERROR;
+  if (lpProviderId == nullptr || lpszProviderDllPath == nullptr || lpszLspName == nullptr) {
+    *lpErrno = WSAEINVAL;  // documented: a NULL lpProviderId is WSAEINVAL here
+    return SOCKET_ERROR;
+  }
+  absl::StatusOr<uint32_t> id = catalog::InstallProviderAndChains(
+      CurrentStore(), *lpProviderId, Wide(lpszProviderDllPath), Wide(lpszLspName),
+      dwServiceFlags, lpProtocolInfoList, dwNumberOfEntries);
+  if (!id.ok()) return Fail(id.status(), lpErrno);
+  if (lpdwCatalogEntryId != nullptr) *lpdwCatalogEntryId = *id;
+  return 0;
+}
+
+}  // namespace
+
+extern "C" {
+
+int WSPAPI WSCInstallProvider(LPGUID lpProviderId, const WCHAR *lpszProviderDllPath,
+                              const LPWSAPROTOCOL_INFOW lpProtocolInfoList,
+                              DWORD dwNumberOfEntries, LPINT lpErrno) {
+  if (lpErrno == nullptr) return SOCKET_ERROR;
+  if (lpProviderId == nullptr || lpszProviderDllPath == nullptr ||
+      lpProtocolInfoList == nullptr) {
+    *lpErrno = WSAEFAULT;
+    return SOCKET_ERROR;
+  }
+  absl::StatusOr<std::vector<uint32_t>> ids =
+      catalog::InstallProvider(CurrentStore(), *lpProviderId, Wide(lpszProviderDllPath),
+                               lpProtocolInfoList, dwNumberOfEntries);
+  if (!ids.ok()) return Fail(ids.status(), lpErrno);
+  return 0;
+}
+
+int WSPAPI WSCInstallProvider64_32(LPGUID lpProviderId, const WCHAR *lpszProviderDllPath,
+                                   const LPWSAPROTOCOL_INFOW lpProtocolInfoList,
+                                   DWORD dwNumberOfEntries, LPINT lpErrno) {
+  return WSCInstallProvider(lpProviderId, lpszProviderDllPath, lpProtocolInfoList,
+                            dwNumberOfEntries, lpErrno);
+}
+
+int WSPAPI WSCInstallProviderAndChains(LPGUID lpProviderId, const LPWSTR lpszProviderDllPath,
+                                       const LPWSTR lpszLspName, DWORD dwServiceFlags,
+                                       LPWSAPROTOCOL_INFOW lpProtocolInfoList,
+                                       DWORD dwNumberOfEntries, LPDWORD lpdwCatalogEntryId,
+                                       LPINT lpErrno) {
+  return InstallProviderAndChains(lpProviderId, lpszProviderDllPath, lpszLspName,
+                                  dwServiceFlags, lpProtocolInfoList, dwNumberOfEntries,
+                                  lpdwCatalogEntryId, lpErrno);
+}
+
+// Without a separate 32-bit path, Windows requires the 64-bit one to be
+// %windir%\system32\<dll> (so that WOW64 finds the 32-bit DLL in syswow64); the same check is
+// made here. [inference] %SystemRoot% is accepted as the same folder.
+int WSPAPI WSCInstallProviderAndChains64_32(LPGUID lpProviderId,
+                                            const LPWSTR lpszProviderDllPath,
+                                            const LPWSTR lpszProviderDllPath32,
+                                            const LPWSTR lpszLspName, DWORD dwServiceFlags,
+                                            LPWSAPROTOCOL_INFOW lpProtocolInfoList,
+                                            DWORD dwNumberOfEntries, LPDWORD lpdwCatalogEntryId,
+                                            LPINT lpErrno) {
+  if (lpErrno == nullptr) return SOCKET_ERROR;
+  if (lpszProviderDllPath32 == nullptr && lpszProviderDllPath != nullptr) {
+    std::u16string path(Wide(lpszProviderDllPath));
+    for (char16_t &c : path) {
+      if (c >= u'A' && c <= u'Z') c = static_cast<char16_t>(c + 32);
+    }
+    const bool in_system32 = (path.starts_with(u"%windir%\\system32\\") ||
+                              path.starts_with(u"%systemroot%\\system32\\")) &&
+                             path.find(u'\\', 18) == std::u16string::npos;
+    if (!in_system32 ||
+        path.size() <= (path.starts_with(u"%windir%") ? 18u : 22u)) {
+      *lpErrno = WSAEINVAL;
+      return SOCKET_ERROR;
+    }
+  }
+  return InstallProviderAndChains(lpProviderId, lpszProviderDllPath, lpszLspName,
+                                  dwServiceFlags, lpProtocolInfoList, dwNumberOfEntries,
+                                  lpdwCatalogEntryId, lpErrno);
+}
+
+int WSPAPI WSCDeinstallProvider(LPGUID lpProviderId, LPINT lpErrno) {
+  if (lpErrno == nullptr) return SOCKET_ERROR;
+  if (lpProviderId == nullptr) {
+    *lpErrno = WSAEINVAL;
+    return SOCKET_ERROR;
+  }
+  absl::Status s = catalog::DeinstallProvider(CurrentStore(), *lpProviderId);
+  return s.ok() ? 0 : Fail(s, lpErrno);
+}
+
+int WSPAPI WSCDeinstallProvider32(LPGUID lpProviderId, LPINT lpErrno) {
+  return WSCDeinstallProvider(lpProviderId, lpErrno);
+}
+
+int WSPAPI WSCEnumProtocols(LPINT lpiProtocols, LPWSAPROTOCOL_INFOW lpProtocolBuffer,
+                            LPDWORD lpdwBufferLength, LPINT lpErrno) {
+  if (lpErrno == nullptr) return SOCKET_ERROR;
+  return EnumInto(lpiProtocols, lpProtocolBuffer, lpdwBufferLength, false, lpErrno);
+}
+
+int WSPAPI WSCEnumProtocols32(LPINT lpiProtocols, LPWSAPROTOCOL_INFOW lpProtocolBuffer,
+                              LPDWORD lpdwBufferLength, LPINT lpErrno) {
+  return WSCEnumProtocols(lpiProtocols, lpProtocolBuffer, lpdwBufferLength, lpErrno);
+}
+
+int WSPAPI WSCGetProviderPath(LPGUID lpProviderId, WCHAR *lpszProviderDllPath,
+                              LPINT lpProviderDllPathLen, LPINT lpErrno) {
+  return GetProviderPath(lpProviderId, lpszProviderDllPath, lpProviderDllPathLen, lpErrno);
+}
+
+int WSPAPI WSCGetProviderPath32(LPGUID lpProviderId, WCHAR *lpszProviderDllPath,
+                                LPINT lpProviderDllPathLen, LPINT lpErrno) {
+  return GetProviderPath(lpProviderId, lpszProviderDllPath, lpProviderDllPathLen, lpErrno);
+}
+
+int WSPAPI WSCUpdateProvider(LPGUID lpProviderId, const WCHAR *lpszProviderDllPath,
+                             const LPWSAPROTOCOL_INFOW lpProtocolInfoList,
+                             DWORD dwNumberOfEntries, LPINT lpErrno) {
+  if (lpErrno == nullptr) return SOCKET_ERROR;
+  if (lpProviderId == nullptr || lpszProviderDllPath == nullptr ||
+      lpProtocolInfoList == nullptr) {
+    *lpErrno = WSAEFAULT;
+    return SOCKET_ERROR;
+  }
+  absl::Status s = catalog::UpdateProvider(CurrentStore(), *lpProviderId,
+                                           Wide(lpszProviderDllPath), lpProtocolInfoList,
+                                           dwNumberOfEntries);
+  return s.ok() ? 0 : Fail(s, lpErrno);
+}
+
+int WSPAPI WSCUpdateProvider32(LPGUID lpProviderId, const WCHAR *lpszProviderDllPath,
+                               const LPWSAPROTOCOL_INFOW lpProtocolInfoList,
+                               DWORD dwNumberOfEntries, LPINT lpErrno) {
+  return WSCUpdateProvider(lpProviderId, lpszProviderDllPath, lpProtocolInfoList,
+                           dwNumberOfEntries, lpErrno);
+}
+
+// The error code is the return value; there is no lpErrno.
+int WSPAPI WSCWriteProviderOrder(LPDWORD lpwdCatalogEntryId, DWORD dwNumberOfEntries) {
+  absl::Status s =
+      catalog::WriteProviderOrder(CurrentStore(), lpwdCatalogEntryId, dwNumberOfEntries);
+  if (s.ok()) return ERROR_SUCCESS;
+  int error = 0;
+  Fail(s, &error);
+  return error;
+}
+
+int WSPAPI WSCWriteProviderOrder32(LPDWORD lpwdCatalogEntryId, DWORD dwNumberOfEntries) {
+  return WSCWriteProviderOrder(lpwdCatalogEntryId, dwNumberOfEntries);
+}
+
+// [inference] Windows fails these with WSANOTINITIALISED before WSAStartup; this runtime has
+// no WSAStartup yet (the socket API is a later issue), so they answer at any time.
+int WSAAPI WSAEnumProtocolsW(LPINT lpiProtocols, LPWSAPROTOCOL_INFOW lpProtocolBuffer,
+                             LPDWORD lpdwBufferLength) {
+  int error = 0;
+  int n = EnumInto(lpiProtocols, lpProtocolBuffer, lpdwBufferLength, true, &error);
+  if (n == SOCKET_ERROR) SetThreadLastError(static_cast<uint32_t>(error));
+  return n;
+}
+
+// The A form: the same entries with szProtocol in the ANSI code page (UTF-8 here), cut at a
+// character boundary to fit 255 bytes.
+int WSAAPI WSAEnumProtocolsA(LPINT lpiProtocols, LPWSAPROTOCOL_INFOA lpProtocolBuffer,
+                             LPDWORD lpdwBufferLength) {
+  if (lpdwBufferLength == nullptr) {
+    SetThreadLastError(WSAEFAULT);
+    return SOCKET_ERROR;
+  }
+  absl::StatusOr<std::vector<WSAPROTOCOL_INFOW>> entries =
+      catalog::EnumProtocols(CurrentStore(), lpiProtocols, true);
+  if (!entries.ok()) {
+    int error = 0;
+    Fail(entries.status(), &error);
+    SetThreadLastError(static_cast<uint32_t>(error));
+    return SOCKET_ERROR;
+  }
+  const uint64_t needed = entries->size() * sizeof(WSAPROTOCOL_INFOA);
+  if (needed > 0 && (lpProtocolBuffer == nullptr || *lpdwBufferLength < needed)) {
+    *lpdwBufferLength = static_cast<DWORD>(needed);
+    SetThreadLastError(WSAENOBUFS);
+    return SOCKET_ERROR;
+  }
+  for (size_t i = 0; i < entries->size(); ++i) {
+    const WSAPROTOCOL_INFOW &w = (*entries)[i];
+    WSAPROTOCOL_INFOA &a = lpProtocolBuffer[i];
+    std::memcpy(&a, &w, offsetof(WSAPROTOCOL_INFOW, szProtocol));
+    std::string name = catalog::ToUtf8(catalog::ProtocolName(w));
+    size_t n = std::min<size_t>(name.size(), WSAPROTOCOL_LEN);
+    while (n > 0 && n < name.size() && (static_cast<unsigned char>(name[n]) & 0xc0) == 0x80) --n;
+    std::memset(a.szProtocol, 0, sizeof(a.szProtocol));
+    std::memcpy(a.szProtocol, name.data(), n);
+  }
+  return static_cast<int>(entries->size());
+}
+
+}  // extern "C"

@@ -1,0 +1,655 @@
+// The protocol catalog: the file format (every field round-trips; damaged files are named by
+// line), the store (a missing file is empty, a damaged one is never overwritten, a caller who
+// cannot write changes nothing), and every WSC* call with each documented error (SPEC.md §7).
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "catalog/store.h"
+#include "ws2emu/ws2emu.h"
+
+namespace {
+
+using ws2emu::catalog::Catalog;
+using ws2emu::catalog::Entry;
+
+constexpr GUID kBase = {0x11111111, 0x2222, 0x3333, {1, 2, 3, 4, 5, 6, 7, 8}};
+constexpr GUID kOther = {0x99999999, 0x2222, 0x3333, {1, 2, 3, 4, 5, 6, 7, 9}};
+constexpr GUID kLsp = {0xabcdef01, 0x1234, 0x5678, {9, 8, 7, 6, 5, 4, 3, 2}};
+constexpr GUID kUnknown = {0xdeadbeef, 0, 0, {0, 0, 0, 0, 0, 0, 0, 0}};
+
+std::u16string U(const char *s) { return std::u16string(s, s + std::strlen(s)); }
+const WCHAR *W(const std::u16string &s) { return reinterpret_cast<const WCHAR *>(s.c_str()); }
+WCHAR *MutableW(std::u16string &s) { return reinterpret_cast<WCHAR *>(s.data()); }
+
+WSAPROTOCOL_INFOW Base(int family, int type, int protocol, const char *name) {
+  WSAPROTOCOL_INFOW p;
+  std::memset(&p, 0, sizeof(p));
+  p.dwServiceFlags1 = XP1_IFS_HANDLES | XP1_GUARANTEED_DELIVERY;
+  p.dwProviderFlags = PFL_MATCHES_PROTOCOL_ZERO;
+  p.ProtocolChain.ChainLen = BASE_PROTOCOL;
+  p.iVersion = 2;
+  p.iAddressFamily = family;
+  p.iMaxSockAddr = 16;
+  p.iMinSockAddr = 16;
+  p.iSocketType = type;
+  p.iProtocol = protocol;
+  std::u16string n = U(name);
+  std::memcpy(p.szProtocol, n.data(), n.size() * 2);
+  return p;
+}
+
+std::string ReadFile(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class CatalogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/ws2emu-catalog-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    path_ = dir_ + "/catalog";
+    setenv("WS2EMU_CATALOG", path_.c_str(), 1);
+  }
+  void TearDown() override {
+    unsetenv("WS2EMU_CATALOG");
+    std::string cmd = "rm -rf '" + dir_ + "'";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+  }
+
+  std::vector<WSAPROTOCOL_INFOW> Enum(bool application_view = false, LPINT filter = nullptr) {
+    DWORD size = 0;
+    int err = 0;
+    int n = application_view ? WSAEnumProtocolsW(filter, nullptr, &size)
+                             : WSCEnumProtocols(filter, nullptr, &size, &err);
+    if (n == 0) return {};
+    EXPECT_EQ(n, SOCKET_ERROR);
+    if (application_view) err = WSAGetLastError();
+    EXPECT_EQ(err, WSAENOBUFS);
+    std::vector<WSAPROTOCOL_INFOW> v(size / sizeof(WSAPROTOCOL_INFOW));
+    n = application_view ? WSAEnumProtocolsW(filter, v.data(), &size)
+                         : WSCEnumProtocols(filter, v.data(), &size, &err);
+    EXPECT_EQ(n, static_cast<int>(v.size()));
+    return v;
+  }
+
+  // Installs TCP and UDP over IPv4 for kBase: IDs 1001 and 1002 in a fresh catalog.
+  void InstallBase() {
+    WSAPROTOCOL_INFOW entries[2] = {Base(2, 1, 6, "Base TCP"), Base(2, 2, 17, "Base UDP")};
+    int err = 0;
+    std::u16string path = U("%SystemRoot%\\system32\\base.dll");
+    GUID g = kBase;
+    ASSERT_EQ(WSCInstallProvider(&g, W(path), entries, 2, &err), 0) << err;
+  }
+
+  std::string dir_, path_;
+};
+
+TEST(CatalogFormat, EveryFieldRoundTrips) {
+  Catalog c;
+  c.next_id = 1234;
+  for (int i = 0; i < 3; ++i) {
+    Entry e;
+    std::memset(&e.info, 0, sizeof(e.info));
+    e.info.dwServiceFlags1 = 0x20066u + i;
+    e.info.dwServiceFlags2 = 0xffffffffu;
+    e.info.dwServiceFlags3 = 3;
+    e.info.dwServiceFlags4 = 0x80000000u;
+    e.info.dwProviderFlags = PFL_HIDDEN | 0x100;
+    e.info.ProviderId = kLsp;
+    e.info.ProviderId.Data1 += i;
+    e.info.dwCatalogEntryId = 1001 + i;
+    e.info.ProtocolChain.ChainLen = i == 2 ? 7 : i;
+    for (int k = 0; k < 7; ++k) e.info.ProtocolChain.ChainEntries[k] = 4000000000u + k;
+    e.info.iVersion = -2;
+    e.info.iAddressFamily = 23;
+    e.info.iMaxSockAddr = INT32_MAX;
+    e.info.iMinSockAddr = INT32_MIN;
+    e.info.iSocketType = 5;
+    e.info.iProtocol = -1;
+    e.info.iProtocolMaxOffset = 255;
+    e.info.iNetworkByteOrder = 1;
+    e.info.iSecurityScheme = 7;
+    e.info.dwMessageSize = 0xffffffffu;
+    e.info.dwProviderReserved = 0x12345678;
+    // Quotes, backslashes, non-ASCII, a surrogate pair and an unpaired surrogate.
+    std::u16string name = u"q\"b\\s é 😀 \xd800 end";
+    std::memcpy(e.info.szProtocol, name.data(), name.size() * 2);
+    e.path = u"%SystemRoot%\\system32\\\"odd\" path\\ü.dll";
+    c.entries.push_back(e);
+  }
+  std::string text = ws2emu::catalog::Serialize(c);
+  absl::StatusOr<Catalog> back = ws2emu::catalog::Parse(text, "mem");
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->next_id, 1234u);
+  ASSERT_EQ(back->entries.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(std::memcmp(&back->entries[i].info, &c.entries[i].info, sizeof(WSAPROTOCOL_INFOW)),
+              0)
+        << i;
+    EXPECT_EQ(back->entries[i].path, c.entries[i].path);
+  }
+  EXPECT_EQ(ws2emu::catalog::Serialize(*back), text);
+}
+
+TEST(CatalogFormat, DamageIsNamedByLine) {
+  Catalog c;
+  Entry e{Base(2, 1, 6, "TCP"), u"x.dll"};
+  e.info.dwCatalogEntryId = 1001;
+  c.entries.push_back(e);
+  c.next_id = 1002;
+  const std::string good = ws2emu::catalog::Serialize(c);
+  struct Case {
+    std::string from, to, expect;
+  } cases[] = {
+      {"format 1", "format x", "format"},
+      {"next-id 1002", "next-id 7", "next-id"},
+      {"  protocol 6\n", "", "before all of its fields"},
+      {"  protocol 6\n", "  protocol 6\n  protocol 6\n", "given twice"},
+      {"  protocol 6", "  protocol six", "bad value for `protocol`"},
+      {"  protocol 6", "  colour blue", "unknown field"},
+      {"  name \"TCP\"", "  name \"TCP", "bad value for `name`"},
+      {"  chain 1 0 0 0 0 0 0 0", "  chain 1 0 0", "bad value for `chain`"},
+      {"entry 1001", "entry 1002", "not below next-id"},
+      {"end\n", "", "ends inside an entry"},
+  };
+  for (const Case &k : cases) {
+    std::string text = good;
+    size_t at = text.find(k.from);
+    ASSERT_NE(at, std::string::npos) << k.from;
+    text.replace(at, k.from.size(), k.to);
+    absl::StatusOr<Catalog> r = ws2emu::catalog::Parse(text, "cat.txt");
+    ASSERT_FALSE(r.ok()) << k.from;
+    EXPECT_NE(r.status().message().find("cat.txt:"), std::string::npos) << r.status();
+    EXPECT_NE(r.status().message().find(k.expect), std::string::npos) << r.status();
+  }
+  // Every truncation of a good file either parses to a prefix of it or is refused.
+  for (size_t n = 0; n < good.size(); ++n) {
+    absl::StatusOr<Catalog> r = ws2emu::catalog::Parse(good.substr(0, n), "t");
+    if (r.ok()) {
+      EXPECT_LE(r->entries.size(), 1u);
+    }
+  }
+  std::string newer = good;
+  newer.replace(newer.find("format 1"), 8, "format 2");
+  absl::StatusOr<Catalog> r = ws2emu::catalog::Parse(newer, "t");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(r.status().message().find("newer"), std::string::npos);
+}
+
+TEST_F(CatalogTest, AMissingFileIsAnEmptyCatalog) {
+  DWORD size = 1234;
+  int err = 0;
+  EXPECT_EQ(WSCEnumProtocols(nullptr, nullptr, &size, &err), 0);
+  EXPECT_EQ(size, 1234u);  // nothing needed, nothing said
+  EXPECT_TRUE(Enum().empty());
+  EXPECT_EQ(access(path_.c_str(), F_OK), -1);  // reading creates nothing
+}
+
+TEST_F(CatalogTest, InstallAssignsIdsFrom1001AndKeepsEveryField) {
+  InstallBase();
+  std::vector<WSAPROTOCOL_INFOW> v = Enum();
+  ASSERT_EQ(v.size(), 2u);
+  WSAPROTOCOL_INFOW want = Base(2, 1, 6, "Base TCP");
+  want.ProviderId = kBase;
+  want.dwCatalogEntryId = 1001;
+  EXPECT_EQ(std::memcmp(&v[0], &want, sizeof(want)), 0);
+  EXPECT_EQ(v[1].dwCatalogEntryId, 1002u);
+  EXPECT_NE(ReadFile(path_).find("format 1"), std::string::npos);
+  // The installer's own dwCatalogEntryId and ProviderId are not authoritative.
+  WSAPROTOCOL_INFOW other = Base(23, 1, 6, "Other");
+  other.dwCatalogEntryId = 5;
+  other.ProviderId = kUnknown;
+  GUID g = kOther;
+  int err = 0;
+  std::u16string path = U("other.dll");
+  ASSERT_EQ(WSCInstallProvider64_32(&g, W(path), &other, 1, &err), 0);
+  v = Enum();
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(v[2].dwCatalogEntryId, 1003u);
+  EXPECT_TRUE(ws2emu::catalog::SameGuid(v[2].ProviderId, kOther));
+}
+
+TEST_F(CatalogTest, InstallErrorsChangeNothing) {
+  InstallBase();
+  const std::string before = ReadFile(path_);
+  WSAPROTOCOL_INFOW e = Base(2, 1, 6, "X");
+  GUID g = kOther;
+  std::u16string path = U("x.dll");
+  int err = 0;
+  auto expect = [&](int result, int code, const char *what) {
+    EXPECT_EQ(result, SOCKET_ERROR) << what;
+    EXPECT_EQ(err, code) << what;
+    EXPECT_EQ(ReadFile(path_), before) << what;
+    err = 0;
+  };
+  EXPECT_EQ(WSCInstallProvider(&g, W(path), &e, 1, nullptr), SOCKET_ERROR);
+  expect(WSCInstallProvider(nullptr, W(path), &e, 1, &err), WSAEFAULT, "null GUID");
+  expect(WSCInstallProvider(&g, nullptr, &e, 1, &err), WSAEFAULT, "null path");
+  expect(WSCInstallProvider(&g, W(path), nullptr, 1, &err), WSAEFAULT, "null list");
+  expect(WSCInstallProvider(&g, W(path), &e, 0, &err), WSAEINVAL, "no entries");
+  std::u16string empty;
+  expect(WSCInstallProvider(&g, W(empty), &e, 1, &err), WSAEINVAL, "empty path");
+  std::u16string long_path(260, u'a');
+  expect(WSCInstallProvider(&g, W(long_path), &e, 1, &err), WSAEINVAL, "path over MAX_PATH");
+  GUID base = kBase;
+  expect(WSCInstallProvider(&base, W(path), &e, 1, &err), WSANO_RECOVERY, "already installed");
+  WSAPROTOCOL_INFOW bad = e;
+  bad.ProtocolChain.ChainLen = 8;
+  expect(WSCInstallProvider(&g, W(path), &bad, 1, &err), WSAEINVAL, "ChainLen 8");
+  bad.ProtocolChain.ChainLen = -1;
+  expect(WSCInstallProvider(&g, W(path), &bad, 1, &err), WSAEINVAL, "ChainLen -1");
+  bad = e;
+  for (WCHAR &c : bad.szProtocol) c = 'x';
+  expect(WSCInstallProvider(&g, W(path), &bad, 1, &err), WSAEINVAL, "unterminated name");
+  WSAPROTOCOL_INFOW chain = e;
+  chain.ProtocolChain.ChainLen = 2;
+  chain.ProtocolChain.ChainEntries[0] = 4242;  // not installed
+  chain.ProtocolChain.ChainEntries[1] = 1001;
+  expect(WSCInstallProvider(&g, W(path), &chain, 1, &err), WSAEINVAL, "chain to nothing");
+  chain.ProtocolChain.ChainEntries[0] = 1002;  // a base entry where a layer must be
+  expect(WSCInstallProvider(&g, W(path), &chain, 1, &err), WSAEINVAL, "chain over a base");
+  // Two good entries and one bad: nothing of the call is installed.
+  WSAPROTOCOL_INFOW three[3] = {e, e, bad};
+  expect(WSCInstallProvider(&g, W(path), three, 3, &err), WSAEINVAL, "one bad of three");
+}
+
+TEST_F(CatalogTest, IdsAreNeverReused) {
+  InstallBase();
+  GUID g = kBase;
+  int err = 0;
+  ASSERT_EQ(WSCDeinstallProvider(&g, &err), 0);
+  EXPECT_TRUE(Enum().empty());
+  InstallBase();
+  std::vector<WSAPROTOCOL_INFOW> v = Enum();
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[0].dwCatalogEntryId, 1003u);
+  EXPECT_EQ(v[1].dwCatalogEntryId, 1004u);
+}
+
+TEST_F(CatalogTest, DeinstallErrors) {
+  InstallBase();
+  GUID unknown = kUnknown;
+  int err = 0;
+  EXPECT_EQ(WSCDeinstallProvider(&unknown, &err), SOCKET_ERROR);
+  EXPECT_EQ(err, WSAEINVAL);
+  EXPECT_EQ(WSCDeinstallProvider32(nullptr, &err), SOCKET_ERROR);
+  EXPECT_EQ(err, WSAEINVAL);
+  GUID base = kBase;
+  EXPECT_EQ(WSCDeinstallProvider(&base, nullptr), SOCKET_ERROR);
+  EXPECT_EQ(Enum().size(), 2u);
+}
+
+TEST_F(CatalogTest, EnumBuffersFiltersAndViews) {
+  InstallBase();
+  // A layered entry (hidden from applications by ChainLen 0) and a hidden base entry.
+  WSAPROTOCOL_INFOW layered = Base(2, 1, 6, "Layer");
+  layered.ProtocolChain.ChainLen = LAYERED_PROTOCOL;
+  WSAPROTOCOL_INFOW hidden = Base(2, 3, 0, "Raw");
+  hidden.dwProviderFlags |= PFL_HIDDEN;
+  hidden.iProtocolMaxOffset = 255;
+  WSAPROTOCOL_INFOW both[2] = {layered, hidden};
+  GUID g = kOther;
+  int err = 0;
+  std::u16string path = U("o.dll");
+  ASSERT_EQ(WSCInstallProvider(&g, W(path), both, 2, &err), 0);
+  EXPECT_EQ(Enum().size(), 4u);
+  std::vector<WSAPROTOCOL_INFOW> apps = Enum(true);
+  ASSERT_EQ(apps.size(), 2u);
+  EXPECT_EQ(apps[0].dwCatalogEntryId, 1001u);
+  EXPECT_EQ(apps[1].dwCatalogEntryId, 1002u);
+  // A too-small buffer: WSAENOBUFS and the size needed, and nothing written.
+  WSAPROTOCOL_INFOW one;
+  std::memset(&one, 0x5a, sizeof(one));
+  DWORD size = sizeof(one);
+  EXPECT_EQ(WSCEnumProtocols(nullptr, &one, &size, &err), SOCKET_ERROR);
+  EXPECT_EQ(err, WSAENOBUFS);
+  EXPECT_EQ(size, 4 * sizeof(WSAPROTOCOL_INFOW));
+  EXPECT_EQ(size, 4u * 628u);
+  EXPECT_EQ(one.dwServiceFlags1, 0x5a5a5a5au);
+  EXPECT_EQ(WSCEnumProtocols(nullptr, &one, nullptr, &err), SOCKET_ERROR);
+  EXPECT_EQ(err, WSAEFAULT);
+  EXPECT_EQ(WSCEnumProtocols(nullptr, &one, &size, nullptr), SOCKET_ERROR);
+  EXPECT_EQ(WSAEnumProtocolsW(nullptr, &one, nullptr), SOCKET_ERROR);
+  EXPECT_EQ(WSAGetLastError(), WSAEFAULT);
+  // Filters: UDP only; protocol 17 also falls in the raw entry's range 0..255.
+  int udp[] = {17, 0};
+  std::vector<WSAPROTOCOL_INFOW> v = Enum(false, udp);
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[0].iProtocol, 17);
+  EXPECT_EQ(v[1].dwCatalogEntryId, 1004u);
+  EXPECT_EQ(Enum(true, udp).size(), 1u);
+  // The A form: the same entries, 372 bytes each, names in 8 bits.
+  DWORD asize = 0;
+  EXPECT_EQ(WSAEnumProtocolsA(nullptr, nullptr, &asize), SOCKET_ERROR);
+  EXPECT_EQ(WSAGetLastError(), WSAENOBUFS);
+  EXPECT_EQ(asize, 2u * 372u);
+  WSAPROTOCOL_INFOA a[2];
+  EXPECT_EQ(WSAEnumProtocolsA(nullptr, a, &asize), 2);
+  EXPECT_STREQ(a[0].szProtocol, "Base TCP");
+  EXPECT_EQ(a[1].dwCatalogEntryId, 1002u);
+  EXPECT_EQ(a[1].iProtocol, 17);
+}
+
+TEST_F(CatalogTest, ProviderPathAndItsErrors) {
+  InstallBase();
+  GUID g = kBase;
+  int err = 0;
+  const std::u16string want = U("%SystemRoot%\\system32\\base.dll");
+  WCHAR buffer[64];
+  int len = 64;
+  ASSERT_EQ(WSCGetProviderPath(&g, buffer, &len, &err), 0);
+  EXPECT_EQ(std::u16string(reinterpret_cast<char16_t *>(buffer)), want);  // not expanded
+  len = 64;
+  std::memset(buffer, 0, sizeof(buffer));
+  ASSERT_EQ(WPUGetProviderPath(&g, buffer, &len, &err), 0);
+  EXPECT_EQ(std::u16string(reinterpret_cast<char16_t *>(buffer)), want);
+  // Too small by one: WSAEFAULT, and the length needed with its terminator.
+  len = static_cast<int>(want.size());
+  EXPECT_EQ(WSCGetProviderPath32(&g, buffer, &len, &err), SOCKET_ERROR);
+  EXPECT_EQ(err, WSAEFAULT);
+  EXPECT_EQ(len, static_cast<int>(want.size() + 1));
+  len = 0;
+  EXPECT_EQ(WPUGetProviderPath(&g, nullptr, &len, &err), SOCKET_ERROR);
+  EXPECT_EQ(err, WSAEFAULT);
+  EXPECT_EQ(len, static_cast<int>(want.size() + 1));
+  EXPECT_EQ(WSCGetProviderPath(&g, buffer, nullptr, &err), SOCKET_ERROR);
+  EXPECT_EQ(err, WSAEFAULT);
+  GUID unknown = kUnknown;
+  len = 64;
+  EXPECT_EQ(WPUGetProviderPath(&unknown, buffer, &len, &err), SOCKET_ERROR);
+  EXPECT_EQ(err, WSAEINVAL);
+  EXPECT_EQ(WSCGetProviderPath(nullptr, buffer, &len, &err), SOCKET_ERROR);
+  EXPECT_EQ(err, WSAEINVAL);
+  EXPECT_EQ(WSCGetProviderPath(&g, buffer, &len, nullptr), SOCKET_ERROR);
+}
+
+TEST_F(CatalogTest, WriteProviderOrder) {
+  InstallBase();
+  GUID g = kOther;
+  int err = 0;
+  WSAPROTOCOL_INFOW e = Base(23, 1, 6, "Six");
+  std::u16string path = U("six.dll");
+  ASSERT_EQ(WSCInstallProvider(&g, W(path), &e, 1, &err), 0);
+  DWORD order[] = {1003, 1001, 1002};
+  ASSERT_EQ(WSCWriteProviderOrder(order, 3), ERROR_SUCCESS);
+  std::vector<WSAPROTOCOL_INFOW> v = Enum();
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(v[0].dwCatalogEntryId, 1003u);
+  EXPECT_EQ(v[1].dwCatalogEntryId, 1001u);
+  const std::string before = ReadFile(path_);
+  DWORD short_list[] = {1001, 1002};
+  EXPECT_EQ(WSCWriteProviderOrder(short_list, 2), WSAEINVAL);
+  DWORD twice[] = {1001, 1001, 1002};
+  EXPECT_EQ(WSCWriteProviderOrder32(twice, 3), WSAEINVAL);
+  DWORD unknown[] = {1001, 1002, 4000};
+  EXPECT_EQ(WSCWriteProviderOrder(unknown, 3), WSAEINVAL);
+  EXPECT_EQ(WSCWriteProviderOrder(nullptr, 3), WSAEINVAL);
+  EXPECT_EQ(ReadFile(path_), before);
+}
+
+TEST_F(CatalogTest, UpdateProvider) {
+  InstallBase();
+  std::vector<WSAPROTOCOL_INFOW> v = Enum();
+  v[1].dwServiceFlags1 = 0x1234;
+  v[1].iMaxSockAddr = 28;
+  GUID g = kBase;
+  int err = 0;
+  std::u16string path = U("C:\\new\\base.dll");
+  ASSERT_EQ(WSCUpdateProvider(&g, W(path), v.data(), 2, &err), 0) << err;
+  std::vector<WSAPROTOCOL_INFOW> after = Enum();
+  EXPECT_EQ(std::memcmp(after.data(), v.data(), 2 * sizeof(WSAPROTOCOL_INFOW)), 0);
+  WCHAR buffer[64];
+  int len = 64;
+  ASSERT_EQ(WSCGetProviderPath(&g, buffer, &len, &err), 0);
+  EXPECT_EQ(std::u16string(reinterpret_cast<char16_t *>(buffer)), path);
+  const std::string before = ReadFile(path_);
+  EXPECT_EQ(WSCUpdateProvider32(&g, W(path), v.data(), 1, &err), SOCKET_ERROR);  // not all
+  EXPECT_EQ(err, WSAEINVAL);
+  v[0].dwCatalogEntryId = 1002;  // repeats
+  EXPECT_EQ(WSCUpdateProvider(&g, W(path), v.data(), 2, &err), SOCKET_ERROR);
+  EXPECT_EQ(err, WSAEINVAL);
+  GUID unknown = kUnknown;
+  EXPECT_EQ(WSCUpdateProvider(&unknown, W(path), v.data(), 2, &err), SOCKET_ERROR);
+  EXPECT_EQ(err, WSAEINVAL);
+  EXPECT_EQ(WSCUpdateProvider(nullptr, W(path), v.data(), 2, &err), SOCKET_ERROR);
+  EXPECT_EQ(err, WSAEFAULT);
+  EXPECT_EQ(ReadFile(path_), before);
+}
+
+TEST_F(CatalogTest, InstallProviderAndChainsLayersOverTheTopEntries) {
+  InstallBase();
+  GUID lsp = kLsp;
+  int err = 0;
+  DWORD layered_id = 0;
+  std::u16string path = U("%SystemRoot%\\system32\\lsp.dll"), name = U("Test LSP");
+  ASSERT_EQ(WSCInstallProviderAndChains(&lsp, MutableW(path), MutableW(name), XP1_IFS_HANDLES,
+                                        nullptr, 0, &layered_id, &err),
+            0)
+      << err;
+  EXPECT_EQ(layered_id, 1003u);
+  std::vector<WSAPROTOCOL_INFOW> v = Enum();
+  ASSERT_EQ(v.size(), 5u);
+  // Chains first, in the order of the entries they cover; then the bases; the layer last.
+  EXPECT_EQ(v[0].ProtocolChain.ChainLen, 2);
+  EXPECT_EQ(v[0].ProtocolChain.ChainEntries[0], 1003u);
+  EXPECT_EQ(v[0].ProtocolChain.ChainEntries[1], 1001u);
+  EXPECT_EQ(v[0].iProtocol, 6);
+  EXPECT_EQ(v[1].ProtocolChain.ChainEntries[1], 1002u);
+  EXPECT_TRUE(ws2emu::catalog::SameGuid(v[0].ProviderId, kLsp));
+  EXPECT_EQ(v[4].dwCatalogEntryId, 1003u);
+  EXPECT_EQ(v[4].ProtocolChain.ChainLen, LAYERED_PROTOCOL);
+  EXPECT_NE(v[4].dwProviderFlags & PFL_HIDDEN, 0u);
+  EXPECT_EQ(std::u16string(reinterpret_cast<char16_t *>(v[4].szProtocol)), name);
+  // Applications see the chains and the bases, not the layer.
+  EXPECT_EQ(Enum(true).size(), 4u);
+
+  // A second LSP over TCP only lands on top of the first one's chain.
+  GUID second = kOther;
+  std::u16string name2 = U("Second LSP");
+  WSAPROTOCOL_INFOW tcp = Base(2, 1, 6, "ignored");
+  ASSERT_EQ(WSCInstallProviderAndChains64_32(&second, MutableW(path), MutableW(path),
+                                             MutableW(name2), 0, &tcp, 1, nullptr, &err),
+            0)
+      << err;
+  v = Enum();
+  ASSERT_EQ(v.size(), 7u);
+  EXPECT_EQ(v[0].ProtocolChain.ChainLen, 3);
+  EXPECT_EQ(v[0].ProtocolChain.ChainEntries[1], 1003u);
+  EXPECT_EQ(v[0].ProtocolChain.ChainEntries[2], 1001u);
+  EXPECT_EQ(v[0].dwServiceFlags1 & XP1_IFS_HANDLES, 0u);  // a non-IFS layer
+
+  // The first LSP's layer is still used by the second's chain: refused, nothing changed.
+  const std::string before = ReadFile(path_);
+  EXPECT_EQ(WSCDeinstallProvider(&lsp, &err), SOCKET_ERROR);
+  EXPECT_EQ(err, WSANO_RECOVERY);
+  EXPECT_EQ(ReadFile(path_), before);
+  // Removing an LSP by its GUID removes its layered entry and its chains together.
+  ASSERT_EQ(WSCDeinstallProvider(&second, &err), 0);
+  ASSERT_EQ(WSCDeinstallProvider(&lsp, &err), 0);
+  EXPECT_EQ(Enum().size(), 2u);
+}
+
+TEST_F(CatalogTest, InstallProviderAndChainsErrors) {
+  GUID lsp = kLsp;
+  int err = 0;
+  std::u16string path = U("%windir%\\system32\\lsp.dll"), name = U("LSP");
+  // No base provider at all.
+  EXPECT_EQ(WSCInstallProviderAndChains(&lsp, MutableW(path), MutableW(name), 0, nullptr, 0,
+                                        nullptr, &err),
+            SOCKET_ERROR);
+  EXPECT_EQ(err, WSANO_RECOVERY);
+  InstallBase();
+  const std::string before = ReadFile(path_);
+  auto expect = [&](int result, int code, const char *what) {
+    EXPECT_EQ(result, SOCKET_ERROR) << what;
+    EXPECT_EQ(err, code) << what;
+    EXPECT_EQ(ReadFile(path_), before) << what;
+  };
+  expect(WSCInstallProviderAndChains(nullptr, MutableW(path), MutableW(name), 0, nullptr, 0,
+                                     nullptr, &err),
+         WSAEINVAL, "null GUID");
+  WSAPROTOCOL_INFOW none = Base(23, 2, 17, "no such");
+  expect(WSCInstallProviderAndChains(&lsp, MutableW(path), MutableW(name), 0, &none, 1, nullptr,
+                                     &err),
+         WSAEINVAL, "no match");
+  expect(WSCInstallProviderAndChains(&lsp, MutableW(path), MutableW(name), 0, &none, 0, nullptr,
+                                     &err),
+         WSAEINVAL, "list with no entries");
+  GUID base = kBase;
+  expect(WSCInstallProviderAndChains(&base, MutableW(path), MutableW(name), 0, nullptr, 0,
+                                     nullptr, &err),
+         WSAEINVAL, "GUID already installed");
+  std::u16string long_name(256, u'n');
+  expect(WSCInstallProviderAndChains(&lsp, MutableW(path), MutableW(long_name), 0, nullptr, 0,
+                                     nullptr, &err),
+         WSAEINVAL, "name too long");
+  std::u16string elsewhere = U("C:\\lsp\\lsp.dll");
+  expect(WSCInstallProviderAndChains64_32(&lsp, MutableW(elsewhere), nullptr, MutableW(name), 0,
+                                          nullptr, 0, nullptr, &err),
+         WSAEINVAL, "64_32 without a 32-bit path, outside system32");
+  EXPECT_EQ(WSCInstallProviderAndChains64_32(&lsp, MutableW(path), nullptr, MutableW(name), 0,
+                                             nullptr, 0, nullptr, &err),
+            0)
+      << err;
+  // The same LSP name again.
+  GUID other = kOther;
+  EXPECT_EQ(WSCInstallProviderAndChains(&other, MutableW(path), MutableW(name), 0, nullptr, 0,
+                                        nullptr, &err),
+            SOCKET_ERROR);
+  EXPECT_EQ(err, WSAEINVAL);
+}
+
+TEST_F(CatalogTest, ChainsLongerThanSevenAreRefused) {
+  InstallBase();
+  int err = 0;
+  std::u16string path = U("%windir%\\system32\\l.dll");
+  WSAPROTOCOL_INFOW tcp = Base(2, 1, 6, "tcp");
+  for (int i = 0; i < 6; ++i) {  // chain lengths 2..7
+    GUID g = kLsp;
+    g.Data2 = static_cast<uint16_t>(i);
+    std::u16string name = U("L") + std::u16string(1, static_cast<char16_t>(u'0' + i));
+    ASSERT_EQ(WSCInstallProviderAndChains(&g, MutableW(path), MutableW(name), 0, &tcp, 1,
+                                          nullptr, &err),
+              0)
+        << i << " " << err;
+  }
+  EXPECT_EQ(Enum()[0].ProtocolChain.ChainLen, 7);
+  GUID g = kOther;
+  std::u16string name = U("one too many");
+  EXPECT_EQ(WSCInstallProviderAndChains(&g, MutableW(path), MutableW(name), 0, &tcp, 1, nullptr,
+                                        &err),
+            SOCKET_ERROR);
+  EXPECT_EQ(err, WSANO_RECOVERY);
+}
+
+TEST_F(CatalogTest, ADamagedCatalogIsNeverOverwritten) {
+  InstallBase();
+  std::string text = ReadFile(path_);
+  text.resize(text.size() / 2);  // truncated
+  for (const std::string &bad : {text, std::string("format 9\nnext-id 1001\n")}) {
+    {
+      std::ofstream out(path_, std::ios::binary | std::ios::trunc);
+      out << bad;
+    }
+    int err = 0;
+    DWORD size = 0;
+    EXPECT_EQ(WSCEnumProtocols(nullptr, nullptr, &size, &err), SOCKET_ERROR);
+    EXPECT_EQ(err, WSANO_RECOVERY);
+    GUID g = kOther;
+    WSAPROTOCOL_INFOW e = Base(2, 1, 6, "x");
+    std::u16string path = U("x.dll");
+    EXPECT_EQ(WSCInstallProvider(&g, W(path), &e, 1, &err), SOCKET_ERROR);
+    EXPECT_EQ(err, WSANO_RECOVERY);
+    GUID base = kBase;
+    EXPECT_EQ(WSCDeinstallProvider(&base, &err), SOCKET_ERROR);
+    EXPECT_EQ(err, WSANO_RECOVERY);
+    WCHAR buffer[64];
+    int len = 64;
+    EXPECT_EQ(WPUGetProviderPath(&base, buffer, &len, &err), SOCKET_ERROR);
+    EXPECT_EQ(err, WSANO_RECOVERY);
+    DWORD order[] = {1001, 1002};
+    EXPECT_EQ(WSCWriteProviderOrder(order, 2), WSANO_RECOVERY);
+    EXPECT_EQ(ReadFile(path_), bad);
+  }
+}
+
+// "Not an administrator": a caller who cannot write the catalog's folder gets WSANO_RECOVERY
+// and changes nothing, but can still read. Tests run as root, so the caller is a child that
+// drops to the user nobody.
+TEST_F(CatalogTest, ACallerWhoCannotWriteGetsNoRecovery) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to become another user";
+  InstallBase();
+  ASSERT_EQ(chmod(dir_.c_str(), 0755), 0);
+  const std::string before = ReadFile(path_);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    if (setgid(65534) != 0 || setuid(65534) != 0) _exit(10);
+    int err = 0;
+    GUID g = kOther;
+    WSAPROTOCOL_INFOW e = Base(2, 1, 6, "x");
+    std::u16string path = U("x.dll");
+    if (WSCInstallProvider(&g, W(path), &e, 1, &err) != SOCKET_ERROR || err != WSANO_RECOVERY)
+      _exit(11);
+    GUID base = kBase;
+    if (WSCDeinstallProvider(&base, &err) != SOCKET_ERROR || err != WSANO_RECOVERY) _exit(12);
+    DWORD order[] = {1002, 1001};
+    if (WSCWriteProviderOrder(order, 2) != WSANO_RECOVERY) _exit(13);
+    DWORD size = 0;
+    if (WSCEnumProtocols(nullptr, nullptr, &size, &err) != SOCKET_ERROR || err != WSAENOBUFS ||
+        size != 2 * sizeof(WSAPROTOCOL_INFOW))
+      _exit(14);
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(ReadFile(path_), before);
+}
+
+TEST_F(CatalogTest, ReadersSeeChangesMadeByOthers) {
+  InstallBase();
+  EXPECT_EQ(Enum().size(), 2u);
+  // Another writer (a second store on the same file, as another process would be).
+  ws2emu::catalog::Store other(path_);
+  ASSERT_TRUE(other.Modify([](Catalog &c) {
+                     c.entries.pop_back();
+                     return absl::OkStatus();
+                   }).ok());
+  EXPECT_EQ(Enum().size(), 1u);
+  ASSERT_TRUE(other.Reset().ok());
+  EXPECT_TRUE(Enum().empty());
+  InstallBase();
+  EXPECT_EQ(Enum()[0].dwCatalogEntryId, 1003u);  // a reset keeps IDs unique
+}
+
+TEST(CatalogLocation, ComesFromTheEnvironment) {
+  setenv("WS2EMU_CATALOG", "/x/y", 1);
+  EXPECT_EQ(ws2emu::catalog::Store::CurrentPath(), "/x/y");
+  unsetenv("WS2EMU_CATALOG");
+  setenv("XDG_DATA_HOME", "/data", 1);
+  EXPECT_EQ(ws2emu::catalog::Store::CurrentPath(), "/data/ws2emu/catalog");
+  unsetenv("XDG_DATA_HOME");
+  setenv("HOME", "/home/u", 1);
+  EXPECT_EQ(ws2emu::catalog::Store::CurrentPath(), "/home/u/.local/share/ws2emu/catalog");
+}
+
+}  // namespace
