@@ -40,6 +40,8 @@ extern const BuiltinModule kKernel32Module;
 extern const BuiltinModule kWs2_32Module;
 extern const BuiltinModule kMsvcrtModule;
 extern const BuiltinModule kUser32Module;
+extern const BuiltinModule kRpcrt4Module;
+extern const BuiltinModule kOle32Module;
 
 }  // namespace ws2emu::emu
 

@@ -2,6 +2,7 @@
 // ports, last error), plus the plain forms of the Ex calls.
 #include "exports/builtin.h"
 #include "win32/kernel32.h"
+#include "win32/kernel32_unwind.h"
 #include "ws2emu/ws2emu.h"
 
 namespace ws2emu::emu {
@@ -133,6 +134,12 @@ const BuiltinExport kExports[] = {
     EXPORT("DebugBreak", DebugBreak),
     EXPORT("ExpandEnvironmentStringsA", ExpandEnvironmentStringsA),
     EXPORT("ExpandEnvironmentStringsW", ExpandEnvironmentStringsW),
+    EXPORT("GetSystemDirectoryA", GetSystemDirectoryA),
+    EXPORT("GetSystemDirectoryW", GetSystemDirectoryW),
+    EXPORT("GetWindowsDirectoryA", GetWindowsDirectoryA),
+    EXPORT("GetWindowsDirectoryW", GetWindowsDirectoryW),
+    EXPORT("GetSystemWindowsDirectoryA", GetWindowsDirectoryA),
+    EXPORT("GetSystemWindowsDirectoryW", GetWindowsDirectoryW),
     EXPORT("GetACP", GetACP),
     EXPORT("GetEnvironmentVariableA", GetEnvironmentVariableA),
     EXPORT("GetEnvironmentVariableW", GetEnvironmentVariableW),
@@ -159,7 +166,11 @@ const BuiltinExport kExports[] = {
     EXPORT("lstrlenW", lstrlenW),
     EXPORT("LocalAlloc", LocalAlloc),
     EXPORT("LocalFree", LocalFree),
-    EXPORT("RaiseException", RaiseException),
+    EXPORT("RaiseException", emu_unwind_RaiseException),
+    EXPORT("RtlCaptureContext", emu_unwind_RtlCaptureContext),
+    EXPORT("RtlLookupFunctionEntry", RtlLookupFunctionEntry),
+    EXPORT("RtlUnwindEx", emu_unwind_RtlUnwindEx),
+    EXPORT("RtlVirtualUnwind", RtlVirtualUnwind),
 };
 #undef EXPORT
 

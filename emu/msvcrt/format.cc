@@ -93,7 +93,7 @@ void FormatOne(std::string *out, const std::string &spec, const char *conversion
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-std::string FormatMs(const char *format, __builtin_ms_va_list ap) {
+std::string FormatMs(const char *format, __builtin_ms_va_list ap, bool wide_function) {
   std::string out;
   if (format == nullptr) return out;
   for (const char *p = format; *p != 0; ++p) {
@@ -187,7 +187,7 @@ std::string FormatMs(const char *format, __builtin_ms_va_list ap) {
       case 'c':
       case 'C': {
         int v = __builtin_va_arg(ap, int);
-        if (c == 'C' || wide) {
+        if (wide || (wide_function ? c == 'c' && !narrow : c == 'C')) {
           char16_t w[2] = {static_cast<char16_t>(v), 0};
           FormatOne(&out, spec, "s", Utf16ToUtf8(w).c_str());
         } else {
@@ -198,7 +198,7 @@ std::string FormatMs(const char *format, __builtin_ms_va_list ap) {
       case 's':
       case 'S': {
         void *v = __builtin_va_arg(ap, void *);
-        if ((c == 'S' && !narrow) || wide) {
+        if (wide || (!narrow && c == (wide_function ? 's' : 'S'))) {
           FormatOne(&out, spec, "s", Utf16ToUtf8(static_cast<const char16_t *>(v)).c_str());
         } else {
           FormatOne(&out, spec, "s", v != nullptr ? static_cast<const char *>(v) : "(null)");

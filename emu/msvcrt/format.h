@@ -7,6 +7,9 @@
 // `%lc` a UTF-16 character (converted to UTF-8), `%hs` a narrow one; `%p` prints 16 uppercase hex
 // digits. `%n` writes nothing (msvcrt disables it by default) and is skipped. Each conversion is
 // fetched from the va_list by its Windows type and formatted with the host's snprintf.
+// `wide_function` gives the rules of the wide functions (_vsnwprintf, the caller converts the
+// format and the result): there `%s`/`%c` take UTF-16 and `%S`/`%C` narrow arguments, while
+// `h` and `l`/`w` still force narrow and wide.
 #ifndef WS2EMU_EMU_MSVCRT_FORMAT_H_
 #define WS2EMU_EMU_MSVCRT_FORMAT_H_
 
@@ -15,7 +18,7 @@
 
 namespace ws2emu::emu {
 
-std::string FormatMs(const char *format, __builtin_ms_va_list ap);
+std::string FormatMs(const char *format, __builtin_ms_va_list ap, bool wide_function = false);
 
 // UTF-16 (as WCHAR) to UTF-8; `length` -1 means up to the terminator. Unpaired surrogates
 // become U+FFFD.

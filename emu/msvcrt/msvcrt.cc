@@ -2,6 +2,9 @@
 
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
+#include <climits>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -18,9 +21,13 @@ IoBuf g_iob[3] = {{nullptr, 0, nullptr, 0, 0, 0, 0, nullptr},
                   {nullptr, 0, nullptr, 0, 1, 0, 0, nullptr},
                   {nullptr, 0, nullptr, 0, 2, 0, 0, nullptr}};
 
-// The Linux fd behind a Windows FILE*, or -1 for anything but the standard streams.
+std::atomic<bool> g_closed[3] = {false, false, false};  // _close on a standard descriptor
+
+bool OpenFd(int fd) { return fd >= 0 && fd < 3 && !g_closed[fd]; }
+
+// The Linux fd behind a Windows FILE*, or -1 for anything but the open standard streams.
 int FdOf(const IoBuf *stream) {
-  if (stream >= g_iob && stream < g_iob + 3) return stream->_file;
+  if (stream >= g_iob && stream < g_iob + 3 && OpenFd(stream->_file)) return stream->_file;
   return -1;
 }
 
@@ -45,16 +52,16 @@ int WriteFormatted(IoBuf *stream, const std::string &text) {
   return static_cast<int>(text.size());
 }
 
-// _vsnprintf: at most `count` bytes; -1 when the text did not fit (no terminator then).
-int CopyOut(char *buffer, size_t count, const std::string &text) {
+// _vsnprintf/_vsnwprintf: at most `count` characters. Shorter text is terminated and its length
+// returned; text of exactly `count` characters is stored without a terminator and its length
+// returned; longer text is cut to `count` characters (no terminator) and -1 returned.
+template <typename Char>
+int CopyOut(Char *buffer, size_t count, const std::basic_string<Char> &text) {
   if (buffer == nullptr) return count == 0 ? static_cast<int>(text.size()) : -1;
   size_t n = text.size() < count ? text.size() : count;
-  std::memcpy(buffer, text.data(), n);
-  if (text.size() < count) {
-    buffer[text.size()] = 0;
-    return static_cast<int>(text.size());
-  }
-  return -1;
+  std::memcpy(buffer, text.data(), n * sizeof(Char));
+  if (text.size() < count) buffer[text.size()] = 0;
+  return text.size() <= count ? static_cast<int>(text.size()) : -1;
 }
 
 }  // namespace
@@ -194,6 +201,55 @@ int WINAPI _snprintf_(char *buffer, size_t count, const char *format, ...) {
   std::string text = FormatMs(format, ap);
   __builtin_ms_va_end(ap);
   return CopyOut(buffer, count, text);
+}
+
+int WINAPI _vsnwprintf_(WCHAR *buffer, size_t count, const WCHAR *format,
+                        __builtin_ms_va_list ap) {
+  if (format == nullptr) {
+    *_errno_() = EINVAL;
+    return -1;
+  }
+  std::string text = FormatMs(Utf16ToUtf8(format).c_str(), ap, /*wide_function=*/true);
+  return CopyOut(buffer, count, Utf8ToUtf16(text));
+}
+
+int WINAPI setvbuf_(IoBuf *stream, char *, int mode, size_t size) {
+  constexpr int kIoFbf = 0x0000, kIoLbf = 0x0040, kIoNbf = 0x0004;  // msvcrt's values
+  bool valid_mode = mode == kIoFbf || mode == kIoLbf || mode == kIoNbf;
+  if (FdOf(stream) < 0 || !valid_mode || (mode != kIoNbf && (size < 2 || size > INT_MAX))) {
+    *_errno_() = EINVAL;
+    return -1;
+  }
+  return 0;
+}
+
+int WINAPI _read_(int fd, void *buffer, unsigned int count) {
+  if (!OpenFd(fd)) {
+    *_errno_() = EBADF;
+    return -1;
+  }
+  if (buffer == nullptr || count > INT_MAX) {
+    *_errno_() = EINVAL;
+    return -1;
+  }
+  ssize_t n;
+  do {
+    n = read(fd, buffer, count);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    *_errno_() = EBADF;
+    return -1;
+  }
+  return static_cast<int>(n);
+}
+
+int WINAPI _close_(int fd) {
+  if (!OpenFd(fd)) {
+    *_errno_() = EBADF;
+    return -1;
+  }
+  g_closed[fd] = true;
+  return 0;
 }
 
 }  // namespace ws2emu::emu::msvcrt

@@ -70,6 +70,16 @@ int WINAPI vprintf_(const char *format, __builtin_ms_va_list ap);
 int WINAPI _vsnprintf_(char *buffer, size_t count, const char *format, __builtin_ms_va_list ap);
 int WINAPI sprintf_(char *buffer, const char *format, ...);
 int WINAPI _snprintf_(char *buffer, size_t count, const char *format, ...);
+// _vsnwprintf: the wide form (count in WCHARs), formatted by the same engine.
+int WINAPI _vsnwprintf_(WCHAR *buffer, size_t count, const WCHAR *format,
+                        __builtin_ms_va_list ap);
+// setvbuf: the three streams are unbuffered (every write goes straight to its fd), so a valid
+// request is accepted and changes nothing; an invalid mode or size is EINVAL.
+int WINAPI setvbuf_(IoBuf *stream, char *buffer, int mode, size_t size);
+// _read/_close on the low-level descriptors: 0, 1 and 2 (the only ones, backed by the host's
+// standard fds, which _close marks closed without closing the host's); others are EBADF.
+int WINAPI _read_(int fd, void *buffer, unsigned int count);
+int WINAPI _close_(int fd);
 
 // Strings, characters, conversions (msvcrt/strings.cc).
 int *WINAPI _errno_(void);
@@ -94,6 +104,26 @@ int WINAPI isalpha_(int c);
 int WINAPI isalnum_(int c);
 int WINAPI putchar_(int c);
 int WINAPI getchar_(void);
+void *WINAPI memchr_(const void *s, int c, size_t n);
+char *WINAPI getenv_(const char *name);
+// strerror: msvcrt's own messages for its errno values ("Unknown error" past 42).
+char *WINAPI strerror_(int errnum);
+// wcsncpy_s: EINVAL for a null or empty destination or a null source, ERANGE when the copy does
+// not fit, STRUNCATE when count is _TRUNCATE and it was cut; the destination is "" on error.
+int WINAPI wcsncpy_s_(WCHAR *dest, size_t dest_size, const WCHAR *src, size_t count);
+
+// The "C" locale (msvcrt/locale.cc): msvcrt.dll's struct lconv (88 bytes on x64, no wide
+// members), its code page (0: CP_ACP) and MB_CUR_MAX (1).
+struct Lconv {
+  char *decimal_point, *thousands_sep, *grouping, *int_curr_symbol, *currency_symbol,
+      *mon_decimal_point, *mon_thousands_sep, *mon_grouping, *positive_sign, *negative_sign;
+  char int_frac_digits, frac_digits, p_cs_precedes, p_sep_by_space, n_cs_precedes,
+      n_sep_by_space, p_sign_posn, n_sign_posn;
+};
+static_assert(sizeof(Lconv) == 88);
+Lconv *WINAPI localeconv_(void);
+UINT WINAPI ___lc_codepage_func(void);
+int WINAPI ___mb_cur_max_func(void);
 
 // Start-up of a console EXE (msvcrt/startup.cc).
 using OnExitFn = int(WINAPI *)(void);
@@ -110,9 +140,10 @@ OnExitFn WINAPI _onexit(OnExitFn fn);
 void WINAPI _cexit(void);
 [[noreturn]] void WINAPI exit_(int code);
 SignalHandler WINAPI signal_(int sig, SignalHandler handler);
-// The SEH personality routine: reached only during exception dispatch, which is not emulated.
-[[noreturn]] int WINAPI __C_specific_handler(void *record, void *frame, void *context,
-                                             void *dispatcher);
+// The language handler of MSVC's __try/__except/__finally (msvcrt/seh.cc): runs the filters
+// of the scope table in the search phase (unwinding to the __except block a filter accepts)
+// and the __finally blocks in the unwind phase.
+int WINAPI __C_specific_handler(void *record, void *frame, void *context, void *dispatch);
 
 }  // namespace ws2emu::emu::msvcrt
 

@@ -92,20 +92,14 @@ void WINAPI exit_(int code) {
 }
 
 // signal: the handler is recorded and returned by the next call, as msvcrt does; the runtime
-// raises no Windows signals into PE code (no exception dispatch), so it is never called.
+// raises no Windows signals into PE code (faults do not become exceptions), so it is never
+// called.
 SignalHandler WINAPI signal_(int sig, SignalHandler handler) {
   if (sig < 0 || sig >= 32) return reinterpret_cast<SignalHandler>(-1);  // SIG_ERR
   std::lock_guard<std::mutex> lock(g_mu);
   SignalHandler previous = g_signals[sig];
   g_signals[sig] = handler;
   return previous;
-}
-
-int WINAPI __C_specific_handler(void *, void *, void *, void *) {
-  std::fprintf(stderr,
-               "ws2emu: PE code raised a structured exception; exception dispatch is not "
-               "emulated\n");
-  std::abort();
 }
 
 }  // namespace ws2emu::emu::msvcrt

@@ -83,4 +83,63 @@ int WINAPI getchar_(void) {
   return read(0, &ch, 1) == 1 ? ch : -1;
 }
 
+void *WINAPI memchr_(const void *s, int c, size_t n) { return const_cast<void *>(std::memchr(s, c, n)); }
+
+char *WINAPI getenv_(const char *name) { return name != nullptr ? std::getenv(name) : nullptr; }
+
+char *WINAPI strerror_(int errnum) {
+  // msvcrt's _sys_errlist; its numbers match Linux only up to 34.
+  static const char *const kMessages[] = {
+      "No error", "Operation not permitted", "No such file or directory", "No such process",
+      "Interrupted function call", "Input/output error", "No such device or address",
+      "Arg list too long", "Exec format error", "Bad file descriptor", "No child processes",
+      "Resource temporarily unavailable", "Not enough space", "Permission denied",
+      "Bad address", "Unknown error", "Resource device", "File exists", "Improper link",
+      "No such device", "Not a directory", "Is a directory", "Invalid argument",
+      "Too many open files in system", "Too many open files",
+      "Inappropriate I/O control operation", "Unknown error", "File too large",
+      "No space left on device", "Invalid seek", "Read-only file system", "Too many links",
+      "Broken pipe", "Domain error", "Result too large", "Unknown error",
+      "Resource deadlock avoided", "Unknown error", "Filename too long", "No locks available",
+      "Function not implemented", "Directory not empty", "Illegal byte sequence"};
+  constexpr int kCount = sizeof(kMessages) / sizeof(kMessages[0]);
+  const char *message = errnum >= 0 && errnum < kCount ? kMessages[errnum] : "Unknown error";
+  return const_cast<char *>(message);
+}
+
+int WINAPI wcsncpy_s_(WCHAR *dest, size_t dest_size, const WCHAR *src, size_t count) {
+  constexpr size_t kTruncate = static_cast<size_t>(-1);
+  constexpr int kStruncate = 80;  // msvcrt's STRUNCATE
+  if (dest == nullptr && dest_size == 0 && count == 0) return 0;
+  if (dest == nullptr || dest_size == 0) {
+    t_errno = EINVAL;
+    return EINVAL;
+  }
+  if (count == 0) {
+    dest[0] = 0;
+    return 0;
+  }
+  if (src == nullptr) {
+    dest[0] = 0;
+    t_errno = EINVAL;
+    return EINVAL;
+  }
+  size_t length = 0;
+  size_t limit = count == kTruncate ? dest_size : count;
+  while (length < limit && src[length] != 0) ++length;
+  if (length < dest_size) {
+    std::memcpy(dest, src, length * sizeof(WCHAR));
+    dest[length] = 0;
+    return count == kTruncate && src[length] != 0 ? kStruncate : 0;
+  }
+  if (count == kTruncate) {  // cut to what fits, terminated
+    std::memcpy(dest, src, (dest_size - 1) * sizeof(WCHAR));
+    dest[dest_size - 1] = 0;
+    return kStruncate;
+  }
+  dest[0] = 0;
+  t_errno = ERANGE;
+  return ERANGE;
+}
+
 }  // namespace ws2emu::emu::msvcrt

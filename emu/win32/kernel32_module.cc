@@ -8,12 +8,14 @@
 #include "exports/builtin.h"
 #include "loader/loader.h"
 #include "msvcrt/format.h"
+#include "paths/paths.h"
 #include "win32/kernel32.h"
 #include "ws2emu/ws2emu.h"
 
 namespace ws2emu::emu::win32 {
 namespace {
 
+constexpr DWORD kErrorPathNotFound = 3;
 constexpr DWORD kErrorModNotFound = 126, kErrorProcNotFound = 127,
                 kErrorInsufficientBuffer = 122;
 
@@ -42,27 +44,35 @@ std::string CallerDirectory(const void *caller) {
   return slash == std::string::npos ? "." : m->path().substr(0, slash);
 }
 
+// LoadLibrary's search: a built-in DLL by its file name (whatever folder the caller named, as
+// C:\Windows\system32\ws2_32.dll is the built-in one); a Windows path (C:\..., \...) through
+// the drive map; a path with a folder as given; a bare name beside the caller, in the current
+// directory and in WS2EMU_DLL_PATH.
 HMODULE Load(const std::string &name, const void *caller) {
   if (name.empty()) {
     ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
     return nullptr;
   }
   std::string file = name;
+  std::string_view base = paths::BaseName(file);
+  if (base.find('.') == std::string_view::npos)
+    file += ".dll";  // LoadLibrary appends .dll to a name without an extension
+  if (const BuiltinModule *builtin = FindBuiltinModule(paths::BaseName(file)))
+    return reinterpret_cast<HMODULE>(const_cast<BuiltinModule *>(builtin));
+  if (paths::IsWindowsPath(file)) {
+    absl::StatusOr<std::string> mapped = paths::ToLinuxPath(file);
+    if (!mapped.ok()) {
+      ws2emu_SetLastError(kErrorPathNotFound);
+      return nullptr;
+    }
+    file = *mapped;
+  }
   for (char &c : file)
     if (c == '\\') c = '/';
-  size_t slash = file.find_last_of('/');
-  if (file.find('.', slash == std::string::npos ? 0 : slash) == std::string::npos)
-    file += ".dll";  // LoadLibrary appends .dll to a name without an extension
-  if (const BuiltinModule *builtin = FindBuiltinModule(file))
-    return reinterpret_cast<HMODULE>(const_cast<BuiltinModule *>(builtin));
-  absl::StatusOr<Module *> m;
-  if (file.size() > 1 && file[1] == ':') {
-    // A drive path: the drive map arrives with the protocol catalog.
-    ws2emu_SetLastError(kErrorModNotFound);
-    return nullptr;
-  }
-  m = file.find('/') != std::string::npos ? Loader::Get().Load(file)
-                                          : Loader::Get().LoadByName(file, CallerDirectory(caller));
+  absl::StatusOr<Module *> m =
+      file.find('/') != std::string::npos
+          ? Loader::Get().Load(file)
+          : Loader::Get().LoadByName(file, CallerDirectory(caller));
   if (!m.ok()) {
     ws2emu_SetLastError(m.status().code() == absl::StatusCode::kNotFound ? kErrorModNotFound
                                                                           : ERROR_INVALID_PARAMETER);

@@ -36,21 +36,9 @@ LPWSTR WINAPI GetCommandLineW(void) {
   return reinterpret_cast<LPWSTR>(wide.data());
 }
 
-// The filter is recorded and returned by the next call; no exception reaches it, because the
-// runtime does not dispatch structured exceptions.
+// The filter is recorded and returned by the next call; it is never called: an exception no PE
+// frame handles is reported and ends the process (kernel32_unwind.cc).
 void *WINAPI SetUnhandledExceptionFilter(void *filter) { return g_unhandled_filter.exchange(filter); }
-
-// Structured exceptions are not dispatched: raising one reports it and aborts, loudly (the
-// delay-load helper raises one when a delayed DLL or function is missing).
-void WINAPI RaiseException(DWORD dwExceptionCode, DWORD dwExceptionFlags,
-                           DWORD nNumberOfArguments, const ULONG_PTR *) {
-  std::fprintf(stderr,
-               "ws2emu: PE code raised exception 0x%08x (flags 0x%x, %u arguments) from %p; "
-               "exception dispatch is not emulated\n",
-               dwExceptionCode, dwExceptionFlags, nNumberOfArguments, __builtin_return_address(0));
-  std::fflush(stderr);
-  std::abort();
-}
 
 void WINAPI ExitProcess(UINT uExitCode) {
   std::fflush(nullptr);

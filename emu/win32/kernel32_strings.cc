@@ -14,6 +14,7 @@
 #include <string>
 
 #include "msvcrt/format.h"
+#include "paths/paths.h"
 #include "win32/kernel32.h"
 #include "ws2emu/ws2emu.h"
 
@@ -51,27 +52,9 @@ DWORD CopyOrSize(const String &text, Char *buffer, DWORD size, bool count_termin
   return static_cast<DWORD>(text.size() + 1);
 }
 
-std::string Expand(const std::string &in) {
-  std::string out;
-  for (size_t i = 0; i < in.size();) {
-    size_t close = in[i] == '%' ? in.find('%', i + 1) : std::string::npos;
-    if (close != std::string::npos && close > i + 1) {
-      std::string name = in.substr(i + 1, close - i - 1);
-      const char *value = std::getenv(name.c_str());
-      if (value == nullptr) {  // Windows names are case-insensitive: try the usual spelling
-        for (char &c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        value = std::getenv(name.c_str());
-      }
-      if (value != nullptr) {
-        out += value;
-        i = close + 1;
-        continue;
-      }
-    }
-    out += in[i++];  // not a defined variable: left as written
-  }
-  return out;
-}
+// %VARIABLES% expand with the Windows defaults (%SystemRoot% is C:\Windows) behind what the
+// Linux environment sets; see lib/paths/paths.h.
+std::string Expand(const std::string &in) { return paths::ExpandWindowsEnvironment(in); }
 
 }  // namespace
 
@@ -152,22 +135,26 @@ int WINAPI lstrcmpW(LPCWSTR a, LPCWSTR b) {
 }
 int WINAPI lstrcmpiW(LPCWSTR a, LPCWSTR b) { return lstrcmpiA(Narrow(a).c_str(), Narrow(b).c_str()); }
 
+// Names match case-insensitively, and the standard Windows variables (SystemRoot, windir, ...)
+// have their Windows values unless the Linux environment sets them.
 DWORD WINAPI GetEnvironmentVariableA(LPCSTR lpName, LPSTR lpBuffer, DWORD nSize) {
-  const char *value = lpName != nullptr ? std::getenv(lpName) : nullptr;
-  if (value == nullptr) {
+  std::optional<std::string> value =
+      lpName != nullptr ? paths::WindowsVariable(lpName) : std::nullopt;
+  if (!value) {
     ws2emu_SetLastError(kErrorEnvvarNotFound);
     return 0;
   }
-  return CopyOrSize(std::string(value), lpBuffer, nSize, false);
+  return CopyOrSize(*value, lpBuffer, nSize, false);
 }
 
 DWORD WINAPI GetEnvironmentVariableW(LPCWSTR lpName, LPWSTR lpBuffer, DWORD nSize) {
-  const char *value = lpName != nullptr ? std::getenv(Narrow(lpName).c_str()) : nullptr;
-  if (value == nullptr) {
+  std::optional<std::string> value =
+      lpName != nullptr ? paths::WindowsVariable(Narrow(lpName)) : std::nullopt;
+  if (!value) {
     ws2emu_SetLastError(kErrorEnvvarNotFound);
     return 0;
   }
-  std::u16string wide = Utf8ToUtf16(value);
+  std::u16string wide = Utf8ToUtf16(*value);
   return CopyOrSize(wide, reinterpret_cast<char16_t *>(lpBuffer), nSize, false);
 }
 
@@ -201,6 +188,25 @@ DWORD WINAPI ExpandEnvironmentStringsW(LPCWSTR lpSrc, LPWSTR lpDst, DWORD nSize)
   }
   std::u16string wide = Utf8ToUtf16(Expand(Narrow(lpSrc)));
   return CopyOrSize(wide, reinterpret_cast<char16_t *>(lpDst), nSize, true);
+}
+
+// GetSystemDirectory/GetWindowsDirectory: Windows paths (C:\Windows\system32 unless
+// %SystemRoot% says otherwise), which the drive map turns into Linux ones when a file is
+// opened. Like GetEnvironmentVariable: the length without the terminator when it fits, else
+// the size needed with it (and nothing written).
+UINT WINAPI GetSystemDirectoryA(LPSTR lpBuffer, UINT uSize) {
+  return CopyOrSize(paths::SystemDirectory(), lpBuffer, uSize, false);
+}
+UINT WINAPI GetSystemDirectoryW(LPWSTR lpBuffer, UINT uSize) {
+  return CopyOrSize(Utf8ToUtf16(paths::SystemDirectory()),
+                    reinterpret_cast<char16_t *>(lpBuffer), uSize, false);
+}
+UINT WINAPI GetWindowsDirectoryA(LPSTR lpBuffer, UINT uSize) {
+  return CopyOrSize(paths::WindowsDirectory(), lpBuffer, uSize, false);
+}
+UINT WINAPI GetWindowsDirectoryW(LPWSTR lpBuffer, UINT uSize) {
+  return CopyOrSize(Utf8ToUtf16(paths::WindowsDirectory()),
+                    reinterpret_cast<char16_t *>(lpBuffer), uSize, false);
 }
 
 // Debug output goes to a debugger on Windows; here to stderr when WS2EMU_DEBUG is set.

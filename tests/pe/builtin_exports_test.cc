@@ -32,8 +32,8 @@ TEST(BuiltinExports, FindsFunctionsByNameAndOrdinal) {
 }
 
 TEST(BuiltinExports, EveryEntryHasAnAddressAndAUniqueName) {
-  for (const BuiltinModule *m :
-       {&kKernel32Module, &kWs2_32Module, &kMsvcrtModule, &kUser32Module}) {
+  for (const BuiltinModule *m : {&kKernel32Module, &kWs2_32Module, &kMsvcrtModule, &kUser32Module,
+                                 &kRpcrt4Module, &kOle32Module}) {
     for (size_t i = 0; i < m->count; ++i) {
       EXPECT_NE(m->exports[i].address, nullptr) << m->name << "!" << m->exports[i].name;
       for (size_t j = i + 1; j < m->count; ++j) {

@@ -158,6 +158,34 @@ int main(int argc, char **argv) {
   if (!CloseHandle(me) || !CloseHandle(sender) || !CloseHandle(GetCurrentThread())) return 76;
   printf("handles ok\n");
 
+  /* Windows paths: the system folders, %SystemRoot%, and LoadLibrary through the drive map. */
+  WCHAR sysdir[MAX_PATH];
+  UINT len = GetSystemDirectoryW(sysdir, MAX_PATH);
+  if (len != 19 || lstrcmpiW(sysdir, L"C:\\Windows\\system32") != 0) return 80;
+  if (GetSystemDirectoryW(sysdir, 5) != 20) return 81; /* too small: the size needed */
+  char windir[MAX_PATH];
+  if (GetWindowsDirectoryA(windir, MAX_PATH) != 10 || strcmp(windir, "C:\\Windows") != 0)
+    return 82;
+  WCHAR expanded_w[MAX_PATH];
+  if (ExpandEnvironmentStringsW(L"%SystemRoot%\\system32\\x.dll", expanded_w, MAX_PATH) != 26 ||
+      lstrcmpW(expanded_w, L"C:\\Windows\\system32\\x.dll") != 0)
+    return 83;
+  if (LoadLibraryW(L"C:\\Windows\\System32\\KERNEL32.DLL") != GetModuleHandleA("kernel32.dll"))
+    return 84;
+  if (GetEnvironmentVariableA("WS2EMU_TEST_DRIVE", value, sizeof(value)) != 0) {
+    /* The test put sample_dll.dll in the drive's Windows\System32. */
+    HMODULE sample = LoadLibraryW(L"%SystemRoot%\\system32\\sample_dll.dll");
+    if (sample != NULL) return 85; /* LoadLibrary does not expand variables */
+    WCHAR path[MAX_PATH];
+    ExpandEnvironmentStringsW(L"%SystemRoot%\\SYSTEM32\\SAMPLE_DLL.DLL", path, MAX_PATH);
+    sample = LoadLibraryW(path);
+    if (sample == NULL || GetProcAddress(sample, "SampleAdd") == NULL) return 86;
+    if (LoadLibraryA("Q:\\nowhere\\x.dll") != NULL || GetLastError() != ERROR_PATH_NOT_FOUND)
+      return 87;
+    printf("drive map ok\n");
+  }
+  printf("paths ok\n");
+
   HMODULE k32 = GetModuleHandleA("kernel32.dll");
   if (k32 == NULL || GetProcAddress(k32, "CreateThread") == NULL) return 14;
   fflush(stdout);

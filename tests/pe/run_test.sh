@@ -3,9 +3,9 @@
 # --trace, bad input), --check (missing imports, clean image, refused image).
 # and running console programs.
 # Usage: run_test.sh WS2EMU_RUN UPCALL_PROVIDER LOADER_DLL SAMPLE_DLL BROKEN_DIR CONSOLE_EXE
-#                    TRAP_EXE
+#                    TRAP_EXE CXX_PROVIDER
 set -u
-run=$1 upcall=$2 loader=$3 sample=$4 broken=$5 console=$6 trap=$7
+run=$1 upcall=$2 loader=$3 sample=$4 broken=$5 console=$6 trap=$7 cxx=$8
 passed=0 failed=0
 expect() {  # expect NAME EXIT_CODE PATTERN -- COMMAND...
   local name=$1 code=$2 pattern=$3
@@ -41,8 +41,20 @@ expect program-threads 0 "counter=400000" -- "$run" "$console"
 expect program-heap 0 "heap ok" -- "$run" "$console"
 expect program-user32 0 "user32 ok" -- "$run" "$console"
 expect program-handles 0 "handles ok" -- "$run" "$console"
+expect program-paths 0 "paths ok" -- "$run" "$console"
+drive=$(mktemp -d)
+trap 'rm -rf "$drive"' EXIT
+mkdir -p "$drive/Windows/System32"
+cp "$sample" "$drive/Windows/System32/sample_dll.dll"
+expect program-drive-map 0 "drive map ok" -- env WS2EMU_DRIVE_C="$drive" WS2EMU_TEST_DRIVE=1 \
+  "$run" "$console"
 expect program-strings 0 "strings ok" -- env WS2EMU_TEST_VAR=value "$run" "$console"
 expect program-stderr 0 "to stderr 7" -- "$run" "$console"
+expect cxx-provider 0 "C\+\+ runtime and exceptions ok" -- "$run" --provider "$cxx"
+expect cxx-provider-table 0 "description ws2emu C\+\+ provider" -- "$run" --provider "$cxx"
+expect cxx-static-destructor 0 "static destructor ran \(2 names\)" -- "$run" --provider "$cxx"
+expect cxx-check 0 "0 missing" -- "$run" --check "$cxx"
+expect cxx-unhandled 87 "unhandled exception 0x20474343 \(a C\+\+ exception thrown by GCC code\).*cxx_provider.dll\+0x[0-9a-f]+" -- env CXX_PROVIDER_UNHANDLED=1 "$run" --provider "$cxx"
 expect program-trap 86 "KERNEL32.dll!Beep was called \(from trap_program.exe\+0x[0-9a-f]+\)" -- "$run" "$trap"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
