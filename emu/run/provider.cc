@@ -5,27 +5,16 @@
 #include <cstring>
 #include <string>
 
+#include "catalog/operations.h"
 #include "loader/loader.h"
+#include "loader/pe_provider_loader.h"
+#include "providers/manager.h"
 #include "msvcrt/format.h"
 #include "run/run.h"
 #include "ws2emu/ws2emu.h"
 
 namespace ws2emu::emu {
 namespace {
-
-const char *const kProcNames[] = {
-    "lpWSPAccept",          "lpWSPAddressToString",   "lpWSPAsyncSelect",
-    "lpWSPBind",            "lpWSPCancelBlockingCall", "lpWSPCleanup",
-    "lpWSPCloseSocket",     "lpWSPConnect",           "lpWSPDuplicateSocket",
-    "lpWSPEnumNetworkEvents", "lpWSPEventSelect",     "lpWSPGetOverlappedResult",
-    "lpWSPGetPeerName",     "lpWSPGetSockName",       "lpWSPGetSockOpt",
-    "lpWSPGetQOSByName",    "lpWSPIoctl",             "lpWSPJoinLeaf",
-    "lpWSPListen",          "lpWSPRecv",              "lpWSPRecvDisconnect",
-    "lpWSPRecvFrom",        "lpWSPSelect",            "lpWSPSend",
-    "lpWSPSendDisconnect",  "lpWSPSendTo",            "lpWSPSetSockOpt",
-    "lpWSPShutdown",        "lpWSPSocket",            "lpWSPStringToAddress",
-};
-static_assert(sizeof(kProcNames) / sizeof(kProcNames[0]) == sizeof(WSPPROC_TABLE) / sizeof(void *));
 
 void SetName(WSAPROTOCOL_INFOW *info, const char *name) {
   size_t i = 0;
@@ -135,7 +124,7 @@ int RunProvider(const ProviderOptions &options) {
   for (size_t i = 0; i < sizeof(procs) / sizeof(void *); ++i) {
     if (entries[i] == nullptr) {
       cleanup();
-      return Fail(path + ": proc table entry " + kProcNames[i] + " is NULL", WSAEINVALIDPROCTABLE);
+      return Fail(path + ": proc table entry " + providers::kProcTableNames[i] + " is NULL", WSAEINVALIDPROCTABLE);
     }
   }
   std::printf("description %s\nversion    %u.%u (highest %u.%u)\nproc table all 30 entries set\n",
@@ -145,6 +134,31 @@ int RunProvider(const ProviderOptions &options) {
   if (procs.lpWSPCleanup(&err) != 0) return Fail(path + ": WSPCleanup failed", err);
   std::printf("WSPCleanup ok\n");
   Loader::Get().Free(*module);
+  return 0;
+}
+
+int RunEntry(uint32_t catalog_id, bool trace) {
+  InstallPeProviderLoader();
+  providers::ProviderManager &manager = providers::ProviderManager::Get();
+  if (trace) manager.SetUpcallTable(TracingUpcallTable());
+  std::printf("catalog    %s\nentry      %u\n", catalog::Store::CurrentPath().c_str(),
+              catalog_id);
+  std::fflush(stdout);
+  absl::StatusOr<const providers::StartedProvider *> started = manager.StartForEntry(catalog_id);
+  if (!started.ok()) {
+    return Fail(std::string(started.status().message()), catalog::WsaErrorOf(started.status()));
+  }
+  const providers::StartedProvider &p = **started;
+  std::printf("provider   %s %s (%s)\n", catalog::GuidToString(p.provider_id).c_str(),
+              p.path.c_str(), p.pe ? "PE" : "native");
+  std::printf("description %s\nversion    %u.%u (highest %u.%u)\nproc table all 30 entries set\n",
+              Utf16ToUtf8(reinterpret_cast<const char16_t *>(p.data.szDescription)).c_str(),
+              LOBYTE(p.data.wVersion), HIBYTE(p.data.wVersion), LOBYTE(p.data.wHighVersion),
+              HIBYTE(p.data.wHighVersion));
+  std::fflush(stdout);
+  absl::Status cleanup = manager.CleanupAll();
+  if (!cleanup.ok()) return Fail(std::string(cleanup.message()), catalog::WsaErrorOf(cleanup));
+  std::printf("WSPCleanup ok\n");
   return 0;
 }
 

@@ -2,6 +2,7 @@
 #ifndef WS2EMU_EMU_RUN_RUN_H_
 #define WS2EMU_EMU_RUN_RUN_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,11 @@ struct ProviderOptions {
 // a WSAPROTOCOL_INFOW for the protocol, checks the proc table, prints the description and
 // version, and cleans up. 0 on success; on failure prints the WSA error and returns 1.
 int RunProvider(const ProviderOptions &options);
+
+// --entry ID: starts the provider of a catalog entry through the provider manager (for a chain,
+// its top layer, which loads the rest), prints what started and the description, then calls
+// WSPCleanup. Same exit codes as RunProvider.
+int RunEntry(uint32_t catalog_id, bool trace);
 
 // PROGRAM.exe [ARGS...]: runs a Windows console program; returns its exit code (or 2 when it
 // cannot be loaded).

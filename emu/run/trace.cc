@@ -4,6 +4,8 @@
 #include <cstdarg>
 #include <cstdio>
 
+#include "catalog/catalog.h"
+#include "msvcrt/format.h"
 #include "run/run.h"
 #include "ws2emu/ws2emu.h"
 
@@ -66,7 +68,14 @@ int WSPAPI TraceGetProviderPath(LPGUID lpProviderId, WCHAR *lpszProviderDllPath,
                                 LPINT lpProviderDllPathLen, LPINT lpErrno) {
   int r = Real().lpWPUGetProviderPath(lpProviderId, lpszProviderDllPath, lpProviderDllPathLen,
                                       lpErrno);
-  Trace("WPUGetProviderPath(lpProviderId=%p) = %d%s", static_cast<void *>(lpProviderId), r,
+  const std::string guid =
+      lpProviderId != nullptr ? catalog::GuidToString(*lpProviderId) : std::string("NULL");
+  const std::string path =
+      r == 0 && lpszProviderDllPath != nullptr
+          ? ", path \"" + Utf16ToUtf8(reinterpret_cast<const char16_t *>(lpszProviderDllPath)) +
+                "\""
+          : std::string();
+  Trace("WPUGetProviderPath(lpProviderId=%s) = %d%s%s", guid.c_str(), r, path.c_str(),
         ErrnoNote(r != 0, lpErrno).c_str());
   return r;
 }

@@ -28,7 +28,7 @@ constexpr UpcallInfo kUpcalls[] = {
     {"WPUCreateEvent", nullptr},
     {"WPUCreateSocketHandle", nullptr},
     {"WPUFDIsSet", nullptr},
-    {"WPUGetProviderPath", "fails with WSAEINVAL: no protocol catalog yet"},
+    {"WPUGetProviderPath", nullptr},
     {"WPUModifyIFSHandle", nullptr},
     {"WPUPostMessage", nullptr},
     {"WPUQueryBlockingCallback", nullptr},
@@ -48,6 +48,7 @@ void PrintUsage(FILE *out) {
                "       ws2emu-run --check FILE\n"
                "       ws2emu-run --provider [FILE.dll] [--protocol tcp|udp|tcp6|udp6] "
                "[--trace]\n"
+               "       ws2emu-run --entry ID [--catalog FILE] [--trace]\n"
                "  with no arguments: print the runtime version and the upcalls it provides\n"
                "  PROGRAM.exe      run a Windows console program; its exit code is returned\n"
                "  --check FILE     list every import of a PE image as resolved or MISSING;\n"
@@ -57,6 +58,11 @@ void PrintUsage(FILE *out) {
                "                   description and version, call WSPCleanup; without FILE, the\n"
                "                   built-in demo provider (%s)\n"
                "  --protocol P     the WSAPROTOCOL_INFOW passed to WSPStartup (default tcp)\n"
+               "  --entry ID       start the provider of catalog entry ID as ws2_32 would:\n"
+               "                   a chain's top layer, from the catalog's path through the\n"
+               "                   drive map, with the entry's WSAPROTOCOL_INFOW; same checks\n"
+               "  --catalog FILE   the catalog to use (default: WS2EMU_CATALOG, else\n"
+               "                   $XDG_DATA_HOME/ws2emu/catalog)\n"
                "  --trace          print every upcall the provider makes, on stderr\n",
                ws2emu::emu::DemoProviderPath().empty() ? "not built: needs mingw-w64"
                                                        : ws2emu::emu::DemoProviderPath().c_str());
@@ -75,6 +81,7 @@ int ListUpcalls();
 int main(int argc, char **argv) {
   std::string check;
   bool provider = false, trace = false;
+  std::string entry;
   ws2emu::emu::ProviderOptions options;
   options.protocol = "tcp";
   for (int i = 1; i < argc; ++i) {
@@ -92,6 +99,12 @@ int main(int argc, char **argv) {
     } else if (arg == "--provider") {
       provider = true;
       if (has_value) options.path = argv[++i];
+    } else if (arg == "--entry") {
+      if (!has_value) return Usage("--entry needs a catalog ID");
+      entry = argv[++i];
+    } else if (arg == "--catalog") {
+      if (!has_value) return Usage("--catalog needs a FILE");
+      setenv("WS2EMU_CATALOG", argv[++i], 1);
     } else if (arg == "--protocol") {
       if (!has_value) return Usage("--protocol needs tcp, udp, tcp6 or udp6");
       options.protocol = argv[++i];
@@ -105,13 +118,21 @@ int main(int argc, char **argv) {
       return Usage("unknown argument '" + arg + "'");
     }
   }
-  if (!check.empty() && provider) return Usage("--check and --provider are separate modes");
+  if (!check.empty() + provider + !entry.empty() > 1)
+    return Usage("--check, --provider and --entry are separate modes");
+  if (!entry.empty()) {
+    char *end = nullptr;
+    unsigned long id = std::strtoul(entry.c_str(), &end, 10);
+    if (end == entry.c_str() || *end != 0 || id == 0 || id > 0xffffffffUL)
+      return Usage("--entry needs a catalog ID (a number, as `ws2emu-catalog list` shows)");
+    return ws2emu::emu::RunEntry(static_cast<uint32_t>(id), trace);
+  }
   if (!check.empty()) return ws2emu::emu::RunCheck(check);
   if (provider) {
     options.trace = trace;
     return ws2emu::emu::RunProvider(options);
   }
-  if (trace) return Usage("--trace goes with --provider");
+  if (trace) return Usage("--trace goes with --provider or --entry");
   return ListUpcalls();
 }
 

@@ -1,0 +1,206 @@
+#include "providers/manager.h"
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "catalog/operations.h"
+#include "paths/paths.h"
+#include "ws2emu/ws2emu.h"
+
+namespace ws2emu::providers {
+namespace {
+
+ImageLoader *g_pe_loader = nullptr;
+
+absl::Status Failed(int code, const std::string &message) {
+  return catalog::WsaStatus(code, message);
+}
+
+// "MZ" for a PE image, "\x7fELF" for a native shared object.
+enum class FileKind { kPe, kElf, kOther, kMissing };
+FileKind KindOf(const std::string &path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return FileKind::kMissing;
+  unsigned char magic[4] = {};
+  ssize_t n = read(fd, magic, sizeof(magic));
+  close(fd);
+  if (n >= 2 && magic[0] == 'M' && magic[1] == 'Z') return FileKind::kPe;
+  if (n == 4 && std::memcmp(magic, "\x7f" "ELF", 4) == 0) return FileKind::kElf;
+  return FileKind::kOther;
+}
+
+}  // namespace
+
+const char *const kProcTableNames[30] = {
+    "lpWSPAccept",          "lpWSPAddressToString",   "lpWSPAsyncSelect",
+    "lpWSPBind",            "lpWSPCancelBlockingCall", "lpWSPCleanup",
+    "lpWSPCloseSocket",     "lpWSPConnect",           "lpWSPDuplicateSocket",
+    "lpWSPEnumNetworkEvents", "lpWSPEventSelect",     "lpWSPGetOverlappedResult",
+    "lpWSPGetPeerName",     "lpWSPGetSockName",       "lpWSPGetSockOpt",
+    "lpWSPGetQOSByName",    "lpWSPIoctl",             "lpWSPJoinLeaf",
+    "lpWSPListen",          "lpWSPRecv",              "lpWSPRecvDisconnect",
+    "lpWSPRecvFrom",        "lpWSPSelect",            "lpWSPSend",
+    "lpWSPSendDisconnect",  "lpWSPSendTo",            "lpWSPSetSockOpt",
+    "lpWSPShutdown",        "lpWSPSocket",            "lpWSPStringToAddress",
+};
+static_assert(sizeof(WSPPROC_TABLE) == 30 * sizeof(void *));
+
+void SetPeImageLoader(ImageLoader *loader) { g_pe_loader = loader; }
+
+ProviderManager &ProviderManager::Get() {
+  static ProviderManager *const manager = new ProviderManager();  // outlives static destructors
+  return *manager;
+}
+
+void ProviderManager::SetUpcallTable(const WSPUPCALLTABLE &table) {
+  std::lock_guard<std::mutex> lock(mu_);
+  table_ = table;
+  have_table_ = true;
+}
+
+absl::StatusOr<std::string> ProviderManager::ResolveProviderFile(
+    std::u16string_view catalog_path) const {
+  std::string expanded = paths::ExpandWindowsEnvironment(catalog::ToUtf8(catalog_path));
+  if (!paths::IsWindowsPath(expanded)) return expanded;  // a Linux path, or relative to the cwd
+  return paths::ToLinuxPath(expanded);
+}
+
+absl::StatusOr<const StartedProvider *> ProviderManager::StartForEntry(uint32_t catalog_id) {
+  absl::StatusOr<std::shared_ptr<const catalog::Catalog>> cat =
+      catalog::Store::ForCurrentPath().Read();
+  if (!cat.ok()) return cat.status();
+  const catalog::Entry *entry = (*cat)->Find(catalog_id);
+  if (entry == nullptr) {
+    return Failed(WSAEINVAL, absl::StrCat("catalog entry ", catalog_id, " does not exist"));
+  }
+  const WSAPROTOCOL_INFOW &info = entry->info;
+  const catalog::Entry *top = entry;
+  if (info.ProtocolChain.ChainLen == LAYERED_PROTOCOL) {
+    return Failed(WSAEINVAL, absl::StrCat("catalog entry ", catalog_id,
+                                          " is a layered entry: start one of its chains"));
+  }
+  if (info.ProtocolChain.ChainLen >= 2) {
+    top = (*cat)->Find(info.ProtocolChain.ChainEntries[0]);
+    if (top == nullptr) {
+      return Failed(WSAEPROVIDERFAILEDINIT,
+                    absl::StrCat("chain entry ", catalog_id, " starts with catalog ID ",
+                                 info.ProtocolChain.ChainEntries[0], ", which is not installed"));
+    }
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto &slot : started_) {
+    if (catalog::SameGuid(slot->started.provider_id, top->info.ProviderId)) return &slot->started;
+  }
+
+  auto slot = std::make_unique<Slot>();
+  StartedProvider &p = slot->started;
+  p.provider_id = top->info.ProviderId;
+  p.catalog_id = catalog_id;
+  const std::string shown = catalog::ToUtf8(top->path);
+  absl::StatusOr<std::string> file = ResolveProviderFile(top->path);
+  if (!file.ok()) {
+    return Failed(WSAEPROVIDERFAILEDINIT,
+                  absl::StrCat(shown, ": ", std::string(file.status().message())));
+  }
+  p.path = *file;
+  switch (KindOf(p.path)) {
+    case FileKind::kMissing:
+      return Failed(WSAEPROVIDERFAILEDINIT, absl::StrCat(shown, " (", p.path, "): no such file"));
+    case FileKind::kOther:
+      return Failed(WSAEPROVIDERFAILEDINIT,
+                    absl::StrCat(p.path, ": neither a PE DLL nor a native shared object"));
+    case FileKind::kPe: {
+      if (g_pe_loader == nullptr) {
+        return Failed(WSAEPROVIDERFAILEDINIT,
+                      absl::StrCat(p.path, ": a PE provider, and no PE loader is linked in"));
+      }
+      absl::StatusOr<LoadedImage> image = g_pe_loader->Load(p.path);
+      if (!image.ok()) {
+        return Failed(WSAEPROVIDERFAILEDINIT, std::string(image.status().message()));
+      }
+      slot->image = *image;
+      slot->loader = g_pe_loader;
+      p.pe = true;
+      break;
+    }
+    case FileKind::kElf: {
+      void *h = dlopen(p.path.c_str(), RTLD_NOW | RTLD_LOCAL);
+      if (h == nullptr) return Failed(WSAEPROVIDERFAILEDINIT, dlerror());
+      slot->image.handle = h;
+      slot->image.startup = reinterpret_cast<LPWSPSTARTUP>(dlsym(h, "WSPStartup"));
+      break;
+    }
+  }
+  auto unload = [&] {
+    if (slot->loader != nullptr) {
+      slot->loader->Unload(slot->image.handle);
+    } else {
+      dlclose(slot->image.handle);
+    }
+  };
+  if (slot->image.startup == nullptr) {
+    unload();
+    return Failed(WSAEPROVIDERFAILEDINIT, absl::StrCat(p.path, " does not export WSPStartup"));
+  }
+  std::memset(&p.data, 0, sizeof(p.data));
+  std::memset(&p.procs, 0, sizeof(p.procs));
+  WSAPROTOCOL_INFOW given = info;  // the provider may write to it; the catalog's copy stays
+  const WSPUPCALLTABLE table = have_table_ ? table_ : *ws2emu_upcall_table();
+  int rc = slot->image.startup(MAKEWORD(2, 2), &p.data, &given, table, &p.procs);
+  if (rc != 0) {
+    unload();
+    if (rc == WSAVERNOTSUPPORTED) {
+      return Failed(WSAVERNOTSUPPORTED, absl::StrCat(p.path, ": the provider cannot do 2.2"));
+    }
+    return Failed(WSAEPROVIDERFAILEDINIT,
+                  absl::StrCat(p.path, ": WSPStartup failed with error ", rc));
+  }
+  auto cleanup_and_fail = [&](int code, const std::string &message) {
+    int err = 0;
+    if (p.procs.lpWSPCleanup != nullptr) p.procs.lpWSPCleanup(&err);
+    unload();
+    return Failed(code, message);
+  };
+  if (LOBYTE(p.data.wVersion) != 2 || HIBYTE(p.data.wVersion) != 2) {
+    return cleanup_and_fail(
+        WSAVERNOTSUPPORTED,
+        absl::StrCat(p.path, ": the provider negotiated version ", LOBYTE(p.data.wVersion), ".",
+                     HIBYTE(p.data.wVersion), ", not 2.2"));
+  }
+  const auto *entries = reinterpret_cast<void *const *>(&p.procs);
+  for (int i = 0; i < 30; ++i) {
+    if (entries[i] == nullptr) {
+      return cleanup_and_fail(WSAEINVALIDPROCTABLE, absl::StrCat(p.path, ": proc table entry ",
+                                                                 kProcTableNames[i], " is NULL"));
+    }
+  }
+  started_.push_back(std::move(slot));
+  return &started_.back()->started;
+}
+
+absl::Status ProviderManager::CleanupAll() {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::Status first;
+  // Last started, first cleaned up (a layer before what it may have started itself).
+  while (!started_.empty()) {
+    std::unique_ptr<Slot> slot = std::move(started_.back());
+    started_.pop_back();
+    int err = 0;
+    if (slot->started.procs.lpWSPCleanup(&err) != 0 && first.ok()) {
+      first = Failed(err != 0 ? err : WSAEINVAL,
+                     absl::StrCat(slot->started.path, ": WSPCleanup failed with error ", err));
+    }
+    if (slot->loader != nullptr) {
+      slot->loader->Unload(slot->image.handle);
+    } else {
+      dlclose(slot->image.handle);
+    }
+  }
+  return first;
+}
+
+}  // namespace ws2emu::providers

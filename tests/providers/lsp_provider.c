@@ -1,0 +1,127 @@
+/*
+ * tests/providers/lsp_provider.c — a Layered Service Provider written the way Windows LSPs
+ * are (mingw-w64's own headers and import libraries). Its WSPStartup finds its place in the
+ * chain it is started for: its own layered entry by GUID in WSCEnumProtocols, the next entry
+ * after it in lpProtocolInfo->ProtocolChain; it gets the next provider's DLL path with
+ * WSCGetProviderPath (and checks WPUGetProviderPath agrees), expands it with
+ * ExpandEnvironmentStringsW, loads it with LoadLibraryW and starts it through GetProcAddress
+ * with the same upcall table. Its proc table is the lower one's, with WSPCleanup its own (it
+ * cleans up the layer below and unloads it). Every failure prints why and fails WSPStartup
+ * with WSAEPROVIDERFAILEDINIT.
+ */
+#include <winsock2.h>
+#include <ws2spi.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lsp_guids.h"
+
+static WSPPROC_TABLE g_next;
+static HMODULE g_next_module;
+static int g_startups;
+
+static int Fail(const char *what) {
+  fprintf(stderr, "lsp_provider: %s\n", what);
+  fflush(stderr);
+  return WSAEPROVIDERFAILEDINIT;
+}
+
+static int WSPAPI LspCleanup(LPINT lpErrno) {
+  int rc = g_next.lpWSPCleanup(lpErrno);
+  if (--g_startups == 0 && g_next_module != NULL) {
+    FreeLibrary(g_next_module);
+    g_next_module = NULL;
+  }
+  return rc;
+}
+
+/* Every catalog entry, in a heap block the caller frees. */
+static WSAPROTOCOL_INFOW *EnumAll(int *count) {
+  DWORD size = 0;
+  int err = 0;
+  if (WSCEnumProtocols(NULL, NULL, &size, &err) != SOCKET_ERROR || err != WSAENOBUFS) return NULL;
+  WSAPROTOCOL_INFOW *all = HeapAlloc(GetProcessHeap(), 0, size);
+  if (all == NULL) return NULL;
+  *count = WSCEnumProtocols(NULL, all, &size, &err);
+  if (*count == SOCKET_ERROR) {
+    HeapFree(GetProcessHeap(), 0, all);
+    return NULL;
+  }
+  return all;
+}
+
+int WSPAPI WSPStartup(WORD wVersionRequested, LPWSPDATA lpWSPData,
+                      LPWSAPROTOCOL_INFOW lpProtocolInfo, WSPUPCALLTABLE UpcallTable,
+                      LPWSPPROC_TABLE lpProcTable) {
+  if (lpProtocolInfo == NULL || lpProtocolInfo->ProtocolChain.ChainLen < 2)
+    return Fail("started for something that is not a protocol chain");
+  int count = 0;
+  WSAPROTOCOL_INFOW *all = EnumAll(&count);
+  if (all == NULL) return Fail("WSCEnumProtocols failed");
+  DWORD my_layer = 0;
+  for (int i = 0; i < count; i++) {
+    if (all[i].ProtocolChain.ChainLen == LAYERED_PROTOCOL &&
+        memcmp(&all[i].ProviderId, &kTestLayeredGuid, sizeof(GUID)) == 0)
+      my_layer = all[i].dwCatalogEntryId;
+  }
+  const WSAPROTOCOLCHAIN *chain = &lpProtocolInfo->ProtocolChain;
+  int at = -1;
+  for (int i = 0; i < chain->ChainLen - 1; i++)
+    if (chain->ChainEntries[i] == my_layer) at = i;
+  if (my_layer == 0 || at < 0) {
+    HeapFree(GetProcessHeap(), 0, all);
+    return Fail("my layered entry is not in the chain I was started for");
+  }
+  const DWORD next_id = chain->ChainEntries[at + 1];
+  WSAPROTOCOL_INFOW next;
+  int found = 0;
+  for (int i = 0; i < count; i++) {
+    if (all[i].dwCatalogEntryId == next_id) {
+      next = all[i];
+      found = 1;
+    }
+  }
+  HeapFree(GetProcessHeap(), 0, all);
+  if (!found) return Fail("the next entry of the chain is not in the catalog");
+
+  WCHAR path[MAX_PATH], upcall_path[MAX_PATH], expanded[MAX_PATH];
+  int len = MAX_PATH, err = 0;
+  if (WSCGetProviderPath(&next.ProviderId, path, &len, &err) != 0)
+    return Fail("WSCGetProviderPath failed");
+  len = MAX_PATH;
+  if (UpcallTable.lpWPUGetProviderPath(&next.ProviderId, upcall_path, &len, &err) != 0 ||
+      lstrcmpW(path, upcall_path) != 0)
+    return Fail("WPUGetProviderPath does not agree with WSCGetProviderPath");
+  DWORD n = ExpandEnvironmentStringsW(path, expanded, MAX_PATH);
+  if (n == 0 || n > MAX_PATH) return Fail("ExpandEnvironmentStringsW failed");
+  if (g_next_module == NULL) g_next_module = LoadLibraryW(expanded);
+  if (g_next_module == NULL) {
+    fprintf(stderr, "lsp_provider: LoadLibraryW(%ls) failed: %lu\n", expanded, GetLastError());
+    return WSAEPROVIDERFAILEDINIT;
+  }
+  LPWSPSTARTUP next_startup = (LPWSPSTARTUP)(void *)GetProcAddress(g_next_module, "WSPStartup");
+  if (next_startup == NULL) return Fail("the next provider has no WSPStartup");
+  /* A base provider gets its own entry; another layer gets the chain. */
+  LPWSAPROTOCOL_INFOW next_info =
+      next.ProtocolChain.ChainLen == BASE_PROTOCOL ? &next : lpProtocolInfo;
+  int rc = next_startup(wVersionRequested, lpWSPData, next_info, UpcallTable, &g_next);
+  if (rc != 0) return rc;
+  g_startups++;
+  printf("lsp_provider: layer %lu over entry %lu, loaded %ls\n", my_layer, next_id, expanded);
+  fflush(stdout);
+
+  /* Describe the stack: "ws2emu test LSP over <the lower description>". */
+  WCHAR lower[WSADESCRIPTION_LEN + 1];
+  memcpy(lower, lpWSPData->szDescription, sizeof(lower));
+  lower[WSADESCRIPTION_LEN] = 0;
+  static const WCHAR prefix[] = L"ws2emu test LSP over ";
+  const int plen = (int)(sizeof(prefix) / sizeof(WCHAR)) - 1;
+  memcpy(lpWSPData->szDescription, prefix, plen * sizeof(WCHAR));
+  int k = 0;
+  for (; lower[k] != 0 && plen + k < WSADESCRIPTION_LEN; k++)
+    lpWSPData->szDescription[plen + k] = lower[k];
+  lpWSPData->szDescription[plen + k] = 0;
+  *lpProcTable = g_next;
+  lpProcTable->lpWSPCleanup = LspCleanup;
+  return 0;
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The LSP sequence of issue 5, as a user runs it: installer -> ws2emu-catalog list ->
+# ws2emu-run --entry (a chain: the PE LSP loads the PE base provider through the catalog) ->
+# uninstaller; plus a native .so base provider started through the catalog.
+# Usage: lsp_test.sh WS2EMU_RUN LSP_INSTALLER LSP_DLL BASE_DLL BASE_SO WS2EMU_CATALOG_TOOL
+set -u
+run=$1 installer=$2 lsp=$3 base_dll=$4 base_so=$5 tool=$6
+passed=0 failed=0
+expect() {  # expect NAME EXIT_CODE PATTERN -- COMMAND...
+  local name=$1 code=$2 pattern=$3
+  shift 4
+  local out rc
+  out=$("$@" 2>&1)
+  rc=$?
+  if [ "$rc" -eq "$code" ] && grep -qE -- "$pattern" <<<"$out"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    printf 'FAIL %s: exit %s (want %s), output:\n%s\n' "$name" "$rc" "$code" "$out"
+  fi
+}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export WS2EMU_CATALOG="$work/catalog" WS2EMU_DRIVE_C="$work/drive_c"
+mkdir -p "$WS2EMU_DRIVE_C/Windows/System32"
+cp "$base_dll" "$WS2EMU_DRIVE_C/Windows/System32/ws2emu_testbase.dll"
+cp "$lsp" "$WS2EMU_DRIVE_C/Windows/System32/ws2emu_testlsp.dll"
+
+expect install-base 0 "installed the base provider" -- \
+  "$run" "$installer" install-base '%SystemRoot%\system32\ws2emu_testbase.dll'
+expect install-lsp 0 "installed layered entry 1003 and chains 1004 1005" -- \
+  "$run" "$installer" install-lsp '%SystemRoot%\System32\WS2EMU_TESTLSP.DLL'
+expect install-lsp-twice 1 "WSCInstallProvider\(layered\) failed: 11003" -- \
+  "$run" "$installer" install-lsp '%SystemRoot%\system32\ws2emu_testlsp.dll'
+if [ -x "$tool" ]; then
+  expect catalog-list 0 "ws2emu test LSP over ws2emu test base \[TCP/IP\]" -- "$tool" list
+fi
+expect entry-base 0 "description ws2emu sample provider" -- "$run" --entry 1001
+expect entry-chain 0 "description ws2emu test LSP over ws2emu sample provider" -- \
+  "$run" --entry 1004
+expect entry-chain-loads-base 0 "lsp_provider: layer 1003 over entry 1001, loaded C:.Windows.[Ss]ystem32.ws2emu_testbase.dll" -- \
+  "$run" --entry 1004
+expect entry-chain-trace 0 "upcall WPUGetProviderPath\(" -- "$run" --entry 1005 --trace
+expect entry-layered 1 "layered entry: start one of its chains.*WSAEINVAL \(10022\)" -- \
+  "$run" --entry 1003
+expect entry-unknown 1 "does not exist.*WSAEINVAL" -- "$run" --entry 4242
+# The layered entry cannot go while its chains use it.
+expect deinstall-order 0 "uninstalled the LSP" -- "$run" "$installer" uninstall
+expect after-uninstall 1 "catalog entry 1004 does not exist" -- "$run" --entry 1004
+expect base-still-there 0 "description ws2emu sample provider" -- "$run" --entry 1002
+expect uninstall-base 0 "" -- "$run" "$installer" uninstall-base
+
+# A native base provider (.so) is started through the catalog the same way.
+expect native-install 0 "installed the base provider" -- \
+  "$run" "$installer" install-base "$base_so"
+expect native-entry 0 "description ws2emu sample provider" -- "$run" --entry 1006
+expect native-entry-kind 0 "provider .* \(native\)" -- "$run" --entry 1006
+# A provider file that is not there: WSAEPROVIDERFAILEDINIT naming it.
+expect missing-file 1 "no such file.*WSAEPROVIDERFAILEDINIT \(10106\)" -- \
+  env WS2EMU_CATALOG="$work/other" bash -c \
+  "'$run' '$installer' install-base 'C:\\nowhere\\x.dll' >/dev/null && '$run' --entry 1001"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
