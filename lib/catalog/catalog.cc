@@ -186,6 +186,8 @@ class Parser {
       absl::Status s = Field(key, value, &entry, &seen);
       if (!s.ok()) return s;
     }
+    // The piece after a final newline is not a line: end-of-file errors name the last one.
+    if (!text.empty() && text.back() == '\n') --line_;
     if (!have_format) return Error("empty file (no `format` line)");
     if (in_entry) return Error("the file ends inside an entry (truncated?)");
     if (!have_next) return Error("no next-id line");

@@ -1,0 +1,159 @@
+// The provider manager (lib/providers): starting providers from catalog entries as ws2_32
+// does — the chain's top layer, once per provider GUID, version 2.2, the proc table checked,
+// WSPCleanup once per successful WSPStartup — with a native provider that misbehaves on request.
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "catalog/operations.h"
+#include "providers/manager.h"
+#include "ws2emu/ws2emu.h"
+
+namespace {
+
+using ws2emu::catalog::WsaErrorOf;
+using ws2emu::providers::ProviderManager;
+
+constexpr GUID kGuid = {0x0de0de01, 1, 2, {3, 4, 5, 6, 7, 8, 9, 10}};
+constexpr GUID kLayer = {0x0de0de02, 1, 2, {3, 4, 5, 6, 7, 8, 9, 10}};
+
+WSAPROTOCOL_INFOW Entry(int chain_len, int protocol) {
+  WSAPROTOCOL_INFOW p;
+  std::memset(&p, 0, sizeof(p));
+  p.ProtocolChain.ChainLen = chain_len;
+  p.iVersion = 2;
+  p.iAddressFamily = 2;
+  p.iSocketType = 1;
+  p.iProtocol = protocol;
+  return p;
+}
+
+class Manager : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/ws2emu-manager-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    setenv("WS2EMU_CATALOG", (dir_ + "/catalog").c_str(), 1);
+    so_ = std::getenv("WS2EMU_MODE_PROVIDER");
+    ASSERT_FALSE(so_.empty());
+    handle_ = dlopen(so_.c_str(), RTLD_NOW | RTLD_LOCAL);  // the same image the manager gets
+    ASSERT_NE(handle_, nullptr) << dlerror();
+    counts_ = reinterpret_cast<void (*)(int *, int *, DWORD *)>(
+        dlsym(handle_, "mode_provider_counts"));
+    ASSERT_NE(counts_, nullptr);
+    // Two base entries of one provider, and a chain over the first whose top layer is the same
+    // file under another GUID.
+    std::u16string path(so_.begin(), so_.end());
+    WSAPROTOCOL_INFOW base[2] = {Entry(1, 6), Entry(1, 17)};
+    GUID g = kGuid;
+    int err = 0;
+    ASSERT_EQ(WSCInstallProvider(&g, reinterpret_cast<const WCHAR *>(path.c_str()), base, 2,
+                                 &err),
+              0);
+    WSAPROTOCOL_INFOW layer = Entry(0, 6);
+    GUID l = kLayer;
+    ASSERT_EQ(WSCInstallProvider(&l, reinterpret_cast<const WCHAR *>(path.c_str()), &layer, 1,
+                                 &err),
+              0);
+    WSAPROTOCOL_INFOW chain = Entry(2, 6);
+    chain.ProtocolChain.ChainEntries[0] = 1003;
+    chain.ProtocolChain.ChainEntries[1] = 1001;
+    GUID c = kLayer;
+    c.Data1 = 0x0de0de03;
+    ASSERT_EQ(WSCInstallProvider(&c, reinterpret_cast<const WCHAR *>(path.c_str()), &chain, 1,
+                                 &err),
+              0);
+  }
+  void TearDown() override {
+    EXPECT_TRUE(ProviderManager::Get().CleanupAll().ok());
+    unsetenv("WS2EMU_TEST_PROVIDER_MODE");
+    unsetenv("WS2EMU_CATALOG");
+    if (handle_ != nullptr) dlclose(handle_);
+    std::string cmd = "rm -rf '" + dir_ + "'";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+  }
+  void Counts(int *startups, int *cleanups, DWORD *last = nullptr) {
+    DWORD ignored;
+    counts_(startups, cleanups, last != nullptr ? last : &ignored);
+  }
+  std::string dir_, so_;
+  void *handle_ = nullptr;
+  void (*counts_)(int *, int *, DWORD *) = nullptr;
+};
+
+TEST_F(Manager, StartsOncePerProviderAndCleansUpOncePerStart) {
+  int s0, c0, s, c;
+  Counts(&s0, &c0);
+  auto first = ProviderManager::Get().StartForEntry(1001);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_FALSE((*first)->pe);
+  auto second = ProviderManager::Get().StartForEntry(1002);  // same GUID: no second start
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(*first, *second);
+  Counts(&s, &c);
+  EXPECT_EQ(s - s0, 1);
+  // A chain starts its top layer (another GUID), with the chain's own entry.
+  DWORD last = 0;
+  auto chain = ProviderManager::Get().StartForEntry(1004);
+  ASSERT_TRUE(chain.ok()) << chain.status();
+  Counts(&s, &c, &last);
+  EXPECT_EQ(s - s0, 2);
+  EXPECT_EQ(last, 1004u);
+  EXPECT_EQ((*chain)->catalog_id, 1004u);
+  ASSERT_TRUE(ProviderManager::Get().CleanupAll().ok());
+  Counts(&s, &c);
+  EXPECT_EQ(c - c0, 2);
+}
+
+TEST_F(Manager, EveryFailureHasItsWsaError) {
+  int s0, c0, s, c;
+  Counts(&s0, &c0);
+  setenv("WS2EMU_TEST_PROVIDER_MODE", "version", 1);
+  auto r = ProviderManager::Get().StartForEntry(1001);
+  EXPECT_EQ(WsaErrorOf(r.status()), WSAVERNOTSUPPORTED) << r.status();
+  setenv("WS2EMU_TEST_PROVIDER_MODE", "refuse", 1);
+  r = ProviderManager::Get().StartForEntry(1001);
+  EXPECT_EQ(WsaErrorOf(r.status()), WSAVERNOTSUPPORTED) << r.status();
+  setenv("WS2EMU_TEST_PROVIDER_MODE", "fail", 1);
+  r = ProviderManager::Get().StartForEntry(1001);
+  EXPECT_EQ(WsaErrorOf(r.status()), WSAEPROVIDERFAILEDINIT) << r.status();
+  setenv("WS2EMU_TEST_PROVIDER_MODE", "nullproc", 1);
+  r = ProviderManager::Get().StartForEntry(1001);
+  EXPECT_EQ(WsaErrorOf(r.status()), WSAEINVALIDPROCTABLE) << r.status();
+  EXPECT_NE(r.status().message().find("lpWSPSendTo"), std::string::npos);
+  // The starts that succeeded (version, nullproc) were cleaned up at once.
+  Counts(&s, &c);
+  EXPECT_EQ(s - s0, 2);
+  EXPECT_EQ(c - c0, 2);
+  unsetenv("WS2EMU_TEST_PROVIDER_MODE");
+  EXPECT_EQ(WsaErrorOf(ProviderManager::Get().StartForEntry(1003).status()), WSAEINVAL);  // layer
+  EXPECT_EQ(WsaErrorOf(ProviderManager::Get().StartForEntry(9999).status()), WSAEINVAL);
+}
+
+TEST_F(Manager, AProviderFileThatIsNoProviderFailsInit) {
+  GUID g = kGuid;
+  g.Data1 = 0x0de0de09;
+  int err = 0;
+  WSAPROTOCOL_INFOW e = Entry(1, 6);
+  const std::u16string not_a_provider = u"/etc/hostname";
+  const std::u16string missing = u"C:\\nowhere\\x.dll";
+  ASSERT_EQ(WSCInstallProvider(&g, reinterpret_cast<const WCHAR *>(not_a_provider.c_str()), &e, 1,
+                               &err),
+            0);
+  auto r = ProviderManager::Get().StartForEntry(1005);
+  EXPECT_EQ(WsaErrorOf(r.status()), WSAEPROVIDERFAILEDINIT) << r.status();
+  g.Data1 = 0x0de0de0a;
+  ASSERT_EQ(WSCInstallProvider(&g, reinterpret_cast<const WCHAR *>(missing.c_str()), &e, 1, &err),
+            0);
+  r = ProviderManager::Get().StartForEntry(1006);
+  EXPECT_EQ(WsaErrorOf(r.status()), WSAEPROVIDERFAILEDINIT) << r.status();
+  EXPECT_NE(r.status().message().find("no such file"), std::string::npos) << r.status();
+}
+
+}  // namespace

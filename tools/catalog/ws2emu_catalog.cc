@@ -1,0 +1,368 @@
+// ws2emu-catalog — shows and changes the protocol catalog, as `netsh winsock show catalog` and
+// an LSP installer do on Windows.
+//
+//   ws2emu-catalog [--catalog FILE] list
+//   ws2emu-catalog [--catalog FILE] install DESCRIPTION_FILE
+//   ws2emu-catalog [--catalog FILE] remove GUID|DESCRIPTION_FILE
+//   ws2emu-catalog [--catalog FILE] order ID ID ... | order --chains-first
+//   ws2emu-catalog [--catalog FILE] path GUID
+//   ws2emu-catalog [--catalog FILE] reset
+//
+// --catalog may stand anywhere on the line; without it the catalog is the one every ws2emu
+// process uses (WS2EMU_CATALOG, else $XDG_DATA_HOME/ws2emu/catalog). The changes go through
+// lib/catalog/operations.h, the same code as WSCInstallProvider & co., so they check the same
+// rules and fail with the same WSA errors; the tool prints the error by name and number with
+// the reason. Exit status: 0 done, 1 failed (nothing changed), 2 usage error.
+//
+// A description file says what `install` installs (description.h has the whole format):
+//
+//   provider {E70F1AA0-AB8B-11CF-8CA3-00805F48A192}
+//   path %SystemRoot%\system32\mswsock.dll
+//   entry "MSAFD Tcpip [TCP/IP]"
+//     family inet
+//     type stream
+//     protocol tcp
+//     service-flags XP1_GUARANTEED_DELIVERY|XP1_GUARANTEED_ORDER|XP1_IFS_HANDLES
+//     provider-flags PFL_MATCHES_PROTOCOL_ZERO
+//     chain base                     # or layered, or the chain's IDs: chain 1003 1001
+//
+// or, for WSCInstallProviderAndChains, `lsp NAME`, `service-flags F` and `over tcp,udp,...`
+// in place of the entries.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "catalog/catalog.h"
+#include "catalog/operations.h"
+#include "catalog/store.h"
+#include "description.h"
+#include "names.h"
+
+namespace ws2emu::catalog_tool {
+namespace {
+
+using catalog::Catalog;
+using catalog::Entry;
+using catalog::Store;
+
+constexpr char kUsage[] =
+    "Usage: ws2emu-catalog [--catalog FILE] COMMAND [ARGS]\n"
+    "Commands:\n"
+    "  list                      every catalog entry, in catalog order\n"
+    "  install DESCRIPTION_FILE  installs the provider the file describes\n"
+    "  remove GUID|DESCRIPTION_FILE\n"
+    "                            removes every entry of the provider (WSCDeinstallProvider)\n"
+    "  order ID ID ...           sets the catalog order; every catalog ID exactly once\n"
+    "  order --chains-first      moves the protocol chains ahead of the other entries\n"
+    "  path GUID                 prints the provider's path as installed (not expanded)\n"
+    "  reset                     empties the catalog (catalog IDs are still never reused)\n"
+    "Options:\n"
+    "  --catalog FILE            the catalog file (default: $WS2EMU_CATALOG, else\n"
+    "                            $XDG_DATA_HOME/ws2emu/catalog or ~/.local/share/ws2emu/catalog)\n"
+    "  -h, --help                this text\n"
+    "Exit status: 0 done, 1 failed (the catalog is unchanged), 2 usage error.\n\n";
+
+int Usage(const std::string &problem) {
+  std::fprintf(stderr, "ws2emu-catalog: %s\n%s", problem.c_str(), kUsage);
+  return 2;
+}
+
+// A failed catalog operation: its WSA error by name and number, and why.
+int Fail(const std::string &command, const absl::Status &status) {
+  std::string hint;
+  if (absl::IsDataLoss(status)) hint = " (the file is left as it is)";
+  std::fprintf(stderr, "ws2emu-catalog: %s: %s: %s%s\n", command.c_str(),
+               WsaErrorName(catalog::WsaErrorOf(status)).c_str(),
+               std::string(status.message()).c_str(), hint.c_str());
+  return 1;
+}
+
+// A description file that cannot be read or parsed: nothing was asked of the catalog, so
+// there is no WSA error to report, only the file and line.
+int FailInput(const std::string &command, const absl::Status &status) {
+  std::fprintf(stderr, "ws2emu-catalog: %s: %s\n", command.c_str(),
+               std::string(status.message()).c_str());
+  return 1;
+}
+
+std::string Utf8(std::u16string_view text) { return catalog::ToUtf8(text); }
+
+const char *Kind(const WSAPROTOCOL_INFOW &p) {
+  const int len = p.ProtocolChain.ChainLen;
+  if (len == LAYERED_PROTOCOL) return "layered";
+  if (len == BASE_PROTOCOL) return "base";
+  if (len > 1 && len <= MAX_PROTOCOL_CHAIN) return "chain";
+  return "invalid";
+}
+
+std::string WithName(int value, std::span<const Named> table) {
+  std::string name = NameOf(value, table);
+  return name.empty() ? std::to_string(value) : absl::StrCat(value, " (", name, ")");
+}
+
+std::string Flags(DWORD flags, std::span<const Named> table) {
+  std::string names = FlagNames(flags, table);
+  std::string hex = absl::StrFormat("0x%x", flags);
+  return names.empty() ? hex : absl::StrCat(hex, " (", names, ")");
+}
+
+void Row(const char *label, const std::string &value) {
+  std::printf("%-32s%s\n", label, value.c_str());
+}
+
+void PrintEntry(const Catalog &c, const Entry &e) {
+  const WSAPROTOCOL_INFOW &p = e.info;
+  std::printf("\nCatalog Entry %u (%s)\n", p.dwCatalogEntryId, Kind(p));
+  std::printf("%s\n", std::string(64, '-').c_str());
+  Row("Entry Type:", Kind(p));
+  Row("Description:", Utf8(catalog::ProtocolName(p)));
+  Row("Provider ID:", catalog::GuidToString(p.ProviderId));
+  Row("Provider Path:", Utf8(e.path));
+  Row("Catalog Entry ID:", std::to_string(p.dwCatalogEntryId));
+  Row("Version:", std::to_string(p.iVersion));
+  Row("Address Family:", WithName(p.iAddressFamily, kFamilies));
+  Row("Max Address Length:", std::to_string(p.iMaxSockAddr));
+  Row("Min Address Length:", std::to_string(p.iMinSockAddr));
+  Row("Socket Type:", WithName(p.iSocketType, kSocketTypes));
+  Row("Protocol:", WithName(p.iProtocol, kProtocols));
+  Row("Service Flags:", Flags(p.dwServiceFlags1, kServiceFlags));
+  Row("Provider Flags:", Flags(p.dwProviderFlags, kProviderFlags));
+  Row("Protocol Chain Length:", std::to_string(p.ProtocolChain.ChainLen));
+  const int len = p.ProtocolChain.ChainLen;
+  if (len > 1 && len <= MAX_PROTOCOL_CHAIN) {
+    std::string chain;
+    for (int i = 0; i < len; ++i) {
+      const DWORD id = p.ProtocolChain.ChainEntries[i];
+      absl::StrAppend(&chain, i == 0 ? "" : " : ", id,
+                      c.Find(id) == nullptr ? " (not installed)" : "");
+    }
+    Row("Protocol Chain:", chain);
+  }
+}
+
+int List(Store &store) {
+  absl::StatusOr<std::shared_ptr<const Catalog>> c = store.Read();
+  if (!c.ok()) return Fail("list", c.status());
+  const Catalog &catalog = **c;
+  std::printf("Winsock catalog: %s\n", store.path().c_str());
+  if (catalog.entries.empty()) {
+    std::printf("The catalog is empty (next catalog ID %u).\n", catalog.next_id);
+    return 0;
+  }
+  std::printf("%zu %s (next catalog ID %u)\n", catalog.entries.size(),
+              catalog.entries.size() == 1 ? "entry" : "entries", catalog.next_id);
+  for (const Entry &e : catalog.entries) PrintEntry(catalog, e);
+  return 0;
+}
+
+// The operations name a bad entry by its index ("entry 1: ..."); say where it is in the file.
+absl::Status PointAtLine(const absl::Status &status, const std::string &file,
+                         const Description &d) {
+  std::string_view message(status.message().data(), status.message().size());
+  unsigned index = 0;
+  size_t colon = message.find(':');
+  if (!message.starts_with("entry ") || colon == std::string_view::npos ||
+      std::sscanf(std::string(message.substr(6, colon - 6)).c_str(), "%u", &index) != 1 ||
+      index >= d.entry_lines.size()) {
+    return status;
+  }
+  absl::Status located(status.code(),
+                       absl::StrCat(file, ":", d.entry_lines[index], ": ", std::string(message)));
+  status.ForEachPayload(
+      [&](absl::string_view url, const absl::Cord &payload) { located.SetPayload(url, payload); });
+  return located;
+}
+
+std::vector<uint32_t> IdsOf(Store &store, const GUID &provider) {
+  std::vector<uint32_t> ids;
+  absl::StatusOr<std::shared_ptr<const Catalog>> c = store.Read();
+  if (!c.ok()) return ids;
+  for (const Entry &e : (*c)->entries) {
+    if (catalog::SameGuid(e.info.ProviderId, provider)) ids.push_back(e.info.dwCatalogEntryId);
+  }
+  return ids;
+}
+
+std::string Join(const std::vector<uint32_t> &ids) {
+  std::string out;
+  for (uint32_t id : ids) absl::StrAppend(&out, out.empty() ? "" : " ", id);
+  return out;
+}
+
+int Install(Store &store, const std::string &file) {
+  absl::StatusOr<Description> d = ReadDescription(file);
+  if (!d.ok()) return FailInput("install", d.status());
+  const std::string guid = catalog::GuidToString(d->provider);
+  if (!d->lsp_name.empty()) {
+    absl::StatusOr<uint32_t> layered = catalog::InstallProviderAndChains(
+        store, d->provider, d->path, d->lsp_name, d->lsp_service_flags,
+        d->over.empty() ? nullptr : d->over.data(), static_cast<uint32_t>(d->over.size()));
+    if (!layered.ok()) return Fail("install", layered.status());
+    std::vector<uint32_t> chains;
+    for (uint32_t id : IdsOf(store, d->provider)) {
+      if (id != *layered) chains.push_back(id);
+    }
+    std::printf("Installed LSP \"%s\" as provider %s\n", Utf8(d->lsp_name).c_str(), guid.c_str());
+    std::printf("  layered entry: %u\n  chain entries: %s\n", *layered, Join(chains).c_str());
+    return 0;
+  }
+  absl::StatusOr<std::vector<uint32_t>> ids = catalog::InstallProvider(
+      store, d->provider, d->path, d->entries.data(), static_cast<uint32_t>(d->entries.size()));
+  if (!ids.ok()) return Fail("install", PointAtLine(ids.status(), file, *d));
+  std::printf("Installed provider %s: catalog IDs %s\n", guid.c_str(), Join(*ids).c_str());
+  for (size_t i = 0; i < ids->size(); ++i) {
+    std::printf("  %u  %s\n", (*ids)[i], Utf8(catalog::ProtocolName(d->entries[i])).c_str());
+  }
+  return 0;
+}
+
+int Remove(Store &store, const std::string &what) {
+  GUID provider;
+  if (!ParseGuidLoose(what, &provider)) {
+    absl::StatusOr<Description> d = ReadDescription(what);
+    if (!d.ok()) {
+      if (absl::IsNotFound(d.status())) {
+        return Usage(absl::StrCat("remove: `", what, "` is neither a GUID nor a file"));
+      }
+      return FailInput("remove", d.status());
+    }
+    provider = d->provider;
+  }
+  std::vector<uint32_t> ids = IdsOf(store, provider);
+  absl::Status s = catalog::DeinstallProvider(store, provider);
+  if (!s.ok()) return Fail("remove", s);
+  std::printf("Removed provider %s (catalog IDs %s)\n", catalog::GuidToString(provider).c_str(),
+              Join(ids).c_str());
+  return 0;
+}
+
+int Order(Store &store, const std::vector<std::string> &args, bool chains_first) {
+  std::vector<DWORD> ids;
+  if (chains_first) {
+    absl::StatusOr<std::shared_ptr<const Catalog>> c = store.Read();
+    if (!c.ok()) return Fail("order", c.status());
+    for (int pass = 0; pass < 2; ++pass) {
+      for (const Entry &e : (*c)->entries) {
+        const bool chain = e.info.ProtocolChain.ChainLen > 1;
+        if (chain == (pass == 0)) ids.push_back(e.info.dwCatalogEntryId);
+      }
+    }
+  } else {
+    for (const std::string &arg : args) {
+      int64_t id;
+      if (!ParseInteger(arg, 0, 0xffffffffLL, &id)) {
+        return Usage(absl::StrCat("order: `", arg, "` is not a catalog ID"));
+      }
+      ids.push_back(static_cast<DWORD>(id));
+    }
+  }
+  absl::Status s =
+      catalog::WriteProviderOrder(store, ids.data(), static_cast<uint32_t>(ids.size()));
+  if (!s.ok()) return Fail("order", s);
+  std::printf("Catalog order: %s\n", Join(std::vector<uint32_t>(ids.begin(), ids.end())).c_str());
+  return 0;
+}
+
+int Path(Store &store, const std::string &arg) {
+  GUID provider;
+  if (!ParseGuidLoose(arg, &provider)) {
+    return Usage(absl::StrCat("path: `", arg, "` is not a GUID"));
+  }
+  absl::StatusOr<std::u16string> path = catalog::ProviderPath(store, provider);
+  if (!path.ok()) return Fail("path", path.status());
+  std::printf("%s\n", Utf8(*path).c_str());
+  return 0;
+}
+
+int Reset(Store &store) {
+  absl::Status s = store.Reset();
+  if (!s.ok()) return Fail("reset", s);
+  absl::StatusOr<std::shared_ptr<const Catalog>> c = store.Read();
+  if (!c.ok()) return Fail("reset", c.status());
+  std::printf("Reset %s: no entries (next catalog ID %u)\n", store.path().c_str(), (*c)->next_id);
+  return 0;
+}
+
+int Main(int argc, char **argv) {
+  std::vector<std::string> args;
+  std::string catalog_file;
+  bool have_catalog = false, chains_first = false, options_done = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (options_done || a.empty() || a[0] != '-' || a == "-") {
+      args.push_back(a);
+    } else if (a == "--") {
+      options_done = true;
+    } else if (a == "-h" || a == "--help") {
+      std::printf("%s%s", kUsage, kDescriptionHelp);
+      return 0;
+    } else if (a == "--catalog" || a.starts_with("--catalog=")) {
+      if (a == "--catalog") {
+        if (i + 1 >= argc) return Usage("--catalog needs a file");
+        catalog_file = argv[++i];
+      } else {
+        catalog_file = a.substr(10);
+      }
+      if (catalog_file.empty()) return Usage("--catalog needs a file");
+      have_catalog = true;
+    } else if (a == "--chains-first") {
+      chains_first = true;
+    } else {
+      return Usage(absl::StrCat("unknown option ", a));
+    }
+  }
+  if (args.empty()) return Usage("no command");
+  // Through the environment, so that the store is the one WSC* calls in this process would
+  // use too. Made absolute so that the file `list` names is unambiguous.
+  if (have_catalog) {
+    if (catalog_file[0] != '/') {
+      char cwd[4096];
+      if (getcwd(cwd, sizeof(cwd)) != nullptr) catalog_file = absl::StrCat(cwd, "/", catalog_file);
+    }
+    setenv("WS2EMU_CATALOG", catalog_file.c_str(), 1);
+  }
+  const std::string command = args[0];
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (chains_first && command != "order") return Usage("--chains-first belongs to `order`");
+  auto want = [&](size_t n) { return rest.size() == n; };
+  Store &store = Store::ForCurrentPath();
+  if (command == "list") {
+    if (!want(0)) return Usage("list takes no arguments");
+    return List(store);
+  }
+  if (command == "install") {
+    if (!want(1)) return Usage("install takes one description file");
+    return Install(store, rest[0]);
+  }
+  if (command == "remove") {
+    if (!want(1)) return Usage("remove takes one GUID or description file");
+    return Remove(store, rest[0]);
+  }
+  if (command == "order") {
+    if (chains_first ? !rest.empty() : rest.empty()) {
+      return Usage("order takes the catalog IDs in their new order, or --chains-first");
+    }
+    return Order(store, rest, chains_first);
+  }
+  if (command == "path") {
+    if (!want(1)) return Usage("path takes one GUID");
+    return Path(store, rest[0]);
+  }
+  if (command == "reset") {
+    if (!want(0)) return Usage("reset takes no arguments");
+    return Reset(store);
+  }
+  return Usage(absl::StrCat("unknown command `", command, "`"));
+}
+
+}  // namespace
+}  // namespace ws2emu::catalog_tool
+
+int main(int argc, char **argv) { return ws2emu::catalog_tool::Main(argc, argv); }
