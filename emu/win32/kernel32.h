@@ -26,6 +26,12 @@ BOOL WINAPI InitializeCriticalSectionEx(CriticalSection *cs, DWORD spin_count, D
 void WINAPI DeleteCriticalSection(CriticalSection *cs);
 void WINAPI EnterCriticalSection(CriticalSection *cs);
 BOOL WINAPI TryEnterCriticalSection(CriticalSection *cs);
+VOID WINAPI InitializeSListHead(PVOID ListHead);
+PVOID WINAPI InterlockedPushEntrySList(PVOID ListHead, PVOID ListEntry);
+PVOID WINAPI InterlockedPushListSListEx(PVOID ListHead, PVOID List, PVOID ListEnd, ULONG Count);
+PVOID WINAPI InterlockedPopEntrySList(PVOID ListHead);
+PVOID WINAPI InterlockedFlushSList(PVOID ListHead);
+USHORT WINAPI QueryDepthSList(PVOID ListHead);
 void WINAPI LeaveCriticalSection(CriticalSection *cs);
 
 inline constexpr DWORD kTlsOutOfIndexes = 0xFFFFFFFF;

@@ -114,4 +114,73 @@ BOOL WINAPI TlsSetValue(DWORD index, LPVOID value) {
   return TRUE;
 }
 
+// Interlocked singly linked lists (SLIST_HEADER, 16 bytes on x64). The header's first quadword
+// holds the depth (low 16 bits) and a sequence number (the next 48), the second the first
+// entry's address. Every operation takes one process-wide lock: atomic against the other SList
+// calls, which is all Windows promises (a lock-free 16-byte CAS would only be faster).
+namespace {
+std::mutex g_slist_mu;
+struct SListHeaderX64 {
+  uint64_t depth_and_sequence;
+  uint64_t first;
+};
+static_assert(sizeof(SListHeaderX64) == 16);
+SListHeaderX64 *Header(void *h) { return static_cast<SListHeaderX64 *>(h); }
+void Bump(SListHeaderX64 *h, int64_t depth_change) {
+  uint64_t depth = (h->depth_and_sequence & 0xffff) + static_cast<uint64_t>(depth_change);
+  uint64_t sequence = ((h->depth_and_sequence >> 16) + 1) & ((uint64_t{1} << 48) - 1);
+  h->depth_and_sequence = (depth & 0xffff) | (sequence << 16);
+}
+}  // namespace
+
+VOID WINAPI InitializeSListHead(PVOID ListHead) {
+  std::lock_guard<std::mutex> lock(g_slist_mu);
+  *Header(ListHead) = {0, 0};
+}
+
+PVOID WINAPI InterlockedPushEntrySList(PVOID ListHead, PVOID ListEntry) {
+  std::lock_guard<std::mutex> lock(g_slist_mu);
+  SListHeaderX64 *h = Header(ListHead);
+  auto *previous = reinterpret_cast<void *>(h->first);
+  *static_cast<void **>(ListEntry) = previous;  // SLIST_ENTRY.Next
+  h->first = reinterpret_cast<uint64_t>(ListEntry);
+  Bump(h, 1);
+  return previous;
+}
+
+PVOID WINAPI InterlockedPushListSListEx(PVOID ListHead, PVOID List, PVOID ListEnd, ULONG Count) {
+  std::lock_guard<std::mutex> lock(g_slist_mu);
+  SListHeaderX64 *h = Header(ListHead);
+  auto *previous = reinterpret_cast<void *>(h->first);
+  *static_cast<void **>(ListEnd) = previous;
+  h->first = reinterpret_cast<uint64_t>(List);
+  Bump(h, Count);
+  return previous;
+}
+
+PVOID WINAPI InterlockedPopEntrySList(PVOID ListHead) {
+  std::lock_guard<std::mutex> lock(g_slist_mu);
+  SListHeaderX64 *h = Header(ListHead);
+  auto *first = reinterpret_cast<void *>(h->first);
+  if (first == nullptr) return nullptr;
+  h->first = reinterpret_cast<uint64_t>(*static_cast<void **>(first));
+  Bump(h, -1);
+  return first;
+}
+
+PVOID WINAPI InterlockedFlushSList(PVOID ListHead) {
+  std::lock_guard<std::mutex> lock(g_slist_mu);
+  SListHeaderX64 *h = Header(ListHead);
+  auto *first = reinterpret_cast<void *>(h->first);
+  if (first == nullptr) return nullptr;
+  h->first = 0;
+  Bump(h, -static_cast<int64_t>(h->depth_and_sequence & 0xffff));
+  return first;
+}
+
+USHORT WINAPI QueryDepthSList(PVOID ListHead) {
+  std::lock_guard<std::mutex> lock(g_slist_mu);
+  return static_cast<USHORT>(Header(ListHead)->depth_and_sequence & 0xffff);
+}
+
 }  // namespace ws2emu::emu::win32

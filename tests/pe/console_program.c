@@ -19,6 +19,22 @@ static LRESULT CALLBACK AnsiWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp) {
   return DefWindowProcA(hwnd, msg, wp, lp);
 }
 
+/* A TLS callback in the EXE (mingw's CRT builds the TLS directory from the .CRT$XL? sections):
+ * the loader calls it for the process and for each CreateThread thread. */
+static volatile LONG g_tls_process_attach, g_tls_thread_attach, g_tls_thread_detach;
+static void NTAPI TlsCallback(PVOID module, DWORD reason, PVOID reserved) {
+  (void)module, (void)reserved;
+  if (reason == DLL_PROCESS_ATTACH) InterlockedIncrement(&g_tls_process_attach);
+  if (reason == DLL_THREAD_ATTACH) InterlockedIncrement(&g_tls_thread_attach);
+  if (reason == DLL_THREAD_DETACH) InterlockedIncrement(&g_tls_thread_detach);
+}
+__attribute__((section(".CRT$XLB"), used)) PIMAGE_TLS_CALLBACK g_tls_callback = TlsCallback;
+
+/* Thread-local data: each thread has its own copy, starting from the initial value. (mingw's
+ * gcc has no __declspec(thread) and implements __thread through TlsAlloc (emutls); native
+ * implicit TLS, the .tls section, is covered by tests/pe/loader_dll.c.) */
+static __thread int t_value = 7;
+
 static int g_apcs;
 static void CALLBACK CountApc(ULONG_PTR data) { g_apcs += (int)data; }
 
@@ -29,11 +45,14 @@ static DWORD WINAPI ApcSender(LPVOID target) {
 
 static DWORD WINAPI Worker(LPVOID parameter) {
   if (!TlsSetValue(g_slot, parameter)) return 1;
+  if (t_value != 7) return 3;
+  t_value = 100 + (int)(ULONG_PTR)parameter;
   for (int i = 0; i < 100000; i++) {
     EnterCriticalSection(&g_cs);
     g_counter++;
     LeaveCriticalSection(&g_cs);
   }
+  if (t_value != 100 + (int)(ULONG_PTR)parameter) return 4;
   return TlsGetValue(g_slot) == parameter ? 0 : 2;
 }
 
@@ -59,6 +78,33 @@ int main(int argc, char **argv) {
   }
   DeleteCriticalSection(&g_cs);
   printf("counter=%lld\n", g_counter);
+  if (t_value != 7) return 15; /* the workers changed only their own copies */
+  if (g_tls_process_attach != 1 || g_tls_thread_attach != 4 || g_tls_thread_detach != 4) {
+    printf("tls callbacks: process %ld, thread attach %ld, detach %ld\n", g_tls_process_attach,
+           g_tls_thread_attach, g_tls_thread_detach);
+    return 16;
+  }
+  printf("tls ok\n");
+
+  /* Interlocked singly linked lists. */
+  static SLIST_HEADER list;
+  static struct {
+    SLIST_ENTRY entry;
+    int value;
+  } DECLSPEC_ALIGN(16) items[3];
+  InitializeSListHead(&list);
+  for (int i = 0; i < 3; i++) {
+    items[i].value = i;
+    InterlockedPushEntrySList(&list, &items[i].entry);
+  }
+  if (QueryDepthSList(&list) != 3) return 17;
+  PSLIST_ENTRY top = InterlockedPopEntrySList(&list);
+  if (top != &items[2].entry || QueryDepthSList(&list) != 2) return 18;
+  PSLIST_ENTRY rest = InterlockedFlushSList(&list);
+  if (rest != &items[1].entry || rest->Next != &items[0].entry || QueryDepthSList(&list) != 0 ||
+      InterlockedPopEntrySList(&list) != NULL)
+    return 19;
+  printf("slist ok\n");
 
   /* Heaps and virtual memory. */
   HANDLE heap = GetProcessHeap();
