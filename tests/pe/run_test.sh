@@ -6,20 +6,7 @@
 #                    TRAP_EXE CXX_PROVIDER
 set -u
 run=$1 upcall=$2 loader=$3 sample=$4 broken=$5 console=$6 trap=$7 cxx=$8
-passed=0 failed=0
-expect() {  # expect NAME EXIT_CODE PATTERN -- COMMAND...
-  local name=$1 code=$2 pattern=$3
-  shift 4
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [ "$rc" -eq "$code" ] && grep -qE -- "$pattern" <<<"$out"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    printf 'FAIL %s: exit %s (want %s), output:\n%s\n' "$name" "$rc" "$code" "$out"
-  fi
-}
+source "$(dirname "$0")/../expect.sh"
 expect demo-provider 0 "description ws2emu sample provider" -- "$run" --provider
 expect demo-udp6 0 "udp6 \(catalog entry 1004\)" -- "$run" --provider --protocol udp6
 expect upcall-provider 0 "description ws2emu upcall provider" -- "$run" --provider "$upcall"
@@ -58,5 +45,4 @@ expect cxx-static-destructor 0 "static destructor ran \(2 names\)" -- "$run" --p
 expect cxx-check 0 "0 missing" -- "$run" --check "$cxx"
 expect cxx-unhandled 87 "unhandled exception 0x20474343 \(a C\+\+ exception thrown by GCC code\).*cxx_provider.dll\+0x[0-9a-f]+" -- env CXX_PROVIDER_UNHANDLED=1 "$run" --provider "$cxx"
 expect program-trap 86 "KERNEL32.dll!Beep was called \(from trap_program.exe\+0x[0-9a-f]+\)" -- "$run" "$trap"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

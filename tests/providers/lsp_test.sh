@@ -5,20 +5,7 @@
 # Usage: lsp_test.sh WS2EMU_RUN LSP_INSTALLER LSP_DLL BASE_DLL BASE_SO WS2EMU_CATALOG_TOOL
 set -u
 run=$1 installer=$2 lsp=$3 base_dll=$4 base_so=$5 tool=$6
-passed=0 failed=0
-expect() {  # expect NAME EXIT_CODE PATTERN -- COMMAND...
-  local name=$1 code=$2 pattern=$3
-  shift 4
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [ "$rc" -eq "$code" ] && grep -qE -- "$pattern" <<<"$out"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    printf 'FAIL %s: exit %s (want %s), output:\n%s\n' "$name" "$rc" "$code" "$out"
-  fi
-}
+source "$(dirname "$0")/../expect.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export WS2EMU_CATALOG="$work/catalog" WS2EMU_DRIVE_C="$work/drive_c"
@@ -59,5 +46,4 @@ expect native-entry-kind 0 "provider .* \(native\)" -- "$run" --entry 1006
 expect missing-file 1 "no such file.*WSAEPROVIDERFAILEDINIT \(10106\)" -- \
   env WS2EMU_CATALOG="$work/other" bash -c \
   "'$run' '$installer' install-base 'C:\\nowhere\\x.dll' >/dev/null && '$run' --entry 1001"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

@@ -12,6 +12,7 @@
 
 #include "catalog/operations.h"
 #include "providers/manager.h"
+#include "common/temp_dir.h"
 #include "ws2emu/ws2emu.h"
 
 namespace {
@@ -36,10 +37,7 @@ WSAPROTOCOL_INFOW Entry(int chain_len, int protocol) {
 class Manager : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/ws2emu-manager-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    setenv("WS2EMU_CATALOG", (dir_ + "/catalog").c_str(), 1);
+    setenv("WS2EMU_CATALOG", (temp_.path() + "/catalog").c_str(), 1);
     so_ = std::getenv("WS2EMU_MODE_PROVIDER");
     ASSERT_FALSE(so_.empty());
     handle_ = dlopen(so_.c_str(), RTLD_NOW | RTLD_LOCAL);  // the same image the manager gets
@@ -75,14 +73,13 @@ class Manager : public ::testing::Test {
     unsetenv("WS2EMU_TEST_PROVIDER_MODE");
     unsetenv("WS2EMU_CATALOG");
     if (handle_ != nullptr) dlclose(handle_);
-    std::string cmd = "rm -rf '" + dir_ + "'";
-    ASSERT_EQ(std::system(cmd.c_str()), 0);
   }
   void Counts(int *startups, int *cleanups, DWORD *last = nullptr) {
     DWORD ignored;
     counts_(startups, cleanups, last != nullptr ? last : &ignored);
   }
-  std::string dir_, so_;
+  ws2emu::testing::TempDir temp_{"manager"};
+  std::string so_;
   void *handle_ = nullptr;
   void (*counts_)(int *, int *, DWORD *) = nullptr;
 };

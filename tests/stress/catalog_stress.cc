@@ -19,6 +19,7 @@
 #include <string>
 
 #include "catalog/catalog.h"
+#include "common/temp_dir.h"
 #include "ws2emu/ws2emu.h"
 
 namespace {
@@ -82,19 +83,10 @@ std::set<std::string> Providers(const std::string &path) {
 
 class CatalogStress : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/ws2emu-catalog-stress-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    path_ = dir_ + "/catalog";
-    setenv("WS2EMU_CATALOG", path_.c_str(), 1);
-  }
-  void TearDown() override {
-    unsetenv("WS2EMU_CATALOG");
-    std::string cmd = "rm -rf '" + dir_ + "'";
-    ASSERT_EQ(std::system(cmd.c_str()), 0);
-  }
-  std::string dir_, path_;
+  void SetUp() override { setenv("WS2EMU_CATALOG", path_.c_str(), 1); }
+  void TearDown() override { unsetenv("WS2EMU_CATALOG"); }
+  ws2emu::testing::TempDir temp_{"catalog-stress"};
+  const std::string path_ = temp_.path() + "/catalog";
 };
 
 TEST_F(CatalogStress, SigkillAtRandomMomentsNeverLeavesAHalfWrittenCatalog) {

@@ -11,27 +11,9 @@ cat=$dir/catalog
 # Nothing from the caller's environment may pick the catalog.
 unset WS2EMU_CATALOG
 export XDG_DATA_HOME=$dir/xdg HOME=$dir/home
-passed=0 failed=0
-
-fail() {
-  failed=$((failed + 1))
-  printf 'FAIL %s\n' "$*"
-}
-expect() {  # expect NAME EXIT_CODE PATTERN -- COMMAND...
-  local name=$1 code=$2 pattern=$3
-  shift 4
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [ "$rc" -eq "$code" ] && grep -qE -- "$pattern" <<<"$out"; then
-    passed=$((passed + 1))
-  else
-    fail "$name: exit $rc (want $code, /$pattern/), output:"
-    printf '%s\n' "$out"
-  fi
-}
+source "$(dirname "$0")/../expect.sh"
 unchanged() {  # unchanged NAME FILE COPY: the file is byte-identical to its earlier copy
-  if cmp -s "$2" "$3"; then passed=$((passed + 1)); else fail "$1: $2 changed"; fi
+  if cmp -s "$2" "$3"; then pass; else fail "$1: $2 changed"; fi
 }
 c() { "$tool" --catalog "$cat" "$@"; }
 
@@ -105,7 +87,7 @@ for want in "3 entries \(next catalog ID 1004\)" \
     "Service Flags: +0x20066 \(XP1_GUARANTEED_DELIVERY\|XP1_GUARANTEED_ORDER\|XP1_GRACEFUL_CLOSE\|XP1_EXPEDITED_DATA\|XP1_IFS_HANDLES\)" \
     "Provider Flags: +0x8 \(PFL_MATCHES_PROTOCOL_ZERO\)" \
     "Protocol Chain Length: +1"; do
-  if grep -qE -- "$want" <<<"$out"; then passed=$((passed + 1)); else fail "list lacks /$want/"; fi
+  if grep -qE -- "$want" <<<"$out"; then pass; else fail "list lacks /$want/"; fi
 done
 expect path 0 '^%SystemRoot%\\system32\\mswsock.dll$' -- c path "{E70F1AA0-AB8B-11CF-8CA3-00805F48A192}"
 expect path-no-braces 0 'mswsock.dll' -- c path e70f1aa0-ab8b-11cf-8ca3-00805f48a192
@@ -147,7 +129,7 @@ expect no-such-file 1 "install: $dir/none.txt: cannot read" -- c install "$dir/n
 # -- order ------------------------------------------------------------------------------------
 expect order 0 "Catalog order: 1003 1001 1002" -- c order 1003 1001 1002
 ids=$(c list | grep -oE "^Catalog Entry [0-9]+" | awk '{print $3}' | tr '\n' ' ')
-if [ "$ids" = "1003 1001 1002 " ]; then passed=$((passed + 1)); else fail "order: list shows $ids"; fi
+if [ "$ids" = "1003 1001 1002 " ]; then pass; else fail "order: list shows $ids"; fi
 cp "$cat" "$dir/before"
 expect order-incomplete 1 "order: WSAEINVAL \(10022\): the catalog has 3 entries; the order names 2" -- c order 1001 1002
 expect order-unknown 1 "order: WSAEINVAL \(10022\): catalog ID 1009 is not installed" -- c order 1001 1002 1009
@@ -159,7 +141,7 @@ out=$(c list)
 for want in "Catalog Entry 1005 \(chain\)" "Protocol Chain: +1004 : 1001" \
     "Catalog Entry 1004 \(layered\)" "Provider Flags: +0x4 \(PFL_HIDDEN\)" \
     'Provider Path: +C:\\Program Files\\Test LSP\\lsp.dll' "Description: +Test LSP over \[MSAFD Tcpip \[TCP/IP\]\]"; do
-  if grep -qE -- "$want" <<<"$out"; then passed=$((passed + 1)); else fail "list (lsp) lacks /$want/"; fi
+  if grep -qE -- "$want" <<<"$out"; then pass; else fail "list (lsp) lacks /$want/"; fi
 done
 expect remove-base-in-use 1 "remove: WSANO_RECOVERY \(11003\): entry 1001 of provider .* is still used by chain entry" -- \
   c remove "{E70F1AA0-AB8B-11CF-8CA3-00805F48A192}"
@@ -206,7 +188,6 @@ expect relative-flag 0 "^Winsock catalog: $dir/other/catalog\$" -- \
   sh -c "cd '$dir' && '$tool' --catalog other/catalog list"
 expect xdg-default 0 "^Winsock catalog: $dir/xdg/ws2emu/catalog\$" -- "$tool" list
 expect xdg-default-install 0 "catalog IDs 1001" -- "$tool" install "$dir/layered.txt"
-if [ -f "$dir/xdg/ws2emu/catalog" ]; then passed=$((passed + 1)); else fail "xdg-default: no file"; fi
+if [ -f "$dir/xdg/ws2emu/catalog" ]; then pass; else fail "xdg-default: no file"; fi
 
-printf '%d passed, %d failed\n' "$passed" "$failed"
-[ "$failed" -eq 0 ]
+summary

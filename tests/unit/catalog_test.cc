@@ -17,6 +17,7 @@
 
 #include "catalog/catalog.h"
 #include "catalog/store.h"
+#include "common/temp_dir.h"
 #include "ws2emu/ws2emu.h"
 
 namespace {
@@ -59,18 +60,8 @@ std::string ReadFile(const std::string &path) {
 
 class CatalogTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/ws2emu-catalog-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    path_ = dir_ + "/catalog";
-    setenv("WS2EMU_CATALOG", path_.c_str(), 1);
-  }
-  void TearDown() override {
-    unsetenv("WS2EMU_CATALOG");
-    std::string cmd = "rm -rf '" + dir_ + "'";
-    ASSERT_EQ(std::system(cmd.c_str()), 0);
-  }
+  void SetUp() override { setenv("WS2EMU_CATALOG", path_.c_str(), 1); }
+  void TearDown() override { unsetenv("WS2EMU_CATALOG"); }
 
   std::vector<WSAPROTOCOL_INFOW> Enum(bool application_view = false, LPINT filter = nullptr) {
     DWORD size = 0;
@@ -97,7 +88,8 @@ class CatalogTest : public ::testing::Test {
     ASSERT_EQ(WSCInstallProvider(&g, W(path), entries, 2, &err), 0) << err;
   }
 
-  std::string dir_, path_;
+  ws2emu::testing::TempDir temp_{"catalog"};
+  const std::string dir_ = temp_.path(), path_ = dir_ + "/catalog";
 };
 
 TEST(CatalogFormat, EveryFieldRoundTrips) {

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <string>
 
+#include "common/temp_dir.h"
 #include "paths/paths.h"
 
 namespace {
@@ -44,20 +45,14 @@ TEST(WindowsVariables, Expansion) {
 class DriveMap : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/ws2emu-drive-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    root_ = tmpl;
     ASSERT_EQ(mkdir((root_ + "/Windows").c_str(), 0755), 0);
     ASSERT_EQ(mkdir((root_ + "/Windows/System32").c_str(), 0755), 0);
     std::ofstream(root_ + "/Windows/System32/Lsp.DLL") << "x";
     setenv("WS2EMU_DRIVE_C", root_.c_str(), 1);
   }
-  void TearDown() override {
-    unsetenv("WS2EMU_DRIVE_C");
-    std::string cmd = "rm -rf '" + root_ + "'";
-    ASSERT_EQ(std::system(cmd.c_str()), 0);
-  }
-  std::string root_;
+  void TearDown() override { unsetenv("WS2EMU_DRIVE_C"); }
+  ws2emu::testing::TempDir temp_{"drive"};
+  const std::string root_ = temp_.path();
 };
 
 TEST_F(DriveMap, MapsDrivePathsCaseInsensitively) {
