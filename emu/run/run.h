@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "base/wsa_errors.h"
 #include "ws2emu/ws2spi.h"
 
 namespace ws2emu::emu {
@@ -40,8 +41,8 @@ std::string DemoProviderPath();
 // result) on stderr before returning the real upcall's result.
 WSPUPCALLTABLE TracingUpcallTable();
 
-// "WSAEINVAL (10022)" for a WSA or Win32 error code the SPI uses.
-std::string WsaErrorName(int code);
+// "WSAEINVAL (10022)" for a WSA or Win32 error code the SPI uses (lib/base/wsa_errors.h).
+using ::ws2emu::WsaErrorName;
 
 }  // namespace ws2emu::emu
 

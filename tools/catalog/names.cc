@@ -183,26 +183,5 @@ std::string FlagNames(DWORD flags, std::span<const Named> table) {
   return out;
 }
 
-// The codes lib/catalog/operations.cc reports, and the few a store or provider failure adds.
-// ws2emu-run's emu/run/wsa_errors.cc has the full list; it belongs in lib/ for both to share.
-std::string WsaErrorName(int code) {
-  static constexpr Named kErrors[] = {
-#define N(x) {x, #x, nullptr}
-      N(WSA_NOT_ENOUGH_MEMORY),
-      N(WSA_INVALID_PARAMETER),
-      N(WSAEFAULT),
-      N(WSAEINVAL),
-      N(WSAENOBUFS),
-      N(WSAEINVALIDPROVIDER),
-      N(WSAEPROVIDERFAILEDINIT),
-      N(WSAEINVALIDPROCTABLE),
-      N(WSANOTINITIALISED),
-      N(WSANO_RECOVERY),
-#undef N
-  };
-  std::string name = NameOf(code, kErrors);
-  if (name.empty()) return "error " + std::to_string(code);
-  return name + " (" + std::to_string(code) + ")";
-}
 
 }  // namespace ws2emu::catalog_tool

@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/wsa_errors.h"
 #include "ws2emu/ws2spi.h"
 
 namespace ws2emu::catalog_tool {
@@ -49,8 +50,7 @@ bool ParseFlags(std::string_view text, std::span<const Named> table, DWORD *flag
 // The set bits by name, `|`-joined; bits without a name as one 0x number; "" for 0.
 std::string FlagNames(DWORD flags, std::span<const Named> table);
 
-// "WSAEINVAL (10022)" for the WSA and Win32 errors the catalog calls report, "error N" else.
-std::string WsaErrorName(int code);
+using ::ws2emu::WsaErrorName;  // lib/base/wsa_errors.h
 
 }  // namespace ws2emu::catalog_tool
 

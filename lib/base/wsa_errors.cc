@@ -1,10 +1,10 @@
 // Names of the error codes a provider or the runtime reports, for messages.
 #include <string>
 
-#include "run/run.h"
+#include "base/wsa_errors.h"
 #include "ws2emu/ws2spi.h"
 
-namespace ws2emu::emu {
+namespace ws2emu {
 
 std::string WsaErrorName(int code) {
   struct Name {
@@ -36,4 +36,4 @@ std::string WsaErrorName(int code) {
   return "error " + std::to_string(code);
 }
 
-}  // namespace ws2emu::emu
+}  // namespace ws2emu
