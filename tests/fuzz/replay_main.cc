@@ -12,13 +12,13 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; ++i) {
     std::ifstream in(argv[i], std::ios::binary);
     if (!in) {
-      std::fprintf(stderr, "pe-fuzz-replay: cannot open %s\n", argv[i]);
+      std::fprintf(stderr, "fuzz-replay: cannot open %s\n", argv[i]);
       return 1;
     }
     std::vector<uint8_t> bytes(std::istreambuf_iterator<char>(in), {});
     LLVMFuzzerTestOneInput(bytes.data(), bytes.size());
     ++files;
   }
-  std::printf("pe-fuzz-replay: %d inputs replayed\n", files);
+  std::printf("fuzz-replay: %d inputs replayed\n", files);
   return files > 0 ? 0 : 1;
 }
