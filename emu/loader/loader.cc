@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "base/lsan.h"
 #include "exports/builtin.h"
 #include "loader/teb.h"
 #include "pe/pe_format.h"
@@ -266,6 +267,7 @@ absl::Status Loader::Map(Module *m) {
   }
   m->base_ = static_cast<uint8_t *>(p);
   m->size_ = size;
+  LsanAddRoot(m->base_, m->size_);  // its data may hold the only pointer to a runtime object
   return absl::OkStatus();
 }
 
@@ -370,7 +372,10 @@ void Loader::Unload(Module *m) {
     m->attached_ = false;
   }
   UnregisterTlsModule(m->tls_index_);
-  if (m->base_ != nullptr) munmap(m->base_, m->size_);
+  if (m->base_ != nullptr) {
+    LsanRemoveRoot(m->base_, m->size_);
+    munmap(m->base_, m->size_);
+  }
   std::vector<Module *> deps = std::move(m->dependencies_);
   modules_.erase(std::find_if(modules_.begin(), modules_.end(),
                               [m](const std::unique_ptr<Module> &p) { return p.get() == m; }));

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 
+#include "base/lsan.h"
 #include "msvcrt/format.h"
 
 namespace ws2emu::emu::msvcrt {
@@ -94,9 +95,22 @@ void WINAPI _lock(int locknum) { Lock(locknum).lock(); }
 void WINAPI _unlock(int locknum) { Lock(locknum).unlock(); }
 IoBuf *WINAPI __iob_func(void) { return g_iob; }
 
-void *WINAPI malloc_(size_t size) { return std::malloc(size); }
-void *WINAPI calloc_(size_t count, size_t size) { return std::calloc(count, size); }
-void *WINAPI realloc_(void *p, size_t size) { return std::realloc(p, size); }
+// PE code's heap blocks are its own (lib/base/lsan.h): LeakSanitizer does not count them.
+void *WINAPI malloc_(size_t size) {
+  void *p = std::malloc(size);
+  LsanNotOurs(p);
+  return p;
+}
+void *WINAPI calloc_(size_t count, size_t size) {
+  void *p = std::calloc(count, size);
+  LsanNotOurs(p);
+  return p;
+}
+void *WINAPI realloc_(void *p, size_t size) {
+  void *q = std::realloc(p, size);
+  LsanNotOurs(q);
+  return q;
+}
 void WINAPI free_(void *p) { std::free(p); }
 
 size_t WINAPI strlen_(const char *s) { return std::strlen(s); }

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 
+#include "base/lsan.h"
+
 namespace ws2emu {
 
 namespace internal {
@@ -28,6 +30,7 @@ void *MapChunk(size_t bytes, bool huge) {
   const uintptr_t end = aligned + bytes;
   if (start + length > end) munmap(reinterpret_cast<void *>(end), start + length - end);
   if (huge) madvise(reinterpret_cast<void *>(aligned), bytes, MADV_HUGEPAGE);  // a hint only
+  LsanAddRoot(reinterpret_cast<void *>(aligned), bytes);  // slots hold object pointers
   return reinterpret_cast<void *>(aligned);
 }
 
