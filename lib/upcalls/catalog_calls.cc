@@ -154,11 +154,14 @@ int WSPAPI WSCInstallProviderAndChains64_32(LPGUID lpProviderId,
     for (char16_t &c : path) {
       if (c >= u'A' && c <= u'Z') c = static_cast<char16_t>(c + 32);
     }
-    const bool in_system32 = (path.starts_with(u"%windir%\\system32\\") ||
-                              path.starts_with(u"%systemroot%\\system32\\")) &&
-                             path.find(u'\\', 18) == std::u16string::npos;
-    if (!in_system32 ||
-        path.size() <= (path.starts_with(u"%windir%") ? 18u : 22u)) {
+    size_t prefix = 0;
+    for (std::u16string_view p : {std::u16string_view(u"%windir%\\system32\\"),
+                                  std::u16string_view(u"%systemroot%\\system32\\")}) {
+      if (path.starts_with(p)) prefix = p.size();
+    }
+    // A file directly in that folder: a name after the prefix, and no further folder.
+    if (prefix == 0 || path.size() == prefix ||
+        path.find(u'\\', prefix) != std::u16string::npos) {
       *lpErrno = WSAEINVAL;
       return SOCKET_ERROR;
     }

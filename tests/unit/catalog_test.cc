@@ -512,12 +512,23 @@ TEST_F(CatalogTest, InstallProviderAndChainsErrors) {
   expect(WSCInstallProviderAndChains(&lsp, MutableW(path), MutableW(long_name), 0, nullptr, 0,
                                      nullptr, &err),
          WSAEINVAL, "name too long");
-  std::u16string elsewhere = U("C:\\lsp\\lsp.dll");
-  expect(WSCInstallProviderAndChains64_32(&lsp, MutableW(elsewhere), nullptr, MutableW(name), 0,
-                                          nullptr, 0, nullptr, &err),
-         WSAEINVAL, "64_32 without a 32-bit path, outside system32");
+  for (const char *outside : {"C:\\lsp\\lsp.dll", "%windir%\\system32\\sub\\lsp.dll",
+                              "%windir%\\system32\\", "%windir%\\lsp.dll"}) {
+    std::u16string elsewhere = U(outside);
+    expect(WSCInstallProviderAndChains64_32(&lsp, MutableW(elsewhere), nullptr, MutableW(name), 0,
+                                            nullptr, 0, nullptr, &err),
+           WSAEINVAL, outside);
+  }
   EXPECT_EQ(WSCInstallProviderAndChains64_32(&lsp, MutableW(path), nullptr, MutableW(name), 0,
                                              nullptr, 0, nullptr, &err),
+            0)
+      << err;
+  // %SystemRoot% names the same folder.
+  GUID third = kLsp;
+  third.Data1 = 0x33;
+  std::u16string third_name = U("LSP 3"), root_path = U("%SYSTEMROOT%\\System32\\l3.dll");
+  EXPECT_EQ(WSCInstallProviderAndChains64_32(&third, MutableW(root_path), nullptr,
+                                             MutableW(third_name), 0, nullptr, 0, nullptr, &err),
             0)
       << err;
   // The same LSP name again.
