@@ -30,6 +30,13 @@ const BuiltinModule *FindBuiltinModule(std::string_view dll_name) {
   return nullptr;
 }
 
+const BuiltinModule *BuiltinModuleAt(const void *address) {
+  for (const BuiltinModule *m : kModules) {
+    if (m == address) return m;
+  }
+  return nullptr;
+}
+
 const void *FindBuiltinExport(const BuiltinModule &module, std::string_view name) {
   for (size_t i = 0; i < module.count; ++i) {
     if (name == module.exports[i].name) return module.exports[i].address;

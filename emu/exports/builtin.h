@@ -32,6 +32,8 @@ struct BuiltinModule {
 
 // The built-in module with this Windows name, or null.
 const BuiltinModule *FindBuiltinModule(std::string_view dll_name);
+// The built-in module whose table is at `address` (its HMODULE), or null.
+const BuiltinModule *BuiltinModuleAt(const void *address);
 const void *FindBuiltinExport(const BuiltinModule &module, std::string_view name);
 const void *FindBuiltinExportByOrdinal(const BuiltinModule &module, uint16_t ordinal);
 

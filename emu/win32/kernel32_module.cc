@@ -2,7 +2,15 @@
 // GetModuleFileNameA/W, over the PE loader and the built-in DLLs. A built-in DLL's HMODULE is
 // the address of its export table (unique, never freed); GetProcAddress and FreeLibrary accept
 // it like a PE module's base.
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <map>
+#include <mutex>
 #include <string>
 
 #include "exports/builtin.h"
@@ -15,16 +23,55 @@
 namespace ws2emu::emu::win32 {
 namespace {
 
-constexpr DWORD kErrorPathNotFound = 3;
+constexpr DWORD kErrorPathNotFound = 3, kErrorBadExeFormat = 193;
 constexpr DWORD kErrorModNotFound = 126, kErrorProcNotFound = 127,
                 kErrorInsufficientBuffer = 122;
 
-const BuiltinModule *AsBuiltin(HMODULE h) {
-  for (const char *name : {"KERNEL32.dll", "USER32.dll", "WS2_32.dll", "msvcrt.dll"}) {
-    const BuiltinModule *m = FindBuiltinModule(name);
-    if (reinterpret_cast<HMODULE>(const_cast<BuiltinModule *>(m)) == h) return m;
+const BuiltinModule *AsBuiltin(HMODULE h) { return BuiltinModuleAt(h); }
+
+// Native modules: an ELF shared object named to LoadLibrary is opened with dlopen, so that a PE
+// layer can sit on a native provider as on a PE one. Its HMODULE is the dlopen handle. PE code
+// calls what GetProcAddress returns with the Windows calling convention, so only functions
+// declared that way (a provider's WSPAPI ones) may be called through it.
+struct NativeModule {
+  std::string path;
+  int refs;
+};
+std::mutex g_native_mu;
+std::map<void *, NativeModule> &NativeModules() {
+  static auto *modules = new std::map<void *, NativeModule>();
+  return *modules;
+}
+
+bool IsElf(const std::string &path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  unsigned char magic[4] = {};
+  bool elf = read(fd, magic, 4) == 4 && std::memcmp(magic, "\x7f" "ELF", 4) == 0;
+  close(fd);
+  return elf;
+}
+
+HMODULE LoadNative(const std::string &path) {
+  void *h = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (h == nullptr) {
+    if (std::getenv("WS2EMU_DEBUG") != nullptr) std::fprintf(stderr, "[ws2emu] %s\n", dlerror());
+    ws2emu_SetLastError(kErrorBadExeFormat);
+    return nullptr;
   }
-  return nullptr;
+  std::lock_guard<std::mutex> lock(g_native_mu);
+  auto [it, inserted] = NativeModules().try_emplace(h, NativeModule{path, 0});
+  ++it->second.refs;
+  return reinterpret_cast<HMODULE>(h);
+}
+
+// True (and its path) if `h` is a native module's handle.
+bool AsNative(HMODULE h, std::string *path = nullptr) {
+  std::lock_guard<std::mutex> lock(g_native_mu);
+  auto it = NativeModules().find(h);
+  if (it == NativeModules().end()) return false;
+  if (path != nullptr) *path = it->second.path;
+  return true;
 }
 
 Module *AsModule(HMODULE h) {
@@ -69,6 +116,7 @@ HMODULE Load(const std::string &name, const void *caller) {
   }
   for (char &c : file)
     if (c == '\\') c = '/';
+  if (file.find('/') != std::string::npos && IsElf(file)) return LoadNative(file);
   absl::StatusOr<Module *> m =
       file.find('/') != std::string::npos
           ? Loader::Get().Load(file)
@@ -100,6 +148,7 @@ std::string FileNameOf(HMODULE h, bool *ok) {
   *ok = true;
   if (const BuiltinModule *b = AsBuiltin(h)) return std::string("C:\\Windows\\system32\\") + b->name;
   if (Module *m = AsModule(h)) return m->path();
+  if (std::string path; AsNative(h, &path)) return path;
   *ok = false;
   return {};
 }
@@ -124,6 +173,15 @@ HMODULE WINAPI LoadLibraryExW(LPCWSTR lpLibFileName, HANDLE, DWORD) {
 
 BOOL WINAPI FreeLibrary(HMODULE hLibModule) {
   if (AsBuiltin(hLibModule) != nullptr) return TRUE;
+  {
+    std::lock_guard<std::mutex> lock(g_native_mu);
+    auto it = NativeModules().find(hLibModule);
+    if (it != NativeModules().end()) {
+      if (--it->second.refs == 0) NativeModules().erase(it);
+      dlclose(hLibModule);
+      return TRUE;
+    }
+  }
   Module *m = AsModule(hLibModule);
   if (m == nullptr || !Loader::Get().Free(m)) {
     ws2emu_SetLastError(ERROR_INVALID_HANDLE);
@@ -141,6 +199,8 @@ FARPROC WINAPI GetProcAddress(HMODULE hModule, LPCSTR lpProcName) {
   } else if (Module *m = AsModule(hModule)) {
     address = by_ordinal ? m->GetProcAddress(static_cast<uint32_t>(ordinal))
                          : m->GetProcAddress(std::string(lpProcName));
+  } else if (AsNative(hModule)) {
+    address = by_ordinal ? nullptr : dlsym(hModule, lpProcName);  // ELF has no ordinals
   } else {
     ws2emu_SetLastError(ERROR_INVALID_HANDLE);
     return nullptr;

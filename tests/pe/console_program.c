@@ -218,6 +218,10 @@ int main(int argc, char **argv) {
     return 83;
   if (LoadLibraryW(L"C:\\Windows\\System32\\KERNEL32.DLL") != GetModuleHandleA("kernel32.dll"))
     return 84;
+  /* Every built-in DLL answers GetProcAddress, not only the first ones. */
+  if (GetProcAddress(LoadLibraryA("rpcrt4"), "UuidCreate") == NULL ||
+      GetProcAddress(LoadLibraryA("OLE32.DLL"), "CoCreateGuid") == NULL)
+    return 88;
   if (GetEnvironmentVariableA("WS2EMU_TEST_DRIVE", value, sizeof(value)) != 0) {
     /* The test put sample_dll.dll in the drive's Windows\System32. */
     HMODULE sample = LoadLibraryW(L"%SystemRoot%\\system32\\sample_dll.dll");

@@ -42,6 +42,17 @@ expect native-install 0 "installed the base provider" -- \
   "$run" "$installer" install-base "$base_so"
 expect native-entry 0 "description ws2emu sample provider" -- "$run" --entry 1006
 expect native-entry-kind 0 "provider .* \(native\)" -- "$run" --entry 1006
+# And a PE layer over it: the LSP's LoadLibraryW opens the .so (through the drive map).
+cp "$base_so" "$WS2EMU_DRIVE_C/Windows/System32/ws2emu_testbase.so"
+expect native-swap 0 "" -- "$run" "$installer" uninstall-base
+expect native-install-mapped 0 "installed the base provider" -- \
+  "$run" "$installer" install-base '%SystemRoot%\system32\ws2emu_testbase.so'
+expect lsp-over-native-install 0 "installed layered entry 1010 and chains 1011 1012" -- \
+  "$run" "$installer" install-lsp '%SystemRoot%\system32\ws2emu_testlsp.dll'
+expect lsp-over-native 0 "loaded C:.Windows.system32.ws2emu_testbase.so" -- \
+  "$run" --entry 1011
+expect lsp-over-native-description 0 "description ws2emu test LSP over ws2emu sample provider" -- \
+  "$run" --entry 1012
 # A provider file that is not there: WSAEPROVIDERFAILEDINIT naming it.
 expect missing-file 1 "no such file.*WSAEPROVIDERFAILEDINIT \(10106\)" -- \
   env WS2EMU_CATALOG="$work/other" bash -c \
