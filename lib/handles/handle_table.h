@@ -67,6 +67,10 @@ class Object {
   virtual ~Object() = default;
 
   ObjectType type() const { return type_; }
+  // A thread that counted as running on this object exited or went to wait on another one (a
+  // completion port counts the threads running on it against its concurrency value; see
+  // iocp/port.h).
+  virtual void RunningThreadLeft(const void * /*thread*/) {}
   void AddRef() { refs_.fetch_add(1, std::memory_order_relaxed); }
   void Release() {
     if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;

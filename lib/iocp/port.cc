@@ -85,24 +85,42 @@ PortWait Port::Get(Packet *out, uint32_t max, uint32_t *count, uint32_t timeout_
   Event *event = self->PortEvent();
   if (event == nullptr) return PortWait::kNoResources;
   Waiter waiter{self, {}, false};
+  if (self->running_on_port() != nullptr && self->running_on_port() != this) {
+    // Waiting on this port ends the thread's run on the other one (outside this port's lock:
+    // the two locks are never held together).
+    Ref<Object> other = Ref<Object>::Share(self->running_on_port());
+    self->set_running_on_port(nullptr);
+    other->RunningThreadLeft(self);
+  }
+  // A thread that was running on this port stops running when it calls Get again. Its
+  // reference to the port is kept when it goes on running (no reference-count traffic on the
+  // fast path) and dropped outside the lock otherwise.
+  const bool ran_here = self->running_on_port() == this;
+  bool running_now = false, done = false;
+  PortWait result = PortWait::kOk;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (closed_) return PortWait::kClosed;
-    // This thread was running on the port (it took packets before); calling Get again means
-    // it stopped running.
-    if (self->running_on_port() == this && running_ > 0) {
-      --running_;
-      self->set_running_on_port(nullptr);
-    }
-    if (!queue_.empty() && running_ < concurrency_) {
+    if (ran_here && running_ > 0) --running_;
+    if (closed_) {
+      result = PortWait::kClosed;
+      done = true;
+    } else if (!queue_.empty() && running_ < concurrency_) {
       TakeQueued(out, max, count);
       ++running_;
-      self->set_running_on_port(this);
-      return PortWait::kOk;
+      running_now = done = true;
+    } else if (timeout_ms == 0) {
+      result = PortWait::kTimeout;
+      done = true;
+    } else {
+      waiters_.push_back(&waiter);
     }
-    if (timeout_ms == 0) return PortWait::kTimeout;
-    waiters_.push_back(&waiter);
   }
+  if (running_now) {
+    if (!ran_here) self->set_running_on_port(this);
+    return PortWait::kOk;
+  }
+  if (ran_here) self->set_running_on_port(nullptr);
+  if (done) return result;
   Waitable *objects[1] = {event};
   const int64_t deadline = timeout_ms == kInfinite ? -1 : MonotonicMs() + timeout_ms;
   for (;;) {
@@ -125,6 +143,28 @@ PortWait Port::Get(Packet *out, uint32_t max, uint32_t *count, uint32_t timeout_
     }
     // Signaled without a packet: a stale Set from an earlier Get; wait again.
   }
+}
+
+void Port::ReleaseWaiters(std::vector<Ref<Thread>> *wake) {
+  while (!queue_.empty() && !waiters_.empty() && running_ < concurrency_) {
+    Waiter *w = waiters_.back();  // LIFO
+    waiters_.pop_back();
+    w->handed = queue_.Pop();
+    w->released = true;
+    ++running_;
+    wake->push_back(Ref<Thread>::Share(w->thread));
+  }
+}
+
+void Port::RunningThreadLeft(const void *thread) {
+  (void)thread;
+  std::vector<Ref<Thread>> wake;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (running_ > 0) --running_;
+    if (!closed_) ReleaseWaiters(&wake);
+  }
+  for (const Ref<Thread> &t : wake) t->PortEvent()->Set();
 }
 
 void Port::Shutdown() {

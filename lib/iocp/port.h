@@ -51,6 +51,10 @@ class Port final : public Object {
   PortWait Get(Packet *out, uint32_t max, uint32_t *count, uint32_t timeout_ms, bool alertable);
   void Shutdown();
 
+  // A thread running on the port exited or called Get on another port: it no longer counts
+  // against the concurrency value, and a queued packet may go to a blocked waiter.
+  void RunningThreadLeft(const void *thread) override;
+
   uint32_t concurrency() const { return concurrency_; }
   size_t queued();
 
@@ -82,11 +86,15 @@ class Port final : public Object {
 
   explicit Port(uint32_t concurrency);
   void TakeQueued(Packet *out, uint32_t max, uint32_t *count);  // requires mu_
+  // Hands queued packets to blocked waiters while the concurrency value allows; the threads to
+  // wake (after mu_ is released) are added to `wake`. Requires mu_.
+  void ReleaseWaiters(std::vector<Ref<Thread>> *wake);
 
-  const uint32_t concurrency_;
   // The queue state starts a cache line of its own: the reference count (Object) is written by
-  // every Lookup, on other CPUs than the ones that post and take.
+  // every Lookup, on other CPUs than the ones that post and take. The concurrency value, read
+  // by every Post, lives with it.
   alignas(64) std::mutex mu_;
+  const uint32_t concurrency_;
   Ring queue_;  // guarded by mu_
   std::vector<Waiter *> waiters_;  // guarded by mu_; back = most recent
   uint32_t running_ = 0;  // guarded by mu_

@@ -96,8 +96,10 @@ class Thread final : public Waitable {
   // null if it cannot be created. Only this thread waits on it.
   Event *PortEvent();
   // The completion port this thread is counted as running on (see iocp/port.h).
-  const void *running_on_port() const { return running_on_port_; }
-  void set_running_on_port(const void *port) { running_on_port_ = port; }
+  // The port keeps the thread's reference until then, and hears of the thread's exit
+  // (Object::RunningThreadLeft). Only this thread calls these.
+  Object *running_on_port() const { return running_port_.get(); }
+  void set_running_on_port(Object *port) { running_port_ = Ref<Object>::Share(port); }
 
   // Waitable: a thread object is signaled once the thread has exited.
   int fd() const override { return exit_event_->fd(); }
@@ -133,7 +135,7 @@ class Thread final : public Waitable {
   std::vector<Ref<Waitable>> owned_mutexes_;  // guarded by owned_mu_
   std::once_flag port_event_once_;
   Ref<Event> port_event_;
-  const void *running_on_port_ = nullptr;  // this thread only
+  Ref<Object> running_port_;  // this thread only
   io_uring *ring_ = nullptr;       // owned; used by this thread only, fd read by producers
   std::atomic<int> ring_fd_{-1};
 };

@@ -142,6 +142,111 @@ TEST(Port, ClosingThePortReleasesBlockedWaiters) {
   waiter.join();
 }
 
+// A plain wait sleeps on a futex, an alertable one on its event: both kinds, blocked on one
+// port, are released by posts (LIFO) and by closing it, and a plain wait times out.
+TEST(Port, PlainAndAlertableWaitersBothWake) {
+  HANDLE port = ws2emu_CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 4);
+  ASSERT_NE(port, nullptr);
+  DWORD bytes;
+  ULONG_PTR key;
+  LPOVERLAPPED ov;
+  EXPECT_FALSE(ws2emu_GetQueuedCompletionStatus(port, &bytes, &key, &ov, 20));
+  EXPECT_EQ(ws2emu_GetLastError(), static_cast<DWORD>(WAIT_TIMEOUT));
+  for (int round = 0; round < 50; ++round) {
+    std::atomic<int> done{0};
+    std::thread plain([&] {
+      DWORD b;
+      ULONG_PTR k;
+      LPOVERLAPPED o;
+      EXPECT_TRUE(ws2emu_GetQueuedCompletionStatus(port, &b, &k, &o, 10000));
+      EXPECT_EQ(k, 7u);
+      ++done;
+    });
+    std::thread alertable([&] {
+      OVERLAPPED_ENTRY e[1];
+      ULONG n = 0;
+      EXPECT_TRUE(ws2emu_GetQueuedCompletionStatusEx(port, e, 1, &n, 10000, TRUE));
+      EXPECT_EQ(n, 1u);
+      ++done;
+    });
+    ASSERT_TRUE(ws2emu_PostQueuedCompletionStatus(port, 1, 7, nullptr));
+    ASSERT_TRUE(ws2emu_PostQueuedCompletionStatus(port, 1, 7, nullptr));
+    plain.join();
+    alertable.join();
+    EXPECT_EQ(done.load(), 2);
+  }
+  std::thread plain([&] {
+    DWORD b;
+    ULONG_PTR k;
+    LPOVERLAPPED o;
+    EXPECT_FALSE(ws2emu_GetQueuedCompletionStatus(port, &b, &k, &o, INFINITE));
+    EXPECT_EQ(ws2emu_GetLastError(), static_cast<DWORD>(ERROR_ABANDONED_WAIT_0));
+  });
+  std::thread alertable([&] {
+    OVERLAPPED_ENTRY e[1];
+    ULONG n = 0;
+    EXPECT_FALSE(ws2emu_GetQueuedCompletionStatusEx(port, e, 1, &n, INFINITE, TRUE));
+    EXPECT_EQ(ws2emu_GetLastError(), static_cast<DWORD>(ERROR_ABANDONED_WAIT_0));
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  EXPECT_TRUE(ws2emu_CloseHandle(port));
+  plain.join();
+  alertable.join();
+}
+
+// A thread counts as running on a port from the packet it took until it waits on the port
+// again, waits on another port, or exits; then a waiter blocked by the concurrency value gets
+// the queued packet.
+TEST(Port, AThreadStopsRunningWhenItExitsOrWaitsElsewhere) {
+  HANDLE a = ws2emu_CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 1);
+  HANDLE b = ws2emu_CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 1);
+  ASSERT_TRUE(ws2emu_PostQueuedCompletionStatus(a, 1, 1, nullptr));
+  std::atomic<bool> took{false}, go{false};
+  std::thread runner([&] {
+    DWORD n;
+    ULONG_PTR k;
+    LPOVERLAPPED o;
+    EXPECT_TRUE(ws2emu_GetQueuedCompletionStatus(a, &n, &k, &o, 5000));  // now running on a
+    took = true;
+    while (!go) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    EXPECT_FALSE(ws2emu_GetQueuedCompletionStatus(b, &n, &k, &o, 200));  // leaves a
+  });
+  while (!took) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  // The runner holds a's only slot: a second packet stays queued for a blocked waiter...
+  std::atomic<bool> got{false};
+  std::thread waiter([&] {
+    DWORD n;
+    ULONG_PTR k;
+    LPOVERLAPPED o;
+    got = ws2emu_GetQueuedCompletionStatus(a, &n, &k, &o, 10000) != FALSE;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  ASSERT_TRUE(ws2emu_PostQueuedCompletionStatus(a, 2, 2, nullptr));
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  EXPECT_FALSE(got.load());
+  // ...until the runner waits on b instead.
+  go = true;
+  waiter.join();
+  EXPECT_TRUE(got.load());
+  runner.join();
+  // A thread that took a packet and exited frees its slot too.
+  std::thread taker([&] {
+    DWORD n;
+    ULONG_PTR k;
+    LPOVERLAPPED o;
+    EXPECT_TRUE(ws2emu_GetQueuedCompletionStatus(b, &n, &k, &o, 5000));
+  });
+  ASSERT_TRUE(ws2emu_PostQueuedCompletionStatus(b, 1, 1, nullptr));
+  taker.join();
+  ASSERT_TRUE(ws2emu_PostQueuedCompletionStatus(b, 1, 1, nullptr));
+  DWORD n;
+  ULONG_PTR k;
+  LPOVERLAPPED o;
+  EXPECT_TRUE(ws2emu_GetQueuedCompletionStatus(b, &n, &k, &o, 5000));
+  EXPECT_TRUE(ws2emu_CloseHandle(a));
+  EXPECT_TRUE(ws2emu_CloseHandle(b));
+}
+
 TEST(Port, BlockedWaitersAreReleasedLastInFirstOut) {
   HANDLE port = ws2emu_CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 4);
   std::atomic<int> order{0};
