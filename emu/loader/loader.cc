@@ -372,6 +372,7 @@ void Loader::Unload(Module *m) {
     m->attached_ = false;
   }
   UnregisterTlsModule(m->tls_index_);
+  if (m == main_module_) main_module_ = nullptr;
   if (m->base_ != nullptr) {
     LsanRemoveRoot(m->base_, m->size_);
     munmap(m->base_, m->size_);
@@ -380,6 +381,16 @@ void Loader::Unload(Module *m) {
   modules_.erase(std::find_if(modules_.begin(), modules_.end(),
                               [m](const std::unique_ptr<Module> &p) { return p.get() == m; }));
   for (Module *dep : deps) Free(dep);
+}
+
+void Loader::SetMainModule(Module *module) {
+  std::lock_guard<std::recursive_mutex> lock(mu_);
+  main_module_ = module;
+}
+
+Module *Loader::main_module() {
+  std::lock_guard<std::recursive_mutex> lock(mu_);
+  return main_module_;
 }
 
 void Loader::ThreadAttach() {

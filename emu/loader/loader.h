@@ -87,6 +87,10 @@ class Loader {
   Module *FindByName(const std::string &name);
   // The loaded module whose image contains `address`, or null.
   Module *FindByAddress(const void *address);
+  // The program's EXE when a PE program runs (ws2emu-run PROGRAM.exe): what
+  // GetModuleHandle(NULL) and GetModuleFileName(NULL) answer. Null in a native host.
+  void SetMainModule(Module *module);
+  Module *main_module();
 
   // DLL_THREAD_ATTACH / DLL_THREAD_DETACH for a thread created through the emulated
   // CreateThread: every attached module's TLS callbacks and DllMain, in load order (detach in
@@ -107,6 +111,7 @@ class Loader {
   void Unload(Module *m);  // DLL_PROCESS_DETACH (if attached), unmap, release dependencies
 
   std::recursive_mutex mu_;  // the loader lock; DllMain may call LoadLibrary
+  Module *main_module_ = nullptr;  // guarded by mu_
   std::vector<std::unique_ptr<Module>> modules_;
 };
 

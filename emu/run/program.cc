@@ -26,6 +26,7 @@ int RunProgram(const std::string &path, const std::vector<std::string> &args) {
                  path.c_str());
     return 2;
   }
+  Loader::Get().SetMainModule(*module);
   EnsureTeb();
   // mainCRTStartup takes no arguments; it normally ends the process through exit().
   auto entry = reinterpret_cast<int(WINAPI *)(void)>(const_cast<void *>((*module)->entry_point()));

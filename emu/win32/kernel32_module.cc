@@ -146,6 +146,11 @@ DWORD CopyOut(const std::string &text, char *buffer, DWORD size) {
 
 std::string FileNameOf(HMODULE h, bool *ok) {
   *ok = true;
+  if (h == nullptr) {  // the program's EXE
+    if (Module *main = Loader::Get().main_module()) return main->path();
+    *ok = false;
+    return {};
+  }
   if (const BuiltinModule *b = AsBuiltin(h)) return std::string("C:\\Windows\\system32\\") + b->name;
   if (Module *m = AsModule(h)) return m->path();
   if (std::string path; AsNative(h, &path)) return path;
@@ -211,7 +216,8 @@ FARPROC WINAPI GetProcAddress(HMODULE hModule, LPCSTR lpProcName) {
 
 HMODULE WINAPI GetModuleHandleA(LPCSTR lpModuleName) {
   if (lpModuleName == nullptr) {
-    // The process's EXE: a native host has none that PE code could use.
+    // The program's EXE; a native host has none that PE code could use.
+    if (Module *main = Loader::Get().main_module()) return reinterpret_cast<HMODULE>(main->base());
     ws2emu_SetLastError(kErrorModNotFound);
     return nullptr;
   }

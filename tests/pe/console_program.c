@@ -236,6 +236,15 @@ int main(int argc, char **argv) {
   }
   printf("paths ok\n");
 
+  /* The program's own module. */
+  extern IMAGE_DOS_HEADER __ImageBase;
+  char self_path[MAX_PATH];
+  DWORD self_len = GetModuleFileNameA(NULL, self_path, MAX_PATH);
+  if (GetModuleHandleA(NULL) != (HMODULE)&__ImageBase || GetModuleHandleW(NULL) != (HMODULE)&__ImageBase ||
+      self_len < 19 || strcmp(self_path + self_len - 19, "console_program.exe") != 0)
+    return 89;
+  printf("self ok\n");
+
   HMODULE k32 = GetModuleHandleA("kernel32.dll");
   if (k32 == NULL || GetProcAddress(k32, "CreateThread") == NULL) return 14;
   fflush(stdout);

@@ -30,6 +30,7 @@ expect program-user32 0 "user32 ok" -- "$run" "$console"
 expect program-handles 0 "handles ok" -- "$run" "$console"
 expect program-tls 0 "tls ok" -- "$run" "$console"
 expect program-slist 0 "slist ok" -- "$run" "$console"
+expect program-self 0 "self ok" -- "$run" "$console"
 expect program-paths 0 "paths ok" -- "$run" "$console"
 drive=$(mktemp -d)
 trap 'rm -rf "$drive"' EXIT
