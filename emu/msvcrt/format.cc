@@ -5,69 +5,6 @@
 
 namespace ws2emu::emu {
 
-std::string Utf16ToUtf8(const char16_t *text, long length) {
-  std::string out;
-  if (text == nullptr) return "(null)";
-  for (long i = 0; length < 0 ? text[i] != 0 : i < length; ++i) {
-    uint32_t c = text[i];
-    if (c >= 0xD800 && c <= 0xDBFF && (length < 0 || i + 1 < length) && text[i + 1] >= 0xDC00 &&
-        text[i + 1] <= 0xDFFF) {
-      c = 0x10000 + ((c - 0xD800) << 10) + (text[i + 1] - 0xDC00);
-      ++i;
-    } else if (c >= 0xD800 && c <= 0xDFFF) {
-      c = 0xFFFD;
-    }
-    if (c < 0x80) {
-      out += static_cast<char>(c);
-    } else if (c < 0x800) {
-      out += static_cast<char>(0xC0 | (c >> 6));
-      out += static_cast<char>(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-      out += static_cast<char>(0xE0 | (c >> 12));
-      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (c & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (c >> 18));
-      out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (c & 0x3F));
-    }
-  }
-  return out;
-}
-
-std::u16string Utf8ToUtf16(const std::string &text) {
-  std::u16string out;
-  for (size_t i = 0; i < text.size();) {
-    auto b = static_cast<unsigned char>(text[i]);
-    uint32_t c;
-    size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
-    if (len == 0 || i + len > text.size()) {
-      out += u'\uFFFD';
-      ++i;
-      continue;
-    }
-    c = len == 1 ? b : b & (0x7F >> len);
-    bool valid = true;
-    for (size_t k = 1; k < len; ++k) {
-      auto cont = static_cast<unsigned char>(text[i + k]);
-      if ((cont >> 6) != 2) valid = false;
-      c = (c << 6) | (cont & 0x3F);
-    }
-    i += len;
-    if (!valid || c > 0x10FFFF) {
-      out += u'\uFFFD';
-    } else if (c >= 0x10000) {
-      c -= 0x10000;
-      out += static_cast<char16_t>(0xD800 + (c >> 10));
-      out += static_cast<char16_t>(0xDC00 + (c & 0x3FF));
-    } else {
-      out += static_cast<char16_t>(c);
-    }
-  }
-  return out;
-}
-
 namespace {
 
 enum class Size { kInt, kChar, kShort, kLong32, kLong64, kPointer };

@@ -16,15 +16,15 @@
 #include <cstdint>
 #include <string>
 
+#include "base/utf.h"
+
 namespace ws2emu::emu {
 
 std::string FormatMs(const char *format, __builtin_ms_va_list ap, bool wide_function = false);
 
-// UTF-16 (as WCHAR) to UTF-8; `length` -1 means up to the terminator. Unpaired surrogates
-// become U+FFFD.
-std::string Utf16ToUtf8(const char16_t *text, long length = -1);
-// UTF-8 to UTF-16; invalid bytes become U+FFFD.
-std::u16string Utf8ToUtf16(const std::string &text);
+// The UTF conversions of lib/base/utf.h, which emu/ uses throughout.
+using ::ws2emu::Utf16ToUtf8;
+using ::ws2emu::Utf8ToUtf16;
 
 }  // namespace ws2emu::emu
 
