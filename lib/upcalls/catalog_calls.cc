@@ -101,6 +101,18 @@ int InstallProviderAndChains(LPGUID lpProviderId, const LPWSTR lpszProviderDllPa
   return 0;
 }
 
+// WSCInstallProvider and WSCUpdateProvider: a GUID, a path and a list are required; without
+// them WSAEFAULT (without lpErrno nothing can be reported).
+bool ProviderArgumentsPresent(const GUID *id, const WCHAR *path, const WSAPROTOCOL_INFOW *list,
+                              LPINT lpErrno) {
+  if (lpErrno == nullptr) return false;
+  if (id == nullptr || path == nullptr || list == nullptr) {
+    *lpErrno = WSAEFAULT;
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 extern "C" {
@@ -108,12 +120,8 @@ extern "C" {
 int WSPAPI WSCInstallProvider(LPGUID lpProviderId, const WCHAR *lpszProviderDllPath,
                               const LPWSAPROTOCOL_INFOW lpProtocolInfoList,
                               DWORD dwNumberOfEntries, LPINT lpErrno) {
-  if (lpErrno == nullptr) return SOCKET_ERROR;
-  if (lpProviderId == nullptr || lpszProviderDllPath == nullptr ||
-      lpProtocolInfoList == nullptr) {
-    *lpErrno = WSAEFAULT;
+  if (!ProviderArgumentsPresent(lpProviderId, lpszProviderDllPath, lpProtocolInfoList, lpErrno))
     return SOCKET_ERROR;
-  }
   absl::StatusOr<std::vector<uint32_t>> ids =
       catalog::InstallProvider(CurrentStore(), *lpProviderId, Wide(lpszProviderDllPath),
                                lpProtocolInfoList, dwNumberOfEntries);
@@ -209,12 +217,8 @@ int WSPAPI WSCGetProviderPath32(LPGUID lpProviderId, WCHAR *lpszProviderDllPath,
 int WSPAPI WSCUpdateProvider(LPGUID lpProviderId, const WCHAR *lpszProviderDllPath,
                              const LPWSAPROTOCOL_INFOW lpProtocolInfoList,
                              DWORD dwNumberOfEntries, LPINT lpErrno) {
-  if (lpErrno == nullptr) return SOCKET_ERROR;
-  if (lpProviderId == nullptr || lpszProviderDllPath == nullptr ||
-      lpProtocolInfoList == nullptr) {
-    *lpErrno = WSAEFAULT;
+  if (!ProviderArgumentsPresent(lpProviderId, lpszProviderDllPath, lpProtocolInfoList, lpErrno))
     return SOCKET_ERROR;
-  }
   absl::Status s = catalog::UpdateProvider(CurrentStore(), *lpProviderId,
                                            Wide(lpszProviderDllPath), lpProtocolInfoList,
                                            dwNumberOfEntries);
