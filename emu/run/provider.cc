@@ -62,6 +62,14 @@ int Fail(const std::string &what, int code) {
   return 1;
 }
 
+// What a successful start shows: the provider's description and version.
+void PrintStarted(const WSPDATA &data) {
+  std::printf("description %s\nversion    %u.%u (highest %u.%u)\nproc table all 30 entries set\n",
+              Utf16ToUtf8(reinterpret_cast<const char16_t *>(data.szDescription)).c_str(),
+              LOBYTE(data.wVersion), HIBYTE(data.wVersion), LOBYTE(data.wHighVersion),
+              HIBYTE(data.wHighVersion));
+}
+
 bool Exists(const std::string &path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0;
@@ -101,36 +109,16 @@ int RunProvider(const ProviderOptions &options) {
 
   WSPUPCALLTABLE upcalls = options.trace ? TracingUpcallTable() : *ws2emu_upcall_table();
   WSPDATA data;
-  std::memset(&data, 0, sizeof(data));
   WSPPROC_TABLE procs;
-  std::memset(&procs, 0, sizeof(procs));
   std::printf("provider   %s\nprotocol   %s (catalog entry %u)\n", path.c_str(),
               options.protocol.c_str(), info.dwCatalogEntryId);
   std::fflush(stdout);
-  int rc = startup(MAKEWORD(2, 2), &data, &info, upcalls, &procs);
-  if (rc != 0) return Fail(path + ": WSPStartup failed with " + WsaErrorName(rc), WSAEPROVIDERFAILEDINIT);
-
+  absl::Status started = providers::StartProvider(startup, path, info, upcalls, &data, &procs);
+  if (!started.ok()) {
+    return Fail(std::string(started.message()), catalog::WsaErrorOf(started));
+  }
   int err = 0;
-  auto cleanup = [&] {
-    if (procs.lpWSPCleanup != nullptr) procs.lpWSPCleanup(&err);
-  };
-  if (LOBYTE(data.wVersion) != 2 || HIBYTE(data.wVersion) != 2) {
-    cleanup();
-    return Fail(path + ": the provider negotiated version " + std::to_string(LOBYTE(data.wVersion)) +
-                    "." + std::to_string(HIBYTE(data.wVersion)) + ", not 2.2",
-                WSAVERNOTSUPPORTED);
-  }
-  const auto *entries = reinterpret_cast<void *const *>(&procs);
-  for (size_t i = 0; i < sizeof(procs) / sizeof(void *); ++i) {
-    if (entries[i] == nullptr) {
-      cleanup();
-      return Fail(path + ": proc table entry " + providers::kProcTableNames[i] + " is NULL", WSAEINVALIDPROCTABLE);
-    }
-  }
-  std::printf("description %s\nversion    %u.%u (highest %u.%u)\nproc table all 30 entries set\n",
-              Utf16ToUtf8(reinterpret_cast<const char16_t *>(data.szDescription)).c_str(),
-              LOBYTE(data.wVersion), HIBYTE(data.wVersion), LOBYTE(data.wHighVersion),
-              HIBYTE(data.wHighVersion));
+  PrintStarted(data);
   if (procs.lpWSPCleanup(&err) != 0) return Fail(path + ": WSPCleanup failed", err);
   std::printf("WSPCleanup ok\n");
   Loader::Get().Free(*module);
@@ -151,10 +139,7 @@ int RunEntry(uint32_t catalog_id, bool trace) {
   const providers::StartedProvider &p = **started;
   std::printf("provider   %s %s (%s)\n", catalog::GuidToString(p.provider_id).c_str(),
               p.path.c_str(), p.pe ? "PE" : "native");
-  std::printf("description %s\nversion    %u.%u (highest %u.%u)\nproc table all 30 entries set\n",
-              Utf16ToUtf8(reinterpret_cast<const char16_t *>(p.data.szDescription)).c_str(),
-              LOBYTE(p.data.wVersion), HIBYTE(p.data.wVersion), LOBYTE(p.data.wHighVersion),
-              HIBYTE(p.data.wHighVersion));
+  PrintStarted(p.data);
   std::fflush(stdout);
   absl::Status cleanup = manager.CleanupAll();
   if (!cleanup.ok()) return Fail(std::string(cleanup.message()), catalog::WsaErrorOf(cleanup));

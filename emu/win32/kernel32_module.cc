@@ -3,8 +3,6 @@
 // the address of its export table (unique, never freed); GetProcAddress and FreeLibrary accept
 // it like a PE module's base.
 #include <dlfcn.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -13,6 +11,7 @@
 #include <mutex>
 #include <string>
 
+#include "base/file_kind.h"
 #include "exports/builtin.h"
 #include "loader/loader.h"
 #include "msvcrt/format.h"
@@ -41,15 +40,6 @@ std::mutex g_native_mu;
 std::map<void *, NativeModule> &NativeModules() {
   static auto *modules = new std::map<void *, NativeModule>();
   return *modules;
-}
-
-bool IsElf(const std::string &path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  unsigned char magic[4] = {};
-  bool elf = read(fd, magic, 4) == 4 && std::memcmp(magic, "\x7f" "ELF", 4) == 0;
-  close(fd);
-  return elf;
 }
 
 HMODULE LoadNative(const std::string &path) {
@@ -116,7 +106,8 @@ HMODULE Load(const std::string &name, const void *caller) {
   }
   for (char &c : file)
     if (c == '\\') c = '/';
-  if (file.find('/') != std::string::npos && IsElf(file)) return LoadNative(file);
+  if (file.find('/') != std::string::npos && KindOfFile(file) == FileKind::kElf)
+    return LoadNative(file);
   absl::StatusOr<Module *> m =
       file.find('/') != std::string::npos
           ? Loader::Get().Load(file)

@@ -25,7 +25,6 @@ namespace {
 
 constexpr DWORD kCreateSuspended = 0x00000004;
 constexpr SIZE_T kDefaultStack = 1 << 20;  // Windows' default reserve
-constexpr DWORD kErrorNotSupported = ERROR_NOT_SUPPORTED;
 
 struct Start {
   ThreadStartRoutine routine = nullptr;
@@ -148,7 +147,7 @@ DWORD WINAPI ResumeThread(HANDLE hThread) {
 
 DWORD WINAPI SuspendThread(HANDLE) {
   // Stopping a running thread at an arbitrary point is not something the runtime can do.
-  ws2emu_SetLastError(kErrorNotSupported);
+  ws2emu_SetLastError(ERROR_NOT_SUPPORTED);
   return static_cast<DWORD>(-1);
 }
 

@@ -17,8 +17,6 @@ constexpr char kWsaPayload[] = "ws2emu/wsa-error";
 bool IsLayered(const WSAPROTOCOL_INFOW &p) { return p.ProtocolChain.ChainLen == LAYERED_PROTOCOL; }
 bool IsBase(const WSAPROTOCOL_INFOW &p) { return p.ProtocolChain.ChainLen == BASE_PROTOCOL; }
 
-std::string Utf8(std::u16string_view s) { return ToUtf8(s); }
-
 bool EqualNoCase(std::u16string_view a, std::u16string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
@@ -165,7 +163,7 @@ absl::StatusOr<uint32_t> InstallProviderAndChains(Store &store, const GUID &prov
     }
     for (const Entry &e : c.entries) {
       if (IsLayered(e.info) && EqualNoCase(ProtocolName(e.info), lsp_name)) {
-        return WsaStatus(WSAEINVAL, absl::StrCat("a layered provider named \"", Utf8(lsp_name),
+        return WsaStatus(WSAEINVAL, absl::StrCat("a layered provider named \"", ToUtf8(lsp_name),
                                                  "\" is already installed"));
       }
     }

@@ -1,12 +1,12 @@
 #include "providers/manager.h"
 
 #include <dlfcn.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "base/file_kind.h"
+#include "base/wsa_errors.h"
 #include "catalog/operations.h"
 #include "paths/paths.h"
 #include "ws2emu/ws2emu.h"
@@ -18,19 +18,6 @@ ImageLoader *g_pe_loader = nullptr;
 
 absl::Status Failed(int code, const std::string &message) {
   return catalog::WsaStatus(code, message);
-}
-
-// "MZ" for a PE image, "\x7fELF" for a native shared object.
-enum class FileKind { kPe, kElf, kOther, kMissing };
-FileKind KindOf(const std::string &path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return FileKind::kMissing;
-  unsigned char magic[4] = {};
-  ssize_t n = read(fd, magic, sizeof(magic));
-  close(fd);
-  if (n >= 2 && magic[0] == 'M' && magic[1] == 'Z') return FileKind::kPe;
-  if (n == 4 && std::memcmp(magic, "\x7f" "ELF", 4) == 0) return FileKind::kElf;
-  return FileKind::kOther;
 }
 
 }  // namespace
@@ -50,6 +37,42 @@ const char *const kProcTableNames[30] = {
 static_assert(sizeof(WSPPROC_TABLE) == 30 * sizeof(void *));
 
 void SetPeImageLoader(ImageLoader *loader) { g_pe_loader = loader; }
+
+absl::Status StartProvider(LPWSPSTARTUP startup, const std::string &name,
+                           const WSAPROTOCOL_INFOW &info, const WSPUPCALLTABLE &table,
+                           WSPDATA *data, WSPPROC_TABLE *procs) {
+  std::memset(data, 0, sizeof(*data));
+  std::memset(procs, 0, sizeof(*procs));
+  WSAPROTOCOL_INFOW given = info;  // the provider may write to it; the caller's copy stays
+  int rc = startup(MAKEWORD(2, 2), data, &given, table, procs);
+  if (rc == WSAVERNOTSUPPORTED) {
+    return Failed(WSAVERNOTSUPPORTED, absl::StrCat(name, ": the provider cannot do 2.2"));
+  }
+  if (rc != 0) {
+    return Failed(WSAEPROVIDERFAILEDINIT,
+                  absl::StrCat(name, ": WSPStartup failed with ", WsaErrorName(rc)));
+  }
+  auto cleanup_and_fail = [&](int code, const std::string &message) {
+    int err = 0;
+    if (procs->lpWSPCleanup != nullptr) procs->lpWSPCleanup(&err);
+    return Failed(code, message);
+  };
+  if (LOBYTE(data->wVersion) != 2 || HIBYTE(data->wVersion) != 2) {
+    return cleanup_and_fail(
+        WSAVERNOTSUPPORTED,
+        absl::StrCat(name, ": the provider negotiated version ", LOBYTE(data->wVersion), ".",
+                     HIBYTE(data->wVersion), ", not 2.2"));
+  }
+  const auto *entries = reinterpret_cast<void *const *>(procs);
+  for (int i = 0; i < 30; ++i) {
+    if (entries[i] == nullptr) {
+      return cleanup_and_fail(WSAEINVALIDPROCTABLE,
+                              absl::StrCat(name, ": proc table entry ", kProcTableNames[i],
+                                           " is NULL"));
+    }
+  }
+  return absl::OkStatus();
+}
 
 ProviderManager &ProviderManager::Get() {
   static ProviderManager *const manager = new ProviderManager();  // outlives static destructors
@@ -107,7 +130,7 @@ absl::StatusOr<const StartedProvider *> ProviderManager::StartForEntry(uint32_t 
                   absl::StrCat(shown, ": ", std::string(file.status().message())));
   }
   p.path = *file;
-  switch (KindOf(p.path)) {
+  switch (KindOfFile(p.path)) {
     case FileKind::kMissing:
       return Failed(WSAEPROVIDERFAILEDINIT, absl::StrCat(shown, " (", p.path, "): no such file"));
     case FileKind::kOther:
@@ -146,37 +169,11 @@ absl::StatusOr<const StartedProvider *> ProviderManager::StartForEntry(uint32_t 
     unload();
     return Failed(WSAEPROVIDERFAILEDINIT, absl::StrCat(p.path, " does not export WSPStartup"));
   }
-  std::memset(&p.data, 0, sizeof(p.data));
-  std::memset(&p.procs, 0, sizeof(p.procs));
-  WSAPROTOCOL_INFOW given = info;  // the provider may write to it; the catalog's copy stays
   const WSPUPCALLTABLE table = have_table_ ? table_ : *ws2emu_upcall_table();
-  int rc = slot->image.startup(MAKEWORD(2, 2), &p.data, &given, table, &p.procs);
-  if (rc != 0) {
+  absl::Status started = StartProvider(slot->image.startup, p.path, info, table, &p.data, &p.procs);
+  if (!started.ok()) {
     unload();
-    if (rc == WSAVERNOTSUPPORTED) {
-      return Failed(WSAVERNOTSUPPORTED, absl::StrCat(p.path, ": the provider cannot do 2.2"));
-    }
-    return Failed(WSAEPROVIDERFAILEDINIT,
-                  absl::StrCat(p.path, ": WSPStartup failed with error ", rc));
-  }
-  auto cleanup_and_fail = [&](int code, const std::string &message) {
-    int err = 0;
-    if (p.procs.lpWSPCleanup != nullptr) p.procs.lpWSPCleanup(&err);
-    unload();
-    return Failed(code, message);
-  };
-  if (LOBYTE(p.data.wVersion) != 2 || HIBYTE(p.data.wVersion) != 2) {
-    return cleanup_and_fail(
-        WSAVERNOTSUPPORTED,
-        absl::StrCat(p.path, ": the provider negotiated version ", LOBYTE(p.data.wVersion), ".",
-                     HIBYTE(p.data.wVersion), ", not 2.2"));
-  }
-  const auto *entries = reinterpret_cast<void *const *>(&p.procs);
-  for (int i = 0; i < 30; ++i) {
-    if (entries[i] == nullptr) {
-      return cleanup_and_fail(WSAEINVALIDPROCTABLE, absl::StrCat(p.path, ": proc table entry ",
-                                                                 kProcTableNames[i], " is NULL"));
-    }
+    return started;
   }
   started_.push_back(std::move(slot));
   return &started_.back()->started;

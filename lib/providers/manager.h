@@ -41,6 +41,14 @@ struct LoadedImage {
   LPWSPSTARTUP startup = nullptr;
 };
 
+// WSPStartup(2.2) of a provider as ws2_32 calls it, with the checks of SPEC.md §4: its own
+// failure (WSAVERNOTSUPPORTED as such, anything else WSAEPROVIDERFAILEDINIT), a version other
+// than 2.2 (WSAVERNOTSUPPORTED) or a NULL proc-table entry (WSAEINVALIDPROCTABLE, naming it),
+// the last two after WSPCleanup for the start that succeeded. `name` begins the messages.
+absl::Status StartProvider(LPWSPSTARTUP startup, const std::string &name,
+                           const WSAPROTOCOL_INFOW &info, const WSPUPCALLTABLE &table,
+                           WSPDATA *data, WSPPROC_TABLE *procs);
+
 // Loads PE provider DLLs (emu/ registers one; without it PE providers fail to load, saying so).
 class ImageLoader {
  public:
@@ -74,7 +82,8 @@ class ProviderManager {
   // is returned; the rest are still cleaned up.
   absl::Status CleanupAll();
 
-  // The Linux file an entry's provider loads from, and the entry of the chain's top layer.
+  // The Linux file a catalog path names: %VARIABLES% expanded, Windows paths through the drive
+  // map.
   absl::StatusOr<std::string> ResolveProviderFile(std::u16string_view catalog_path) const;
 
  private:
