@@ -106,7 +106,7 @@ HMODULE Load(const std::string &name, const void *caller) {
   }
   for (char &c : file)
     if (c == '\\') c = '/';
-  if (file.find('/') != std::string::npos && KindOfFile(file) == FileKind::kElf)
+  if (file.find('/') != std::string::npos && KindOfFile(file).value_or(FileKind::kOther) == FileKind::kElf)
     return LoadNative(file);
   absl::StatusOr<Module *> m =
       file.find('/') != std::string::npos

@@ -6,11 +6,16 @@
 
 #include <string>
 
+#include "absl/status/statusor.h"
+
 namespace ws2emu {
 
-enum class FileKind { kPe, kElf, kOther, kMissing };
+enum class FileKind { kPe, kElf, kOther };
 
-FileKind KindOfFile(const std::string &path);
+// The file is opened without blocking and must be a regular file within kImageFileLimit
+// (base/regular_file.h): NotFound when nothing is there, FailedPrecondition for a folder, a
+// FIFO, a device or a file over the limit, with a message naming the path and the problem.
+absl::StatusOr<FileKind> KindOfFile(const std::string &path);
 
 }  // namespace ws2emu
 

@@ -130,9 +130,15 @@ absl::StatusOr<const StartedProvider *> ProviderManager::StartForEntry(uint32_t 
                   absl::StrCat(shown, ": ", std::string(file.status().message())));
   }
   p.path = *file;
-  switch (KindOfFile(p.path)) {
-    case FileKind::kMissing:
-      return Failed(WSAEPROVIDERFAILEDINIT, absl::StrCat(shown, " (", p.path, "): no such file"));
+  absl::StatusOr<FileKind> kind = KindOfFile(p.path);
+  if (!kind.ok() && kind.status().code() == absl::StatusCode::kNotFound) {
+    return Failed(WSAEPROVIDERFAILEDINIT, absl::StrCat(shown, " (", p.path, "): no such file"));
+  }
+  if (!kind.ok()) {
+    return Failed(WSAEPROVIDERFAILEDINIT,
+                  absl::StrCat(shown, ": ", std::string(kind.status().message())));
+  }
+  switch (*kind) {
     case FileKind::kOther:
       return Failed(WSAEPROVIDERFAILEDINIT,
                     absl::StrCat(p.path, ": neither a PE DLL nor a native shared object"));
