@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "base/escape.h"
 #include "run/run.h"
 #include "ws2emu/ws2emu.h"
 
@@ -69,7 +70,7 @@ void PrintUsage(FILE *out) {
 }
 
 int Usage(const std::string &message) {
-  std::fprintf(stderr, "ws2emu-run: %s\n", message.c_str());
+  std::fprintf(stderr, "ws2emu-run: %s\n", ws2emu::EscapeForTerminal(message).c_str());
   PrintUsage(stderr);
   return 2;
 }
@@ -82,10 +83,13 @@ int main(int argc, char **argv) {
   std::string check;
   bool provider = false, trace = false;
   std::string entry;
+  bool have_check = false, have_entry = false;
   ws2emu::emu::ProviderOptions options;
   options.protocol = "tcp";
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
+    // A value is the next argument unless it is an option; an empty value ('') is a value, and
+    // is refused below with the option's own message rather than taken as "not given".
     bool has_value = i + 1 < argc && argv[i + 1][0] != '-';
     if (arg == "--version") {
       std::printf("ws2emu %s\n", ws2emu_version());
@@ -96,14 +100,21 @@ int main(int argc, char **argv) {
     } else if (arg == "--check") {
       if (!has_value) return Usage("--check needs a FILE");
       check = argv[++i];
+      if (check.empty()) return Usage("--check needs a FILE, not an empty path");
+      have_check = true;
     } else if (arg == "--provider") {
       provider = true;
-      if (has_value) options.path = argv[++i];
+      if (has_value) {
+        options.path = argv[++i];
+        if (options.path.empty()) return Usage("empty provider path (omit FILE for the demo provider)");
+      }
     } else if (arg == "--entry") {
       if (!has_value) return Usage("--entry needs a catalog ID");
       entry = argv[++i];
+      have_entry = true;
     } else if (arg == "--catalog") {
       if (!has_value) return Usage("--catalog needs a FILE");
+      if (argv[i + 1][0] == 0) return Usage("--catalog needs a FILE, not an empty path");
       setenv("WS2EMU_CATALOG", argv[++i], 1);
     } else if (arg == "--protocol") {
       if (!has_value) return Usage("--protocol needs tcp, udp, tcp6 or udp6");
@@ -112,22 +123,22 @@ int main(int argc, char **argv) {
       trace = true;
     } else if (arg.size() > 4 && strcasecmp(arg.c_str() + arg.size() - 4, ".exe") == 0) {
       // PROGRAM.exe: everything after it belongs to the program.
-      if (!check.empty() || provider) return Usage("a program runs on its own, not with --check or --provider");
+      if (have_check || provider || have_entry) return Usage("a program runs on its own, not with --check or --provider");
       return ws2emu::emu::RunProgram(arg, std::vector<std::string>(argv + i + 1, argv + argc));
     } else {
-      return Usage("unknown argument '" + arg + "'");
+      return Usage("unknown argument '" + ws2emu::EscapeForTerminal(arg) + "'");
     }
   }
-  if (!check.empty() + provider + !entry.empty() > 1)
+  if (have_check + provider + have_entry > 1)
     return Usage("--check, --provider and --entry are separate modes");
-  if (!entry.empty()) {
+  if (have_entry) {
     char *end = nullptr;
     unsigned long id = std::strtoul(entry.c_str(), &end, 10);
     if (end == entry.c_str() || *end != 0 || id == 0 || id > 0xffffffffUL)
       return Usage("--entry needs a catalog ID (a number, as `ws2emu-catalog list` shows)");
     return ws2emu::emu::RunEntry(static_cast<uint32_t>(id), trace);
   }
-  if (!check.empty()) return ws2emu::emu::RunCheck(check);
+  if (have_check) return ws2emu::emu::RunCheck(check);
   if (provider) {
     options.trace = trace;
     return ws2emu::emu::RunProvider(options);

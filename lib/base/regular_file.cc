@@ -13,7 +13,7 @@ namespace ws2emu {
 namespace {
 
 absl::Status FromErrno(const std::string &path, const char *what, int error) {
-  std::string message = absl::StrCat(path, ": cannot open the ", what, ": ", std::strerror(error));
+  std::string message = absl::StrCat(path, ": cannot read the ", what, ": ", std::strerror(error));
   switch (error) {
     case ENOENT:
     case ENOTDIR:
@@ -65,9 +65,16 @@ absl::StatusOr<int> OpenRegularFile(const std::string &path, size_t limit, const
   }
   if (!S_ISREG(st.st_mode)) {
     close(fd);
-    return absl::FailedPreconditionError(
-        absl::StrCat(path, S_ISDIR(st.st_mode) ? ": is a folder, not a " : ": is not a regular file, so not a ",
-                     what));
+    if (S_ISDIR(st.st_mode)) {
+      return absl::FailedPreconditionError(absl::StrCat(path, ": is a folder, not a ", what));
+    }
+    const char *kind = S_ISFIFO(st.st_mode)  ? "a FIFO"
+                       : S_ISCHR(st.st_mode) ? "a character device"
+                       : S_ISBLK(st.st_mode) ? "a block device"
+                       : S_ISSOCK(st.st_mode) ? "a socket"
+                                              : "of an unknown kind";
+    return absl::FailedPreconditionError(absl::StrCat(
+        path, ": is not a regular file (it is ", kind, "); a ", what, " must be one"));
   }
   if (static_cast<uint64_t>(st.st_size) > limit) {
     close(fd);

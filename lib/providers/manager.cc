@@ -124,6 +124,10 @@ absl::StatusOr<const StartedProvider *> ProviderManager::StartForEntry(uint32_t 
   p.provider_id = top->info.ProviderId;
   p.catalog_id = catalog_id;
   const std::string shown = catalog::ToUtf8(top->path);
+  if (shown.empty()) {
+    return Failed(WSAEPROVIDERFAILEDINIT,
+                  absl::StrCat("catalog entry ", top->info.dwCatalogEntryId, ": empty provider path"));
+  }
   absl::StatusOr<std::string> file = ResolveProviderFile(top->path);
   if (!file.ok()) {
     return Failed(WSAEPROVIDERFAILEDINIT,

@@ -3,12 +3,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "base/regular_file.h"
 #include "catalog/catalog.h"
 #include "names.h"
 
@@ -101,6 +100,13 @@ class Parser {
 
  private:
   absl::Status Error(const std::string &what) const { return ErrorAt(line_, what); }
+  // Why FromUtf8 refused `value`: a NUL inside (a Windows string cannot hold one) or bad UTF-8.
+  static std::string TextProblem(std::string_view value, const char *field) {
+    if (value.find('\0') != std::string_view::npos) {
+      return absl::StrCat(field, " holds a NUL character (\\u0000)");
+    }
+    return absl::StrCat(field, " is not valid UTF-8");
+  }
   absl::Status ErrorAt(int line, const std::string &what) const {
     return absl::InvalidArgumentError(absl::StrFormat("%s:%d: %s", file_, line, what));
   }
@@ -160,6 +166,7 @@ class Parser {
   }
 
   absl::Status Header(const std::string &key, const std::string &value) {
+    if (value.empty() && key == "path") return Error("empty provider path: `path` needs a value");
     if (value.empty()) return Error(absl::StrCat("`", key, "` needs a value"));
     if (key == "provider") {
       if (have_provider_) return Error("a second `provider` line");
@@ -170,12 +177,12 @@ class Parser {
       have_provider_ = true;
     } else if (key == "path") {
       if (have_path_) return Error("a second `path` line");
-      if (!FromUtf8(value, &d_.path)) return Error("the path is not valid UTF-8");
+      if (!FromUtf8(value, &d_.path)) return Error(TextProblem(value, "the path"));
       have_path_ = true;
     } else if (key == "lsp") {
       if (lsp_line_ != 0) return Error("a second `lsp` line");
       if (!d_.entries.empty()) return Error("`lsp` cannot be combined with `entry` blocks");
-      if (!FromUtf8(value, &d_.lsp_name)) return Error("the LSP name is not valid UTF-8");
+      if (!FromUtf8(value, &d_.lsp_name)) return Error(TextProblem(value, "the LSP name"));
       if (d_.lsp_name.size() > WSAPROTOCOL_LEN) {
         return Error("the LSP name is longer than WSAPROTOCOL_LEN (255 UTF-16 units)");
       }
@@ -282,7 +289,7 @@ class Parser {
     int64_t number = 0;
     if (key == "name") {
       std::u16string name;
-      if (!FromUtf8(value, &name)) return Error("the name is not valid UTF-8");
+      if (!FromUtf8(value, &name)) return Error(TextProblem(value, "the name"));
       if (name.size() > WSAPROTOCOL_LEN) {
         return Error("the name is longer than WSAPROTOCOL_LEN (255 UTF-16 units)");
       }
@@ -397,15 +404,12 @@ absl::StatusOr<Description> ParseDescription(std::string_view text, std::string_
 }
 
 absl::StatusOr<Description> ReadDescription(const std::string &file_name) {
-  std::ifstream in(file_name, std::ios::binary);
-  if (!in) {
-    const int error = errno;
-    std::string message = absl::StrCat(file_name, ": cannot read: ", std::strerror(error));
-    return error == ENOENT ? absl::NotFoundError(message) : absl::PermissionDeniedError(message);
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  return ParseDescription(text.str(), file_name);
+  // No blocking open, a regular file only, at most kDescriptionFileLimit: a FIFO, /dev/zero or a
+  // folder is refused with a message saying which it is.
+  absl::StatusOr<std::string> text =
+      ReadRegularFile(file_name, kDescriptionFileLimit, "description file");
+  if (!text.ok()) return text.status();
+  return ParseDescription(*text, file_name);
 }
 
 bool FromUtf8(std::string_view text, std::u16string *out) {

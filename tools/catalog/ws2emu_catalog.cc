@@ -39,6 +39,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "base/escape.h"
 #include "catalog/catalog.h"
 #include "catalog/operations.h"
 #include "catalog/store.h"
@@ -70,7 +71,7 @@ constexpr char kUsage[] =
     "Exit status: 0 done, 1 failed (the catalog is unchanged), 2 usage error.\n\n";
 
 int Usage(const std::string &problem) {
-  std::fprintf(stderr, "ws2emu-catalog: %s\n%s", problem.c_str(), kUsage);
+  std::fprintf(stderr, "ws2emu-catalog: %s\n%s", EscapeForTerminal(problem).c_str(), kUsage);
   return 2;
 }
 
@@ -80,7 +81,7 @@ int Fail(const std::string &command, const absl::Status &status) {
   if (absl::IsDataLoss(status)) hint = " (the file is left as it is)";
   std::fprintf(stderr, "ws2emu-catalog: %s: %s: %s%s\n", command.c_str(),
                WsaErrorName(catalog::WsaErrorOf(status)).c_str(),
-               std::string(status.message()).c_str(), hint.c_str());
+               EscapeForTerminal(std::string(status.message())).c_str(), hint.c_str());
   return 1;
 }
 
@@ -88,7 +89,7 @@ int Fail(const std::string &command, const absl::Status &status) {
 // there is no WSA error to report, only the file and line.
 int FailInput(const std::string &command, const absl::Status &status) {
   std::fprintf(stderr, "ws2emu-catalog: %s: %s\n", command.c_str(),
-               std::string(status.message()).c_str());
+               EscapeForTerminal(std::string(status.message())).c_str());
   return 1;
 }
 
@@ -114,7 +115,7 @@ std::string Flags(DWORD flags, std::span<const Named> table) {
 }
 
 void Row(const char *label, const std::string &value) {
-  std::printf("%-32s%s\n", label, value.c_str());
+  std::printf("%-32s%s\n", label, EscapeForTerminal(value).c_str());
 }
 
 void PrintEntry(const Catalog &c, const Entry &e) {
@@ -151,7 +152,7 @@ int List(Store &store) {
   absl::StatusOr<std::shared_ptr<const Catalog>> c = store.Read();
   if (!c.ok()) return Fail("list", c.status());
   const Catalog &catalog = **c;
-  std::printf("Winsock catalog: %s\n", store.path().c_str());
+  std::printf("Winsock catalog: %s\n", EscapeForTerminal(store.path()).c_str());
   if (catalog.entries.empty()) {
     std::printf("The catalog is empty (next catalog ID %u).\n", catalog.next_id);
     return 0;
@@ -209,7 +210,8 @@ int Install(Store &store, const std::string &file) {
     for (uint32_t id : IdsOf(store, d->provider)) {
       if (id != *layered) chains.push_back(id);
     }
-    std::printf("Installed LSP \"%s\" as provider %s\n", Utf8(d->lsp_name).c_str(), guid.c_str());
+    std::printf("Installed LSP \"%s\" as provider %s\n", EscapeForTerminal(Utf8(d->lsp_name)).c_str(),
+                guid.c_str());
     std::printf("  layered entry: %u\n  chain entries: %s\n", *layered, Join(chains).c_str());
     return 0;
   }
@@ -218,7 +220,8 @@ int Install(Store &store, const std::string &file) {
   if (!ids.ok()) return Fail("install", PointAtLine(ids.status(), file, *d));
   std::printf("Installed provider %s: catalog IDs %s\n", guid.c_str(), Join(*ids).c_str());
   for (size_t i = 0; i < ids->size(); ++i) {
-    std::printf("  %u  %s\n", (*ids)[i], Utf8(catalog::ProtocolName(d->entries[i])).c_str());
+    std::printf("  %u  %s\n", (*ids)[i],
+                EscapeForTerminal(Utf8(catalog::ProtocolName(d->entries[i]))).c_str());
   }
   return 0;
 }
@@ -277,7 +280,7 @@ int Path(Store &store, const std::string &arg) {
   }
   absl::StatusOr<std::u16string> path = catalog::ProviderPath(store, provider);
   if (!path.ok()) return Fail("path", path.status());
-  std::printf("%s\n", Utf8(*path).c_str());
+  std::printf("%s\n", EscapeForTerminal(Utf8(*path)).c_str());
   return 0;
 }
 
@@ -286,7 +289,8 @@ int Reset(Store &store) {
   if (!s.ok()) return Fail("reset", s);
   absl::StatusOr<std::shared_ptr<const Catalog>> c = store.Read();
   if (!c.ok()) return Fail("reset", c.status());
-  std::printf("Reset %s: no entries (next catalog ID %u)\n", store.path().c_str(), (*c)->next_id);
+  std::printf("Reset %s: no entries (next catalog ID %u)\n", EscapeForTerminal(store.path()).c_str(),
+              (*c)->next_id);
   return 0;
 }
 
