@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "base/escape.h"
 #include "loader/loader.h"
 #include "loader/teb.h"
 #include "msvcrt/msvcrt.h"
@@ -18,12 +19,13 @@ int RunProgram(const std::string &path, const std::vector<std::string> &args) {
   msvcrt::SetMainArgs(argv);
   absl::StatusOr<Module *> module = Loader::Get().Load(path);
   if (!module.ok()) {
-    std::fprintf(stderr, "ws2emu-run: %s\n", std::string(module.status().message()).c_str());
+    std::fprintf(stderr, "ws2emu-run: %s\n",
+                 EscapeForTerminal(std::string(module.status().message())).c_str());
     return 2;
   }
   if ((*module)->image().is_dll() || (*module)->entry_point() == nullptr) {
     std::fprintf(stderr, "ws2emu-run: %s is not a program (a DLL, or no entry point)\n",
-                 path.c_str());
+                 EscapeForTerminal(path).c_str());
     return 2;
   }
   Loader::Get().SetMainModule(*module);

@@ -7,6 +7,7 @@
 #include "catalog/catalog.h"
 #include "msvcrt/format.h"
 #include "run/run.h"
+#include "base/escape.h"
 #include "ws2emu/ws2emu.h"
 
 namespace ws2emu::emu {
@@ -15,13 +16,18 @@ namespace {
 const WSPUPCALLTABLE &Real() { return *ws2emu_upcall_table(); }
 
 void Trace(const char *format, ...) __attribute__((format(printf, 1, 2)));
+// The line is formatted first and escaped as a whole: a path a provider hands back may hold
+// control characters, which must not reach the terminal raw.
 void Trace(const char *format, ...) {
-  va_list ap;
+  va_list ap, again;
   va_start(ap, format);
-  std::fputs("upcall ", stderr);
-  std::vfprintf(stderr, format, ap);
-  std::fputc('\n', stderr);
+  va_copy(again, ap);
+  const int n = std::vsnprintf(nullptr, 0, format, ap);
   va_end(ap);
+  std::string line(n > 0 ? static_cast<size_t>(n) : 0, '\0');
+  if (n > 0) std::vsnprintf(line.data(), line.size() + 1, format, again);
+  va_end(again);
+  std::fprintf(stderr, "upcall %s\n", EscapeForTerminal(line).c_str());
 }
 
 // " (lpErrno=WSAE...)" when a call failed, "" otherwise.

@@ -71,7 +71,7 @@ expect check-proc-mem 2 '/proc/self/mem' -- t "$run" --check /proc/self/mem
 expect provider-fifo 1 'is not a regular file \(it is a FIFO\)' -- t "$run" --provider "$dir/fifo"
 expect provider-folder 1 'is a folder' -- t "$run" --provider "$dir"
 mkfifo "$dir/prog.exe"
-expect program-fifo 1 'is not a regular file \(it is a FIFO\)' -- t "$run" "$dir/prog.exe"
+expect program-fifo 2 'is not a regular file \(it is a FIFO\)' -- t "$run" "$dir/prog.exe"
 
 # --- a catalog whose entry has an empty path (edited by hand) names the problem
 cat >"$dir/empty-path-catalog" <<'CAT'
