@@ -1,9 +1,12 @@
 #include "pe/pe_image.h"
 
+#include <strings.h>
+
 #include <algorithm>
 #include <cstring>
 
 #include "absl/status/status.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "pe/pe_format.h"
@@ -39,7 +42,14 @@ class PeParser {
     if (!s.ok()) return s;
     return value;
   }
-  absl::StatusOr<std::string> ReadString(uint32_t rva, const std::string &what) const;
+  // The NUL-terminated string at `rva` (at most kMaxNameLength bytes), charged to the name
+  // budget: refused once the names copied out add up to more than kNameBudgetFactor times the
+  // file.
+  absl::StatusOr<std::string> ReadString(uint32_t rva, const std::string &what);
+  // The file bytes that back [rva, ...): a pointer into the file and how many bytes follow it
+  // in the same section's raw data (or the headers); `*zero_after` is true when the image
+  // goes on, zero-filled, after them. Null when `rva` is in no section.
+  const uint8_t *FileBytes(uint32_t rva, size_t *available, bool *zero_after) const;
   // The directory `index` if present: checks it lies inside the image.
   absl::Status Directory(int index, const char *what, uint32_t *rva, uint32_t *size) const;
   uint32_t VaToRva(uint64_t va, bool *ok) const;
@@ -48,6 +58,8 @@ class PeParser {
   ImageFileHeader file_header_{};
   ImageOptionalHeader64 optional_{};
   uint32_t section_table_offset_ = 0;
+  uint32_t imports_seen_ = 0;  // across all descriptors, against kMaxImports
+  size_t name_budget_ = 0;     // bytes of names that may still be copied out
   PeImage image_;
 };
 
@@ -78,7 +90,38 @@ absl::StatusOr<PeImage> PeImage::Parse(absl::Span<const uint8_t> file) {
   return PeParser(file).Run();
 }
 
+const Export *PeImage::FindExport(absl::string_view name) const {
+  auto it = export_by_name_.find(name);
+  return it == export_by_name_.end() ? nullptr : &exports_[it->second];
+}
+
+const Export *PeImage::FindExport(uint32_t ordinal) const {
+  auto it = export_by_ordinal_.find(ordinal);
+  return it == export_by_ordinal_.end() ? nullptr : &exports_[it->second];
+}
+
+ForwarderTarget SplitForwarder(const std::string &forwarder) {
+  ForwarderTarget t;
+  size_t dot = forwarder.find('.');
+  t.dll = forwarder.substr(0, dot);
+  if (t.dll.size() < 4 || strncasecmp(t.dll.data() + t.dll.size() - 4, ".dll", 4) != 0)
+    t.dll += ".dll";
+  std::string function = dot == std::string::npos ? std::string() : forwarder.substr(dot + 1);
+  if (!function.empty() && function[0] == '#' &&
+      absl::SimpleAtoi(absl::string_view(function).substr(1), &t.ordinal)) {
+    t.by_ordinal = true;
+  } else {
+    t.name = std::move(function);
+  }
+  return t;
+}
+
+std::string ForwarderTarget::Label() const {
+  return by_ordinal ? absl::StrCat(dll, "!#", ordinal) : absl::StrCat(dll, "!", name);
+}
+
 absl::StatusOr<PeImage> PeParser::Run() {
+  name_budget_ = file_.size() * PeImage::kNameBudgetFactor;
   // In order, each step only once the previous one succeeded: the directories are read
   // through the sections, the sections through the headers.
   using Step = absl::Status (PeParser::*)();
@@ -226,17 +269,46 @@ absl::Status PeParser::Read(uint32_t rva, void *out, size_t size, const std::str
   return Bad(absl::StrCat(what, ": RVA ", Hex(rva), " (+", size, ") is in no section"));
 }
 
-absl::StatusOr<std::string> PeParser::ReadString(uint32_t rva, const std::string &what) const {
-  std::string out;
-  for (size_t i = 0; i < PeImage::kMaxNameLength; ++i) {
-    char c;
-    absl::Status s = Read(static_cast<uint32_t>(rva + i), &c, 1, what);
-    if (!s.ok()) return s;
-    if (c == 0) return out;
-    if (uint64_t{rva} + i + 1 > UINT32_MAX) break;
-    out.push_back(c);
+const uint8_t *PeParser::FileBytes(uint32_t rva, size_t *available, bool *zero_after) const {
+  if (rva < optional_.SizeOfHeaders) {
+    *available = optional_.SizeOfHeaders - rva;
+    *zero_after = false;  // Read() does not let a structure run from the headers on
+    return file_.data() + rva;
   }
-  return Bad(absl::StrCat(what, ": the string at RVA ", Hex(rva), " is not terminated"));
+  for (const Section &s : image_.sections_) {
+    if (rva >= s.rva && rva < uint64_t{s.rva} + s.virtual_size) {
+      uint32_t offset = rva - s.rva;
+      *available = offset < s.raw_size ? s.raw_size - offset : 0;
+      *zero_after = uint64_t{offset} + *available < s.virtual_size;
+      // No raw data here: any pointer into the file will do (raw_offset may be anything).
+      return *available > 0 ? file_.data() + s.raw_offset + offset : file_.data();
+    }
+  }
+  return nullptr;
+}
+
+absl::StatusOr<std::string> PeParser::ReadString(uint32_t rva, const std::string &what) {
+  size_t available = 0;
+  bool zero_after = false;
+  const uint8_t *p = FileBytes(rva, &available, &zero_after);
+  if (p == nullptr || rva >= optional_.SizeOfImage)
+    return Bad(absl::StrCat(what, ": RVA ", Hex(rva), " is in no section"));
+  size_t scan = std::min(available, PeImage::kMaxNameLength);
+  const void *nul = std::memchr(p, 0, scan);
+  size_t length;
+  if (nul != nullptr) {
+    length = static_cast<size_t>(static_cast<const uint8_t *>(nul) - p);
+  } else if (scan == available && zero_after && available < PeImage::kMaxNameLength) {
+    length = available;  // the file data ends inside the section: zero fill terminates it
+  } else {
+    return Bad(absl::StrCat(what, ": the string at RVA ", Hex(rva), " is not terminated"));
+  }
+  if (length > name_budget_)
+    return Bad(absl::StrCat(what, ": the names read so far add up to more than ",
+                            PeImage::kNameBudgetFactor,
+                            " times the file's size (names shared by many entries)"));
+  name_budget_ -= length;
+  return std::string(reinterpret_cast<const char *>(p), length);
 }
 
 absl::Status PeParser::Directory(int index, const char *what, uint32_t *rva,
@@ -258,6 +330,11 @@ absl::Status PeParser::ImportThunks(ImportedDll *dll, uint32_t lookup_rva, uint3
     auto thunk = ReadStruct<uint64_t>(lookup_rva + i * 8, where + " lookup table");
     if (!thunk.ok()) return thunk.status();
     if (*thunk == 0) return absl::OkStatus();
+    // Counted across descriptors: many descriptors may share one lookup table, and each would
+    // otherwise copy it again.
+    if (++imports_seen_ > PeImage::kMaxImports)
+      return Bad(absl::StrCat(where, ": the image imports more than ", PeImage::kMaxImports,
+                              " functions in all, the limit for an image"));
     uint64_t iat = uint64_t{iat_rva} + uint64_t{i} * 8;
     if (iat + 8 > optional_.SizeOfImage)
       return Bad(absl::StrCat(where, ": import address table entry ", i, " is outside the image"));
@@ -383,6 +460,9 @@ absl::Status PeParser::Exports() {
                                 " is outside the image"));
       e.rva = *fn;
     }
+    auto index = static_cast<uint32_t>(image_.exports_.size());
+    if (!e.name.empty()) image_.export_by_name_.try_emplace(e.name, index);
+    image_.export_by_ordinal_.try_emplace(e.ordinal, index);
     image_.exports_.push_back(std::move(e));
   }
   return absl::OkStatus();
@@ -392,20 +472,31 @@ absl::Status PeParser::Relocations() {
   uint32_t rva, size;
   if (absl::Status s = Directory(kDirBaseReloc, "base relocation", &rva, &size); !s.ok()) return s;
   image_.has_relocation_directory_ = rva != 0 && size != 0;
+  if (!image_.has_relocation_directory_) return absl::OkStatus();
+  // The directory must be file data: the work below is then bounded by the file's size, where
+  // a directory over zero-filled space would stand for up to half a billion padding entries.
+  size_t available = 0;
+  bool zero_after = false;
+  const uint8_t *dir = FileBytes(rva, &available, &zero_after);
+  if (dir == nullptr || available < size)
+    return Bad(absl::StrCat("the base relocation directory [", Hex(rva), ", ",
+                            Hex(uint64_t{rva} + size),
+                            ") is not within the file data of one section"));
   uint32_t offset = 0;
   while (offset + sizeof(ImageBaseRelocation) <= size) {
-    auto block = ReadStruct<ImageBaseRelocation>(rva + offset, "base relocation block");
-    if (!block.ok()) return block.status();
-    if (block->SizeOfBlock < sizeof(ImageBaseRelocation) || block->SizeOfBlock % 2 != 0 ||
-        offset + uint64_t{block->SizeOfBlock} > size)
+    ImageBaseRelocation block;
+    std::memcpy(&block, dir + offset, sizeof(block));
+    // A block smaller than its header (a zero size above all) would never move the walk on.
+    if (block.SizeOfBlock < sizeof(ImageBaseRelocation) || block.SizeOfBlock % 2 != 0 ||
+        offset + uint64_t{block.SizeOfBlock} > size)
       return Bad(absl::StrCat("base relocation block at offset ", offset, ": SizeOfBlock ",
-                              block->SizeOfBlock, " does not fit the directory"));
-    uint32_t entries = (block->SizeOfBlock - sizeof(ImageBaseRelocation)) / 2;
+                              block.SizeOfBlock, " does not fit the directory"));
+    uint32_t entries = (block.SizeOfBlock - sizeof(ImageBaseRelocation)) / 2;
     for (uint32_t i = 0; i < entries; ++i) {
-      auto entry = ReadStruct<uint16_t>(rva + offset + 8 + i * 2, "base relocation entry");
-      if (!entry.ok()) return entry.status();
-      uint16_t type = *entry >> 12;
-      uint64_t target = uint64_t{block->VirtualAddress} + (*entry & 0xfff);
+      uint16_t entry;
+      std::memcpy(&entry, dir + offset + sizeof(ImageBaseRelocation) + i * 2, 2);
+      uint16_t type = entry >> 12;
+      uint64_t target = uint64_t{block.VirtualAddress} + (entry & 0xfff);
       if (type == kRelocAbsolute) continue;
       if (type != kRelocDir64)
         return Bad(absl::StrCat("base relocation type ", type, " at RVA ", Hex(target),
@@ -414,7 +505,7 @@ absl::Status PeParser::Relocations() {
         return Bad(absl::StrCat("base relocation at RVA ", Hex(target), " is outside the image"));
       image_.relocations_.push_back(static_cast<uint32_t>(target));
     }
-    offset += block->SizeOfBlock;
+    offset += block.SizeOfBlock;
   }
   return absl::OkStatus();
 }

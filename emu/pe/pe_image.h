@@ -12,6 +12,13 @@
 // and the image size, with bounds on every count, so a truncated, corrupt or hostile file gives
 // an error that names what is wrong and never reads outside the buffer. The result owns copies
 // of the names it found; it does not keep a pointer into the input.
+//
+// Time and memory are proportional to the file's size, whatever the tables say: the imports an
+// image may bind are capped in total (kMaxImports, however many descriptors share one lookup
+// table), the names copied out may not add up to more than twice the file (kNameBudgetFactor:
+// a thousand thunks pointing at one long name cost no more than the name), and the relocation
+// directory must lie in a section's file data, so zero-filled space cannot stand for millions
+// of relocation entries.
 #ifndef WS2EMU_EMU_PE_PE_IMAGE_H_
 #define WS2EMU_EMU_PE_PE_IMAGE_H_
 
@@ -21,7 +28,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 
 namespace ws2emu::emu {
@@ -56,6 +65,18 @@ struct Export {
   std::string forwarder;   // "DLL.Function" or "DLL.#ordinal" when forwarded
 };
 
+// A forwarder taken apart: "NTDLL.RtlFoo" names NTDLL.dll!RtlFoo, "X.#7" names X.dll!#7. The
+// DLL part ends at the first dot, as Windows reads it; ".dll" is added.
+struct ForwarderTarget {
+  std::string dll;       // "NTDLL.dll"
+  bool by_ordinal = false;
+  uint32_t ordinal = 0;  // when by_ordinal
+  std::string name;      // when by name
+  // "NTDLL.dll!RtlFoo", "X.dll!#7": how messages name it.
+  std::string Label() const;
+};
+ForwarderTarget SplitForwarder(const std::string &forwarder);
+
 struct TlsInfo {
   uint64_t start_va, end_va;   // the template (VAs at the preferred base)
   uint64_t index_va;           // where the loader stores the TLS index
@@ -71,9 +92,19 @@ class PeImage {
   static constexpr uint32_t kMaxSections = 96;          // the PE specification's limit
   static constexpr uint32_t kMaxImportDlls = 4096;
   static constexpr uint32_t kMaxImportsPerDll = 65536;
+  // The imports of all descriptors together (regular and delay-load). [inference] Windows images
+  // in practice stay far below 10,000 (a large application imports a few thousand functions);
+  // 65,536 leaves a wide margin and bounds the work and memory of a hostile image whose
+  // descriptors share one lookup table (4096 x 65,535 entries would otherwise be 268 million)
+  // to a few MiB.
+  static constexpr uint32_t kMaxImports = 65536;
   static constexpr uint32_t kMaxExports = 65536;
   static constexpr uint32_t kMaxTlsCallbacks = 1024;
   static constexpr size_t kMaxNameLength = 4096;
+  // The names copied out of the image (DLL, import, export and forwarder names) may add up to
+  // at most this many times the file's size. Names in a real image occupy their own bytes, so
+  // they add up to less than the file; the factor only leaves room for names that share bytes.
+  static constexpr size_t kNameBudgetFactor = 2;
 
   static absl::StatusOr<PeImage> Parse(absl::Span<const uint8_t> file);
 
@@ -90,6 +121,10 @@ class PeImage {
   const std::vector<ImportedDll> &imports() const { return imports_; }
   const std::string &export_name() const { return export_name_; }
   const std::vector<Export> &exports() const { return exports_; }
+  // The export of this name (the first, if several share it) or (biased) ordinal; null if
+  // none. Constant time: an importer binding 65,536 names costs 65,536 lookups.
+  const Export *FindExport(absl::string_view name) const;
+  const Export *FindExport(uint32_t ordinal) const;
   // RVAs of the 64-bit fields to relocate (IMAGE_REL_BASED_DIR64).
   const std::vector<uint32_t> &relocations() const { return relocations_; }
   bool has_relocations() const { return has_relocation_directory_; }
@@ -113,6 +148,8 @@ class PeImage {
   std::vector<ImportedDll> imports_;
   std::string export_name_;
   std::vector<Export> exports_;
+  absl::flat_hash_map<std::string, uint32_t> export_by_name_;  // index into exports_
+  absl::flat_hash_map<uint32_t, uint32_t> export_by_ordinal_;
   std::vector<uint32_t> relocations_;
   bool has_relocation_directory_ = false;
   std::optional<TlsInfo> tls_;
