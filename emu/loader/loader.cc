@@ -3,18 +3,18 @@
 #include <dirent.h>
 #include <strings.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/lsan.h"
+#include "base/regular_file.h"
 #include "exports/builtin.h"
 #include "loader/teb.h"
 #include "pe/pe_format.h"
@@ -24,6 +24,7 @@ namespace ws2emu::emu {
 namespace {
 
 constexpr int kMaxDepth = 32;  // nested imports / forwarders before we call it a loop
+constexpr uint64_t kLowestImageBase = 0x10000;  // 64 KiB
 constexpr size_t kPage = 4096;
 constexpr uint32_t kDllProcessDetach = 0, kDllProcessAttach = 1, kDllThreadAttach = 2,
                    kDllThreadDetach = 3;
@@ -60,22 +61,23 @@ std::string FindInDirectory(const std::string &dir, const std::string &name) {
   return found;
 }
 
-std::string WithDll(const std::string &name) {
-  if (name.size() >= 4 && strncasecmp(name.data() + name.size() - 4, ".dll", 4) == 0) return name;
-  return name + ".dll";
-}
-
-absl::StatusOr<std::vector<uint8_t>> ReadWholeFile(const std::string &path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
-  std::streamoff size = in.tellg();
-  if (size < 0 || size > static_cast<std::streamoff>(PeImage::kMaxImageSize))
-    return absl::InvalidArgumentError(absl::StrCat(path, ": not a readable file under 1 GiB"));
-  std::vector<uint8_t> bytes(static_cast<size_t>(size));
-  in.seekg(0);
-  if (!in.read(reinterpret_cast<char *>(bytes.data()), size))
-    return absl::DataLossError(absl::StrCat(path, ": read failed"));
-  return bytes;
+// The image file's bytes, through ReadRegularFile: never blocks (a FIFO), never reads more than
+// kImageFileLimit (/dev/zero). The status says what LoadLibrary reports: NotFound (no file),
+// PermissionDenied (not readable, or a folder: ERROR_ACCESS_DENIED as on Windows),
+// InvalidArgument (a FIFO, a device, a file over the limit, one that cannot be read: not an
+// image, ERROR_BAD_EXE_FORMAT).
+absl::StatusOr<std::string> ReadImageFile(const std::string &path) {
+  absl::StatusOr<std::string> bytes = ReadRegularFile(path, kImageFileLimit, "PE image");
+  if (bytes.ok()) return bytes;
+  absl::StatusCode code = bytes.status().code();
+  if (code == absl::StatusCode::kNotFound || code == absl::StatusCode::kPermissionDenied ||
+      code == absl::StatusCode::kResourceExhausted)
+    return bytes.status();
+  struct stat st;
+  if (code == absl::StatusCode::kFailedPrecondition && stat(path.c_str(), &st) == 0 &&
+      S_ISDIR(st.st_mode))
+    return absl::PermissionDeniedError(bytes.status().message());
+  return absl::InvalidArgumentError(bytes.status().message());
 }
 
 int Protection(uint32_t characteristics) {
@@ -114,39 +116,60 @@ const void *Module::entry_point() const {
   return image_.entry_point() != 0 ? base_ + image_.entry_point() : nullptr;
 }
 
-const void *Module::Resolve(const Export &e, int depth) const {
-  if (e.forwarder.empty()) return base_ + e.rva;
-  if (depth >= kMaxDepth) return nullptr;  // a forwarder loop
-  size_t dot = e.forwarder.find('.');
-  std::string dll = WithDll(e.forwarder.substr(0, dot));
-  std::string function = e.forwarder.substr(dot + 1);
-  if (const BuiltinModule *builtin = FindBuiltinModule(dll)) {
-    if (!function.empty() && function[0] == '#')
-      return FindBuiltinExportByOrdinal(*builtin,
-                                        static_cast<uint16_t>(std::atoi(function.c_str() + 1)));
-    return FindBuiltinExport(*builtin, function);
+absl::StatusOr<const void *> Module::Resolve(const Export &start) const {
+  auto label = [](const Module *m, const Export &e) {
+    return e.name.empty() ? absl::StrCat(m->name_, "!#", e.ordinal)
+                          : absl::StrCat(m->name_, "!", e.name);
+  };
+  // Each hop: the module and export it reached, to find a cycle and to name the chain.
+  std::vector<std::pair<const Module *, const Export *>> hops = {{this, &start}};
+  std::string chain = label(this, start);
+  for (;;) {
+    auto [module, e] = hops.back();
+    if (e->forwarder.empty()) return static_cast<const void *>(module->base_ + e->rva);
+    if (hops.size() > static_cast<size_t>(kMaxDepth))
+      return absl::FailedPreconditionError(
+          absl::StrCat(chain, ": forwarders nest deeper than ", kMaxDepth, " hops"));
+    ForwarderTarget target = SplitForwarder(e->forwarder);
+    if (const BuiltinModule *builtin = FindBuiltinModule(target.dll)) {
+      const void *address = nullptr;
+      if (!target.by_ordinal)
+        address = FindBuiltinExport(*builtin, target.name);
+      else if (target.ordinal <= 0xffff)
+        address = FindBuiltinExportByOrdinal(*builtin, static_cast<uint16_t>(target.ordinal));
+      if (address != nullptr) return address;
+      return absl::NotFoundError(
+          absl::StrCat(chain, " -> ", target.Label(), ": not exported"));
+    }
+    const Module *next = Loader::Get().FindByName(target.dll);
+    if (next == nullptr)
+      return absl::NotFoundError(
+          absl::StrCat(chain, " -> ", target.Label(), ": ", target.dll, " is not loaded"));
+    const Export *x = target.by_ordinal ? next->image_.FindExport(target.ordinal)
+                                        : next->image_.FindExport(target.name);
+    if (x == nullptr)
+      return absl::NotFoundError(
+          absl::StrCat(chain, " -> ", target.Label(), ": not exported"));
+    absl::StrAppend(&chain, " -> ", label(next, *x));
+    for (const auto &hop : hops)
+      if (hop.first == next && hop.second == x)
+        return absl::FailedPreconditionError(absl::StrCat(chain, ": forwarder cycle"));
+    hops.emplace_back(next, x);
   }
-  Module *target = Loader::Get().FindByName(dll);
-  if (target == nullptr) return nullptr;
-  for (const Export &x : target->image_.exports()) {
-    bool match = !function.empty() && function[0] == '#'
-                     ? x.ordinal == static_cast<uint32_t>(std::atoi(function.c_str() + 1))
-                     : x.name == function;
-    if (match) return target->Resolve(x, depth + 1);
-  }
-  return nullptr;
 }
 
 const void *Module::GetProcAddress(const std::string &name) const {
-  for (const Export &e : image_.exports())
-    if (e.name == name) return Resolve(e, 0);
-  return nullptr;
+  const Export *e = image_.FindExport(name);
+  if (e == nullptr) return nullptr;
+  absl::StatusOr<const void *> address = Resolve(*e);
+  return address.ok() ? *address : nullptr;
 }
 
 const void *Module::GetProcAddress(uint32_t ordinal) const {
-  for (const Export &e : image_.exports())
-    if (e.ordinal == ordinal) return Resolve(e, 0);
-  return nullptr;
+  const Export *e = image_.FindExport(ordinal);
+  if (e == nullptr) return nullptr;
+  absl::StatusOr<const void *> address = Resolve(*e);
+  return address.ok() ? *address : nullptr;
 }
 
 Module *Loader::FindByName(const std::string &name) {
@@ -204,9 +227,10 @@ absl::StatusOr<Module *> Loader::LoadLocked(const std::string &path, int depth) 
     ++loaded->refs_;
     return loaded;
   }
-  absl::StatusOr<std::vector<uint8_t>> bytes = ReadWholeFile(path);
+  absl::StatusOr<std::string> bytes = ReadImageFile(path);
   if (!bytes.ok()) return bytes.status();
-  absl::StatusOr<PeImage> image = PeImage::Parse(*bytes);
+  absl::StatusOr<PeImage> image = PeImage::Parse(
+      absl::MakeConstSpan(reinterpret_cast<const uint8_t *>(bytes->data()), bytes->size()));
   if (!image.ok())
     return absl::InvalidArgumentError(absl::StrCat(path, ": ", image.status().message()));
   if (image->section_alignment() < kPage)
@@ -249,13 +273,23 @@ absl::Status Loader::Map(Module *m) {
   const PeImage &image = m->image_;
   size_t size = (image.size_of_image() + kPage - 1) & ~(kPage - 1);
   void *want = reinterpret_cast<void *>(image.image_base());
-  void *p = mmap(want, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
-                 -1, 0);
+  // A base below 64 KiB (ImageBase 0: the parser allows only multiples of 64 KiB) counts as
+  // taken, as on Windows, whose first 64 KiB are never allocated: a module at address 0 would
+  // have a null HMODULE, and root could map it there.
+  const bool low = image.image_base() < kLowestImageBase;
+  void *p = low ? MAP_FAILED
+                : mmap(want, size, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
   if (p != MAP_FAILED && p != want) {  // an old kernel that ignored MAP_FIXED_NOREPLACE
     munmap(p, size);
     p = MAP_FAILED;
   }
   if (p == MAP_FAILED) {
+    if (!image.has_relocations() && low)
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "%s: its preferred base 0x%x is below 64 KiB, where no image may be mapped, and it "
+          "has no relocations",
+          m->path_, image.image_base()));
     if (!image.has_relocations())
       return absl::ResourceExhaustedError(absl::StrFormat(
           "%s: its preferred base 0x%x is taken and it has no relocations", m->path_,
@@ -279,10 +313,10 @@ absl::Status Loader::BindImports(Module *m, int depth) {
       std::string file = FindInDirectory(DirName(m->path_), dll.name);
       if (!file.empty()) {
         absl::StatusOr<Module *> dep = LoadLocked(file, depth + 1);
-        if (!dep.ok())
-          return absl::FailedPreconditionError(
-              absl::StrCat(m->path_, ": cannot load its import ", dll.name, ": ",
-                           dep.status().message()));
+        if (!dep.ok())  // the dependency's own reason, as LoadLibrary's last error reports it
+          return absl::Status(dep.status().code(),
+                              absl::StrCat(m->path_, ": cannot load its import ", dll.name, ": ",
+                                           dep.status().message()));
         pe = *dep;
         m->dependencies_.push_back(pe);
       }
@@ -293,7 +327,19 @@ absl::Status Loader::BindImports(Module *m, int depth) {
         address = e.by_ordinal ? FindBuiltinExportByOrdinal(*builtin, e.ordinal)
                                : FindBuiltinExport(*builtin, e.name);
       } else if (pe != nullptr) {
-        address = e.by_ordinal ? pe->GetProcAddress(e.ordinal) : pe->GetProcAddress(e.name);
+        const Export *x = e.by_ordinal ? pe->image_.FindExport(uint32_t{e.ordinal})
+                                       : pe->image_.FindExport(e.name);
+        if (x != nullptr) {
+          absl::StatusOr<const void *> resolved = pe->Resolve(*x);
+          // A forwarder whose target is missing binds a trap, like any missing import; one that
+          // goes round in a cycle (or too deep) is a broken pair of images: refuse to load.
+          if (resolved.ok()) {
+            address = *resolved;
+          } else if (resolved.status().code() != absl::StatusCode::kNotFound) {
+            return absl::FailedPreconditionError(absl::StrCat(
+                m->path_, ": cannot bind its import: ", resolved.status().message()));
+          }
+        }
       }
       if (address == nullptr) {
         std::string function = e.by_ordinal ? absl::StrCat("#", e.ordinal) : e.name;

@@ -6,13 +6,19 @@
 //   ...
 //   Loader::Get().Free(*m);
 //
-// Load: parse (emu/pe), map SizeOfImage at the preferred base or, if that is taken and the image
-// has relocations, elsewhere (64 KiB aligned) and relocate; bind every import — built-in DLLs
-// (emu/exports) by name or ordinal, other DLLs loaded as PE files from the importing image's
+// Load: read the file (a regular file of at most kImageFileLimit, base/regular_file.h: a
+// folder, FIFO or device is refused without blocking), parse it (emu/pe), map SizeOfImage at
+// the preferred base or, if that is taken or below 64 KiB (ImageBase 0 is never mapped at 0)
+// and the image has relocations, elsewhere (64 KiB aligned) and relocate; bind every import —
+// built-in DLLs (emu/exports) by name or ordinal, other DLLs loaded as PE files from the importing image's
 // folder (names compared case-insensitively) — an import nobody provides binds to a trap that
-// names DLL!Function and the calling module, and ends the process with kTrapExitCode; set each
+// names DLL!Function and the calling module, and ends the process with kTrapExitCode (an import
+// that reaches a forwarder cycle refuses the load instead, naming the chain); set each
 // section's own protection; register the TLS template, run the TLS callbacks and DllMain with
 // DLL_PROCESS_ATTACH. A failure at any step unmaps what was mapped and leaves no module behind.
+// Status codes (LoadLibrary's last error follows them): NotFound (no file), PermissionDenied
+// (unreadable, or a folder), InvalidArgument (not a valid image, or not a regular file),
+// ResourceExhausted (no room), FailedPrecondition (a valid image that could not be made ready).
 // Delay-load imports are bound at load time like the others (the observable difference: a DLL
 // that is missing makes traps, not a load failure, as for delay-loaded DLLs on Windows).
 //
@@ -68,7 +74,11 @@ class Module {
   std::vector<Module *> dependencies_;  // PE modules this one imports from (one ref each)
 
   explicit Module(PeImage image) : image_(std::move(image)) {}
-  const void *Resolve(const Export &e, int depth) const;
+  // The address an export stands for, following forwarders (to built-in DLLs and loaded
+  // modules) to the end: NotFound when a target is missing, FailedPrecondition for a cycle or
+  // more than 32 hops, with a message naming the chain ("a.dll!f -> b.dll!g -> a.dll!f:
+  // forwarder cycle").
+  absl::StatusOr<const void *> Resolve(const Export &start) const;
 };
 
 class Loader {
