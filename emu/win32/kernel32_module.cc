@@ -22,9 +22,35 @@
 namespace ws2emu::emu::win32 {
 namespace {
 
-constexpr DWORD kErrorPathNotFound = 3, kErrorBadExeFormat = 193;
+constexpr DWORD kErrorPathNotFound = 3, kErrorAccessDenied = 5, kErrorNotEnoughMemory = 8,
+                kErrorBadExeFormat = 193, kErrorDllInitFailed = 1114;
 constexpr DWORD kErrorModNotFound = 126, kErrorProcNotFound = 127,
                 kErrorInsufficientBuffer = 122;
+
+// LoadLibrary's last error for a failed load (the loader's status codes, emu/loader):
+//   NotFound           no such file                                  ERROR_MOD_NOT_FOUND (126)
+//   PermissionDenied   not readable, or a folder (as Windows says)   ERROR_ACCESS_DENIED (5)
+//   InvalidArgument    not a valid image: bad headers, a FIFO, a device, over the size limit,
+//                      unreadable (/proc/self/mem)                   ERROR_BAD_EXE_FORMAT (193)
+//   ResourceExhausted  no room to map it                             ERROR_NOT_ENOUGH_MEMORY (8)
+//   anything else      a valid image that could not be made ready: DllMain returned FALSE, a
+//                      forwarder cycle among its imports             ERROR_DLL_INIT_FAILED (1114)
+// [inference] Windows gives 193 for a FIFO or device it cannot map as an image; 1114 is its
+// error for a failed DllMain, and the closest for the other cases of the last row.
+DWORD LoadError(const absl::Status &status) {
+  switch (status.code()) {
+    case absl::StatusCode::kNotFound:
+      return kErrorModNotFound;
+    case absl::StatusCode::kPermissionDenied:
+      return kErrorAccessDenied;
+    case absl::StatusCode::kInvalidArgument:
+      return kErrorBadExeFormat;
+    case absl::StatusCode::kResourceExhausted:
+      return kErrorNotEnoughMemory;
+    default:
+      return kErrorDllInitFailed;
+  }
+}
 
 const BuiltinModule *AsBuiltin(HMODULE h) { return BuiltinModuleAt(h); }
 
@@ -64,7 +90,10 @@ bool AsNative(HMODULE h, std::string *path = nullptr) {
   return true;
 }
 
+// The PE module whose base is `h`. Never for null: no module is mapped below 64 KiB (the
+// loader relocates such images), and a null HMODULE must not name one.
 Module *AsModule(HMODULE h) {
+  if (h == nullptr) return nullptr;
   Module *m = Loader::Get().FindByAddress(h);
   return m != nullptr && m->base() == reinterpret_cast<uint8_t *>(h) ? m : nullptr;
 }
@@ -113,8 +142,9 @@ HMODULE Load(const std::string &name, const void *caller) {
           ? Loader::Get().Load(file)
           : Loader::Get().LoadByName(file, CallerDirectory(caller));
   if (!m.ok()) {
-    ws2emu_SetLastError(m.status().code() == absl::StatusCode::kNotFound ? kErrorModNotFound
-                                                                          : ERROR_INVALID_PARAMETER);
+    if (std::getenv("WS2EMU_DEBUG") != nullptr)
+      std::fprintf(stderr, "[ws2emu] %s\n", std::string(m.status().message()).c_str());
+    ws2emu_SetLastError(LoadError(m.status()));
     return nullptr;
   }
   return reinterpret_cast<HMODULE>((*m)->base());
