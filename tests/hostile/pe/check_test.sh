@@ -24,7 +24,7 @@ mkfifo "$fifo"
 
 case $case_name in
   check-dev-zero)
-    expect check-dev-zero 2 "/dev/zero: is not a regular file, so not a PE image" -- \
+    expect check-dev-zero 2 "/dev/zero: is not a regular file \(it is a character device\); a PE image must be one" -- \
       limited "$run" --check /dev/zero ;;
   check-folder)
     expect check-folder 2 "$tmp: is a folder, not a PE image" -- limited "$run" --check "$tmp" ;;
@@ -33,7 +33,7 @@ case $case_name in
     expect check-proc-self-mem 2 "/proc/self/mem: cannot read the PE image" -- \
       limited "$run" --check /proc/self/mem ;;
   check-fifo)
-    expect check-fifo 2 "fifo.dll: is not a regular file, so not a PE image" -- \
+    expect check-fifo 2 "fifo.dll: is not a regular file \(it is a FIFO\); a PE image must be one" -- \
       limited "$run" --check "$fifo" ;;
   check-over-limit)
     truncate -s $((256 * 1024 * 1024 + 1)) "$tmp/big.dll"
@@ -43,10 +43,10 @@ case $case_name in
     expect provider-folder 1 "$tmp: is a folder, not a PE image: WSAEPROVIDERFAILEDINIT" -- \
       limited "$run" --provider "$tmp" ;;
   provider-fifo)
-    expect provider-fifo 1 "fifo.dll: is not a regular file, so not a PE image: WSAEPROVIDERFAILEDINIT" \
+    expect provider-fifo 1 "fifo.dll: is not a regular file \(it is a FIFO\); a PE image must be one: WSAEPROVIDERFAILEDINIT" \
       -- limited "$run" --provider "$fifo" ;;
   provider-dev-zero)
-    expect provider-dev-zero 1 "/dev/zero: is not a regular file, so not a PE image" -- \
+    expect provider-dev-zero 1 "/dev/zero: is not a regular file \(it is a character device\); a PE image must be one" -- \
       limited "$run" --provider /dev/zero ;;
   import-shared-table)
     # 4095 descriptors sharing one table of 65,535 ordinals: refused at the import limit.

@@ -234,7 +234,7 @@ TEST(HostilePe, LoaderMessagesNameTheFileAndTheProblem) {
     if (folder.ok() || fifo.ok()) return 1;
     bool named = folder.status().message() == dir.path() + ": is a folder, not a PE image" &&
                  fifo.status().message() ==
-                     dir.path() + "/fifo.dll: is not a regular file, so not a PE image";
+                     dir.path() + "/fifo.dll: is not a regular file (it is a FIFO); a PE image must be one";
     if (!named)
       std::fprintf(stderr, "%s\n%s\n", std::string(folder.status().message()).c_str(),
                    std::string(fifo.status().message()).c_str());
