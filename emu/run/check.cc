@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/escape.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "base/regular_file.h"
@@ -140,7 +141,8 @@ class Resolver {
 int RunCheck(const std::string &path) {
   absl::StatusOr<PeImage> image = ReadImage(path);
   if (!image.ok()) {
-    std::fprintf(stderr, "ws2emu-run: %s\n", std::string(image.status().message()).c_str());
+    std::fprintf(stderr, "ws2emu-run: %s\n",
+                 EscapeForTerminal(std::string(image.status().message())).c_str());
     return 2;
   }
   Resolver resolver(path);
@@ -153,20 +155,23 @@ int RunCheck(const std::string &path) {
       switch (r.outcome) {
         case Resolver::Outcome::kResolved:
           ++resolved;
-          std::printf("  %-48s %s\n", label.c_str(), r.text.c_str());
+          std::printf("  %-48s %s\n", EscapeForTerminal(label).c_str(),
+                      EscapeForTerminal(r.text).c_str());
           break;
         case Resolver::Outcome::kMissing:
           ++missing;
-          std::printf("  %-48s MISSING%s\n", label.c_str(), r.text.c_str());
+          std::printf("  %-48s MISSING%s\n", EscapeForTerminal(label).c_str(),
+                      EscapeForTerminal(r.text).c_str());
           break;
         case Resolver::Outcome::kUnresolvable:
           ++unresolvable;
-          std::printf("  %-48s UNRESOLVABLE (%s)\n", label.c_str(), r.text.c_str());
+          std::printf("  %-48s UNRESOLVABLE (%s)\n", EscapeForTerminal(label).c_str(),
+                      EscapeForTerminal(r.text).c_str());
           break;
       }
     }
   }
-  std::printf("%s: %d imports, %d resolved, %d missing", path.c_str(),
+  std::printf("%s: %d imports, %d resolved, %d missing", EscapeForTerminal(path).c_str(),
               resolved + missing + unresolvable, resolved, missing);
   if (unresolvable > 0)
     std::printf(", %d unresolvable (the loader refuses the image)", unresolvable);

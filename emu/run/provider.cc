@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string>
 
+#include "base/escape.h"
 #include "catalog/operations.h"
 #include "loader/loader.h"
 #include "loader/pe_provider_loader.h"
@@ -58,14 +59,16 @@ bool MakeProtocolInfo(const std::string &protocol, WSAPROTOCOL_INFOW *info) {
 }
 
 int Fail(const std::string &what, int code) {
-  std::fprintf(stderr, "ws2emu-run: %s: %s\n", what.c_str(), WsaErrorName(code).c_str());
+  std::fprintf(stderr, "ws2emu-run: %s: %s\n", EscapeForTerminal(what).c_str(),
+               WsaErrorName(code).c_str());
   return 1;
 }
 
 // What a successful start shows: the provider's description and version.
 void PrintStarted(const WSPDATA &data) {
   std::printf("description %s\nversion    %u.%u (highest %u.%u)\nproc table all 30 entries set\n",
-              Utf16ToUtf8(reinterpret_cast<const char16_t *>(data.szDescription)).c_str(),
+              EscapeForTerminal(Utf16ToUtf8(reinterpret_cast<const char16_t *>(data.szDescription)))
+                  .c_str(),
               LOBYTE(data.wVersion), HIBYTE(data.wVersion), LOBYTE(data.wHighVersion),
               HIBYTE(data.wHighVersion));
 }
@@ -98,7 +101,7 @@ int RunProvider(const ProviderOptions &options) {
   WSAPROTOCOL_INFOW info;
   if (!MakeProtocolInfo(options.protocol, &info)) {
     std::fprintf(stderr, "ws2emu-run: --protocol must be tcp, udp, tcp6 or udp6, not '%s'\n",
-                 options.protocol.c_str());
+                 EscapeForTerminal(options.protocol).c_str());
     return 2;
   }
   absl::StatusOr<Module *> module = Loader::Get().Load(path);
@@ -110,7 +113,7 @@ int RunProvider(const ProviderOptions &options) {
   WSPUPCALLTABLE upcalls = options.trace ? TracingUpcallTable() : *ws2emu_upcall_table();
   WSPDATA data;
   WSPPROC_TABLE procs;
-  std::printf("provider   %s\nprotocol   %s (catalog entry %u)\n", path.c_str(),
+  std::printf("provider   %s\nprotocol   %s (catalog entry %u)\n", EscapeForTerminal(path).c_str(),
               options.protocol.c_str(), info.dwCatalogEntryId);
   std::fflush(stdout);
   absl::Status started = providers::StartProvider(startup, path, info, upcalls, &data, &procs);
@@ -129,7 +132,7 @@ int RunEntry(uint32_t catalog_id, bool trace) {
   InstallPeProviderLoader();
   providers::ProviderManager &manager = providers::ProviderManager::Get();
   if (trace) manager.SetUpcallTable(TracingUpcallTable());
-  std::printf("catalog    %s\nentry      %u\n", catalog::Store::CurrentPath().c_str(),
+  std::printf("catalog    %s\nentry      %u\n", EscapeForTerminal(catalog::Store::CurrentPath()).c_str(),
               catalog_id);
   std::fflush(stdout);
   absl::StatusOr<const providers::StartedProvider *> started = manager.StartForEntry(catalog_id);
@@ -138,7 +141,7 @@ int RunEntry(uint32_t catalog_id, bool trace) {
   }
   const providers::StartedProvider &p = **started;
   std::printf("provider   %s %s (%s)\n", catalog::GuidToString(p.provider_id).c_str(),
-              p.path.c_str(), p.pe ? "PE" : "native");
+              EscapeForTerminal(p.path).c_str(), p.pe ? "PE" : "native");
   PrintStarted(p.data);
   std::fflush(stdout);
   absl::Status cleanup = manager.CleanupAll();

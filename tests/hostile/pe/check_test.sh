@@ -80,6 +80,15 @@ case $case_name in
     # A forwarder that ends in real code resolves, naming the way.
     expect forwarder-chain 0 "fwd_chain.dll!t +from .*/fwd_b.dll via fwd_chain.dll!t -> fwd_b.dll!h" \
       -- limited "$run" --check "$images/forwarders/fwd_chain_user.dll" ;;
+  escape-names)
+    # Names from the image are data: shown escaped, never sent raw to the terminal.
+    expect escape-names 1 'bad\\x1b\[2J.dll!f\\x1b\]0;title\\x07 +MISSING' -- \
+      limited "$run" --check "$images/escape-names.dll"
+    if limited "$run" --check "$images/escape-names.dll" 2>&1 | LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]'; then
+      fail "escape-names: a control character reached the terminal raw"
+    else
+      pass
+    fi ;;
   *)
     fail "unknown case $case_name" ;;
 esac

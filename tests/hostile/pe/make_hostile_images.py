@@ -253,6 +253,9 @@ def main():
         "reloc-zero-block.dll": zero_block_relocations(),
         "imagebase0.dll": rebased_to_zero(good, True),
         "imagebase0-norelocs.dll": rebased_to_zero(good, False),
+        # Import names that are terminal escape sequences: --check must print them escaped.
+        "escape-names.dll": dll_image("escape-names.dll", 0x180000000,
+                                      import_list=[("bad\x1b[2J.dll", ["f\x1b]0;title\x07"])]),
     }
     for name, data in images.items():
         with open(os.path.join(out, name), "wb") as f:
