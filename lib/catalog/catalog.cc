@@ -1,11 +1,13 @@
 #include "catalog/catalog.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
@@ -134,6 +136,7 @@ class Parser {
     bool have_format = false, have_next = false, in_entry = false;
     Entry entry;
     uint32_t seen = 0;
+    absl::flat_hash_set<uint32_t> ids;
     for (string_view raw : absl::StrSplit(text, '\n')) {
       ++line_;
       string_view line = absl::StripAsciiWhitespace(raw);
@@ -175,7 +178,9 @@ class Parser {
       }
       if (key == "end") {
         if (seen != kAllKeys) return Error("entry ends before all of its fields were given");
-        if (catalog.Find(entry.info.dwCatalogEntryId) != nullptr)
+        // A set of the IDs so far keeps the whole parse linear (a scan per entry made 100k
+        // entries take seconds).
+        if (!ids.insert(entry.info.dwCatalogEntryId).second)
           return Error("catalog ID appears twice");
         if (!have_next) return Error("next-id must come before the entries");
         if (entry.info.dwCatalogEntryId >= catalog.next_id)
@@ -223,12 +228,23 @@ class Parser {
         ok = ParseGuid(std::string_view(value.data(), value.size()), &p.ProviderId);
         break;
       case 1:
-        ok = Unquote(value, &e->path);
+        if (!Unquote(value, &e->path)) break;
+        // What WSCInstallProvider refuses (operations.cc CheckPath) makes the file damaged.
+        if (e->path.empty()) return Error("empty provider path");
+        if (e->path.size() + 1 > kMaxPath) {
+          return Error(absl::StrCat("the provider path is ", e->path.size(),
+                                    " characters long; MAX_PATH is ", kMaxPath));
+        }
+        if (e->path.find(u'\0') != std::u16string::npos)
+          return Error("the provider path holds a NUL character");
+        ok = true;
         break;
       case 2: {
         std::u16string name;
-        ok = Unquote(value, &name) && name.size() <= WSAPROTOCOL_LEN &&
-             name.find(u'\0') == std::u16string::npos;
+        if (!Unquote(value, &name)) break;
+        if (name.find(u'\0') != std::u16string::npos)
+          return Error("the name holds a NUL character");
+        ok = name.size() <= WSAPROTOCOL_LEN;
         if (ok) std::memcpy(p.szProtocol, name.data(), name.size() * sizeof(char16_t));
         break;
       }
@@ -247,6 +263,12 @@ class Parser {
         ok = v.size() == 1 + MAX_PROTOCOL_CHAIN && ParseInt(v[0], &p.ProtocolChain.ChainLen);
         for (int i = 0; ok && i < MAX_PROTOCOL_CHAIN; ++i)
           ok = ParseDword(v[1 + i], &p.ProtocolChain.ChainEntries[i]);
+        // 0 layered, 1 base, 2..7 a chain: what the WSC calls accept (SPEC.md §2.3).
+        if (ok && (p.ProtocolChain.ChainLen < LAYERED_PROTOCOL ||
+                   p.ProtocolChain.ChainLen > MAX_PROTOCOL_CHAIN)) {
+          return Error(absl::StrCat("ChainLen ", p.ProtocolChain.ChainLen, " is not 0..",
+                                    MAX_PROTOCOL_CHAIN));
+        }
         break;
       }
       case 6: ok = ParseInt(value, &p.iVersion); break;
@@ -271,7 +293,44 @@ class Parser {
 
 }  // namespace
 
+EntryIndex::EntryIndex(const std::vector<Entry> &entries) {
+  by_id_.reserve(entries.size());
+  for (const Entry &e : entries) {
+    by_id_.try_emplace(e.info.dwCatalogEntryId, &e);
+    by_provider_.try_emplace(Key(e.info.ProviderId), &e);  // keeps the first
+  }
+}
+
+absl::uint128 EntryIndex::Key(const GUID &guid) {
+  static_assert(sizeof(GUID) == 16);
+  uint64_t half[2];
+  std::memcpy(half, &guid, sizeof(half));
+  return absl::MakeUint128(half[0], half[1]);
+}
+
+const Entry *EntryIndex::Find(uint32_t catalog_id) const {
+  auto it = by_id_.find(catalog_id);
+  return it == by_id_.end() ? nullptr : it->second;
+}
+
+const Entry *EntryIndex::FirstOf(const GUID &provider) const {
+  auto it = by_provider_.find(Key(provider));
+  return it == by_provider_.end() ? nullptr : it->second;
+}
+
+Catalog &Catalog::operator=(const Catalog &other) {
+  if (this != &other) {
+    next_id = other.next_id;
+    entries = other.entries;
+    index_.reset();
+  }
+  return *this;
+}
+
+void Catalog::BuildIndex() { index_ = std::make_shared<const EntryIndex>(entries); }
+
 const Entry *Catalog::Find(uint32_t catalog_id) const {
+  if (index_) return index_->Find(catalog_id);
   for (const Entry &e : entries) {
     if (e.info.dwCatalogEntryId == catalog_id) return &e;
   }
@@ -279,10 +338,28 @@ const Entry *Catalog::Find(uint32_t catalog_id) const {
 }
 
 bool Catalog::HasProvider(const GUID &provider) const {
+  if (index_) return index_->FirstOf(provider) != nullptr;
   for (const Entry &e : entries) {
     if (SameGuid(e.info.ProviderId, provider)) return true;
   }
   return false;
+}
+
+uint32_t SalvageNextId(std::string_view text_in) {
+  string_view text(text_in.data(), text_in.size());
+  uint64_t next = kFirstCatalogId;
+  for (string_view raw : absl::StrSplit(text, '\n')) {
+    string_view line = absl::StripAsciiWhitespace(raw);
+    uint64_t candidate = 0;
+    DWORD v = 0;
+    if (absl::ConsumePrefix(&line, "next-id ")) {
+      if (ParseDword(absl::StripAsciiWhitespace(line), &v)) candidate = v;
+    } else if (absl::ConsumePrefix(&line, "entry ")) {
+      if (ParseDword(absl::StripAsciiWhitespace(line), &v)) candidate = uint64_t{v} + 1;
+    }
+    next = std::max(next, candidate);
+  }
+  return static_cast<uint32_t>(std::min<uint64_t>(next, UINT32_MAX));
 }
 
 std::string Serialize(const Catalog &catalog) {

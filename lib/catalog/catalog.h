@@ -14,14 +14,22 @@
 // terminator; the rest of szProtocol reads back as zeros). Strings are quoted; printable ASCII
 // stands for itself and any other UTF-16 unit is written \uXXXX, so unpaired surrogates survive
 // too. A file with a newer format number is refused, not guessed at.
+//
+// The parser also refuses what the WSC* calls refuse, so a catalog edited by hand cannot start
+// providers with values no installer could have given: a ChainLen outside 0..7, an empty
+// provider path or one of MAX_PATH (260) characters or more, a NUL inside a path or a name.
+// Parsing is linear in the size of the file.
 #ifndef WS2EMU_LIB_CATALOG_CATALOG_H_
 #define WS2EMU_LIB_CATALOG_CATALOG_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/numeric/int128.h"
 #include "absl/status/statusor.h"
 #include "ws2emu/ws2spi.h"
 
@@ -29,24 +37,64 @@ namespace ws2emu::catalog {
 
 inline constexpr int kFormatVersion = 1;
 inline constexpr uint32_t kFirstCatalogId = 1001;
+// MAX_PATH: the longest provider path, terminator included.
+inline constexpr size_t kMaxPath = 260;
 
 struct Entry {
   WSAPROTOCOL_INFOW info;
   std::u16string path;  // as installed: may hold %VARIABLES%, never expanded here
 };
 
+// Catalog IDs and provider GUIDs to entries, built in one pass over a vector of entries; each
+// lookup is O(1). It points into the vector it was built from, so it is valid only while that
+// vector is not changed (the operations build one for the duration of a change).
+class EntryIndex {
+ public:
+  explicit EntryIndex(const std::vector<Entry> &entries);
+  const Entry *Find(uint32_t catalog_id) const;
+  // The first entry of `provider` in catalog order, or null.
+  const Entry *FirstOf(const GUID &provider) const;
+
+ private:
+  static absl::uint128 Key(const GUID &guid);
+  absl::flat_hash_map<uint32_t, const Entry *> by_id_;
+  absl::flat_hash_map<absl::uint128, const Entry *> by_provider_;
+};
+
 struct Catalog {
   uint32_t next_id = kFirstCatalogId;
   std::vector<Entry> entries;  // in catalog order
 
+  Catalog() = default;
+  // A copy has no index (a copy is what a change edits); a move keeps it (the vector's
+  // elements do not move).
+  Catalog(const Catalog &other) : next_id(other.next_id), entries(other.entries) {}
+  Catalog &operator=(const Catalog &other);
+  Catalog(Catalog &&other) = default;
+  Catalog &operator=(Catalog &&other) = default;
+
+  // O(1) after BuildIndex(), a scan of `entries` otherwise.
   const Entry *Find(uint32_t catalog_id) const;
   bool HasProvider(const GUID &provider) const;
+  // Indexes the entries as they are now. Only for a catalog that no one changes afterwards:
+  // the store builds it for the snapshots Read() shares, which are const. Whoever changes
+  // `entries` of an indexed catalog must call BuildIndex() (or DropIndex()) again.
+  void BuildIndex();
+  void DropIndex() { index_.reset(); }
+
+ private:
+  std::shared_ptr<const EntryIndex> index_;
 };
 
 std::string Serialize(const Catalog &catalog);
 // InvalidArgument "FILE:LINE: what is wrong" for a damaged file; FailedPrecondition for a
 // format newer than this build reads.
 absl::StatusOr<Catalog> Parse(std::string_view text, std::string_view file_name);
+
+// For `reset` of a damaged file: the next catalog ID that cannot have been handed out yet, read
+// from whatever of `text` is readable. The largest of: a readable `next-id` line, one past the
+// highest readable `entry N` line, and kFirstCatalogId. IDs are never reused; UINT32_MAX at most.
+uint32_t SalvageNextId(std::string_view text);
 
 // Helpers shared with the tools: GUIDs as {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}, and the
 // szProtocol of an entry as a u16string.

@@ -4,6 +4,7 @@
 #include <set>
 #include <tuple>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -38,7 +39,8 @@ absl::Status CheckPath(std::u16string_view path) {
 }
 
 // The install-time rules of SPEC.md §2.3 for one entry given by an installer.
-absl::Status CheckEntry(const Catalog &catalog, const WSAPROTOCOL_INFOW &p, uint32_t index) {
+// `installed` indexes the catalog as it is before the change.
+absl::Status CheckEntry(const EntryIndex &installed, const WSAPROTOCOL_INFOW &p, uint32_t index) {
   const int len = p.ProtocolChain.ChainLen;
   const std::string which = absl::StrCat("entry ", index);
   if (len < 0 || len > MAX_PROTOCOL_CHAIN) {
@@ -52,7 +54,7 @@ absl::Status CheckEntry(const Catalog &catalog, const WSAPROTOCOL_INFOW &p, uint
   if (len < 2) return absl::OkStatus();
   for (int i = 0; i < len; ++i) {
     const DWORD id = p.ProtocolChain.ChainEntries[i];
-    const Entry *e = catalog.Find(id);
+    const Entry *e = installed.Find(id);
     if (e == nullptr) {
       return WsaStatus(WSAEINVAL, absl::StrCat(which, ": chain entry ", i, " names catalog ID ",
                                                id, ", which is not installed"));
@@ -80,16 +82,19 @@ absl::Status OutOfIds() {
   return WsaStatus(WSA_NOT_ENOUGH_MEMORY, "the catalog has used up its catalog IDs");
 }
 
-// Entries that chains of other providers go through: (entry ID -> a chain entry using it).
-const Entry *ChainUser(const Catalog &catalog, uint32_t id, const GUID &except) {
+// Entries that chains of other providers go through: entry ID -> the first chain entry (of a
+// provider other than `except`) using it. One pass, so a removal stays linear.
+absl::flat_hash_map<uint32_t, const Entry *> ChainUsers(const Catalog &catalog,
+                                                        const GUID &except) {
+  absl::flat_hash_map<uint32_t, const Entry *> users;
   for (const Entry &e : catalog.entries) {
     if (SameGuid(e.info.ProviderId, except)) continue;
     const int len = e.info.ProtocolChain.ChainLen;
     for (int i = 0; len >= 2 && i < len && i < MAX_PROTOCOL_CHAIN; ++i) {
-      if (e.info.ProtocolChain.ChainEntries[i] == id) return &e;
+      users.try_emplace(e.info.ProtocolChain.ChainEntries[i], &e);
     }
   }
-  return nullptr;
+  return users;
 }
 
 }  // namespace
@@ -121,8 +126,9 @@ absl::StatusOr<std::vector<uint32_t>> InstallProvider(Store &store, const GUID &
       return WsaStatus(WSANO_RECOVERY, absl::StrCat("provider ", GuidToString(provider),
                                                     " is already installed"));
     }
+    const EntryIndex installed(c.entries);
     for (uint32_t i = 0; i < count; ++i) {
-      absl::Status e = CheckEntry(c, entries[i], i);
+      absl::Status e = CheckEntry(installed, entries[i], i);
       if (!e.ok()) return e;
     }
     if (c.next_id > UINT32_MAX - count) return OutOfIds();
@@ -183,17 +189,17 @@ absl::StatusOr<uint32_t> InstallProviderAndChains(Store &store, const GUID &prov
       }
       if (tuples.empty()) return WsaStatus(WSANO_RECOVERY, "there is no base provider to layer over");
     }
-    // The top-most visible entry (base or chain) for each tuple.
+    // The top-most visible entry (base or chain) for each tuple, found in one pass.
+    absl::flat_hash_map<std::tuple<int, int, int>, const Entry *> top;
+    for (const Entry &e : c.entries) {
+      if (e.info.ProtocolChain.ChainLen < 1) continue;
+      top.try_emplace(std::make_tuple(e.info.iAddressFamily, e.info.iSocketType, e.info.iProtocol),
+                      &e);
+    }
     std::vector<const Entry *> below;
     for (const auto &[family, type, protocol] : tuples) {
-      const Entry *match = nullptr;
-      for (const Entry &e : c.entries) {
-        if (e.info.ProtocolChain.ChainLen >= 1 && e.info.iAddressFamily == family &&
-            e.info.iSocketType == type && e.info.iProtocol == protocol) {
-          match = &e;
-          break;
-        }
-      }
+      auto found = top.find(std::make_tuple(family, type, protocol));
+      const Entry *match = found == top.end() ? nullptr : found->second;
       if (match == nullptr) {
         return WsaStatus(WSAEINVAL, absl::StrCat("no installed protocol matches family ", family,
                                                  ", type ", type, ", protocol ", protocol));
@@ -252,9 +258,12 @@ absl::Status DeinstallProvider(Store &store, const GUID &provider) {
       return WsaStatus(WSAEINVAL,
                        absl::StrCat("provider ", GuidToString(provider), " is not installed"));
     }
+    const absl::flat_hash_map<uint32_t, const Entry *> users = ChainUsers(c, provider);
     for (const Entry &e : c.entries) {
       if (!SameGuid(e.info.ProviderId, provider)) continue;
-      if (const Entry *user = ChainUser(c, e.info.dwCatalogEntryId, provider)) {
+      auto found = users.find(e.info.dwCatalogEntryId);
+      if (found != users.end()) {
+        const Entry *user = found->second;
         return WsaStatus(
             WSANO_RECOVERY,
             absl::StrCat("entry ", e.info.dwCatalogEntryId, " of provider ",
@@ -285,23 +294,28 @@ absl::Status UpdateProvider(Store &store, const GUID &provider, std::u16string_v
                                                " were given"));
     }
     std::set<uint32_t> given;
+    const EntryIndex installed(c.entries);
     for (uint32_t i = 0; i < count; ++i) {
-      const Entry *e = c.Find(entries[i].dwCatalogEntryId);
+      const Entry *e = installed.Find(entries[i].dwCatalogEntryId);
       if (e == nullptr || !SameGuid(e->info.ProviderId, provider) ||
           !given.insert(entries[i].dwCatalogEntryId).second) {
         return WsaStatus(WSAEINVAL, absl::StrCat("entry ", i, ": catalog ID ",
                                                  entries[i].dwCatalogEntryId,
                                                  " is not one of the provider's, or repeats"));
       }
-      absl::Status check = CheckEntry(c, entries[i], i);
+      absl::Status check = CheckEntry(installed, entries[i], i);
       if (!check.ok()) return check;
     }
+    // Catalog IDs are unique (the parser checks it), so each given entry replaces one entry;
+    // the position of each is looked up rather than scanned for.
+    absl::flat_hash_map<uint32_t, size_t> at;
+    for (size_t k = 0; k < c.entries.size(); ++k) at.emplace(c.entries[k].info.dwCatalogEntryId, k);
     for (uint32_t i = 0; i < count; ++i) {
-      for (Entry &e : c.entries) {
-        if (e.info.dwCatalogEntryId != entries[i].dwCatalogEntryId) continue;
-        e.info = entries[i];
-        e.info.ProviderId = provider;
-      }
+      auto found = at.find(entries[i].dwCatalogEntryId);
+      if (found == at.end()) continue;  // cannot happen: checked above
+      Entry &e = c.entries[found->second];
+      e.info = entries[i];
+      e.info.ProviderId = provider;
     }
     for (Entry &e : c.entries) {
       if (SameGuid(e.info.ProviderId, provider)) e.path = std::u16string(path);
@@ -319,8 +333,9 @@ absl::Status WriteProviderOrder(Store &store, const DWORD *ids, uint32_t count) 
     }
     std::vector<Entry> ordered;
     std::set<uint32_t> seen;
+    const EntryIndex installed(c.entries);
     for (uint32_t i = 0; i < count; ++i) {
-      const Entry *e = c.Find(ids[i]);
+      const Entry *e = installed.Find(ids[i]);
       if (e == nullptr) {
         return WsaStatus(WSAEINVAL, absl::StrCat("catalog ID ", ids[i], " is not installed"));
       }

@@ -23,9 +23,6 @@ absl::Status WsaStatus(int wsa_error, std::string_view message);
 // failure). 0 for OK.
 int WsaErrorOf(const absl::Status &status);
 
-// MAX_PATH: the longest provider path, terminator included.
-inline constexpr size_t kMaxPath = 260;
-
 // WSCInstallProvider: installs `entries` for `provider` (new catalog IDs, appended to the
 // catalog order). Returns the IDs given.
 absl::StatusOr<std::vector<uint32_t>> InstallProvider(Store &store, const GUID &provider,

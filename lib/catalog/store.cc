@@ -1,19 +1,35 @@
 #include "catalog/store.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <map>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "base/regular_file.h"
 
 namespace ws2emu::catalog {
 namespace {
+
+// The kernel's own limit on symbolic links followed in one lookup (ELOOP).
+constexpr int kMaxSymlinkHops = 40;
+// The suffix of a temporary file: ".tmp-" and this many hex digits.
+constexpr char kTempInfix[] = ".tmp-";
+constexpr size_t kTempDigits = 16;
 
 absl::Status Errno(const std::string &what, const std::string &path, int error) {
   std::string message = absl::StrCat(path, ": ", what, ": ", std::strerror(error));
@@ -28,6 +44,11 @@ std::string DirectoryOf(const std::string &path) {
   if (slash == std::string::npos) return ".";
   if (slash == 0) return "/";
   return path.substr(0, slash);
+}
+
+std::string BaseNameOf(const std::string &path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
 // mkdir -p for the catalog's directory (0700 for the per-user default, as XDG asks).
@@ -49,6 +70,163 @@ bool WriteAll(int fd, const std::string &data) {
     done += static_cast<size_t>(n);
   }
   return true;
+}
+
+// The file a change replaces: `path` itself, or the end of the chain of symbolic links it
+// starts (a link's relative target is relative to the link's folder). A path that does not
+// exist, or a link whose target does not, names the file a change creates.
+//
+// Following links by hand bypasses the kernel's fs.protected_symlinks, so its rule is applied
+// here: in a sticky folder that anyone can write to (/tmp), a link is followed only if the
+// caller or the folder's owner owns it. Otherwise another user could plant a link at the
+// catalog's name and have root's next change replace any file with catalog text.
+absl::StatusOr<std::string> ResolveLinks(const std::string &path) {
+  std::string current = path;
+  for (int hop = 0;; ++hop) {
+    struct stat st;
+    if (lstat(current.c_str(), &st) != 0) {
+      if (errno == ENOENT) return current;
+      return Errno("cannot look at the catalog", current, errno);
+    }
+    if (!S_ISLNK(st.st_mode)) return current;
+    if (hop == kMaxSymlinkHops) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          path, ": more than ", kMaxSymlinkHops, " symbolic links (a loop?); not a catalog"));
+    }
+    const std::string dir = DirectoryOf(current);
+    struct stat dir_st;
+    if (stat(dir.c_str(), &dir_st) == 0 && (dir_st.st_mode & S_ISVTX) != 0 &&
+        (dir_st.st_mode & S_IWOTH) != 0 && st.st_uid != geteuid() &&
+        st.st_uid != dir_st.st_uid) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          current, ": is a symbolic link owned by another user (uid ", st.st_uid,
+          ") in a sticky folder anyone can write to; refusing to follow it"));
+    }
+    char target[PATH_MAX];
+    ssize_t n = readlink(current.c_str(), target, sizeof(target));
+    if (n < 0) return Errno("cannot read the symbolic link", current, errno);
+    if (n == 0 || static_cast<size_t>(n) == sizeof(target)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(current, ": the symbolic link's target is empty or too long"));
+    }
+    std::string next(target, static_cast<size_t>(n));
+    current = next[0] == '/' ? next : absl::StrCat(dir, "/", next);
+  }
+}
+
+// WS2EMU_CATALOG_LOCK_TIMEOUT, in seconds (fractions allowed), else kDefaultLockTimeoutSeconds.
+absl::StatusOr<double> LockTimeoutSeconds() {
+  const char *value = std::getenv("WS2EMU_CATALOG_LOCK_TIMEOUT");
+  if (value == nullptr || value[0] == 0) return Store::kDefaultLockTimeoutSeconds;
+  double seconds = 0;
+  if (!absl::SimpleAtod(value, &seconds) || !(seconds >= 0) || seconds > 86400) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "WS2EMU_CATALOG_LOCK_TIMEOUT=\"", value,
+        "\" is not a number of seconds from 0 to 86400; nothing was changed"));
+  }
+  return seconds;
+}
+
+// 16 hex digits no other writer picks: getrandom, else the pid, the clock and a counter. The
+// name only has to be unlikely to exist; O_EXCL is what makes the creation safe.
+std::string UniqueSuffix() {
+  uint64_t bits = 0;
+  if (getrandom(&bits, sizeof(bits), GRND_NONBLOCK) != static_cast<ssize_t>(sizeof(bits))) {
+    static std::atomic<uint64_t> counter{0};
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    bits = (uint64_t{static_cast<uint32_t>(getpid())} << 32) ^
+           static_cast<uint64_t>(now.tv_nsec) ^ (static_cast<uint64_t>(now.tv_sec) << 20) ^
+           (counter.fetch_add(1) * 0x9E3779B97F4A7C15ull);
+  }
+  return absl::StrFormat("%016x", bits);
+}
+
+// Temporary files of `target` left by a writer that was killed (SIGKILL, power loss) before it
+// could remove its own. Called under the lock: every writer creates its temporary only while it
+// holds the lock, so any that exists now is stale. Only regular files with exactly our name
+// pattern and owned by the caller are removed; anything else someone put there is left alone.
+void RemoveStaleTemporaries(const std::string &target) {
+  const std::string prefix = BaseNameOf(target) + kTempInfix;
+  DIR *dir = opendir(DirectoryOf(target).c_str());
+  if (dir == nullptr) return;
+  const int dir_fd = dirfd(dir);
+  while (dirent *d = readdir(dir)) {
+    const std::string name = d->d_name;
+    if (name.size() != prefix.size() + kTempDigits || name.compare(0, prefix.size(), prefix) != 0)
+      continue;
+    if (name.find_first_not_of("0123456789abcdef", prefix.size()) != std::string::npos) continue;
+    struct stat st;
+    if (fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    if (!S_ISREG(st.st_mode) || st.st_uid != geteuid()) continue;
+    unlinkat(dir_fd, name.c_str(), 0);
+  }
+  closedir(dir);
+}
+
+// The temporary file of one change: removed when the object goes unless it was renamed.
+class TempFile {
+ public:
+  TempFile() = default;
+  TempFile(const TempFile &) = delete;
+  TempFile &operator=(const TempFile &) = delete;
+  ~TempFile() {
+    if (fd_ >= 0) close(fd_);
+    if (!path_.empty()) unlink(path_.c_str());
+  }
+
+  // Creates `target`.tmp-XXXXXXXXXXXXXXXX in the target's folder, mode 0600, never following
+  // or reusing anything already at that name (O_EXCL|O_NOFOLLOW).
+  absl::Status Create(const std::string &target) {
+    for (int attempt = 0;; ++attempt) {
+      std::string name = absl::StrCat(target, kTempInfix, UniqueSuffix());
+      int fd = open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC,
+                    0600);
+      if (fd >= 0) {
+        fd_ = fd;
+        path_ = std::move(name);
+        return absl::OkStatus();
+      }
+      if (errno != EEXIST || attempt == 16) return Errno("cannot create", name, errno);
+    }
+  }
+  int fd() const { return fd_; }
+  const std::string &path() const { return path_; }
+  // Closes the descriptor, reporting a late write error (NFS reports them at close).
+  bool Close() {
+    int fd = fd_;
+    fd_ = -1;
+    return close(fd) == 0;
+  }
+  // The file now has another name: nothing to remove.
+  void Release() { path_.clear(); }
+
+ private:
+  int fd_ = -1;
+  std::string path_;
+};
+
+// Reads the catalog file `file` without blocking (base/regular_file.h): false in *exists when
+// nothing is there (an empty catalog); an error for a folder, FIFO, device or a file over
+// kCatalogFileLimit, which is then never rewritten.
+absl::Status ReadCatalogText(const std::string &file, bool *exists, std::string *text) {
+  absl::StatusOr<std::string> read = ReadRegularFile(file, kCatalogFileLimit, "catalog");
+  if (!read.ok()) {
+    if (read.status().code() != absl::StatusCode::kNotFound) return read.status();
+    *exists = false;
+    text->clear();
+    return absl::OkStatus();
+  }
+  *exists = true;
+  *text = *std::move(read);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Catalog> ParseOrDamaged(const std::string &text, const std::string &file) {
+  absl::StatusOr<Catalog> parsed = Parse(text, file);
+  // Damaged or from a newer ws2emu: every call fails until it is repaired or reset.
+  if (!parsed.ok()) return absl::DataLossError(parsed.status().message());
+  return parsed;
 }
 
 }  // namespace
@@ -73,49 +251,29 @@ Store &Store::ForCurrentPath() {
   return *s;
 }
 
-absl::StatusOr<std::shared_ptr<const Catalog>> Store::Read() { return Load(true); }
-
-absl::StatusOr<std::shared_ptr<const Catalog>> Store::Load(bool use_cache) {
-  if (path_.empty()) {
-    return absl::FailedPreconditionError(
-        "no catalog location: set WS2EMU_CATALOG (or HOME / XDG_DATA_HOME)");
-  }
+absl::StatusOr<std::shared_ptr<const Catalog>> Store::Read() {
+  if (path_.empty()) return NoLocation();
   // The file is small: reading it is a few syscalls, and comparing the bytes with the ones
   // last parsed is the one test of "changed" that inode reuse and coarse mtimes cannot fool.
+  // A symlinked catalog is read where a change would write it, under the same rule.
+  absl::StatusOr<std::string> target = ResolveLinks(path_);
+  if (!target.ok()) return target.status();
   std::string text;
-  bool exists = true;
-  int fd = open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno != ENOENT) return Errno("cannot open the catalog", path_, errno);
-    exists = false;
-  } else {
-    char buffer[65536];
-    for (;;) {
-      ssize_t n = read(fd, buffer, sizeof(buffer));
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        int e = errno;
-        close(fd);
-        return Errno("read", path_, e);
-      }
-      if (n == 0) break;
-      text.append(buffer, static_cast<size_t>(n));
-    }
-    close(fd);
-  }
-  if (use_cache) {
+  bool exists = false;
+  absl::Status s = ReadCatalogText(*target, &exists, &text);
+  if (!s.ok()) return s;
+  {
     std::lock_guard<std::mutex> lock(mu_);
     if (cached_ && cached_exists_ == exists && cached_text_ == text) return cached_;
   }
   auto catalog = std::make_shared<Catalog>();
   if (exists) {
-    absl::StatusOr<Catalog> parsed = Parse(text, path_);
-    if (!parsed.ok()) {
-      // Damaged or from a newer ws2emu: every call fails until it is repaired or reset.
-      return absl::DataLossError(parsed.status().message());
-    }
+    absl::StatusOr<Catalog> parsed = ParseOrDamaged(text, *target);
+    if (!parsed.ok()) return parsed.status();
     *catalog = *std::move(parsed);
   }
+  // The snapshot is shared as const from here on, so its index stays valid.
+  catalog->BuildIndex();
   std::lock_guard<std::mutex> lock(mu_);
   cached_exists_ = exists;
   cached_text_ = std::move(text);
@@ -123,41 +281,112 @@ absl::StatusOr<std::shared_ptr<const Catalog>> Store::Load(bool use_cache) {
   return std::shared_ptr<const Catalog>(catalog);
 }
 
-absl::StatusOr<int> Store::Lock() {
-  if (path_.empty()) return Load(false).status();
-  absl::Status dirs = MakeDirectories(DirectoryOf(path_));
+absl::Status Store::NoLocation() {
+  return absl::FailedPreconditionError(
+      "no catalog location: set WS2EMU_CATALOG (or HOME / XDG_DATA_HOME)");
+}
+
+// [inference] The wait polls flock(LOCK_NB) with short sleeps (1 ms doubling to 10 ms) rather
+// than blocking in flock under a timer signal: a library cannot own a signal (the host program
+// and the runtime's signal APC backend have their own handlers) and a timer signal would be
+// delivered to whichever thread it likes. The cost is fairness: a process that takes the lock
+// back to back can make a waiter see it held; a wait that outlasts the timeout is reported as
+// "held by another process", which it is.
+absl::StatusOr<int> Store::Lock(const std::string &target) {
+  absl::StatusOr<double> timeout = LockTimeoutSeconds();
+  if (!timeout.ok()) return timeout.status();
+  absl::Status dirs = MakeDirectories(DirectoryOf(target));
   if (!dirs.ok()) return dirs;
-  std::string lock_path = path_ + ".lock";
-  int fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return Errno("cannot open the lock file", lock_path, errno);
-  while (flock(fd, LOCK_EX) != 0) {
-    if (errno != EINTR) {
+  const std::string lock_path = target + ".lock";
+  // O_NOFOLLOW: a symlink planted at the lock's name would make us create a file wherever it
+  // points. O_NONBLOCK: a FIFO planted there opens at once (and is refused below).
+  int fd = open(lock_path.c_str(),
+                O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == ELOOP) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          lock_path, ": the catalog's lock file is a symbolic link; refusing to follow it "
+                     "(remove it: the lock file must be a regular file)"));
+    }
+    return Errno("cannot open the lock file", lock_path, errno);
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    int e = errno;
+    close(fd);
+    return Errno("fstat", lock_path, e);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    return absl::FailedPreconditionError(
+        absl::StrCat(lock_path, S_ISDIR(st.st_mode) ? ": is a folder" : ": is not a regular file",
+                     ", so not the catalog's lock file (remove it)"));
+  }
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point deadline =
+      Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                         std::chrono::duration<double>(*timeout));
+  std::chrono::microseconds pause(1000);
+  for (;;) {
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0) return fd;
+    if (errno == EINTR) continue;
+    if (errno != EWOULDBLOCK) {
       int e = errno;
       close(fd);
       return Errno("flock", lock_path, e);
     }
+    const Clock::time_point now = Clock::now();
+    if (now >= deadline) {
+      close(fd);
+      return absl::UnavailableError(absl::StrFormat(
+          "%s: another process holds the catalog's lock; gave up after %g s "
+          "(WS2EMU_CATALOG_LOCK_TIMEOUT); nothing was changed",
+          lock_path, *timeout));
+    }
+    auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - now);
+    auto nap = std::min(pause, left);
+    timespec ts{static_cast<time_t>(nap.count() / 1000000),
+                static_cast<long>(nap.count() % 1000000) * 1000};
+    nanosleep(&ts, nullptr);  // EINTR only shortens the nap
+    pause = std::min(pause * 2, std::chrono::microseconds(10000));
   }
-  return fd;
 }
 
-absl::Status Store::Write(const Catalog &catalog) {
-  const std::string tmp = path_ + ".tmp";
-  const std::string text = Serialize(catalog);
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Errno("cannot create", tmp, errno);
-  if (!WriteAll(fd, text) || fsync(fd) != 0) {
-    int e = errno;
-    close(fd);
-    unlink(tmp.c_str());
-    return Errno("cannot write", tmp, e);
+absl::Status Store::Write(const std::string &target, const Catalog &catalog) {
+  RemoveStaleTemporaries(target);
+  // The owner, group and mode the new file must have: the old file's, else the caller's and
+  // 0644. Taken under the lock, just before the replacement.
+  struct stat old;
+  bool have_old = stat(target.c_str(), &old) == 0;
+  if (!have_old && errno != ENOENT) return Errno("cannot look at the catalog", target, errno);
+  TempFile tmp;
+  absl::Status s = tmp.Create(target);
+  if (!s.ok()) return s;
+  if (!WriteAll(tmp.fd(), Serialize(catalog))) return Errno("cannot write", tmp.path(), errno);
+  if (have_old) {
+    struct stat now;
+    if (fstat(tmp.fd(), &now) != 0) return Errno("fstat", tmp.path(), errno);
+    // Before fchmod: a chown clears set-ID bits. Only root may give a file away; a caller who
+    // cannot keep the owner and group changes nothing rather than changing who owns the catalog.
+    if ((now.st_uid != old.st_uid || now.st_gid != old.st_gid) &&
+        fchown(tmp.fd(), old.st_uid, old.st_gid) != 0) {
+      return Errno(absl::StrCat("cannot keep the catalog's owner and group (", old.st_uid, ":",
+                                old.st_gid, ") on the new file; nothing was changed"),
+                   target, errno);
+    }
   }
-  close(fd);
-  if (rename(tmp.c_str(), path_.c_str()) != 0) {
-    int e = errno;
-    unlink(tmp.c_str());
-    return Errno("cannot rename the new catalog into place", path_, e);
+  const mode_t mode = have_old ? (old.st_mode & 07777) : 0644;
+  if (fchmod(tmp.fd(), mode) != 0) {
+    return Errno(absl::StrFormat("cannot give the new catalog mode %04o", mode), tmp.path(),
+                 errno);
   }
-  int dir = open(DirectoryOf(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fsync(tmp.fd()) != 0) return Errno("cannot write", tmp.path(), errno);
+  if (!tmp.Close()) return Errno("cannot write", tmp.path(), errno);
+  if (rename(tmp.path().c_str(), target.c_str()) != 0) {
+    return Errno("cannot rename the new catalog into place", target, errno);
+  }
+  tmp.Release();
+  int dir = open(DirectoryOf(target).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir >= 0) {
     fsync(dir);  // the rename itself is durable once the directory is
     close(dir);
@@ -165,30 +394,57 @@ absl::Status Store::Write(const Catalog &catalog) {
   return absl::OkStatus();
 }
 
-absl::Status Store::Modify(const std::function<absl::Status(Catalog &)> &change) {
-  absl::StatusOr<int> lock = Lock();
-  if (!lock.ok()) return lock.status();
-  absl::Status result;
-  absl::StatusOr<std::shared_ptr<const Catalog>> current = Load(false);
-  if (!current.ok()) {
-    result = current.status();
-  } else {
-    Catalog next = **current;
-    result = change(next);
-    if (result.ok()) result = Write(next);
+absl::StatusOr<Store::Locked> Store::LockAndRead() {
+  if (path_.empty()) return NoLocation();
+  absl::StatusOr<std::string> target = ResolveLinks(path_);
+  if (!target.ok()) return target.status();
+  Locked locked;
+  locked.target = *std::move(target);
+  // Refuse a folder, FIFO, device or oversized file before anything is created beside it (the
+  // lock file), then read again under the lock: that copy is the one the change edits.
+  absl::Status s = ReadCatalogText(locked.target, &locked.exists, &locked.text);
+  if (!s.ok()) return s;
+  absl::StatusOr<int> fd = Lock(locked.target);
+  if (!fd.ok()) return fd.status();
+  locked.lock_fd = *fd;
+  s = ReadCatalogText(locked.target, &locked.exists, &locked.text);
+  if (!s.ok()) {
+    close(locked.lock_fd);
+    return s;
   }
-  close(*lock);  // releases the flock
+  return locked;
+}
+
+absl::Status Store::Modify(const std::function<absl::Status(Catalog &)> &change) {
+  absl::StatusOr<Locked> locked = LockAndRead();
+  if (!locked.ok()) return locked.status();
+  absl::Status result;
+  Catalog next;
+  if (locked->exists) {
+    absl::StatusOr<Catalog> current = ParseOrDamaged(locked->text, locked->target);
+    if (current.ok()) {
+      next = *std::move(current);
+    } else {
+      result = current.status();
+    }
+  }
+  if (result.ok()) result = change(next);
+  if (result.ok()) result = Write(locked->target, next);
+  close(locked->lock_fd);  // releases the flock
   return result;
 }
 
 absl::Status Store::Reset() {
-  absl::StatusOr<int> lock = Lock();
-  if (!lock.ok()) return lock.status();
+  absl::StatusOr<Locked> locked = LockAndRead();
+  if (!locked.ok()) return locked.status();
   Catalog empty;
-  absl::StatusOr<std::shared_ptr<const Catalog>> current = Load(false);
-  if (current.ok()) empty.next_id = (*current)->next_id;
-  absl::Status result = Write(empty);
-  close(*lock);
+  if (locked->exists) {
+    absl::StatusOr<Catalog> current = Parse(locked->text, locked->target);
+    // A damaged file keeps what can be read of its IDs: they are never handed out again.
+    empty.next_id = current.ok() ? current->next_id : SalvageNextId(locked->text);
+  }
+  absl::Status result = Write(locked->target, empty);
+  close(locked->lock_fd);
   return result;
 }
 

@@ -11,13 +11,37 @@
 //
 // A change takes an exclusive flock on FILE.lock (held until the change is on disk, released
 // by the kernel if the process dies), reads the file afresh, applies the change to that copy,
-// writes FILE.tmp, fsyncs it, renames it over FILE and fsyncs the directory. Readers take no
-// lock: rename is atomic, so they see the old file or the new one. A reader keeps the parsed
-// catalog and parses again only when the file's bytes changed.
+// writes it to a new temporary file, fsyncs it, renames it over FILE and fsyncs the directory.
+// Readers take no lock: rename is atomic, so they see the old file or the new one. A reader
+// keeps the parsed catalog (indexed: lookups by catalog ID are O(1)) and parses again only when
+// the file's bytes changed.
 //
-// A damaged file is never overwritten: Read and Modify fail (DataLoss, naming file and line)
-// until someone repairs or resets it. A directory or file the caller cannot write fails the
-// change with PermissionDenied, and nothing changes — the runtime's "not an administrator".
+// The catalog may sit in a folder other users can write to (a shared folder, /tmp), so:
+// - The temporary file has a unique name, FILE.tmp-<16 hex digits>, in the same folder as the
+//   file it replaces, and is created with O_CREAT|O_EXCL|O_NOFOLLOW and mode 0600: nothing
+//   planted there is followed, truncated or reused. It is removed on every failure path; one
+//   left by a writer killed mid-change is removed by the next writer (under the lock, only
+//   regular files of the caller with exactly that name pattern).
+// - FILE.lock is opened with O_NOFOLLOW|O_NONBLOCK and refused unless fstat says it is a
+//   regular file. The wait for it gives up after WS2EMU_CATALOG_LOCK_TIMEOUT seconds (a
+//   decimal number from 0 to 86400; default 10) with Unavailable, "FILE.lock: another process
+//   holds the catalog's lock" — WSANO_RECOVERY at the WSC* boundary — and nothing changed.
+// - A change keeps the file's mode, owner and group (the new file gets them before it is
+//   renamed into place); a caller who may not keep them (not root) changes nothing. A new
+//   catalog gets mode 0644 and the caller's owner and group.
+// - A catalog that is a symbolic link (or a chain of them) is changed in the file at its end,
+//   and the link stays; FILE.lock and the temporary file are then beside that file. A link in
+//   a sticky folder anyone can write to is followed only if the caller or the folder's owner
+//   owns it (the kernel's fs.protected_symlinks rule, which following links by hand would
+//   otherwise bypass).
+// - The file is read through ReadRegularFile (base/regular_file.h): a folder, FIFO, device or
+//   file over kCatalogFileLimit (64 MiB) fails every call at once, with a message naming the
+//   file and the problem, and is never rewritten by a change (not even by Reset).
+//
+// A damaged file is never overwritten by a change: Read and Modify fail (DataLoss, naming file
+// and line) until someone repairs or resets it. A directory or file the caller cannot write
+// fails the change with PermissionDenied, and nothing changes — the runtime's "not an
+// administrator".
 #ifndef WS2EMU_LIB_CATALOG_STORE_H_
 #define WS2EMU_LIB_CATALOG_STORE_H_
 
@@ -39,6 +63,9 @@ class Store {
   // if neither WS2EMU_CATALOG, XDG_DATA_HOME nor HOME is set.
   static std::string CurrentPath();
 
+  // How long a change waits for another process's lock unless WS2EMU_CATALOG_LOCK_TIMEOUT says.
+  static constexpr double kDefaultLockTimeoutSeconds = 10;
+
   explicit Store(std::string path) : path_(std::move(path)) {}
   const std::string &path() const { return path_; }
 
@@ -46,14 +73,24 @@ class Store {
   // Applies `change` to the current catalog under the lock and writes the result; a change
   // that returns an error writes nothing and its error is returned as is.
   absl::Status Modify(const std::function<absl::Status(Catalog &)> &change);
-  // Replaces the file with an empty catalog (next-id kept when the old file is readable, so
-  // IDs are still never reused; reset to 1001 when it is damaged).
+  // Replaces the file with an empty catalog. IDs are still never reused: next-id is kept
+  // when the old file parses; when it is damaged, the next ID is the larger of its readable
+  // `next-id` and one past the highest readable catalog ID (SalvageNextId). A file that is not
+  // a regular file, or is over the size limit, is refused, not replaced.
   absl::Status Reset();
 
  private:
-  absl::StatusOr<std::shared_ptr<const Catalog>> Load(bool use_cache);
-  absl::Status Write(const Catalog &catalog);
-  absl::StatusOr<int> Lock();
+  // The file a change replaces (path_, or the end of its symlink chain), locked and read.
+  struct Locked {
+    std::string target;
+    int lock_fd = -1;
+    bool exists = false;
+    std::string text;
+  };
+  static absl::Status NoLocation();
+  absl::StatusOr<Locked> LockAndRead();
+  absl::StatusOr<int> Lock(const std::string &target);
+  absl::Status Write(const std::string &target, const Catalog &catalog);
 
   const std::string path_;
   std::mutex mu_;  // guards the cache
