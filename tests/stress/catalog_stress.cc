@@ -2,8 +2,11 @@
 //  - crash safety: a child installs and removes providers in a loop and is SIGKILLed at random
 //    moments, 200 times; after every kill the file parses and holds exactly the state of the
 //    last call the child completed, or of the one it was completing;
+//    and the folder holds at most one temporary file (the killed writer's, which the next writer
+//    removes), none once a call has completed after the last kill;
 //  - concurrency: two processes each install 100 providers at once; all 200 are there, with
 //    unique catalog IDs.
+#include <dirent.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -81,6 +84,16 @@ std::set<std::string> Providers(const std::string &path) {
   return out;
 }
 
+// The temporary files (catalog.tmp-*) in `dir`.
+int Temporaries(const std::string &dir) {
+  int n = 0;
+  DIR *d = opendir(dir.c_str());
+  if (d == nullptr) return -1;
+  while (dirent *e = readdir(d)) n += std::string(e->d_name).rfind("catalog.tmp", 0) == 0;
+  closedir(d);
+  return n;
+}
+
 class CatalogStress : public ::testing::Test {
  protected:
   void SetUp() override { setenv("WS2EMU_CATALOG", path_.c_str(), 1); }
@@ -131,8 +144,12 @@ TEST_F(CatalogStress, SigkillAtRandomMomentsNeverLeavesAHalfWrittenCatalog) {
         << "run " << run << ": " << completed << " calls completed, file holds " << now.size()
         << " providers";
     state = now;
+    ASSERT_LE(Temporaries(temp_.path()), 1) << "run " << run;
   }
   EXPECT_GT(kills_mid_run, 150);  // the kills did land while the child was working
+  // A writer that completes removes what a killed one left.
+  ASSERT_TRUE(DoOp(201, 0));
+  EXPECT_EQ(Temporaries(temp_.path()), 0);
 }
 
 TEST_F(CatalogStress, TwoProcessesInstallingAtOnceLoseNothing) {
