@@ -22,6 +22,10 @@
 //   bytes_per_handle     resident memory (RSS) per open socket handle, over those 1,000,000.
 //   wait_64              WSAWaitForMultipleEvents on 64 events, the last one signaled,
 //                        timeout 0; one poll() over 64 eventfds, the last one readable.
+//   catalog_parse_1k,    ns per entry to parse and index a catalog file's text of 1,000 /
+//   catalog_parse_100k   100,000 entries (what every WSAEnumProtocols after a change pays);
+//                        splitting the same text into its lines. Parsing is linear when the
+//                        100k figure stays within 1.5x the 1k one.
 //
 // Method. Every timed loop is warmed up once, then run several times alternating with its floor;
 // each side reports the best (minimum) repetition, the figure least disturbed by the rest of a
@@ -33,7 +37,8 @@
 // test).
 //
 // Only the public C API (ws2emu/ws2emu.h) is used, through ws2emu_upcall_table() where a
-// provider would call it.
+// provider would call it; the catalog figures call lib/catalog's parser, whose file format has
+// no public API.
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -64,6 +69,8 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_split.h"
+#include "catalog/catalog.h"
 #include "ws2emu/ws2emu.h"
 
 extern char **environ;
@@ -772,6 +779,58 @@ void BenchIocp() {
   ws2emu_CloseHandle(port);
 }
 
+// ---- Catalog parsing -------------------------------------------------------------------------
+
+// A catalog of `entries` base entries, as ws2emu writes it.
+std::string CatalogText(uint32_t entries) {
+  ws2emu::catalog::Catalog c;
+  for (uint32_t i = 0; i < entries; ++i) {
+    ws2emu::catalog::Entry e;
+    std::memset(&e.info, 0, sizeof(e.info));
+    e.info.ProtocolChain.ChainLen = BASE_PROTOCOL;
+    e.info.iVersion = 2;
+    e.info.iAddressFamily = 2;
+    e.info.iSocketType = 1;
+    e.info.iProtocol = 6;
+    e.info.ProviderId = GUID{i, 0x1234, 0x5678, {1, 2, 3, 4, 5, 6, 7, 8}};
+    e.info.dwCatalogEntryId = c.next_id++;
+    std::memcpy(e.info.szProtocol, u"Bench TCP", 18);
+    e.path = u"%SystemRoot%\\system32\\bench.dll";
+    c.entries.push_back(e);
+  }
+  return ws2emu::catalog::Serialize(c);
+}
+
+// Parse + index `passes` times (enough text per timed loop either way), ns per entry; the
+// floor splits the same text into lines as many times.
+void BenchCatalogParse(const char *name, uint32_t entries, int passes) {
+  const std::string text = CatalogText(entries);
+  const double per = static_cast<double>(entries) * passes;
+  auto value_once = [&] {
+    Clock::time_point start = Clock::now();
+    for (int p = 0; p < passes; ++p) {
+      absl::StatusOr<ws2emu::catalog::Catalog> c = ws2emu::catalog::Parse(text, "bench");
+      Check(c.ok() && c->entries.size() == entries, "the bench catalog does not parse");
+      c->BuildIndex();
+      Keep(c->Find(ws2emu::catalog::kFirstCatalogId));
+    }
+    return NsSince(start) / per;
+  };
+  auto floor_once = [&] {
+    Clock::time_point start = Clock::now();
+    for (int p = 0; p < passes; ++p) {
+      size_t lines = 0;
+      for (absl::string_view line : absl::StrSplit(text, '\n')) {
+        Keep(line.data());
+        ++lines;
+      }
+      Keep(lines);
+    }
+    return NsSince(start) / per;
+  };
+  MeasureAndReport(name, value_once, floor_once);
+}
+
 // ---- Driver --------------------------------------------------------------------------------
 
 struct Figure {
@@ -795,6 +854,12 @@ const std::vector<Figure> &Figures() {
       {"iocp_post_get", BenchIocp, {"iocp_post_get"}},
       {"query_context_1m", BenchQueryContext1m, {"query_context_1m", "bytes_per_handle"}},
       {"wait_64", BenchWait64, {"wait_64"}},
+      {"catalog_parse_1k",
+       [] { BenchCatalogParse("catalog_parse_1k", 1'000, g_opt.quick ? 2 : 100); },
+       {"catalog_parse_1k"}},
+      {"catalog_parse_100k",
+       [] { BenchCatalogParse("catalog_parse_100k", 100'000, 1); },
+       {"catalog_parse_100k"}},
   };
   return figures;
 }
