@@ -26,6 +26,7 @@
 //   regular file. The wait for it gives up after WS2EMU_CATALOG_LOCK_TIMEOUT seconds (a
 //   decimal number from 0 to 86400; default 10) with Unavailable, "FILE.lock: another process
 //   holds the catalog's lock" — WSANO_RECOVERY at the WSC* boundary — and nothing changed.
+//   The wait polls flock(LOCK_NB) with sleeps of 1 to 10 ms; no signal or timer is used.
 // - A change keeps the file's mode, owner and group (the new file gets them before it is
 //   renamed into place); a caller who may not keep them (not root) changes nothing. A new
 //   catalog gets mode 0644 and the caller's owner and group.
