@@ -3,6 +3,7 @@
 // and DLL_THREAD_ATTACH/DETACH in every loaded module, as on Windows. ExitThread returns to
 // the thread's start frame with longjmp: the PE frames in between are not unwound (they have no
 // DWARF unwind information), which is what ExitThread does on Windows too (no C++ unwinding).
+#include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
 
@@ -10,6 +11,7 @@
 #include <map>
 #include <cstdio>
 #include <mutex>
+#include <new>
 #include <unistd.h>
 
 #include "handles/handle_table.h"
@@ -32,6 +34,7 @@ struct Start {
   std::mutex mu;
   std::condition_variable cv;
   Thread *thread = nullptr;  // set by the new thread
+  int error = 0;             // or this, when it cannot have a thread object (errno); it ends
   bool acknowledged = false; // set by the creator once it no longer reads this
   DWORD suspend_count = 0;   // guarded by mu
   // The new thread owns (and deletes) this record, but only after the creator acknowledged and
@@ -47,7 +50,16 @@ thread_local DWORD t_exit_code = 0;
 
 void *Trampoline(void *arg) {
   auto *start = static_cast<Start *>(arg);
-  Thread *self = Thread::Current();
+  int error = 0;
+  Thread *self = Thread::Current(&error);
+  if (self == nullptr) {
+    // No descriptor or memory for the thread object: CreateThread fails with that error, and
+    // this thread ends before running anything (the creator frees the record).
+    std::lock_guard<std::mutex> lock(start->mu);
+    start->error = error != 0 ? error : ENOMEM;
+    start->cv.notify_all();
+    return nullptr;
+  }
   EnsureTeb();
   {
     std::unique_lock<std::mutex> lock(start->mu);
@@ -83,7 +95,11 @@ HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES, SIZE_T dwStackSize,
     ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
     return nullptr;
   }
-  auto *start = new Start();
+  auto *start = new (std::nothrow) Start();
+  if (start == nullptr) {
+    ws2emu_SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+    return nullptr;
+  }
   start->routine = lpStartAddress;
   start->parameter = lpParameter;
   start->suspend_count = (dwCreationFlags & kCreateSuspended) != 0 ? 1 : 0;
@@ -107,7 +123,14 @@ HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES, SIZE_T dwStackSize,
   Ref<Thread> thread;
   {
     std::unique_lock<std::mutex> lock(start->mu);
-    start->cv.wait(lock, [&] { return start->thread != nullptr; });
+    start->cv.wait(lock, [&] { return start->thread != nullptr || start->error != 0; });
+    if (start->thread == nullptr) {
+      const int error = start->error;
+      lock.unlock();
+      delete start;  // the thread has stopped reading it
+      ws2emu_SetLastError(ResourceError(error));
+      return nullptr;
+    }
     thread = Ref<Thread>::Share(start->thread);
     if (start->suspend_count > 0) {
       std::lock_guard<std::mutex> s(g_suspended_mu);

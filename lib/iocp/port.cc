@@ -1,5 +1,6 @@
 #include "iocp/port.h"
 
+#include <errno.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -70,7 +71,7 @@ bool Port::Post(const Packet &packet) {
       queue_.Push(packet);
     }
   }
-  if (wake) wake->PortEvent()->Set();
+  if (wake) wake->port_event()->Set();
   return true;
 }
 
@@ -80,10 +81,13 @@ void Port::TakeQueued(Packet *out, uint32_t max, uint32_t *count) {
 
 PortWait Port::Get(Packet *out, uint32_t max, uint32_t *count, uint32_t timeout_ms,
                    bool alertable) {
-  Thread *self = Thread::Current();
   *count = 0;
-  Event *event = self->PortEvent();
-  if (event == nullptr) return PortWait::kNoResources;
+  int err = 0;
+  Thread *self = Thread::Current(&err);
+  Event *event = self != nullptr ? self->PortEvent(&err) : nullptr;
+  if (event == nullptr) {
+    return err == EMFILE || err == ENFILE ? PortWait::kNoDescriptors : PortWait::kNoMemory;
+  }
   Waiter waiter{self, {}, false};
   if (self->running_on_port() != nullptr && self->running_on_port() != this) {
     // Waiting on this port ends the thread's run on the other one (outside this port's lock:
@@ -164,7 +168,7 @@ void Port::RunningThreadLeft(const void *thread) {
     if (running_ > 0) --running_;
     if (!closed_) ReleaseWaiters(&wake);
   }
-  for (const Ref<Thread> &t : wake) t->PortEvent()->Set();
+  for (const Ref<Thread> &t : wake) t->port_event()->Set();
 }
 
 void Port::Shutdown() {
@@ -175,7 +179,7 @@ void Port::Shutdown() {
     for (Waiter *w : waiters_) wake.push_back(Ref<Thread>::Share(w->thread));
     queue_.Clear();
   }
-  for (const Ref<Thread> &t : wake) t->PortEvent()->Set();
+  for (const Ref<Thread> &t : wake) t->port_event()->Set();
 }
 
 }  // namespace ws2emu

@@ -30,7 +30,9 @@ namespace ws2emu {
 
 class Thread;
 
-enum class PortWait { kOk, kTimeout, kIoCompletion, kClosed, kNoResources };
+// kNoDescriptors / kNoMemory: the calling thread's object or its port event could not be created
+// (EMFILE or ENFILE / ENOMEM); nothing was taken from the port, and the next Get tries again.
+enum class PortWait { kOk, kTimeout, kIoCompletion, kClosed, kNoDescriptors, kNoMemory };
 
 class Port final : public Object {
  public:

@@ -1,6 +1,9 @@
 #include "messages/message_queue.h"
 
+#include <errno.h>
+
 #include <algorithm>
+#include <new>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -54,16 +57,41 @@ bool MessageQueue::Filter::Matches(const MSG &msg) const {
   return (min == 0 && max == 0) || (msg.message >= min && msg.message <= max);
 }
 
-MessageQueue *MessageQueue::Current() {
-  if (t_queue != nullptr || t_queue_gone) return t_queue;
-  const uint32_t tid = Thread::Current()->id();
-  auto event = Event::Create(/*manual_reset=*/true, /*initial_state=*/false);
-  if (!event.ok()) return nullptr;
-  auto *queue = new MessageQueue(tid, std::move(*event));
-  {
+MessageQueue *MessageQueue::Current(int *error) {
+  if (t_queue != nullptr) return t_queue;
+  int err = ESRCH;
+  if (t_queue_gone) {
+    if (error != nullptr) *error = err;
+    return nullptr;
+  }
+  // The thread object first: waits on the queue block through it (so they cannot fail once
+  // the queue exists).
+  Thread *self = Thread::Current(&err);
+  if (self == nullptr) {
+    if (error != nullptr) *error = err;
+    return nullptr;
+  }
+  Ref<Event> event = Event::TryCreate(/*manual_reset=*/true, /*initial_state=*/false, &err);
+  MessageQueue *queue = nullptr;
+  if (event) {
+    queue = new (std::nothrow) MessageQueue(self->id(), std::move(event));
+    err = ENOMEM;  // if the allocation or the registration below fails
+  }
+  bool registered = false;
+  if (queue != nullptr) {
     Registry &r = GetRegistry();
     std::lock_guard<std::mutex> lock(r.mu);
-    r.queues[tid] = queue;
+    try {
+      r.queues[queue->thread_id()] = queue;
+      registered = true;
+    } catch (const std::bad_alloc &) {
+      // the map could not grow: no queue
+    }
+  }
+  if (!registered) {
+    if (queue != nullptr) queue->Release();
+    if (error != nullptr) *error = err;
+    return nullptr;
   }
   static thread_local Holder holder;  // constructed here: its destructor runs at thread exit
   holder.queue = queue;

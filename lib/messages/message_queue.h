@@ -59,9 +59,11 @@ class MessageQueue final : public Waitable {
     bool Matches(const MSG &msg) const;
   };
 
-  // The calling thread's queue, created on first use. Null if it cannot be created (no
-  // eventfd) or the thread is exiting.
-  static MessageQueue *Current();
+  // The calling thread's queue, created on first use (with the thread object, which it
+  // needs). Null if it cannot be created now or the thread is exiting; *error (if not null) then
+  // holds the errno: EMFILE or ENFILE (no descriptor), ENOMEM, or ESRCH (exiting). A failure is
+  // not remembered: the next call tries again.
+  static MessageQueue *Current(int *error = nullptr);
   // The calling thread's queue if it has one; never creates it.
   static MessageQueue *CurrentIfAny();
   // The queue of the live thread with Linux thread id `tid`, if that thread has one.

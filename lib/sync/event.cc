@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <new>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -16,12 +17,26 @@
 namespace ws2emu {
 
 absl::StatusOr<Ref<Event>> Event::Create(bool manual_reset, bool initial_state) {
+  int err = 0;
+  Ref<Event> event = TryCreate(manual_reset, initial_state, &err);
+  if (!event) return absl::ResourceExhaustedError(absl::StrCat("eventfd: ", strerror(err)));
+  return event;
+}
+
+Ref<Event> Event::TryCreate(bool manual_reset, bool initial_state, int *error) {
   int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK | EFD_SEMAPHORE);
   if (fd < 0) {
-    int err = errno;
-    return absl::ResourceExhaustedError(absl::StrCat("eventfd: ", strerror(err)));
+    *error = errno;
+    return {};
   }
-  auto event = Ref<Event>::Adopt(new Event(fd, manual_reset));
+  // Without memory the object is as impossible as the fd: an error, not bad_alloc.
+  auto *raw = new (std::nothrow) Event(fd, manual_reset);
+  if (raw == nullptr) {
+    close(fd);
+    *error = ENOMEM;
+    return {};
+  }
+  auto event = Ref<Event>::Adopt(raw);
   if (initial_state) event->Set();
   return event;
 }

@@ -38,6 +38,10 @@ class Event final : public Waitable {
 
   // Fails (RESOURCE_EXHAUSTED) when no eventfd can be created (RLIMIT_NOFILE, ENOMEM).
   static absl::StatusOr<Ref<Event>> Create(bool manual_reset, bool initial_state);
+  // The same for callers that map the reason to a Windows error themselves: null when the
+  // event cannot be created, and then *error is the errno (EMFILE or ENFILE: no descriptor;
+  // ENOMEM: no memory, for the eventfd or the object). Never throws.
+  static Ref<Event> TryCreate(bool manual_reset, bool initial_state, int *error);
   ~Event() override;
 
   void Set();

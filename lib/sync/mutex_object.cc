@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <new>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -13,12 +14,26 @@
 namespace ws2emu {
 
 absl::StatusOr<Ref<MutexObject>> MutexObject::Create(bool initial_owner) {
+  // An owned mutex needs its owner's thread object (ownership is abandoned through it): get it
+  // first, so that a failure creates nothing.
+  if (initial_owner) {
+    int err = 0;
+    if (Thread::Current(&err) == nullptr) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("cannot create the thread object: ", strerror(err)));
+    }
+  }
   int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (fd < 0) {
     int err = errno;
     return absl::ResourceExhaustedError(absl::StrCat("eventfd: ", strerror(err)));
   }
-  auto m = Ref<MutexObject>::Adopt(new MutexObject(fd));
+  auto *raw = new (std::nothrow) MutexObject(fd);
+  if (raw == nullptr) {
+    close(fd);
+    return absl::ResourceExhaustedError("no memory for a mutex");
+  }
+  auto m = Ref<MutexObject>::Adopt(raw);
   {
     std::lock_guard<std::mutex> lock(m->mu_);
     m->Post();
@@ -50,11 +65,16 @@ uint32_t MutexObject::owner() const {
 
 bool MutexObject::IsSignaled() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return owner_ == 0 || owner_ == Thread::Current()->id();
+  if (owner_ == 0) return true;
+  // A thread without an object owns nothing (taking a mutex creates the object first).
+  const Thread *self = Thread::CurrentIfAny();
+  return self != nullptr && owner_ == self->id();
 }
 
 bool MutexObject::TryAcquire() {
+  // Waits call this with the thread object created; Create(initial_owner) has created it too.
   Thread *self = Thread::Current();
+  if (self == nullptr) return false;
   std::lock_guard<std::mutex> lock(mu_);
   if (owner_ == self->id()) {
     ++recursion_;
@@ -69,7 +89,8 @@ bool MutexObject::TryAcquire() {
 }
 
 bool MutexObject::ReleaseOwnership() {
-  Thread *self = Thread::Current();
+  Thread *self = Thread::CurrentIfAny();
+  if (self == nullptr) return false;  // a thread without an object owns no mutex
   std::lock_guard<std::mutex> lock(mu_);
   if (owner_ != self->id()) return false;
   if (--recursion_ == 0) {

@@ -24,10 +24,13 @@ class MutexObject final : public Waitable {
  public:
   static constexpr ObjectType kType = ObjectType::kMutex;
 
+  // Fails (RESOURCE_EXHAUSTED) without a descriptor or memory for it, or, with initial_owner,
+  // for the calling thread's object; nothing is created then.
   static absl::StatusOr<Ref<MutexObject>> Create(bool initial_owner);
   ~MutexObject() override;
 
-  // ReleaseMutex: false unless the calling thread owns it. (Not Object::Release, the refcount.)
+  // ReleaseMutex: false unless the calling thread owns it (a thread without a thread object
+  // owns none). (Not Object::Release, the refcount.)
   bool ReleaseOwnership();
   uint32_t owner() const;
 

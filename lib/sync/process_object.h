@@ -18,9 +18,10 @@ class ProcessObject final : public Waitable {
  public:
   static constexpr ObjectType kType = ObjectType::kProcess;
 
-  // The one process object, created on first use and kept for the life of the process; null
-  // (after a message under WS2EMU_DEBUG) if no eventfd could be created for it.
-  static Ref<ProcessObject> Current();
+  // The one process object, created on first use and kept for the life of the process. Null
+  // if it cannot be created now (*error, if not null, the errno: EMFILE, ENFILE or ENOMEM); a
+  // failure is not remembered, the next call tries again.
+  static Ref<ProcessObject> Current(int *error = nullptr);
   ~ProcessObject() override;
 
   int fd() const override { return fd_; }

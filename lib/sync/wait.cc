@@ -28,12 +28,32 @@ bool TryAcquireAll(Waitable *const *objects, uint32_t count) {
   return true;
 }
 
+// SleepEx on a thread without a thread object: nothing can queue an APC to it (a handle to it,
+// its id in OpenThread, WPUOpenCurrentThread all need the object), so alertable or not it is a
+// plain sleep. [inference] SleepEx has no failure to report, so sleeping is the only answer
+// that keeps its contract.
+uint32_t SleepWithoutThreadObject(int64_t deadline) {
+  for (;;) {
+    int64_t remaining = deadline < 0 ? 1000 : deadline - MonotonicMs();
+    if (remaining <= 0) return kWaitTimeout;
+    timespec ts = {static_cast<time_t>(remaining / 1000),
+                   static_cast<long>((remaining % 1000) * 1000000)};
+    nanosleep(&ts, nullptr);  // EINTR: the loop sleeps the rest
+  }
+}
+
 }  // namespace
 
 uint32_t WaitForObjects(Waitable *const *objects, uint32_t count, bool wait_all,
-                        uint32_t timeout_ms, bool alertable) {
-  Thread *self = Thread::Current();
+                        uint32_t timeout_ms, bool alertable, int *error) {
   const int64_t deadline = timeout_ms == kInfinite ? -1 : MonotonicMs() + timeout_ms;
+  Thread *self = Thread::Current(error);
+  if (self == nullptr) {
+    // A wait on objects needs the thread: a mutex it takes is owned by it (and abandoned when
+    // it exits). Nothing has been acquired yet.
+    if (count > 0) return kWaitFailed;
+    return SleepWithoutThreadObject(deadline);
+  }
   int fds[kMaxWaitObjects + 1];
   bool timed_out = false;
   for (;;) {

@@ -29,8 +29,12 @@ inline constexpr uint32_t kWaitFailed = 0xFFFFFFFF;
 inline constexpr uint32_t kInfinite = 0xFFFFFFFF;
 inline constexpr uint32_t kMaxWaitObjects = 64;
 
+// kWaitFailed when the calling thread has no thread object and none can be created now (no
+// descriptor, no memory): *error (if not null) then holds the errno (Thread::Current), and no
+// object was touched. A wait on no objects (SleepEx) never fails: without a thread object
+// nothing can name the thread, so no APC can be queued to it, and it sleeps plainly.
 uint32_t WaitForObjects(Waitable *const *objects, uint32_t count, bool wait_all,
-                        uint32_t timeout_ms, bool alertable);
+                        uint32_t timeout_ms, bool alertable, int *error = nullptr);
 
 // Milliseconds on CLOCK_MONOTONIC.
 int64_t MonotonicMs();

@@ -15,7 +15,7 @@
 #include <cstdlib>
 #include <algorithm>
 #include <cstring>
-#include <string>
+#include <new>
 
 #include "absl/container/flat_hash_map.h"
 
@@ -47,13 +47,31 @@ void InstallSignalHandler() {
   });
 }
 
-// Can this process use io_uring with MSG_RING? Sends one message from a ring to itself.
+#if WS2EMU_HAVE_URING
+// The ring a producer without a ring of its own sends its wakes from (it has no thread object,
+// or its ring could not be set up: no descriptor, no memory). It is the start-up probe's ring,
+// kept when the uring backend is chosen, so it exists whenever MSG_RING wakes are used. Shared
+// by every such producer, hence its lock.
+struct SharedSender {
+  std::mutex mu;
+  io_uring ring;  // guarded by mu
+};
+SharedSender *g_shared_sender = nullptr;  // set once by DecideBackend, before any wake
+#endif
+
+// Can this process use io_uring with MSG_RING? Sends one message from a ring to itself. The
+// ring is kept (as the shared sender) when it works.
 bool ProbeUring() {
 #if !WS2EMU_HAVE_URING
   return false;  // built without liburing (-During=disabled)
 #else
-  io_uring ring;
-  if (io_uring_queue_init(8, &ring, 0) != 0) return false;
+  auto *sender = new (std::nothrow) SharedSender;
+  if (sender == nullptr) return false;
+  io_uring &ring = sender->ring;
+  if (io_uring_queue_init(8, &ring, 0) != 0) {
+    delete sender;
+    return false;
+  }
   bool ok = false;
   io_uring_sqe *sqe = io_uring_get_sqe(&ring);
   io_uring_prep_msg_ring(sqe, ring.ring_fd, 0, kWakeTag, 0);
@@ -69,10 +87,41 @@ bool ProbeUring() {
       io_uring_cqe_seen(&ring, cqe);
     }
   }
-  io_uring_queue_exit(&ring);
-  return ok;
+  // Whatever the probe left in the ring is consumed, so the shared sender starts empty.
+  io_uring_cqe *cqe;
+  while (io_uring_peek_cqe(&ring, &cqe) == 0) io_uring_cqe_seen(&ring, cqe);
+  if (!ok) {
+    io_uring_queue_exit(&ring);
+    delete sender;
+    return false;
+  }
+  g_shared_sender = sender;
+  return true;
 #endif
 }
+
+#if WS2EMU_HAVE_URING
+// Sends a wake to the ring `target` from `ring`. False if it could not be submitted.
+bool SendWake(io_uring *ring, int target) {
+  io_uring_sqe *sqe = io_uring_get_sqe(ring);
+  if (sqe == nullptr) return false;
+  io_uring_prep_msg_ring(sqe, target, 0, kWakeTag, 0);
+  sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
+  sqe->user_data = kCancelTag - 1;  // a failed send's completion is ignored by Block
+  return io_uring_submit(ring) == 1;
+}
+
+// The same from the shared sender. A failed send leaves a completion there; it is consumed
+// here, as nobody waits on this ring.
+bool SendWakeShared(int target) {
+  if (g_shared_sender == nullptr) return false;
+  std::lock_guard<std::mutex> lock(g_shared_sender->mu);
+  io_uring *ring = &g_shared_sender->ring;
+  io_uring_cqe *cqe;
+  while (io_uring_peek_cqe(ring, &cqe) == 0) io_uring_cqe_seen(ring, cqe);
+  return SendWake(ring, target);
+}
+#endif
 
 ApcBackend DecideBackend() {
   const char *want = std::getenv("WS2EMU_APC");
@@ -111,27 +160,22 @@ const char *ApcBackendName(ApcBackend backend) {
   return backend == ApcBackend::kUring ? "uring" : "signal";
 }
 
-// Owns the thread-local reference; its destructor runs at thread exit.
+// The calling thread's object. Plain thread_locals (no destructor), so the fast path of
+// Current() is one load, and a late call (from another thread_local's destructor) sees "gone"
+// rather than a destroyed holder.
+namespace {
+thread_local Thread *t_thread = nullptr;
+thread_local bool t_thread_gone = false;
+}  // namespace
+
+// Owns the thread-local reference; constructed once the object exists, so its destructor runs
+// at thread exit only for a thread that has one.
 class Thread::Holder {
  public:
-  Holder() {
-    InstallSignalHandler();
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, ApcSignal());
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    auto exit_event = Event::Create(/*manual_reset=*/true, /*initial_state=*/false);
-    if (!exit_event.ok()) {
-      std::fprintf(stderr, "ws2emu: cannot create the thread object: %s\n",
-                   std::string(exit_event.status().message()).c_str());
-      std::abort();
-    }
-    thread_ = new Thread(static_cast<uint32_t>(syscall(SYS_gettid)), std::move(*exit_event));
-    Registry &r = GetRegistry();
-    std::lock_guard<std::mutex> lock(r.mu);
-    r.threads[thread_->id()] = thread_;
-  }
   ~Holder() {
+    t_thread_gone = true;
+    t_thread = nullptr;
+    if (thread_ == nullptr) return;
     {
       Registry &r = GetRegistry();
       std::lock_guard<std::mutex> lock(r.mu);
@@ -140,15 +184,53 @@ class Thread::Holder {
     thread_->MarkExited();
     thread_->Release();
   }
-  Thread *get() const { return thread_; }
-
- private:
-  Thread *thread_;
+  Thread *thread_ = nullptr;
 };
 
-Thread *Thread::Current() {
-  static thread_local Holder holder;
-  return holder.get();
+Thread *Thread::CurrentIfAny() { return t_thread; }
+
+Thread *Thread::Current(int *error) {
+  if (t_thread != nullptr) [[likely]] return t_thread;
+  int err = 0;
+  if (t_thread_gone) {
+    err = ESRCH;
+  } else {
+    InstallSignalHandler();
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, ApcSignal());
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    Ref<Event> exit_event = Event::TryCreate(/*manual_reset=*/true, /*initial_state=*/false, &err);
+    if (exit_event) {
+      const auto tid = static_cast<uint32_t>(syscall(SYS_gettid));
+      if (Thread *thread = new (std::nothrow) Thread(tid, std::move(exit_event))) {
+        Registry &r = GetRegistry();
+        bool registered = false;
+        {
+          std::lock_guard<std::mutex> lock(r.mu);
+          try {
+            r.threads[tid] = thread;
+            registered = true;
+          } catch (const std::bad_alloc &) {
+            // the map could not grow: no object, as if the allocation above had failed
+          }
+        }
+        if (registered) {
+          static thread_local Holder holder;  // constructed here: its destructor runs at exit
+          holder.thread_ = thread;
+          t_thread = thread;
+          return thread;
+        }
+        thread->Release();
+      }
+      err = ENOMEM;
+    }
+  }
+  if (error != nullptr) *error = err;
+  if (DebugEnabled()) {
+    std::fprintf(stderr, "ws2emu: cannot create the thread object: %s\n", std::strerror(err));
+  }
+  return nullptr;
 }
 
 Ref<Thread> Thread::FindById(uint32_t tid) {
@@ -235,28 +317,29 @@ bool Thread::RunApcs() {
 
 void Thread::Wake() {
 #if WS2EMU_HAVE_URING
+  // A waiter with a ring blocks in it with the signal blocked: only MSG_RING reaches it. The
+  // ring is published before the wait that uses it (ring_fd_ is stored before wait_state_
+  // becomes kWaiting), so a producer that won the kWaiting -> kWoken CAS sees it here.
   int target = ring_fd_.load(std::memory_order_acquire);
   if (ActiveApcBackend() == ApcBackend::kUring && target >= 0) {
-    Thread *self = Current();
-    if (io_uring *ring = self->Ring()) {
-      io_uring_sqe *sqe = io_uring_get_sqe(ring);
-      if (sqe != nullptr) {
-        io_uring_prep_msg_ring(sqe, target, 0, kWakeTag, 0);
-        sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
-        sqe->user_data = kCancelTag - 1;  // a failed send's completion is ignored by Block
-        if (io_uring_submit(ring) == 1) return;
-      }
-    }
+    // The producer's own ring when it has one (no lock); the shared one when it has no thread
+    // object or its ring cannot be set up (out of descriptors or memory). Creating a thread
+    // object only to send a wake would cost a descriptor for nothing.
+    Thread *self = CurrentIfAny();
+    io_uring *ring = self != nullptr ? self->Ring() : nullptr;
+    if (ring != nullptr && SendWake(ring, target)) return;
+    if (SendWakeShared(target)) return;
   }
 #endif
   syscall(SYS_tgkill, getpid(), tid_, ApcSignal());
 }
 
-Event *Thread::PortEvent() {
-  std::call_once(port_event_once_, [this] {
-    auto event = Event::Create(/*manual_reset=*/false, /*initial_state=*/false);
-    if (event.ok()) port_event_ = std::move(*event);
-  });
+Event *Thread::PortEvent(int *error) {
+  if (!port_event_) {
+    int err = 0;
+    port_event_ = Event::TryCreate(/*manual_reset=*/false, /*initial_state=*/false, &err);
+    if (!port_event_ && error != nullptr) *error = err;
+  }
   return port_event_.get();
 }
 
@@ -264,8 +347,11 @@ io_uring *Thread::Ring() {
 #if !WS2EMU_HAVE_URING
   return nullptr;
 #else
+  // A ring that cannot be set up (EMFILE, ENOMEM) is not remembered: the next wait tries again,
+  // and this one waits with ppoll and the signal (ring_fd_ stays -1, so producers signal).
   if (ring_ == nullptr) {
-    auto *ring = new io_uring;
+    auto *ring = new (std::nothrow) io_uring;
+    if (ring == nullptr) return nullptr;
     if (io_uring_queue_init(kRingEntries, ring, 0) != 0) {
       delete ring;
       return nullptr;

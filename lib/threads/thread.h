@@ -23,6 +23,14 @@
 // If io_uring (or MSG_RING) is unavailable the runtime falls back to signals, and says so on
 // stderr when WS2EMU_DEBUG is set.
 //
+// Running out of descriptors or memory never aborts. A thread whose object cannot be created
+// gets null from Current() and the calling API fails with its documented error; the next call
+// tries again. Under the uring backend, a waiter whose ring cannot be set up waits with ppoll
+// and is woken by the signal (its ring_fd_ stays -1, which is what tells producers to signal);
+// a producer without a ring of its own sends MSG_RING from a process-wide ring kept from the
+// start-up probe, so a waiter blocked in io_uring (the signal blocked) is never sent a signal
+// it cannot see.
+//
 // Lifetime. The thread-local holder owns one reference; it is dropped at thread exit, after the
 // thread is marked exited and its exit event set. Handles (WPUOpenCurrentThread, OpenThread)
 // own further references, so a WSATHREADID stays usable after its thread has gone (QueueApc
@@ -56,9 +64,14 @@ class Thread final : public Waitable {
  public:
   static constexpr ObjectType kType = ObjectType::kThread;
 
-  // The calling thread's object, created on first use. Never null (aborts with a message if
-  // the eventfd for it cannot be created: a thread without an object cannot run APCs).
-  static Thread *Current();
+  // The calling thread's object, created on first use. Null when it cannot be created now:
+  // *error (if not null) then holds the errno, EMFILE or ENFILE (no descriptor for its exit
+  // event) or ENOMEM. A failure is not remembered: the next call tries again, and succeeds once
+  // a descriptor is free. Never aborts and never throws. After the thread's object has been
+  // released at thread exit, null (with ESRCH): it is not created twice.
+  static Thread *Current(int *error = nullptr);
+  // The calling thread's object if it has one; never creates it.
+  static Thread *CurrentIfAny();
   // The live thread with Linux thread id `tid`, or null.
   static Ref<Thread> FindById(uint32_t tid);
 
@@ -93,8 +106,12 @@ class Thread final : public Waitable {
   void DisownMutex(Waitable *mutex);
 
   // The auto-reset event this thread blocks on in completion-port waits, created on first use;
-  // null if it cannot be created. Only this thread waits on it.
-  Event *PortEvent();
+  // null if it cannot be created now (*error, if not null, the errno as for Current); the next
+  // call tries again. Only this thread calls PortEvent and waits on the event.
+  Event *PortEvent(int *error = nullptr);
+  // The event PortEvent created, for the threads that wake this one: only valid for a thread
+  // that is waiting on a port, which has created it (the port's lock orders the two).
+  Event *port_event() const { return port_event_.get(); }
   // The completion port this thread is counted as running on (see iocp/port.h).
   // The port keeps the thread's reference until then, and hears of the thread's exit
   // (Object::RunningThreadLeft). Only this thread calls these.
@@ -133,8 +150,7 @@ class Thread final : public Waitable {
   std::atomic<size_t> apc_count_{0};
   std::mutex owned_mu_;
   std::vector<Ref<Waitable>> owned_mutexes_;  // guarded by owned_mu_
-  std::once_flag port_event_once_;
-  Ref<Event> port_event_;
+  Ref<Event> port_event_;  // written by this thread only, before it waits on a port
   Ref<Object> running_port_;  // this thread only
   io_uring *ring_ = nullptr;       // owned; used by this thread only, fd read by producers
   std::atomic<int> ring_fd_{-1};

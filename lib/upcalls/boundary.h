@@ -32,17 +32,27 @@ inline bool IsPseudoHandle(const void *h) {
   return HandleValue(h) == kCurrentProcessPseudo || HandleValue(h) == kCurrentThreadPseudo;
 }
 
+// winerror.h's ERROR_TOO_MANY_OPEN_FILES, which the public header does not define.
+inline constexpr uint32_t kErrorTooManyOpenFiles = 4;
+
+// The Win32 error for a resource the runtime could not get, from its errno:
+// ERROR_TOO_MANY_OPEN_FILES when the descriptor table is full (EMFILE, ENFILE), otherwise
+// ERROR_NOT_ENOUGH_MEMORY (ENOMEM, and anything else).
+uint32_t ResourceError(int err);
+
 // The object `h` names, pseudo-handles included, if its type is `type` (any with kAny); null
-// otherwise.
-Ref<Object> LookupObject(HANDLE h, ObjectType type);
+// otherwise, and then *error (if not null) is the last error to report: ERROR_INVALID_HANDLE,
+// or ResourceError() when `h` is a pseudo-handle whose object cannot be created now.
+Ref<Object> LookupObject(HANDLE h, ObjectType type, uint32_t *error = nullptr);
 template <typename T>
-Ref<T> LookupObjectAs(HANDLE h) {
-  Ref<Object> o = LookupObject(h, T::kType);
+Ref<T> LookupObjectAs(HANDLE h, uint32_t *error = nullptr) {
+  Ref<Object> o = LookupObject(h, T::kType, error);
   return Ref<T>::Adopt(static_cast<T *>(o.release()));
 }
 
 // Looks up `count` waitable handles into refs[i] and objects[i]; false (with the last error
-// ERROR_INVALID_HANDLE) if any is not a waitable object.
+// ERROR_INVALID_HANDLE, or ResourceError() for a pseudo-handle whose object cannot be created)
+// if any is not a waitable object.
 bool LookupWaitables(const HANDLE *handles, uint32_t count, Ref<Object> *refs,
                      Waitable **objects);
 

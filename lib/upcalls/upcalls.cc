@@ -245,7 +245,14 @@ int WSPAPI WPUOpenCurrentThread(LPWSATHREADID lpThreadId, LPINT lpErrno) {
     *lpErrno = WSAEFAULT;
     return SOCKET_ERROR;
   }
+  // [inference] SPEC.md §6.10 documents only WSANOTINITIALISED; a thread object that cannot be
+  // created now (no descriptor, no memory) or a full handle table is reported as WSAENOBUFS,
+  // Winsock's "no buffer space". Nothing is kept: the next call tries again.
   Thread *self = Thread::Current();
+  if (self == nullptr) {
+    *lpErrno = WSAENOBUFS;
+    return SOCKET_ERROR;
+  }
   uint64_t h = Table().Insert(Ref<Thread>::Share(self).release());
   if (h == 0) {
     *lpErrno = WSAENOBUFS;

@@ -48,10 +48,12 @@ MSG MakeMsg(HWND hwnd, UINT Msg, WPARAM wParam, LPARAM lParam) {
   return m;
 }
 
-// The calling thread's queue; null (with the last error) when it cannot be created.
+// The calling thread's queue; null (with the last error: ERROR_TOO_MANY_OPEN_FILES or
+// ERROR_NOT_ENOUGH_MEMORY) when it cannot be created now. The next call tries again.
 MessageQueue *CurrentQueue() {
-  MessageQueue *queue = MessageQueue::Current();
-  if (queue == nullptr) SetThreadLastError(ERROR_NOT_ENOUGH_MEMORY);
+  int err = 0;
+  MessageQueue *queue = MessageQueue::Current(&err);
+  if (queue == nullptr) SetThreadLastError(ResourceError(err));
   return queue;
 }
 

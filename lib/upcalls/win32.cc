@@ -1,4 +1,8 @@
 // The kernel32 primitives and the WSA event calls: Windows semantics over the core objects.
+#include <errno.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <atomic>
 
 #include "iocp/port.h"
@@ -30,7 +34,10 @@ DWORD WaitHandles(DWORD count, const HANDLE *handles, BOOL wait_all, DWORD ms, B
   Ref<Object> refs[MAXIMUM_WAIT_OBJECTS];
   Waitable *objects[MAXIMUM_WAIT_OBJECTS];
   if (!LookupWaitables(handles, count, refs, objects)) return WAIT_FAILED;
-  return WaitForObjects(objects, count, wait_all != FALSE, ms, alertable != FALSE);
+  int err = 0;
+  uint32_t r = WaitForObjects(objects, count, wait_all != FALSE, ms, alertable != FALSE, &err);
+  if (r == kWaitFailed) SetThreadLastError(ResourceError(err));  // no thread object
+  return r;
 }
 
 // Named kernel objects would be shared between processes; the runtime has no namespace for
@@ -62,26 +69,37 @@ HANDLE NewHandle(absl::StatusOr<Ref<T>> object) {
 
 }  // namespace
 
-Ref<Object> LookupObject(HANDLE h, ObjectType type) {
+uint32_t ResourceError(int err) {
+  return err == EMFILE || err == ENFILE ? kErrorTooManyOpenFiles : ERROR_NOT_ENOUGH_MEMORY;
+}
+
+Ref<Object> LookupObject(HANDLE h, ObjectType type, uint32_t *error) {
   const uint64_t value = HandleValue(h);
+  Ref<Object> object;
+  int err = 0;
   if (value == kCurrentThreadPseudo) {
-    if (type != ObjectType::kThread && type != ObjectType::kAny) return {};
-    return Ref<Object>::Share(Thread::Current());
+    if (type == ObjectType::kThread || type == ObjectType::kAny) {
+      if (Thread *self = Thread::Current(&err)) object = Ref<Object>::Share(self);
+    }
+  } else if (value == kCurrentProcessPseudo) {
+    if (type == ObjectType::kProcess || type == ObjectType::kAny) {
+      Ref<ProcessObject> process = ProcessObject::Current(&err);
+      object = Ref<Object>::Adopt(process.release());
+    }
+  } else {
+    object = Table().Lookup(value, type);
   }
-  if (value == kCurrentProcessPseudo) {
-    if (type != ObjectType::kProcess && type != ObjectType::kAny) return {};
-    Ref<ProcessObject> process = ProcessObject::Current();
-    return Ref<Object>::Adopt(process.release());
-  }
-  return Table().Lookup(value, type);
+  if (!object && error != nullptr) *error = err != 0 ? ResourceError(err) : ERROR_INVALID_HANDLE;
+  return object;
 }
 
 bool LookupWaitables(const HANDLE *handles, uint32_t count, Ref<Object> *refs,
                      Waitable **objects) {
   for (uint32_t i = 0; i < count; ++i) {
-    refs[i] = LookupObject(handles[i], ObjectType::kAny);
+    uint32_t error = ERROR_INVALID_HANDLE;
+    refs[i] = LookupObject(handles[i], ObjectType::kAny, &error);
     if (!refs[i] || !IsWaitableType(refs[i]->type())) {
-      SetThreadLastError(ERROR_INVALID_HANDLE);
+      SetThreadLastError(refs[i] ? ERROR_INVALID_HANDLE : error);
       return false;
     }
     objects[i] = static_cast<Waitable *>(refs[i].get());
@@ -210,15 +228,18 @@ DWORD WINAPI ws2emu_WaitForMultipleObjectsEx(DWORD nCount, const HANDLE *lpHandl
   return WaitHandles(nCount, lpHandles, bWaitAll, dwMilliseconds, bAlertable);
 }
 
+// SleepEx cannot fail: on a thread whose object cannot be created it sleeps all the same (see
+// WaitForObjects: no APC can be queued to such a thread).
 DWORD WINAPI ws2emu_SleepEx(DWORD dwMilliseconds, BOOL bAlertable) {
   uint32_t r = WaitForObjects(nullptr, 0, false, dwMilliseconds, bAlertable != FALSE);
   return r == kWaitIoCompletion ? WAIT_IO_COMPLETION : 0;
 }
 
 DWORD WINAPI ws2emu_QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR dwData) {
-  Ref<Thread> t = LookupObjectAs<Thread>(hThread);
+  uint32_t error = ERROR_INVALID_HANDLE;
+  Ref<Thread> t = LookupObjectAs<Thread>(hThread, &error);
   if (!t) {
-    SetThreadLastError(ERROR_INVALID_HANDLE);
+    SetThreadLastError(error);
     return 0;
   }
   if (pfnAPC == nullptr) {
@@ -232,15 +253,21 @@ DWORD WINAPI ws2emu_QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR dwDa
   return 1;
 }
 
-DWORD WINAPI ws2emu_GetCurrentThreadId(void) { return Thread::Current()->id(); }
+// GetCurrentThreadId cannot fail: the id is the Linux thread id, which the thread object (made
+// here so that OpenThread finds the thread) carries, and which gettid gives without one.
+DWORD WINAPI ws2emu_GetCurrentThreadId(void) {
+  if (Thread *self = Thread::Current()) return self->id();
+  return static_cast<DWORD>(syscall(SYS_gettid));
+}
 
 HANDLE WINAPI ws2emu_GetCurrentThread(void) { return ToHandle(kCurrentThreadPseudo); }
 HANDLE WINAPI ws2emu_GetCurrentProcess(void) { return ToHandle(kCurrentProcessPseudo); }
 
 DWORD WINAPI ws2emu_GetThreadId(HANDLE Thread) {
-  Ref<ws2emu::Thread> t = LookupObjectAs<ws2emu::Thread>(Thread);
+  uint32_t error = ERROR_INVALID_HANDLE;
+  Ref<ws2emu::Thread> t = LookupObjectAs<ws2emu::Thread>(Thread, &error);
   if (!t) {
-    SetThreadLastError(ERROR_INVALID_HANDLE);
+    SetThreadLastError(error);
     return 0;
   }
   return t->id();
@@ -265,9 +292,10 @@ BOOL WINAPI ws2emu_DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHa
     SetThreadLastError(error);
     return FALSE;
   };
-  if (!LookupObject(hSourceProcessHandle, ObjectType::kProcess) ||
-      !LookupObject(hTargetProcessHandle, ObjectType::kProcess)) {
-    return fail(ERROR_INVALID_HANDLE);
+  uint32_t error = ERROR_INVALID_HANDLE;
+  if (!LookupObject(hSourceProcessHandle, ObjectType::kProcess, &error) ||
+      !LookupObject(hTargetProcessHandle, ObjectType::kProcess, &error)) {
+    return fail(error);
   }
   if ((dwOptions & ~(DUPLICATE_CLOSE_SOURCE | DUPLICATE_SAME_ACCESS)) != 0) {
     return fail(ERROR_INVALID_PARAMETER);
@@ -277,8 +305,9 @@ BOOL WINAPI ws2emu_DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHa
                               : Table().TypeOf(HandleValue(hSourceHandle));
   if (type == ObjectType::kSocket) return fail(ERROR_NOT_SUPPORTED);
   Ref<Object> object;
-  if (type != ObjectType::kWindow) object = LookupObject(hSourceHandle, ObjectType::kAny);
-  if (!object) return fail(ERROR_INVALID_HANDLE);
+  error = ERROR_INVALID_HANDLE;
+  if (type != ObjectType::kWindow) object = LookupObject(hSourceHandle, ObjectType::kAny, &error);
+  if (!object) return fail(error);
   if (lpTargetHandle == nullptr) {
     // Windows makes the duplicate and returns nothing (kept "for backward compatibility"); in
     // one process an unreachable handle is only a leak, so none is made.
@@ -373,7 +402,10 @@ static BOOL PortWaitToBool(PortWait r) {
     case PortWait::kClosed:
       SetThreadLastError(ERROR_ABANDONED_WAIT_0);
       return FALSE;
-    case PortWait::kNoResources:
+    case PortWait::kNoDescriptors:
+      SetThreadLastError(kErrorTooManyOpenFiles);
+      return FALSE;
+    case PortWait::kNoMemory:
       SetThreadLastError(ERROR_NOT_ENOUGH_MEMORY);
       return FALSE;
   }
@@ -479,7 +511,14 @@ DWORD WSAAPI WSAWaitForMultipleEvents(DWORD cEvents, const WSAEVENT *lphEvents, 
     return WSA_WAIT_FAILED;
   }
   DWORD r = WaitHandles(cEvents, lphEvents, fWaitAll, dwTimeout, fAlertable);
-  if (r == WAIT_FAILED) SetThreadLastError(WSA_INVALID_HANDLE);
+  if (r == WAIT_FAILED) {
+    // WSA_INVALID_HANDLE for a bad handle; WSA_NOT_ENOUGH_MEMORY when the thread object (or a
+    // pseudo-handle's object) could not be created, out of descriptors or memory.
+    const uint32_t error = ThreadLastError();
+    SetThreadLastError(error == kErrorTooManyOpenFiles || error == ERROR_NOT_ENOUGH_MEMORY
+                           ? WSA_NOT_ENOUGH_MEMORY
+                           : WSA_INVALID_HANDLE);
+  }
   return r;
 }
 
