@@ -1,7 +1,7 @@
 // lib/threads/thread.h — the thread object every thread that touches the runtime gets, with its
 // APC queue and its wake channel.
 //
-//   Thread *self = Thread::Current();          // created on first use
+//   Thread *self = Thread::Current(&err);      // created on first use; null without an fd
 //   Ref<Thread> t = Thread::FindById(tid);     // OpenThread
 //   t->QueueApc(routine, context);             // any thread; runs on t, in an alertable wait
 //   self->Block(fds, n, timeout_ms, /*alertable=*/true);
