@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <new>
 
 #include "sync/wait.h"
 #include "threads/thread.h"
@@ -15,15 +16,16 @@ Ref<Port> Port::Create(uint32_t concurrency) {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     concurrency = cpus > 0 ? static_cast<uint32_t>(cpus) : 1;
   }
-  return Ref<Port>::Adopt(new Port(concurrency));
+  return Ref<Port>::Adopt(new (std::nothrow) Port(concurrency));
 }
 
 Port::Port(uint32_t concurrency) : Object(kType), concurrency_(concurrency) {}
 
-void Port::Ring::Push(const Packet &packet) {
+bool Port::Ring::Push(const Packet &packet) {
   if (size_ == capacity_) {
     const size_t capacity = capacity_ == 0 ? kMinCapacity : 2 * capacity_;
-    std::unique_ptr<Packet[]> buf(new Packet[capacity]);
+    std::unique_ptr<Packet[]> buf(new (std::nothrow) Packet[capacity]);
+    if (buf == nullptr) return false;
     for (size_t i = 0; i < size_; ++i) buf[i] = buf_[(head_ + i) & (capacity_ - 1)];
     buf_ = std::move(buf);
     capacity_ = capacity;
@@ -31,6 +33,7 @@ void Port::Ring::Push(const Packet &packet) {
   }
   buf_[(head_ + size_) & (capacity_ - 1)] = packet;
   ++size_;
+  return true;
 }
 
 Port::Packet Port::Ring::Pop() {
@@ -55,11 +58,11 @@ size_t Port::queued() {
   return queue_.size();
 }
 
-bool Port::Post(const Packet &packet) {
+Port::PostResult Port::Post(const Packet &packet) {
   Ref<Thread> wake;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (closed_) return false;
+    if (closed_) return PostResult::kClosed;
     if (!waiters_.empty() && running_ < concurrency_) {
       Waiter *w = waiters_.back();  // LIFO
       waiters_.pop_back();
@@ -67,12 +70,12 @@ bool Port::Post(const Packet &packet) {
       w->released = true;
       ++running_;
       wake = Ref<Thread>::Share(w->thread);
-    } else {
-      queue_.Push(packet);
+    } else if (!queue_.Push(packet)) {
+      return PostResult::kNoMemory;
     }
   }
   if (wake) wake->port_event()->Set();
-  return true;
+  return PostResult::kPosted;
 }
 
 void Port::TakeQueued(Packet *out, uint32_t max, uint32_t *count) {

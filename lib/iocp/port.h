@@ -44,11 +44,13 @@ class Port final : public Object {
     uint64_t status;  // 0 or the Win32/WSA error of the completed I/O
   };
 
-  // concurrency 0 means the number of processors.
+  // concurrency 0 means the number of processors. Null without memory for it.
   static Ref<Port> Create(uint32_t concurrency);
 
-  // False once the port is shut down.
-  bool Post(const Packet &packet);
+  enum class PostResult { kPosted, kClosed, kNoMemory };
+  // kClosed once the port is shut down; kNoMemory when the queue had to grow and could not
+  // (nothing was queued).
+  PostResult Post(const Packet &packet);
   // Takes 1..max packets. kOk with *count >= 1, or why not.
   PortWait Get(Packet *out, uint32_t max, uint32_t *count, uint32_t timeout_ms, bool alertable);
   void Shutdown();
@@ -73,7 +75,7 @@ class Port final : public Object {
    public:
     bool empty() const { return size_ == 0; }
     size_t size() const { return size_; }
-    void Push(const Packet &packet);
+    bool Push(const Packet &packet);  // false (nothing changed) when it cannot grow
     Packet Pop();  // requires !empty()
     void Clear();
 

@@ -1,6 +1,7 @@
 #include "sync/event.h"
 
 #include "sync/eventfd_unit.h"
+#include "sync/resource_status.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -19,7 +20,7 @@ namespace ws2emu {
 absl::StatusOr<Ref<Event>> Event::Create(bool manual_reset, bool initial_state) {
   int err = 0;
   Ref<Event> event = TryCreate(manual_reset, initial_state, &err);
-  if (!event) return absl::ResourceExhaustedError(absl::StrCat("eventfd: ", strerror(err)));
+  if (!event) return ResourceStatus("eventfd", err);
   return event;
 }
 

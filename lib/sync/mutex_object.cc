@@ -8,7 +8,7 @@
 #include <new>
 
 #include "absl/status/status.h"
-#include "absl/strings/str_cat.h"
+#include "sync/resource_status.h"
 #include "threads/thread.h"
 
 namespace ws2emu {
@@ -18,20 +18,14 @@ absl::StatusOr<Ref<MutexObject>> MutexObject::Create(bool initial_owner) {
   // first, so that a failure creates nothing.
   if (initial_owner) {
     int err = 0;
-    if (Thread::Current(&err) == nullptr) {
-      return absl::ResourceExhaustedError(
-          absl::StrCat("cannot create the thread object: ", strerror(err)));
-    }
+    if (Thread::Current(&err) == nullptr) return ResourceStatus("the owner's thread object", err);
   }
   int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (fd < 0) {
-    int err = errno;
-    return absl::ResourceExhaustedError(absl::StrCat("eventfd: ", strerror(err)));
-  }
+  if (fd < 0) return ResourceStatus("eventfd", errno);
   auto *raw = new (std::nothrow) MutexObject(fd);
   if (raw == nullptr) {
     close(fd);
-    return absl::ResourceExhaustedError("no memory for a mutex");
+    return ResourceStatus("mutex", ENOMEM);
   }
   auto m = Ref<MutexObject>::Adopt(raw);
   {

@@ -1,6 +1,7 @@
 #include "sync/semaphore.h"
 
 #include "sync/eventfd_unit.h"
+#include "sync/resource_status.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <new>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -18,11 +20,13 @@ absl::StatusOr<Ref<Semaphore>> Semaphore::Create(int32_t initial, int32_t maximu
   if (maximum <= 0 || initial < 0 || initial > maximum)
     return absl::InvalidArgumentError(absl::StrCat("semaphore count ", initial, " of ", maximum));
   int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK | EFD_SEMAPHORE);
-  if (fd < 0) {
-    int err = errno;
-    return absl::ResourceExhaustedError(absl::StrCat("eventfd: ", strerror(err)));
+  if (fd < 0) return ResourceStatus("eventfd", errno);
+  auto *raw = new (std::nothrow) Semaphore(fd, maximum);
+  if (raw == nullptr) {
+    close(fd);
+    return ResourceStatus("semaphore", ENOMEM);
   }
-  auto s = Ref<Semaphore>::Adopt(new Semaphore(fd, maximum));
+  auto s = Ref<Semaphore>::Adopt(raw);
   if (initial > 0) s->ReleaseCount(initial, nullptr);
   return s;
 }

@@ -317,6 +317,9 @@ int WSPAPI WPUCompleteOverlappedRequest(SOCKET s, LPWSAOVERLAPPED lpOverlapped, 
                    __ATOMIC_RELAXED);
   __atomic_store_n(&lpOverlapped->Internal, status, __ATOMIC_RELEASE);
   if (event) event->Set();
+  // [inference] A packet the port cannot queue for want of memory is lost: the call has no error
+  // for it (SPEC.md §6.4 documents only WSAEINVAL) and the OVERLAPPED is already complete, so
+  // a waiter on its event or a GetOverlappedResult still sees the completion.
   if (port) static_cast<Port *>(port.get())->Post({cbTransferred, key, lpOverlapped, dwError});
   return 0;
 }

@@ -359,6 +359,10 @@ HANDLE WINAPI ws2emu_CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCo
     }
   } else {
     port = Port::Create(NumberOfConcurrentThreads);
+    if (!port) {
+      SetThreadLastError(ERROR_NOT_ENOUGH_MEMORY);
+      return nullptr;
+    }
     uint64_t h = Table().Insert(Ref<Port>(port).release());
     if (h == 0) {
       SetThreadLastError(ERROR_NOT_ENOUGH_MEMORY);
@@ -378,11 +382,15 @@ BOOL WINAPI ws2emu_PostQueuedCompletionStatus(HANDLE CompletionPort,
                                               DWORD dwNumberOfBytesTransferred,
                                               ULONG_PTR dwCompletionKey,
                                               LPOVERLAPPED lpOverlapped) {
-  bool posted = false;
+  Port::PostResult posted = Port::PostResult::kClosed;
   const Port::Packet packet = {dwNumberOfBytesTransferred, dwCompletionKey, lpOverlapped, 0};
   Table().WithPinned<Port>(HandleValue(CompletionPort),
                            [&](Port &port) { posted = port.Post(packet); });
-  if (!posted) {  // not a port, or a port being closed
+  if (posted == Port::PostResult::kNoMemory) {  // the queue could not grow: nothing posted
+    SetThreadLastError(ERROR_NOT_ENOUGH_MEMORY);
+    return FALSE;
+  }
+  if (posted != Port::PostResult::kPosted) {  // not a port, or a port being closed
     SetThreadLastError(ERROR_INVALID_HANDLE);
     return FALSE;
   }
