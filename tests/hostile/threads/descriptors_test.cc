@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -422,11 +423,12 @@ TEST_F(OutOfDescriptors, CreateThreadFailsWithTooManyOpenFilesThenWorks) {
   EXPECT_TRUE(ws2emu_CloseHandle(t));
 }
 
-// Out of memory instead of descriptors: the thread object cannot be allocated. In a forked
-// child (RLIMIT_AS is process-wide and the child's heap is filled to the brim), on a thread
-// without a thread object, the calls fail with WSAENOBUFS / ERROR_NOT_ENOUGH_MEMORY instead of
-// throwing bad_alloc, and work once the memory is given back. The sanitizers reserve terabytes
-// of shadow memory, which RLIMIT_AS cannot leave room for: skipped under them.
+// Out of memory instead of descriptors. In a forked child (RLIMIT_AS is process-wide and the
+// child's heap is filled to the brim), on a thread without a thread object, the first calls
+// and the creation of ports and semaphores fail with WSAENOBUFS / ERROR_NOT_ENOUGH_MEMORY
+// instead of throwing bad_alloc, and work once the memory is given back. The sanitizers
+// reserve terabytes of shadow memory, which RLIMIT_AS cannot leave room for: skipped under
+// them.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 constexpr bool kUnderSanitizer = true;
 #elif defined(__has_feature)
@@ -462,12 +464,18 @@ void EmptyHeap(void *chain) {
   }
 }
 
-// The child's checks; 0 when all hold, else the number of the first that failed.
-int OutOfMemoryChild() {
+// The calls a child checks with its heap full: the first touch of a thread object, or the
+// creation of an object whose memory is allocated by the call.
+enum class OomCase { kThreadObject, kCreatePort, kPostToPort, kCreateSemaphore };
+
+// Runs the case on a new thread with the heap full, then again once the memory is given back;
+// 0 when every check held, else the number of the first that failed.
+int OutOfMemoryChild(OomCase which) {
   ws2emu_upcall_table();
   ws2emu_apc_backend();
   HANDLE event = ws2emu_CreateEventW(nullptr, FALSE, TRUE, nullptr);
-  if (event == nullptr) return 1;
+  HANDLE port = ws2emu_CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 0);
+  if (event == nullptr || port == nullptr) return 1;
   std::atomic<int> result{2};
   std::thread t([&] {
     long pages = 0;
@@ -488,38 +496,93 @@ int OutOfMemoryChild() {
     if (void *more = std::malloc(64)) {  // the heap is not full: the test would prove nothing
       std::free(more);
       r = 3;
-    } else if (ws2emu_upcall_table()->lpWPUOpenCurrentThread(&id, &err) != SOCKET_ERROR ||
-               err != WSAENOBUFS) {
-      r = 10;
-    } else if (ws2emu_WaitForSingleObjectEx(event, 0, FALSE) != WAIT_FAILED ||
-               ws2emu_GetLastError() != ERROR_NOT_ENOUGH_MEMORY) {
-      r = 11;
-    } else if (ws2emu_SleepEx(1, TRUE) != 0) {
-      r = 12;
+    } else if (which == OomCase::kThreadObject) {
+      if (ws2emu_upcall_table()->lpWPUOpenCurrentThread(&id, &err) != SOCKET_ERROR ||
+          err != WSAENOBUFS) {
+        r = 10;
+      } else if (ws2emu_WaitForSingleObjectEx(event, 0, FALSE) != WAIT_FAILED ||
+                 ws2emu_GetLastError() != ERROR_NOT_ENOUGH_MEMORY) {
+        r = 11;
+      } else if (ws2emu_SleepEx(1, TRUE) != 0) {
+        r = 12;
+      }
+    } else if (which == OomCase::kCreatePort) {
+      if (ws2emu_CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 0) != nullptr ||
+          ws2emu_GetLastError() != ERROR_NOT_ENOUGH_MEMORY) {
+        r = 20;
+      }
+    } else if (which == OomCase::kPostToPort) {
+      // The port's queue has no room yet: the first packet needs memory.
+      if (ws2emu_PostQueuedCompletionStatus(port, 1, 2, nullptr) ||
+          ws2emu_GetLastError() != ERROR_NOT_ENOUGH_MEMORY) {
+        r = 30;
+      }
+    } else if (which == OomCase::kCreateSemaphore) {
+      if (ws2emu_CreateSemaphoreW(nullptr, 0, 1, nullptr) != nullptr ||
+          ws2emu_GetLastError() != ERROR_NOT_ENOUGH_MEMORY) {
+        r = 40;
+      }
     }
     EmptyHeap(heap);
     setrlimit(RLIMIT_AS, &saved);
-    if (r == 0 && ws2emu_upcall_table()->lpWPUOpenCurrentThread(&id, &err) != 0) r = 13;
-    if (r == 0 && ws2emu_WaitForSingleObjectEx(event, 0, FALSE) != WAIT_OBJECT_0) r = 14;
-    if (r == 0 && ws2emu_upcall_table()->lpWPUCloseThread(&id, &err) != 0) r = 15;
+    if (r != 0) {
+      result = r;
+      return;
+    }
+    if (which == OomCase::kThreadObject) {
+      if (ws2emu_upcall_table()->lpWPUOpenCurrentThread(&id, &err) != 0) r = 13;
+      if (r == 0 && ws2emu_WaitForSingleObjectEx(event, 0, FALSE) != WAIT_OBJECT_0) r = 14;
+      if (r == 0 && ws2emu_upcall_table()->lpWPUCloseThread(&id, &err) != 0) r = 15;
+    } else if (which == OomCase::kCreatePort) {
+      HANDLE another = ws2emu_CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 0);
+      if (another == nullptr || !ws2emu_CloseHandle(another)) r = 21;
+    } else if (which == OomCase::kPostToPort) {
+      // Nothing was queued by the failed post: the queue holds exactly the one posted now.
+      DWORD bytes = 0;
+      ULONG_PTR key = 0;
+      LPOVERLAPPED ov = nullptr;
+      if (!ws2emu_PostQueuedCompletionStatus(port, 3, 4, nullptr)) r = 31;
+      if (r == 0 && (!ws2emu_GetQueuedCompletionStatus(port, &bytes, &key, &ov, 0) || key != 4))
+        r = 32;
+      if (r == 0 && ws2emu_GetQueuedCompletionStatus(port, &bytes, &key, &ov, 0)) r = 33;
+    } else if (which == OomCase::kCreateSemaphore) {
+      HANDLE sem = ws2emu_CreateSemaphoreW(nullptr, 0, 1, nullptr);
+      if (sem == nullptr || !ws2emu_CloseHandle(sem)) r = 41;
+    }
     result = r;
   });
   t.join();
   return result;
 }
 
-TEST(OutOfMemory, FirstCallsFailWithTheirErrorThenWork) {
+class OutOfMemory : public testing::TestWithParam<OomCase> {};
+
+TEST_P(OutOfMemory, CallFailsWithItsErrorThenWorks) {
   if (kUnderSanitizer) GTEST_SKIP() << "RLIMIT_AS leaves no room for a sanitizer's shadow memory";
   std::fflush(nullptr);
   pid_t pid = fork();
   ASSERT_GE(pid, 0);
-  if (pid == 0) _exit(OutOfMemoryChild());
+  if (pid == 0) _exit(OutOfMemoryChild(GetParam()));
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
   ASSERT_TRUE(WIFEXITED(status)) << "the child died of signal " << WTERMSIG(status);
-  // 2: no memory limit could be set; 3: the heap could not be filled; 10-12: the calls under the limit; 13-15: after it.
+  // 1, 2: the child could not set up; 3: the heap could not be filled; 10-12, 20, 30, 40: the
+  // call with the heap full; the others: the same call afterwards.
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }
+
+INSTANTIATE_TEST_SUITE_P(Calls, OutOfMemory,
+                         testing::Values(OomCase::kThreadObject, OomCase::kCreatePort,
+                                         OomCase::kPostToPort, OomCase::kCreateSemaphore),
+                         [](const testing::TestParamInfo<OomCase> &info) -> std::string {
+                           switch (info.param) {
+                             case OomCase::kThreadObject: return "ThreadObject";
+                             case OomCase::kCreatePort: return "CreateIoCompletionPort";
+                             case OomCase::kPostToPort: return "PostQueuedCompletionStatus";
+                             case OomCase::kCreateSemaphore: return "CreateSemaphore";
+                           }
+                           return "Unknown";
+                         });
 
 // GetCurrentProcess() names an object made on first use; one that could not be made is made
 // by a later call. Registered as its own test (a fresh process, where nothing has made it).
