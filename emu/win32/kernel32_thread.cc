@@ -150,9 +150,10 @@ HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES, SIZE_T dwStackSize,
 }
 
 DWORD WINAPI ResumeThread(HANDLE hThread) {
-  Ref<Thread> t = LookupObjectAs<Thread>(hThread);
+  uint32_t error = ERROR_INVALID_HANDLE;  // or, for GetCurrentThread(), why it has no object
+  Ref<Thread> t = LookupObjectAs<Thread>(hThread, &error);
   if (!t) {
-    ws2emu_SetLastError(ERROR_INVALID_HANDLE);
+    ws2emu_SetLastError(error);
     return static_cast<DWORD>(-1);
   }
   std::lock_guard<std::mutex> s(g_suspended_mu);
@@ -187,9 +188,10 @@ void WINAPI ExitThread(DWORD dwExitCode) {
 }
 
 BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode) {
-  Ref<Thread> t = LookupObjectAs<Thread>(hThread);
+  uint32_t error = ERROR_INVALID_HANDLE;
+  Ref<Thread> t = LookupObjectAs<Thread>(hThread, &error);
   if (!t || lpExitCode == nullptr) {
-    ws2emu_SetLastError(!t ? ERROR_INVALID_HANDLE : ERROR_INVALID_PARAMETER);
+    ws2emu_SetLastError(!t ? error : ERROR_INVALID_PARAMETER);
     return FALSE;
   }
   *lpExitCode = t->exit_code();

@@ -173,6 +173,7 @@ typedef struct _SECURITY_ATTRIBUTES {
 /* winerror.h values the WSA_* aliases are defined in terms of. */
 #define ERROR_SUCCESS 0
 #define ERROR_INVALID_HANDLE 6
+#define ERROR_TOO_MANY_OPEN_FILES 4
 #define ERROR_NOT_ENOUGH_MEMORY 8
 #define ERROR_INVALID_PARAMETER 87
 #define ERROR_OPERATION_ABORTED 995

@@ -32,8 +32,7 @@ inline bool IsPseudoHandle(const void *h) {
   return HandleValue(h) == kCurrentProcessPseudo || HandleValue(h) == kCurrentThreadPseudo;
 }
 
-// winerror.h's ERROR_TOO_MANY_OPEN_FILES, which the public header does not define.
-inline constexpr uint32_t kErrorTooManyOpenFiles = 4;
+inline constexpr uint32_t kErrorTooManyOpenFiles = ERROR_TOO_MANY_OPEN_FILES;
 
 // The Win32 error for a resource the runtime could not get, from its errno:
 // ERROR_TOO_MANY_OPEN_FILES when the descriptor table is full (EMFILE, ENFILE), otherwise

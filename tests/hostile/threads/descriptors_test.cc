@@ -24,7 +24,7 @@
 namespace {
 
 // winerror.h; the public header does not define it.
-constexpr DWORD kErrorTooManyOpenFiles = 4;
+constexpr DWORD kErrorTooManyOpenFiles = ERROR_TOO_MANY_OPEN_FILES;
 
 const WSPUPCALLTABLE &Upcalls() { return *ws2emu_upcall_table(); }
 
@@ -287,6 +287,19 @@ TEST_F(OutOfDescriptors, CurrentThreadPseudoHandleFailsWithTooManyOpenFiles) {
       EXPECT_EQ(ws2emu_GetThreadId(ws2emu_GetCurrentThread()), 0u);
       EXPECT_EQ(ws2emu_GetLastError(), kErrorTooManyOpenFiles);
       EXPECT_EQ(ws2emu_WaitForSingleObjectEx(ws2emu_GetCurrentThread(), 0, FALSE), WAIT_FAILED);
+      EXPECT_EQ(ws2emu_GetLastError(), kErrorTooManyOpenFiles);
+      // KERNEL32's thread calls, as PE code reaches them, say the same.
+      using ResumeThreadFn = DWORD(WINAPI *)(HANDLE);
+      using GetExitCodeThreadFn = BOOL(WINAPI *)(HANDLE, LPDWORD);
+      auto resume = reinterpret_cast<ResumeThreadFn>(ws2emu_find_export("KERNEL32.dll", "ResumeThread"));
+      auto exit_code = reinterpret_cast<GetExitCodeThreadFn>(
+          ws2emu_find_export("KERNEL32.dll", "GetExitCodeThread"));
+      ASSERT_NE(resume, nullptr);
+      ASSERT_NE(exit_code, nullptr);
+      EXPECT_EQ(resume(ws2emu_GetCurrentThread()), static_cast<DWORD>(-1));
+      EXPECT_EQ(ws2emu_GetLastError(), kErrorTooManyOpenFiles);
+      DWORD code = 0;
+      EXPECT_FALSE(exit_code(ws2emu_GetCurrentThread(), &code));
       EXPECT_EQ(ws2emu_GetLastError(), kErrorTooManyOpenFiles);
     }
     EXPECT_EQ(ws2emu_GetThreadId(ws2emu_GetCurrentThread()), linux_tid);
