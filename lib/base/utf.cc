@@ -67,4 +67,31 @@ std::u16string Utf8ToUtf16(const std::string &text) {
   return out;
 }
 
+size_t DecodeUtf8(std::string_view text, size_t i, uint32_t *code_point) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char b = byte(i);
+  size_t extra;
+  uint32_t c, min;
+  if (b < 0x80) {
+    *code_point = b;
+    return 1;
+  } else if ((b & 0xe0) == 0xc0) {
+    extra = 1, c = b & 0x1f, min = 0x80;
+  } else if ((b & 0xf0) == 0xe0) {
+    extra = 2, c = b & 0x0f, min = 0x800;
+  } else if ((b & 0xf8) == 0xf0) {
+    extra = 3, c = b & 0x07, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + extra >= text.size()) return 0;
+  for (size_t k = 1; k <= extra; ++k) {
+    if ((byte(i + k) & 0xc0) != 0x80) return 0;
+    c = (c << 6) | (byte(i + k) & 0x3f);
+  }
+  if (c < min || c > 0x10ffff || (c >= 0xd800 && c < 0xe000)) return 0;
+  *code_point = c;
+  return extra + 1;
+}
+
 }  // namespace ws2emu

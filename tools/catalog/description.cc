@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/regular_file.h"
+#include "base/utf.h"
 #include "catalog/catalog.h"
 #include "names.h"
 
@@ -424,27 +425,9 @@ absl::StatusOr<Description> ReadDescription(const std::string &file_name) {
 bool FromUtf8(std::string_view text, std::u16string *out) {
   out->clear();
   for (size_t i = 0; i < text.size();) {
-    const unsigned char b = static_cast<unsigned char>(text[i]);
-    int extra = 0;
-    uint32_t c = 0, min = 0;
-    if (b < 0x80) {
-      c = b;
-    } else if ((b & 0xe0) == 0xc0) {
-      extra = 1, c = b & 0x1f, min = 0x80;
-    } else if ((b & 0xf0) == 0xe0) {
-      extra = 2, c = b & 0x0f, min = 0x800;
-    } else if ((b & 0xf8) == 0xf0) {
-      extra = 3, c = b & 0x07, min = 0x10000;
-    } else {
-      return false;
-    }
-    if (extra > 0 && i + static_cast<size_t>(extra) >= text.size()) return false;
-    for (int k = 1; k <= extra; ++k) {
-      const unsigned char t = static_cast<unsigned char>(text[i + k]);
-      if ((t & 0xc0) != 0x80) return false;
-      c = (c << 6) | (t & 0x3f);
-    }
-    if (c < min || c > 0x10ffff || (c >= 0xd800 && c < 0xe000) || c == 0) return false;
+    uint32_t c = 0;
+    const size_t n = DecodeUtf8(text, i, &c);
+    if (n == 0 || c == 0) return false;  // not UTF-8, or a NUL a Windows string cannot hold
     if (c >= 0x10000) {
       c -= 0x10000;
       out->push_back(static_cast<char16_t>(0xd800 + (c >> 10)));
@@ -452,7 +435,7 @@ bool FromUtf8(std::string_view text, std::u16string *out) {
     } else {
       out->push_back(static_cast<char16_t>(c));
     }
-    i += 1 + static_cast<size_t>(extra);
+    i += n;
   }
   return true;
 }

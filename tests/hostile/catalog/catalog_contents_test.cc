@@ -10,6 +10,7 @@
 #include <string>
 
 #include "catalog/catalog.h"
+#include "catalog_fixtures.h"
 #include "catalog/operations.h"
 #include "catalog/store.h"
 #include "common/temp_dir.h"
@@ -24,25 +25,6 @@ using ::ws2emu::testing::ReadWhole;
 using ::ws2emu::testing::RunCommand;
 using ::ws2emu::testing::TempDir;
 using ::ws2emu::testing::WriteWhole;
-
-GUID Provider(uint32_t n) { return GUID{n, 0x4321, 0x8765, {8, 7, 6, 5, 4, 3, 2, 1}}; }
-
-WSAPROTOCOL_INFOW Tcp() {
-  WSAPROTOCOL_INFOW p;
-  std::memset(&p, 0, sizeof(p));
-  p.ProtocolChain.ChainLen = BASE_PROTOCOL;
-  p.iVersion = 2;
-  p.iAddressFamily = 2;
-  p.iSocketType = 1;
-  p.iProtocol = 6;
-  std::memcpy(p.szProtocol, u"TCP", 6);
-  return p;
-}
-
-absl::Status Install(Store &store, uint32_t n) {
-  WSAPROTOCOL_INFOW e = Tcp();
-  return InstallProvider(store, Provider(n), u"x.dll", &e, 1).status();
-}
 
 // A good one-entry catalog as this build writes it.
 std::string GoodText() {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "catalog_fixtures.h"
 #include "catalog/operations.h"
 #include "base/regular_file.h"
 #include "catalog/store.h"
@@ -35,25 +36,6 @@ using ::ws2emu::testing::ReadWhole;
 using ::ws2emu::testing::RunCommand;
 using ::ws2emu::testing::TempDir;
 using ::ws2emu::testing::WriteWhole;
-
-GUID Provider(uint32_t n) { return GUID{n, 0x1234, 0x5678, {1, 2, 3, 4, 5, 6, 7, 8}}; }
-
-WSAPROTOCOL_INFOW Tcp() {
-  WSAPROTOCOL_INFOW p;
-  std::memset(&p, 0, sizeof(p));
-  p.ProtocolChain.ChainLen = BASE_PROTOCOL;
-  p.iVersion = 2;
-  p.iAddressFamily = 2;
-  p.iSocketType = 1;
-  p.iProtocol = 6;
-  std::memcpy(p.szProtocol, u"TCP", 6);
-  return p;
-}
-
-absl::Status Install(Store &store, uint32_t n) {
-  WSAPROTOCOL_INFOW e = Tcp();
-  return InstallProvider(store, Provider(n), u"x.dll", &e, 1).status();
-}
 
 size_t EntriesIn(const std::string &file) {
   absl::StatusOr<Catalog> c = Parse(ReadWhole(file), file);
