@@ -316,7 +316,11 @@ TEST_F(UserFolder, ACallerWhoCannotKeepTheOwnerChangesNothing) {
   const std::string before = ReadWhole(path_);
   const char *tool = std::getenv("WS2EMU_CATALOG_TOOL");
   ASSERT_NE(tool, nullptr) << "meson passes the tool's path";
-  Outcome o = RunCommand(AsNobody({tool, "--catalog", path_, "reset"}), 20);
+  // A copy in the test's folder, which nobody can reach wherever the build tree lives (a clone
+  // under /root is not).
+  const std::string copy = dir_ + "/ws2emu-catalog";
+  ASSERT_EQ(RunCommand({"install", "-m", "0755", tool, copy}, 20).exit_code, 0);
+  Outcome o = RunCommand(AsNobody({copy, "--catalog", path_, "reset"}), 20);
   EXPECT_TRUE(o.exited) << o.output;
   EXPECT_NE(o.exit_code, 0) << o.output;
   EXPECT_NE(o.output.find("owner"), std::string::npos) << o.output;
