@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <new>
 
-#include "sync/wait.h"
+#include "threads/wait.h"
 #include "threads/thread.h"
 
 namespace ws2emu {

@@ -8,7 +8,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "messages/window.h"
-#include "sync/wait.h"
+#include "threads/wait.h"
 #include "threads/thread.h"
 
 namespace ws2emu {

@@ -101,7 +101,7 @@ class Thread final : public Waitable {
   BlockResult Block(const int *fds, int nfds, int64_t timeout_ms, bool alertable,
                     bool *ready = nullptr);
 
-  // Mutexes (lib/sync/mutex_object.h) this thread owns: abandoned when it exits.
+  // Mutexes (lib/threads/mutex_object.h) this thread owns: abandoned when it exits.
   void OwnMutex(Waitable *mutex);
   void DisownMutex(Waitable *mutex);
 

@@ -6,7 +6,7 @@
 #include "messages/message_queue.h"
 #include "messages/window.h"
 #include "messages/window_class.h"
-#include "sync/wait.h"
+#include "threads/wait.h"
 #include "upcalls/boundary.h"
 #include "ws2emu/ws2emu.h"
 

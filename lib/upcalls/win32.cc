@@ -7,10 +7,10 @@
 
 #include "iocp/port.h"
 #include "sync/event.h"
-#include "sync/mutex_object.h"
+#include "threads/mutex_object.h"
 #include "sync/process_object.h"
 #include "sync/semaphore.h"
-#include "sync/wait.h"
+#include "threads/wait.h"
 #include "threads/thread.h"
 #include "upcalls/boundary.h"
 #include "ws2emu/ws2emu.h"

@@ -1,4 +1,4 @@
-#include "sync/wait.h"
+#include "threads/wait.h"
 
 #include <time.h>
 

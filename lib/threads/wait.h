@@ -1,4 +1,4 @@
-// lib/sync/wait.h — WaitForMultipleObjectsEx semantics over Waitable objects.
+// lib/threads/wait.h — WaitForMultipleObjectsEx semantics over Waitable objects.
 //
 //   Waitable *objects[2] = {event_a, event_b};
 //   uint32_t r = WaitForObjects(objects, 2, /*wait_all=*/false, /*timeout_ms=*/500,
@@ -12,8 +12,8 @@
 // between the check and the take, the ones already taken are given back and the wait goes on.
 // Arguments are checked by the boundary functions; here count is 0..64 (+1 for a message
 // queue) and every object is valid.
-#ifndef WS2EMU_LIB_SYNC_WAIT_H_
-#define WS2EMU_LIB_SYNC_WAIT_H_
+#ifndef WS2EMU_LIB_THREADS_WAIT_H_
+#define WS2EMU_LIB_THREADS_WAIT_H_
 
 #include <cstdint>
 
@@ -41,4 +41,4 @@ int64_t MonotonicMs();
 
 }  // namespace ws2emu
 
-#endif  // WS2EMU_LIB_SYNC_WAIT_H_
+#endif  // WS2EMU_LIB_THREADS_WAIT_H_

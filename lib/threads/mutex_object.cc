@@ -1,4 +1,4 @@
-#include "sync/mutex_object.h"
+#include "threads/mutex_object.h"
 
 #include <errno.h>
 #include <sys/eventfd.h>

@@ -1,4 +1,4 @@
-// lib/sync/mutex_object.h — a Windows mutex (CreateMutex / ReleaseMutex), the kernel object,
+// lib/threads/mutex_object.h — a Windows mutex (CreateMutex / ReleaseMutex), the kernel object,
 // not a std::mutex.
 //
 //   Ref<MutexObject> m = *MutexObject::Create(/*initial_owner=*/false);
@@ -9,8 +9,8 @@
 // mutex becomes free and abandoned: the next wait that takes it returns WAIT_ABANDONED (the
 // thread object calls Abandon from its exit path). The eventfd is readable exactly while the
 // mutex is free; an internal lock orders the owner changes with the fd (not a hot path).
-#ifndef WS2EMU_LIB_SYNC_MUTEX_OBJECT_H_
-#define WS2EMU_LIB_SYNC_MUTEX_OBJECT_H_
+#ifndef WS2EMU_LIB_THREADS_MUTEX_OBJECT_H_
+#define WS2EMU_LIB_THREADS_MUTEX_OBJECT_H_
 
 #include <cstdint>
 #include <mutex>
@@ -55,4 +55,4 @@ class MutexObject final : public Waitable {
 
 }  // namespace ws2emu
 
-#endif  // WS2EMU_LIB_SYNC_MUTEX_OBJECT_H_
+#endif  // WS2EMU_LIB_THREADS_MUTEX_OBJECT_H_
