@@ -8,9 +8,7 @@
 #include "base/escape.h"
 #include "catalog/operations.h"
 #include "loader/loader.h"
-#include "loader/pe_provider_loader.h"
 #include "providers/manager.h"
-#include "msvcrt/format.h"
 #include "run/run.h"
 #include "ws2emu/ws2emu.h"
 
@@ -56,21 +54,6 @@ bool MakeProtocolInfo(const std::string &protocol, WSAPROTOCOL_INFOW *info) {
     return false;
   }
   return true;
-}
-
-int Fail(const std::string &what, int code) {
-  std::fprintf(stderr, "ws2emu-run: %s: %s\n", EscapeForTerminal(what).c_str(),
-               WsaErrorName(code).c_str());
-  return 1;
-}
-
-// What a successful start shows: the provider's description and version.
-void PrintStarted(const WSPDATA &data) {
-  std::printf("description %s\nversion    %u.%u (highest %u.%u)\nproc table all 30 entries set\n",
-              EscapeForTerminal(Utf16ToUtf8(reinterpret_cast<const char16_t *>(data.szDescription)))
-                  .c_str(),
-              LOBYTE(data.wVersion), HIBYTE(data.wVersion), LOBYTE(data.wHighVersion),
-              HIBYTE(data.wHighVersion));
 }
 
 bool Exists(const std::string &path) {
@@ -125,28 +108,6 @@ int RunProvider(const ProviderOptions &options) {
   if (procs.lpWSPCleanup(&err) != 0) return Fail(path + ": WSPCleanup failed", err);
   std::printf("WSPCleanup ok\n");
   Loader::Get().Free(*module);
-  return 0;
-}
-
-int RunEntry(uint32_t catalog_id, bool trace) {
-  InstallPeProviderLoader();
-  providers::ProviderManager &manager = providers::ProviderManager::Get();
-  if (trace) manager.SetUpcallTable(TracingUpcallTable());
-  std::printf("catalog    %s\nentry      %u\n", EscapeForTerminal(catalog::Store::CurrentPath()).c_str(),
-              catalog_id);
-  std::fflush(stdout);
-  absl::StatusOr<const providers::StartedProvider *> started = manager.StartForEntry(catalog_id);
-  if (!started.ok()) {
-    return Fail(std::string(started.status().message()), catalog::WsaErrorOf(started.status()));
-  }
-  const providers::StartedProvider &p = **started;
-  std::printf("provider   %s %s (%s)\n", catalog::GuidToString(p.provider_id).c_str(),
-              EscapeForTerminal(p.path).c_str(), p.pe ? "PE" : "native");
-  PrintStarted(p.data);
-  std::fflush(stdout);
-  absl::Status cleanup = manager.CleanupAll();
-  if (!cleanup.ok()) return Fail(std::string(cleanup.message()), catalog::WsaErrorOf(cleanup));
-  std::printf("WSPCleanup ok\n");
   return 0;
 }
 

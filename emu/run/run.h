@@ -1,4 +1,5 @@
-// emu/run/run.h — the modes of the ws2emu-run command, one file each.
+// emu/run/run.h — the modes of the ws2emu-run command, one file each (check.cc, provider.cc,
+// entry.cc, program.cc; trace.cc the tracing upcall table, report.cc what the modes print).
 #ifndef WS2EMU_EMU_RUN_RUN_H_
 #define WS2EMU_EMU_RUN_RUN_H_
 
@@ -40,6 +41,11 @@ std::string DemoProviderPath();
 // A copy of the runtime's upcall table whose entries print each call (name, arguments,
 // result) on stderr before returning the real upcall's result.
 WSPUPCALLTABLE TracingUpcallTable();
+
+// Shared by --provider and --entry (report.cc): prints "ws2emu-run: WHAT: ERROR" on stderr and
+// returns 1; prints the started provider's description and version.
+int Fail(const std::string &what, int code);
+void PrintStarted(const WSPDATA &data);
 
 // "WSAEINVAL (10022)" for a WSA or Win32 error code the SPI uses (lib/base/wsa_errors.h).
 using ::ws2emu::WsaErrorName;
