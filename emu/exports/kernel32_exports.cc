@@ -2,7 +2,7 @@
 // ports, last error), plus the plain forms of the Ex calls.
 #include "exports/builtin.h"
 #include "win32/kernel32.h"
-#include "win32/kernel32_unwind.h"
+#include "win32/ntdll_unwind.h"
 #include "ws2emu/ws2emu.h"
 
 namespace ws2emu::emu {

@@ -3,7 +3,7 @@
 // EXCEPTION_EXECUTE_HANDLER) and the __except block to continue at, or, when that target is 0,
 // a __finally block to run when an unwind leaves the range.
 #include "msvcrt/msvcrt.h"
-#include "win32/kernel32_unwind.h"
+#include "win32/ntdll_unwind.h"
 
 namespace ws2emu::emu::msvcrt {
 namespace {

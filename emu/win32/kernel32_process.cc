@@ -37,7 +37,7 @@ LPWSTR WINAPI GetCommandLineW(void) {
 }
 
 // The filter is recorded and returned by the next call; it is never called: an exception no PE
-// frame handles is reported and ends the process (kernel32_unwind.cc).
+// frame handles is reported and ends the process (ntdll_dispatch.cc).
 void *WINAPI SetUnhandledExceptionFilter(void *filter) { return g_unhandled_filter.exchange(filter); }
 
 void WINAPI ExitProcess(UINT uExitCode) {

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "win32/kernel32_unwind.h"
+#include "win32/ntdll_unwind.h"
 
 namespace ws2emu::emu::win32 {
 namespace {

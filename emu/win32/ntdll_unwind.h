@@ -1,4 +1,4 @@
-// emu/win32/kernel32_unwind.h — structured exception dispatch and unwinding for PE code, as
+// emu/win32/ntdll_unwind.h — structured exception dispatch and unwinding for PE code, as
 // Windows x64 does it: the unwind data is each loaded image's exception directory (.pdata
 // RUNTIME_FUNCTIONs and their UNWIND_INFO), RaiseException searches the frames for a language
 // handler (phase 1) and RtlUnwindEx unwinds to the frame that handles it (phase 2), calling the
@@ -16,8 +16,8 @@
 // so a handler that raises or unwinds collides with the running dispatch the way it does on
 // Windows). An exception no PE frame handles is reported (code, address, module+offset) and
 // ends the process with kUnhandledExceptionExitCode.
-#ifndef WS2EMU_EMU_WIN32_KERNEL32_UNWIND_H_
-#define WS2EMU_EMU_WIN32_KERNEL32_UNWIND_H_
+#ifndef WS2EMU_EMU_WIN32_NTDLL_UNWIND_H_
+#define WS2EMU_EMU_WIN32_NTDLL_UNWIND_H_
 
 #include <cstddef>
 
@@ -162,4 +162,4 @@ ExceptionRoutine WINAPI RtlVirtualUnwind(DWORD HandlerType, DWORD64 ImageBase,
 
 }  // namespace ws2emu::emu::win32
 
-#endif  // WS2EMU_EMU_WIN32_KERNEL32_UNWIND_H_
+#endif  // WS2EMU_EMU_WIN32_NTDLL_UNWIND_H_

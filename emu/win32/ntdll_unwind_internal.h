@@ -1,0 +1,55 @@
+// emu/win32/ntdll_unwind_internal.h — what the ntdll unwinding files share (not an API):
+// reading and writing a CONTEXT's registers the way an unwind does, and the epilogue decoder.
+//   ntdll_context.cc      RtlCaptureContext and the other assembly entry points
+//   ntdll_unwind_info.cc  RtlLookupFunctionEntry, RtlVirtualUnwind: .pdata and UNWIND_INFO
+//   ntdll_epilogue.cc     whether an address is in an epilogue, and executing it
+//   ntdll_dispatch.cc     RaiseException's search (phase 1) and RtlUnwindEx (phase 2)
+#ifndef WS2EMU_EMU_WIN32_NTDLL_UNWIND_INTERNAL_H_
+#define WS2EMU_EMU_WIN32_NTDLL_UNWIND_INTERNAL_H_
+
+#include <cstring>
+
+#include "win32/ntdll_unwind.h"
+
+namespace ws2emu::emu::win32 {
+
+inline constexpr DWORD64 Context::*kIntRegs[16] = {
+    &Context::Rax, &Context::Rcx, &Context::Rdx, &Context::Rbx, &Context::Rsp, &Context::Rbp,
+    &Context::Rsi, &Context::Rdi, &Context::R8,  &Context::R9,  &Context::R10, &Context::R11,
+    &Context::R12, &Context::R13, &Context::R14, &Context::R15};
+
+inline DWORD64 &IntReg(Context *c, int n) { return c->*kIntRegs[n & 15]; }
+
+inline DWORD64 Load64(DWORD64 address) {
+  DWORD64 v;
+  std::memcpy(&v, reinterpret_cast<const void *>(address), sizeof(v));
+  return v;
+}
+
+inline void PopInt(Context *c, int reg, KNonvolatileContextPointers *pointers) {
+  if (pointers != nullptr) pointers->IntegerContext[reg] = reinterpret_cast<DWORD64 *>(c->Rsp);
+  IntReg(c, reg) = Load64(c->Rsp);
+  c->Rsp += 8;
+}
+
+inline void LoadInt(Context *c, int reg, DWORD64 address, KNonvolatileContextPointers *pointers) {
+  if (pointers != nullptr) pointers->IntegerContext[reg] = reinterpret_cast<DWORD64 *>(address);
+  IntReg(c, reg) = Load64(address);
+}
+
+inline void LoadXmm(Context *c, int reg, DWORD64 address, KNonvolatileContextPointers *pointers) {
+  if (pointers != nullptr) pointers->FloatingContext[reg] = reinterpret_cast<M128A *>(address);
+  std::memcpy(&c->FltSave.XmmRegisters[reg], reinterpret_cast<const void *>(address),
+              sizeof(M128A));
+}
+
+// Whether the code at `pc` is an epilogue as Windows recognises one: `add rsp, imm` or
+// `lea rsp, [reg + disp]` (optional), pops of nonvolatile registers, then `ret`, or a `jmp` out
+// of the function (a tail call) after at least one of those. Jumps inside the function are
+// followed. When `context` is given, the epilogue is also executed on it.
+bool Epilogue(const BYTE *pc, DWORD64 base, const RuntimeFunction &fn, Context *context,
+              KNonvolatileContextPointers *pointers);
+
+}  // namespace ws2emu::emu::win32
+
+#endif  // WS2EMU_EMU_WIN32_NTDLL_UNWIND_INTERNAL_H_
