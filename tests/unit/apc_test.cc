@@ -3,12 +3,29 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdlib>
+#include <cstring>
 #include <thread>
 #include <vector>
 
+#include "common/uring_probe.h"
 #include "ws2emu/ws2emu.h"
 
 namespace {
+
+// Under WS2EMU_APC=uring every test needs io_uring with MSG_RING: where the kernel lacks it the
+// runtime falls back to signals, and this run would only repeat apc-signal, so each test skips
+// with the reason. Where the kernel has it, the runtime must have chosen it.
+class Apc : public testing::Test {
+ protected:
+  void SetUp() override {
+    const char *want = std::getenv("WS2EMU_APC");
+    if (want == nullptr || std::strcmp(want, "uring") != 0) return;
+    std::string why = MsgRingUnavailableReason();
+    if (!why.empty()) GTEST_SKIP() << "WS2EMU_APC=uring needs io_uring with MSG_RING: " << why;
+    ASSERT_STREQ(ws2emu_apc_backend(), "uring");
+  }
+};
 
 const WSPUPCALLTABLE &T() { return *ws2emu_upcall_table(); }
 
@@ -20,7 +37,7 @@ VOID CALLBACK LogApc(DWORD_PTR context) {
   if (t_log != nullptr) t_log->push_back(context);
 }
 
-TEST(Apc, RunsInFifoOrderOnlyInAnAlertableWait) {
+TEST_F(Apc, RunsInFifoOrderOnlyInAnAlertableWait) {
   std::vector<DWORD_PTR> log;
   t_log = &log;
   int err = 0;
@@ -41,7 +58,7 @@ TEST(Apc, RunsInFifoOrderOnlyInAnAlertableWait) {
   t_log = nullptr;
 }
 
-TEST(Apc, SignaledObjectWinsOverPendingApcs) {
+TEST_F(Apc, SignaledObjectWinsOverPendingApcs) {
   int err = 0;
   WSATHREADID id;
   ASSERT_EQ(T().lpWPUOpenCurrentThread(&id, &err), 0);
@@ -54,7 +71,7 @@ TEST(Apc, SignaledObjectWinsOverPendingApcs) {
   EXPECT_EQ(T().lpWPUCloseThread(&id, &err), 0);
 }
 
-TEST(Apc, QueuedFromAnotherThreadWakesTheWaiterAndRunsOnIt) {
+TEST_F(Apc, QueuedFromAnotherThreadWakesTheWaiterAndRunsOnIt) {
   int err = 0;
   WSATHREADID id;
   ASSERT_EQ(T().lpWPUOpenCurrentThread(&id, &err), 0);
@@ -85,7 +102,7 @@ VOID CALLBACK NestingApc(DWORD_PTR depth) {
   ws2emu_SleepEx(0, FALSE);
 }
 
-TEST(Apc, ApcQueuedByAnApcRunsBeforeTheWaitReturns) {
+TEST_F(Apc, ApcQueuedByAnApcRunsBeforeTheWaitReturns) {
   int err = 0;
   ASSERT_EQ(T().lpWPUOpenCurrentThread(&g_nest_id, &err), 0);
   g_nested = 0;
@@ -95,7 +112,7 @@ TEST(Apc, ApcQueuedByAnApcRunsBeforeTheWaitReturns) {
   EXPECT_EQ(T().lpWPUCloseThread(&g_nest_id, &err), 0);
 }
 
-TEST(Apc, QueueToAnExitedThreadFailsCleanly) {
+TEST_F(Apc, QueueToAnExitedThreadFailsCleanly) {
   WSATHREADID id = {};
   std::thread t([&] {
     int err = 0;
@@ -110,7 +127,7 @@ TEST(Apc, QueueToAnExitedThreadFailsCleanly) {
   EXPECT_EQ(T().lpWPUCloseThread(&id, &err), 0);
 }
 
-TEST(Apc, BadThreadIdsAreFaults) {
+TEST_F(Apc, BadThreadIdsAreFaults) {
   int err = 0;
   EXPECT_EQ(T().lpWPUQueueApc(nullptr, LogApc, 1, &err), SOCKET_ERROR);
   EXPECT_EQ(err, WSAEFAULT);
@@ -132,7 +149,7 @@ TEST(Apc, BadThreadIdsAreFaults) {
   EXPECT_EQ(err, WSAEFAULT);
 }
 
-TEST(Apc, QueueUserApcThroughOpenThread) {
+TEST_F(Apc, QueueUserApcThroughOpenThread) {
   HANDLE h = ws2emu_OpenThread(THREAD_SET_CONTEXT, FALSE, ws2emu_GetCurrentThreadId());
   ASSERT_NE(h, nullptr);
   g_ran_on = 0;
@@ -145,7 +162,7 @@ TEST(Apc, QueueUserApcThroughOpenThread) {
   EXPECT_EQ(ws2emu_OpenThread(THREAD_SET_CONTEXT, FALSE, 0x7fffffff), nullptr);
 }
 
-TEST(Apc, AlertableTimeoutStillTimesOut) {
+TEST_F(Apc, AlertableTimeoutStillTimesOut) {
   EXPECT_EQ(ws2emu_SleepEx(30, TRUE), 0u);
   WSAEVENT e = WSACreateEvent();
   EXPECT_EQ(WSAWaitForMultipleEvents(1, &e, FALSE, 30, TRUE), WSA_WAIT_TIMEOUT);
