@@ -2,7 +2,9 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cstring>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "base/file_kind.h"
@@ -92,7 +94,86 @@ absl::StatusOr<std::string> ProviderManager::ResolveProviderFile(
   return paths::ToLinuxPath(expanded);
 }
 
+namespace {
+
+// The key of a provider GUID in the manager's map: its 16 bytes.
+std::string GuidKey(const GUID &guid) {
+  return std::string(reinterpret_cast<const char *>(&guid), sizeof(guid));
+}
+
+}  // namespace
+
+void ProviderManager::Unload(Slot &slot) {
+  if (slot.loader != nullptr) {
+    slot.loader->Unload(slot.image.handle);
+  } else if (slot.image.handle != nullptr) {
+    dlclose(slot.image.handle);
+  }
+  slot.image = LoadedImage{};
+}
+
+absl::Status ProviderManager::LoadAndStart(Slot &slot, const catalog::Entry &top,
+                                           const WSAPROTOCOL_INFOW &info,
+                                           const WSPUPCALLTABLE &table) {
+  StartedProvider &p = slot.started;
+  const std::string shown = catalog::ToUtf8(top.path);
+  if (shown.empty()) {
+    return Failed(WSAEPROVIDERFAILEDINIT,
+                  absl::StrCat("catalog entry ", top.info.dwCatalogEntryId, ": empty provider path"));
+  }
+  absl::StatusOr<std::string> file = ResolveProviderFile(top.path);
+  if (!file.ok()) {
+    return Failed(WSAEPROVIDERFAILEDINIT,
+                  absl::StrCat(shown, ": ", std::string(file.status().message())));
+  }
+  p.path = *file;
+  absl::StatusOr<FileKind> kind = KindOfFile(p.path);
+  if (!kind.ok() && kind.status().code() == absl::StatusCode::kNotFound) {
+    return Failed(WSAEPROVIDERFAILEDINIT, absl::StrCat(shown, " (", p.path, "): no such file"));
+  }
+  if (!kind.ok()) {
+    return Failed(WSAEPROVIDERFAILEDINIT,
+                  absl::StrCat(shown, ": ", std::string(kind.status().message())));
+  }
+  switch (*kind) {
+    case FileKind::kOther:
+      return Failed(WSAEPROVIDERFAILEDINIT,
+                    absl::StrCat(p.path, ": neither a PE DLL nor a native shared object"));
+    case FileKind::kPe: {
+      ImageLoader *loader = g_pe_loader;
+      if (loader == nullptr) {
+        return Failed(WSAEPROVIDERFAILEDINIT,
+                      absl::StrCat(p.path, ": a PE provider, and no PE loader is linked in"));
+      }
+      absl::StatusOr<LoadedImage> image = loader->Load(p.path);
+      if (!image.ok()) {
+        return Failed(WSAEPROVIDERFAILEDINIT, std::string(image.status().message()));
+      }
+      slot.image = *image;
+      slot.loader = loader;
+      p.pe = true;
+      break;
+    }
+    case FileKind::kElf: {
+      void *h = dlopen(p.path.c_str(), RTLD_NOW | RTLD_LOCAL);
+      if (h == nullptr) return Failed(WSAEPROVIDERFAILEDINIT, dlerror());
+      slot.image.handle = h;
+      slot.image.startup = reinterpret_cast<LPWSPSTARTUP>(dlsym(h, "WSPStartup"));
+      break;
+    }
+  }
+  if (slot.image.startup == nullptr) {
+    Unload(slot);
+    return Failed(WSAEPROVIDERFAILEDINIT, absl::StrCat(p.path, " does not export WSPStartup"));
+  }
+  absl::Status started = StartProvider(slot.image.startup, p.path, info, table, &p.data, &p.procs);
+  if (!started.ok()) Unload(slot);
+  return started;
+}
+
 absl::StatusOr<const StartedProvider *> ProviderManager::StartForEntry(uint32_t catalog_id) {
+  // The store keeps the parsed catalog and reparses only when the file changed; Find is an
+  // index lookup.
   absl::StatusOr<std::shared_ptr<const catalog::Catalog>> cat =
       catalog::Store::ForCurrentPath().Read();
   if (!cat.ok()) return cat.status();
@@ -114,98 +195,98 @@ absl::StatusOr<const StartedProvider *> ProviderManager::StartForEntry(uint32_t 
                                  info.ProtocolChain.ChainEntries[0], ", which is not installed"));
     }
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  for (const auto &slot : started_) {
-    if (catalog::SameGuid(slot->started.provider_id, top->info.ProviderId)) return &slot->started;
-  }
-
-  auto slot = std::make_unique<Slot>();
-  StartedProvider &p = slot->started;
-  p.provider_id = top->info.ProviderId;
-  p.catalog_id = catalog_id;
-  const std::string shown = catalog::ToUtf8(top->path);
-  if (shown.empty()) {
-    return Failed(WSAEPROVIDERFAILEDINIT,
-                  absl::StrCat("catalog entry ", top->info.dwCatalogEntryId, ": empty provider path"));
-  }
-  absl::StatusOr<std::string> file = ResolveProviderFile(top->path);
-  if (!file.ok()) {
-    return Failed(WSAEPROVIDERFAILEDINIT,
-                  absl::StrCat(shown, ": ", std::string(file.status().message())));
-  }
-  p.path = *file;
-  absl::StatusOr<FileKind> kind = KindOfFile(p.path);
-  if (!kind.ok() && kind.status().code() == absl::StatusCode::kNotFound) {
-    return Failed(WSAEPROVIDERFAILEDINIT, absl::StrCat(shown, " (", p.path, "): no such file"));
-  }
-  if (!kind.ok()) {
-    return Failed(WSAEPROVIDERFAILEDINIT,
-                  absl::StrCat(shown, ": ", std::string(kind.status().message())));
-  }
-  switch (*kind) {
-    case FileKind::kOther:
-      return Failed(WSAEPROVIDERFAILEDINIT,
-                    absl::StrCat(p.path, ": neither a PE DLL nor a native shared object"));
-    case FileKind::kPe: {
-      if (g_pe_loader == nullptr) {
+  const std::string key = GuidKey(top->info.ProviderId);
+  Slot *slot = nullptr;
+  WSPUPCALLTABLE table;
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      auto it = slots_.find(key);
+      if (it == slots_.end()) break;
+      Slot &existing = *it->second;
+      if (existing.state == Slot::State::kStarted) {
+        ++existing.users;
+        return &existing.started;
+      }
+      // Another thread is starting this provider, outside the lock. Its own WSPStartup asking
+      // for itself again could never finish: refuse that instead of waiting forever.
+      if (existing.starter == std::this_thread::get_id()) {
         return Failed(WSAEPROVIDERFAILEDINIT,
-                      absl::StrCat(p.path, ": a PE provider, and no PE loader is linked in"));
+                      absl::StrCat("catalog entry ", catalog_id, ": its provider ",
+                                   catalog::GuidToString(top->info.ProviderId),
+                                   " was asked to start from its own WSPStartup"));
       }
-      absl::StatusOr<LoadedImage> image = g_pe_loader->Load(p.path);
-      if (!image.ok()) {
-        return Failed(WSAEPROVIDERFAILEDINIT, std::string(image.status().message()));
-      }
-      slot->image = *image;
-      slot->loader = g_pe_loader;
-      p.pe = true;
-      break;
+      changed_.wait(lock);  // then look again: it started, or failed and is gone
     }
-    case FileKind::kElf: {
-      void *h = dlopen(p.path.c_str(), RTLD_NOW | RTLD_LOCAL);
-      if (h == nullptr) return Failed(WSAEPROVIDERFAILEDINIT, dlerror());
-      slot->image.handle = h;
-      slot->image.startup = reinterpret_cast<LPWSPSTARTUP>(dlsym(h, "WSPStartup"));
-      break;
-    }
+    auto fresh = std::make_unique<Slot>();
+    slot = fresh.get();
+    slot->starter = std::this_thread::get_id();
+    slot->started.provider_id = top->info.ProviderId;
+    slot->started.catalog_id = catalog_id;
+    slots_.emplace(key, std::move(fresh));
+    table = have_table_ ? table_ : *ws2emu_upcall_table();
   }
-  auto unload = [&] {
-    if (slot->loader != nullptr) {
-      slot->loader->Unload(slot->image.handle);
-    } else {
-      dlclose(slot->image.handle);
-    }
-  };
-  if (slot->image.startup == nullptr) {
-    unload();
-    return Failed(WSAEPROVIDERFAILEDINIT, absl::StrCat(p.path, " does not export WSPStartup"));
-  }
-  const WSPUPCALLTABLE table = have_table_ ? table_ : *ws2emu_upcall_table();
-  absl::Status started = StartProvider(slot->image.startup, p.path, info, table, &p.data, &p.procs);
+  // No lock while loading and starting: a WSPStartup that loads the layer below it through this
+  // manager, or that blocks, must not stall every other start.
+  absl::Status started = LoadAndStart(*slot, *top, info, table);
+  std::lock_guard<std::mutex> lock(mu_);
   if (!started.ok()) {
-    unload();
+    slots_.erase(key);
+    changed_.notify_all();
     return started;
   }
-  started_.push_back(std::move(slot));
-  return &started_.back()->started;
+  slot->state = Slot::State::kStarted;
+  slot->users = 1;
+  order_.push_back(slot);
+  changed_.notify_all();
+  return &slot->started;
+}
+
+absl::Status ProviderManager::Cleanup(std::unique_ptr<Slot> slot) {
+  absl::Status result;
+  int err = 0;
+  if (slot->started.procs.lpWSPCleanup(&err) != 0) {
+    result = Failed(err != 0 ? err : WSAEINVAL,
+                    absl::StrCat(slot->started.path, ": WSPCleanup failed with error ", err));
+  }
+  Unload(*slot);
+  return result;
+}
+
+absl::Status ProviderManager::Release(const StartedProvider *provider) {
+  std::unique_ptr<Slot> last;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = provider == nullptr ? slots_.end() : slots_.find(GuidKey(provider->provider_id));
+    if (it == slots_.end() || &it->second->started != provider ||
+        it->second->state != Slot::State::kStarted) {
+      return Failed(WSAEINVAL, "not a started provider");
+    }
+    if (--it->second->users > 0) return absl::OkStatus();
+    last = std::move(it->second);
+    slots_.erase(it);
+    order_.erase(std::find(order_.begin(), order_.end(), last.get()));
+  }
+  return Cleanup(std::move(last));  // WSPCleanup outside the lock, as WSPStartup
 }
 
 absl::Status ProviderManager::CleanupAll() {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::unique_ptr<Slot>> done;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // Last started, first cleaned up (a layer before what it may have started itself). A start
+    // still in progress on another thread is left to finish; it is not this call's to clean up.
+    for (auto it = order_.rbegin(); it != order_.rend(); ++it) {
+      auto found = slots_.find(GuidKey((*it)->started.provider_id));
+      done.push_back(std::move(found->second));
+      slots_.erase(found);
+    }
+    order_.clear();
+  }
   absl::Status first;
-  // Last started, first cleaned up (a layer before what it may have started itself).
-  while (!started_.empty()) {
-    std::unique_ptr<Slot> slot = std::move(started_.back());
-    started_.pop_back();
-    int err = 0;
-    if (slot->started.procs.lpWSPCleanup(&err) != 0 && first.ok()) {
-      first = Failed(err != 0 ? err : WSAEINVAL,
-                     absl::StrCat(slot->started.path, ": WSPCleanup failed with error ", err));
-    }
-    if (slot->loader != nullptr) {
-      slot->loader->Unload(slot->image.handle);
-    } else {
-      dlclose(slot->image.handle);
-    }
+  for (std::unique_ptr<Slot> &slot : done) {
+    absl::Status s = Cleanup(std::move(slot));
+    if (first.ok()) first = s;
   }
   return first;
 }

@@ -7,7 +7,8 @@
 //   absl::StatusOr<const StartedProvider *> p = pm.StartForEntry(1005);
 //   if (!p.ok()) int wsa = catalog::WsaErrorOf(p.status());   // and a message saying why
 //   ...
-//   pm.CleanupAll();
+//   pm.Release(*p);                       // the last user's Release calls WSPCleanup
+//   pm.CleanupAll();                      // at shutdown: every provider still started
 //
 // Provider files: the path stored in the catalog, %VARIABLES% expanded and mapped through the
 // drive map (lib/paths). The file decides how it loads — a native .so exporting WSPStartup
@@ -21,13 +22,17 @@
 #ifndef WS2EMU_LIB_PROVIDERS_MANAGER_H_
 #define WS2EMU_LIB_PROVIDERS_MANAGER_H_
 
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "catalog/catalog.h"
 #include "ws2emu/ws2spi.h"
 
 namespace ws2emu::providers {
@@ -67,6 +72,14 @@ struct StartedProvider {
   WSPPROC_TABLE procs;
 };
 
+// Started providers, one per provider GUID, each with a count of its users (ws2_32's
+// WSAStartup/WSACleanup pairs, or anything else that starts a provider).
+//
+// Locking: mu_ guards the map and the counts only. No lock is held while a provider is loaded,
+// started (WSPStartup) or cleaned up (WSPCleanup), so a WSPStartup that loads the layer below it
+// through this manager, or one that blocks, stalls nobody else. A second caller for a provider
+// that is being started waits for that start to end and then shares its outcome; the thread
+// that is starting it gets WSAEPROVIDERFAILEDINIT if its own WSPStartup asks for it again.
 class ProviderManager {
  public:
   static ProviderManager &Get();
@@ -75,11 +88,18 @@ class ProviderManager {
   // --trace puts a tracing one here.
   void SetUpcallTable(const WSPUPCALLTABLE &table);
 
-  // Starts (or finds started) the provider of catalog entry `catalog_id`.
+  // Starts the provider of catalog entry `catalog_id` (a chain's top layer), or finds it started
+  // under its GUID, and counts one more user. The pointer stays valid until the last user's
+  // Release (or CleanupAll).
   absl::StatusOr<const StartedProvider *> StartForEntry(uint32_t catalog_id);
 
-  // WSPCleanup for every started provider (once each), then unloads them. The first failure
-  // is returned; the rest are still cleaned up.
+  // One user of `provider` leaves; the last one's Release calls WSPCleanup and unloads the
+  // file. WSAEINVAL for a pointer that is not a started provider. A later StartForEntry starts
+  // the provider afresh.
+  absl::Status Release(const StartedProvider *provider);
+
+  // WSPCleanup for every started provider (once each, last started first), whatever its count,
+  // then unloads them: shutdown. The first failure is returned; the rest are still cleaned up.
   absl::Status CleanupAll();
 
   // The Linux file a catalog path names: %VARIABLES% expanded, Windows paths through the drive
@@ -88,14 +108,26 @@ class ProviderManager {
 
  private:
   struct Slot {
+    enum class State { kStarting, kStarted };
+    State state = State::kStarting;
+    std::thread::id starter;  // the thread running the start while kStarting
+    int users = 0;
     StartedProvider started;
     LoadedImage image;
     ImageLoader *loader = nullptr;  // null: dlopen
   };
+  absl::Status LoadAndStart(Slot &slot, const catalog::Entry &top, const WSAPROTOCOL_INFOW &info,
+                            const WSPUPCALLTABLE &table);
+  static void Unload(Slot &slot);
+  static absl::Status Cleanup(std::unique_ptr<Slot> slot);
+
   std::mutex mu_;
-  std::vector<std::unique_ptr<Slot>> started_;
-  bool have_table_ = false;
-  WSPUPCALLTABLE table_;
+  std::condition_variable changed_;  // a start ended (signalled under mu_)
+  // By provider GUID (its 16 bytes); guarded by mu_.
+  absl::flat_hash_map<std::string, std::unique_ptr<Slot>> slots_;
+  std::vector<Slot *> order_;  // started slots in start order; guarded by mu_
+  bool have_table_ = false;    // guarded by mu_
+  WSPUPCALLTABLE table_;       // guarded by mu_
 };
 
 }  // namespace ws2emu::providers

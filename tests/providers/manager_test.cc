@@ -6,9 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <future>
 #include <string>
+#include <thread>
 
 #include "catalog/operations.h"
 #include "providers/manager.h"
@@ -106,6 +109,69 @@ TEST_F(Manager, StartsOncePerProviderAndCleansUpOncePerStart) {
   ASSERT_TRUE(ProviderManager::Get().CleanupAll().ok());
   Counts(&s, &c);
   EXPECT_EQ(c - c0, 2);
+}
+
+// Every StartForEntry counts a user of the provider; WSPCleanup runs when the last one leaves,
+// and a later start starts it afresh.
+TEST_F(Manager, TheLastUserToLeaveCleansUp) {
+  int s0, c0, s, c;
+  Counts(&s0, &c0);
+  ProviderManager &pm = ProviderManager::Get();
+  auto a = pm.StartForEntry(1001);
+  auto b = pm.StartForEntry(1002);  // same GUID: the same provider, a second user
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_EQ(*a, *b);
+  EXPECT_TRUE(pm.Release(*a).ok());
+  Counts(&s, &c);
+  EXPECT_EQ(s - s0, 1);
+  EXPECT_EQ(c - c0, 0);  // one user left
+  EXPECT_TRUE(pm.Release(*b).ok());
+  Counts(&s, &c);
+  EXPECT_EQ(c - c0, 1);
+  EXPECT_EQ(WsaErrorOf(pm.Release(*b)), WSAEINVAL);  // already gone
+  EXPECT_EQ(WsaErrorOf(pm.Release(nullptr)), WSAEINVAL);
+  auto again = pm.StartForEntry(1001);
+  ASSERT_TRUE(again.ok()) << again.status();
+  Counts(&s, &c);
+  EXPECT_EQ(s - s0, 2);
+  EXPECT_TRUE(pm.Release(*again).ok());
+  Counts(&s, &c);
+  EXPECT_EQ(c - c0, 2);
+}
+
+// No lock is held while a provider starts: while one WSPStartup blocks, another provider starts,
+// and a second caller for the blocked one waits and then shares its start.
+TEST_F(Manager, ABlockedWspStartupStallsNoOtherProvider) {
+  auto blocked = reinterpret_cast<int (*)()>(dlsym(handle_, "mode_provider_blocked"));
+  auto release = reinterpret_cast<void (*)()>(dlsym(handle_, "mode_provider_release"));
+  ASSERT_TRUE(blocked != nullptr && release != nullptr);
+  int s0, c0, s, c;
+  Counts(&s0, &c0);
+  setenv("WS2EMU_TEST_PROVIDER_MODE", "block", 1);
+  ProviderManager &pm = ProviderManager::Get();
+  auto first = std::async(std::launch::async, [&] { return pm.StartForEntry(1001); });
+  for (int i = 0; i < 10000 && !blocked(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  ASSERT_TRUE(blocked()) << "the provider never entered WSPStartup";
+  // Another GUID (the chain's top layer) starts while 1001's WSPStartup is still blocked. A
+  // manager that held its lock across WSPStartup would wait here until the release below.
+  auto other = std::async(std::launch::async, [&] { return pm.StartForEntry(1004); });
+  const bool other_done = other.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+  EXPECT_TRUE(other_done) << "a start of another provider waited for a blocked WSPStartup";
+  EXPECT_TRUE(blocked());
+  auto second = std::async(std::launch::async, [&] { return pm.StartForEntry(1002); });
+  release();
+  absl::StatusOr<const ws2emu::providers::StartedProvider *> f = first.get(), g = second.get(),
+                                                             o = other.get();
+  ASSERT_TRUE(f.ok() && g.ok() && o.ok());
+  EXPECT_EQ(*f, *g);  // the waiter shared the blocked start
+  Counts(&s, &c);
+  EXPECT_EQ(s - s0, 2);  // 1001's provider once, the layer once
+  EXPECT_TRUE(pm.Release(*o).ok());
+  EXPECT_TRUE(pm.Release(*f).ok());
+  EXPECT_TRUE(pm.Release(*g).ok());
+  Counts(&s, &c);
+  EXPECT_EQ(c - c0, 2);
+  unsetenv("WS2EMU_TEST_PROVIDER_MODE");
 }
 
 TEST_F(Manager, EveryFailureHasItsWsaError) {
