@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 
+#include "base/debug.h"
 #include "base/file_kind.h"
 #include "exports/builtin.h"
 #include "loader/loader.h"
@@ -66,7 +67,7 @@ std::map<void *, NativeModule> &NativeModules() {
 HMODULE LoadNative(const std::string &path) {
   void *h = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (h == nullptr) {
-    if (std::getenv("WS2EMU_DEBUG") != nullptr) std::fprintf(stderr, "[ws2emu] %s\n", dlerror());
+    DebugLog("LoadLibrary", "%s", dlerror());
     ws2emu_SetLastError(ERROR_BAD_EXE_FORMAT);
     return nullptr;
   }
@@ -137,8 +138,7 @@ HMODULE Load(const std::string &name, const void *caller) {
           ? Loader::Get().Load(file)
           : Loader::Get().LoadByName(file, CallerDirectory(caller));
   if (!m.ok()) {
-    if (std::getenv("WS2EMU_DEBUG") != nullptr)
-      std::fprintf(stderr, "[ws2emu] %s\n", std::string(m.status().message()).c_str());
+    DebugLog("LoadLibrary", "%s", std::string(m.status().message()).c_str());
     ws2emu_SetLastError(LoadError(m.status()));
     return nullptr;
   }

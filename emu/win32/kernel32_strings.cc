@@ -13,6 +13,7 @@
 #include <cstring>
 #include <string>
 
+#include "base/debug.h"
 #include "msvcrt/format.h"
 #include "paths/paths.h"
 #include "win32/kernel32.h"
@@ -207,9 +208,10 @@ UINT WINAPI GetWindowsDirectoryW(LPWSTR lpBuffer, UINT uSize) {
                     reinterpret_cast<char16_t *>(lpBuffer), uSize, false);
 }
 
-// Debug output goes to a debugger on Windows; here to stderr when WS2EMU_DEBUG is set.
+// Debug output goes to a debugger on Windows; here to stderr when WS2EMU_DEBUG is on, one line
+// per call (base/debug.h).
 void WINAPI OutputDebugStringA(LPCSTR s) {
-  if (std::getenv("WS2EMU_DEBUG") != nullptr && s != nullptr) std::fprintf(stderr, "[debug] %s", s);
+  if (s != nullptr) DebugLog("OutputDebugString", "%s", s);
 }
 void WINAPI OutputDebugStringW(LPCWSTR s) {
   if (s != nullptr) OutputDebugStringA(Narrow(s).c_str());

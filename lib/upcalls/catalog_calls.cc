@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string>
 
+#include "base/debug.h"
 #include "catalog/operations.h"
 #include "upcalls/boundary.h"
 #include "ws2emu/ws2emu.h"
@@ -16,12 +17,10 @@ using catalog::Store;
 
 Store &CurrentStore() { return Store::ForCurrentPath(); }
 
-// Debug aid: with WS2EMU_DEBUG set, a failed catalog call says why on stderr (the WSA error
+// Debug aid: with WS2EMU_DEBUG on (base/debug.h), a failed catalog call says why on stderr (the WSA error
 // alone rarely tells an installer's author what was wrong).
 int Fail(const absl::Status &status, LPINT lpErrno) {
-  if (std::getenv("WS2EMU_DEBUG") != nullptr) {
-    std::fprintf(stderr, "[ws2emu] catalog: %s\n", std::string(status.message()).c_str());
-  }
+  DebugLog("catalog", "%s", std::string(status.message()).c_str());
   *lpErrno = catalog::WsaErrorOf(status);
   return SOCKET_ERROR;
 }
