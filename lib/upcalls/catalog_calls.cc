@@ -17,8 +17,8 @@ using catalog::Store;
 
 Store &CurrentStore() { return Store::ForCurrentPath(); }
 
-// Debug aid: with WS2EMU_DEBUG on (base/debug.h), a failed catalog call says why on stderr (the WSA error
-// alone rarely tells an installer's author what was wrong).
+// Debug aid: with WS2EMU_DEBUG on (base/debug.h), a failed catalog call says why on stderr
+// (the WSA error alone rarely tells an installer's author what was wrong).
 int Fail(const absl::Status &status, LPINT lpErrno) {
   DebugLog("catalog", "%s", std::string(status.message()).c_str());
   *lpErrno = catalog::WsaErrorOf(status);
