@@ -16,15 +16,13 @@
 #include <cstdint>
 #include <string>
 
+// Not needed here: kept only for emu/run/provider.cc, which still takes Utf16ToUtf8 through this
+// header (issue 10: it should include base/utf.h itself, then this include goes).
 #include "base/utf.h"
 
 namespace ws2emu::emu {
 
 std::string FormatMs(const char *format, __builtin_ms_va_list ap, bool wide_function = false);
-
-// The UTF conversions of lib/base/utf.h, which emu/ uses throughout.
-using ::ws2emu::Utf16ToUtf8;
-using ::ws2emu::Utf8ToUtf16;
 
 }  // namespace ws2emu::emu
 

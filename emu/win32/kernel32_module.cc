@@ -13,9 +13,9 @@
 
 #include "base/debug.h"
 #include "base/file_kind.h"
+#include "base/utf.h"
 #include "exports/builtin.h"
 #include "loader/loader.h"
-#include "msvcrt/format.h"
 #include "paths/paths.h"
 #include "win32/kernel32.h"
 #include "ws2emu/ws2emu.h"

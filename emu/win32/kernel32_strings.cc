@@ -14,7 +14,7 @@
 #include <string>
 
 #include "base/debug.h"
-#include "msvcrt/format.h"
+#include "base/utf.h"
 #include "paths/paths.h"
 #include "win32/kernel32.h"
 #include "ws2emu/ws2emu.h"

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/file_kind.h"
+#include "base/utf.h"
 #include "base/wsa_errors.h"
 #include "catalog/operations.h"
 #include "paths/paths.h"
@@ -87,7 +88,7 @@ void ProviderManager::SetUpcallTable(const WSPUPCALLTABLE &table) {
 
 absl::StatusOr<std::string> ProviderManager::ResolveProviderFile(
     std::u16string_view catalog_path) const {
-  std::string expanded = paths::ExpandWindowsEnvironment(catalog::ToUtf8(catalog_path));
+  std::string expanded = paths::ExpandWindowsEnvironment(Utf16ToUtf8(catalog_path));
   if (!paths::IsWindowsPath(expanded)) return expanded;  // a Linux path, or relative to the cwd
   return paths::ToLinuxPath(expanded);
 }
@@ -123,7 +124,7 @@ absl::StatusOr<const StartedProvider *> ProviderManager::StartForEntry(uint32_t 
   StartedProvider &p = slot->started;
   p.provider_id = top->info.ProviderId;
   p.catalog_id = catalog_id;
-  const std::string shown = catalog::ToUtf8(top->path);
+  const std::string shown = Utf16ToUtf8(top->path);
   if (shown.empty()) {
     return Failed(WSAEPROVIDERFAILEDINIT,
                   absl::StrCat("catalog entry ", top->info.dwCatalogEntryId, ": empty provider path"));

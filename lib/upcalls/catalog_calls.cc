@@ -6,6 +6,7 @@
 #include <string>
 
 #include "base/debug.h"
+#include "base/utf.h"
 #include "catalog/operations.h"
 #include "upcalls/boundary.h"
 #include "ws2emu/ws2emu.h"
@@ -281,7 +282,7 @@ int WSAAPI WSAEnumProtocolsA(LPINT lpiProtocols, LPWSAPROTOCOL_INFOA lpProtocolB
     const WSAPROTOCOL_INFOW &w = (*entries)[i];
     WSAPROTOCOL_INFOA &a = lpProtocolBuffer[i];
     std::memcpy(&a, &w, offsetof(WSAPROTOCOL_INFOW, szProtocol));
-    std::string name = catalog::ToUtf8(catalog::ProtocolName(w));
+    std::string name = Utf16ToUtf8(catalog::ProtocolName(w));
     size_t n = std::min<size_t>(name.size(), WSAPROTOCOL_LEN);
     while (n > 0 && n < name.size() && (static_cast<unsigned char>(name[n]) & 0xc0) == 0x80) --n;
     std::memset(a.szProtocol, 0, sizeof(a.szProtocol));
