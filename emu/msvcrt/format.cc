@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "base/utf.h"
+
 namespace ws2emu::emu {
 
 namespace {

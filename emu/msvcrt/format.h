@@ -16,15 +16,9 @@
 #include <cstdint>
 #include <string>
 
-#include "base/utf.h"
-
 namespace ws2emu::emu {
 
 std::string FormatMs(const char *format, __builtin_ms_va_list ap, bool wide_function = false);
-
-// The UTF conversions of lib/base/utf.h, which emu/ uses throughout.
-using ::ws2emu::Utf16ToUtf8;
-using ::ws2emu::Utf8ToUtf16;
 
 }  // namespace ws2emu::emu
 

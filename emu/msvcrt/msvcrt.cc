@@ -13,6 +13,7 @@
 #include <string>
 
 #include "base/lsan.h"
+#include "base/utf.h"
 #include "msvcrt/format.h"
 
 namespace ws2emu::emu::msvcrt {

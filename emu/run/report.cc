@@ -4,7 +4,7 @@
 #include <string>
 
 #include "base/escape.h"
-#include "msvcrt/format.h"
+#include "base/utf.h"
 #include "run/run.h"
 
 namespace ws2emu::emu {

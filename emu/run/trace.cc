@@ -4,10 +4,10 @@
 #include <cstdarg>
 #include <cstdio>
 
-#include "catalog/catalog.h"
-#include "msvcrt/format.h"
-#include "run/run.h"
 #include "base/escape.h"
+#include "base/utf.h"
+#include "catalog/catalog.h"
+#include "run/run.h"
 #include "ws2emu/ws2emu.h"
 
 namespace ws2emu::emu {

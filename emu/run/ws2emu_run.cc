@@ -1,9 +1,14 @@
-// ws2emu-run: the command-line entry point of ws2emu.
+// ws2emu-run: the command-line entry point of ws2emu. Its modes (PrintUsage has the details):
 //
 //   ws2emu-run                       the runtime's version, APC backend and upcall table
+//   ws2emu-run --version | --help    the version alone; the usage text
+//   ws2emu-run PROGRAM.exe [ARGS...] run a Windows console program; its exit code is returned
 //   ws2emu-run --check FILE          every import of a PE image, resolved or missing
 //   ws2emu-run --provider [FILE.dll] [--protocol tcp|udp|tcp6|udp6] [--trace]
-//                                    load a provider and start it as ws2_32 would
+//                                    load a provider and start it as ws2_32 would (without
+//                                    FILE, the built-in demo provider)
+//   ws2emu-run --entry ID [--catalog FILE] [--trace]
+//                                    start the provider of catalog entry ID as ws2_32 would
 #include <cstdio>
 #include <strings.h>
 
@@ -17,29 +22,24 @@
 
 namespace {
 
-// The fifteen members of WSPUPCALLTABLE in table order, then the direct ws2_32 export, with
-// what the runtime's entry does where it is not the full Windows behaviour yet.
-struct UpcallInfo {
-  const char *name;
-  const char *limit;  // null: complete
-};
-constexpr UpcallInfo kUpcalls[] = {
-    {"WPUCloseEvent", nullptr},
-    {"WPUCloseSocketHandle", nullptr},
-    {"WPUCreateEvent", nullptr},
-    {"WPUCreateSocketHandle", nullptr},
-    {"WPUFDIsSet", nullptr},
-    {"WPUGetProviderPath", nullptr},
-    {"WPUModifyIFSHandle", nullptr},
-    {"WPUPostMessage", nullptr},
-    {"WPUQueryBlockingCallback", nullptr},
-    {"WPUQuerySocketHandleContext", nullptr},
-    {"WPUQueueApc", nullptr},
-    {"WPUResetEvent", nullptr},
-    {"WPUSetEvent", nullptr},
-    {"WPUOpenCurrentThread", nullptr},
-    {"WPUCloseThread", nullptr},
-    {"WPUCompleteOverlappedRequest", nullptr},
+// The fifteen members of WSPUPCALLTABLE in table order, then the direct ws2_32 export.
+constexpr const char *kUpcalls[] = {
+    "WPUCloseEvent",
+    "WPUCloseSocketHandle",
+    "WPUCreateEvent",
+    "WPUCreateSocketHandle",
+    "WPUFDIsSet",
+    "WPUGetProviderPath",
+    "WPUModifyIFSHandle",
+    "WPUPostMessage",
+    "WPUQueryBlockingCallback",
+    "WPUQuerySocketHandleContext",
+    "WPUQueueApc",
+    "WPUResetEvent",
+    "WPUSetEvent",
+    "WPUOpenCurrentThread",
+    "WPUCloseThread",
+    "WPUCompleteOverlappedRequest",
 };
 
 void PrintUsage(FILE *out) {
@@ -158,13 +158,12 @@ int ListUpcalls() {
   std::printf("upcall table (WSPUPCALLTABLE, %zu entries) and WPUCompleteOverlappedRequest:\n",
               sizeof(*table) / sizeof(void *));
   size_t i = 0;
-  for (const UpcallInfo &u : kUpcalls) {
+  for (const char *name : kUpcalls) {
     const void *fn = i < sizeof(*table) / sizeof(void *)
                          ? entries[i]
                          : reinterpret_cast<const void *>(&WPUCompleteOverlappedRequest);
     ++i;
-    std::printf("  %-30s %s%s\n", u.name, fn != nullptr ? "provided" : "MISSING",
-                u.limit != nullptr ? (std::string(" (") + u.limit + ")").c_str() : "");
+    std::printf("  %-30s %s\n", name, fn != nullptr ? "provided" : "MISSING");
   }
   return 0;
 }

@@ -24,7 +24,6 @@ namespace {
 constexpr DWORD kHeapZeroMemory = 0x08, kHeapReallocInPlaceOnly = 0x10;
 constexpr DWORD kMemCommit = 0x1000, kMemReserve = 0x2000, kMemDecommit = 0x4000,
                 kMemRelease = 0x8000;
-constexpr DWORD kErrorInvalidAddress = 487;
 
 struct Heap {
   std::mutex mu;
@@ -227,11 +226,11 @@ LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationTy
     std::lock_guard<std::mutex> lock(g_regions_mu);
     auto it = g_regions.upper_bound(page);
     if (it == g_regions.begin() || page + size > std::prev(it)->first + std::prev(it)->second) {
-      ws2emu_SetLastError(kErrorInvalidAddress);
+      ws2emu_SetLastError(ERROR_INVALID_ADDRESS);
       return nullptr;
     }
     if (mprotect(reinterpret_cast<void *>(page), size, prot) != 0) {
-      ws2emu_SetLastError(kErrorInvalidAddress);
+      ws2emu_SetLastError(ERROR_INVALID_ADDRESS);
       return nullptr;
     }
     return reinterpret_cast<LPVOID>(page);
@@ -251,7 +250,7 @@ LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationTy
     p = MapAligned64K(size, map_prot);  // 64 KiB allocation granularity
   }
   if (p == MAP_FAILED) {
-    ws2emu_SetLastError(lpAddress != nullptr ? kErrorInvalidAddress : ERROR_NOT_ENOUGH_MEMORY);
+    ws2emu_SetLastError(lpAddress != nullptr ? ERROR_INVALID_ADDRESS : ERROR_NOT_ENOUGH_MEMORY);
     return nullptr;
   }
   std::lock_guard<std::mutex> lock(g_regions_mu);
@@ -265,7 +264,7 @@ BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFreeType) {
   if (dwFreeType == kMemRelease) {
     auto it = g_regions.find(base);
     if (it == g_regions.end() || dwSize != 0) {  // MEM_RELEASE frees a whole region, size 0
-      ws2emu_SetLastError(it == g_regions.end() ? kErrorInvalidAddress : ERROR_INVALID_PARAMETER);
+      ws2emu_SetLastError(it == g_regions.end() ? ERROR_INVALID_ADDRESS : ERROR_INVALID_PARAMETER);
       return FALSE;
     }
     munmap(lpAddress, it->second);
@@ -276,13 +275,13 @@ BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFreeType) {
     auto page = base & ~uintptr_t{4095};
     auto it = g_regions.upper_bound(page);
     if (it == g_regions.begin()) {
-      ws2emu_SetLastError(kErrorInvalidAddress);
+      ws2emu_SetLastError(ERROR_INVALID_ADDRESS);
       return FALSE;
     }
     --it;
     SIZE_T size = dwSize == 0 ? it->first + it->second - page : ((dwSize + 4095) & ~SIZE_T{4095});
     if (page + size > it->first + it->second) {
-      ws2emu_SetLastError(kErrorInvalidAddress);
+      ws2emu_SetLastError(ERROR_INVALID_ADDRESS);
       return FALSE;
     }
     madvise(reinterpret_cast<void *>(page), size, MADV_DONTNEED);

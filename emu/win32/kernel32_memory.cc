@@ -17,7 +17,6 @@ constexpr DWORD kPageNoAccess = 0x01, kPageReadOnly = 0x02, kPageReadWrite = 0x0
 constexpr DWORD kMemCommit = 0x1000, kMemFree = 0x10000, kMemPrivate = 0x20000,
                 kMemImage = 0x1000000;
 constexpr uintptr_t kPage = 4096;
-constexpr DWORD kErrorInvalidAddress = 487;
 
 struct Region {
   uintptr_t start, end;
@@ -120,11 +119,11 @@ BOOL WINAPI VirtualProtect(LPVOID address, SIZE_T size, DWORD new_protect, PDWOR
   Region region;
   bool mapped;
   if (!FindRegion(start, &region, &mapped) || !mapped) {
-    ws2emu_SetLastError(kErrorInvalidAddress);
+    ws2emu_SetLastError(ERROR_INVALID_ADDRESS);
     return FALSE;
   }
   if (mprotect(reinterpret_cast<void *>(start), end - start, prot) != 0) {
-    ws2emu_SetLastError(kErrorInvalidAddress);
+    ws2emu_SetLastError(ERROR_INVALID_ADDRESS);
     return FALSE;
   }
   *old_protect = PageProtection(region.prot);

@@ -11,21 +11,17 @@
 #include <mutex>
 #include <string>
 
+#include "base/debug.h"
 #include "base/file_kind.h"
+#include "base/utf.h"
 #include "exports/builtin.h"
 #include "loader/loader.h"
-#include "msvcrt/format.h"
 #include "paths/paths.h"
 #include "win32/kernel32.h"
 #include "ws2emu/ws2emu.h"
 
 namespace ws2emu::emu::win32 {
 namespace {
-
-constexpr DWORD kErrorPathNotFound = 3, kErrorAccessDenied = 5, kErrorNotEnoughMemory = 8,
-                kErrorBadExeFormat = 193, kErrorDllInitFailed = 1114;
-constexpr DWORD kErrorModNotFound = 126, kErrorProcNotFound = 127,
-                kErrorInsufficientBuffer = 122;
 
 // LoadLibrary's last error for a failed load (the loader's status codes, emu/loader):
 //   NotFound           no such file                                  ERROR_MOD_NOT_FOUND (126)
@@ -40,15 +36,15 @@ constexpr DWORD kErrorModNotFound = 126, kErrorProcNotFound = 127,
 DWORD LoadError(const absl::Status &status) {
   switch (status.code()) {
     case absl::StatusCode::kNotFound:
-      return kErrorModNotFound;
+      return ERROR_MOD_NOT_FOUND;
     case absl::StatusCode::kPermissionDenied:
-      return kErrorAccessDenied;
+      return ERROR_ACCESS_DENIED;
     case absl::StatusCode::kInvalidArgument:
-      return kErrorBadExeFormat;
+      return ERROR_BAD_EXE_FORMAT;
     case absl::StatusCode::kResourceExhausted:
-      return kErrorNotEnoughMemory;
+      return ERROR_NOT_ENOUGH_MEMORY;
     default:
-      return kErrorDllInitFailed;
+      return ERROR_DLL_INIT_FAILED;
   }
 }
 
@@ -71,8 +67,8 @@ std::map<void *, NativeModule> &NativeModules() {
 HMODULE LoadNative(const std::string &path) {
   void *h = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (h == nullptr) {
-    if (std::getenv("WS2EMU_DEBUG") != nullptr) std::fprintf(stderr, "[ws2emu] %s\n", dlerror());
-    ws2emu_SetLastError(kErrorBadExeFormat);
+    DebugLog("LoadLibrary", "%s", dlerror());
+    ws2emu_SetLastError(ERROR_BAD_EXE_FORMAT);
     return nullptr;
   }
   std::lock_guard<std::mutex> lock(g_native_mu);
@@ -128,7 +124,7 @@ HMODULE Load(const std::string &name, const void *caller) {
   if (paths::IsWindowsPath(file)) {
     absl::StatusOr<std::string> mapped = paths::ToLinuxPath(file);
     if (!mapped.ok()) {
-      ws2emu_SetLastError(kErrorPathNotFound);
+      ws2emu_SetLastError(ERROR_PATH_NOT_FOUND);
       return nullptr;
     }
     file = *mapped;
@@ -142,8 +138,7 @@ HMODULE Load(const std::string &name, const void *caller) {
           ? Loader::Get().Load(file)
           : Loader::Get().LoadByName(file, CallerDirectory(caller));
   if (!m.ok()) {
-    if (std::getenv("WS2EMU_DEBUG") != nullptr)
-      std::fprintf(stderr, "[ws2emu] %s\n", std::string(m.status().message()).c_str());
+    DebugLog("LoadLibrary", "%s", std::string(m.status().message()).c_str());
     ws2emu_SetLastError(LoadError(m.status()));
     return nullptr;
   }
@@ -152,13 +147,13 @@ HMODULE Load(const std::string &name, const void *caller) {
 
 DWORD CopyOut(const std::string &text, char *buffer, DWORD size) {
   if (size == 0) {
-    ws2emu_SetLastError(kErrorInsufficientBuffer);
+    ws2emu_SetLastError(ERROR_INSUFFICIENT_BUFFER);
     return 0;
   }
   if (text.size() + 1 > size) {  // truncated and terminated, as Windows 10 does
     std::memcpy(buffer, text.data(), size - 1);
     buffer[size - 1] = 0;
-    ws2emu_SetLastError(kErrorInsufficientBuffer);
+    ws2emu_SetLastError(ERROR_INSUFFICIENT_BUFFER);
     return size;
   }
   std::memcpy(buffer, text.c_str(), text.size() + 1);
@@ -231,7 +226,7 @@ FARPROC WINAPI GetProcAddress(HMODULE hModule, LPCSTR lpProcName) {
     ws2emu_SetLastError(ERROR_INVALID_HANDLE);
     return nullptr;
   }
-  if (address == nullptr) ws2emu_SetLastError(kErrorProcNotFound);
+  if (address == nullptr) ws2emu_SetLastError(ERROR_PROC_NOT_FOUND);
   return reinterpret_cast<FARPROC>(const_cast<void *>(address));
 }
 
@@ -239,7 +234,7 @@ HMODULE WINAPI GetModuleHandleA(LPCSTR lpModuleName) {
   if (lpModuleName == nullptr) {
     // The program's EXE; a native host has none that PE code could use.
     if (Module *main = Loader::Get().main_module()) return reinterpret_cast<HMODULE>(main->base());
-    ws2emu_SetLastError(kErrorModNotFound);
+    ws2emu_SetLastError(ERROR_MOD_NOT_FOUND);
     return nullptr;
   }
   std::string name = lpModuleName;
@@ -247,7 +242,7 @@ HMODULE WINAPI GetModuleHandleA(LPCSTR lpModuleName) {
   if (const BuiltinModule *b = FindBuiltinModule(name))
     return reinterpret_cast<HMODULE>(const_cast<BuiltinModule *>(b));
   if (Module *m = Loader::Get().FindByName(name)) return reinterpret_cast<HMODULE>(m->base());
-  ws2emu_SetLastError(kErrorModNotFound);
+  ws2emu_SetLastError(ERROR_MOD_NOT_FOUND);
   return nullptr;
 }
 
@@ -261,7 +256,7 @@ DWORD WINAPI GetModuleFileNameA(HMODULE hModule, LPSTR lpFilename, DWORD nSize) 
   bool ok;
   std::string name = FileNameOf(hModule, &ok);
   if (!ok) {
-    ws2emu_SetLastError(kErrorModNotFound);
+    ws2emu_SetLastError(ERROR_MOD_NOT_FOUND);
     return 0;
   }
   return CopyOut(name, lpFilename, nSize);
@@ -271,18 +266,18 @@ DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, DWORD nSize)
   bool ok;
   std::string name = FileNameOf(hModule, &ok);
   if (!ok) {
-    ws2emu_SetLastError(kErrorModNotFound);
+    ws2emu_SetLastError(ERROR_MOD_NOT_FOUND);
     return 0;
   }
   if (nSize == 0) {
-    ws2emu_SetLastError(kErrorInsufficientBuffer);
+    ws2emu_SetLastError(ERROR_INSUFFICIENT_BUFFER);
     return 0;
   }
   std::u16string wide = Utf8ToUtf16(name);
   if (wide.size() + 1 > nSize) {  // truncated and terminated, as Windows 10 does
     std::memcpy(lpFilename, wide.data(), (nSize - 1) * sizeof(WCHAR));
     lpFilename[nSize - 1] = 0;
-    ws2emu_SetLastError(kErrorInsufficientBuffer);
+    ws2emu_SetLastError(ERROR_INSUFFICIENT_BUFFER);
     return nSize;
   }
   std::memcpy(lpFilename, wide.c_str(), (wide.size() + 1) * sizeof(WCHAR));

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <string>
 
-#include "msvcrt/format.h"
+#include "base/utf.h"
 #include "msvcrt/msvcrt.h"
 #include "win32/kernel32.h"
 

@@ -13,7 +13,8 @@
 #include <cstring>
 #include <string>
 
-#include "msvcrt/format.h"
+#include "base/debug.h"
+#include "base/utf.h"
 #include "paths/paths.h"
 #include "win32/kernel32.h"
 #include "ws2emu/ws2emu.h"
@@ -23,8 +24,6 @@ namespace {
 
 constexpr UINT kCpAcp = 0, kCpOemcp = 1, kCpThreadAcp = 3, kCpUtf8 = 65001;
 constexpr DWORD kMbErrInvalidChars = 0x08;
-constexpr DWORD kErrorInsufficientBuffer = 122, kErrorEnvvarNotFound = 203,
-                kErrorNoUnicodeTranslation = 1113;
 
 bool Utf8CodePage(UINT cp) {
   return cp == kCpAcp || cp == kCpOemcp || cp == kCpThreadAcp || cp == kCpUtf8;
@@ -74,12 +73,12 @@ int WINAPI MultiByteToWideChar(UINT CodePage, DWORD dwFlags, LPCSTR lpMultiByteS
   std::u16string wide = Utf8ToUtf16(bytes);
   if ((dwFlags & kMbErrInvalidChars) && wide.find(u'\uFFFD') != std::u16string::npos &&
       bytes.find("\xEF\xBF\xBD") == std::string::npos) {
-    ws2emu_SetLastError(kErrorNoUnicodeTranslation);
+    ws2emu_SetLastError(ERROR_NO_UNICODE_TRANSLATION);
     return 0;
   }
   if (cchWideChar == 0) return static_cast<int>(wide.size());
   if (wide.size() > static_cast<size_t>(cchWideChar)) {
-    ws2emu_SetLastError(kErrorInsufficientBuffer);
+    ws2emu_SetLastError(ERROR_INSUFFICIENT_BUFFER);
     return 0;
   }
   std::memcpy(lpWideCharStr, wide.data(), wide.size() * sizeof(WCHAR));
@@ -100,7 +99,7 @@ int WINAPI WideCharToMultiByte(UINT CodePage, DWORD, LPCWSTR lpWideCharStr, int 
   std::string bytes = Narrow(lpWideCharStr, n);
   if (cbMultiByte == 0) return static_cast<int>(bytes.size());
   if (bytes.size() > static_cast<size_t>(cbMultiByte)) {
-    ws2emu_SetLastError(kErrorInsufficientBuffer);
+    ws2emu_SetLastError(ERROR_INSUFFICIENT_BUFFER);
     return 0;
   }
   std::memcpy(lpMultiByteStr, bytes.data(), bytes.size());
@@ -141,7 +140,7 @@ DWORD WINAPI GetEnvironmentVariableA(LPCSTR lpName, LPSTR lpBuffer, DWORD nSize)
   std::optional<std::string> value =
       lpName != nullptr ? paths::WindowsVariable(lpName) : std::nullopt;
   if (!value) {
-    ws2emu_SetLastError(kErrorEnvvarNotFound);
+    ws2emu_SetLastError(ERROR_ENVVAR_NOT_FOUND);
     return 0;
   }
   return CopyOrSize(*value, lpBuffer, nSize, false);
@@ -151,7 +150,7 @@ DWORD WINAPI GetEnvironmentVariableW(LPCWSTR lpName, LPWSTR lpBuffer, DWORD nSiz
   std::optional<std::string> value =
       lpName != nullptr ? paths::WindowsVariable(Narrow(lpName)) : std::nullopt;
   if (!value) {
-    ws2emu_SetLastError(kErrorEnvvarNotFound);
+    ws2emu_SetLastError(ERROR_ENVVAR_NOT_FOUND);
     return 0;
   }
   std::u16string wide = Utf8ToUtf16(*value);
@@ -209,9 +208,10 @@ UINT WINAPI GetWindowsDirectoryW(LPWSTR lpBuffer, UINT uSize) {
                     reinterpret_cast<char16_t *>(lpBuffer), uSize, false);
 }
 
-// Debug output goes to a debugger on Windows; here to stderr when WS2EMU_DEBUG is set.
+// Debug output goes to a debugger on Windows; here to stderr when WS2EMU_DEBUG is on, one line
+// per call (base/debug.h).
 void WINAPI OutputDebugStringA(LPCSTR s) {
-  if (std::getenv("WS2EMU_DEBUG") != nullptr && s != nullptr) std::fprintf(stderr, "[debug] %s", s);
+  if (s != nullptr) DebugLog("OutputDebugString", "%s", s);
 }
 void WINAPI OutputDebugStringW(LPCWSTR s) {
   if (s != nullptr) OutputDebugStringA(Narrow(s).c_str());

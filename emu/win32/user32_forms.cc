@@ -3,7 +3,7 @@
 // carry no text messages, so the A and W message calls are the same calls.
 #include <string>
 
-#include "msvcrt/format.h"
+#include "base/utf.h"
 #include "win32/user32_forms.h"
 #include "ws2emu/ws2emu.h"
 

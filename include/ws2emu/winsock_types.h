@@ -9,7 +9,10 @@
  * `WS_AF_INET6`), the way Wine's USE_WS_PREFIX does it:
  *
  *   - Define WS2EMU_WS_PREFIX before inclusion and only the WS_ names exist, so the code can use
- *     <sys/socket.h> and the Windows types side by side (the core does this).
+ *     <sys/socket.h> and the Windows types side by side. lib/ is compiled with it (its
+ *     meson.build adds it to every component), so the socket layers can use Linux's AF_INET6
+ *     beside WS_AF_INET6; emu/, which faces PE code, sees the Windows names as provider source
+ *     does.
  *
  *   - Without it (provider source written for Windows), the Windows names are mapped onto the
  *     WS_ ones with macros (`#define fd_set WS_fd_set`), after the Linux headers that define

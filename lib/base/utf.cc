@@ -4,6 +4,11 @@
 
 namespace ws2emu {
 
+std::string Utf16ToUtf8(std::u16string_view text) {
+  if (text.empty()) return {};  // an empty view may have no data() at all
+  return Utf16ToUtf8(text.data(), static_cast<long>(text.size()));
+}
+
 std::string Utf16ToUtf8(const char16_t *text, long length) {
   std::string out;
   if (text == nullptr) return "(null)";

@@ -422,9 +422,4 @@ std::u16string ProtocolName(const WSAPROTOCOL_INFOW &info) {
   return std::u16string(reinterpret_cast<const char16_t *>(info.szProtocol), n);
 }
 
-std::string ToUtf8(std::u16string_view text) {
-  if (text.empty()) return {};  // an empty view may have no data() at all
-  return Utf16ToUtf8(text.data(), static_cast<long>(text.size()));
-}
-
 }  // namespace ws2emu::catalog

@@ -97,12 +97,11 @@ absl::StatusOr<Catalog> Parse(std::string_view text, std::string_view file_name)
 uint32_t SalvageNextId(std::string_view text);
 
 // Helpers shared with the tools: GUIDs as {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}, and the
-// szProtocol of an entry as a u16string.
+// szProtocol of an entry as a u16string (base/utf.h's Utf16ToUtf8 turns it into UTF-8).
 std::string GuidToString(const GUID &guid);
 bool ParseGuid(std::string_view text, GUID *guid);
 bool SameGuid(const GUID &a, const GUID &b);
 std::u16string ProtocolName(const WSAPROTOCOL_INFOW &info);
-std::string ToUtf8(std::u16string_view text);
 
 }  // namespace ws2emu::catalog
 

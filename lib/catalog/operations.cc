@@ -8,6 +8,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/utf.h"
 #include "ws2emu/winsock_errors.h"
 
 namespace ws2emu::catalog {
@@ -169,8 +170,9 @@ absl::StatusOr<uint32_t> InstallProviderAndChains(Store &store, const GUID &prov
     }
     for (const Entry &e : c.entries) {
       if (IsLayered(e.info) && EqualNoCase(ProtocolName(e.info), lsp_name)) {
-        return WsaStatus(WSAEINVAL, absl::StrCat("a layered provider named \"", ToUtf8(lsp_name),
-                                                 "\" is already installed"));
+        return WsaStatus(WSAEINVAL,
+                         absl::StrCat("a layered provider named \"", Utf16ToUtf8(lsp_name),
+                                      "\" is already installed"));
       }
     }
     // The (family, type, protocol) tuples to layer over, in order, without duplicates.

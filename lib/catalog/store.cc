@@ -20,6 +20,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "base/data_home.h"
 #include "base/regular_file.h"
 
 namespace ws2emu::catalog {
@@ -234,11 +235,9 @@ absl::StatusOr<Catalog> ParseOrDamaged(const std::string &text, const std::strin
 std::string Store::CurrentPath() {
   const char *explicit_path = std::getenv("WS2EMU_CATALOG");
   if (explicit_path != nullptr && explicit_path[0] != 0) return explicit_path;
-  const char *xdg = std::getenv("XDG_DATA_HOME");
-  if (xdg != nullptr && xdg[0] == '/') return absl::StrCat(xdg, "/ws2emu/catalog");
-  const char *home = std::getenv("HOME");
-  if (home != nullptr && home[0] != 0) return absl::StrCat(home, "/.local/share/ws2emu/catalog");
-  return "";
+  std::string data = DataHome();
+  if (data.empty()) return "";
+  return absl::StrCat(data, "/ws2emu/catalog");
 }
 
 Store &Store::ForCurrentPath() {

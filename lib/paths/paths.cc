@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/data_home.h"
 
 extern char **environ;
 
@@ -102,10 +103,7 @@ absl::StatusOr<std::string> DriveRoot(char drive) {
   const std::string var = absl::StrCat("WS2EMU_DRIVE_", std::string(1, letter));
   if (const char *root = std::getenv(var.c_str()); root != nullptr && root[0] != 0) return root;
   if (letter == 'C') {
-    const char *xdg = std::getenv("XDG_DATA_HOME");
-    if (xdg != nullptr && xdg[0] == '/') return absl::StrCat(xdg, "/ws2emu/drive_c");
-    const char *home = std::getenv("HOME");
-    if (home != nullptr && home[0] != 0) return absl::StrCat(home, "/.local/share/ws2emu/drive_c");
+    if (std::string data = DataHome(); !data.empty()) return absl::StrCat(data, "/ws2emu/drive_c");
   }
   return absl::NotFoundError(absl::StrCat("drive ", std::string(1, letter),
                                           ": is not mapped (set ", var, ")"));

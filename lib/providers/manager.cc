@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/file_kind.h"
+#include "base/utf.h"
 #include "base/wsa_errors.h"
 #include "catalog/operations.h"
 #include "paths/paths.h"
@@ -89,7 +90,7 @@ void ProviderManager::SetUpcallTable(const WSPUPCALLTABLE &table) {
 
 absl::StatusOr<std::string> ProviderManager::ResolveProviderFile(
     std::u16string_view catalog_path) const {
-  std::string expanded = paths::ExpandWindowsEnvironment(catalog::ToUtf8(catalog_path));
+  std::string expanded = paths::ExpandWindowsEnvironment(Utf16ToUtf8(catalog_path));
   if (!paths::IsWindowsPath(expanded)) return expanded;  // a Linux path, or relative to the cwd
   return paths::ToLinuxPath(expanded);
 }
@@ -116,7 +117,7 @@ absl::Status ProviderManager::LoadAndStart(Slot &slot, const catalog::Entry &top
                                            const WSAPROTOCOL_INFOW &info,
                                            const WSPUPCALLTABLE &table) {
   StartedProvider &p = slot.started;
-  const std::string shown = catalog::ToUtf8(top.path);
+  const std::string shown = Utf16ToUtf8(top.path);
   if (shown.empty()) {
     return Failed(WSAEPROVIDERFAILEDINIT,
                   absl::StrCat("catalog entry ", top.info.dwCatalogEntryId, ": empty provider path"));

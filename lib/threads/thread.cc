@@ -18,6 +18,7 @@
 #include <new>
 
 #include "absl/container/flat_hash_map.h"
+#include "base/debug.h"
 
 namespace ws2emu {
 namespace {
@@ -29,11 +30,6 @@ constexpr unsigned kRingEntries = 256;  // 64 polls + cancel, with room to spare
 #endif
 
 int ApcSignal() { return SIGRTMIN + 2; }
-
-bool DebugEnabled() {
-  const char *v = std::getenv("WS2EMU_DEBUG");
-  return v != nullptr && *v != '\0' && std::strcmp(v, "0") != 0;
-}
 
 void NoopHandler(int) {}
 
@@ -132,11 +128,7 @@ ApcBackend DecideBackend() {
   }
   if (want_signal) return ApcBackend::kSignal;
   if (ProbeUring()) return ApcBackend::kUring;
-  if (DebugEnabled()) {
-    std::fprintf(stderr,
-                 "ws2emu: io_uring with IORING_OP_MSG_RING is not available; APCs use "
-                 "signals\n");
-  }
+  DebugLog("thread", "io_uring with IORING_OP_MSG_RING is not available; APCs use signals");
   return ApcBackend::kSignal;
 }
 
@@ -227,9 +219,7 @@ Thread *Thread::Current(int *error) {
     }
   }
   if (error != nullptr) *error = err;
-  if (DebugEnabled()) {
-    std::fprintf(stderr, "ws2emu: cannot create the thread object: %s\n", std::strerror(err));
-  }
+  DebugLog("thread", "cannot create the thread object: %s", std::strerror(err));
   return nullptr;
 }
 

@@ -21,7 +21,7 @@
 //   - signal: the producer sends a real-time signal with tgkill; the signal is blocked in every
 //     runtime thread except inside ppoll, so a wake that arrives before the wait is not lost.
 // If io_uring (or MSG_RING) is unavailable the runtime falls back to signals, and says so on
-// stderr when WS2EMU_DEBUG is set.
+// stderr when WS2EMU_DEBUG is on (base/debug.h).
 //
 // Running out of descriptors or memory never aborts. A thread whose object cannot be created
 // gets null from Current() and the calling API fails with its documented error; the next call

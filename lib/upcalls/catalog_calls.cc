@@ -5,6 +5,8 @@
 #include <cstring>
 #include <string>
 
+#include "base/debug.h"
+#include "base/utf.h"
 #include "catalog/operations.h"
 #include "upcalls/boundary.h"
 #include "ws2emu/ws2emu.h"
@@ -16,12 +18,10 @@ using catalog::Store;
 
 Store &CurrentStore() { return Store::ForCurrentPath(); }
 
-// Debug aid: with WS2EMU_DEBUG set, a failed catalog call says why on stderr (the WSA error
-// alone rarely tells an installer's author what was wrong).
+// Debug aid: with WS2EMU_DEBUG on (base/debug.h), a failed catalog call says why on stderr
+// (the WSA error alone rarely tells an installer's author what was wrong).
 int Fail(const absl::Status &status, LPINT lpErrno) {
-  if (std::getenv("WS2EMU_DEBUG") != nullptr) {
-    std::fprintf(stderr, "[ws2emu] catalog: %s\n", std::string(status.message()).c_str());
-  }
+  DebugLog("catalog", "%s", std::string(status.message()).c_str());
   *lpErrno = catalog::WsaErrorOf(status);
   return SOCKET_ERROR;
 }
@@ -282,7 +282,7 @@ int WSAAPI WSAEnumProtocolsA(LPINT lpiProtocols, LPWSAPROTOCOL_INFOA lpProtocolB
     const WSAPROTOCOL_INFOW &w = (*entries)[i];
     WSAPROTOCOL_INFOA &a = lpProtocolBuffer[i];
     std::memcpy(&a, &w, offsetof(WSAPROTOCOL_INFOW, szProtocol));
-    std::string name = catalog::ToUtf8(catalog::ProtocolName(w));
+    std::string name = Utf16ToUtf8(catalog::ProtocolName(w));
     size_t n = std::min<size_t>(name.size(), WSAPROTOCOL_LEN);
     while (n > 0 && n < name.size() && (static_cast<unsigned char>(name[n]) & 0xc0) == 0x80) --n;
     std::memset(a.szProtocol, 0, sizeof(a.szProtocol));

@@ -1,6 +1,7 @@
 // The upcalls of WSPUPCALLTABLE and WPUCompleteOverlappedRequest (SPEC.md §6), and the table.
 #include <atomic>
 
+#include "catalog/catalog.h"
 #include "iocp/port.h"
 #include "sync/event.h"
 #include "threads/thread.h"
@@ -19,9 +20,9 @@ inline bool QueryWs2Socket(SOCKET s, uint64_t *context) {
   return Table().QuerySocket(s, context, /*catalog_id=*/nullptr, &ifs) && !ifs;
 }
 
-// [inference] Catalog IDs are assigned from 1001 upwards (ARCHITECTURE.md "Catalog"); until the
-// catalog exists, a lower ID cannot name any entry.
-constexpr DWORD kFirstCatalogId = 1001;
+// The catalog assigns IDs from catalog::kFirstCatalogId upwards, so a lower ID cannot name any
+// entry.
+using catalog::kFirstCatalogId;
 
 // Per-thread Winsock 1.1 blocking hook state (WSASetBlockingHook & co).
 struct BlockingState {

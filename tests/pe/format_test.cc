@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "base/utf.h"
 #include "msvcrt/format.h"
 #include "ws2emu/win_base.h"
 
@@ -57,6 +58,14 @@ TEST(Utf16ToUtf8, SurrogatePairsAndUnpairedOnes) {
   EXPECT_EQ(Utf16ToUtf8(pair), "\xF0\x9F\x98\x80");
   const char16_t lone[] = {0xD800, u'a', 0};
   EXPECT_EQ(Utf16ToUtf8(lone), "\xEF\xBF\xBD" "a");
+}
+
+TEST(Utf16ToUtf8, CountedStrings) {
+  // The view's length counts, not a terminator: an embedded NUL is kept, the rest is cut.
+  const char16_t text[] = {u'a', 0, u'b', u'c', 0};
+  EXPECT_EQ(Utf16ToUtf8(std::u16string_view(text, 3)), std::string("a\0b", 3));
+  EXPECT_EQ(Utf16ToUtf8(std::u16string(u"h\u00e9")), "h\xC3\xA9");
+  EXPECT_EQ(Utf16ToUtf8(std::u16string_view()), "");  // no data() at all
 }
 
 }  // namespace

@@ -40,6 +40,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/escape.h"
+#include "base/utf.h"
 #include "catalog/catalog.h"
 #include "catalog/operations.h"
 #include "catalog/store.h"
@@ -93,8 +94,6 @@ int FailInput(const std::string &command, const absl::Status &status) {
   return 1;
 }
 
-std::string Utf8(std::u16string_view text) { return catalog::ToUtf8(text); }
-
 const char *Kind(const WSAPROTOCOL_INFOW &p) {
   const int len = p.ProtocolChain.ChainLen;
   if (len == LAYERED_PROTOCOL) return "layered";
@@ -123,9 +122,9 @@ void PrintEntry(const Catalog &c, const Entry &e) {
   std::printf("\nCatalog Entry %u (%s)\n", p.dwCatalogEntryId, Kind(p));
   std::printf("%s\n", std::string(64, '-').c_str());
   Row("Entry Type:", Kind(p));
-  Row("Description:", Utf8(catalog::ProtocolName(p)));
+  Row("Description:", Utf16ToUtf8(catalog::ProtocolName(p)));
   Row("Provider ID:", catalog::GuidToString(p.ProviderId));
-  Row("Provider Path:", Utf8(e.path));
+  Row("Provider Path:", Utf16ToUtf8(e.path));
   Row("Catalog Entry ID:", std::to_string(p.dwCatalogEntryId));
   Row("Version:", std::to_string(p.iVersion));
   Row("Address Family:", WithName(p.iAddressFamily, kFamilies));
@@ -210,8 +209,8 @@ int Install(Store &store, const std::string &file) {
     for (uint32_t id : IdsOf(store, d->provider)) {
       if (id != *layered) chains.push_back(id);
     }
-    std::printf("Installed LSP \"%s\" as provider %s\n", EscapeForTerminal(Utf8(d->lsp_name)).c_str(),
-                guid.c_str());
+    std::printf("Installed LSP \"%s\" as provider %s\n",
+                EscapeForTerminal(Utf16ToUtf8(d->lsp_name)).c_str(), guid.c_str());
     std::printf("  layered entry: %u\n  chain entries: %s\n", *layered, Join(chains).c_str());
     return 0;
   }
@@ -221,7 +220,7 @@ int Install(Store &store, const std::string &file) {
   std::printf("Installed provider %s: catalog IDs %s\n", guid.c_str(), Join(*ids).c_str());
   for (size_t i = 0; i < ids->size(); ++i) {
     std::printf("  %u  %s\n", (*ids)[i],
-                EscapeForTerminal(Utf8(catalog::ProtocolName(d->entries[i]))).c_str());
+                EscapeForTerminal(Utf16ToUtf8(catalog::ProtocolName(d->entries[i]))).c_str());
   }
   return 0;
 }
@@ -280,7 +279,7 @@ int Path(Store &store, const std::string &arg) {
   }
   absl::StatusOr<std::u16string> path = catalog::ProviderPath(store, provider);
   if (!path.ok()) return Fail("path", path.status());
-  std::printf("%s\n", EscapeForTerminal(Utf8(*path)).c_str());
+  std::printf("%s\n", EscapeForTerminal(Utf16ToUtf8(*path)).c_str());
   return 0;
 }
 
