@@ -258,15 +258,19 @@ absl::Status ProviderManager::Release(const StartedProvider *provider) {
   std::unique_ptr<Slot> last;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = provider == nullptr ? slots_.end() : slots_.find(GuidKey(provider->provider_id));
-    if (it == slots_.end() || &it->second->started != provider ||
-        it->second->state != Slot::State::kStarted) {
+    // Found by address among the started slots, never by reading *provider: a caller may hand
+    // back a pointer whose provider is already gone.
+    auto started = std::find_if(order_.begin(), order_.end(),
+                                [&](const Slot *slot) { return &slot->started == provider; });
+    if (provider == nullptr || started == order_.end()) {
       return Failed(WSAEINVAL, "not a started provider");
     }
-    if (--it->second->users > 0) return absl::OkStatus();
+    Slot *slot = *started;
+    if (--slot->users > 0) return absl::OkStatus();
+    order_.erase(started);
+    auto it = slots_.find(GuidKey(slot->started.provider_id));
     last = std::move(it->second);
     slots_.erase(it);
-    order_.erase(std::find(order_.begin(), order_.end(), last.get()));
   }
   return Cleanup(std::move(last));  // WSPCleanup outside the lock, as WSPStartup
 }

@@ -125,7 +125,7 @@ class ProviderManager {
   std::condition_variable changed_;  // a start ended (signalled under mu_)
   // By provider GUID (its 16 bytes); guarded by mu_.
   absl::flat_hash_map<std::string, std::unique_ptr<Slot>> slots_;
-  std::vector<Slot *> order_;  // started slots in start order; guarded by mu_
+  std::vector<Slot *> order_;  // the started slots, in start order (few); guarded by mu_
   bool have_table_ = false;    // guarded by mu_
   WSPUPCALLTABLE table_;       // guarded by mu_
 };
