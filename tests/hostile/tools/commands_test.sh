@@ -61,15 +61,8 @@ expect check-empty 2 'ws2emu-run: --check needs a FILE, not an empty path' -- t 
 expect catalog-empty 2 'ws2emu-run: --catalog needs a FILE, not an empty path' -- t "$run" --catalog '' --entry 1001
 expect unknown-argument-escaped 2 "unknown argument 'x\\\\x1by'" -- t "$run" $'x\x1by'
 
-# --- ws2emu-run --check: what is not a PE image is refused (exit 2), without abort or hang
-expect check-dev-zero 2 '/dev/zero: is not a regular file \(it is a character device\)' -- t "$run" --check /dev/zero
-expect check-folder 2 ': is a folder' -- t "$run" --check "$dir"
-expect check-fifo 2 'is not a regular file \(it is a FIFO\)' -- t "$run" --check "$dir/fifo"
-expect check-proc-mem 2 '/proc/self/mem' -- t "$run" --check /proc/self/mem
-
-# --- ws2emu-run --provider, and a program, that are not regular files
-expect provider-fifo 1 'is not a regular file \(it is a FIFO\)' -- t "$run" --provider "$dir/fifo"
-expect provider-folder 1 'is a folder' -- t "$run" --provider "$dir"
+# --- ws2emu-run PROGRAM.exe that is not a regular file (--check and --provider on such paths are
+# the cases of tests/hostile/pe/check_test.sh)
 mkfifo "$dir/prog.exe"
 expect program-fifo 2 'is not a regular file \(it is a FIFO\)' -- t "$run" "$dir/prog.exe"
 
