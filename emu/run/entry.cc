@@ -4,6 +4,7 @@
 #include <string>
 
 #include "base/escape.h"
+#include "base/wsa_status.h"
 #include "catalog/operations.h"
 #include "loader/pe_provider_loader.h"
 #include "providers/manager.h"
@@ -20,7 +21,7 @@ int RunEntry(uint32_t catalog_id, bool trace) {
   std::fflush(stdout);
   absl::StatusOr<const providers::StartedProvider *> started = manager.StartForEntry(catalog_id);
   if (!started.ok()) {
-    return Fail(std::string(started.status().message()), catalog::WsaErrorOf(started.status()));
+    return Fail(std::string(started.status().message()), WsaErrorOf(started.status()));
   }
   const providers::StartedProvider &p = **started;
   std::printf("provider   %s %s (%s)\n", catalog::GuidToString(p.provider_id).c_str(),
@@ -28,7 +29,7 @@ int RunEntry(uint32_t catalog_id, bool trace) {
   PrintStarted(p.data);
   std::fflush(stdout);
   absl::Status cleanup = manager.CleanupAll();
-  if (!cleanup.ok()) return Fail(std::string(cleanup.message()), catalog::WsaErrorOf(cleanup));
+  if (!cleanup.ok()) return Fail(std::string(cleanup.message()), WsaErrorOf(cleanup));
   std::printf("WSPCleanup ok\n");
   return 0;
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "base/escape.h"
+#include "base/wsa_status.h"
 #include "catalog/operations.h"
 #include "loader/loader.h"
 #include "providers/manager.h"
@@ -101,7 +102,7 @@ int RunProvider(const ProviderOptions &options) {
   std::fflush(stdout);
   absl::Status started = providers::StartProvider(startup, path, info, upcalls, &data, &procs);
   if (!started.ok()) {
-    return Fail(std::string(started.message()), catalog::WsaErrorOf(started));
+    return Fail(std::string(started.message()), WsaErrorOf(started));
   }
   int err = 0;
   PrintStarted(data);

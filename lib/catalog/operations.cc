@@ -5,16 +5,12 @@
 #include <tuple>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/strings/cord.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/utf.h"
 #include "ws2emu/winsock_errors.h"
 
 namespace ws2emu::catalog {
 namespace {
-
-constexpr char kWsaPayload[] = "ws2emu/wsa-error";
 
 bool IsLayered(const WSAPROTOCOL_INFOW &p) { return p.ProtocolChain.ChainLen == LAYERED_PROTOCOL; }
 bool IsBase(const WSAPROTOCOL_INFOW &p) { return p.ProtocolChain.ChainLen == BASE_PROTOCOL; }
@@ -99,20 +95,6 @@ absl::flat_hash_map<uint32_t, const Entry *> ChainUsers(const Catalog &catalog,
 }
 
 }  // namespace
-
-absl::Status WsaStatus(int wsa_error, std::string_view message) {
-  absl::Status s = absl::FailedPreconditionError(absl::string_view(message.data(), message.size()));
-  s.SetPayload(kWsaPayload, absl::Cord(absl::StrCat(wsa_error)));
-  return s;
-}
-
-int WsaErrorOf(const absl::Status &status) {
-  if (status.ok()) return 0;
-  absl::optional<absl::Cord> payload = status.GetPayload(kWsaPayload);
-  int code = 0;
-  if (payload && absl::SimpleAtoi(std::string(*payload), &code)) return code;
-  return WSANO_RECOVERY;
-}
 
 absl::StatusOr<std::vector<uint32_t>> InstallProvider(Store &store, const GUID &provider,
                                                       std::u16string_view path,

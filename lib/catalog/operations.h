@@ -2,9 +2,10 @@
 // lib/upcalls/catalog_calls.cc turns them into WSCInstallProvider & co. with their Windows
 // signatures; ws2emu-catalog uses them directly.
 //
-// A failure is an absl::Status carrying the WSA error the Windows call reports (WsaErrorOf)
-// and a message saying what was wrong. A store that cannot be read or written (damaged file,
-// no permission, newer format) is WSANO_RECOVERY, and then nothing changed.
+// A failure is an absl::Status made by WsaStatus (base/wsa_status.h): the WSA error the Windows
+// call reports (read back with WsaErrorOf) and a message saying what was wrong. A store that
+// cannot be read or written (damaged file, no permission, newer format) is the store's own
+// status, which WsaErrorOf reports as WSANO_RECOVERY, and then nothing changed.
 #ifndef WS2EMU_LIB_CATALOG_OPERATIONS_H_
 #define WS2EMU_LIB_CATALOG_OPERATIONS_H_
 
@@ -13,15 +14,11 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "base/wsa_status.h"
 #include "catalog/catalog.h"
 #include "catalog/store.h"
 
 namespace ws2emu::catalog {
-
-absl::Status WsaStatus(int wsa_error, std::string_view message);
-// The WSA error of a failed operation: the one it was given, else WSANO_RECOVERY (a store
-// failure). 0 for OK.
-int WsaErrorOf(const absl::Status &status);
 
 // WSCInstallProvider: installs `entries` for `provider` (new catalog IDs, appended to the
 // catalog order). Returns the IDs given.

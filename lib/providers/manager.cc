@@ -10,6 +10,7 @@
 #include "base/file_kind.h"
 #include "base/utf.h"
 #include "base/wsa_errors.h"
+#include "base/wsa_status.h"
 #include "catalog/operations.h"
 #include "paths/paths.h"
 #include "ws2emu/ws2emu.h"
@@ -20,7 +21,7 @@ namespace {
 ImageLoader *g_pe_loader = nullptr;
 
 absl::Status Failed(int code, const std::string &message) {
-  return catalog::WsaStatus(code, message);
+  return WsaStatus(code, message);
 }
 
 }  // namespace

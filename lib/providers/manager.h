@@ -5,7 +5,7 @@
 //
 //   ProviderManager &pm = ProviderManager::Get();
 //   absl::StatusOr<const StartedProvider *> p = pm.StartForEntry(1005);
-//   if (!p.ok()) int wsa = catalog::WsaErrorOf(p.status());   // and a message saying why
+//   if (!p.ok()) int wsa = WsaErrorOf(p.status());   // and a message saying why
 //   ...
 //   pm.Release(*p);                       // the last user's Release calls WSPCleanup
 //   pm.CleanupAll();                      // at shutdown: every provider still started

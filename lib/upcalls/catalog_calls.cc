@@ -7,6 +7,7 @@
 
 #include "base/debug.h"
 #include "base/utf.h"
+#include "base/wsa_status.h"
 #include "catalog/operations.h"
 #include "upcalls/boundary.h"
 #include "ws2emu/ws2emu.h"
@@ -22,7 +23,7 @@ Store &CurrentStore() { return Store::ForCurrentPath(); }
 // (the WSA error alone rarely tells an installer's author what was wrong).
 int Fail(const absl::Status &status, LPINT lpErrno) {
   DebugLog("catalog", "%s", std::string(status.message()).c_str());
-  *lpErrno = catalog::WsaErrorOf(status);
+  *lpErrno = WsaErrorOf(status);
   return SOCKET_ERROR;
 }
 

@@ -20,7 +20,7 @@
 
 namespace {
 
-using ws2emu::catalog::WsaErrorOf;
+using ws2emu::WsaErrorOf;
 using ws2emu::providers::ProviderManager;
 
 constexpr GUID kGuid = {0x0de0de01, 1, 2, {3, 4, 5, 6, 7, 8, 9, 10}};

@@ -41,6 +41,7 @@
 #include "absl/strings/str_format.h"
 #include "base/escape.h"
 #include "base/utf.h"
+#include "base/wsa_status.h"
 #include "catalog/catalog.h"
 #include "catalog/operations.h"
 #include "catalog/store.h"
@@ -81,7 +82,7 @@ int Fail(const std::string &command, const absl::Status &status) {
   std::string hint;
   if (absl::IsDataLoss(status)) hint = " (the file is left as it is)";
   std::fprintf(stderr, "ws2emu-catalog: %s: %s: %s%s\n", command.c_str(),
-               WsaErrorName(catalog::WsaErrorOf(status)).c_str(),
+               WsaErrorName(WsaErrorOf(status)).c_str(),
                EscapeForTerminal(std::string(status.message())).c_str(), hint.c_str());
   return 1;
 }
