@@ -13,12 +13,15 @@
 #define WS2EMU_LIB_THREADS_MUTEX_OBJECT_H_
 
 #include <cstdint>
-#include <mutex>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "sync/waitable.h"
 
 namespace ws2emu {
+
+class Thread;
 
 class MutexObject final : public Waitable {
  public:
@@ -42,15 +45,23 @@ class MutexObject final : public Waitable {
   void Abandon(uint32_t tid) override;
 
  private:
+  friend class Thread;  // links the mutex into its owner's list (owned_prev_, owned_next_)
+
   explicit MutexObject(int fd);
-  void Post();   // the mutex became free: make the fd readable (mu_ held)
-  void Drain();  // the mutex was taken: make it unreadable (mu_ held)
+  void Post() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);   // the mutex became free: make the fd readable
+  void Drain() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);  // the mutex was taken: make it unreadable
 
   const int fd_;
-  mutable std::mutex mu_;
-  uint32_t owner_ = 0;       // guarded by mu_: Linux thread id, 0 when free
-  uint32_t recursion_ = 0;   // guarded by mu_
-  bool abandoned_ = false;   // guarded by mu_
+  mutable absl::Mutex mu_;
+  uint32_t owner_ ABSL_GUARDED_BY(mu_) = 0;  // Linux thread id, 0 when free
+  uint32_t recursion_ ABSL_GUARDED_BY(mu_) = 0;
+  bool abandoned_ ABSL_GUARDED_BY(mu_) = false;
+  // The owner thread's list of the mutexes it owns (Thread::OwnMutex), linked through the
+  // mutexes themselves so that taking a mutex allocates nothing (it cannot fail for want of
+  // memory). Only the owner thread reads or writes them, under its Thread::owned_mu_; the
+  // analysis cannot name another object's lock, so this is said here.
+  MutexObject *owned_prev_ = nullptr;
+  MutexObject *owned_next_ = nullptr;
 };
 
 }  // namespace ws2emu

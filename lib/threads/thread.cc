@@ -16,9 +16,12 @@
 #include <algorithm>
 #include <cstring>
 #include <new>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
 #include "base/debug.h"
+#include "threads/mutex_object.h"
 
 namespace ws2emu {
 namespace {
@@ -49,25 +52,17 @@ void InstallSignalHandler() {
 // kept when the uring backend is chosen, so it exists whenever MSG_RING wakes are used. Shared
 // by every such producer, hence its lock.
 struct SharedSender {
-  std::mutex mu;
-  io_uring ring;  // guarded by mu
+  absl::Mutex mu;
+  io_uring ring ABSL_GUARDED_BY(mu);
 };
 SharedSender *g_shared_sender = nullptr;  // set once by DecideBackend, before any wake
 #endif
 
-// Can this process use io_uring with MSG_RING? Sends one message from a ring to itself. The
-// ring is kept (as the shared sender) when it works.
-bool ProbeUring() {
-#if !WS2EMU_HAVE_URING
-  return false;  // built without liburing (-During=disabled)
-#else
-  auto *sender = new (std::nothrow) SharedSender;
-  if (sender == nullptr) return false;
-  io_uring &ring = sender->ring;
-  if (io_uring_queue_init(8, &ring, 0) != 0) {
-    delete sender;
-    return false;
-  }
+#if WS2EMU_HAVE_URING
+// Sets `ring` up and sends one message from it to itself. True if the message arrived: the ring
+// is then left set up and empty; otherwise it has been torn down (or was never set up).
+bool ProbeRing(io_uring &ring) {
+  if (io_uring_queue_init(8, &ring, 0) != 0) return false;
   bool ok = false;
   io_uring_sqe *sqe = io_uring_get_sqe(&ring);
   io_uring_prep_msg_ring(sqe, ring.ring_fd, 0, kWakeTag, 0);
@@ -86,8 +81,27 @@ bool ProbeUring() {
   // Whatever the probe left in the ring is consumed, so the shared sender starts empty.
   io_uring_cqe *cqe;
   while (io_uring_peek_cqe(&ring, &cqe) == 0) io_uring_cqe_seen(&ring, cqe);
+  if (!ok) io_uring_queue_exit(&ring);
+  return ok;
+}
+#endif
+
+// Can this process use io_uring with MSG_RING? Sends one message from a ring to itself. The
+// ring is kept (as the shared sender) when it works.
+bool ProbeUring() {
+#if !WS2EMU_HAVE_URING
+  return false;  // built without liburing (-During=disabled)
+#else
+  auto *sender = new (std::nothrow) SharedSender;
+  if (sender == nullptr) return false;
+  bool ok;
+  {
+    // Nobody else can see the sender yet: the lock is uncontended, taken so that every use of
+    // the ring is under it.
+    absl::MutexLock lock(&sender->mu);
+    ok = ProbeRing(sender->ring);
+  }
   if (!ok) {
-    io_uring_queue_exit(&ring);
     delete sender;
     return false;
   }
@@ -111,7 +125,7 @@ bool SendWake(io_uring *ring, int target) {
 // here, as nobody waits on this ring.
 bool SendWakeShared(int target) {
   if (g_shared_sender == nullptr) return false;
-  std::lock_guard<std::mutex> lock(g_shared_sender->mu);
+  absl::MutexLock lock(&g_shared_sender->mu);
   io_uring *ring = &g_shared_sender->ring;
   io_uring_cqe *cqe;
   while (io_uring_peek_cqe(ring, &cqe) == 0) io_uring_cqe_seen(ring, cqe);
@@ -133,8 +147,8 @@ ApcBackend DecideBackend() {
 }
 
 struct Registry {
-  std::mutex mu;
-  absl::flat_hash_map<uint32_t, Thread *> threads;  // guarded by mu
+  absl::Mutex mu;
+  absl::flat_hash_map<uint32_t, Thread *> threads ABSL_GUARDED_BY(mu);
 };
 Registry &GetRegistry() {
   static Registry *registry = new Registry();
@@ -170,7 +184,7 @@ class Thread::Holder {
     if (thread_ == nullptr) return;
     {
       Registry &r = GetRegistry();
-      std::lock_guard<std::mutex> lock(r.mu);
+      absl::MutexLock lock(&r.mu);
       r.threads.erase(thread_->id());
     }
     thread_->MarkExited();
@@ -199,7 +213,7 @@ Thread *Thread::Current(int *error) {
         Registry &r = GetRegistry();
         bool registered = false;
         {
-          std::lock_guard<std::mutex> lock(r.mu);
+          absl::MutexLock lock(&r.mu);
           try {
             r.threads[tid] = thread;
             registered = true;
@@ -225,7 +239,7 @@ Thread *Thread::Current(int *error) {
 
 Ref<Thread> Thread::FindById(uint32_t tid) {
   Registry &r = GetRegistry();
-  std::lock_guard<std::mutex> lock(r.mu);
+  absl::MutexLock lock(&r.mu);
   auto it = r.threads.find(tid);
   if (it == r.threads.end()) return {};
   return Ref<Thread>::Share(it->second);
@@ -243,31 +257,48 @@ Thread::~Thread() {
 #endif
 }
 
-void Thread::OwnMutex(Waitable *mutex) {
-  std::lock_guard<std::mutex> lock(owned_mu_);
-  owned_mutexes_.push_back(Ref<Waitable>::Share(mutex));
+void Thread::OwnMutex(MutexObject *mutex) {
+  mutex->AddRef();
+  absl::MutexLock lock(&owned_mu_);
+  mutex->owned_prev_ = nullptr;
+  mutex->owned_next_ = owned_head_;
+  if (owned_head_ != nullptr) owned_head_->owned_prev_ = mutex;
+  owned_head_ = mutex;
 }
 
-void Thread::DisownMutex(Waitable *mutex) {
-  std::lock_guard<std::mutex> lock(owned_mu_);
-  for (auto it = owned_mutexes_.begin(); it != owned_mutexes_.end(); ++it) {
-    if (it->get() == mutex) {
-      owned_mutexes_.erase(it);
-      return;
+void Thread::DisownMutex(MutexObject *mutex) {
+  {
+    absl::MutexLock lock(&owned_mu_);
+    if (mutex->owned_prev_ != nullptr) {
+      mutex->owned_prev_->owned_next_ = mutex->owned_next_;
+    } else if (owned_head_ == mutex) {
+      owned_head_ = mutex->owned_next_;
+    } else {
+      return;  // not in this thread's list
     }
+    if (mutex->owned_next_ != nullptr) mutex->owned_next_->owned_prev_ = mutex->owned_prev_;
+    mutex->owned_prev_ = mutex->owned_next_ = nullptr;
   }
+  mutex->Release();  // OwnMutex's reference; the caller holds one of its own
 }
 
 void Thread::MarkExited() {
   if (Ref<Object> port = std::move(running_port_)) port->RunningThreadLeft(this);
-  std::vector<Ref<Waitable>> owned;
+  MutexObject *owned;
   {
-    std::lock_guard<std::mutex> lock(owned_mu_);
-    owned.swap(owned_mutexes_);
+    absl::MutexLock lock(&owned_mu_);
+    owned = std::exchange(owned_head_, nullptr);
   }
-  for (const Ref<Waitable> &m : owned) m->Abandon(tid_);
+  // The detached list is this thread's alone now: nobody else links or unlinks its mutexes.
+  while (owned != nullptr) {
+    MutexObject *next = owned->owned_next_;
+    owned->owned_prev_ = owned->owned_next_ = nullptr;
+    owned->Abandon(tid_);
+    owned->Release();
+    owned = next;
+  }
   {
-    std::lock_guard<std::mutex> lock(apc_mu_);
+    absl::MutexLock lock(&apc_mu_);
     exited_.store(true, std::memory_order_release);
     apcs_.clear();  // APCs pending at exit never run
     apc_count_.store(0, std::memory_order_relaxed);
@@ -275,11 +306,20 @@ void Thread::MarkExited() {
   exit_event_->Set();
 }
 
-bool Thread::QueueApc(LPWSAUSERAPC fn, DWORD_PTR context) {
+bool Thread::QueueApc(LPWSAUSERAPC fn, DWORD_PTR context, int *error) {
   {
-    std::lock_guard<std::mutex> lock(apc_mu_);
-    if (exited_.load(std::memory_order_relaxed)) return false;
-    apcs_.push_back({fn, context});
+    absl::MutexLock lock(&apc_mu_);
+    if (exited_.load(std::memory_order_relaxed)) {
+      if (error != nullptr) *error = ESRCH;
+      return false;
+    }
+    try {
+      apcs_.push_back({fn, context});
+    } catch (const std::bad_alloc &) {
+      // push_back's strong guarantee: the queue is as it was.
+      if (error != nullptr) *error = ENOMEM;
+      return false;
+    }
     apc_count_.fetch_add(1, std::memory_order_seq_cst);
   }
   int expected = kWaiting;
@@ -294,7 +334,7 @@ bool Thread::RunApcs() {
   for (;;) {
     Apc apc;
     {
-      std::lock_guard<std::mutex> lock(apc_mu_);
+      absl::MutexLock lock(&apc_mu_);
       if (apcs_.empty()) return ran;
       apc = apcs_.front();
       apcs_.pop_front();

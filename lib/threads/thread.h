@@ -43,9 +43,9 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
-#include <mutex>
-#include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "sync/event.h"
 #include "sync/waitable.h"
 #include "ws2emu/ws2spi.h"
@@ -53,6 +53,8 @@
 struct io_uring;
 
 namespace ws2emu {
+
+class MutexObject;
 
 enum class ApcBackend { kUring, kSignal };
 
@@ -88,8 +90,10 @@ class Thread final : public Waitable {
   }
   void set_exit_code(uint32_t code) { exit_code_.store(code, std::memory_order_release); }
 
-  // Queues fn(context) to run on this thread. False if the thread has exited.
-  bool QueueApc(LPWSAUSERAPC fn, DWORD_PTR context);
+  // Queues fn(context) to run on this thread. False if it cannot: *error (if not null) is then
+  // ESRCH (the thread has exited) or ENOMEM (no memory for the queue entry; nothing was queued
+  // and the queue is unchanged). Never aborts and never throws.
+  bool QueueApc(LPWSAUSERAPC fn, DWORD_PTR context, int *error = nullptr);
   // Runs every pending APC. Only the thread itself calls this. True if at least one ran.
   bool RunApcs();
   bool HasApcs();
@@ -101,9 +105,11 @@ class Thread final : public Waitable {
   BlockResult Block(const int *fds, int nfds, int64_t timeout_ms, bool alertable,
                     bool *ready = nullptr);
 
-  // Mutexes (lib/threads/mutex_object.h) this thread owns: abandoned when it exits.
-  void OwnMutex(Waitable *mutex);
-  void DisownMutex(Waitable *mutex);
+  // Mutexes (lib/threads/mutex_object.h) this thread owns: abandoned when it exits. Only this
+  // thread calls these (a mutex is taken and released by its owner). OwnMutex takes a reference
+  // and allocates nothing (the list is linked through the mutexes), so it cannot fail.
+  void OwnMutex(MutexObject *mutex);
+  void DisownMutex(MutexObject *mutex);
 
   // The auto-reset event this thread blocks on in completion-port waits, created on first use;
   // null if it cannot be created now (*error, if not null, the errno as for Current); the next
@@ -145,11 +151,12 @@ class Thread final : public Waitable {
   std::atomic<bool> exited_{false};
   std::atomic<uint32_t> exit_code_{0};
   std::atomic<int> wait_state_{kIdle};
-  std::mutex apc_mu_;
-  std::deque<Apc> apcs_;           // guarded by apc_mu_
+  absl::Mutex apc_mu_;
+  std::deque<Apc> apcs_ ABSL_GUARDED_BY(apc_mu_);
   std::atomic<size_t> apc_count_{0};
-  std::mutex owned_mu_;
-  std::vector<Ref<Waitable>> owned_mutexes_;  // guarded by owned_mu_
+  absl::Mutex owned_mu_;
+  // The first of the mutexes this thread owns, each holding a reference (see OwnMutex).
+  MutexObject *owned_head_ ABSL_GUARDED_BY(owned_mu_) = nullptr;
   Ref<Event> port_event_;  // written by this thread only, before it waits on a port
   Ref<Object> running_port_;  // this thread only
   io_uring *ring_ = nullptr;       // owned; used by this thread only, fd read by producers

@@ -208,9 +208,12 @@ int WSPAPI WPUQueueApc(LPWSATHREADID lpThreadId, LPWSAUSERAPC lpfnUserApc, DWORD
     return SOCKET_ERROR;
   }
   Ref<Thread> t = Table().LookupAs<Thread>(HandleValue(lpThreadId->ThreadHandle));
-  // A closed handle, or a thread that has exited: not a valid thread (WSAEFAULT).
-  if (!t || !t->QueueApc(lpfnUserApc, dwContext)) {
-    *lpErrno = WSAEFAULT;
+  // A closed handle, or a thread that has exited: not a valid thread (WSAEFAULT). [inference]
+  // No memory for the queue entry: WSAENOBUFS, Winsock's "no buffer space" (the page documents
+  // only WSAEFAULT).
+  int error = ESRCH;
+  if (!t || !t->QueueApc(lpfnUserApc, dwContext, &error)) {
+    *lpErrno = error == ENOMEM ? WSAENOBUFS : WSAEFAULT;
     return SOCKET_ERROR;
   }
   return 0;

@@ -246,8 +246,10 @@ DWORD WINAPI ws2emu_QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR dwDa
     SetThreadLastError(ERROR_INVALID_PARAMETER);
     return 0;
   }
-  if (!t->QueueApc(reinterpret_cast<LPWSAUSERAPC>(pfnAPC), dwData)) {
-    SetThreadLastError(ERROR_INVALID_HANDLE);  // the thread has exited
+  int queue_error = 0;
+  if (!t->QueueApc(reinterpret_cast<LPWSAUSERAPC>(pfnAPC), dwData, &queue_error)) {
+    // The thread has exited, or no memory for the queue entry.
+    SetThreadLastError(queue_error == ENOMEM ? ERROR_NOT_ENOUGH_MEMORY : ERROR_INVALID_HANDLE);
     return 0;
   }
   return 1;
