@@ -34,10 +34,11 @@
 
 #include <cstdint>
 #include <deque>
-#include <mutex>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/synchronization/mutex.h"
 #include "sync/event.h"
 #include "sync/waitable.h"
 #include "ws2emu/winuser.h"
@@ -110,24 +111,25 @@ class MessageQueue final : public Waitable {
   void BeginWait(uint32_t wake_mask, uint32_t changed_mask);
   void EndWait(uint32_t seen_bits);
 
-  // requires mu_
-  uint32_t StatusBitsLocked() const { return !messages_.empty() || quit_ ? kPostedBits : 0; }
-  bool SignaledLocked() const {
+  uint32_t StatusBitsLocked() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return !messages_.empty() || quit_ ? kPostedBits : 0;
+  }
+  bool SignaledLocked() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
     return (StatusBitsLocked() & wake_mask_) != 0 || (changed_bits_ & changed_mask_) != 0;
   }
-  void UpdateEventLocked();
+  void UpdateEventLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const uint32_t tid_;
   const Ref<Event> event_;  // manual-reset; set exactly while SignaledLocked()
-  mutable std::mutex mu_;
-  std::deque<MSG> messages_;               // guarded by mu_
-  absl::flat_hash_set<uint64_t> windows_;  // guarded by mu_
-  bool quit_ = false;                      // guarded by mu_
-  int quit_code_ = 0;                      // guarded by mu_
-  bool gone_ = false;                      // guarded by mu_; the thread has exited
-  uint32_t changed_bits_ = 0;              // guarded by mu_
-  uint32_t wake_mask_ = 0;     // guarded by mu_; status bits that signal the current wait
-  uint32_t changed_mask_ = 0;  // guarded by mu_; changed bits that signal the current wait
+  mutable absl::Mutex mu_;
+  std::deque<MSG> messages_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_set<uint64_t> windows_ ABSL_GUARDED_BY(mu_);
+  bool quit_ ABSL_GUARDED_BY(mu_) = false;
+  int quit_code_ ABSL_GUARDED_BY(mu_) = 0;
+  bool gone_ ABSL_GUARDED_BY(mu_) = false;  // the thread has exited
+  uint32_t changed_bits_ ABSL_GUARDED_BY(mu_) = 0;
+  uint32_t wake_mask_ ABSL_GUARDED_BY(mu_) = 0;     // status bits that signal the current wait
+  uint32_t changed_mask_ ABSL_GUARDED_BY(mu_) = 0;  // changed bits that signal the current wait
 };
 
 }  // namespace ws2emu

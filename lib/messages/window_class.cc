@@ -15,20 +15,19 @@ std::u16string WindowClasses::Fold(const char16_t *name) {
   return key;
 }
 
-std::map<std::u16string, Ref<WindowClass>>::iterator WindowClasses::FindLocked(
+std::map<ATOM, WindowClasses::AtomEntry>::iterator WindowClasses::FindLocked(
     LPCWSTR name_or_atom) {
-  if (name_or_atom == nullptr) return by_name_.end();
-  if (IS_INTRESOURCE(name_or_atom)) {
-    auto it = by_atom_.find(static_cast<ATOM>(reinterpret_cast<uintptr_t>(name_or_atom)));
-    return it == by_atom_.end() ? by_name_.end() : by_name_.find(it->second);
-  }
-  return by_name_.find(Fold(name_or_atom));
+  if (name_or_atom == nullptr) return by_atom_.end();
+  if (IS_INTRESOURCE(name_or_atom))
+    return by_atom_.find(static_cast<ATOM>(reinterpret_cast<uintptr_t>(name_or_atom)));
+  auto it = by_name_.find(Fold(name_or_atom));
+  return it == by_name_.end() ? by_atom_.end() : by_atom_.find(it->second->atom());
 }
 
 absl::StatusOr<ATOM> WindowClasses::Register(const char16_t *name, WNDPROC wndproc,
                                              HINSTANCE instance) {
   std::u16string key = Fold(name);
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (by_name_.contains(key)) return absl::AlreadyExistsError("class already registered");
   // The first free atom at or after next_atom_, wrapping once through the range.
   constexpr uint32_t kAtoms = 0x10000u - kFirstAtom;
@@ -36,7 +35,7 @@ absl::StatusOr<ATOM> WindowClasses::Register(const char16_t *name, WNDPROC wndpr
     auto atom = static_cast<ATOM>(next_atom_);
     next_atom_ = next_atom_ == 0xFFFF ? kFirstAtom : next_atom_ + 1;
     if (by_atom_.contains(atom)) continue;
-    by_atom_.emplace(atom, key);
+    by_atom_.emplace(atom, AtomEntry{key, 0});
     by_name_.emplace(key, Ref<WindowClass>::Adopt(new WindowClass(name, atom, wndproc, instance)));
     return atom;
   }
@@ -44,26 +43,28 @@ absl::StatusOr<ATOM> WindowClasses::Register(const char16_t *name, WNDPROC wndpr
 }
 
 absl::Status WindowClasses::Unregister(LPCWSTR name_or_atom) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   auto it = FindLocked(name_or_atom);
-  if (it == by_name_.end()) return absl::NotFoundError("no such class");
-  if (it->second->windows_ != 0) return absl::FailedPreconditionError("class has windows");
-  by_atom_.erase(it->second->atom());
-  by_name_.erase(it);
+  if (it == by_atom_.end()) return absl::NotFoundError("no such class");
+  if (it->second.windows != 0) return absl::FailedPreconditionError("class has windows");
+  by_name_.erase(it->second.key);
+  by_atom_.erase(it);
   return absl::OkStatus();
 }
 
 Ref<WindowClass> WindowClasses::AcquireForWindow(LPCWSTR name_or_atom) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   auto it = FindLocked(name_or_atom);
-  if (it == by_name_.end()) return {};
-  ++it->second->windows_;
-  return it->second;
+  if (it == by_atom_.end()) return {};
+  ++it->second.windows;
+  return by_name_.at(it->second.key);
 }
 
 void WindowClasses::ReleaseWindow(WindowClass *cls) {
-  std::lock_guard<std::mutex> lock(mu_);
-  --cls->windows_;
+  absl::MutexLock lock(&mu_);
+  // A class with windows cannot be unregistered, so its atom is still in the registry.
+  auto it = by_atom_.find(cls->atom());
+  if (it != by_atom_.end() && it->second.windows > 0) --it->second.windows;
 }
 
 }  // namespace ws2emu

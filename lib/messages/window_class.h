@@ -24,12 +24,13 @@
 
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <string>
 #include <utility>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "handles/handle_table.h"
 #include "ws2emu/winuser.h"
 
@@ -51,12 +52,10 @@ class WindowClass final : public Object {
   HINSTANCE instance() const { return instance_; }
 
  private:
-  friend class WindowClasses;
   const std::u16string name_;  // as registered
   const ATOM atom_;
   const WNDPROC wndproc_;
   const HINSTANCE instance_;
-  uint32_t windows_ = 0;  // guarded by WindowClasses::mu_
 };
 
 class WindowClasses {
@@ -80,14 +79,22 @@ class WindowClasses {
   void ReleaseWindow(WindowClass *cls);
 
  private:
-  static std::u16string Fold(const char16_t *name);
-  // requires mu_
-  std::map<std::u16string, Ref<WindowClass>>::iterator FindLocked(LPCWSTR name_or_atom);
+  // What the registry keeps per atom: the class's key in by_name_, and its count of windows
+  // (kept here, beside the lock that guards it, rather than in the shared WindowClass).
+  struct AtomEntry {
+    std::u16string key;
+    uint32_t windows = 0;
+  };
 
-  std::mutex mu_;
-  std::map<std::u16string, Ref<WindowClass>> by_name_;  // guarded by mu_; key: Fold(name)
-  std::map<ATOM, std::u16string> by_atom_;              // guarded by mu_; atom -> key in by_name_
-  uint32_t next_atom_ = kFirstAtom;  // guarded by mu_; where the search for a free atom starts
+  static std::u16string Fold(const char16_t *name);
+  // The class named `name_or_atom` (a string or MAKEINTATOM), or by_atom_.end().
+  std::map<ATOM, AtomEntry>::iterator FindLocked(LPCWSTR name_or_atom)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  absl::Mutex mu_;
+  std::map<std::u16string, Ref<WindowClass>> by_name_ ABSL_GUARDED_BY(mu_);  // key: Fold(name)
+  std::map<ATOM, AtomEntry> by_atom_ ABSL_GUARDED_BY(mu_);  // every class of by_name_, by atom
+  uint32_t next_atom_ ABSL_GUARDED_BY(mu_) = kFirstAtom;  // where the search for a free atom starts
 };
 
 }  // namespace ws2emu
