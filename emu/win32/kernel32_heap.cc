@@ -11,9 +11,11 @@
 #include <cstring>
 #include <iterator>
 #include <map>
-#include <mutex>
 #include <unordered_set>
 
+#include "absl/base/attributes.h"
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "loader/loader.h"
 #include "win32/kernel32.h"
 #include "ws2emu/ws2emu.h"
@@ -26,10 +28,10 @@ constexpr DWORD kMemCommit = 0x1000, kMemReserve = 0x2000, kMemDecommit = 0x4000
                 kMemRelease = 0x8000;
 
 struct Heap {
-  std::mutex mu;
-  std::unordered_set<void *> blocks;  // guarded by mu: user pointers
-  SIZE_T maximum = 0;                 // 0: growable
-  SIZE_T in_use = 0;                  // guarded by mu
+  absl::Mutex mu;
+  std::unordered_set<void *> blocks ABSL_GUARDED_BY(mu);  // user pointers
+  SIZE_T maximum = 0;                                     // 0: growable
+  SIZE_T in_use ABSL_GUARDED_BY(mu) = 0;
 };
 
 struct alignas(16) Header {
@@ -43,20 +45,21 @@ Heap &ProcessHeap() {
   return *heap;
 }
 
-std::mutex g_heaps_mu;
-auto &g_heaps = *new std::unordered_set<Heap *>();  // guarded by g_heaps_mu
+ABSL_CONST_INIT absl::Mutex g_heaps_mu(absl::kConstInit);
+auto &g_heaps ABSL_GUARDED_BY(g_heaps_mu) = *new std::unordered_set<Heap *>();
 
 Heap *AsHeap(HANDLE h) {
   if (h == &ProcessHeap()) return &ProcessHeap();
-  std::lock_guard<std::mutex> lock(g_heaps_mu);
+  absl::MutexLock lock(&g_heaps_mu);
   auto it = g_heaps.find(static_cast<Heap *>(h));
   return it != g_heaps.end() ? *it : nullptr;
 }
 
 Header *HeaderOf(void *p) { return static_cast<Header *>(p) - 1; }
 
-std::mutex g_regions_mu;
-auto &g_regions = *new std::map<uintptr_t, SIZE_T>();  // guarded by g_regions_mu: base -> size
+ABSL_CONST_INIT absl::Mutex g_regions_mu(absl::kConstInit);
+// base -> size
+auto &g_regions ABSL_GUARDED_BY(g_regions_mu) = *new std::map<uintptr_t, SIZE_T>();
 
 bool ToProt(DWORD protect, int *prot) {
   switch (protect) {
@@ -79,7 +82,7 @@ HANDLE WINAPI GetProcessHeap(void) { return &ProcessHeap(); }
 HANDLE WINAPI HeapCreate(DWORD, SIZE_T, SIZE_T dwMaximumSize) {
   auto *heap = new Heap();
   heap->maximum = dwMaximumSize;
-  std::lock_guard<std::mutex> lock(g_heaps_mu);
+  absl::MutexLock lock(&g_heaps_mu);
   g_heaps.insert(heap);
   return heap;
 }
@@ -91,10 +94,15 @@ BOOL WINAPI HeapDestroy(HANDLE hHeap) {
     return FALSE;
   }
   {
-    std::lock_guard<std::mutex> lock(g_heaps_mu);
+    absl::MutexLock lock(&g_heaps_mu);
     g_heaps.erase(heap);
   }
-  for (void *p : heap->blocks) std::free(HeaderOf(p));
+  {
+    // Out of g_heaps, so no other call finds it; the lock only orders this with a call that
+    // found it just before.
+    absl::MutexLock lock(&heap->mu);
+    for (void *p : heap->blocks) std::free(HeaderOf(p));
+  }
   delete heap;
   return TRUE;
 }
@@ -105,7 +113,7 @@ LPVOID WINAPI HeapAlloc(HANDLE hHeap, DWORD dwFlags, SIZE_T dwBytes) {
     ws2emu_SetLastError(heap == nullptr ? ERROR_INVALID_HANDLE : ERROR_NOT_ENOUGH_MEMORY);
     return nullptr;
   }
-  std::lock_guard<std::mutex> lock(heap->mu);
+  absl::MutexLock lock(&heap->mu);
   if (heap->maximum != 0 && heap->in_use + dwBytes > heap->maximum) {
     ws2emu_SetLastError(ERROR_NOT_ENOUGH_MEMORY);
     return nullptr;
@@ -131,7 +139,7 @@ BOOL WINAPI HeapFree(HANDLE hHeap, DWORD, LPVOID lpMem) {
     ws2emu_SetLastError(ERROR_INVALID_HANDLE);
     return FALSE;
   }
-  std::lock_guard<std::mutex> lock(heap->mu);
+  absl::MutexLock lock(&heap->mu);
   if (heap->blocks.erase(lpMem) == 0) {
     ws2emu_SetLastError(ERROR_INVALID_PARAMETER);  // not a block of this heap
     return FALSE;
@@ -147,7 +155,7 @@ LPVOID WINAPI HeapReAlloc(HANDLE hHeap, DWORD dwFlags, LPVOID lpMem, SIZE_T dwBy
     ws2emu_SetLastError(ERROR_INVALID_HANDLE);
     return nullptr;
   }
-  std::lock_guard<std::mutex> lock(heap->mu);
+  absl::MutexLock lock(&heap->mu);
   if (lpMem == nullptr || heap->blocks.count(lpMem) == 0) {
     ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
     return nullptr;
@@ -187,7 +195,7 @@ SIZE_T WINAPI HeapSize(HANDLE hHeap, DWORD, LPCVOID lpMem) {
     ws2emu_SetLastError(ERROR_INVALID_HANDLE);
     return static_cast<SIZE_T>(-1);
   }
-  std::lock_guard<std::mutex> lock(heap->mu);
+  absl::MutexLock lock(&heap->mu);
   if (heap->blocks.count(const_cast<void *>(lpMem)) == 0) {
     ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
     return static_cast<SIZE_T>(-1);
@@ -223,7 +231,7 @@ LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationTy
   if (lpAddress != nullptr && !(flAllocationType & kMemReserve)) {
     // MEM_COMMIT inside a region reserved earlier: make the pages accessible.
     auto page = reinterpret_cast<uintptr_t>(lpAddress) & ~uintptr_t{4095};
-    std::lock_guard<std::mutex> lock(g_regions_mu);
+    absl::MutexLock lock(&g_regions_mu);
     auto it = g_regions.upper_bound(page);
     if (it == g_regions.begin() || page + size > std::prev(it)->first + std::prev(it)->second) {
       ws2emu_SetLastError(ERROR_INVALID_ADDRESS);
@@ -253,14 +261,14 @@ LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationTy
     ws2emu_SetLastError(lpAddress != nullptr ? ERROR_INVALID_ADDRESS : ERROR_NOT_ENOUGH_MEMORY);
     return nullptr;
   }
-  std::lock_guard<std::mutex> lock(g_regions_mu);
+  absl::MutexLock lock(&g_regions_mu);
   g_regions[reinterpret_cast<uintptr_t>(p)] = size;
   return p;
 }
 
 BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFreeType) {
   auto base = reinterpret_cast<uintptr_t>(lpAddress);
-  std::lock_guard<std::mutex> lock(g_regions_mu);
+  absl::MutexLock lock(&g_regions_mu);
   if (dwFreeType == kMemRelease) {
     auto it = g_regions.find(base);
     if (it == g_regions.end() || dwSize != 0) {  // MEM_RELEASE frees a whole region, size 0

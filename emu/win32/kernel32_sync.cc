@@ -6,6 +6,9 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "absl/base/attributes.h"
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "loader/teb.h"
 #include "win32/kernel32.h"
 #include "ws2emu/ws2emu.h"
@@ -13,7 +16,9 @@
 namespace ws2emu::emu::win32 {
 namespace {
 
-// The lock behind a CRITICAL_SECTION. Recursive, as critical sections are.
+// The lock behind a CRITICAL_SECTION. Recursive, as critical sections are, and taken and
+// released by PE code across calls, so it guards no C++ state the analysis could check: a
+// std::recursive_mutex (absl::Mutex is not recursive).
 struct CsLock {
   std::recursive_mutex mu;
 };
@@ -22,8 +27,8 @@ CsLock *LockOf(CriticalSection *cs) { return static_cast<CsLock *>(cs->DebugInfo
 
 HANDLE ThreadIdHandle() { return reinterpret_cast<HANDLE>(static_cast<uintptr_t>(syscall(SYS_gettid))); }
 
-std::mutex g_tls_mu;
-uint64_t g_tls_used = 0;  // guarded by g_tls_mu; bit i: slot i allocated
+ABSL_CONST_INIT absl::Mutex g_tls_mu(absl::kConstInit);
+uint64_t g_tls_used ABSL_GUARDED_BY(g_tls_mu) = 0;  // bit i: slot i allocated
 
 }  // namespace
 
@@ -73,7 +78,7 @@ void WINAPI LeaveCriticalSection(CriticalSection *cs) {
 }
 
 DWORD WINAPI TlsAlloc(void) {
-  std::lock_guard<std::mutex> lock(g_tls_mu);
+  absl::MutexLock lock(&g_tls_mu);
   for (int i = 0; i < kTlsSlots; ++i) {
     if ((g_tls_used >> i) & 1) continue;
     g_tls_used |= uint64_t{1} << i;
@@ -85,7 +90,7 @@ DWORD WINAPI TlsAlloc(void) {
 }
 
 BOOL WINAPI TlsFree(DWORD index) {
-  std::lock_guard<std::mutex> lock(g_tls_mu);
+  absl::MutexLock lock(&g_tls_mu);
   if (index >= static_cast<DWORD>(kTlsSlots) || ((g_tls_used >> index) & 1) == 0) {
     ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
     return FALSE;
@@ -119,7 +124,8 @@ BOOL WINAPI TlsSetValue(DWORD index, LPVOID value) {
 // entry's address. Every operation takes one process-wide lock: atomic against the other SList
 // calls, which is all Windows promises (a lock-free 16-byte CAS would only be faster).
 namespace {
-std::mutex g_slist_mu;
+// Guards every SList header the calls are given (PE memory, so the analysis cannot name it).
+ABSL_CONST_INIT absl::Mutex g_slist_mu(absl::kConstInit);
 struct SListHeaderX64 {
   uint64_t depth_and_sequence;
   uint64_t first;
@@ -134,12 +140,12 @@ void Bump(SListHeaderX64 *h, int64_t depth_change) {
 }  // namespace
 
 VOID WINAPI InitializeSListHead(PVOID ListHead) {
-  std::lock_guard<std::mutex> lock(g_slist_mu);
+  absl::MutexLock lock(&g_slist_mu);
   *Header(ListHead) = {0, 0};
 }
 
 PVOID WINAPI InterlockedPushEntrySList(PVOID ListHead, PVOID ListEntry) {
-  std::lock_guard<std::mutex> lock(g_slist_mu);
+  absl::MutexLock lock(&g_slist_mu);
   SListHeaderX64 *h = Header(ListHead);
   auto *previous = reinterpret_cast<void *>(h->first);
   *static_cast<void **>(ListEntry) = previous;  // SLIST_ENTRY.Next
@@ -149,7 +155,7 @@ PVOID WINAPI InterlockedPushEntrySList(PVOID ListHead, PVOID ListEntry) {
 }
 
 PVOID WINAPI InterlockedPushListSListEx(PVOID ListHead, PVOID List, PVOID ListEnd, ULONG Count) {
-  std::lock_guard<std::mutex> lock(g_slist_mu);
+  absl::MutexLock lock(&g_slist_mu);
   SListHeaderX64 *h = Header(ListHead);
   auto *previous = reinterpret_cast<void *>(h->first);
   *static_cast<void **>(ListEnd) = previous;
@@ -159,7 +165,7 @@ PVOID WINAPI InterlockedPushListSListEx(PVOID ListHead, PVOID List, PVOID ListEn
 }
 
 PVOID WINAPI InterlockedPopEntrySList(PVOID ListHead) {
-  std::lock_guard<std::mutex> lock(g_slist_mu);
+  absl::MutexLock lock(&g_slist_mu);
   SListHeaderX64 *h = Header(ListHead);
   auto *first = reinterpret_cast<void *>(h->first);
   if (first == nullptr) return nullptr;
@@ -169,7 +175,7 @@ PVOID WINAPI InterlockedPopEntrySList(PVOID ListHead) {
 }
 
 PVOID WINAPI InterlockedFlushSList(PVOID ListHead) {
-  std::lock_guard<std::mutex> lock(g_slist_mu);
+  absl::MutexLock lock(&g_slist_mu);
   SListHeaderX64 *h = Header(ListHead);
   auto *first = reinterpret_cast<void *>(h->first);
   if (first == nullptr) return nullptr;
@@ -179,7 +185,7 @@ PVOID WINAPI InterlockedFlushSList(PVOID ListHead) {
 }
 
 USHORT WINAPI QueryDepthSList(PVOID ListHead) {
-  std::lock_guard<std::mutex> lock(g_slist_mu);
+  absl::MutexLock lock(&g_slist_mu);
   return static_cast<USHORT>(Header(ListHead)->depth_and_sequence & 0xffff);
 }
 

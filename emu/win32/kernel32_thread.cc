@@ -7,13 +7,14 @@
 #include <pthread.h>
 #include <setjmp.h>
 
-#include <condition_variable>
 #include <map>
 #include <cstdio>
-#include <mutex>
 #include <new>
 #include <unistd.h>
 
+#include "absl/base/attributes.h"
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "handles/handle_table.h"
 #include "loader/loader.h"
 #include "loader/teb.h"
@@ -31,19 +32,30 @@ constexpr SIZE_T kDefaultStack = 1 << 20;  // Windows' default reserve
 struct Start {
   ThreadStartRoutine routine = nullptr;
   LPVOID parameter = nullptr;
-  std::mutex mu;
-  std::condition_variable cv;
-  Thread *thread = nullptr;  // set by the new thread
-  int error = 0;             // or this, when it cannot have a thread object (errno); it ends
-  bool acknowledged = false; // set by the creator once it no longer reads this
-  DWORD suspend_count = 0;   // guarded by mu
+  // Waits on it use Mutex::Await: an unlock re-checks the waiters' conditions, so no
+  // notification is needed.
+  absl::Mutex mu;
+  Thread *thread ABSL_GUARDED_BY(mu) = nullptr;  // set by the new thread
+  // Or this, when it cannot have a thread object (errno); it ends.
+  int error ABSL_GUARDED_BY(mu) = 0;
+  bool acknowledged ABSL_GUARDED_BY(mu) = false;  // set by the creator once it no longer reads this
+  DWORD suspend_count ABSL_GUARDED_BY(mu) = 0;
   // The new thread owns (and deletes) this record, but only after the creator acknowledged and
   // the thread was resumed: until then the creator or ResumeThread may still read it.
 };
 
+// What the new thread waits for before it runs the routine.
+bool MayRun(Start *start) ABSL_EXCLUSIVE_LOCKS_REQUIRED(start->mu) {
+  return start->acknowledged && start->suspend_count == 0;
+}
+// What the creator waits for: the new thread has its object, or has failed to get one.
+bool Started(Start *start) ABSL_EXCLUSIVE_LOCKS_REQUIRED(start->mu) {
+  return start->thread != nullptr || start->error != 0;
+}
+
 // Suspended threads by thread id, for ResumeThread.
-std::mutex g_suspended_mu;
-auto &g_suspended = *new std::map<uint32_t, Start *>();  // guarded by g_suspended_mu
+ABSL_CONST_INIT absl::Mutex g_suspended_mu(absl::kConstInit);
+auto &g_suspended ABSL_GUARDED_BY(g_suspended_mu) = *new std::map<uint32_t, Start *>();
 
 thread_local sigjmp_buf *t_exit_jump = nullptr;
 thread_local DWORD t_exit_code = 0;
@@ -55,17 +67,15 @@ void *Trampoline(void *arg) {
   if (self == nullptr) {
     // No descriptor or memory for the thread object: CreateThread fails with that error, and
     // this thread ends before running anything (the creator frees the record).
-    std::lock_guard<std::mutex> lock(start->mu);
+    absl::MutexLock lock(&start->mu);
     start->error = error != 0 ? error : ENOMEM;
-    start->cv.notify_all();
     return nullptr;
   }
   EnsureTeb();
   {
-    std::unique_lock<std::mutex> lock(start->mu);
+    absl::MutexLock lock(&start->mu);
     start->thread = self;
-    start->cv.notify_all();
-    start->cv.wait(lock, [&] { return start->acknowledged && start->suspend_count == 0; });
+    start->mu.Await(absl::Condition(MayRun, start));
   }
   ThreadStartRoutine routine = start->routine;
   LPVOID parameter = start->parameter;
@@ -102,7 +112,10 @@ HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES, SIZE_T dwStackSize,
   }
   start->routine = lpStartAddress;
   start->parameter = lpParameter;
-  start->suspend_count = (dwCreationFlags & kCreateSuspended) != 0 ? 1 : 0;
+  {
+    absl::MutexLock lock(&start->mu);  // uncontended: the thread does not exist yet
+    start->suspend_count = (dwCreationFlags & kCreateSuspended) != 0 ? 1 : 0;
+  }
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
@@ -121,24 +134,22 @@ HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES, SIZE_T dwStackSize,
   // Wait until the thread has its thread object, and take a reference to it before letting the
   // thread run: a short thread could otherwise end and free it first.
   Ref<Thread> thread;
-  {
-    std::unique_lock<std::mutex> lock(start->mu);
-    start->cv.wait(lock, [&] { return start->thread != nullptr || start->error != 0; });
-    if (start->thread == nullptr) {
-      const int error = start->error;
-      lock.unlock();
-      delete start;  // the thread has stopped reading it
-      ws2emu_SetLastError(ResourceError(error));
-      return nullptr;
-    }
-    thread = Ref<Thread>::Share(start->thread);
-    if (start->suspend_count > 0) {
-      std::lock_guard<std::mutex> s(g_suspended_mu);
-      g_suspended[thread->id()] = start;
-    }
-    start->acknowledged = true;
-    start->cv.notify_all();
+  start->mu.Lock();
+  start->mu.Await(absl::Condition(Started, start));
+  if (start->thread == nullptr) {
+    const int error = start->error;
+    start->mu.Unlock();
+    delete start;  // the thread has stopped reading it
+    ws2emu_SetLastError(ResourceError(error));
+    return nullptr;
   }
+  thread = Ref<Thread>::Share(start->thread);
+  if (start->suspend_count > 0) {
+    absl::MutexLock s(&g_suspended_mu);
+    g_suspended[thread->id()] = start;
+  }
+  start->acknowledged = true;
+  start->mu.Unlock();
   const uint32_t tid = thread->id();
   uint64_t h = HandleTable::Get().Insert(thread.release());
   if (lpThreadId != nullptr) *lpThreadId = tid;
@@ -156,16 +167,13 @@ DWORD WINAPI ResumeThread(HANDLE hThread) {
     ws2emu_SetLastError(error);
     return static_cast<DWORD>(-1);
   }
-  std::lock_guard<std::mutex> s(g_suspended_mu);
+  absl::MutexLock s(&g_suspended_mu);
   auto it = g_suspended.find(t->id());
   if (it == g_suspended.end()) return 0;  // running: the suspend count was 0
   Start *start = it->second;
-  std::lock_guard<std::mutex> lock(start->mu);
+  absl::MutexLock lock(&start->mu);
   DWORD previous = start->suspend_count;
-  if (--start->suspend_count == 0) {
-    g_suspended.erase(it);
-    start->cv.notify_all();
-  }
+  if (--start->suspend_count == 0) g_suspended.erase(it);
   return previous;
 }
 
