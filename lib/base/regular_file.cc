@@ -13,7 +13,8 @@ namespace ws2emu {
 namespace {
 
 absl::Status FromErrno(const std::string &path, const char *what, int error) {
-  std::string message = absl::StrCat(path, ": cannot open the ", what, ": ", std::strerror(error));
+  // One wording for a file that cannot be had, whether open or read failed: "cannot read".
+  std::string message = absl::StrCat(path, ": cannot read the ", what, ": ", std::strerror(error));
   switch (error) {
     case ENOENT:
     case ENOTDIR:

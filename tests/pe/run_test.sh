@@ -18,7 +18,7 @@ expect bad-protocol 2 "--protocol must be" -- "$run" --provider --protocol sctp
 expect check-missing 1 "KERNEL32.dll!Beep +MISSING" -- "$run" --check "$loader"
 expect check-clean 0 "0 missing" -- "$run" --check "$sample"
 expect check-refused 2 "SizeOfHeaders|truncated" -- "$run" --check "$broken/truncated-in-headers.dll"
-expect check-nofile 2 "cannot open" -- "$run" --check /nonexistent.dll
+expect check-nofile 2 "/nonexistent.dll: cannot read the PE image: No such file or directory" -- "$run" --check /nonexistent.dll
 expect unknown-arg 2 "unknown argument" -- "$run" --frobnicate
 expect list 0 "WPUCompleteOverlappedRequest +provided" -- "$run"
 export WS2EMU_TEST_VAR=value

@@ -409,15 +409,6 @@ absl::StatusOr<Description> ReadDescription(const std::string &file_name) {
   // folder is refused with a message saying which it is.
   absl::StatusOr<std::string> text =
       ReadRegularFile(file_name, kDescriptionFileLimit, "description file");
-  if (absl::IsNotFound(text.status()) || absl::IsPermissionDenied(text.status())) {
-    // Nothing odd about the file: say it as ws2emu-catalog always has, "FILE: cannot read: why".
-    std::string message(text.status().message());
-    const std::string opening = ": cannot open the description file: ";
-    if (size_t at = message.find(opening); at != std::string::npos) {
-      message.replace(at, opening.size(), ": cannot read: ");
-    }
-    return absl::Status(text.status().code(), message);
-  }
   if (!text.ok()) return text.status();
   return ParseDescription(*text, file_name);
 }

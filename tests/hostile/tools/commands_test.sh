@@ -35,6 +35,12 @@ expect describe-too-large 1 'big.txt: is 2097152 bytes, over the 1 MiB limit for
   t "$tool" --catalog "$cat" install "$dir/big.txt"
 if [ ! -e "$cat" ]; then pass; else fail "a refused description file created the catalog"; fi
 
+# --- one wording for a file that cannot be had, whether open or read failed: "cannot read the"
+expect describe-missing 1 'none.txt: cannot read the description file: No such file or directory' -- \
+  t "$tool" --catalog "$cat" install "$dir/none.txt"
+expect check-missing-image 2 'none.dll: cannot read the PE image: No such file or directory' -- \
+  t "$run" --check "$dir/none.dll"
+
 # --- names with control characters are escaped, never printed raw or cut at a NUL
 printf 'provider {11111111-2222-3333-4444-555555555555}\npath %%SystemRoot%%\\system32\\x.dll\nentry "Red\033[31mText\007"\n family inet\n type stream\n protocol tcp\n' \
   >"$dir/escape.txt"
