@@ -144,12 +144,18 @@ HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES, SIZE_T dwStackSize,
     return nullptr;
   }
   thread = Ref<Thread>::Share(start->thread);
-  if (start->suspend_count > 0) {
+  const bool suspended = start->suspend_count > 0;
+  start->mu.Unlock();
+  // Never start->mu then g_suspended_mu: ResumeThread takes them the other way round. The
+  // thread cannot run (nor free the record) before `acknowledged`, so the record stays valid.
+  if (suspended) {
     absl::MutexLock s(&g_suspended_mu);
     g_suspended[thread->id()] = start;
   }
-  start->acknowledged = true;
-  start->mu.Unlock();
+  {
+    absl::MutexLock lock(&start->mu);
+    start->acknowledged = true;
+  }
   const uint32_t tid = thread->id();
   uint64_t h = HandleTable::Get().Insert(thread.release());
   if (lpThreadId != nullptr) *lpThreadId = tid;
