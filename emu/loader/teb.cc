@@ -35,44 +35,69 @@ void *NewBlock(const TlsTemplate &t) {
   return block;
 }
 
+// Owns the calling thread's TEB; its destructor (at thread exit) frees it. Create may fail for
+// want of memory and be tried again later.
 class TebHolder {
  public:
-  TebHolder() {
-    teb_ = new (std::nothrow) Teb();
+  // Allocates the TEB and its TLS blocks and installs it in GS. False, with nothing allocated
+  // or installed, when memory runs out.
+  bool Create() {
+    auto *teb = new (std::nothrow) Teb();
     void **tls = static_cast<void **>(std::calloc(kMaxTlsModules, sizeof(void *)));
-    if (teb_ == nullptr || tls == nullptr) {
-      std::fprintf(stderr, "ws2emu: out of memory creating a thread environment block\n");
-      std::abort();
+    if (teb == nullptr || tls == nullptr) {
+      delete teb;
+      std::free(tls);
+      return false;
     }
-    teb_->Self = teb_;
-    teb_->UniqueProcess = static_cast<uint64_t>(getpid());
-    teb_->UniqueThread = static_cast<uint64_t>(syscall(SYS_gettid));
-    teb_->ThreadLocalStoragePointer = tls;
+    teb->Self = teb;
+    teb->UniqueProcess = static_cast<uint64_t>(getpid());
+    teb->UniqueThread = static_cast<uint64_t>(syscall(SYS_gettid));
+    teb->ThreadLocalStoragePointer = tls;
     pthread_attr_t attr;
     if (pthread_getattr_np(pthread_self(), &attr) == 0) {
       void *stack_addr;
       size_t stack_size;
       if (pthread_attr_getstack(&attr, &stack_addr, &stack_size) == 0) {
-        teb_->StackLimit = stack_addr;
-        teb_->StackBase = static_cast<uint8_t *>(stack_addr) + stack_size;
+        teb->StackLimit = stack_addr;
+        teb->StackBase = static_cast<uint8_t *>(stack_addr) + stack_size;
       }
       pthread_attr_destroy(&attr);
     }
     {
       TlsState &s = Tls();
       std::lock_guard<std::mutex> lock(s.mu);
-      for (int i = 0; i < kMaxTlsModules; ++i)
-        if (s.used[i]) tls[i] = NewBlock(s.templates[i]);
-      s.tebs.insert(teb_);
+      bool ok = true;
+      for (int i = 0; i < kMaxTlsModules && ok; ++i) {
+        if (!s.used[i]) continue;
+        tls[i] = NewBlock(s.templates[i]);
+        ok = tls[i] != nullptr;
+      }
+      if (ok) {
+        try {
+          s.tebs.insert(teb);
+        } catch (const std::bad_alloc &) {
+          ok = false;
+        }
+      }
+      if (!ok) {
+        for (int i = 0; i < kMaxTlsModules; ++i) std::free(tls[i]);
+        std::free(tls);
+        delete teb;
+        return false;
+      }
     }
+    teb_ = teb;
     MoveThreadLastError(&teb_->LastErrorValue);  // GetLastError works through the TEB
     if (syscall(SYS_arch_prctl, ARCH_SET_GS, teb_) != 0) {
-      std::fprintf(stderr, "ws2emu: cannot point GS at the thread environment block: %s\n",
+      std::fprintf(stderr,
+                   "[ws2emu loader] cannot point GS at the thread environment block: %s\n",
                    std::strerror(errno));
       std::abort();
     }
+    return true;
   }
   ~TebHolder() {
+    if (teb_ == nullptr) return;
     MoveThreadLastError(nullptr);
     TlsState &s = Tls();
     {
@@ -87,19 +112,29 @@ class TebHolder {
   Teb *get() const { return teb_; }
 
  private:
-  Teb *teb_;
+  Teb *teb_ = nullptr;
 };
 
 thread_local Teb *t_teb = nullptr;
 
 }  // namespace
 
-Teb *EnsureTeb() {
+Teb *TryEnsureTeb() {
   if (t_teb == nullptr) {
     static thread_local TebHolder holder;
+    if (!holder.Create()) return nullptr;
     t_teb = holder.get();
   }
   return t_teb;
+}
+
+Teb *EnsureTeb() {
+  if (Teb *teb = TryEnsureTeb()) return teb;
+  std::fprintf(stderr,
+               "[ws2emu loader] not enough memory for the thread environment block of thread "
+               "%ld; PE code cannot run without it: stopping\n",
+               static_cast<long>(syscall(SYS_gettid)));
+  std::abort();
 }
 
 Teb *CurrentTeb() { return t_teb; }

@@ -48,7 +48,15 @@ static_assert(offsetof(Teb, TlsSlots) == 0x1480);
 static_assert(sizeof(Teb) == 0x1838);
 
 // The calling thread's TEB, created (with its TLS blocks for every loaded module) and installed
-// in GS on first use. Aborts with a message if GS cannot be set: PE code cannot run without it.
+// in GS on first use. Null when there is not enough memory for it (nothing is left allocated;
+// the next call tries again): where a thread or a program starts, and in the calls that can
+// report an error, the caller fails with ERROR_NOT_ENOUGH_MEMORY. Aborts with a message if GS
+// cannot be set.
+Teb *TryEnsureTeb();
+// The same for a caller that cannot fail (it is about to run PE code on this thread, which
+// cannot run without a TEB): out of memory, it stops the process with a message naming the
+// thread instead of returning null. A thread that started through CreateThread or ws2emu-run
+// already has its TEB, so this never stops them.
 Teb *EnsureTeb();
 // The calling thread's TEB if it has one.
 Teb *CurrentTeb();

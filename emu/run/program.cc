@@ -17,6 +17,12 @@ int RunProgram(const std::string &path, const std::vector<std::string> &args) {
   std::vector<std::string> argv = {path};
   argv.insert(argv.end(), args.begin(), args.end());
   msvcrt::SetMainArgs(argv);
+  // The main thread's TEB before anything runs on it (the loader calls DllMain here).
+  if (TryEnsureTeb() == nullptr) {
+    std::fprintf(stderr, "ws2emu-run: not enough memory for the main thread's environment block "
+                         "(ERROR_NOT_ENOUGH_MEMORY)\n");
+    return 2;
+  }
   absl::StatusOr<Module *> module = Loader::Get().Load(path);
   if (!module.ok()) {
     std::fprintf(stderr, "ws2emu-run: %s\n",

@@ -105,9 +105,14 @@ LPVOID WINAPI TlsGetValue(DWORD index) {
     ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
     return nullptr;
   }
+  Teb *teb = TryEnsureTeb();
+  if (teb == nullptr) {
+    ws2emu_SetLastError(ERROR_NOT_ENOUGH_MEMORY);  // no TEB could be made for this thread
+    return nullptr;
+  }
   // Documented: success clears the last error, so that a NULL value can be told from failure.
   ws2emu_SetLastError(ERROR_SUCCESS);
-  return EnsureTeb()->TlsSlots[index];
+  return teb->TlsSlots[index];
 }
 
 BOOL WINAPI TlsSetValue(DWORD index, LPVOID value) {
@@ -115,7 +120,12 @@ BOOL WINAPI TlsSetValue(DWORD index, LPVOID value) {
     ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
     return FALSE;
   }
-  EnsureTeb()->TlsSlots[index] = value;
+  Teb *teb = TryEnsureTeb();
+  if (teb == nullptr) {
+    ws2emu_SetLastError(ERROR_NOT_ENOUGH_MEMORY);  // no TEB could be made for this thread
+    return FALSE;
+  }
+  teb->TlsSlots[index] = value;
   return TRUE;
 }
 

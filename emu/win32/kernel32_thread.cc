@@ -71,7 +71,13 @@ void *Trampoline(void *arg) {
     start->error = error != 0 ? error : ENOMEM;
     return nullptr;
   }
-  EnsureTeb();
+  if (TryEnsureTeb() == nullptr) {
+    // No memory for its TEB: the same as no thread object (CreateThread fails with
+    // ERROR_NOT_ENOUGH_MEMORY and the thread ends before running anything).
+    absl::MutexLock lock(&start->mu);
+    start->error = ENOMEM;
+    return nullptr;
+  }
   {
     absl::MutexLock lock(&start->mu);
     start->thread = self;
