@@ -12,8 +12,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 #include "base/debug.h"
+#include "base/escape.h"
 #include "base/utf.h"
 #include "paths/paths.h"
 #include "win32/kernel32.h"
@@ -210,8 +212,15 @@ UINT WINAPI GetWindowsDirectoryW(LPWSTR lpBuffer, UINT uSize) {
 
 // Debug output goes to a debugger on Windows; here to stderr when WS2EMU_DEBUG is on, one line
 // per call (base/debug.h).
+// The text is the PE program's, so it is escaped (base/escape.h) before it reaches the
+// terminal; one trailing newline, which programs usually end the text with, ends the line as
+// before instead of showing as \x0a.
 void WINAPI OutputDebugStringA(LPCSTR s) {
-  if (s != nullptr) DebugLog("OutputDebugString", "%s", s);
+  if (s == nullptr || !DebugEnabled()) return;
+  std::string_view text(s);
+  if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+  DebugLog("OutputDebugString", "%s", EscapeForTerminal(text).c_str());
 }
 void WINAPI OutputDebugStringW(LPCWSTR s) {
   if (s != nullptr) OutputDebugStringA(Narrow(s).c_str());
