@@ -21,6 +21,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "base/debug.h"
+#include "base/escape.h"
 #include "threads/mutex_object.h"
 
 namespace ws2emu {
@@ -137,8 +138,10 @@ ApcBackend DecideBackend() {
   const char *want = std::getenv("WS2EMU_APC");
   bool want_signal = want != nullptr && std::strcmp(want, "signal") == 0;
   if (want != nullptr && !want_signal && std::strcmp(want, "uring") != 0) {
-    std::fprintf(stderr, "ws2emu: WS2EMU_APC=%s is not uring or signal; using the default\n",
-                 want);
+    // Always said (not only with WS2EMU_DEBUG): the setting asked for was not honoured.
+    std::fprintf(stderr,
+                 "[ws2emu thread] WS2EMU_APC=%s is not uring or signal; using the default\n",
+                 EscapeForTerminal(want).c_str());
   }
   if (want_signal) return ApcBackend::kSignal;
   if (ProbeUring()) return ApcBackend::kUring;

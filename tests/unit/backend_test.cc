@@ -115,4 +115,12 @@ TEST(Backend, UnknownValueIsReportedAndTheDefaultUsed) {
   EXPECT_NE(r.out.find("WS2EMU_APC=bogus"), std::string::npos) << r.out;
 }
 
+TEST(Backend, UnknownValueNoticeHasTheComponentPrefixAndIsEscaped) {
+  ChildResult r = RunChild("bo\x1bgus", nullptr, false, ReportBackendAndRunAnApc);
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("[ws2emu thread] WS2EMU_APC=bo\\x1bgus is not uring or signal"),
+            std::string::npos)
+      << r.out;
+}
+
 }  // namespace
