@@ -16,6 +16,7 @@
 #include "absl/base/attributes.h"
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "base/annotated_mutex.h"
 #include "loader/loader.h"
 #include "win32/kernel32.h"
 #include "ws2emu/ws2emu.h"
@@ -27,8 +28,10 @@ constexpr DWORD kHeapZeroMemory = 0x08, kHeapReallocInPlaceOnly = 0x10;
 constexpr DWORD kMemCommit = 0x1000, kMemReserve = 0x2000, kMemDecommit = 0x4000,
                 kMemRelease = 0x8000;
 
+// Heap locks are StdMutex, not absl::Mutex: every HeapAlloc/HeapFree takes two (see
+// base/annotated_mutex.h); the rarely taken region lock is an absl::Mutex.
 struct Heap {
-  absl::Mutex mu;
+  StdMutex mu;
   std::unordered_set<void *> blocks ABSL_GUARDED_BY(mu);  // user pointers
   SIZE_T maximum = 0;                                     // 0: growable
   SIZE_T in_use ABSL_GUARDED_BY(mu) = 0;
@@ -45,12 +48,12 @@ Heap &ProcessHeap() {
   return *heap;
 }
 
-ABSL_CONST_INIT absl::Mutex g_heaps_mu(absl::kConstInit);
+ABSL_CONST_INIT StdMutex g_heaps_mu;
 auto &g_heaps ABSL_GUARDED_BY(g_heaps_mu) = *new std::unordered_set<Heap *>();
 
 Heap *AsHeap(HANDLE h) {
   if (h == &ProcessHeap()) return &ProcessHeap();
-  absl::MutexLock lock(&g_heaps_mu);
+  StdMutexLock lock(&g_heaps_mu);
   auto it = g_heaps.find(static_cast<Heap *>(h));
   return it != g_heaps.end() ? *it : nullptr;
 }
@@ -82,7 +85,7 @@ HANDLE WINAPI GetProcessHeap(void) { return &ProcessHeap(); }
 HANDLE WINAPI HeapCreate(DWORD, SIZE_T, SIZE_T dwMaximumSize) {
   auto *heap = new Heap();
   heap->maximum = dwMaximumSize;
-  absl::MutexLock lock(&g_heaps_mu);
+  StdMutexLock lock(&g_heaps_mu);
   g_heaps.insert(heap);
   return heap;
 }
@@ -94,13 +97,13 @@ BOOL WINAPI HeapDestroy(HANDLE hHeap) {
     return FALSE;
   }
   {
-    absl::MutexLock lock(&g_heaps_mu);
+    StdMutexLock lock(&g_heaps_mu);
     g_heaps.erase(heap);
   }
   {
     // Out of g_heaps, so no other call finds it; the lock only orders this with a call that
     // found it just before.
-    absl::MutexLock lock(&heap->mu);
+    StdMutexLock lock(&heap->mu);
     for (void *p : heap->blocks) std::free(HeaderOf(p));
   }
   delete heap;
@@ -113,7 +116,7 @@ LPVOID WINAPI HeapAlloc(HANDLE hHeap, DWORD dwFlags, SIZE_T dwBytes) {
     ws2emu_SetLastError(heap == nullptr ? ERROR_INVALID_HANDLE : ERROR_NOT_ENOUGH_MEMORY);
     return nullptr;
   }
-  absl::MutexLock lock(&heap->mu);
+  StdMutexLock lock(&heap->mu);
   if (heap->maximum != 0 && heap->in_use + dwBytes > heap->maximum) {
     ws2emu_SetLastError(ERROR_NOT_ENOUGH_MEMORY);
     return nullptr;
@@ -139,7 +142,7 @@ BOOL WINAPI HeapFree(HANDLE hHeap, DWORD, LPVOID lpMem) {
     ws2emu_SetLastError(ERROR_INVALID_HANDLE);
     return FALSE;
   }
-  absl::MutexLock lock(&heap->mu);
+  StdMutexLock lock(&heap->mu);
   if (heap->blocks.erase(lpMem) == 0) {
     ws2emu_SetLastError(ERROR_INVALID_PARAMETER);  // not a block of this heap
     return FALSE;
@@ -155,7 +158,7 @@ LPVOID WINAPI HeapReAlloc(HANDLE hHeap, DWORD dwFlags, LPVOID lpMem, SIZE_T dwBy
     ws2emu_SetLastError(ERROR_INVALID_HANDLE);
     return nullptr;
   }
-  absl::MutexLock lock(&heap->mu);
+  StdMutexLock lock(&heap->mu);
   if (lpMem == nullptr || heap->blocks.count(lpMem) == 0) {
     ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
     return nullptr;
@@ -195,7 +198,7 @@ SIZE_T WINAPI HeapSize(HANDLE hHeap, DWORD, LPCVOID lpMem) {
     ws2emu_SetLastError(ERROR_INVALID_HANDLE);
     return static_cast<SIZE_T>(-1);
   }
-  absl::MutexLock lock(&heap->mu);
+  StdMutexLock lock(&heap->mu);
   if (heap->blocks.count(const_cast<void *>(lpMem)) == 0) {
     ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
     return static_cast<SIZE_T>(-1);

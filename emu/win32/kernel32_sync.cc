@@ -9,6 +9,7 @@
 #include "absl/base/attributes.h"
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "base/annotated_mutex.h"
 #include "loader/teb.h"
 #include "win32/kernel32.h"
 #include "ws2emu/ws2emu.h"
@@ -135,7 +136,9 @@ BOOL WINAPI TlsSetValue(DWORD index, LPVOID value) {
 // calls, which is all Windows promises (a lock-free 16-byte CAS would only be faster).
 namespace {
 // Guards every SList header the calls are given (PE memory, so the analysis cannot name it).
-ABSL_CONST_INIT absl::Mutex g_slist_mu(absl::kConstInit);
+// A StdMutex: the SList calls are a hot path of the programs that use them (see
+// base/annotated_mutex.h).
+ABSL_CONST_INIT StdMutex g_slist_mu;
 struct SListHeaderX64 {
   uint64_t depth_and_sequence;
   uint64_t first;
@@ -150,12 +153,12 @@ void Bump(SListHeaderX64 *h, int64_t depth_change) {
 }  // namespace
 
 VOID WINAPI InitializeSListHead(PVOID ListHead) {
-  absl::MutexLock lock(&g_slist_mu);
+  StdMutexLock lock(&g_slist_mu);
   *Header(ListHead) = {0, 0};
 }
 
 PVOID WINAPI InterlockedPushEntrySList(PVOID ListHead, PVOID ListEntry) {
-  absl::MutexLock lock(&g_slist_mu);
+  StdMutexLock lock(&g_slist_mu);
   SListHeaderX64 *h = Header(ListHead);
   auto *previous = reinterpret_cast<void *>(h->first);
   *static_cast<void **>(ListEntry) = previous;  // SLIST_ENTRY.Next
@@ -165,7 +168,7 @@ PVOID WINAPI InterlockedPushEntrySList(PVOID ListHead, PVOID ListEntry) {
 }
 
 PVOID WINAPI InterlockedPushListSListEx(PVOID ListHead, PVOID List, PVOID ListEnd, ULONG Count) {
-  absl::MutexLock lock(&g_slist_mu);
+  StdMutexLock lock(&g_slist_mu);
   SListHeaderX64 *h = Header(ListHead);
   auto *previous = reinterpret_cast<void *>(h->first);
   *static_cast<void **>(ListEnd) = previous;
@@ -175,7 +178,7 @@ PVOID WINAPI InterlockedPushListSListEx(PVOID ListHead, PVOID List, PVOID ListEn
 }
 
 PVOID WINAPI InterlockedPopEntrySList(PVOID ListHead) {
-  absl::MutexLock lock(&g_slist_mu);
+  StdMutexLock lock(&g_slist_mu);
   SListHeaderX64 *h = Header(ListHead);
   auto *first = reinterpret_cast<void *>(h->first);
   if (first == nullptr) return nullptr;
@@ -185,7 +188,7 @@ PVOID WINAPI InterlockedPopEntrySList(PVOID ListHead) {
 }
 
 PVOID WINAPI InterlockedFlushSList(PVOID ListHead) {
-  absl::MutexLock lock(&g_slist_mu);
+  StdMutexLock lock(&g_slist_mu);
   SListHeaderX64 *h = Header(ListHead);
   auto *first = reinterpret_cast<void *>(h->first);
   if (first == nullptr) return nullptr;
@@ -195,7 +198,7 @@ PVOID WINAPI InterlockedFlushSList(PVOID ListHead) {
 }
 
 USHORT WINAPI QueryDepthSList(PVOID ListHead) {
-  absl::MutexLock lock(&g_slist_mu);
+  StdMutexLock lock(&g_slist_mu);
   return static_cast<USHORT>(Header(ListHead)->depth_and_sequence & 0xffff);
 }
 

@@ -8,12 +8,15 @@
 //     ++count_;
 //   }
 //
-// Use absl::Mutex first (STYLE.md, "Locks the compiler checks"). This is for a lock that must be
-// a plain futex mutex: one a measured hot path is slower with (absl::Mutex's uncontended path is
-// a CAS too, but it spins and queues differently under contention), or one that must work
-// where absl's deadlock detection or per-thread state must not run. Like std::mutex it is not
-// recursive, and it is constexpr-constructible, so a global one is constant-initialised
-// (ABSL_CONST_INIT StdMutex g_mu;) and usable from any static initialiser.
+// Use absl::Mutex first (STYLE.md, "Locks the compiler checks"): in a debug build of abseil its
+// deadlock detector also catches lock-order cycles at run time. This is for the locks of hot
+// paths. The abseil the project builds against (Debian's) has that detector on: every
+// absl::Mutex::Lock records the lock in a process-wide graph under one global spinlock.
+// Measured here, Lock+Unlock uncontended: absl 57 ns, std::mutex 12 ns; two threads each on
+// its own mutex: absl 144 ns, std::mutex 24 ns (the global spinlock serialises them); with the
+// detector off the two are equal. So the APC queue, the wait paths, the message queues and the
+// heaps use StdMutex. Like std::mutex it is not recursive, and it is constexpr-constructible,
+// so a global one is constant-initialised (ABSL_CONST_INIT StdMutex g_mu;).
 //
 // Memory ordering and lifetime are std::mutex's: Unlock releases what the holder wrote and Lock
 // acquires it; a StdMutex may be destroyed once no thread holds or waits for it.

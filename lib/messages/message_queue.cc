@@ -15,7 +15,7 @@ namespace ws2emu {
 namespace {
 
 struct Registry {
-  absl::Mutex mu;
+  StdMutex mu;  // looked up on every post to a thread: see base/annotated_mutex.h
   absl::flat_hash_map<uint32_t, MessageQueue *> queues ABSL_GUARDED_BY(mu);  // by thread id
 };
 Registry &GetRegistry() {
@@ -40,7 +40,7 @@ class MessageQueue::Holder {
     if (queue == nullptr) return;
     {
       Registry &r = GetRegistry();
-      absl::MutexLock lock(&r.mu);
+      StdMutexLock lock(&r.mu);
       r.queues.erase(queue->thread_id());
     }
     for (uint64_t hwnd : queue->Shutdown()) {
@@ -80,7 +80,7 @@ MessageQueue *MessageQueue::Current(int *error) {
   bool registered = false;
   if (queue != nullptr) {
     Registry &r = GetRegistry();
-    absl::MutexLock lock(&r.mu);
+    StdMutexLock lock(&r.mu);
     try {
       r.queues[queue->thread_id()] = queue;
       registered = true;
@@ -103,7 +103,7 @@ MessageQueue *MessageQueue::CurrentIfAny() { return t_queue; }
 
 Ref<MessageQueue> MessageQueue::FindByThreadId(uint32_t tid) {
   Registry &r = GetRegistry();
-  absl::MutexLock lock(&r.mu);
+  StdMutexLock lock(&r.mu);
   auto it = r.queues.find(tid);
   if (it == r.queues.end()) return {};
   return Ref<MessageQueue>::Share(it->second);
@@ -114,14 +114,14 @@ MessageQueue::MessageQueue(uint32_t tid, Ref<Event> event)
     : Waitable(ObjectType::kNone), tid_(tid), event_(std::move(event)) {}
 
 bool MessageQueue::AddWindow(uint64_t hwnd) {
-  absl::MutexLock lock(&mu_);
+  StdMutexLock lock(&mu_);
   if (gone_) return false;
   windows_.insert(hwnd);
   return true;
 }
 
 void MessageQueue::RemoveWindow(uint64_t hwnd) {
-  absl::MutexLock lock(&mu_);
+  StdMutexLock lock(&mu_);
   windows_.erase(hwnd);
   std::erase_if(messages_,
                 [hwnd](const MSG &m) { return reinterpret_cast<uintptr_t>(m.hwnd) == hwnd; });
@@ -129,7 +129,7 @@ void MessageQueue::RemoveWindow(uint64_t hwnd) {
 }
 
 std::vector<uint64_t> MessageQueue::Shutdown() {
-  absl::MutexLock lock(&mu_);
+  StdMutexLock lock(&mu_);
   gone_ = true;
   messages_.clear();
   quit_ = false;
@@ -140,7 +140,7 @@ std::vector<uint64_t> MessageQueue::Shutdown() {
 }
 
 bool MessageQueue::Post(const MSG &msg) {
-  absl::MutexLock lock(&mu_);
+  StdMutexLock lock(&mu_);
   if (gone_) return false;
   if (msg.hwnd != nullptr && !windows_.contains(reinterpret_cast<uintptr_t>(msg.hwnd)))
     return false;
@@ -151,7 +151,7 @@ bool MessageQueue::Post(const MSG &msg) {
 }
 
 void MessageQueue::PostQuit(int exit_code) {
-  absl::MutexLock lock(&mu_);
+  StdMutexLock lock(&mu_);
   if (gone_) return;
   quit_ = true;
   quit_code_ = exit_code;
@@ -160,7 +160,7 @@ void MessageQueue::PostQuit(int exit_code) {
 }
 
 bool MessageQueue::Peek(const Filter &filter, bool remove, MSG *out) {
-  absl::MutexLock lock(&mu_);
+  StdMutexLock lock(&mu_);
   // Looking at the queue makes what is there no longer new (QS_ALLPOSTMESSAGE: only when
   // looking at everything).
   changed_bits_ &= ~static_cast<uint32_t>(filter.unfiltered() ? kPostedBits : QS_POSTMESSAGE);
@@ -209,19 +209,19 @@ uint32_t MessageQueue::Wait(Waitable *const *objects, uint32_t count, bool wait_
 }
 
 bool MessageQueue::IsSignaled() const {
-  absl::MutexLock lock(&mu_);
+  StdMutexLock lock(&mu_);
   return SignaledLocked();
 }
 
 void MessageQueue::BeginWait(uint32_t wake_mask, uint32_t changed_mask) {
-  absl::MutexLock lock(&mu_);
+  StdMutexLock lock(&mu_);
   wake_mask_ = wake_mask;
   changed_mask_ = changed_mask;
   UpdateEventLocked();
 }
 
 void MessageQueue::EndWait(uint32_t seen_bits) {
-  absl::MutexLock lock(&mu_);
+  StdMutexLock lock(&mu_);
   changed_bits_ &= ~seen_bits;
   wake_mask_ = 0;
   changed_mask_ = 0;

@@ -38,7 +38,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_set.h"
-#include "absl/synchronization/mutex.h"
+#include "base/annotated_mutex.h"
 #include "sync/event.h"
 #include "sync/waitable.h"
 #include "ws2emu/winuser.h"
@@ -121,7 +121,7 @@ class MessageQueue final : public Waitable {
 
   const uint32_t tid_;
   const Ref<Event> event_;  // manual-reset; set exactly while SignaledLocked()
-  mutable absl::Mutex mu_;
+  mutable StdMutex mu_;  // on every post and peek: see base/annotated_mutex.h
   std::deque<MSG> messages_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_set<uint64_t> windows_ ABSL_GUARDED_BY(mu_);
   bool quit_ ABSL_GUARDED_BY(mu_) = false;

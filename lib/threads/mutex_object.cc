@@ -29,7 +29,7 @@ absl::StatusOr<Ref<MutexObject>> MutexObject::Create(bool initial_owner) {
   }
   auto m = Ref<MutexObject>::Adopt(raw);
   {
-    absl::MutexLock lock(&m->mu_);
+    StdMutexLock lock(&m->mu_);
     m->Post();
   }
   if (initial_owner) m->TryAcquire();
@@ -53,12 +53,12 @@ void MutexObject::Drain() {
 }
 
 uint32_t MutexObject::owner() const {
-  absl::MutexLock lock(&mu_);
+  StdMutexLock lock(&mu_);
   return owner_;
 }
 
 bool MutexObject::IsSignaled() const {
-  absl::MutexLock lock(&mu_);
+  StdMutexLock lock(&mu_);
   if (owner_ == 0) return true;
   // A thread without an object owns nothing (taking a mutex creates the object first).
   const Thread *self = Thread::CurrentIfAny();
@@ -69,7 +69,7 @@ bool MutexObject::TryAcquire() {
   // Waits call this with the thread object created; Create(initial_owner) has created it too.
   Thread *self = Thread::Current();
   if (self == nullptr) return false;
-  absl::MutexLock lock(&mu_);
+  StdMutexLock lock(&mu_);
   if (owner_ == self->id()) {
     ++recursion_;
     return true;
@@ -85,7 +85,7 @@ bool MutexObject::TryAcquire() {
 bool MutexObject::ReleaseOwnership() {
   Thread *self = Thread::CurrentIfAny();
   if (self == nullptr) return false;  // a thread without an object owns no mutex
-  absl::MutexLock lock(&mu_);
+  StdMutexLock lock(&mu_);
   if (owner_ != self->id()) return false;
   if (--recursion_ == 0) {
     owner_ = 0;
@@ -97,14 +97,14 @@ bool MutexObject::ReleaseOwnership() {
 }
 
 bool MutexObject::TakeAbandoned() {
-  absl::MutexLock lock(&mu_);
+  StdMutexLock lock(&mu_);
   bool was = abandoned_;
   abandoned_ = false;
   return was;
 }
 
 void MutexObject::Abandon(uint32_t tid) {
-  absl::MutexLock lock(&mu_);
+  StdMutexLock lock(&mu_);
   if (owner_ != tid) return;
   owner_ = 0;
   recursion_ = 0;

@@ -16,7 +16,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
+#include "base/annotated_mutex.h"
 #include "sync/waitable.h"
 
 namespace ws2emu {
@@ -52,7 +52,7 @@ class MutexObject final : public Waitable {
   void Drain() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);  // the mutex was taken: make it unreadable
 
   const int fd_;
-  mutable absl::Mutex mu_;
+  mutable StdMutex mu_;  // taken by every wait on the mutex: see base/annotated_mutex.h
   uint32_t owner_ ABSL_GUARDED_BY(mu_) = 0;  // Linux thread id, 0 when free
   uint32_t recursion_ ABSL_GUARDED_BY(mu_) = 0;
   bool abandoned_ ABSL_GUARDED_BY(mu_) = false;

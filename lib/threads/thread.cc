@@ -53,7 +53,7 @@ void InstallSignalHandler() {
 // kept when the uring backend is chosen, so it exists whenever MSG_RING wakes are used. Shared
 // by every such producer, hence its lock.
 struct SharedSender {
-  absl::Mutex mu;
+  StdMutex mu;  // on the wake path: see base/annotated_mutex.h
   io_uring ring ABSL_GUARDED_BY(mu);
 };
 SharedSender *g_shared_sender = nullptr;  // set once by DecideBackend, before any wake
@@ -99,7 +99,7 @@ bool ProbeUring() {
   {
     // Nobody else can see the sender yet: the lock is uncontended, taken so that every use of
     // the ring is under it.
-    absl::MutexLock lock(&sender->mu);
+    StdMutexLock lock(&sender->mu);
     ok = ProbeRing(sender->ring);
   }
   if (!ok) {
@@ -126,7 +126,7 @@ bool SendWake(io_uring *ring, int target) {
 // here, as nobody waits on this ring.
 bool SendWakeShared(int target) {
   if (g_shared_sender == nullptr) return false;
-  absl::MutexLock lock(&g_shared_sender->mu);
+  StdMutexLock lock(&g_shared_sender->mu);
   io_uring *ring = &g_shared_sender->ring;
   io_uring_cqe *cqe;
   while (io_uring_peek_cqe(ring, &cqe) == 0) io_uring_cqe_seen(ring, cqe);
@@ -262,7 +262,7 @@ Thread::~Thread() {
 
 void Thread::OwnMutex(MutexObject *mutex) {
   mutex->AddRef();
-  absl::MutexLock lock(&owned_mu_);
+  StdMutexLock lock(&owned_mu_);
   mutex->owned_prev_ = nullptr;
   mutex->owned_next_ = owned_head_;
   if (owned_head_ != nullptr) owned_head_->owned_prev_ = mutex;
@@ -271,7 +271,7 @@ void Thread::OwnMutex(MutexObject *mutex) {
 
 void Thread::DisownMutex(MutexObject *mutex) {
   {
-    absl::MutexLock lock(&owned_mu_);
+    StdMutexLock lock(&owned_mu_);
     if (mutex->owned_prev_ != nullptr) {
       mutex->owned_prev_->owned_next_ = mutex->owned_next_;
     } else if (owned_head_ == mutex) {
@@ -289,7 +289,7 @@ void Thread::MarkExited() {
   if (Ref<Object> port = std::move(running_port_)) port->RunningThreadLeft(this);
   MutexObject *owned;
   {
-    absl::MutexLock lock(&owned_mu_);
+    StdMutexLock lock(&owned_mu_);
     owned = std::exchange(owned_head_, nullptr);
   }
   // The detached list is this thread's alone now: nobody else links or unlinks its mutexes.
@@ -301,7 +301,7 @@ void Thread::MarkExited() {
     owned = next;
   }
   {
-    absl::MutexLock lock(&apc_mu_);
+    StdMutexLock lock(&apc_mu_);
     exited_.store(true, std::memory_order_release);
     apcs_.clear();  // APCs pending at exit never run
     apc_count_.store(0, std::memory_order_relaxed);
@@ -311,7 +311,7 @@ void Thread::MarkExited() {
 
 bool Thread::QueueApc(LPWSAUSERAPC fn, DWORD_PTR context, int *error) {
   {
-    absl::MutexLock lock(&apc_mu_);
+    StdMutexLock lock(&apc_mu_);
     if (exited_.load(std::memory_order_relaxed)) {
       if (error != nullptr) *error = ESRCH;
       return false;
@@ -337,7 +337,7 @@ bool Thread::RunApcs() {
   for (;;) {
     Apc apc;
     {
-      absl::MutexLock lock(&apc_mu_);
+      StdMutexLock lock(&apc_mu_);
       if (apcs_.empty()) return ran;
       apc = apcs_.front();
       apcs_.pop_front();

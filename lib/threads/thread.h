@@ -45,7 +45,7 @@
 #include <deque>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
+#include "base/annotated_mutex.h"
 #include "sync/event.h"
 #include "sync/waitable.h"
 #include "ws2emu/ws2spi.h"
@@ -151,10 +151,11 @@ class Thread final : public Waitable {
   std::atomic<bool> exited_{false};
   std::atomic<uint32_t> exit_code_{0};
   std::atomic<int> wait_state_{kIdle};
-  absl::Mutex apc_mu_;
+  // StdMutex, not absl::Mutex, on the APC and wait paths: see base/annotated_mutex.h.
+  StdMutex apc_mu_;
   std::deque<Apc> apcs_ ABSL_GUARDED_BY(apc_mu_);
   std::atomic<size_t> apc_count_{0};
-  absl::Mutex owned_mu_;
+  StdMutex owned_mu_;
   // The first of the mutexes this thread owns, each holding a reference (see OwnMutex).
   MutexObject *owned_head_ ABSL_GUARDED_BY(owned_mu_) = nullptr;
   Ref<Event> port_event_;  // written by this thread only, before it waits on a port
