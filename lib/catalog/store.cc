@@ -321,6 +321,22 @@ absl::StatusOr<int> Store::Lock(const std::string &target) {
         absl::StrCat(lock_path, S_ISDIR(st.st_mode) ? ": is a folder" : ": is not a regular file",
                      ", so not the catalog's lock file (remove it)"));
   }
+  // Who must be able to open the lock: whoever can write the catalog, which is its owner (and
+  // root): Write keeps the catalog's owner, and only root can give a file away. So the lock
+  // file belongs to the catalog's owner and group, mode 0600. [inference] Not 0644: flock needs
+  // no more than a descriptor, so a lock file others can open is one they can hold forever to
+  // stall every writer. A lock that root created for a catalog root does not own (root writing
+  // a user's catalog, with no lock file there yet) is given to the catalog's owner here;
+  // otherwise that owner could never write the catalog again. Only a lock file the caller owns
+  // under this one name is given away: never a file someone planted there as a hard link to
+  // another (root must not chown /etc/shadow to the catalog's owner). Only root can make the
+  // chown; for anyone else a failure changes nothing: the lock is open and held all the same.
+  struct stat catalog_st;
+  if (st.st_uid == geteuid() && st.st_nlink == 1 && stat(target.c_str(), &catalog_st) == 0 &&
+      (st.st_uid != catalog_st.st_uid || st.st_gid != catalog_st.st_gid) &&
+      fchown(fd, catalog_st.st_uid, catalog_st.st_gid) != 0) {
+    // not root: the owner stays as it is (see above)
+  }
   using Clock = std::chrono::steady_clock;
   const Clock::time_point deadline =
       Clock::now() + std::chrono::duration_cast<Clock::duration>(

@@ -331,6 +331,53 @@ TEST_F(UserFolder, ACallerWhoCannotKeepTheOwnerChangesNothing) {
   EXPECT_EQ(NamesStartingWith(dir_, "catalog.tmp"), std::vector<std::string>{});
 }
 
+// The lock file must stay openable by whoever can write the catalog: its owner. Root writing a
+// user's catalog when no lock file is there yet gives the lock it creates to the catalog's
+// owner, who can still write the catalog afterwards; the lock stays 0600.
+TEST_F(UserFolder, ALockRootCreatesForAUsersCatalogStaysTheUsers) {
+  NEED_ROOT_AND_SETPRIV();
+  const char *tool = std::getenv("WS2EMU_CATALOG_TOOL");
+  ASSERT_NE(tool, nullptr) << "meson passes the tool's path";
+  const std::string copy = dir_ + "/ws2emu-catalog";
+  ASSERT_EQ(RunCommand({"install", "-m", "0755", tool, copy}, 20).exit_code, 0);
+  Outcome o = RunCommand(AsNobody({copy, "--catalog", path_, "reset"}), 20);
+  ASSERT_EQ(o.exit_code, 0) << o.output;  // the user's catalog, and its lock
+  const std::string lock = path_ + ".lock";
+  ASSERT_EQ(unlink(lock.c_str()), 0);     // no lock file yet when root comes
+  ASSERT_TRUE(Install(store_, 1).ok());   // root creates it
+  struct stat st;
+  ASSERT_EQ(stat(lock.c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, kNobody);
+  EXPECT_EQ(st.st_gid, kNogroup);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+  o = RunCommand(AsNobody({copy, "--catalog", path_, "reset"}), 20);
+  EXPECT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_EQ(EntriesIn(path_), 0u);
+}
+
+// A lock file planted as a hard link to another file is never given away: only a lock file
+// the caller owns under that one name is.
+TEST_F(UserFolder, ALockPlantedAsAHardLinkIsNotChowned) {
+  NEED_ROOT_AND_SETPRIV();
+  const char *tool = std::getenv("WS2EMU_CATALOG_TOOL");
+  ASSERT_NE(tool, nullptr) << "meson passes the tool's path";
+  const std::string copy = dir_ + "/ws2emu-catalog";
+  ASSERT_EQ(RunCommand({"install", "-m", "0755", tool, copy}, 20).exit_code, 0);
+  ASSERT_EQ(RunCommand(AsNobody({copy, "--catalog", path_, "reset"}), 20).exit_code, 0);
+  const std::string lock = path_ + ".lock";
+  ASSERT_EQ(unlink(lock.c_str()), 0);
+  // Root's file, linked into the user's folder (as protected_hardlinks=0 would let the user do).
+  const std::string precious = dir_ + "/precious";
+  WriteWhole(precious, "root's\n");
+  ASSERT_EQ(chmod(precious.c_str(), 0600), 0);
+  ASSERT_EQ(link(precious.c_str(), lock.c_str()), 0);
+  ASSERT_TRUE(Install(store_, 1).ok());
+  struct stat st;
+  ASSERT_EQ(stat(precious.c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 0u);  // still root's
+  EXPECT_EQ(ReadWhole(precious), "root's\n");
+}
+
 // ---- A symlinked catalog ------------------------------------------------------------------
 
 TEST(Symlink, AChainOfLinksIsUpdatedInItsTargetAndTheLinksStay) {
