@@ -9,6 +9,7 @@
 #ifndef WS2EMU_TESTS_COMMON_URING_PROBE_H_
 #define WS2EMU_TESTS_COMMON_URING_PROBE_H_
 
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -36,6 +37,19 @@ inline std::string MsgRingUnavailableReason() {
   io_uring_queue_exit(&ring);
   return why;
 #endif
+}
+
+// Empty unless this run asks for the uring backend (WS2EMU_APC=uring) and the kernel cannot give
+// it: then why, so that a test skips instead of passing on the signal fallback (which the
+// WS2EMU_APC=signal run covers already).
+//
+//   std::string why = UringRunWithoutUringReason();
+//   if (!why.empty()) GTEST_SKIP() << why;
+inline std::string UringRunWithoutUringReason() {
+  const char *want = std::getenv("WS2EMU_APC");
+  if (want == nullptr || std::strcmp(want, "uring") != 0) return "";
+  std::string why = MsgRingUnavailableReason();
+  return why.empty() ? why : "WS2EMU_APC=uring needs io_uring with MSG_RING: " + why;
 }
 
 #endif  // WS2EMU_TESTS_COMMON_URING_PROBE_H_

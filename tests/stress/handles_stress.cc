@@ -14,9 +14,18 @@
 #include <thread>
 #include <vector>
 
+#include "common/uring_probe.h"
 #include "ws2emu/ws2emu.h"
 
 namespace {
+
+// The uring run (stress-uring) tests the uring backend, or skips saying why: never the signal
+// fallback, which stress-signal covers.
+#define SKIP_A_URING_RUN_WITHOUT_URING()                                  \
+  do {                                                                  \
+    if (std::string why = UringRunWithoutUringReason(); !why.empty()) \
+      GTEST_SKIP() << why;                                              \
+  } while (0)
 
 int OpenFds() {
   int n = 0;
@@ -27,6 +36,7 @@ int OpenFds() {
 }
 
 TEST(HandlesStress, ConcurrentCreateQueryCloseNeverMixesUpHandles) {
+  SKIP_A_URING_RUN_WITHOUT_URING();
   const WSPUPCALLTABLE &t = *ws2emu_upcall_table();
   // Warm up per-thread objects of this thread so that they do not count as leaks.
   WSACloseEvent(WSACreateEvent());
@@ -113,6 +123,7 @@ VOID CALLBACK CountApc(DWORD_PTR counter) {
 }
 
 TEST(ApcStress, EveryQueuedApcRunsExactlyOnce) {
+  SKIP_A_URING_RUN_WITHOUT_URING();
   const WSPUPCALLTABLE &t = *ws2emu_upcall_table();
   int err = 0;
   WSATHREADID id;
@@ -137,6 +148,7 @@ TEST(ApcStress, EveryQueuedApcRunsExactlyOnce) {
 }
 
 TEST(PortStress, EveryPostedPacketIsDequeuedOnce) {
+  SKIP_A_URING_RUN_WITHOUT_URING();
   HANDLE port = ws2emu_CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 0);
   constexpr int kPosters = 3, kEach = 50000, kGetters = 3;
   std::atomic<long> got{0}, sum{0};
@@ -167,6 +179,7 @@ LRESULT CALLBACK StormWndProc(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam)
 }
 
 TEST(MessageStress, EveryPostedMessageArrivesOnceInEachSendersOrder) {
+  SKIP_A_URING_RUN_WITHOUT_URING();
   WNDCLASSEXW wc = {};
   wc.cbSize = sizeof(wc);
   wc.lpfnWndProc = StormWndProc;

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/uring_probe.h"
 #include "ws2emu/ws2emu.h"
 
 namespace {
@@ -94,6 +95,9 @@ VOID WINAPI CountUserApc(ULONG_PTR) { ++g_apcs; }
 class OutOfDescriptors : public testing::Test {
  protected:
   void SetUp() override {
+    // The uring run tests the uring backend, or skips saying why: never the signal fallback.
+    std::string why = UringRunWithoutUringReason();
+    if (!why.empty()) GTEST_SKIP() << why;
     // The backend is decided (and its probe ring set up) while descriptors are plentiful, as
     // in a process that runs out of them later.
     const char *want = std::getenv("WS2EMU_APC");
@@ -572,6 +576,7 @@ class OutOfMemory : public testing::TestWithParam<OomCase> {};
 
 TEST_P(OutOfMemory, CallFailsWithItsErrorThenWorks) {
   if (kUnderSanitizer) GTEST_SKIP() << "RLIMIT_AS leaves no room for a sanitizer's shadow memory";
+  if (std::string why = UringRunWithoutUringReason(); !why.empty()) GTEST_SKIP() << why;
   std::fflush(nullptr);
   pid_t pid = fork();
   ASSERT_GE(pid, 0);
