@@ -163,26 +163,26 @@ const void *Module::GetProcAddress(uint32_t ordinal) const {
 }
 
 Module *Loader::FindByName(const std::string &name) {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
+  RecursiveMutexLock lock(&mu_);
   for (auto &m : modules_)
     if (EqualsIgnoreCase(m->name_, name)) return m.get();
   return nullptr;
 }
 
 Module *Loader::FindByAddress(const void *address) {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
+  RecursiveMutexLock lock(&mu_);
   for (auto &m : modules_)
     if (m->Contains(address)) return m.get();
   return nullptr;
 }
 
 absl::StatusOr<Module *> Loader::Load(const std::string &path) {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
+  RecursiveMutexLock lock(&mu_);
   return LoadLocked(path, 0);
 }
 
 Module *Loader::Reference(const std::string &name) {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
+  RecursiveMutexLock lock(&mu_);
   Module *loaded = FindByName(name);
   if (loaded != nullptr) ++loaded->refs_;
   return loaded;
@@ -190,7 +190,7 @@ Module *Loader::Reference(const std::string &name) {
 
 Module *Loader::FindByBase(const void *base) {
   if (base == nullptr) return nullptr;
-  std::lock_guard<std::recursive_mutex> lock(mu_);
+  RecursiveMutexLock lock(&mu_);
   for (auto &m : modules_)
     if (m->base_ == base) return m.get();
   return nullptr;
@@ -419,17 +419,17 @@ void Loader::Unload(Module *m) {
 }
 
 void Loader::SetMainModule(Module *module) {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
+  RecursiveMutexLock lock(&mu_);
   main_module_ = module;
 }
 
 Module *Loader::main_module() {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
+  RecursiveMutexLock lock(&mu_);
   return main_module_;
 }
 
 void Loader::ThreadAttach() {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
+  RecursiveMutexLock lock(&mu_);
   EnsureTeb();
   for (auto &m : modules_) {
     if (!m->attached_ || !m->thread_calls_) continue;
@@ -443,7 +443,7 @@ void Loader::ThreadAttach() {
 }
 
 void Loader::ThreadDetach() {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
+  RecursiveMutexLock lock(&mu_);
   for (auto it = modules_.rbegin(); it != modules_.rend(); ++it) {
     Module *m = it->get();
     if (!m->attached_ || !m->thread_calls_) continue;
@@ -457,7 +457,7 @@ void Loader::ThreadDetach() {
 }
 
 bool Loader::DisableThreadCalls(const void *base) {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
+  RecursiveMutexLock lock(&mu_);
   for (auto &m : modules_) {
     if (m->base_ == base) {
       m->thread_calls_ = false;
@@ -468,7 +468,7 @@ bool Loader::DisableThreadCalls(const void *base) {
 }
 
 bool Loader::Free(Module *module) {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
+  RecursiveMutexLock lock(&mu_);
   auto it = std::find_if(modules_.begin(), modules_.end(),
                          [module](const std::unique_ptr<Module> &p) { return p.get() == module; });
   if (it == modules_.end()) return false;

@@ -34,12 +34,13 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "loader/recursive_mutex.h"
 #include "pe/pe_image.h"
 
 namespace ws2emu::emu {
@@ -116,17 +117,21 @@ class Loader {
 
  private:
   Loader() = default;
-  absl::StatusOr<Module *> LoadLocked(const std::string &path, int depth);
+  absl::StatusOr<Module *> LoadLocked(const std::string &path, int depth)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status Map(Module *m);
-  absl::Status BindImports(Module *m, int depth);
+  absl::Status BindImports(Module *m, int depth) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status SetUpTls(Module *m);  // TLS index and template, before Protect
   absl::Status Protect(Module *m);
   absl::Status Attach(Module *m);
-  void Unload(Module *m);  // DLL_PROCESS_DETACH (if attached), unmap, release dependencies
+  // DLL_PROCESS_DETACH (if attached), unmap, release dependencies.
+  void Unload(Module *m) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  std::recursive_mutex mu_;  // the loader lock; DllMain may call LoadLibrary
-  Module *main_module_ = nullptr;  // guarded by mu_
-  std::vector<std::unique_ptr<Module>> modules_;
+  // The loader lock; DllMain may call LoadLibrary. It also guards each Module's refs_,
+  // attached_, thread_calls_ and dependencies_ (the analysis cannot name it from Module).
+  RecursiveMutex mu_;
+  Module *main_module_ ABSL_GUARDED_BY(mu_) = nullptr;
+  std::vector<std::unique_ptr<Module>> modules_ ABSL_GUARDED_BY(mu_);
 };
 
 // An anonymous private mapping of `size` bytes at an address aligned to 64 KiB (Windows'
