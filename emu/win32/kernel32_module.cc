@@ -3,8 +3,6 @@
 // and native ELF objects, found in one search order and unloaded through one reference-counted
 // path. A built-in DLL's HMODULE is the address of its export table (unique, never freed), a PE
 // module's is its base, a native module's its dlopen handle.
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 

@@ -283,15 +283,21 @@ absl::Status Unload(void *handle) {
   if (handle == nullptr) return absl::InvalidArgumentError("a null module handle");
   if (Builtins *b = BuiltinTables(); b != nullptr && b->Name(handle) != nullptr)
     return absl::OkStatus();  // never unloaded
+  bool elf = false;
   {
     Registry &r = Registry::Get();
     absl::MutexLock lock(&r.mu);
     auto it = r.elf.find(handle);
     if (it != r.elf.end()) {
+      elf = true;
       if (--it->second.refs == 0) r.elf.erase(it);
-      dlclose(handle);  // dlopen counted each Load too
-      return absl::OkStatus();
     }
+  }
+  if (elf) {
+    // dlopen counted each Load too. Outside the lock: the object's destructors may unload
+    // modules themselves.
+    dlclose(handle);
+    return absl::OkStatus();
   }
   if (PeImages *pe = Pe(); pe != nullptr && pe->Release(handle)) return absl::OkStatus();
   return absl::InvalidArgumentError("not a loaded module");
