@@ -8,7 +8,9 @@
 // that really do their job; an import that is in no table binds to a trap (see the loader), so
 // nothing here may be a placeholder. Names are case-sensitive, as GetProcAddress is; DLL names
 // are not, and ".dll" is optional. Ordinals are the real ws2_32 ones where Windows fixed them
-// (the Winsock 1.1 set); other functions are found by name only (ordinal 0).
+// (the Winsock 1.1 set); other functions are found by name only (ordinal 0). LoadLibrary, the
+// loader's imports and the provider manager reach these tables through lib/modules, to which
+// emu/loader/module_backends.cc registers them (a handle there is a BuiltinModule's address).
 #ifndef WS2EMU_EMU_EXPORTS_BUILTIN_H_
 #define WS2EMU_EMU_EXPORTS_BUILTIN_H_
 

@@ -1,13 +1,11 @@
 #include "loader/loader.h"
 
-#include <dirent.h>
 #include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstring>
 
 #include "absl/status/status.h"
@@ -16,7 +14,9 @@
 #include "base/lsan.h"
 #include "base/regular_file.h"
 #include "exports/builtin.h"
+#include "loader/module_backends.h"
 #include "loader/teb.h"
+#include "modules/modules.h"
 #include "pe/pe_format.h"
 #include "ws2emu/win_base.h"
 
@@ -46,21 +46,6 @@ std::string DirName(const std::string &path) {
   return slash == std::string::npos ? "." : path.substr(0, slash);
 }
 
-// `name` in `dir`, matched case-insensitively as Windows file names are; empty if absent.
-std::string FindInDirectory(const std::string &dir, const std::string &name) {
-  DIR *d = opendir(dir.c_str());
-  if (d == nullptr) return {};
-  std::string found;
-  while (dirent *e = readdir(d)) {
-    if (EqualsIgnoreCase(e->d_name, name)) {
-      found = dir + "/" + e->d_name;
-      break;
-    }
-  }
-  closedir(d);
-  return found;
-}
-
 // The image file's bytes, through ReadRegularFile: never blocks (a FIFO), never reads more than
 // kImageFileLimit (/dev/zero). The status says what LoadLibrary reports: NotFound (no file),
 // PermissionDenied (not readable, or a folder: ERROR_ACCESS_DENIED as on Windows),
@@ -87,6 +72,11 @@ int Protection(uint32_t characteristics) {
   if (characteristics & kSectionExecute) prot |= PROT_EXEC;
   return prot;
 }
+
+// The PE loader and the built-in tables go to lib/modules here, once: this file is linked into
+// every program that runs PE code and into libws2emu.so (whole), so ws2emu-run, the tests and a
+// native host that only calls the C API all have them before main (module_backends.h).
+[[maybe_unused]] const bool g_module_backends_registered = RegisterModuleBackends();
 
 }  // namespace
 
@@ -173,49 +163,37 @@ const void *Module::GetProcAddress(uint32_t ordinal) const {
 }
 
 Module *Loader::FindByName(const std::string &name) {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
+  RecursiveMutexLock lock(&mu_);
   for (auto &m : modules_)
     if (EqualsIgnoreCase(m->name_, name)) return m.get();
   return nullptr;
 }
 
 Module *Loader::FindByAddress(const void *address) {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
+  RecursiveMutexLock lock(&mu_);
   for (auto &m : modules_)
     if (m->Contains(address)) return m.get();
   return nullptr;
 }
 
 absl::StatusOr<Module *> Loader::Load(const std::string &path) {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
+  RecursiveMutexLock lock(&mu_);
   return LoadLocked(path, 0);
 }
 
-absl::StatusOr<Module *> Loader::LoadByName(const std::string &name,
-                                            const std::string &first_dir) {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
-  if (Module *loaded = FindByName(name)) {
-    ++loaded->refs_;
-    return loaded;
-  }
-  std::vector<std::string> dirs;
-  if (!first_dir.empty()) dirs.push_back(first_dir);
-  dirs.push_back(".");
-  if (const char *path = std::getenv("WS2EMU_DLL_PATH")) {
-    std::string all = path;
-    for (size_t start = 0; start <= all.size();) {
-      size_t colon = all.find(':', start);
-      if (colon == std::string::npos) colon = all.size();
-      if (colon > start) dirs.push_back(all.substr(start, colon - start));
-      start = colon + 1;
-    }
-  }
-  for (const std::string &dir : dirs) {
-    std::string file = FindInDirectory(dir, name);
-    if (!file.empty()) return LoadLocked(file, 0);
-  }
-  return absl::NotFoundError(absl::StrCat(name, ": not found beside the caller, in the current "
-                                          "directory or in WS2EMU_DLL_PATH"));
+Module *Loader::Reference(const std::string &name) {
+  RecursiveMutexLock lock(&mu_);
+  Module *loaded = FindByName(name);
+  if (loaded != nullptr) ++loaded->refs_;
+  return loaded;
+}
+
+Module *Loader::FindByBase(const void *base) {
+  if (base == nullptr) return nullptr;
+  RecursiveMutexLock lock(&mu_);
+  for (auto &m : modules_)
+    if (m->base_ == base) return m.get();
+  return nullptr;
 }
 
 absl::StatusOr<Module *> Loader::LoadLocked(const std::string &path, int depth) {
@@ -307,10 +285,21 @@ absl::Status Loader::Map(Module *m) {
 
 absl::Status Loader::BindImports(Module *m, int depth) {
   for (const ImportedDll &dll : m->image_.imports()) {
-    const BuiltinModule *builtin = FindBuiltinModule(dll.name);
+    // The one search order (lib/modules), the importing image's folder first. A name the search
+    // does not find, or one with a folder in it, binds traps.
+    const BuiltinModule *builtin = nullptr;
+    std::string file;
+    if (dll.name.find_first_of("\\/:") == std::string::npos) {
+      modules::Options options;
+      options.requester_folder = DirName(m->path_);
+      absl::StatusOr<modules::Location> where = modules::Locate(dll.name, options);
+      if (where.ok() && where->kind == modules::Kind::kBuiltin)
+        builtin = BuiltinModuleAt(where->builtin);
+      else if (where.ok())
+        file = where->path;
+    }
     Module *pe = nullptr;
     if (builtin == nullptr) {
-      std::string file = FindInDirectory(DirName(m->path_), dll.name);
       if (!file.empty()) {
         absl::StatusOr<Module *> dep = LoadLocked(file, depth + 1);
         if (!dep.ok())  // the dependency's own reason, as LoadLibrary's last error reports it
@@ -430,17 +419,17 @@ void Loader::Unload(Module *m) {
 }
 
 void Loader::SetMainModule(Module *module) {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
+  RecursiveMutexLock lock(&mu_);
   main_module_ = module;
 }
 
 Module *Loader::main_module() {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
+  RecursiveMutexLock lock(&mu_);
   return main_module_;
 }
 
 void Loader::ThreadAttach() {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
+  RecursiveMutexLock lock(&mu_);
   EnsureTeb();
   for (auto &m : modules_) {
     if (!m->attached_ || !m->thread_calls_) continue;
@@ -454,7 +443,7 @@ void Loader::ThreadAttach() {
 }
 
 void Loader::ThreadDetach() {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
+  RecursiveMutexLock lock(&mu_);
   for (auto it = modules_.rbegin(); it != modules_.rend(); ++it) {
     Module *m = it->get();
     if (!m->attached_ || !m->thread_calls_) continue;
@@ -468,7 +457,7 @@ void Loader::ThreadDetach() {
 }
 
 bool Loader::DisableThreadCalls(const void *base) {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
+  RecursiveMutexLock lock(&mu_);
   for (auto &m : modules_) {
     if (m->base_ == base) {
       m->thread_calls_ = false;
@@ -479,7 +468,7 @@ bool Loader::DisableThreadCalls(const void *base) {
 }
 
 bool Loader::Free(Module *module) {
-  std::lock_guard<std::recursive_mutex> lock(mu_);
+  RecursiveMutexLock lock(&mu_);
   auto it = std::find_if(modules_.begin(), modules_.end(),
                          [module](const std::unique_ptr<Module> &p) { return p.get() == module; });
   if (it == modules_.end()) return false;

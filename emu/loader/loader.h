@@ -10,8 +10,10 @@
 // folder, FIFO or device is refused without blocking), parse it (emu/pe), map SizeOfImage at
 // the preferred base or, if that is taken or below 64 KiB (ImageBase 0 is never mapped at 0)
 // and the image has relocations, elsewhere (64 KiB aligned) and relocate; bind every import —
-// built-in DLLs (emu/exports) by name or ordinal, other DLLs loaded as PE files from the importing image's
-// folder (names compared case-insensitively) — an import nobody provides binds to a trap that
+// each imported DLL found through lib/modules' search (a built-in DLL, by name or ordinal, or a
+// PE file found first in the importing image's folder, then the system folder, the current
+// folder and WS2EMU_DLL_PATH; names compared case-insensitively) — an import nobody provides
+// binds to a trap that
 // names DLL!Function and the calling module, and ends the process with kTrapExitCode (an import
 // that reaches a forwarder cycle refuses the load instead, naming the chain); set each
 // section's own protection; register the TLS template, run the TLS callbacks and DllMain with
@@ -25,17 +27,20 @@
 // Modules are reference-counted and found by Windows file name (case-insensitive): loading a
 // name twice maps it once. Free runs DLL_PROCESS_DETACH when the count reaches zero, then
 // releases the module's own PE dependencies. Load and Free are serialised by one lock (the
-// "loader lock"); DllMain runs under it, as on Windows.
+// "loader lock"); DllMain runs under it, as on Windows. LoadLibrary and the provider manager
+// reach the loader through lib/modules (module_backends.cc), never directly by name.
 #ifndef WS2EMU_EMU_LOADER_LOADER_H_
 #define WS2EMU_EMU_LOADER_LOADER_H_
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "loader/recursive_mutex.h"
 #include "pe/pe_image.h"
 
 namespace ws2emu::emu {
@@ -87,16 +92,16 @@ class Loader {
 
   // Loads a PE image from a Linux path (its Windows name is the file name).
   absl::StatusOr<Module *> Load(const std::string &path);
-  // LoadLibrary's search for a bare DLL name: a loaded module of that name (a new reference),
-  // else the file in `first_dir` (the caller's folder), the current directory, then each folder
-  // of WS2EMU_DLL_PATH (colon-separated). NotFound when no folder has it.
-  absl::StatusOr<Module *> LoadByName(const std::string &name, const std::string &first_dir);
+  // The loaded module with this Windows name with one more reference, or null.
+  Module *Reference(const std::string &name);
   // Drops one reference; unloads at zero. False for a module that is not loaded.
   bool Free(Module *module);
   // The loaded module with this Windows name, or null.
   Module *FindByName(const std::string &name);
   // The loaded module whose image contains `address`, or null.
   Module *FindByAddress(const void *address);
+  // The loaded module whose base is `base` (its HMODULE), or null; never for null.
+  Module *FindByBase(const void *base);
   // The program's EXE when a PE program runs (ws2emu-run PROGRAM.exe): what
   // GetModuleHandle(NULL) and GetModuleFileName(NULL) answer. Null in a native host.
   void SetMainModule(Module *module);
@@ -112,17 +117,21 @@ class Loader {
 
  private:
   Loader() = default;
-  absl::StatusOr<Module *> LoadLocked(const std::string &path, int depth);
+  absl::StatusOr<Module *> LoadLocked(const std::string &path, int depth)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status Map(Module *m);
-  absl::Status BindImports(Module *m, int depth);
+  absl::Status BindImports(Module *m, int depth) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status SetUpTls(Module *m);  // TLS index and template, before Protect
   absl::Status Protect(Module *m);
   absl::Status Attach(Module *m);
-  void Unload(Module *m);  // DLL_PROCESS_DETACH (if attached), unmap, release dependencies
+  // DLL_PROCESS_DETACH (if attached), unmap, release dependencies.
+  void Unload(Module *m) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  std::recursive_mutex mu_;  // the loader lock; DllMain may call LoadLibrary
-  Module *main_module_ = nullptr;  // guarded by mu_
-  std::vector<std::unique_ptr<Module>> modules_;
+  // The loader lock; DllMain may call LoadLibrary. It also guards each Module's refs_,
+  // attached_, thread_calls_ and dependencies_ (the analysis cannot name it from Module).
+  RecursiveMutex mu_;
+  Module *main_module_ ABSL_GUARDED_BY(mu_) = nullptr;
+  std::vector<std::unique_ptr<Module>> modules_ ABSL_GUARDED_BY(mu_);
 };
 
 // An anonymous private mapping of `size` bytes at an address aligned to 64 KiB (Windows'

@@ -10,18 +10,20 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 #include <new>
 #include <set>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 
 namespace ws2emu::emu {
 namespace {
 
 struct TlsState {
-  std::mutex mu;
-  TlsTemplate templates[kMaxTlsModules] = {};  // guarded by mu
-  bool used[kMaxTlsModules] = {};              // guarded by mu
-  std::set<Teb *> tebs;                        // guarded by mu
+  absl::Mutex mu;
+  TlsTemplate templates[kMaxTlsModules] ABSL_GUARDED_BY(mu) = {};
+  bool used[kMaxTlsModules] ABSL_GUARDED_BY(mu) = {};
+  std::set<Teb *> tebs ABSL_GUARDED_BY(mu);
 };
 TlsState &Tls() {
   static TlsState *state = new TlsState();  // never destroyed: threads may exit late
@@ -65,7 +67,7 @@ class TebHolder {
     }
     {
       TlsState &s = Tls();
-      std::lock_guard<std::mutex> lock(s.mu);
+      absl::MutexLock lock(&s.mu);
       bool ok = true;
       for (int i = 0; i < kMaxTlsModules && ok; ++i) {
         if (!s.used[i]) continue;
@@ -101,7 +103,7 @@ class TebHolder {
     MoveThreadLastError(nullptr);
     TlsState &s = Tls();
     {
-      std::lock_guard<std::mutex> lock(s.mu);
+      absl::MutexLock lock(&s.mu);
       s.tebs.erase(teb_);
       for (int i = 0; i < kMaxTlsModules; ++i) std::free(teb_->ThreadLocalStoragePointer[i]);
     }
@@ -141,7 +143,7 @@ Teb *CurrentTeb() { return t_teb; }
 
 int RegisterTlsModule(const TlsTemplate &tmpl) {
   TlsState &s = Tls();
-  std::lock_guard<std::mutex> lock(s.mu);
+  absl::MutexLock lock(&s.mu);
   for (int i = 0; i < kMaxTlsModules; ++i) {
     if (s.used[i]) continue;
     s.used[i] = true;
@@ -155,14 +157,14 @@ int RegisterTlsModule(const TlsTemplate &tmpl) {
 void ClearTlsSlotInAllThreads(int index) {
   if (index < 0 || index >= kTlsSlots) return;
   TlsState &s = Tls();
-  std::lock_guard<std::mutex> lock(s.mu);
+  absl::MutexLock lock(&s.mu);
   for (Teb *teb : s.tebs) teb->TlsSlots[index] = nullptr;
 }
 
 void UnregisterTlsModule(int index) {
   if (index < 0 || index >= kMaxTlsModules) return;
   TlsState &s = Tls();
-  std::lock_guard<std::mutex> lock(s.mu);
+  absl::MutexLock lock(&s.mu);
   s.used[index] = false;
   for (Teb *teb : s.tebs) {
     std::free(teb->ThreadLocalStoragePointer[index]);

@@ -8,9 +8,11 @@
 #include <cstring>
 #include <deque>
 #include <map>
-#include <mutex>
 #include <string>
 #include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 
 #include "loader/loader.h"
 
@@ -42,19 +44,20 @@ struct TrapInfo {
 constexpr size_t kStubSize = 32;
 constexpr size_t kPageSize = 4096;
 
-std::mutex g_mu;
-uint8_t *g_page = nullptr;  // guarded by g_mu
-size_t g_used = kPageSize;  // guarded by g_mu
+ABSL_CONST_INIT absl::Mutex g_mu(absl::kConstInit);
+uint8_t *g_page ABSL_GUARDED_BY(g_mu) = nullptr;
+size_t g_used ABSL_GUARDED_BY(g_mu) = kPageSize;
 // One trap per DLL!function for the life of the process, however often modules that import it
 // are loaded and unloaded. Never destroyed: a trap can be called during exit.
-auto &g_traps = *new std::map<std::pair<std::string, std::string>, const void *>();  // g_mu
-auto &g_infos = *new std::deque<TrapInfo>();                                         // g_mu
+auto &g_traps ABSL_GUARDED_BY(g_mu) =
+    *new std::map<std::pair<std::string, std::string>, const void *>();
+auto &g_infos ABSL_GUARDED_BY(g_mu) = *new std::deque<TrapInfo>();
 
 }  // namespace
 
 const void *MakeImportTrap(const std::string &dll, const std::string &function,
                            const std::string &importer) {
-  std::lock_guard<std::mutex> lock(g_mu);
+  absl::MutexLock lock(&g_mu);
   auto key = std::make_pair(dll, function);
   if (auto it = g_traps.find(key); it != g_traps.end()) return it->second;
   if (g_used + kStubSize > kPageSize) {

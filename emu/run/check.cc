@@ -1,11 +1,8 @@
 // ws2emu-run --check FILE: every import of an image, resolved or missing, without running it.
 //
 // Files are read through ReadRegularFile (never blocking on a FIFO, never past kImageFileLimit),
-// and the work is bounded by the files: each DLL beside the image is parsed once, and lookups
+// and the work is bounded by the files: each DLL the loader's search finds is parsed once, and lookups
 // in its exports take constant time.
-#include <dirent.h>
-#include <strings.h>
-
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -18,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/regular_file.h"
 #include "exports/builtin.h"
+#include "modules/modules.h"
 #include "pe/pe_image.h"
 #include "run/run.h"
 
@@ -36,30 +34,26 @@ absl::StatusOr<PeImage> ReadImage(const std::string &path) {
   return image;
 }
 
-// `name` in `dir`, matched case-insensitively as Windows file names are; empty if absent.
-std::string FindBeside(const std::string &path, const std::string &name) {
-  size_t slash = path.find_last_of('/');
-  std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
-  DIR *d = opendir(dir.c_str());
-  if (d == nullptr) return {};
-  std::string found;
-  while (dirent *e = readdir(d)) {
-    if (strcasecmp(e->d_name, name.c_str()) == 0) {
-      found = dir + "/" + e->d_name;
-      break;
-    }
-  }
-  closedir(d);
-  return found;
+// The file the loader would bind `name` to: the one search order (lib/modules), the checked
+// image's folder first; empty when no folder has it (or the name has a folder in it, which the
+// loader does not search for either).
+std::string FindImport(const std::string &image_path, const std::string &name) {
+  if (name.find_first_of("\\/:") != std::string::npos) return {};
+  size_t slash = image_path.find_last_of('/');
+  modules::Options options;
+  options.requester_folder = slash == std::string::npos ? "." : image_path.substr(0, slash);
+  absl::StatusOr<modules::Location> where = modules::Locate(name, options);
+  if (!where.ok() || where->kind == modules::Kind::kBuiltin) return {};
+  return where->path;
 }
 
-// Where an import is found: the DLLs beside the checked image, each read and parsed once.
+// Where an import is found: the DLLs the search order finds, each read and parsed once.
 class Resolver {
  public:
   explicit Resolver(std::string image_path) : image_path_(std::move(image_path)) {}
 
   struct Dependency {
-    std::string path;           // empty when not found beside the image
+    std::string path;           // empty when the search does not find it
     std::optional<PeImage> image;
     std::string note;           // why it cannot be used: " (X not found)", " (path: error)"
   };
@@ -69,7 +63,7 @@ class Resolver {
     auto it = dependencies_.find(key);
     if (it != dependencies_.end()) return it->second;
     Dependency d;
-    d.path = FindBeside(image_path_, dll);
+    d.path = FindImport(image_path_, dll);
     if (d.path.empty()) {
       d.note = absl::StrCat(" (", dll, " not found)");
     } else if (absl::StatusOr<PeImage> image = ReadImage(d.path); image.ok()) {

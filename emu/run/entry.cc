@@ -6,14 +6,12 @@
 #include "base/escape.h"
 #include "base/wsa_status.h"
 #include "catalog/operations.h"
-#include "loader/pe_provider_loader.h"
 #include "providers/manager.h"
 #include "run/run.h"
 
 namespace ws2emu::emu {
 
 int RunEntry(uint32_t catalog_id, bool trace) {
-  InstallPeProviderLoader();
   providers::ProviderManager &manager = providers::ProviderManager::Get();
   if (trace) manager.SetUpcallTable(TracingUpcallTable());
   std::printf("catalog    %s\nentry      %u\n", EscapeForTerminal(catalog::Store::CurrentPath()).c_str(),
@@ -25,7 +23,7 @@ int RunEntry(uint32_t catalog_id, bool trace) {
   }
   const providers::StartedProvider &p = **started;
   std::printf("provider   %s %s (%s)\n", catalog::GuidToString(p.provider_id).c_str(),
-              EscapeForTerminal(p.path).c_str(), p.pe ? "PE" : "native");
+              EscapeForTerminal(p.path).c_str(), modules::KindName(p.kind));
   PrintStarted(p.data);
   std::fflush(stdout);
   absl::Status cleanup = manager.CleanupAll();

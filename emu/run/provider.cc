@@ -8,7 +8,7 @@
 #include "base/escape.h"
 #include "base/wsa_status.h"
 #include "catalog/operations.h"
-#include "loader/loader.h"
+#include "modules/modules.h"
 #include "providers/manager.h"
 #include "run/run.h"
 #include "ws2emu/ws2emu.h"
@@ -88,11 +88,16 @@ int RunProvider(const ProviderOptions &options) {
                  EscapeForTerminal(options.protocol).c_str());
     return 2;
   }
-  absl::StatusOr<Module *> module = Loader::Get().Load(path);
+  // The one resolver (lib/modules): a PE DLL or a native .so, a Windows path through the drive
+  // map, a bare name in the search order.
+  absl::StatusOr<modules::Loaded> module = modules::Load(path);
   if (!module.ok()) return Fail(std::string(module.status().message()), WSAEPROVIDERFAILEDINIT);
-  auto startup = reinterpret_cast<LPWSPSTARTUP>(
-      const_cast<void *>((*module)->GetProcAddress(std::string("WSPStartup"))));
-  if (startup == nullptr) return Fail(path + " does not export WSPStartup", WSAEPROVIDERFAILEDINIT);
+  absl::StatusOr<const void *> found = modules::FindExport(module->handle, "WSPStartup");
+  if (!found.ok()) {
+    modules::Unload(module->handle).IgnoreError();  // ours: cannot fail
+    return Fail(path + " does not export WSPStartup", WSAEPROVIDERFAILEDINIT);
+  }
+  auto startup = reinterpret_cast<LPWSPSTARTUP>(const_cast<void *>(*found));
 
   WSPUPCALLTABLE upcalls = options.trace ? TracingUpcallTable() : *ws2emu_upcall_table();
   WSPDATA data;
@@ -108,7 +113,7 @@ int RunProvider(const ProviderOptions &options) {
   PrintStarted(data);
   if (procs.lpWSPCleanup(&err) != 0) return Fail(path + ": WSPCleanup failed", err);
   std::printf("WSPCleanup ok\n");
-  Loader::Get().Free(*module);
+  modules::Unload(module->handle).IgnoreError();  // ours: cannot fail
   return 0;
 }
 

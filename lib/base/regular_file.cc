@@ -85,11 +85,8 @@ absl::StatusOr<int> OpenRegularFile(const std::string &path, size_t limit, const
   return fd;
 }
 
-absl::StatusOr<std::string> ReadRegularFile(const std::string &path, size_t limit,
-                                            const char *what) {
-  uint64_t size = 0;
-  absl::StatusOr<int> fd = OpenRegularFile(path, limit, what, &size);
-  if (!fd.ok()) return fd.status();
+absl::StatusOr<std::string> ReadOpenRegularFile(int fd, const std::string &path, size_t limit,
+                                                const char *what, uint64_t size) {
   std::string text;
   // The fstat size is a hint (a /proc file says 0): read in chunks up to one byte past the limit.
   size_t capacity = static_cast<size_t>(size) + 1;
@@ -97,7 +94,6 @@ absl::StatusOr<std::string> ReadRegularFile(const std::string &path, size_t limi
   try {
     text.resize(capacity < 4096 ? 4096 : capacity);
   } catch (const std::bad_alloc &) {
-    close(*fd);
     return absl::ResourceExhaustedError(
         absl::StrCat(path, ": not enough memory to read the ", what));
   }
@@ -110,24 +106,31 @@ absl::StatusOr<std::string> ReadRegularFile(const std::string &path, size_t limi
       try {
         text.resize(grow);
       } catch (const std::bad_alloc &) {
-        close(*fd);
         return absl::ResourceExhaustedError(
             absl::StrCat(path, ": not enough memory to read the ", what));
       }
     }
-    ssize_t n = read(*fd, text.data() + done, text.size() - done);
+    ssize_t n = read(fd, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      int e = errno;
-      close(*fd);
-      return absl::UnavailableError(absl::StrCat(path, ": cannot read the ", what, ": ", std::strerror(e)));
+      return absl::UnavailableError(
+          absl::StrCat(path, ": cannot read the ", what, ": ", std::strerror(errno)));
     }
     if (n == 0) break;
     done += static_cast<size_t>(n);
   }
-  close(*fd);
   if (done > limit) return TooLarge(path, what, 0, limit);
   text.resize(done);
+  return text;
+}
+
+absl::StatusOr<std::string> ReadRegularFile(const std::string &path, size_t limit,
+                                            const char *what) {
+  uint64_t size = 0;
+  absl::StatusOr<int> fd = OpenRegularFile(path, limit, what, &size);
+  if (!fd.ok()) return fd.status();
+  absl::StatusOr<std::string> text = ReadOpenRegularFile(*fd, path, limit, what, size);
+  close(*fd);
   return text;
 }
 

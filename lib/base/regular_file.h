@@ -41,6 +41,12 @@ inline constexpr size_t kImageFileLimit = size_t{256} << 20;       // 256 MiB (P
 absl::StatusOr<int> OpenRegularFile(const std::string &path, size_t limit, const char *what,
                                     uint64_t *size = nullptr);
 
+// Reads the whole file behind `fd` from its current offset (at most `limit` bytes; one more is
+// an error); `size` is fstat's size, a hint. The caller keeps the descriptor: a reader that
+// fstat-checks the very file it reads (the catalog's cache) opens, fstats, then reads here.
+absl::StatusOr<std::string> ReadOpenRegularFile(int fd, const std::string &path, size_t limit,
+                                                const char *what, uint64_t size);
+
 // OpenRegularFile, then reads the whole file (at most `limit` bytes; one more is an error).
 absl::StatusOr<std::string> ReadRegularFile(const std::string &path, size_t limit,
                                             const char *what);

@@ -250,20 +250,82 @@ Store &Store::ForCurrentPath() {
   return *s;
 }
 
+namespace {
+
+// How much older than the moment the cache was filled a file's ctime must be before its fstat
+// identity alone says "unchanged". File timestamps come from the kernel's coarse clock (one
+// tick, a few milliseconds, behind the real time) and some file systems keep whole seconds, so
+// a file changed within the same tick — or second — as the cache was filled can change again
+// with every identity field equal. [inference] One second covers both, as git's rule does.
+constexpr int64_t kRacyIntervalNs = 1'000'000'000;
+
+int64_t Nanoseconds(int64_t sec, int64_t nsec) { return sec * 1'000'000'000 + nsec; }
+
+}  // namespace
+
+uint64_t Store::file_reads() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return file_reads_;
+}
+
 absl::StatusOr<std::shared_ptr<const Catalog>> Store::Read() {
   if (path_.empty()) return NoLocation();
-  // The file is small: reading it is a few syscalls, and comparing the bytes with the ones
-  // last parsed is the one test of "changed" that inode reuse and coarse mtimes cannot fool.
-  // A symlinked catalog is read where a change would write it, under the same rule.
+  // A symlinked catalog is read where a change would write it.
   absl::StatusOr<std::string> target = ResolveLinks(path_);
   if (!target.ok()) return target.status();
   std::string text;
   bool exists = false;
-  absl::Status s = ReadCatalogText(*target, &exists, &text);
-  if (!s.ok()) return s;
-  {
+  Identity identity;
+  bool trusted = false;
+  uint64_t size = 0;
+  absl::StatusOr<int> fd = OpenRegularFile(*target, kCatalogFileLimit, "catalog", &size);
+  if (!fd.ok() && fd.status().code() != absl::StatusCode::kNotFound) return fd.status();
+  if (fd.ok()) {
+    exists = true;
+    struct stat st;
+    if (fstat(*fd, &st) != 0) {
+      int error = errno;
+      close(*fd);
+      return Errno("cannot fstat the catalog", *target, error);
+    }
+    identity = {static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino),
+                static_cast<uint64_t>(st.st_size), st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+                st.st_ctim.tv_sec, st.st_ctim.tv_nsec};
+    // The identity alone says "unchanged" only for a file that was already old when its bytes
+    // were cached. Inode reuse cannot fool it: a file written after the cache was filled — a
+    // new one renamed over the catalog that got the old file's inode, or the old one written
+    // in place — has a ctime later than the moment of filling, and the cached ctime is at least
+    // kRacyIntervalNs before that moment, so the ctimes differ. No one can set a ctime back
+    // (utimensat sets mtime and atime, and stamps ctime with the present); only the system
+    // clock stepping back by more than that interval could make one equal.
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (cached_ && cached_exists_ && identity_trusted_ && identity == cached_identity_) {
+        close(*fd);
+        return cached_;
+      }
+    }
+    timespec filled;
+    clock_gettime(CLOCK_REALTIME, &filled);  // before the read: a change during it is "racy"
+    absl::StatusOr<std::string> read =
+        ReadOpenRegularFile(*fd, *target, kCatalogFileLimit, "catalog", size);
+    close(*fd);
+    if (!read.ok()) return read.status();
+    text = *std::move(read);
+    trusted = Nanoseconds(filled.tv_sec, filled.tv_nsec) -
+                  Nanoseconds(identity.ctime_sec, identity.ctime_nsec) >=
+              kRacyIntervalNs;
     std::lock_guard<std::mutex> lock(mu_);
-    if (cached_ && cached_exists_ == exists && cached_text_ == text) return cached_;
+    ++file_reads_;
+    if (cached_ && cached_exists_ && cached_text_ == text) {
+      // The same bytes: keep the parsed catalog, under the identity they have now.
+      cached_identity_ = identity;
+      identity_trusted_ = trusted;
+      return cached_;
+    }
+  } else {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (cached_ && !cached_exists_) return cached_;
   }
   auto catalog = std::make_shared<Catalog>();
   if (exists) {
@@ -277,6 +339,8 @@ absl::StatusOr<std::shared_ptr<const Catalog>> Store::Read() {
   cached_exists_ = exists;
   cached_text_ = std::move(text);
   cached_ = catalog;
+  cached_identity_ = identity;  // the identity and the bytes it was read with, together
+  identity_trusted_ = exists && trusted;
   return std::shared_ptr<const Catalog>(catalog);
 }
 

@@ -14,7 +14,11 @@
 // writes it to a new temporary file, fsyncs it, renames it over FILE and fsyncs the directory.
 // Readers take no lock: rename is atomic, so they see the old file or the new one. A reader
 // keeps the parsed catalog (indexed: lookups by catalog ID are O(1)) and parses again only when
-// the file's bytes changed.
+// the file's bytes changed. It reads the bytes again only when the file may have changed: its
+// fstat identity (device, inode, size, mtime, ctime) differs from the cached one, or the cached
+// file was changed less than a second before the cache was filled ("racily clean", as git
+// says: a change within the timestamp granularity could leave every field equal, so such a
+// file is compared by content until it is old enough; see FileIdentity in store.cc).
 //
 // The catalog may sit in a folder other users can write to (a shared folder, /tmp), so:
 // - The temporary file has a unique name, FILE.tmp-<16 hex digits>, in the same folder as the
@@ -46,6 +50,7 @@
 #ifndef WS2EMU_LIB_CATALOG_STORE_H_
 #define WS2EMU_LIB_CATALOG_STORE_H_
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -71,6 +76,8 @@ class Store {
   const std::string &path() const { return path_; }
 
   absl::StatusOr<std::shared_ptr<const Catalog>> Read();
+  // How many times Read has read the file's bytes (the rest were answered from fstat alone).
+  uint64_t file_reads();
   // Applies `change` to the current catalog under the lock and writes the result; a change
   // that returns an error writes nothing and its error is returned as is.
   absl::Status Modify(const std::function<absl::Status(Catalog &)> &change);
@@ -98,6 +105,16 @@ class Store {
   bool cached_exists_ = false;
   std::string cached_text_;
   std::shared_ptr<const Catalog> cached_;
+  // The cached file's fstat identity, and whether it may be trusted without reading the bytes
+  // (its ctime was at least kRacyInterval older than the moment the cache was filled).
+  struct Identity {
+    uint64_t dev = 0, ino = 0, size = 0;
+    int64_t mtime_sec = 0, mtime_nsec = 0, ctime_sec = 0, ctime_nsec = 0;
+    bool operator==(const Identity &) const = default;
+  };
+  Identity cached_identity_;
+  bool identity_trusted_ = false;
+  uint64_t file_reads_ = 0;
 };
 
 }  // namespace ws2emu::catalog

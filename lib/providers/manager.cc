@@ -1,24 +1,19 @@
 #include "providers/manager.h"
 
-#include <dlfcn.h>
-
 #include <algorithm>
 #include <cstring>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "base/file_kind.h"
 #include "base/utf.h"
 #include "base/wsa_errors.h"
 #include "base/wsa_status.h"
 #include "catalog/operations.h"
-#include "paths/paths.h"
+#include "modules/modules.h"
 #include "ws2emu/ws2emu.h"
 
 namespace ws2emu::providers {
 namespace {
-
-ImageLoader *g_pe_loader = nullptr;
 
 absl::Status Failed(int code, const std::string &message) {
   return WsaStatus(code, message);
@@ -39,8 +34,6 @@ const char *const kProcTableNames[30] = {
     "lpWSPShutdown",        "lpWSPSocket",            "lpWSPStringToAddress",
 };
 static_assert(sizeof(WSPPROC_TABLE) == 30 * sizeof(void *));
-
-void SetPeImageLoader(ImageLoader *loader) { g_pe_loader = loader; }
 
 absl::Status StartProvider(LPWSPSTARTUP startup, const std::string &name,
                            const WSAPROTOCOL_INFOW &info, const WSPUPCALLTABLE &table,
@@ -84,16 +77,9 @@ ProviderManager &ProviderManager::Get() {
 }
 
 void ProviderManager::SetUpcallTable(const WSPUPCALLTABLE &table) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   table_ = table;
   have_table_ = true;
-}
-
-absl::StatusOr<std::string> ProviderManager::ResolveProviderFile(
-    std::u16string_view catalog_path) const {
-  std::string expanded = paths::ExpandWindowsEnvironment(Utf16ToUtf8(catalog_path));
-  if (!paths::IsWindowsPath(expanded)) return expanded;  // a Linux path, or relative to the cwd
-  return paths::ToLinuxPath(expanded);
 }
 
 namespace {
@@ -105,13 +91,10 @@ std::string GuidKey(const GUID &guid) {
 
 }  // namespace
 
+// The one unload path for a provider file: one reference less on its module.
 void ProviderManager::Unload(Slot &slot) {
-  if (slot.loader != nullptr) {
-    slot.loader->Unload(slot.image.handle);
-  } else if (slot.image.handle != nullptr) {
-    dlclose(slot.image.handle);
-  }
-  slot.image = LoadedImage{};
+  if (slot.module != nullptr) modules::Unload(slot.module).IgnoreError();  // ours: never fails
+  slot.module = nullptr;
 }
 
 absl::Status ProviderManager::LoadAndStart(Slot &slot, const catalog::Entry &top,
@@ -123,52 +106,28 @@ absl::Status ProviderManager::LoadAndStart(Slot &slot, const catalog::Entry &top
     return Failed(WSAEPROVIDERFAILEDINIT,
                   absl::StrCat("catalog entry ", top.info.dwCatalogEntryId, ": empty provider path"));
   }
-  absl::StatusOr<std::string> file = ResolveProviderFile(top.path);
-  if (!file.ok()) {
-    return Failed(WSAEPROVIDERFAILEDINIT,
-                  absl::StrCat(shown, ": ", std::string(file.status().message())));
+  modules::Options options;
+  options.expand_variables = true;  // as ws2_32 expands the catalog's path
+  absl::StatusOr<modules::Loaded> loaded = modules::Load(shown, options);
+  if (!loaded.ok()) {
+    // The resolver's message names the file ("PATH (LINUX PATH): no such file", the loader's
+    // reason, dlerror()), except for a path whose variables expand to nothing.
+    std::string message(loaded.status().message());
+    if (message == "empty module name") message = absl::StrCat(shown, ": ", message);
+    return Failed(WSAEPROVIDERFAILEDINIT, message);
   }
-  p.path = *file;
-  absl::StatusOr<FileKind> kind = KindOfFile(p.path);
-  if (!kind.ok() && kind.status().code() == absl::StatusCode::kNotFound) {
-    return Failed(WSAEPROVIDERFAILEDINIT, absl::StrCat(shown, " (", p.path, "): no such file"));
-  }
-  if (!kind.ok()) {
-    return Failed(WSAEPROVIDERFAILEDINIT,
-                  absl::StrCat(shown, ": ", std::string(kind.status().message())));
-  }
-  switch (*kind) {
-    case FileKind::kOther:
-      return Failed(WSAEPROVIDERFAILEDINIT,
-                    absl::StrCat(p.path, ": neither a PE DLL nor a native shared object"));
-    case FileKind::kPe: {
-      ImageLoader *loader = g_pe_loader;
-      if (loader == nullptr) {
-        return Failed(WSAEPROVIDERFAILEDINIT,
-                      absl::StrCat(p.path, ": a PE provider, and no PE loader is linked in"));
-      }
-      absl::StatusOr<LoadedImage> image = loader->Load(p.path);
-      if (!image.ok()) {
-        return Failed(WSAEPROVIDERFAILEDINIT, std::string(image.status().message()));
-      }
-      slot.image = *image;
-      slot.loader = loader;
-      p.pe = true;
-      break;
-    }
-    case FileKind::kElf: {
-      void *h = dlopen(p.path.c_str(), RTLD_NOW | RTLD_LOCAL);
-      if (h == nullptr) return Failed(WSAEPROVIDERFAILEDINIT, dlerror());
-      slot.image.handle = h;
-      slot.image.startup = reinterpret_cast<LPWSPSTARTUP>(dlsym(h, "WSPStartup"));
-      break;
-    }
-  }
-  if (slot.image.startup == nullptr) {
+  slot.module = loaded->handle;
+  p.path = loaded->path;
+  p.kind = loaded->kind;
+  p.pe = loaded->kind == modules::Kind::kPe;
+  absl::StatusOr<const void *> startup = modules::FindExport(slot.module, "WSPStartup");
+  if (!startup.ok()) {
     Unload(slot);
     return Failed(WSAEPROVIDERFAILEDINIT, absl::StrCat(p.path, " does not export WSPStartup"));
   }
-  absl::Status started = StartProvider(slot.image.startup, p.path, info, table, &p.data, &p.procs);
+  absl::Status started =
+      StartProvider(reinterpret_cast<LPWSPSTARTUP>(const_cast<void *>(*startup)), p.path, info,
+                    table, &p.data, &p.procs);
   if (!started.ok()) Unload(slot);
   return started;
 }
@@ -201,7 +160,7 @@ absl::StatusOr<const StartedProvider *> ProviderManager::StartForEntry(uint32_t 
   Slot *slot = nullptr;
   WSPUPCALLTABLE table;
   {
-    std::unique_lock<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     for (;;) {
       auto it = slots_.find(key);
       if (it == slots_.end()) break;
@@ -218,7 +177,7 @@ absl::StatusOr<const StartedProvider *> ProviderManager::StartForEntry(uint32_t 
                                    catalog::GuidToString(top->info.ProviderId),
                                    " was asked to start from its own WSPStartup"));
       }
-      changed_.wait(lock);  // then look again: it started, or failed and is gone
+      changed_.Wait(&mu_);  // then look again: it started, or failed and is gone
     }
     auto fresh = std::make_unique<Slot>();
     slot = fresh.get();
@@ -231,16 +190,16 @@ absl::StatusOr<const StartedProvider *> ProviderManager::StartForEntry(uint32_t 
   // No lock while loading and starting: a WSPStartup that loads the layer below it through this
   // manager, or that blocks, must not stall every other start.
   absl::Status started = LoadAndStart(*slot, *top, info, table);
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (!started.ok()) {
     slots_.erase(key);
-    changed_.notify_all();
+    changed_.SignalAll();
     return started;
   }
   slot->state = Slot::State::kStarted;
   slot->users = 1;
   order_.push_back(slot);
-  changed_.notify_all();
+  changed_.SignalAll();
   return &slot->started;
 }
 
@@ -258,7 +217,7 @@ absl::Status ProviderManager::Cleanup(std::unique_ptr<Slot> slot) {
 absl::Status ProviderManager::Release(const StartedProvider *provider) {
   std::unique_ptr<Slot> last;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     // Found by address among the started slots, never by reading *provider: a caller may hand
     // back a pointer whose provider is already gone.
     auto started = std::find_if(order_.begin(), order_.end(),
@@ -279,7 +238,7 @@ absl::Status ProviderManager::Release(const StartedProvider *provider) {
 absl::Status ProviderManager::CleanupAll() {
   std::vector<std::unique_ptr<Slot>> done;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     // Last started, first cleaned up (a layer before what it may have started itself). A start
     // still in progress on another thread is left to finish; it is not this call's to clean up.
     for (auto it = order_.rbegin(); it != order_.rend(); ++it) {

@@ -10,10 +10,12 @@
 //   pm.Release(*p);                       // the last user's Release calls WSPCleanup
 //   pm.CleanupAll();                      // at shutdown: every provider still started
 //
-// Provider files: the path stored in the catalog, %VARIABLES% expanded and mapped through the
-// drive map (lib/paths). The file decides how it loads — a native .so exporting WSPStartup
-// through dlopen, a PE DLL through the image loader emu/ registers (SetPeImageLoader) — so the
-// catalog does not care which.
+// Provider files: the path stored in the catalog, loaded through the module resolver
+// (lib/modules) with %VARIABLES% expanded, as ws2_32 expands it: a Windows path goes through the
+// drive map, %SystemRoot%\system32\NAME.dll is the built-in module NAME when there is one, a
+// bare name is searched for in the resolver's order. The file decides how it loads — a native
+// .so exporting WSPStartup through dlopen, a PE DLL through the image loader emu/ registers with
+// lib/modules — so the catalog does not care which.
 //
 // Errors (SPEC.md §4): a DLL that cannot be loaded, has no WSPStartup or whose WSPStartup fails
 // -> WSAEPROVIDERFAILEDINIT; a provider that cannot do version 2.2 -> WSAVERNOTSUPPORTED; a NULL
@@ -22,29 +24,24 @@
 #ifndef WS2EMU_LIB_PROVIDERS_MANAGER_H_
 #define WS2EMU_LIB_PROVIDERS_MANAGER_H_
 
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "catalog/catalog.h"
+#include "modules/modules.h"
 #include "ws2emu/ws2spi.h"
 
 namespace ws2emu::providers {
 
 // The member names of WSPPROC_TABLE, in order (for messages naming a NULL entry).
 extern const char *const kProcTableNames[30];
-
-// A loaded provider file.
-struct LoadedImage {
-  void *handle = nullptr;
-  LPWSPSTARTUP startup = nullptr;
-};
 
 // WSPStartup(2.2) of a provider as ws2_32 calls it, with the checks of SPEC.md §4: its own
 // failure (WSAVERNOTSUPPORTED as such, anything else WSAEPROVIDERFAILEDINIT), a version other
@@ -54,20 +51,12 @@ absl::Status StartProvider(LPWSPSTARTUP startup, const std::string &name,
                            const WSAPROTOCOL_INFOW &info, const WSPUPCALLTABLE &table,
                            WSPDATA *data, WSPPROC_TABLE *procs);
 
-// Loads PE provider DLLs (emu/ registers one; without it PE providers fail to load, saying so).
-class ImageLoader {
- public:
-  virtual ~ImageLoader() = default;
-  virtual absl::StatusOr<LoadedImage> Load(const std::string &linux_path) = 0;
-  virtual void Unload(void *handle) = 0;
-};
-void SetPeImageLoader(ImageLoader *loader);
-
 struct StartedProvider {
   GUID provider_id;
   uint32_t catalog_id = 0;  // the entry whose WSAPROTOCOL_INFOW WSPStartup was given
-  std::string path;         // the Linux file loaded
-  bool pe = false;
+  std::string path;         // the Linux file loaded (a built-in module's Windows path)
+  modules::Kind kind = modules::Kind::kPe;  // built-in, PE or native
+  bool pe = false;                          // kind == kPe
   WSPDATA data;
   WSPPROC_TABLE procs;
 };
@@ -102,32 +91,30 @@ class ProviderManager {
   // then unloads them: shutdown. The first failure is returned; the rest are still cleaned up.
   absl::Status CleanupAll();
 
-  // The Linux file a catalog path names: %VARIABLES% expanded, Windows paths through the drive
-  // map.
-  absl::StatusOr<std::string> ResolveProviderFile(std::u16string_view catalog_path) const;
-
  private:
   struct Slot {
     enum class State { kStarting, kStarted };
+    // state, starter and users are read and written under the manager's mu_ (the analysis
+    // cannot name another object's mutex here); started and module belong to the starting
+    // thread while kStarting and are read-only once kStarted.
     State state = State::kStarting;
     std::thread::id starter;  // the thread running the start while kStarting
     int users = 0;
     StartedProvider started;
-    LoadedImage image;
-    ImageLoader *loader = nullptr;  // null: dlopen
+    void *module = nullptr;  // the provider file's module (lib/modules), while loaded
   };
   absl::Status LoadAndStart(Slot &slot, const catalog::Entry &top, const WSAPROTOCOL_INFOW &info,
                             const WSPUPCALLTABLE &table);
   static void Unload(Slot &slot);
   static absl::Status Cleanup(std::unique_ptr<Slot> slot);
 
-  std::mutex mu_;
-  std::condition_variable changed_;  // a start ended (signalled under mu_)
-  // By provider GUID (its 16 bytes); guarded by mu_.
-  absl::flat_hash_map<std::string, std::unique_ptr<Slot>> slots_;
-  std::vector<Slot *> order_;  // the started slots, in start order (few); guarded by mu_
-  bool have_table_ = false;    // guarded by mu_
-  WSPUPCALLTABLE table_;       // guarded by mu_
+  absl::Mutex mu_;
+  absl::CondVar changed_;  // a start ended (signalled under mu_)
+  // By provider GUID (its 16 bytes).
+  absl::flat_hash_map<std::string, std::unique_ptr<Slot>> slots_ ABSL_GUARDED_BY(mu_);
+  std::vector<Slot *> order_ ABSL_GUARDED_BY(mu_);  // the started slots, in start order (few)
+  bool have_table_ ABSL_GUARDED_BY(mu_) = false;
+  WSPUPCALLTABLE table_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace ws2emu::providers

@@ -218,6 +218,23 @@ int main(int argc, char **argv) {
     return 83;
   if (LoadLibraryW(L"C:\\Windows\\System32\\KERNEL32.DLL") != GetModuleHandleA("kernel32.dll"))
     return 84;
+  /* A built-in DLL is loadable by its Windows path in any spelling that names the system
+     folder. LoadLibrary expands no %VARIABLES% (as on Windows, where the name is then a relative
+     path that names no file: ERROR_MOD_NOT_FOUND); the expanded path loads the built-in. */
+  HMODULE ws2 = GetModuleHandleA("ws2_32.dll");
+  if (ws2 == NULL || LoadLibraryW(L"C:\\Windows\\system32\\ws2_32.dll") != ws2 ||
+      LoadLibraryW(L"c:\\WINDOWS\\System32\\WS2_32.DLL") != ws2 ||
+      LoadLibraryA("\\Windows\\system32\\ws2_32") != ws2 ||
+      LoadLibraryA("C:/Windows/Temp/../System32/ws2_32.dll") != ws2)
+    return 90;
+  SetLastError(0);
+  if (LoadLibraryW(L"%SystemRoot%\\system32\\ws2_32.dll") != NULL ||
+      GetLastError() != ERROR_MOD_NOT_FOUND)
+    return 91;
+  WCHAR ws2_path[MAX_PATH];
+  if (ExpandEnvironmentStringsW(L"%SystemRoot%\\system32\\WS2_32.DLL", ws2_path, MAX_PATH) == 0 ||
+      LoadLibraryW(ws2_path) != ws2 || !FreeLibrary(ws2) || GetModuleHandleW(L"WS2_32") != ws2)
+    return 92;
   /* Every built-in DLL answers GetProcAddress, not only the first ones. */
   if (GetProcAddress(LoadLibraryA("rpcrt4"), "UuidCreate") == NULL ||
       GetProcAddress(LoadLibraryA("OLE32.DLL"), "CoCreateGuid") == NULL)
