@@ -53,10 +53,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "catalog/catalog.h"
 
 namespace ws2emu::catalog {
@@ -101,10 +101,10 @@ class Store {
   absl::Status Write(const std::string &target, const Catalog &catalog);
 
   const std::string path_;
-  std::mutex mu_;  // guards the cache
-  bool cached_exists_ = false;
-  std::string cached_text_;
-  std::shared_ptr<const Catalog> cached_;
+  absl::Mutex mu_;  // guards the cache
+  bool cached_exists_ ABSL_GUARDED_BY(mu_) = false;
+  std::string cached_text_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<const Catalog> cached_ ABSL_GUARDED_BY(mu_);
   // The cached file's fstat identity, and whether it may be trusted without reading the bytes
   // (its ctime was at least kRacyInterval older than the moment the cache was filled).
   struct Identity {
@@ -112,9 +112,9 @@ class Store {
     int64_t mtime_sec = 0, mtime_nsec = 0, ctime_sec = 0, ctime_nsec = 0;
     bool operator==(const Identity &) const = default;
   };
-  Identity cached_identity_;
-  bool identity_trusted_ = false;
-  uint64_t file_reads_ = 0;
+  Identity cached_identity_ ABSL_GUARDED_BY(mu_);
+  bool identity_trusted_ ABSL_GUARDED_BY(mu_) = false;
+  uint64_t file_reads_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace ws2emu::catalog
