@@ -1,5 +1,5 @@
 // emu/loader/recursive_mutex.h — the loader lock: a recursive mutex the thread-safety analysis
-// can check (absl::Mutex is not recursive, and libstdc++'s std::recursive_mutex carries no
+// can check (StdMutex is not recursive, and libstdc++'s std::recursive_mutex carries no
 // annotations).
 //
 //   RecursiveMutex mu_;
@@ -15,6 +15,7 @@
 
 #include <mutex>
 
+#include "base/annotated_mutex.h"
 #include "absl/base/thread_annotations.h"
 
 namespace ws2emu::emu {

@@ -1,3 +1,4 @@
+#include "base/annotated_mutex.h"
 #include "loader/teb.h"
 
 #include "upcalls/boundary.h"
@@ -14,13 +15,12 @@
 #include <set>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 
 namespace ws2emu::emu {
 namespace {
 
 struct TlsState {
-  absl::Mutex mu;
+  StdMutex mu;
   TlsTemplate templates[kMaxTlsModules] ABSL_GUARDED_BY(mu) = {};
   bool used[kMaxTlsModules] ABSL_GUARDED_BY(mu) = {};
   std::set<Teb *> tebs ABSL_GUARDED_BY(mu);
@@ -67,7 +67,7 @@ class TebHolder {
     }
     {
       TlsState &s = Tls();
-      absl::MutexLock lock(&s.mu);
+      StdMutexLock lock(&s.mu);
       bool ok = true;
       for (int i = 0; i < kMaxTlsModules && ok; ++i) {
         if (!s.used[i]) continue;
@@ -103,7 +103,7 @@ class TebHolder {
     MoveThreadLastError(nullptr);
     TlsState &s = Tls();
     {
-      absl::MutexLock lock(&s.mu);
+      StdMutexLock lock(&s.mu);
       s.tebs.erase(teb_);
       for (int i = 0; i < kMaxTlsModules; ++i) std::free(teb_->ThreadLocalStoragePointer[i]);
     }
@@ -143,7 +143,7 @@ Teb *CurrentTeb() { return t_teb; }
 
 int RegisterTlsModule(const TlsTemplate &tmpl) {
   TlsState &s = Tls();
-  absl::MutexLock lock(&s.mu);
+  StdMutexLock lock(&s.mu);
   for (int i = 0; i < kMaxTlsModules; ++i) {
     if (s.used[i]) continue;
     s.used[i] = true;
@@ -157,14 +157,14 @@ int RegisterTlsModule(const TlsTemplate &tmpl) {
 void ClearTlsSlotInAllThreads(int index) {
   if (index < 0 || index >= kTlsSlots) return;
   TlsState &s = Tls();
-  absl::MutexLock lock(&s.mu);
+  StdMutexLock lock(&s.mu);
   for (Teb *teb : s.tebs) teb->TlsSlots[index] = nullptr;
 }
 
 void UnregisterTlsModule(int index) {
   if (index < 0 || index >= kMaxTlsModules) return;
   TlsState &s = Tls();
-  absl::MutexLock lock(&s.mu);
+  StdMutexLock lock(&s.mu);
   s.used[index] = false;
   for (Teb *teb : s.tebs) {
     std::free(teb->ThreadLocalStoragePointer[index]);

@@ -11,8 +11,8 @@
 #include <string>
 #include <utility>
 
+#include "base/annotated_mutex.h"
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 
 #include "loader/loader.h"
 
@@ -44,7 +44,7 @@ struct TrapInfo {
 constexpr size_t kStubSize = 32;
 constexpr size_t kPageSize = 4096;
 
-ABSL_CONST_INIT absl::Mutex g_mu(absl::kConstInit);
+ABSL_CONST_INIT StdMutex g_mu;
 uint8_t *g_page ABSL_GUARDED_BY(g_mu) = nullptr;
 size_t g_used ABSL_GUARDED_BY(g_mu) = kPageSize;
 // One trap per DLL!function for the life of the process, however often modules that import it
@@ -57,7 +57,7 @@ auto &g_infos ABSL_GUARDED_BY(g_mu) = *new std::deque<TrapInfo>();
 
 const void *MakeImportTrap(const std::string &dll, const std::string &function,
                            const std::string &importer) {
-  absl::MutexLock lock(&g_mu);
+  StdMutexLock lock(&g_mu);
   auto key = std::make_pair(dll, function);
   if (auto it = g_traps.find(key); it != g_traps.end()) return it->second;
   if (g_used + kStubSize > kPageSize) {

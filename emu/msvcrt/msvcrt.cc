@@ -1,3 +1,4 @@
+#include "base/annotated_mutex.h"
 #include "msvcrt/msvcrt.h"
 
 #include <unistd.h>
@@ -44,7 +45,7 @@ bool WriteAll(int fd, const char *data, size_t size) {
 }
 
 // The locks behind _lock/_unlock: recursive (msvcrt's are) and held by PE code across calls, so
-// they guard no C++ state the thread-safety analysis could check; absl::Mutex is not recursive.
+// they guard no C++ state the thread-safety analysis could check; StdMutex is not recursive.
 std::recursive_mutex &Lock(int n) {
   static std::recursive_mutex *locks = new std::recursive_mutex[64];
   return locks[static_cast<unsigned>(n) % 64];

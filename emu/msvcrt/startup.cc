@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "base/annotated_mutex.h"
 #include "absl/base/attributes.h"
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "msvcrt/msvcrt.h"
 
 extern char **environ;
@@ -18,7 +18,7 @@ extern char **environ;
 namespace ws2emu::emu::msvcrt {
 namespace {
 
-ABSL_CONST_INIT absl::Mutex g_mu(absl::kConstInit);
+ABSL_CONST_INIT StdMutex g_mu;
 std::vector<std::string> g_args ABSL_GUARDED_BY(g_mu) = {"program.exe"};
 std::vector<char *> g_argv ABSL_GUARDED_BY(g_mu);
 std::vector<OnExitFn> g_onexit ABSL_GUARDED_BY(g_mu);
@@ -37,7 +37,7 @@ std::string CommandLine(const std::vector<std::string> &args) {
 void RunOnExit() {
   std::vector<OnExitFn> handlers;
   {
-    absl::MutexLock lock(&g_mu);
+    StdMutexLock lock(&g_mu);
     handlers.swap(g_onexit);
   }
   for (auto it = handlers.rbegin(); it != handlers.rend(); ++it) (*it)();  // last in, first out
@@ -52,7 +52,7 @@ int g_fmode = 0;
 int g_commode = 0;
 
 void SetMainArgs(const std::vector<std::string> &args) {
-  absl::MutexLock lock(&g_mu);
+  StdMutexLock lock(&g_mu);
   g_args = args;
   g_argv.clear();
   for (std::string &a : g_args) g_argv.push_back(a.data());
@@ -64,7 +64,7 @@ void SetMainArgs(const std::vector<std::string> &args) {
 }
 
 int WINAPI __getmainargs(int *argc, char ***argv, char ***env, int, void *) {
-  absl::MutexLock lock(&g_mu);
+  StdMutexLock lock(&g_mu);
   if (g_argv.empty()) {
     for (std::string &a : g_args) g_argv.push_back(a.data());
     g_argv.push_back(nullptr);
@@ -80,7 +80,7 @@ void WINAPI __set_app_type(int) {}
 void WINAPI __setusermatherr(void *) {}
 
 OnExitFn WINAPI _onexit(OnExitFn fn) {
-  absl::MutexLock lock(&g_mu);
+  StdMutexLock lock(&g_mu);
   g_onexit.push_back(fn);
   return fn;
 }
@@ -98,7 +98,7 @@ void WINAPI exit_(int code) {
 // called.
 SignalHandler WINAPI signal_(int sig, SignalHandler handler) {
   if (sig < 0 || sig >= 32) return reinterpret_cast<SignalHandler>(-1);  // SIG_ERR
-  absl::MutexLock lock(&g_mu);
+  StdMutexLock lock(&g_mu);
   SignalHandler previous = g_signals[sig];
   g_signals[sig] = handler;
   return previous;

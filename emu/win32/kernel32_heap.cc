@@ -15,7 +15,6 @@
 
 #include "absl/base/attributes.h"
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "base/annotated_mutex.h"
 #include "loader/loader.h"
 #include "win32/kernel32.h"
@@ -28,8 +27,8 @@ constexpr DWORD kHeapZeroMemory = 0x08, kHeapReallocInPlaceOnly = 0x10;
 constexpr DWORD kMemCommit = 0x1000, kMemReserve = 0x2000, kMemDecommit = 0x4000,
                 kMemRelease = 0x8000;
 
-// Heap locks are StdMutex, not absl::Mutex: every HeapAlloc/HeapFree takes two (see
-// base/annotated_mutex.h); the rarely taken region lock is an absl::Mutex.
+// Heap locks are StdMutex, like every lock (see base/annotated_mutex.h): each HeapAlloc/HeapFree
+// takes two, the heap's and, rarely, the region lock.
 struct Heap {
   StdMutex mu;
   std::unordered_set<void *> blocks ABSL_GUARDED_BY(mu);  // user pointers
@@ -60,7 +59,7 @@ Heap *AsHeap(HANDLE h) {
 
 Header *HeaderOf(void *p) { return static_cast<Header *>(p) - 1; }
 
-ABSL_CONST_INIT absl::Mutex g_regions_mu(absl::kConstInit);
+ABSL_CONST_INIT StdMutex g_regions_mu;
 // base -> size
 auto &g_regions ABSL_GUARDED_BY(g_regions_mu) = *new std::map<uintptr_t, SIZE_T>();
 
@@ -234,7 +233,7 @@ LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationTy
   if (lpAddress != nullptr && !(flAllocationType & kMemReserve)) {
     // MEM_COMMIT inside a region reserved earlier: make the pages accessible.
     auto page = reinterpret_cast<uintptr_t>(lpAddress) & ~uintptr_t{4095};
-    absl::MutexLock lock(&g_regions_mu);
+    StdMutexLock lock(&g_regions_mu);
     auto it = g_regions.upper_bound(page);
     if (it == g_regions.begin() || page + size > std::prev(it)->first + std::prev(it)->second) {
       ws2emu_SetLastError(ERROR_INVALID_ADDRESS);
@@ -264,14 +263,14 @@ LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationTy
     ws2emu_SetLastError(lpAddress != nullptr ? ERROR_INVALID_ADDRESS : ERROR_NOT_ENOUGH_MEMORY);
     return nullptr;
   }
-  absl::MutexLock lock(&g_regions_mu);
+  StdMutexLock lock(&g_regions_mu);
   g_regions[reinterpret_cast<uintptr_t>(p)] = size;
   return p;
 }
 
 BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFreeType) {
   auto base = reinterpret_cast<uintptr_t>(lpAddress);
-  absl::MutexLock lock(&g_regions_mu);
+  StdMutexLock lock(&g_regions_mu);
   if (dwFreeType == kMemRelease) {
     auto it = g_regions.find(base);
     if (it == g_regions.end() || dwSize != 0) {  // MEM_RELEASE frees a whole region, size 0

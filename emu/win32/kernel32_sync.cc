@@ -8,7 +8,6 @@
 
 #include "absl/base/attributes.h"
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "base/annotated_mutex.h"
 #include "loader/teb.h"
 #include "win32/kernel32.h"
@@ -19,7 +18,7 @@ namespace {
 
 // The lock behind a CRITICAL_SECTION. Recursive, as critical sections are, and taken and
 // released by PE code across calls, so it guards no C++ state the analysis could check: a
-// std::recursive_mutex (absl::Mutex is not recursive).
+// std::recursive_mutex (StdMutex is not recursive).
 struct CsLock {
   std::recursive_mutex mu;
 };
@@ -28,7 +27,7 @@ CsLock *LockOf(CriticalSection *cs) { return static_cast<CsLock *>(cs->DebugInfo
 
 HANDLE ThreadIdHandle() { return reinterpret_cast<HANDLE>(static_cast<uintptr_t>(syscall(SYS_gettid))); }
 
-ABSL_CONST_INIT absl::Mutex g_tls_mu(absl::kConstInit);
+ABSL_CONST_INIT StdMutex g_tls_mu;
 uint64_t g_tls_used ABSL_GUARDED_BY(g_tls_mu) = 0;  // bit i: slot i allocated
 
 }  // namespace
@@ -79,7 +78,7 @@ void WINAPI LeaveCriticalSection(CriticalSection *cs) {
 }
 
 DWORD WINAPI TlsAlloc(void) {
-  absl::MutexLock lock(&g_tls_mu);
+  StdMutexLock lock(&g_tls_mu);
   for (int i = 0; i < kTlsSlots; ++i) {
     if ((g_tls_used >> i) & 1) continue;
     g_tls_used |= uint64_t{1} << i;
@@ -91,7 +90,7 @@ DWORD WINAPI TlsAlloc(void) {
 }
 
 BOOL WINAPI TlsFree(DWORD index) {
-  absl::MutexLock lock(&g_tls_mu);
+  StdMutexLock lock(&g_tls_mu);
   if (index >= static_cast<DWORD>(kTlsSlots) || ((g_tls_used >> index) & 1) == 0) {
     ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
     return FALSE;

@@ -12,9 +12,9 @@
 #include <new>
 #include <unistd.h>
 
+#include "base/annotated_mutex.h"
 #include "absl/base/attributes.h"
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "handles/handle_table.h"
 #include "loader/loader.h"
 #include "loader/teb.h"
@@ -32,9 +32,10 @@ constexpr SIZE_T kDefaultStack = 1 << 20;  // Windows' default reserve
 struct Start {
   ThreadStartRoutine routine = nullptr;
   LPVOID parameter = nullptr;
-  // Waits on it use Mutex::Await: an unlock re-checks the waiters' conditions, so no
-  // notification is needed.
-  absl::Mutex mu;
+  // Every change of the fields below signals `changed` (under mu): the new thread waits for
+  // MayRun, the creator for Started.
+  StdMutex mu;
+  StdCondVar changed;
   Thread *thread ABSL_GUARDED_BY(mu) = nullptr;  // set by the new thread
   // Or this, when it cannot have a thread object (errno); it ends.
   int error ABSL_GUARDED_BY(mu) = 0;
@@ -54,7 +55,7 @@ bool Started(Start *start) ABSL_EXCLUSIVE_LOCKS_REQUIRED(start->mu) {
 }
 
 // Suspended threads by thread id, for ResumeThread.
-ABSL_CONST_INIT absl::Mutex g_suspended_mu(absl::kConstInit);
+ABSL_CONST_INIT StdMutex g_suspended_mu;
 auto &g_suspended ABSL_GUARDED_BY(g_suspended_mu) = *new std::map<uint32_t, Start *>();
 
 thread_local sigjmp_buf *t_exit_jump = nullptr;
@@ -67,21 +68,24 @@ void *Trampoline(void *arg) {
   if (self == nullptr) {
     // No descriptor or memory for the thread object: CreateThread fails with that error, and
     // this thread ends before running anything (the creator frees the record).
-    absl::MutexLock lock(&start->mu);
+    StdMutexLock lock(&start->mu);
     start->error = error != 0 ? error : ENOMEM;
+    start->changed.SignalAll();
     return nullptr;
   }
   if (TryEnsureTeb() == nullptr) {
     // No memory for its TEB: the same as no thread object (CreateThread fails with
     // ERROR_NOT_ENOUGH_MEMORY and the thread ends before running anything).
-    absl::MutexLock lock(&start->mu);
+    StdMutexLock lock(&start->mu);
     start->error = ENOMEM;
+    start->changed.SignalAll();
     return nullptr;
   }
   {
-    absl::MutexLock lock(&start->mu);
+    StdMutexLock lock(&start->mu);
     start->thread = self;
-    start->mu.Await(absl::Condition(MayRun, start));
+    start->changed.SignalAll();
+    while (!MayRun(start)) start->changed.Wait(&start->mu);
   }
   ThreadStartRoutine routine = start->routine;
   LPVOID parameter = start->parameter;
@@ -119,7 +123,7 @@ HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES, SIZE_T dwStackSize,
   start->routine = lpStartAddress;
   start->parameter = lpParameter;
   {
-    absl::MutexLock lock(&start->mu);  // uncontended: the thread does not exist yet
+    StdMutexLock lock(&start->mu);  // uncontended: the thread does not exist yet
     start->suspend_count = (dwCreationFlags & kCreateSuspended) != 0 ? 1 : 0;
   }
   pthread_attr_t attr;
@@ -141,7 +145,7 @@ HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES, SIZE_T dwStackSize,
   // thread run: a short thread could otherwise end and free it first.
   Ref<Thread> thread;
   start->mu.Lock();
-  start->mu.Await(absl::Condition(Started, start));
+  while (!Started(start)) start->changed.Wait(&start->mu);
   if (start->thread == nullptr) {
     const int error = start->error;
     start->mu.Unlock();
@@ -155,12 +159,13 @@ HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES, SIZE_T dwStackSize,
   // Never start->mu then g_suspended_mu: ResumeThread takes them the other way round. The
   // thread cannot run (nor free the record) before `acknowledged`, so the record stays valid.
   if (suspended) {
-    absl::MutexLock s(&g_suspended_mu);
+    StdMutexLock s(&g_suspended_mu);
     g_suspended[thread->id()] = start;
   }
   {
-    absl::MutexLock lock(&start->mu);
+    StdMutexLock lock(&start->mu);
     start->acknowledged = true;
+    start->changed.SignalAll();
   }
   const uint32_t tid = thread->id();
   uint64_t h = HandleTable::Get().Insert(thread.release());
@@ -179,13 +184,16 @@ DWORD WINAPI ResumeThread(HANDLE hThread) {
     ws2emu_SetLastError(error);
     return static_cast<DWORD>(-1);
   }
-  absl::MutexLock s(&g_suspended_mu);
+  StdMutexLock s(&g_suspended_mu);
   auto it = g_suspended.find(t->id());
   if (it == g_suspended.end()) return 0;  // running: the suspend count was 0
   Start *start = it->second;
-  absl::MutexLock lock(&start->mu);
+  StdMutexLock lock(&start->mu);
   DWORD previous = start->suspend_count;
-  if (--start->suspend_count == 0) g_suspended.erase(it);
+  if (--start->suspend_count == 0) {
+    g_suspended.erase(it);
+    start->changed.SignalAll();  // it may run now (and then frees the record)
+  }
   return previous;
 }
 

@@ -1,5 +1,6 @@
-// lib/base/annotated_mutex.h — std::mutex with the thread-safety annotations clang checks, for
-// the few locks that cannot be an absl::Mutex.
+// lib/base/annotated_mutex.h — the project's lock: std::mutex with the thread-safety
+// annotations clang checks (-Wthread-safety, an error in every clang build), and its condition
+// variable.
 //
 //   StdMutex mu_;
 //   int count_ ABSL_GUARDED_BY(mu_) = 0;
@@ -8,21 +9,25 @@
 //     ++count_;
 //   }
 //
-// Use absl::Mutex first (STYLE.md, "Locks the compiler checks"): in a debug build of abseil its
-// deadlock detector also catches lock-order cycles at run time. This is for the locks of hot
-// paths. The abseil the project builds against (Debian's) has that detector on: every
-// absl::Mutex::Lock records the lock in a process-wide graph under one global spinlock.
-// Measured here, Lock+Unlock uncontended: absl 57 ns, std::mutex 12 ns; two threads each on
-// its own mutex: absl 144 ns, std::mutex 24 ns (the global spinlock serialises them); with the
-// detector off the two are equal. So the APC queue, the wait paths, the message queues and the
-// heaps use StdMutex. Like std::mutex it is not recursive, and it is constexpr-constructible,
-// so a global one is constant-initialised (ABSL_CONST_INIT StdMutex g_mu;).
+// Why not absl::Mutex, which the annotations were made for. Two reasons, both about the abseil
+// the project builds against (Debian's shared libraries):
+//  - It is built without ThreadSanitizer, so TSan cannot see absl::Mutex's synchronisation (its
+//    lock and unlock are uninstrumented code in libabsl_synchronization.so) and reports a data
+//    race on everything it guards; std::mutex is pthread_mutex, which TSan intercepts. CI runs
+//    the unit and stress suites under TSan, so its reports must be real.
+//  - It is a debug build with the deadlock detector on: every absl::Mutex::Lock records the lock
+//    in a process-wide graph under one global spinlock. Measured here, Lock+Unlock uncontended:
+//    absl 57 ns, std::mutex 12 ns; two threads each on its own mutex: absl 144 ns, std::mutex
+//    24 ns (the global spinlock serialises them).
+// So every lock in lib/ and emu/ is a StdMutex. Like std::mutex it is not recursive, and it is
+// constexpr-constructible, so a global one is constant-initialised (ABSL_CONST_INIT StdMutex g_mu;).
 //
 // Memory ordering and lifetime are std::mutex's: Unlock releases what the holder wrote and Lock
 // acquires it; a StdMutex may be destroyed once no thread holds or waits for it.
 #ifndef WS2EMU_LIB_BASE_ANNOTATED_MUTEX_H_
 #define WS2EMU_LIB_BASE_ANNOTATED_MUTEX_H_
 
+#include <condition_variable>
 #include <mutex>
 
 #include "absl/base/thread_annotations.h"
@@ -43,6 +48,7 @@ class ABSL_LOCKABLE StdMutex {
   void AssertHeld() const ABSL_ASSERT_EXCLUSIVE_LOCK() {}
 
  private:
+  friend class StdCondVar;
   std::mutex mu_;
 };
 
@@ -56,6 +62,29 @@ class ABSL_SCOPED_LOCKABLE StdMutexLock {
 
  private:
   StdMutex *const mu_;
+};
+
+// A condition variable for a StdMutex (std::condition_variable underneath). Wait releases the
+// lock while it sleeps and holds it again when it returns; as with any condition variable, a
+// wake may be spurious, so wait in a loop on the condition:
+//   StdMutexLock lock(&mu_);
+//   while (!ready_) changed_.Wait(&mu_);
+class StdCondVar {
+ public:
+  StdCondVar() = default;
+  StdCondVar(const StdCondVar &) = delete;
+  StdCondVar &operator=(const StdCondVar &) = delete;
+
+  void Wait(StdMutex *mu) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    std::unique_lock<std::mutex> lock(mu->mu_, std::adopt_lock);
+    cv_.wait(lock);
+    lock.release();  // still held: the caller's scope unlocks it
+  }
+  void Signal() { cv_.notify_one(); }
+  void SignalAll() { cv_.notify_all(); }
+
+ private:
+  std::condition_variable cv_;
 };
 
 }  // namespace ws2emu

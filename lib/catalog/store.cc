@@ -1,3 +1,4 @@
+#include "base/annotated_mutex.h"
 #include "catalog/store.h"
 
 #include <dirent.h>
@@ -241,10 +242,10 @@ std::string Store::CurrentPath() {
 }
 
 Store &Store::ForCurrentPath() {
-  static absl::Mutex mu(absl::kConstInit);
+  static StdMutex mu;
   static auto *stores = new std::map<std::string, std::unique_ptr<Store>>();
   std::string path = CurrentPath();
-  absl::MutexLock lock(&mu);
+  StdMutexLock lock(&mu);
   std::unique_ptr<Store> &s = (*stores)[path];
   if (!s) s = std::make_unique<Store>(path);
   return *s;
@@ -264,7 +265,7 @@ int64_t Nanoseconds(int64_t sec, int64_t nsec) { return sec * 1'000'000'000 + ns
 }  // namespace
 
 uint64_t Store::file_reads() {
-  absl::MutexLock lock(&mu_);
+  StdMutexLock lock(&mu_);
   return file_reads_;
 }
 
@@ -299,7 +300,7 @@ absl::StatusOr<std::shared_ptr<const Catalog>> Store::Read() {
     // (utimensat sets mtime and atime, and stamps ctime with the present); only the system
     // clock stepping back by more than that interval could make one equal.
     {
-      absl::MutexLock lock(&mu_);
+      StdMutexLock lock(&mu_);
       if (cached_ && cached_exists_ && identity_trusted_ && identity == cached_identity_) {
         close(*fd);
         return cached_;
@@ -315,7 +316,7 @@ absl::StatusOr<std::shared_ptr<const Catalog>> Store::Read() {
     trusted = Nanoseconds(filled.tv_sec, filled.tv_nsec) -
                   Nanoseconds(identity.ctime_sec, identity.ctime_nsec) >=
               kRacyIntervalNs;
-    absl::MutexLock lock(&mu_);
+    StdMutexLock lock(&mu_);
     ++file_reads_;
     if (cached_ && cached_exists_ && cached_text_ == text) {
       // The same bytes: keep the parsed catalog, under the identity they have now.
@@ -324,7 +325,7 @@ absl::StatusOr<std::shared_ptr<const Catalog>> Store::Read() {
       return cached_;
     }
   } else {
-    absl::MutexLock lock(&mu_);
+    StdMutexLock lock(&mu_);
     if (cached_ && !cached_exists_) return cached_;
   }
   auto catalog = std::make_shared<Catalog>();
@@ -335,7 +336,7 @@ absl::StatusOr<std::shared_ptr<const Catalog>> Store::Read() {
   }
   // The snapshot is shared as const from here on, so its index stays valid.
   catalog->BuildIndex();
-  absl::MutexLock lock(&mu_);
+  StdMutexLock lock(&mu_);
   cached_exists_ = exists;
   cached_text_ = std::move(text);
   cached_ = catalog;

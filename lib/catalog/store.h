@@ -55,8 +55,9 @@
 #include <memory>
 #include <string>
 
+#include "base/annotated_mutex.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
+#include "absl/base/thread_annotations.h"
 #include "catalog/catalog.h"
 
 namespace ws2emu::catalog {
@@ -101,7 +102,7 @@ class Store {
   absl::Status Write(const std::string &target, const Catalog &catalog);
 
   const std::string path_;
-  absl::Mutex mu_;  // guards the cache
+  StdMutex mu_;  // guards the cache
   bool cached_exists_ ABSL_GUARDED_BY(mu_) = false;
   std::string cached_text_ ABSL_GUARDED_BY(mu_);
   std::shared_ptr<const Catalog> cached_ ABSL_GUARDED_BY(mu_);

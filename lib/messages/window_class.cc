@@ -1,3 +1,4 @@
+#include "base/annotated_mutex.h"
 #include "messages/window_class.h"
 
 namespace ws2emu {
@@ -27,7 +28,7 @@ std::map<ATOM, WindowClasses::AtomEntry>::iterator WindowClasses::FindLocked(
 absl::StatusOr<ATOM> WindowClasses::Register(const char16_t *name, WNDPROC wndproc,
                                              HINSTANCE instance) {
   std::u16string key = Fold(name);
-  absl::MutexLock lock(&mu_);
+  StdMutexLock lock(&mu_);
   if (by_name_.contains(key)) return absl::AlreadyExistsError("class already registered");
   // The first free atom at or after next_atom_, wrapping once through the range.
   constexpr uint32_t kAtoms = 0x10000u - kFirstAtom;
@@ -43,7 +44,7 @@ absl::StatusOr<ATOM> WindowClasses::Register(const char16_t *name, WNDPROC wndpr
 }
 
 absl::Status WindowClasses::Unregister(LPCWSTR name_or_atom) {
-  absl::MutexLock lock(&mu_);
+  StdMutexLock lock(&mu_);
   auto it = FindLocked(name_or_atom);
   if (it == by_atom_.end()) return absl::NotFoundError("no such class");
   if (it->second.windows != 0) return absl::FailedPreconditionError("class has windows");
@@ -53,7 +54,7 @@ absl::Status WindowClasses::Unregister(LPCWSTR name_or_atom) {
 }
 
 Ref<WindowClass> WindowClasses::AcquireForWindow(LPCWSTR name_or_atom) {
-  absl::MutexLock lock(&mu_);
+  StdMutexLock lock(&mu_);
   auto it = FindLocked(name_or_atom);
   if (it == by_atom_.end()) return {};
   ++it->second.windows;
@@ -61,7 +62,7 @@ Ref<WindowClass> WindowClasses::AcquireForWindow(LPCWSTR name_or_atom) {
 }
 
 void WindowClasses::ReleaseWindow(WindowClass *cls) {
-  absl::MutexLock lock(&mu_);
+  StdMutexLock lock(&mu_);
   // A class with windows cannot be unregistered, so its atom is still in the registry.
   auto it = by_atom_.find(cls->atom());
   if (it != by_atom_.end() && it->second.windows > 0) --it->second.windows;

@@ -27,10 +27,10 @@
 #include <string>
 #include <utility>
 
+#include "base/annotated_mutex.h"
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "handles/handle_table.h"
 #include "ws2emu/winuser.h"
 
@@ -91,7 +91,7 @@ class WindowClasses {
   std::map<ATOM, AtomEntry>::iterator FindLocked(LPCWSTR name_or_atom)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  absl::Mutex mu_;
+  StdMutex mu_;
   std::map<std::u16string, Ref<WindowClass>> by_name_ ABSL_GUARDED_BY(mu_);  // key: Fold(name)
   std::map<ATOM, AtomEntry> by_atom_ ABSL_GUARDED_BY(mu_);  // every class of by_name_, by atom
   uint32_t next_atom_ ABSL_GUARDED_BY(mu_) = kFirstAtom;  // where the search for a free atom starts

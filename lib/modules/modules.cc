@@ -1,3 +1,4 @@
+#include "base/annotated_mutex.h"
 #include "modules/modules.h"
 
 #include <dirent.h>
@@ -11,7 +12,6 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/synchronization/mutex.h"
 #include "base/file_kind.h"
 #include "paths/paths.h"
 
@@ -33,7 +33,7 @@ class Registry {
     return *registry;
   }
 
-  absl::Mutex mu;
+  StdMutex mu;
   PeImages *pe ABSL_GUARDED_BY(mu) = nullptr;
   Builtins *builtins ABSL_GUARDED_BY(mu) = nullptr;
   std::map<void *, ElfModule> elf ABSL_GUARDED_BY(mu);  // by dlopen handle
@@ -43,13 +43,13 @@ class Registry {
 // after the lock is released is safe.
 PeImages *Pe() {
   Registry &r = Registry::Get();
-  absl::MutexLock lock(&r.mu);
+  StdMutexLock lock(&r.mu);
   return r.pe;
 }
 
 Builtins *BuiltinTables() {
   Registry &r = Registry::Get();
-  absl::MutexLock lock(&r.mu);
+  StdMutexLock lock(&r.mu);
   return r.builtins;
 }
 
@@ -120,7 +120,7 @@ const char *KindName(Kind kind) {
 
 absl::Status RegisterPeImages(PeImages *images) {
   Registry &r = Registry::Get();
-  absl::MutexLock lock(&r.mu);
+  StdMutexLock lock(&r.mu);
   if (r.pe != nullptr && r.pe != images)
     return absl::FailedPreconditionError("a PE image loader is already registered");
   r.pe = images;
@@ -129,7 +129,7 @@ absl::Status RegisterPeImages(PeImages *images) {
 
 absl::Status RegisterBuiltins(Builtins *builtins) {
   Registry &r = Registry::Get();
-  absl::MutexLock lock(&r.mu);
+  StdMutexLock lock(&r.mu);
   if (r.builtins != nullptr && r.builtins != builtins)
     return absl::FailedPreconditionError("built-in modules are already registered");
   r.builtins = builtins;
@@ -258,7 +258,7 @@ absl::StatusOr<Loaded> Load(std::string_view given, const Options &options) {
     void *h = dlopen(loaded.path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (h == nullptr) return absl::InvalidArgumentError(dlerror());
     Registry &r = Registry::Get();
-    absl::MutexLock lock(&r.mu);
+    StdMutexLock lock(&r.mu);
     ElfModule &m = r.elf[h];
     if (m.refs == 0) m.path = loaded.path;
     ++m.refs;
@@ -286,7 +286,7 @@ absl::Status Unload(void *handle) {
   bool elf = false;
   {
     Registry &r = Registry::Get();
-    absl::MutexLock lock(&r.mu);
+    StdMutexLock lock(&r.mu);
     auto it = r.elf.find(handle);
     if (it != r.elf.end()) {
       elf = true;
@@ -311,7 +311,7 @@ void *FindLoaded(std::string_view given) {
   if (PeImages *pe = Pe())
     if (void *h = pe->Find(name)) return h;
   Registry &r = Registry::Get();
-  absl::MutexLock lock(&r.mu);
+  StdMutexLock lock(&r.mu);
   for (const auto &[h, m] : r.elf)
     if (SameNoCase(paths::BaseName(m.path), name)) return h;
   return nullptr;
@@ -323,7 +323,7 @@ absl::StatusOr<Kind> KindOf(const void *handle) {
       return Kind::kBuiltin;
     {
       Registry &r = Registry::Get();
-      absl::MutexLock lock(&r.mu);
+      StdMutexLock lock(&r.mu);
       if (r.elf.contains(const_cast<void *>(handle))) return Kind::kElf;
     }
     if (PeImages *pe = Pe(); pe != nullptr && pe->Owns(handle)) return Kind::kPe;
@@ -380,7 +380,7 @@ absl::StatusOr<std::string> FileName(const void *handle) {
       return Pe()->Path(handle);
     case Kind::kElf: {
       Registry &r = Registry::Get();
-      absl::MutexLock lock(&r.mu);
+      StdMutexLock lock(&r.mu);
       auto it = r.elf.find(const_cast<void *>(handle));
       if (it != r.elf.end()) return it->second.path;
       break;

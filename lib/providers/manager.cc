@@ -1,3 +1,4 @@
+#include "base/annotated_mutex.h"
 #include "providers/manager.h"
 
 #include <algorithm>
@@ -77,7 +78,7 @@ ProviderManager &ProviderManager::Get() {
 }
 
 void ProviderManager::SetUpcallTable(const WSPUPCALLTABLE &table) {
-  absl::MutexLock lock(&mu_);
+  StdMutexLock lock(&mu_);
   table_ = table;
   have_table_ = true;
 }
@@ -160,7 +161,7 @@ absl::StatusOr<const StartedProvider *> ProviderManager::StartForEntry(uint32_t 
   Slot *slot = nullptr;
   WSPUPCALLTABLE table;
   {
-    absl::MutexLock lock(&mu_);
+    StdMutexLock lock(&mu_);
     for (;;) {
       auto it = slots_.find(key);
       if (it == slots_.end()) break;
@@ -190,7 +191,7 @@ absl::StatusOr<const StartedProvider *> ProviderManager::StartForEntry(uint32_t 
   // No lock while loading and starting: a WSPStartup that loads the layer below it through this
   // manager, or that blocks, must not stall every other start.
   absl::Status started = LoadAndStart(*slot, *top, info, table);
-  absl::MutexLock lock(&mu_);
+  StdMutexLock lock(&mu_);
   if (!started.ok()) {
     slots_.erase(key);
     changed_.SignalAll();
@@ -217,7 +218,7 @@ absl::Status ProviderManager::Cleanup(std::unique_ptr<Slot> slot) {
 absl::Status ProviderManager::Release(const StartedProvider *provider) {
   std::unique_ptr<Slot> last;
   {
-    absl::MutexLock lock(&mu_);
+    StdMutexLock lock(&mu_);
     // Found by address among the started slots, never by reading *provider: a caller may hand
     // back a pointer whose provider is already gone.
     auto started = std::find_if(order_.begin(), order_.end(),
@@ -238,7 +239,7 @@ absl::Status ProviderManager::Release(const StartedProvider *provider) {
 absl::Status ProviderManager::CleanupAll() {
   std::vector<std::unique_ptr<Slot>> done;
   {
-    absl::MutexLock lock(&mu_);
+    StdMutexLock lock(&mu_);
     // Last started, first cleaned up (a layer before what it may have started itself). A start
     // still in progress on another thread is left to finish; it is not this call's to clean up.
     for (auto it = order_.rbegin(); it != order_.rend(); ++it) {

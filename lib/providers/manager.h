@@ -30,10 +30,10 @@
 #include <thread>
 #include <vector>
 
+#include "base/annotated_mutex.h"
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "catalog/catalog.h"
 #include "modules/modules.h"
 #include "ws2emu/ws2spi.h"
@@ -108,8 +108,8 @@ class ProviderManager {
   static void Unload(Slot &slot);
   static absl::Status Cleanup(std::unique_ptr<Slot> slot);
 
-  absl::Mutex mu_;
-  absl::CondVar changed_;  // a start ended (signalled under mu_)
+  StdMutex mu_;
+  StdCondVar changed_;  // a start ended (signalled under mu_)
   // By provider GUID (its 16 bytes).
   absl::flat_hash_map<std::string, std::unique_ptr<Slot>> slots_ ABSL_GUARDED_BY(mu_);
   std::vector<Slot *> order_ ABSL_GUARDED_BY(mu_);  // the started slots, in start order (few)

@@ -19,7 +19,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/synchronization/mutex.h"
+#include "absl/base/thread_annotations.h"
 #include "base/debug.h"
 #include "base/escape.h"
 #include "threads/mutex_object.h"
@@ -150,7 +150,7 @@ ApcBackend DecideBackend() {
 }
 
 struct Registry {
-  absl::Mutex mu;
+  StdMutex mu;
   absl::flat_hash_map<uint32_t, Thread *> threads ABSL_GUARDED_BY(mu);
 };
 Registry &GetRegistry() {
@@ -187,7 +187,7 @@ class Thread::Holder {
     if (thread_ == nullptr) return;
     {
       Registry &r = GetRegistry();
-      absl::MutexLock lock(&r.mu);
+      StdMutexLock lock(&r.mu);
       r.threads.erase(thread_->id());
     }
     thread_->MarkExited();
@@ -216,7 +216,7 @@ Thread *Thread::Current(int *error) {
         Registry &r = GetRegistry();
         bool registered = false;
         {
-          absl::MutexLock lock(&r.mu);
+          StdMutexLock lock(&r.mu);
           try {
             r.threads[tid] = thread;
             registered = true;
@@ -242,7 +242,7 @@ Thread *Thread::Current(int *error) {
 
 Ref<Thread> Thread::FindById(uint32_t tid) {
   Registry &r = GetRegistry();
-  absl::MutexLock lock(&r.mu);
+  StdMutexLock lock(&r.mu);
   auto it = r.threads.find(tid);
   if (it == r.threads.end()) return {};
   return Ref<Thread>::Share(it->second);

@@ -151,7 +151,7 @@ class Thread final : public Waitable {
   std::atomic<bool> exited_{false};
   std::atomic<uint32_t> exit_code_{0};
   std::atomic<int> wait_state_{kIdle};
-  // StdMutex, not absl::Mutex, on the APC and wait paths: see base/annotated_mutex.h.
+  // StdMutex, not StdMutex, on the APC and wait paths: see base/annotated_mutex.h.
   StdMutex apc_mu_;
   std::deque<Apc> apcs_ ABSL_GUARDED_BY(apc_mu_);
   std::atomic<size_t> apc_count_{0};
