@@ -1,6 +1,6 @@
 #include "loader/teb.h"
 
-#include "upcalls/boundary.h"
+#include "boundary/last_error.h"
 
 #include <asm/prctl.h>
 #include <pthread.h>

@@ -8,7 +8,8 @@
 #include "base/debug.h"
 #include "base/utf.h"
 #include "catalog/operations.h"
-#include "upcalls/boundary.h"
+#include "boundary/last_error.h"
+#include "catalog/wsc_calls.h"
 #include "ws2emu/ws2emu.h"
 
 namespace ws2emu {
