@@ -37,7 +37,7 @@ void *MapChunk(size_t bytes, bool huge) {
 }  // namespace
 
 uint32_t HandleTable::AllocateSlot() {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (free_count_ >= kMinFreeBeforeReuse || (next_unused_ >= kMaxSlots && free_count_ > 0)) {
     uint32_t index = free_head_;
     free_head_ = ExtraAt(index)->next_free.load(std::memory_order_relaxed);
@@ -68,7 +68,7 @@ uint32_t HandleTable::AllocateSlot() {
 }
 
 void HandleTable::FreeSlot(uint32_t index) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   ExtraAt(index)->next_free.store(0, std::memory_order_relaxed);
   if (free_count_ == 0) {
     free_head_ = index;
@@ -79,43 +79,31 @@ void HandleTable::FreeSlot(uint32_t index) {
   ++free_count_;
 }
 
-uint64_t HandleTable::Publish(uint32_t index, ObjectType type, uint64_t value, uint32_t catalog_id,
-                              bool ifs) {
-  Slot *slot = SlotAt(index);
-  SlotExtra *extra = ExtraAt(index);
-  uint64_t old = slot->state.load(std::memory_order_relaxed);
-  // A reused slot gets the next generation; a fresh one starts at 0.
-  uint32_t gen = old == 0 ? 0 : ((old & kGenMask) + 1) & kGenMask;
-  slot->value.store(value, std::memory_order_release);
-  extra->catalog_id.store(catalog_id, std::memory_order_release);
-  extra->port.store(nullptr, std::memory_order_relaxed);
-  slot->state.store(gen | (static_cast<uint64_t>(type) << kTypeShift) | kOpen | (ifs ? kIfs : 0),
-                    std::memory_order_release);
-  return Encode(index, gen);
-}
-
-uint64_t HandleTable::CreateSocket(uint32_t catalog_id, uint64_t context, bool ifs) {
-  uint32_t index = AllocateSlot();
-  if (index == 0) return 0;
-  return Publish(index, ObjectType::kSocket, context, catalog_id, ifs);
-}
-
-uint64_t HandleTable::Insert(Object *object) {
+uint64_t HandleTable::Insert(Object *object, const uint64_t *published) {
   uint32_t index = AllocateSlot();
   if (index == 0) {
     object->Release();
     return 0;
   }
-  return Publish(index, object->type(), reinterpret_cast<uint64_t>(object), 0, false);
+  Slot *slot = SlotAt(index);
+  uint64_t old = slot->state.load(std::memory_order_relaxed);
+  // A reused slot gets the next generation; a fresh one starts at 0.
+  uint32_t gen = old == 0 ? 0 : ((old & kGenMask) + 1) & kGenMask;
+  ExtraAt(index)->object.store(object, std::memory_order_relaxed);
+  slot->published.store(published != nullptr ? *published : 0, std::memory_order_release);
+  // Release: whoever sees the slot open (acquire) sees the object and the word.
+  slot->state.store(gen | (static_cast<uint64_t>(object->type()) << kTypeShift) | kOpen |
+                        (published != nullptr ? kPublished : 0),
+                    std::memory_order_release);
+  return Encode(index, gen);
 }
 
 Ref<Object> HandleTable::Lookup(uint64_t handle, ObjectType type) const {
   Decoded d;
-  if (type == ObjectType::kSocket || !Decode(handle, &d)) return {};
+  if (!Decode(handle, &d)) return {};
   Slot *slot = Pin(d, type);
   if (slot == nullptr) return {};
-  auto *object = reinterpret_cast<Object *>(slot->value.load(std::memory_order_relaxed));
-  Ref<Object> ref = Ref<Object>::Share(object);
+  Ref<Object> ref = Ref<Object>::Share(ObjectAt(d.index));
   Unpin(slot);
   return ref;
 }
@@ -138,10 +126,7 @@ bool HandleTable::Close(uint64_t handle, ObjectType type) {
   uint64_t state = slot->state.load(std::memory_order_acquire);
   for (;;) {
     uint64_t gen_type = state & (kGenMask | kTypeMask);
-    bool ok = (state & kOpen) != 0 && (state & kGenMask) == d.gen &&
-              (type == ObjectType::kAny ||
-               static_cast<ObjectType>((state & kTypeMask) >> kTypeShift) == type);
-    if (!ok) return false;
+    if (!Matches(state, d.gen, type)) return false;
     // Closed: open bit cleared, generation and type kept so that stale lookups still fail.
     if (slot->state.compare_exchange_weak(state, (state & kPinMask) | gen_type,
                                           std::memory_order_acq_rel, std::memory_order_acquire))
@@ -150,68 +135,18 @@ bool HandleTable::Close(uint64_t handle, ObjectType type) {
   // Wait for lookups that pinned the slot before it closed: they are a few instructions long.
   while ((slot->state.load(std::memory_order_acquire) & kPinMask) != 0) sched_yield();
 
-  auto actual = static_cast<ObjectType>((state & kTypeMask) >> kTypeShift);
-  if (actual != ObjectType::kSocket) {
-    reinterpret_cast<Object *>(slot->value.load(std::memory_order_relaxed))->Release();
-  }
-  if (PortAssociation *assoc =
-          ExtraAt(d.index)->port.exchange(nullptr, std::memory_order_acq_rel)) {
-    assoc->port->Release();
-    delete assoc;
-  }
-  slot->value.store(0, std::memory_order_release);
+  Object *object = ExtraAt(d.index)->object.exchange(nullptr, std::memory_order_relaxed);
+  slot->published.store(0, std::memory_order_release);
   FreeSlot(d.index);
+  // Last: the object's destructor may close other handles (and so take mu_).
+  object->Release();
   return true;
-}
-
-bool HandleTable::AssociatePort(uint64_t handle, Object *port, uint64_t key) {
-  Decoded d;
-  if (!Decode(handle, &d)) return false;
-  Slot *slot = Pin(d, ObjectType::kSocket);
-  if (slot == nullptr) return false;
-  auto *assoc = new PortAssociation{port, key};
-  PortAssociation *expected = nullptr;
-  bool ok =
-      ExtraAt(d.index)->port.compare_exchange_strong(expected, assoc, std::memory_order_acq_rel);
-  if (ok) {
-    port->AddRef();
-  } else {
-    delete assoc;
-  }
-  Unpin(slot);
-  return ok;
-}
-
-Ref<Object> HandleTable::SocketPort(uint64_t handle, uint64_t *key) const {
-  Decoded d;
-  if (!Decode(handle, &d)) return {};
-  Slot *slot = Pin(d, ObjectType::kSocket);
-  if (slot == nullptr) return {};
-  Ref<Object> port;
-  if (PortAssociation *assoc = ExtraAt(d.index)->port.load(std::memory_order_acquire)) {
-    port = Ref<Object>::Share(assoc->port);
-    *key = assoc->key;
-  }
-  Unpin(slot);
-  return port;
-}
-
-bool HandleTable::SetIfsSocketCatalog(uint64_t handle, uint32_t catalog_id) {
-  Decoded d;
-  if (!Decode(handle, &d) || catalog_id >= 0x80000000u) return false;
-  Slot *slot = Pin(d, ObjectType::kSocket);
-  if (slot == nullptr) return false;
-  // The IFS flag never changes while the slot is open; the state word carries it.
-  bool ifs = (slot->state.load(std::memory_order_relaxed) & kIfs) != 0;
-  if (ifs) ExtraAt(d.index)->catalog_id.store(catalog_id, std::memory_order_relaxed);
-  Unpin(slot);
-  return ifs;
 }
 
 size_t HandleTable::CountOpen(ObjectType type) const {
   uint32_t limit;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     limit = next_unused_;
   }
   size_t count = 0;

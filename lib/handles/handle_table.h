@@ -1,13 +1,14 @@
 // lib/handles/handle_table.h — the process-wide table behind every HANDLE and SOCKET.
 //
-// What it is for: every emulated kernel object (socket handle, event, thread, completion port,
-// window) is named by a value from this table, as on Windows:
+// What it is for: every emulated kernel object (event, thread, completion port, window, socket
+// record) is named by a value from this table, as on Windows. The table is generic: it knows
+// an object's type and reference count, nothing of what a socket or a port is.
 //
 //   ws2emu::HandleTable &table = ws2emu::HandleTable::Get();
-//   uint64_t h = table.CreateSocket(/*catalog_id=*/1001, /*context=*/ctx, /*ifs=*/false);
-//   DWORD_PTR c;
-//   if (table.QuerySocketContext(h, &c)) { ... }
-//   table.Close(h, ObjectType::kSocket);
+//   uint64_t h = table.Insert(event.release());          // takes over the reference
+//   Ref<Event> e = table.LookupAs<Event>(h);             // a new reference, or null
+//   table.WithPinned<Event>(h, [](Event &e) { e.Set(); });
+//   table.Close(h, ObjectType::kEvent);
 //
 // Handle values. A value is a multiple of 4 (the low two bits are the caller's, and are ignored
 // on lookup, as Windows ignores OBJ_HANDLE_TAGBITS), never 0 and never INVALID_SOCKET, and
@@ -17,36 +18,49 @@
 // first-in first-out after at least kMinFreeBeforeReuse others were freed, so a stale SOCKET
 // gets WSAENOTSOCK rather than another socket's context.
 //
+// kAny. ObjectType::kAny names every kernel object type and never a socket, for Lookup and
+// Close alike: a SOCKET is not a kernel handle here (sockets/socket_record.h says why), so
+// CloseHandle, DuplicateHandle and the waits, which ask for kAny, never find one.
+//
+// Published words. An object may publish one 64-bit word with its handle (Insert's
+// `published`), which ReadPublished returns without pinning the slot or touching the object:
+// no write, no lock, no reference-count traffic. The socket records publish the context of
+// WPUCreateSocketHandle there, because WPUQuerySocketHandleContext runs on every call a
+// non-IFS provider handles (ws2emu-bench's query_context); any object type may use it for a
+// value that does not change while its handle is open.
+//
 // Concurrency and lifetime. Slots live in chunks that are never freed, so reading a slot is
-// always safe. Each slot has one 64-bit state word: generation, type, open/closed, the IFS flag
-// of a socket, and a count of pins. A slot is split in two parallel arrays: a 16-byte hot part
-// (state word and value: all a lookup reads, four slots to a cache line) and a cold part
-// (catalog ID, free-list link, port association), so that the lookups of a process with a
-// million sockets touch 16 MB, not 32. Hot chunks after the first are 2 MB-aligned and asked
-// for transparent huge pages: a random lookup among a million handles then misses the TLB
-// rarely. Lookup of a socket context is a seqlock read (state, context, state again: no
-// write, no lock). Lookup of an object pins the slot with a CAS, takes a reference on the
-// object, and unpins; an operation that completes on its own (WithPinned: Set, Reset, Post)
-// runs with the slot pinned and takes no reference. Close marks the slot closed with a CAS, waits
-// for the pins to drain, then drops the table's reference and frees the slot. Objects are
-// reference-counted (Object), so an object a waiter still holds outlives its handle, as on
-// Windows. Create and Close take a mutex for the free list; lookups never do.
+// always safe. Each slot has one 64-bit state word: generation, type, open/closed, whether a
+// word is published, and a count of pins. A slot is split in two parallel arrays: a 16-byte
+// hot part (state word and published word: all ReadPublished reads, four slots to a cache
+// line) and a cold part (the Object pointer and the free-list link), so that the context
+// lookups of a process with a million sockets touch 16 MB, not 32. Hot chunks after the first
+// are 2 MB-aligned and asked for transparent huge pages: a random lookup among a million
+// handles then misses the TLB rarely. ReadPublished is a seqlock read (state, word, state
+// again). Lookup of an object pins the slot with a CAS, takes a reference on the object, and
+// unpins; an operation that completes on its own (WithPinned: Set, Reset, Post) runs with the
+// slot pinned and takes no reference. Close marks the slot closed with a CAS, waits for the
+// pins to drain, then drops the table's reference and frees the slot. Objects are
+// reference-counted (Object), so an object a waiter (or a call on a socket) still holds
+// outlives its handle, as on Windows. Insert and Close take a mutex for the free list; lookups
+// never do.
 #ifndef WS2EMU_LIB_HANDLES_HANDLE_TABLE_H_
 #define WS2EMU_LIB_HANDLES_HANDLE_TABLE_H_
 
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <mutex>
 #include <type_traits>
 #include <utility>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 
 namespace ws2emu {
 
 enum class ObjectType : uint8_t {
   kNone = 0,
-  kSocket = 1,
+  kSocket = 1,  // a socket record (sockets/socket_record.h)
   kEvent = 2,
   kThread = 3,
   kPort = 4,
@@ -54,7 +68,7 @@ enum class ObjectType : uint8_t {
   kSemaphore = 6,
   kMutex = 7,
   kProcess = 8,  // the current process (GetCurrentProcess, DuplicateHandle)
-  kAny = 15,  // lookups only: accept any object type (CloseHandle, waits)
+  kAny = 15,  // Lookup and Close only: any kernel object type, never kSocket (see above)
 };
 
 // Base of every reference-counted object a handle can name. Release() deletes the object when
@@ -67,10 +81,6 @@ class Object {
   virtual ~Object() = default;
 
   ObjectType type() const { return type_; }
-  // A thread that counted as running on this object exited or went to wait on another one (a
-  // completion port counts the threads running on it against its concurrency value; see
-  // iocp/port.h).
-  virtual void RunningThreadLeft(const void * /*thread*/) {}
   void AddRef() { refs_.fetch_add(1, std::memory_order_relaxed); }
   void Release() {
     if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
@@ -118,12 +128,6 @@ class Ref {
   T *p_ = nullptr;
 };
 
-// A completion-port association of a socket handle (CreateIoCompletionPort on a SOCKET).
-struct PortAssociation {
-  Object *port;  // holds a reference
-  uint64_t key;
-};
-
 class HandleTable {
  public:
   static constexpr int kIndexBits = 21;       // 2M slots
@@ -140,27 +144,18 @@ class HandleTable {
   HandleTable(const HandleTable &) = delete;
   HandleTable &operator=(const HandleTable &) = delete;
 
-  // Creates a socket handle holding `context` for the provider `catalog_id`. Returns 0 when
-  // the table is full.
-  uint64_t CreateSocket(uint32_t catalog_id, uint64_t context, bool ifs);
+  // Creates a handle for `object`, taking over the caller's reference, with `published`
+  // (if not null) as the word ReadPublished returns for it. Returns 0 (and drops the
+  // reference) when the table is full or out of memory.
+  uint64_t Insert(Object *object, const uint64_t *published = nullptr);
 
-  // Creates a handle for `object`, taking over the caller's reference. Returns 0 (and drops
-  // the reference) when the table is full.
-  uint64_t Insert(Object *object);
-
-  // Socket context, catalog ID and IFS flag of an open socket handle. Lock-free, write-free;
-  // a null catalog_id spares the read of the cold part of the slot.
-  // Inline: WPUQuerySocketHandleContext runs on every call a non-IFS provider handles.
-  bool QuerySocketContext(uint64_t handle, uint64_t *context) const {
-    return QuerySocket(handle, context, nullptr, nullptr);
-  }
-  bool QuerySocket(uint64_t handle, uint64_t *context, uint32_t *catalog_id, bool *ifs) const;
-
-  // Records `catalog_id` as the owner of an open IFS socket handle (WPUModifyIFSHandle).
-  bool SetIfsSocketCatalog(uint64_t handle, uint32_t catalog_id);
+  // The word published with the open handle `handle` of type `type` (not kAny). False for any
+  // other handle, and for one whose object published none. Lock-free and write-free; inline:
+  // WPUQuerySocketHandleContext runs on every call a non-IFS provider handles.
+  bool ReadPublished(uint64_t handle, ObjectType type, uint64_t *word) const;
 
   // A new reference to the object named by `handle` if it is open and of type `type` (kAny:
-  // any non-socket object). Null otherwise.
+  // any kernel object, never a socket). Null otherwise.
   Ref<Object> Lookup(uint64_t handle, ObjectType type) const;
   template <typename T>
   Ref<T> LookupAs(uint64_t handle) const {
@@ -179,7 +174,7 @@ class HandleTable {
     if (!Decode(handle, &d)) return false;
     Slot *slot = Pin(d, T::kType);
     if (slot == nullptr) return false;
-    f(*static_cast<T *>(reinterpret_cast<Object *>(slot->value.load(std::memory_order_relaxed))));
+    f(*static_cast<T *>(ObjectAt(d.index)));
     Unpin(slot);
     return true;
   }
@@ -187,27 +182,22 @@ class HandleTable {
   // The type of the open handle, or kNone.
   ObjectType TypeOf(uint64_t handle) const;
 
-  // Closes `handle` if it is open and of type `type` (kAny: any type). Returns false for an
-  // invalid, closed or wrongly typed handle, and changes nothing then.
+  // Closes `handle` if it is open and of type `type` (kAny: any kernel object, never a
+  // socket). Returns false for an invalid, closed or wrongly typed handle, and changes nothing
+  // then. The table's reference to the object is dropped once no lookup has the slot pinned.
   bool Close(uint64_t handle, ObjectType type);
 
-  // Associates an open socket handle with a completion port (a new reference is taken) and a
-  // key. Fails if the handle is not an open socket or already has a port (Windows allows one).
-  bool AssociatePort(uint64_t handle, Object *port, uint64_t key);
-  // The port (a new reference) and key associated with an open socket handle, if any.
-  Ref<Object> SocketPort(uint64_t handle, uint64_t *key) const;
-
-  // Number of open handles of `type` (kAny: all). For tests and statistics.
+  // Number of open handles of `type` (kAny: all, sockets included). For tests and statistics.
   size_t CountOpen(ObjectType type) const;
 
  private:
-  // State word layout: [pins:24 | ifs:1 | open:1 | type:4 | gen:8] from bit 0 upwards:
-  //   bits 0..7 generation, 8..11 type, 12 open, 13 IFS (sockets), 14..37 pins.
+  // State word layout: [pins:24 | published:1 | open:1 | type:4 | gen:8] from bit 0 upwards:
+  //   bits 0..7 generation, 8..11 type, 12 open, 13 a word is published, 14..37 pins.
   static constexpr uint64_t kGenMask = (1u << kGenerationBits) - 1;
   static constexpr int kTypeShift = 8;
   static constexpr uint64_t kTypeMask = 0xfull << kTypeShift;
   static constexpr uint64_t kOpen = 1ull << 12;
-  static constexpr uint64_t kIfs = 1ull << 13;
+  static constexpr uint64_t kPublished = 1ull << 13;
   static constexpr int kPinShift = 14;
   static constexpr uint64_t kPinOne = 1ull << kPinShift;
   static constexpr uint64_t kPinMask = 0xffffffull << kPinShift;
@@ -216,13 +206,13 @@ class HandleTable {
   // they are used without being constructed (which would touch every page).
   struct Slot {
     std::atomic<uint64_t> state;
-    std::atomic<uint64_t> value;  // socket context, or Object*
+    std::atomic<uint64_t> published;  // see "Published words"
   };
   // The cold part, at the same index in a parallel chunk.
   struct SlotExtra {
-    std::atomic<uint32_t> catalog_id;
+    std::atomic<Object *> object;  // holds the table's reference while the slot is open
     std::atomic<uint32_t> next_free;
-    std::atomic<PortAssociation *> port;
+    uint32_t unused;
   };
   static_assert(sizeof(Slot) == 16, "the hot part of a slot is 16 bytes: lookups depend on it");
   static_assert(sizeof(SlotExtra) == 16, "bytes_per_handle depends on the size of a slot");
@@ -246,8 +236,7 @@ class HandleTable {
   static bool Matches(uint64_t state, uint32_t gen, ObjectType type) {
     if ((state & kOpen) == 0 || (state & kGenMask) != gen) return false;
     auto actual = static_cast<ObjectType>((state & kTypeMask) >> kTypeShift);
-    if (type == ObjectType::kAny) return actual != ObjectType::kSocket;
-    return actual == type;
+    return type == ObjectType::kAny ? actual != ObjectType::kSocket : actual == type;
   }
 
   Slot *SlotAt(uint32_t index) const {
@@ -258,10 +247,12 @@ class HandleTable {
   SlotExtra *ExtraAt(uint32_t index) const {
     return &cold_[index / kChunkSlots].load(std::memory_order_acquire)[index % kChunkSlots];
   }
-  uint32_t AllocateSlot();       // returns 0 when full; caller fills and publishes
+  // The object of a slot that is pinned (or whose closer is this thread).
+  Object *ObjectAt(uint32_t index) const {
+    return ExtraAt(index)->object.load(std::memory_order_relaxed);
+  }
+  uint32_t AllocateSlot();  // returns 0 when full; caller fills and publishes
   void FreeSlot(uint32_t index);
-  uint64_t Publish(uint32_t index, ObjectType type, uint64_t value, uint32_t catalog_id,
-                   bool ifs);
 
   // Pins slot `d` if it is open and matches; returns the slot or null.
   Slot *Pin(const Decoded &d, ObjectType type) const {
@@ -281,33 +272,30 @@ class HandleTable {
   std::atomic<Slot *> hot_[kChunks] = {};
   std::atomic<SlotExtra *> cold_[kChunks] = {};
 
-  mutable std::mutex mu_;
-  uint32_t next_unused_ = 1;  // guarded by mu_; slot 0 is never used: no handle is 0
-  uint32_t free_head_ = 0;  // guarded by mu_
-  uint32_t free_tail_ = 0;  // guarded by mu_
-  uint32_t free_count_ = 0;  // guarded by mu_
+  // Guards the free list and the allocation of slots and chunks; lookups never take it.
+  mutable absl::Mutex mu_{absl::kConstInit};
+  uint32_t next_unused_ ABSL_GUARDED_BY(mu_) = 1;  // slot 0 is never used: no handle is 0
+  uint32_t free_head_ ABSL_GUARDED_BY(mu_) = 0;
+  uint32_t free_tail_ ABSL_GUARDED_BY(mu_) = 0;
+  uint32_t free_count_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
-inline bool HandleTable::QuerySocket(uint64_t handle, uint64_t *context, uint32_t *catalog_id,
-                                     bool *ifs) const {
+inline bool HandleTable::ReadPublished(uint64_t handle, ObjectType type, uint64_t *word) const {
   Decoded d;
   if (!Decode(handle, &d)) return false;
   const Slot *slot = SlotAt(d.index);
   if (slot == nullptr) return false;
   for (;;) {
     uint64_t before = slot->state.load(std::memory_order_acquire);
-    if (!Matches(before, d.gen, ObjectType::kSocket)) return false;
-    // Writers store value and catalog with release after changing the state word, so a reader
-    // that sees a newer value also sees the newer state below (a seqlock without fences).
-    uint64_t value = slot->value.load(std::memory_order_acquire);
-    uint32_t cat =
-        catalog_id == nullptr ? 0 : ExtraAt(d.index)->catalog_id.load(std::memory_order_acquire);
+    if ((before & kPublished) == 0 || !Matches(before, d.gen, type)) return false;
+    // Insert stores the word with release before it publishes the state word, and Close
+    // changes the state word before it clears the word, so a reader that sees a newer word
+    // also sees the newer state below (a seqlock without fences).
+    uint64_t value = slot->published.load(std::memory_order_acquire);
     uint64_t after = slot->state.load(std::memory_order_relaxed);
     // Pins may have changed in between; only generation, type and open matter.
     if (((before ^ after) & ~kPinMask) != 0) continue;
-    *context = value;
-    if (catalog_id != nullptr) *catalog_id = cat;
-    if (ifs != nullptr) *ifs = (before & kIfs) != 0;
+    *word = value;
     return true;
   }
 }

@@ -6,8 +6,8 @@
 
 namespace ws2emu::iocp {
 
-int CompleteOverlapped(uint64_t socket, WSAOVERLAPPED *overlapped, uint32_t error,
-                       uint32_t bytes) {
+int CompleteOverlapped(const sockets::SocketRecord &socket, WSAOVERLAPPED *overlapped,
+                       uint32_t error, uint32_t bytes) {
   if (overlapped == nullptr) return WSAEFAULT;
   HandleTable &table = HandleTable::Get();
   const uint64_t hevent = reinterpret_cast<uintptr_t>(overlapped->hEvent);
@@ -18,7 +18,7 @@ int CompleteOverlapped(uint64_t socket, WSAOVERLAPPED *overlapped, uint32_t erro
   }
   uint64_t key = 0;
   Ref<Object> port;
-  if ((hevent & 1) == 0) port = table.SocketPort(socket, &key);
+  if ((hevent & 1) == 0) port = socket.CompletionPort(&key);
 
   // [inference] Internal holds the completion status: the error itself (0 for success), which
   // is never WSS_OPERATION_IN_PROGRESS for a Winsock error; an error that happens to equal

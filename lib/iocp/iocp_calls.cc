@@ -4,6 +4,7 @@
 #include "boundary/last_error.h"
 #include "handles/handle_table.h"
 #include "iocp/port.h"
+#include "sockets/socket_record.h"
 #include "ws2emu/ws2emu.h"
 
 namespace ws2emu {
@@ -42,7 +43,8 @@ using namespace ws2emu;  // NOLINT: the boundary functions below are extern "C"
 extern "C" {
 
 // CreateIoCompletionPort: with FileHandle INVALID_HANDLE_VALUE, creates a port; otherwise
-// associates the socket handle FileHandle with the port (new or existing) and the key.
+// associates the socket handle FileHandle (IFS or not) with the port (new or existing) and the
+// key; a socket has one port at most, as on Windows.
 HANDLE WINAPI ws2emu_CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCompletionPort,
                                             ULONG_PTR CompletionKey,
                                             DWORD NumberOfConcurrentThreads) {
@@ -51,9 +53,13 @@ HANDLE WINAPI ws2emu_CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCo
     SetThreadLastError(ERROR_INVALID_PARAMETER);
     return nullptr;
   }
-  if (!create_only && Table().TypeOf(HandleValue(FileHandle)) != ObjectType::kSocket) {
-    SetThreadLastError(ERROR_INVALID_HANDLE);
-    return nullptr;
+  sockets::SocketRef socket;
+  if (!create_only) {
+    socket = sockets::GetSocket(HandleValue(FileHandle));
+    if (!socket) {
+      SetThreadLastError(ERROR_INVALID_HANDLE);
+      return nullptr;
+    }
   }
   Ref<Port> port;
   HANDLE result = ExistingCompletionPort;
@@ -76,7 +82,7 @@ HANDLE WINAPI ws2emu_CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCo
     }
     result = ToHandle(h);
   }
-  if (!create_only && !Table().AssociatePort(HandleValue(FileHandle), port.get(), CompletionKey)) {
+  if (!create_only && !socket->AssociatePort(port.get(), CompletionKey)) {
     if (ExistingCompletionPort == nullptr) {  // the port made here goes (nobody waits on it yet)
       port->Shutdown();
       Table().Close(HandleValue(result), ObjectType::kPort);

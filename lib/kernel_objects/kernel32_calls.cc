@@ -104,7 +104,9 @@ extern "C" {
 
 // CloseHandle: any kernel object type. Closing a completion port wakes its waiters with
 // ERROR_ABANDONED_WAIT_0, as on Windows. An HWND is a user object, not a kernel handle:
-// CloseHandle refuses it (DestroyWindow destroys a window).
+// CloseHandle refuses it (DestroyWindow destroys a window). A SOCKET is not a kernel handle
+// either [inference, sockets/socket_record.h]: kAny never names one, so CloseHandle fails with
+// ERROR_INVALID_HANDLE and the socket stays open (closesocket closes it, through its provider).
 BOOL WINAPI ws2emu_CloseHandle(HANDLE hObject) {
   if (IsPseudoHandle(hObject)) return TRUE;  // as on Windows: nothing to close
   uint64_t h = HandleValue(hObject);
@@ -248,8 +250,8 @@ DWORD WINAPI ws2emu_GetThreadId(HANDLE Thread) {
 // pseudo-handle or a handle duplicated from it). The duplicate is a new handle to the same
 // object; the pseudo-handles duplicate into real handles to the calling thread or the process.
 // Access masks and inheritance do not exist here and are ignored [inference: every handle has
-// all access]. Socket handles are not objects of the table; duplicating one is refused with
-// ERROR_NOT_SUPPORTED (WSADuplicateSocket is the Winsock way). DUPLICATE_CLOSE_SOURCE closes
+// all access]. A SOCKET is not a kernel handle (sockets/socket_record.h); duplicating one is
+// refused with ERROR_NOT_SUPPORTED (WSADuplicateSocket is the Winsock way). DUPLICATE_CLOSE_SOURCE closes
 // the source even when the call fails, as Windows documents.
 BOOL WINAPI ws2emu_DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
                                    HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle,

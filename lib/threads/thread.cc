@@ -259,7 +259,6 @@ void Thread::DisownMutex(Waitable *mutex) {
 }
 
 void Thread::MarkExited() {
-  if (Ref<Object> port = std::move(running_port_)) port->RunningThreadLeft(this);
   std::vector<Ref<Waitable>> owned;
   {
     std::lock_guard<std::mutex> lock(owned_mu_);

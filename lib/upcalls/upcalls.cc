@@ -1,6 +1,6 @@
 // The upcalls of WSPUPCALLTABLE and WPUCompleteOverlappedRequest (SPEC.md §6), and the table.
 // Each checks its arguments and converts errors; the work is done by the component it names
-// (blocking/, catalog/, iocp/, messages/, the handle table).
+// (blocking/, catalog/, iocp/, messages/, sockets/, the handle table).
 #include <atomic>
 
 #include "blocking/blocking_hook.h"
@@ -8,6 +8,7 @@
 #include "catalog/catalog.h"
 #include "catalog/wsc_calls.h"
 #include "iocp/completion.h"
+#include "sockets/socket_record.h"
 #include "sync/event.h"
 #include "threads/thread.h"
 #include "ws2emu/ws2emu.h"
@@ -16,13 +17,6 @@ namespace ws2emu {
 namespace {
 
 HandleTable &Table() { return HandleTable::Get(); }
-
-// The context of a socket handle created by WPUCreateSocketHandle. False for anything else,
-// IFS handles included: they have no ws2_32 context and are the provider's own.
-inline bool QueryWs2Socket(SOCKET s, uint64_t *context) {
-  bool ifs;
-  return Table().QuerySocket(s, context, /*catalog_id=*/nullptr, &ifs) && !ifs;
-}
 
 // The catalog assigns IDs from catalog::kFirstCatalogId upwards, so a lower ID cannot name any
 // entry.
@@ -72,9 +66,8 @@ BOOL WSPAPI WPUCloseEvent(WSAEVENT hEvent, LPINT lpErrno) {
 
 int WSPAPI WPUCloseSocketHandle(SOCKET s, LPINT lpErrno) {
   REQUIRE_ERRNO(SOCKET_ERROR);
-  uint64_t context;
   // Only handles from WPUCreateSocketHandle: an IFS handle is not ws2_32's to close.
-  if (!QueryWs2Socket(s, &context) || !Table().Close(s, ObjectType::kSocket)) {
+  if (!sockets::CloseSocket(s, /*ifs=*/false)) {
     *lpErrno = WSAENOTSOCK;
     return SOCKET_ERROR;
   }
@@ -94,7 +87,7 @@ WSAEVENT WSPAPI WPUCreateEvent(LPINT lpErrno) {
 SOCKET WSPAPI WPUCreateSocketHandle(DWORD dwCatalogEntryId, DWORD_PTR dwContext,
                                     LPINT lpErrno) {
   REQUIRE_ERRNO(INVALID_SOCKET);
-  uint64_t h = Table().CreateSocket(dwCatalogEntryId, dwContext, /*ifs=*/false);
+  uint64_t h = sockets::CreateSocket(dwCatalogEntryId, dwContext);
   if (h == 0) {
     *lpErrno = WSAENOBUFS;
     return INVALID_SOCKET;
@@ -124,7 +117,7 @@ int WSPAPI WPUGetProviderPath(LPGUID lpProviderId, WCHAR *lpszProviderDllPath,
 // and returns the same value.
 SOCKET WSPAPI WPUModifyIFSHandle(DWORD dwCatalogEntryId, SOCKET ProposedHandle, LPINT lpErrno) {
   REQUIRE_ERRNO(INVALID_SOCKET);
-  if (!Table().SetIfsSocketCatalog(ProposedHandle, dwCatalogEntryId)) {
+  if (!sockets::RegisterIfs(ProposedHandle, dwCatalogEntryId)) {
     *lpErrno = WSAEINVAL;
     return INVALID_SOCKET;
   }
@@ -165,7 +158,7 @@ int WSPAPI WPUQueryBlockingCallback(DWORD dwCatalogEntryId, LPBLOCKINGCALLBACK *
 int WSPAPI WPUQuerySocketHandleContext(SOCKET s, PDWORD_PTR lpContext, LPINT lpErrno) {
   REQUIRE_ERRNO(SOCKET_ERROR);
   uint64_t context;
-  if (!QueryWs2Socket(s, &context)) {
+  if (!sockets::QueryContext(s, &context)) {
     *lpErrno = WSAENOTSOCK;
     return SOCKET_ERROR;
   }
@@ -265,12 +258,12 @@ int WSPAPI WPUCloseThread(LPWSATHREADID lpThreadId, LPINT lpErrno) {
 int WSPAPI WPUCompleteOverlappedRequest(SOCKET s, LPWSAOVERLAPPED lpOverlapped, DWORD dwError,
                                         DWORD cbTransferred, LPINT lpErrno) {
   REQUIRE_ERRNO(SOCKET_ERROR);
-  uint64_t context;
-  if (!QueryWs2Socket(s, &context)) {
+  sockets::SocketRef socket = sockets::GetSocket(s);
+  if (!socket || socket->ifs()) {
     *lpErrno = WSAEINVAL;
     return SOCKET_ERROR;
   }
-  const int error = iocp::CompleteOverlapped(s, lpOverlapped, dwError, cbTransferred);
+  const int error = iocp::CompleteOverlapped(*socket, lpOverlapped, dwError, cbTransferred);
   if (error != 0) {
     *lpErrno = error;
     return SOCKET_ERROR;
