@@ -18,15 +18,32 @@ namespace {
 thread_local bool t_fail_allocations = false;
 }  // namespace
 
-// The replaceable allocation functions: every form of new ends here (libstdc++'s nothrow and
-// array forms call this one), so arming the flag makes every allocation of this thread fail.
+// The replaceable allocation functions: every form of new ends here, so arming the flag makes
+// every allocation of this thread fail.
 void *operator new(std::size_t size) {
   if (t_fail_allocations) throw std::bad_alloc();
   if (void *p = std::malloc(size == 0 ? 1 : size)) return p;
   throw std::bad_alloc();
 }
-void operator delete(void *p) noexcept { std::free(p); }
-void operator delete(void *p, std::size_t) noexcept { std::free(p); }
+// Not inlined: GCC would otherwise see free() meet a pointer from `new` and warn
+// (-Wmismatched-new-delete), not knowing that this operator new is malloc.
+__attribute__((noinline)) void operator delete(void *p) noexcept { std::free(p); }
+__attribute__((noinline)) void operator delete(void *p, std::size_t) noexcept { std::free(p); }
+// The nothrow and array forms too: libstdc++'s would call the one above, but a sanitizer's
+// runtime brings its own, which would pair its allocations with the free() below.
+void *operator new(std::size_t size, const std::nothrow_t &) noexcept {
+  try {
+    return ::operator new(size);
+  } catch (const std::bad_alloc &) {
+    return nullptr;
+  }
+}
+void *operator new[](std::size_t size) { return ::operator new(size); }
+void *operator new[](std::size_t size, const std::nothrow_t &) noexcept {
+  return ::operator new(size, std::nothrow);
+}
+__attribute__((noinline)) void operator delete[](void *p) noexcept { std::free(p); }
+__attribute__((noinline)) void operator delete[](void *p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
