@@ -1,8 +1,8 @@
 // lib/handles/handle_table.h — the process-wide table behind every HANDLE and SOCKET.
 //
-// What it is for: every emulated kernel object (event, thread, completion port, window, socket
-// record) is named by a value from this table, as on Windows. The table is generic: it knows
-// an object's type and reference count, nothing of what a socket or a port is.
+// What it is for: every emulated kernel object (event, thread, completion port, window) and
+// every socket is named by a value from this table, as on Windows. The table is generic: it
+// knows a slot's type and an object's reference count, nothing of what a socket or a port is.
 //
 //   ws2emu::HandleTable &table = ws2emu::HandleTable::Get();
 //   uint64_t h = table.Insert(event.release());          // takes over the reference
@@ -24,26 +24,40 @@
 //
 // Published words. An object may publish one 64-bit word with its handle (Insert's
 // `published`), which ReadPublished returns without pinning the slot or touching the object:
-// no write, no lock, no reference-count traffic. The socket records publish the context of
+// no write, no lock, no reference-count traffic. Sockets publish the context of
 // WPUCreateSocketHandle there, because WPUQuerySocketHandleContext runs on every call a
-// non-IFS provider handles (ws2emu-bench's query_context); any object type may use it for a
-// value that does not change while its handle is open.
+// non-IFS provider handles (ws2emu-bench's query_context); any type may use it for a value
+// that does not change while its handle is open.
+//
+// Entries without an object. A type whose handles are many and small (sockets: a million of
+// them must cost about 32 bytes each, ws2emu-bench's bytes_per_handle) need not allocate an
+// Object per handle: InsertEntry opens a slot of any type with only a published word, and the
+// component keeps the rest of its per-handle data in its OWN arrays, parallel to this table
+// and indexed by the slot index, which InsertEntry's `prepare`, PinEntry and the close hook
+// give it. Such a slot never writes the table's cold part. PinEntry / UnpinEntry pin it by
+// handle; the type's close hook (SetCloseHook) runs once the slot is closed and no pin is
+// left, before the slot is freed, so that the component resets its data for the next handle.
 //
 // Concurrency and lifetime. Slots live in chunks that are never freed, so reading a slot is
 // always safe. Each slot has one 64-bit state word: generation, type, open/closed, whether a
-// word is published, and a count of pins. A slot is split in two parallel arrays: a 16-byte
-// hot part (state word and published word: all ReadPublished reads, four slots to a cache
-// line) and a cold part (the Object pointer and the free-list link), so that the context
-// lookups of a process with a million sockets touch 16 MB, not 32. Hot chunks after the first
-// are 2 MB-aligned and asked for transparent huge pages: a random lookup among a million
-// handles then misses the TLB rarely. ReadPublished is a seqlock read (state, word, state
-// again). Lookup of an object pins the slot with a CAS, takes a reference on the object, and
-// unpins; an operation that completes on its own (WithPinned: Set, Reset, Post) runs with the
-// slot pinned and takes no reference. Close marks the slot closed with a CAS, waits for the
-// pins to drain, then drops the table's reference and frees the slot. Objects are
-// reference-counted (Object), so an object a waiter (or a call on a socket) still holds
-// outlives its handle, as on Windows. Insert and Close take a mutex for the free list; lookups
-// never do.
+// word is published, whether it names an Object, and a count of pins. A slot is split in two
+// parallel arrays: a 16-byte hot part (state word, and the published word or, while the slot
+// is free, the free-list link: all ReadPublished reads, four slots to a cache line) and an
+// 8-byte cold part (the Object pointer, never written for an entry), so that a million sockets
+// cost the table 16 MB. Hot chunks after the first are 2 MB-aligned and asked for transparent
+// huge pages: a random lookup among a million handles then misses the TLB rarely.
+// ReadPublished is a seqlock read (state, word, state again). Lookup of an object pins the
+// slot with a CAS, takes a reference on the object, and unpins; an operation that completes on
+// its own (WithPinned: Set, Reset, Post) runs with the slot pinned and takes no reference.
+//
+// Closing never waits. Close marks the slot closed with a CAS (new lookups fail at once), and
+// whoever lets go last, Close itself or the Unpin that drops the last pin, finishes the close:
+// it drops the table's reference to the object (or runs the entry type's close hook) and
+// frees the slot. So a socket can be closed while a call on another thread, or on this one,
+// has it pinned: closesocket must be able to interrupt a call that blocks in the provider.
+// Objects are reference-counted (Object), so an object a waiter still holds outlives its
+// handle, as on Windows. Insert and the finishing of a close take a mutex for the free list;
+// lookups never do (but an Unpin that finishes a close does).
 #ifndef WS2EMU_LIB_HANDLES_HANDLE_TABLE_H_
 #define WS2EMU_LIB_HANDLES_HANDLE_TABLE_H_
 
@@ -133,7 +147,7 @@ class HandleTable {
   static constexpr int kIndexBits = 21;       // 2M slots
   static constexpr int kGenerationBits = 8;   // 2 + 21 + 8 = 31 bits
   static constexpr uint32_t kMaxSlots = 1u << kIndexBits;
-  static constexpr uint32_t kChunkSlots = 1u << 17;  // 2 MB of hot slots, 2 MB of cold ones
+  static constexpr uint32_t kChunkSlots = 1u << 17;  // 2 MB of hot slots, 1 MB of cold ones
   static constexpr uint32_t kMinFreeBeforeReuse = 1024;
 
   // The process-wide table: constant-initialised (no guard, no allocation on the lookup path)
@@ -148,6 +162,49 @@ class HandleTable {
   // (if not null) as the word ReadPublished returns for it. Returns 0 (and drops the
   // reference) when the table is full or out of memory.
   uint64_t Insert(Object *object, const uint64_t *published = nullptr);
+
+  // Opens a slot of type `type` (not kNone or kAny) that names no Object (see "Entries
+  // without an object"), with `published` (if not null) as its word. prepare(index) runs
+  // before the handle is visible to anybody, to fill the caller's parallel arrays at the slot
+  // index; if it returns false the slot is given back and InsertEntry returns 0. Returns 0 when
+  // the table is full or out of memory. The type's close hook must have been set.
+  template <typename Prepare>
+  uint64_t InsertEntry(ObjectType type, const uint64_t *published, Prepare &&prepare) {
+    uint32_t index = AllocateSlot();
+    if (index == 0) return 0;
+    if (!prepare(index)) {
+      FreeSlot(index);
+      return 0;
+    }
+    return Publish(index, type, published, kEntry);
+  }
+
+  // Runs once per closed entry of `type`, with its slot index, after the close and the last
+  // pin, before the slot is reused: the component resets its per-handle data there. Set
+  // before the first InsertEntry of that type; a plain function, so no allocation.
+  using CloseHook = void (*)(uint32_t index);
+  void SetCloseHook(ObjectType type, CloseHook hook) {
+    hooks_[static_cast<uint8_t>(type) & 0xf].store(hook, std::memory_order_release);
+  }
+
+  // Pins the open entry `handle` of type `type` (InsertEntry's slots only) and gives its slot
+  // index and published word (0 if none); false, pinning nothing, for any other handle. While
+  // pinned, the slot is not freed and the close hook does not run, even if the handle is
+  // closed meanwhile; UnpinEntry(index) lets go (and may finish such a close).
+  bool PinEntry(uint64_t handle, ObjectType type, uint32_t *index, uint64_t *published) const {
+    Decoded d;
+    if (!Decode(handle, &d)) return false;
+    Slot *slot = Pin(d, type);
+    if (slot == nullptr) return false;
+    if ((slot->state.load(std::memory_order_relaxed) & kEntry) == 0) {
+      Unpin(slot, d.index);  // an Object's slot: not for PinEntry
+      return false;
+    }
+    *index = d.index;
+    *published = slot->published.load(std::memory_order_relaxed);
+    return true;
+  }
+  void UnpinEntry(uint32_t index) const { Unpin(SlotAt(index), index); }
 
   // The word published with the open handle `handle` of type `type` (not kAny). False for any
   // other handle, and for one whose object published none. Lock-free and write-free; inline:
@@ -174,9 +231,10 @@ class HandleTable {
     if (!Decode(handle, &d)) return false;
     Slot *slot = Pin(d, T::kType);
     if (slot == nullptr) return false;
-    f(*static_cast<T *>(ObjectAt(d.index)));
-    Unpin(slot);
-    return true;
+    Object *object = ObjectAt(d.index);  // null for an entry (InsertEntry), not an Object
+    if (object != nullptr) f(*static_cast<T *>(object));
+    Unpin(slot, d.index);
+    return object != nullptr;
   }
 
   // The type of the open handle, or kNone.
@@ -184,15 +242,17 @@ class HandleTable {
 
   // Closes `handle` if it is open and of type `type` (kAny: any kernel object, never a
   // socket). Returns false for an invalid, closed or wrongly typed handle, and changes nothing
-  // then. The table's reference to the object is dropped once no lookup has the slot pinned.
+  // then. Never waits: the table's reference to the object is dropped (or an entry's close
+  // hook runs) at once, or by the last pin to go if the slot is pinned.
   bool Close(uint64_t handle, ObjectType type);
 
   // Number of open handles of `type` (kAny: all, sockets included). For tests and statistics.
   size_t CountOpen(ObjectType type) const;
 
  private:
-  // State word layout: [pins:24 | published:1 | open:1 | type:4 | gen:8] from bit 0 upwards:
-  //   bits 0..7 generation, 8..11 type, 12 open, 13 a word is published, 14..37 pins.
+  // State word layout: [entry:1 | pins:24 | published:1 | open:1 | type:4 | gen:8] from bit 0
+  // upwards: bits 0..7 generation, 8..11 type, 12 open, 13 a word is published, 14..37 pins,
+  // 38 the slot names no Object (InsertEntry).
   static constexpr uint64_t kGenMask = (1u << kGenerationBits) - 1;
   static constexpr int kTypeShift = 8;
   static constexpr uint64_t kTypeMask = 0xfull << kTypeShift;
@@ -201,21 +261,23 @@ class HandleTable {
   static constexpr int kPinShift = 14;
   static constexpr uint64_t kPinOne = 1ull << kPinShift;
   static constexpr uint64_t kPinMask = 0xffffffull << kPinShift;
+  static constexpr uint64_t kEntry = 1ull << 38;
 
   // The hot part of a slot. Chunks are mapped zeroed memory, and all zeros is a free slot, so
   // they are used without being constructed (which would touch every page).
   struct Slot {
     std::atomic<uint64_t> state;
-    std::atomic<uint64_t> published;  // see "Published words"
+    // Open: the published word (see "Published words"), or 0. Free: the index of the next free
+    // slot, so that neither opening nor closing an entry touches the cold part.
+    std::atomic<uint64_t> published;
   };
-  // The cold part, at the same index in a parallel chunk.
+  // The cold part, at the same index in a parallel chunk; written only for slots that name an
+  // Object.
   struct SlotExtra {
     std::atomic<Object *> object;  // holds the table's reference while the slot is open
-    std::atomic<uint32_t> next_free;
-    uint32_t unused;
   };
   static_assert(sizeof(Slot) == 16, "the hot part of a slot is 16 bytes: lookups depend on it");
-  static_assert(sizeof(SlotExtra) == 16, "bytes_per_handle depends on the size of a slot");
+  static_assert(sizeof(SlotExtra) == 8, "bytes_per_handle depends on the size of a slot");
   static_assert(std::is_trivially_destructible_v<Slot> &&
                 std::is_trivially_destructible_v<SlotExtra>);
 
@@ -252,7 +314,13 @@ class HandleTable {
     return ExtraAt(index)->object.load(std::memory_order_relaxed);
   }
   uint32_t AllocateSlot();  // returns 0 when full; caller fills and publishes
-  void FreeSlot(uint32_t index);
+  void FreeSlot(uint32_t index) const;
+  // Opens the allocated slot `index`: the state word is stored last, with release.
+  uint64_t Publish(uint32_t index, ObjectType type, const uint64_t *published, uint64_t entry);
+  // Finishes the close of slot `index` (closed, no pins left; `state` is its state word):
+  // drops the object's reference or runs the close hook, and frees the slot. Called once, by
+  // Close or by the Unpin that took the last pin away.
+  void FinishClose(uint32_t index, uint64_t state) const;
 
   // Pins slot `d` if it is open and matches; returns the slot or null.
   Slot *Pin(const Decoded &d, ObjectType type) const {
@@ -266,18 +334,25 @@ class HandleTable {
         return slot;
     }
   }
-  static void Unpin(Slot *slot) { slot->state.fetch_sub(kPinOne, std::memory_order_release); }
+  // Acquire-release: whoever finishes a close sees everything the pinners did.
+  void Unpin(Slot *slot, uint32_t index) const {
+    uint64_t before = slot->state.fetch_sub(kPinOne, std::memory_order_acq_rel);
+    if ((before & kPinMask) == kPinOne && (before & kOpen) == 0)
+      FinishClose(index, before - kPinOne);
+  }
 
   static constexpr uint32_t kChunks = kMaxSlots / kChunkSlots;
   std::atomic<Slot *> hot_[kChunks] = {};
   std::atomic<SlotExtra *> cold_[kChunks] = {};
+  std::atomic<CloseHook> hooks_[16] = {};
 
   // Guards the free list and the allocation of slots and chunks; lookups never take it.
   mutable absl::Mutex mu_{absl::kConstInit};
   uint32_t next_unused_ ABSL_GUARDED_BY(mu_) = 1;  // slot 0 is never used: no handle is 0
-  uint32_t free_head_ ABSL_GUARDED_BY(mu_) = 0;
-  uint32_t free_tail_ ABSL_GUARDED_BY(mu_) = 0;
-  uint32_t free_count_ ABSL_GUARDED_BY(mu_) = 0;
+  // Mutable: the last Unpin, in a const lookup, may finish a close and so free the slot.
+  mutable uint32_t free_head_ ABSL_GUARDED_BY(mu_) = 0;
+  mutable uint32_t free_tail_ ABSL_GUARDED_BY(mu_) = 0;
+  mutable uint32_t free_count_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 inline bool HandleTable::ReadPublished(uint64_t handle, ObjectType type, uint64_t *word) const {
@@ -299,6 +374,13 @@ inline bool HandleTable::ReadPublished(uint64_t handle, ObjectType type, uint64_
     return true;
   }
 }
+
+// `bytes` of zeroed memory, 2 MB-aligned, backed by transparent huge pages if `huge` and the
+// system allows it (then `bytes` should be a multiple of 2 MB); null if there is no memory.
+// Never freed. Pages are touched, and counted in the resident set, only as they are used. For
+// the table's chunks and the arrays components keep parallel to it (InsertEntry). Registered
+// with LeakSanitizer as a root: such arrays hold pointers.
+void *MapZeroedChunk(size_t bytes, bool huge);
 
 namespace internal {
 

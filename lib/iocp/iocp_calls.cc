@@ -82,13 +82,18 @@ HANDLE WINAPI ws2emu_CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCo
     }
     result = ToHandle(h);
   }
-  if (!create_only && !socket->AssociatePort(port.get(), CompletionKey)) {
-    if (ExistingCompletionPort == nullptr) {  // the port made here goes (nobody waits on it yet)
-      port->Shutdown();
-      Table().Close(HandleValue(result), ObjectType::kPort);
+  if (!create_only) {
+    const auto associated = socket->AssociatePort(port.get(), CompletionKey);
+    if (associated != sockets::SocketRecord::Association::kAssociated) {
+      if (ExistingCompletionPort == nullptr) {  // the port made here goes (nobody waits on it)
+        port->Shutdown();
+        Table().Close(HandleValue(result), ObjectType::kPort);
+      }
+      SetThreadLastError(associated == sockets::SocketRecord::Association::kNoMemory
+                             ? ERROR_NOT_ENOUGH_MEMORY
+                             : ERROR_INVALID_PARAMETER);  // already associated with a port
+      return nullptr;
     }
-    SetThreadLastError(ERROR_INVALID_PARAMETER);  // already associated with a port
-    return nullptr;
   }
   return result;
 }

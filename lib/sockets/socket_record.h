@@ -5,21 +5,40 @@
 //   uint64_t c;
 //   sockets::QueryContext(s, &c);                          // lock-free, write-free
 //   if (sockets::SocketRef r = sockets::GetSocket(s)) {    // pinned for one provider call
-//     r->catalog_id(); r->provider(); ...
+//     r->catalog_id(); r->context(); r->ifs(); ...
 //   }                                                      // unpinned here
 //   sockets::CloseSocket(s, /*ifs=*/false);                // WPUCloseSocketHandle
 //
-// What a record holds: the catalog entry ID of the provider that owns the socket (and room for
-// that provider's pointer, which the Winsock API sets once it routes calls), the context a
+// What a record holds: the catalog entry ID of the provider that owns the socket, the context a
 // non-IFS provider gave WPUCreateSocketHandle, whether the handle is an IFS handle, and the
 // completion port the socket is associated with (a port and a key, set once: Windows allows
 // one association per handle).
 //
-// Pinning. A SocketRef is a reference to the record (ReactOS's WsSockGetSocket /
-// WsSockDereference): the Winsock API holds one around each provider call, so a close on
-// another thread removes the handle at once (new lookups fail with WSAENOTSOCK) while the
-// record, and what it says about the owning provider, stays valid until the last call that
-// pinned it returns.
+// The owning provider. A record keeps its catalog entry ID only, not a StartedProvider
+// pointer: the Winsock API (issue 12) finds the started provider from the ID (the catalog
+// entry names its provider's GUID, and there is one started provider per GUID), so a record
+// needs no room for a pointer. [inference] Caching the pointer per socket would add 8 bytes to
+// every SocketEntry (bytes_per_handle 24 -> 32 for sockets without a port): possible, but
+// only if the lookup by ID shows in a benchmark.
+//
+// Where it lives. A million sockets must cost about 32 bytes each (ws2emu-bench's
+// bytes_per_handle), so a socket is no heap object. A record is spread over:
+//   - its handle table slot (an InsertEntry slot: 16 bytes, hot): the handle, its generation,
+//     the pins, and the context as the slot's published word, which QueryContext reads;
+//   - a SocketEntry (8 bytes) in this component's own array, parallel to the table and indexed
+//     by the slot index: the catalog ID, the IFS flag and the port state;
+//   - for a socket associated with a completion port only, a PortLink (16 bytes) in a second
+//     parallel array, whose pages are touched only by sockets that have a port.
+// Both arrays are mapped zeroed in chunks on demand (handles/handle_table.h, MapZeroedChunk),
+// so pages no socket used cost nothing, and associating a port allocates no heap memory.
+// The table's close hook resets a socket's entry and port link (releasing the port) once the
+// handle is closed and the last pin is gone, before the slot is reused.
+//
+// Pinning. A SocketRef pins the handle's slot (ReactOS's WsSockGetSocket / WsSockDereference):
+// the Winsock API holds one around each provider call, so a close on another thread, or on
+// this one, removes the handle at once (new lookups fail with WSAENOTSOCK) while the record,
+// and what it says about the owning provider, stays valid until the last call that pinned it
+// returns. A close never waits for the pins.
 //
 // A SOCKET is not a kernel handle. [inference] On Windows an IFS socket handle is a file
 // handle (CloseHandle on it works but the provider never sees WSPCloseSocket, and its state
@@ -33,62 +52,91 @@
 
 #include <atomic>
 #include <cstdint>
+#include <utility>
 
 #include "handles/handle_table.h"
 
-namespace ws2emu::providers {
-struct StartedProvider;
-}  // namespace ws2emu::providers
-
 namespace ws2emu::sockets {
 
-class SocketRecord final : public Object {
- public:
-  static constexpr ObjectType kType = ObjectType::kSocket;
+// A socket's entry in the array parallel to the handle table. All zeros: no socket.
+struct SocketEntry {
+  std::atomic<uint32_t> catalog_id;
+  std::atomic<uint32_t> flags;  // SocketRecord::kIfs, kSettingPort, kPortSet
+};
+static_assert(sizeof(SocketEntry) == 8, "bytes_per_handle depends on the size of an entry");
 
-  SocketRecord(uint32_t catalog_id, uint64_t context, bool ifs)
-      : Object(kType), context_(context), ifs_(ifs), catalog_id_(catalog_id) {}
-  ~SocketRecord() override;
+// A pinned socket's record, as SocketRef gives it: valid while the SocketRef is held.
+class SocketRecord {
+ public:
+  static constexpr uint32_t kIfs = 1;
+  static constexpr uint32_t kSettingPort = 2;
+  static constexpr uint32_t kPortSet = 4;
+
+  SocketRecord(uint32_t index, uint64_t context, SocketEntry *entry)
+      : index_(index), context_(context), entry_(entry) {}
 
   // The context of WPUCreateSocketHandle (0 for an IFS handle, which has none).
   uint64_t context() const { return context_; }
-  bool ifs() const { return ifs_; }
+  bool ifs() const { return (entry_->flags.load(std::memory_order_relaxed) & kIfs) != 0; }
 
-  // The catalog entry ID of the owning provider. WPUModifyIFSHandle changes it: a layer that
-  // passes base handles through takes them over.
-  uint32_t catalog_id() const { return catalog_id_.load(std::memory_order_acquire); }
-  void set_catalog_id(uint32_t id) { catalog_id_.store(id, std::memory_order_release); }
-
-  // The owning provider, once the Winsock API has set it (null until then).
-  const providers::StartedProvider *provider() const {
-    return provider_.load(std::memory_order_acquire);
-  }
-  void set_provider(const providers::StartedProvider *p) {
-    provider_.store(p, std::memory_order_release);
+  // The catalog entry ID of the owning provider (see "The owning provider"). WPUModifyIFSHandle
+  // changes it: a layer that passes base handles through takes them over.
+  uint32_t catalog_id() const { return entry_->catalog_id.load(std::memory_order_acquire); }
+  void set_catalog_id(uint32_t id) const {
+    entry_->catalog_id.store(id, std::memory_order_release);
   }
 
+  enum class Association { kAssociated, kAlreadyAssociated, kNoMemory };
   // Associates the socket with the completion port `port` (an iocp Port; a new reference is
-  // taken) and `key`. False, changing nothing, if it already has a port: Windows allows one.
-  // Never allocates.
-  bool AssociatePort(Object *port, uint64_t key);
+  // taken) and `key`. kAlreadyAssociated, changing nothing, if it already has a port: Windows
+  // allows one. kNoMemory, changing nothing, if the port links' chunk cannot be mapped.
+  // Never allocates heap memory.
+  Association AssociatePort(Object *port, uint64_t key) const;
   // The associated port (a new reference) and its key; null if none.
   Ref<Object> CompletionPort(uint64_t *key) const;
 
- private:
-  enum PortState : uint8_t { kNoPort, kSettingPort, kPortSet };
+  uint32_t index() const { return index_; }
 
-  const uint64_t context_;
-  const bool ifs_;
-  std::atomic<uint8_t> port_state_{kNoPort};
-  std::atomic<uint32_t> catalog_id_;
-  std::atomic<const providers::StartedProvider *> provider_{nullptr};
-  // Written once, by the thread that moved port_state_ to kSettingPort, before kPortSet.
-  Object *port_ = nullptr;
-  uint64_t port_key_ = 0;
+ private:
+  uint32_t index_;
+  uint64_t context_;
+  SocketEntry *entry_;
 };
 
 // A pinned socket: the record stays valid while this is held, even if the handle is closed.
-using SocketRef = Ref<SocketRecord>;
+// Move-only; null when the lookup failed.
+class SocketRef {
+ public:
+  SocketRef() = default;
+  SocketRef(uint32_t index, uint64_t context, SocketEntry *entry)
+      : record_(index, context, entry), pinned_(true) {}
+  SocketRef(SocketRef &&o) noexcept
+      : record_(o.record_), pinned_(std::exchange(o.pinned_, false)) {}
+  SocketRef &operator=(SocketRef &&o) noexcept {
+    if (this != &o) {
+      Reset();
+      record_ = o.record_;
+      pinned_ = std::exchange(o.pinned_, false);
+    }
+    return *this;
+  }
+  SocketRef(const SocketRef &) = delete;
+  SocketRef &operator=(const SocketRef &) = delete;
+  ~SocketRef() { Reset(); }
+
+  explicit operator bool() const { return pinned_; }
+  const SocketRecord *operator->() const { return &record_; }
+  const SocketRecord &operator*() const { return record_; }
+
+  // Unpins now (may finish a close that happened meanwhile).
+  void Reset() {
+    if (std::exchange(pinned_, false)) HandleTable::Get().UnpinEntry(record_.index());
+  }
+
+ private:
+  SocketRecord record_{0, 0, nullptr};
+  bool pinned_ = false;
+};
 
 // A new handle for a non-IFS socket of the provider `catalog_id` with `context`
 // (WPUCreateSocketHandle); 0 when there is no memory or the table is full.
@@ -105,9 +153,7 @@ inline bool QueryContext(uint64_t handle, uint64_t *context) {
 }
 
 // Pins the socket named by `handle`; null if it is not an open socket handle.
-inline SocketRef GetSocket(uint64_t handle) {
-  return HandleTable::Get().LookupAs<SocketRecord>(handle);
-}
+SocketRef GetSocket(uint64_t handle);
 
 // Records `catalog_id` as the owner of the open IFS socket handle `handle`
 // (WPUModifyIFSHandle). False, changing nothing, for any other handle or an ID the catalog
@@ -116,7 +162,7 @@ bool RegisterIfs(uint64_t handle, uint32_t catalog_id);
 
 // Closes `handle` if it is an open socket handle whose IFS-ness is `ifs` (WPUCloseSocketHandle
 // closes only non-IFS ones). False, changing nothing, otherwise. Calls that pinned the socket
-// keep its record until they return.
+// keep its record until they return; the close does not wait for them.
 bool CloseSocket(uint64_t handle, bool ifs);
 
 }  // namespace ws2emu::sockets

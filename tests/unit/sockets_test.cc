@@ -31,7 +31,6 @@ TEST(SocketRecord, ANonIfsSocketPublishesItsContextAndClosesOnce) {
     EXPECT_FALSE(r->ifs());
     EXPECT_EQ(r->catalog_id(), 1001u);
     EXPECT_EQ(r->context(), 0xfeedULL);
-    EXPECT_EQ(r->provider(), nullptr);
   }
   EXPECT_FALSE(CloseSocket(s, /*ifs=*/true));  // the wrong kind: nothing closed
   EXPECT_TRUE(QueryContext(s, &context));
