@@ -1,5 +1,6 @@
 #include "handles/handle_table.h"
 
+#include <sched.h>
 #include <sys/mman.h>
 
 #include <cstdint>
@@ -107,7 +108,7 @@ Ref<Object> HandleTable::Lookup(uint64_t handle, ObjectType type) const {
   if (slot == nullptr) return {};
   // Null for an entry (InsertEntry): it names no Object.
   Ref<Object> ref = Ref<Object>::Share(ObjectAt(d.index));
-  Unpin(slot, d.index);
+  UnpinObject(slot);
   return ref;
 }
 
@@ -137,8 +138,18 @@ bool HandleTable::Close(uint64_t handle, ObjectType type) {
                                           std::memory_order_acquire))
       break;
   }
-  // No new pin can be taken now. With pins left, the last Unpin finishes the close.
-  if ((closed & kPinMask) == 0) FinishClose(d.index, closed);
+  // No new pin can be taken now.
+  if ((closed & kEntry) != 0) {
+    // An entry: with pins left, the last UnpinEntry finishes the close (a socket pinned by a
+    // call that blocks in its provider must be closable meanwhile).
+    if ((closed & kPinMask) == 0) FinishClose(d.index, closed);
+    return true;
+  }
+  // An object: wait for the lookups that pinned it before it closed, which are a few
+  // instructions long (Lookup) or an operation that completes on its own (WithPinned), so
+  // that the table's reference is dropped when Close returns.
+  while ((slot->state.load(std::memory_order_acquire) & kPinMask) != 0) sched_yield();
+  FinishClose(d.index, closed);
   return true;
 }
 

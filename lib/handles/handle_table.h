@@ -50,14 +50,16 @@
 // slot with a CAS, takes a reference on the object, and unpins; an operation that completes on
 // its own (WithPinned: Set, Reset, Post) runs with the slot pinned and takes no reference.
 //
-// Closing never waits. Close marks the slot closed with a CAS (new lookups fail at once), and
-// whoever lets go last, Close itself or the Unpin that drops the last pin, finishes the close:
-// it drops the table's reference to the object (or runs the entry type's close hook) and
-// frees the slot. So a socket can be closed while a call on another thread, or on this one,
-// has it pinned: closesocket must be able to interrupt a call that blocks in the provider.
-// Objects are reference-counted (Object), so an object a waiter still holds outlives its
-// handle, as on Windows. Insert and the finishing of a close take a mutex for the free list;
-// lookups never do (but an Unpin that finishes a close does).
+// Closing. Close marks the slot closed with a CAS: new lookups fail at once. For a slot that
+// names an Object, Close then waits for the pins taken before (a Lookup is a few
+// instructions; WithPinned runs an operation that completes on its own) and drops the table's
+// reference; objects are reference-counted (Object), so an object a waiter still holds
+// outlives its handle, as on Windows. For an entry (InsertEntry) Close never waits: whoever
+// lets go last, Close itself or the UnpinEntry that drops the last pin, finishes the close
+// (runs the type's close hook, frees the slot). So a socket can be closed while a call on
+// another thread, or on this one, has it pinned: closesocket must be able to interrupt a call
+// that blocks in the provider. Insert and the finishing of a close take a mutex for the free
+// list; lookups never do (but an UnpinEntry that finishes a close does).
 #ifndef WS2EMU_LIB_HANDLES_HANDLE_TABLE_H_
 #define WS2EMU_LIB_HANDLES_HANDLE_TABLE_H_
 
@@ -197,14 +199,20 @@ class HandleTable {
     Slot *slot = Pin(d, type);
     if (slot == nullptr) return false;
     if ((slot->state.load(std::memory_order_relaxed) & kEntry) == 0) {
-      Unpin(slot, d.index);  // an Object's slot: not for PinEntry
+      UnpinObject(slot);  // an Object's slot: not for PinEntry
       return false;
     }
     *index = d.index;
     *published = slot->published.load(std::memory_order_relaxed);
     return true;
   }
-  void UnpinEntry(uint32_t index) const { Unpin(SlotAt(index), index); }
+  void UnpinEntry(uint32_t index) const {
+    Slot *slot = SlotAt(index);
+    // Acquire-release: whoever finishes a close sees everything the pinners did.
+    uint64_t before = slot->state.fetch_sub(kPinOne, std::memory_order_acq_rel);
+    if ((before & kPinMask) == kPinOne && (before & kOpen) == 0)
+      FinishClose(index, before - kPinOne);
+  }
 
   // The word published with the open handle `handle` of type `type` (not kAny). False for any
   // other handle, and for one whose object published none. Lock-free and write-free; inline:
@@ -233,7 +241,7 @@ class HandleTable {
     if (slot == nullptr) return false;
     Object *object = ObjectAt(d.index);  // null for an entry (InsertEntry), not an Object
     if (object != nullptr) f(*static_cast<T *>(object));
-    Unpin(slot, d.index);
+    UnpinObject(slot);
     return object != nullptr;
   }
 
@@ -242,8 +250,8 @@ class HandleTable {
 
   // Closes `handle` if it is open and of type `type` (kAny: any kernel object, never a
   // socket). Returns false for an invalid, closed or wrongly typed handle, and changes nothing
-  // then. Never waits: the table's reference to the object is dropped (or an entry's close
-  // hook runs) at once, or by the last pin to go if the slot is pinned.
+  // then. An object's slot: waits for the pins (see "Closing") and drops the table's
+  // reference. An entry: never waits; its close hook runs now, or in the last UnpinEntry.
   bool Close(uint64_t handle, ObjectType type);
 
   // Number of open handles of `type` (kAny: all, sockets included). For tests and statistics.
@@ -319,7 +327,7 @@ class HandleTable {
   uint64_t Publish(uint32_t index, ObjectType type, const uint64_t *published, uint64_t entry);
   // Finishes the close of slot `index` (closed, no pins left; `state` is its state word):
   // drops the object's reference or runs the close hook, and frees the slot. Called once, by
-  // Close or by the Unpin that took the last pin away.
+  // Close or by the UnpinEntry that took the last pin away.
   void FinishClose(uint32_t index, uint64_t state) const;
 
   // Pins slot `d` if it is open and matches; returns the slot or null.
@@ -334,11 +342,9 @@ class HandleTable {
         return slot;
     }
   }
-  // Acquire-release: whoever finishes a close sees everything the pinners did.
-  void Unpin(Slot *slot, uint32_t index) const {
-    uint64_t before = slot->state.fetch_sub(kPinOne, std::memory_order_acq_rel);
-    if ((before & kPinMask) == kPinOne && (before & kOpen) == 0)
-      FinishClose(index, before - kPinOne);
+  // Unpins a slot that names an Object (Lookup, WithPinned): its Close waits for the pins.
+  static void UnpinObject(Slot *slot) {
+    slot->state.fetch_sub(kPinOne, std::memory_order_release);
   }
 
   static constexpr uint32_t kChunks = kMaxSlots / kChunkSlots;
@@ -349,7 +355,8 @@ class HandleTable {
   // Guards the free list and the allocation of slots and chunks; lookups never take it.
   mutable absl::Mutex mu_{absl::kConstInit};
   uint32_t next_unused_ ABSL_GUARDED_BY(mu_) = 1;  // slot 0 is never used: no handle is 0
-  // Mutable: the last Unpin, in a const lookup, may finish a close and so free the slot.
+  // Mutable: the last UnpinEntry (const, as the lookups are) may finish a close and so free
+  // the slot.
   mutable uint32_t free_head_ ABSL_GUARDED_BY(mu_) = 0;
   mutable uint32_t free_tail_ ABSL_GUARDED_BY(mu_) = 0;
   mutable uint32_t free_count_ ABSL_GUARDED_BY(mu_) = 0;
