@@ -155,8 +155,7 @@ bool HandleTable::Close(uint64_t handle, ObjectType type) {
 
 void HandleTable::FinishClose(uint32_t index, uint64_t state) const {
   if ((state & kEntry) != 0) {
-    CloseHook hook =
-        hooks_[(state & kTypeMask) >> kTypeShift].load(std::memory_order_acquire);
+    CloseHook hook = hooks_[(state & kTypeMask) >> kTypeShift].load(std::memory_order_acquire);
     if (hook != nullptr) hook(index);
     FreeSlot(index);
     return;

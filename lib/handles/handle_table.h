@@ -343,9 +343,7 @@ class HandleTable {
     }
   }
   // Unpins a slot that names an Object (Lookup, WithPinned): its Close waits for the pins.
-  static void UnpinObject(Slot *slot) {
-    slot->state.fetch_sub(kPinOne, std::memory_order_release);
-  }
+  static void UnpinObject(Slot *slot) { slot->state.fetch_sub(kPinOne, std::memory_order_release); }
 
   static constexpr uint32_t kChunks = kMaxSlots / kChunkSlots;
   std::atomic<Slot *> hot_[kChunks] = {};

@@ -56,8 +56,8 @@ SocketEntry *EntryAt(uint32_t index) {
 void ResetSocket(uint32_t index) {
   SocketEntry *entry = EntryAt(index);
   if ((entry->flags.load(std::memory_order_acquire) & SocketRecord::kPortSet) != 0) {
-    PortLink *link = &g_ports[index / kChunkSlots].load(std::memory_order_acquire)
-                          [index % kChunkSlots];
+    PortLink *link =
+        &g_ports[index / kChunkSlots].load(std::memory_order_acquire)[index % kChunkSlots];
     Object *port = link->port;
     link->port = nullptr;
     link->key = 0;
@@ -96,9 +96,8 @@ SocketRecord::Association SocketRecord::AssociatePort(Object *port, uint64_t key
   uint32_t flags = entry_->flags.load(std::memory_order_relaxed);
   do {
     if ((flags & (kSettingPort | kPortSet)) != 0) return Association::kAlreadyAssociated;
-  } while (!entry_->flags.compare_exchange_weak(flags, flags | kSettingPort,
-                                                std::memory_order_acquire,
-                                                std::memory_order_relaxed));
+  } while (!entry_->flags.compare_exchange_weak(
+      flags, flags | kSettingPort, std::memory_order_acquire, std::memory_order_relaxed));
   port->AddRef();
   PortLink &link = chunk[index_ % kChunkSlots];
   link.port = port;

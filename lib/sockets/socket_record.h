@@ -1,13 +1,13 @@
 // lib/sockets/socket_record.h — the record behind every SOCKET handle, and the calls that
 // create, find, pin and close it.
 //
-//   uint64_t s = sockets::CreateSocket(/*catalog_id=*/1001, /*context=*/ctx);  // WPUCreateSocketHandle
+//   uint64_t s = sockets::CreateSocket(/*catalog_id=*/1001, ctx);  // WPUCreateSocketHandle
 //   uint64_t c;
-//   sockets::QueryContext(s, &c);                          // lock-free, write-free
-//   if (sockets::SocketRef r = sockets::GetSocket(s)) {    // pinned for one provider call
+//   sockets::QueryContext(s, &c);                         // lock-free, write-free
+//   if (sockets::SocketRef r = sockets::GetSocket(s)) {   // pinned for one provider call
 //     r->catalog_id(); r->context(); r->ifs(); ...
-//   }                                                      // unpinned here
-//   sockets::CloseSocket(s, /*ifs=*/false);                // WPUCloseSocketHandle
+//   }                                                     // unpinned here
+//   sockets::CloseSocket(s, /*ifs=*/false);               // WPUCloseSocketHandle
 //
 // What a record holds: the catalog entry ID of the provider that owns the socket, the context a
 // non-IFS provider gave WPUCreateSocketHandle, whether the handle is an IFS handle, and the

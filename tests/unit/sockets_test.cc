@@ -179,4 +179,96 @@ TEST(SocketRecord, CloseRacingPinnedCalls) {
   }
 }
 
+// A stale handle never reads a free slot's free-list link (kept in the published word) as a
+// context: once a socket is closed its handle fails, whatever the slot holds meanwhile, and the
+// sockets that reuse the slots read their own contexts.
+TEST(SocketRecord, StaleHandlesFailAfterTheirSlotsAreReused) {
+  constexpr int kCount = 3000;  // more than kMinFreeBeforeReuse, so that slots are reused
+  std::vector<uint64_t> old(kCount), fresh(kCount);
+  for (int i = 0; i < kCount; ++i) old[i] = CreateSocket(1001, 0x5000 + i);
+  for (int i = 0; i < kCount; ++i) ASSERT_TRUE(CloseSocket(old[i], /*ifs=*/false));
+  for (int i = 0; i < kCount; ++i) fresh[i] = CreateIfsSocket(1002);
+  uint64_t context = 0;
+  for (int i = 0; i < kCount; ++i) {
+    EXPECT_FALSE(QueryContext(old[i], &context)) << i;
+    EXPECT_FALSE(GetSocket(old[i])) << i;
+  }
+  for (int i = 0; i < kCount; ++i) ASSERT_TRUE(CloseSocket(fresh[i], /*ifs=*/true));
+  for (int i = 0; i < kCount; ++i) fresh[i] = CreateSocket(1003, 0x9000 + i);
+  for (int i = 0; i < kCount; ++i) {
+    ASSERT_TRUE(QueryContext(fresh[i], &context));
+    EXPECT_EQ(context, 0x9000u + i);
+    SocketRef r = GetSocket(fresh[i]);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->catalog_id(), 1003u);  // the reset entry holds nothing of the IFS socket
+    EXPECT_FALSE(r->ifs());
+    uint64_t key = 0;
+    EXPECT_FALSE(r->CompletionPort(&key));
+  }
+  for (int i = 0; i < kCount; ++i) EXPECT_TRUE(CloseSocket(fresh[i], /*ifs=*/false));
+}
+
+// The generic entries of the handle table (what sockets are built on), with a type of its own
+// in this test (kMutex: no mutex is created in this binary): prepare runs with the slot index
+// before the handle exists, PinEntry gives that index, and the close hook runs exactly once,
+// after the close and the last pin, whichever comes last.
+std::atomic<int> g_hook_runs{0};
+std::atomic<uint32_t> g_hook_index{0};
+void CountingHook(uint32_t index) {
+  g_hook_index.store(index);
+  g_hook_runs.fetch_add(1);
+}
+
+TEST(HandleTableEntries, TheCloseHookRunsOnceAfterTheLastPin) {
+  HandleTable &table = HandleTable::Get();
+  table.SetCloseHook(ObjectType::kMutex, &CountingHook);
+  uint32_t prepared = 0;
+  const uint64_t word = 0x1234;
+  const uint64_t h = table.InsertEntry(ObjectType::kMutex, &word, [&](uint32_t index) {
+    prepared = index;
+    return true;
+  });
+  ASSERT_NE(h, 0u);
+  EXPECT_NE(prepared, 0u);
+  uint64_t read = 0;
+  EXPECT_TRUE(table.ReadPublished(h, ObjectType::kMutex, &read));
+  EXPECT_EQ(read, word);
+  EXPECT_FALSE(table.Lookup(h, ObjectType::kMutex));  // an entry names no Object
+  uint32_t a = 0, b = 0;
+  ASSERT_TRUE(table.PinEntry(h, ObjectType::kMutex, &a, &read));
+  ASSERT_TRUE(table.PinEntry(h, ObjectType::kMutex, &b, &read));
+  EXPECT_EQ(a, prepared);
+  EXPECT_EQ(b, prepared);
+  EXPECT_EQ(read, word);
+  EXPECT_FALSE(table.PinEntry(h, ObjectType::kSocket, &a, &read));  // wrong type
+  const int runs = g_hook_runs.load();
+  EXPECT_TRUE(table.Close(h, ObjectType::kMutex));  // pinned twice: does not wait
+  EXPECT_FALSE(table.Close(h, ObjectType::kMutex));
+  EXPECT_FALSE(table.ReadPublished(h, ObjectType::kMutex, &read));
+  EXPECT_FALSE(table.PinEntry(h, ObjectType::kMutex, &a, &read));
+  EXPECT_EQ(g_hook_runs.load(), runs);
+  table.UnpinEntry(prepared);
+  EXPECT_EQ(g_hook_runs.load(), runs);
+  table.UnpinEntry(prepared);
+  EXPECT_EQ(g_hook_runs.load(), runs + 1);
+  EXPECT_EQ(g_hook_index.load(), prepared);
+
+  // Unpinned: the close runs the hook at once.
+  const uint64_t h2 = table.InsertEntry(ObjectType::kMutex, nullptr, [](uint32_t) { return true; });
+  ASSERT_NE(h2, 0u);
+  EXPECT_FALSE(table.ReadPublished(h2, ObjectType::kMutex, &read));  // published nothing
+  EXPECT_TRUE(table.Close(h2, ObjectType::kMutex));
+  EXPECT_EQ(g_hook_runs.load(), runs + 2);
+}
+
+TEST(HandleTableEntries, APrepareThatFailsOpensNothing) {
+  HandleTable &table = HandleTable::Get();
+  table.SetCloseHook(ObjectType::kMutex, &CountingHook);
+  const size_t open = table.CountOpen(ObjectType::kAny);
+  const int runs = g_hook_runs.load();
+  EXPECT_EQ(table.InsertEntry(ObjectType::kMutex, nullptr, [](uint32_t) { return false; }), 0u);
+  EXPECT_EQ(table.CountOpen(ObjectType::kAny), open);
+  EXPECT_EQ(g_hook_runs.load(), runs);  // nothing was opened, so nothing is reset
+}
+
 }  // namespace
