@@ -32,7 +32,7 @@ void *MapZeroedChunk(size_t bytes, bool huge) {
 }
 
 uint32_t HandleTable::AllocateSlot() {
-  absl::MutexLock lock(&mu_);
+  LockableMutexLock lock(&mu_);
   if (free_count_ >= kMinFreeBeforeReuse || (next_unused_ >= kMaxSlots && free_count_ > 0)) {
     uint32_t index = free_head_;
     free_head_ = static_cast<uint32_t>(SlotAt(index)->published.load(std::memory_order_relaxed));
@@ -62,7 +62,7 @@ uint32_t HandleTable::AllocateSlot() {
 }
 
 void HandleTable::FreeSlot(uint32_t index) const {
-  absl::MutexLock lock(&mu_);
+  LockableMutexLock lock(&mu_);
   // The published word of a free slot is its free-list link. A ReadPublished that read the
   // state word while the slot was open and reads the link here sees the state word change
   // (closed) when it reads it again, and discards the link.
@@ -169,7 +169,7 @@ void HandleTable::FinishClose(uint32_t index, uint64_t state) const {
 size_t HandleTable::CountOpen(ObjectType type) const {
   uint32_t limit;
   {
-    absl::MutexLock lock(&mu_);
+    LockableMutexLock lock(&mu_);
     limit = next_unused_;
   }
   size_t count = 0;

@@ -70,7 +70,7 @@
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
+#include "handles/lockable_mutex.h"
 
 namespace ws2emu {
 
@@ -351,7 +351,7 @@ class HandleTable {
   std::atomic<CloseHook> hooks_[16] = {};
 
   // Guards the free list and the allocation of slots and chunks; lookups never take it.
-  mutable absl::Mutex mu_{absl::kConstInit};
+  mutable LockableMutex mu_;
   uint32_t next_unused_ ABSL_GUARDED_BY(mu_) = 1;  // slot 0 is never used: no handle is 0
   // Mutable: the last UnpinEntry (const, as the lookups are) may finish a close and so free
   // the slot.

@@ -3,8 +3,6 @@
 #include <atomic>
 #include <cstdint>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 
 namespace ws2emu::sockets {
 namespace {
@@ -26,7 +24,7 @@ constexpr uint32_t kChunks = HandleTable::kMaxSlots / kChunkSlots;
 constinit std::atomic<SocketEntry *> g_entries[kChunks] = {};
 constinit std::atomic<PortLink *> g_ports[kChunks] = {};
 // Serialises the mapping of chunks only; lookups never take it.
-constinit absl::Mutex g_map_mu(absl::kConstInit);
+constinit LockableMutex g_map_mu;
 
 // The chunk of `array` for slot `index`, mapped (zeroed) if it is not yet; null if there is no
 // memory for it.
@@ -35,7 +33,7 @@ T *EnsureChunk(std::atomic<T *> (&array)[kChunks], uint32_t index) {
   std::atomic<T *> &chunk = array[index / kChunkSlots];
   T *p = chunk.load(std::memory_order_acquire);
   if (p != nullptr) return p;
-  absl::MutexLock lock(&g_map_mu);
+  LockableMutexLock lock(&g_map_mu);
   p = chunk.load(std::memory_order_relaxed);
   if (p == nullptr) {
     // Not asked for huge pages: an entry chunk is 1 MB, and port links are touched by sockets
