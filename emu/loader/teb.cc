@@ -1,7 +1,7 @@
 #include "base/annotated_mutex.h"
 #include "loader/teb.h"
 
-#include "upcalls/boundary.h"
+#include "boundary/last_error.h"
 
 #include <asm/prctl.h>
 #include <pthread.h>

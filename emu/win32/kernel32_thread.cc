@@ -19,7 +19,8 @@
 #include "loader/loader.h"
 #include "loader/teb.h"
 #include "threads/thread.h"
-#include "upcalls/boundary.h"
+#include "boundary/last_error.h"
+#include "kernel_objects/lookup.h"
 #include "win32/kernel32.h"
 #include "ws2emu/ws2emu.h"
 

@@ -1,13 +1,14 @@
 // lib/handles/handle_table.h — the process-wide table behind every HANDLE and SOCKET.
 //
-// What it is for: every emulated kernel object (socket handle, event, thread, completion port,
-// window) is named by a value from this table, as on Windows:
+// What it is for: every emulated kernel object (event, thread, completion port, window) and
+// every socket is named by a value from this table, as on Windows. The table is generic: it
+// knows a slot's type and an object's reference count, nothing of what a socket or a port is.
 //
 //   ws2emu::HandleTable &table = ws2emu::HandleTable::Get();
-//   uint64_t h = table.CreateSocket(/*catalog_id=*/1001, /*context=*/ctx, /*ifs=*/false);
-//   DWORD_PTR c;
-//   if (table.QuerySocketContext(h, &c)) { ... }
-//   table.Close(h, ObjectType::kSocket);
+//   uint64_t h = table.Insert(event.release());          // takes over the reference
+//   Ref<Event> e = table.LookupAs<Event>(h);             // a new reference, or null
+//   table.WithPinned<Event>(h, [](Event &e) { e.Set(); });
+//   table.Close(h, ObjectType::kEvent);
 //
 // Handle values. A value is a multiple of 4 (the low two bits are the caller's, and are ignored
 // on lookup, as Windows ignores OBJ_HANDLE_TAGBITS), never 0 and never INVALID_SOCKET, and
@@ -17,36 +18,65 @@
 // first-in first-out after at least kMinFreeBeforeReuse others were freed, so a stale SOCKET
 // gets WSAENOTSOCK rather than another socket's context.
 //
+// kAny. ObjectType::kAny names every kernel object type and never a socket, for Lookup and
+// Close alike: a SOCKET is not a kernel handle here (sockets/socket_record.h says why), so
+// CloseHandle, DuplicateHandle and the waits, which ask for kAny, never find one.
+//
+// Published words. An object may publish one 64-bit word with its handle (Insert's
+// `published`), which ReadPublished returns without pinning the slot or touching the object:
+// no write, no lock, no reference-count traffic. Sockets publish the context of
+// WPUCreateSocketHandle there, because WPUQuerySocketHandleContext runs on every call a
+// non-IFS provider handles (ws2emu-bench's query_context); any type may use it for a value
+// that does not change while its handle is open.
+//
+// Entries without an object. A type whose handles are many and small (sockets: a million of
+// them must cost about 32 bytes each, ws2emu-bench's bytes_per_handle) need not allocate an
+// Object per handle: InsertEntry opens a slot of any type with only a published word, and the
+// component keeps the rest of its per-handle data in its OWN arrays, parallel to this table
+// and indexed by the slot index, which InsertEntry's `prepare`, PinEntry and the close hook
+// give it. Such a slot never writes the table's cold part. PinEntry / UnpinEntry pin it by
+// handle; the type's close hook (SetCloseHook) runs once the slot is closed and no pin is
+// left, before the slot is freed, so that the component resets its data for the next handle.
+//
 // Concurrency and lifetime. Slots live in chunks that are never freed, so reading a slot is
-// always safe. Each slot has one 64-bit state word: generation, type, open/closed, the IFS flag
-// of a socket, and a count of pins. A slot is split in two parallel arrays: a 16-byte hot part
-// (state word and value: all a lookup reads, four slots to a cache line) and a cold part
-// (catalog ID, free-list link, port association), so that the lookups of a process with a
-// million sockets touch 16 MB, not 32. Hot chunks after the first are 2 MB-aligned and asked
-// for transparent huge pages: a random lookup among a million handles then misses the TLB
-// rarely. Lookup of a socket context is a seqlock read (state, context, state again: no
-// write, no lock). Lookup of an object pins the slot with a CAS, takes a reference on the
-// object, and unpins; an operation that completes on its own (WithPinned: Set, Reset, Post)
-// runs with the slot pinned and takes no reference. Close marks the slot closed with a CAS, waits
-// for the pins to drain, then drops the table's reference and frees the slot. Objects are
-// reference-counted (Object), so an object a waiter still holds outlives its handle, as on
-// Windows. Create and Close take a mutex for the free list; lookups never do.
+// always safe. Each slot has one 64-bit state word: generation, type, open/closed, whether a
+// word is published, whether it names an Object, and a count of pins. A slot is split in two
+// parallel arrays: a 16-byte hot part (state word, and the published word or, while the slot
+// is free, the free-list link: all ReadPublished reads, four slots to a cache line) and an
+// 8-byte cold part (the Object pointer, never written for an entry), so that a million sockets
+// cost the table 16 MB. Hot chunks after the first are 2 MB-aligned and asked for transparent
+// huge pages: a random lookup among a million handles then misses the TLB rarely.
+// ReadPublished is a seqlock read (state, word, state again). Lookup of an object pins the
+// slot with a CAS, takes a reference on the object, and unpins; an operation that completes on
+// its own (WithPinned: Set, Reset, Post) runs with the slot pinned and takes no reference.
+//
+// Closing. Close marks the slot closed with a CAS: new lookups fail at once. For a slot that
+// names an Object, Close then waits for the pins taken before (a Lookup is a few
+// instructions; WithPinned runs an operation that completes on its own) and drops the table's
+// reference; objects are reference-counted (Object), so an object a waiter still holds
+// outlives its handle, as on Windows. For an entry (InsertEntry) Close never waits: whoever
+// lets go last, Close itself or the UnpinEntry that drops the last pin, finishes the close
+// (runs the type's close hook, frees the slot). So a socket can be closed while a call on
+// another thread, or on this one, has it pinned: closesocket must be able to interrupt a call
+// that blocks in the provider. Insert and the finishing of a close take a mutex for the free
+// list; lookups never do (but an UnpinEntry that finishes a close does).
 #ifndef WS2EMU_LIB_HANDLES_HANDLE_TABLE_H_
 #define WS2EMU_LIB_HANDLES_HANDLE_TABLE_H_
 
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <mutex>
 #include <type_traits>
 #include <utility>
 
+#include "absl/base/thread_annotations.h"
+#include "base/annotated_mutex.h"
 
 namespace ws2emu {
 
 enum class ObjectType : uint8_t {
   kNone = 0,
-  kSocket = 1,
+  kSocket = 1,  // a socket record (sockets/socket_record.h)
   kEvent = 2,
   kThread = 3,
   kPort = 4,
@@ -54,7 +84,7 @@ enum class ObjectType : uint8_t {
   kSemaphore = 6,
   kMutex = 7,
   kProcess = 8,  // the current process (GetCurrentProcess, DuplicateHandle)
-  kAny = 15,  // lookups only: accept any object type (CloseHandle, waits)
+  kAny = 15,  // Lookup and Close only: any kernel object type, never kSocket (see above)
 };
 
 // Base of every reference-counted object a handle can name. Release() deletes the object when
@@ -67,10 +97,6 @@ class Object {
   virtual ~Object() = default;
 
   ObjectType type() const { return type_; }
-  // A thread that counted as running on this object exited or went to wait on another one (a
-  // completion port counts the threads running on it against its concurrency value; see
-  // iocp/port.h).
-  virtual void RunningThreadLeft(const void * /*thread*/) {}
   void AddRef() { refs_.fetch_add(1, std::memory_order_relaxed); }
   void Release() {
     if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
@@ -118,18 +144,12 @@ class Ref {
   T *p_ = nullptr;
 };
 
-// A completion-port association of a socket handle (CreateIoCompletionPort on a SOCKET).
-struct PortAssociation {
-  Object *port;  // holds a reference
-  uint64_t key;
-};
-
 class HandleTable {
  public:
   static constexpr int kIndexBits = 21;       // 2M slots
   static constexpr int kGenerationBits = 8;   // 2 + 21 + 8 = 31 bits
   static constexpr uint32_t kMaxSlots = 1u << kIndexBits;
-  static constexpr uint32_t kChunkSlots = 1u << 17;  // 2 MB of hot slots, 2 MB of cold ones
+  static constexpr uint32_t kChunkSlots = 1u << 17;  // 2 MB of hot slots, 1 MB of cold ones
   static constexpr uint32_t kMinFreeBeforeReuse = 1024;
 
   // The process-wide table: constant-initialised (no guard, no allocation on the lookup path)
@@ -140,27 +160,67 @@ class HandleTable {
   HandleTable(const HandleTable &) = delete;
   HandleTable &operator=(const HandleTable &) = delete;
 
-  // Creates a socket handle holding `context` for the provider `catalog_id`. Returns 0 when
-  // the table is full.
-  uint64_t CreateSocket(uint32_t catalog_id, uint64_t context, bool ifs);
+  // Creates a handle for `object`, taking over the caller's reference, with `published`
+  // (if not null) as the word ReadPublished returns for it. Returns 0 (and drops the
+  // reference) when the table is full or out of memory.
+  uint64_t Insert(Object *object, const uint64_t *published = nullptr);
 
-  // Creates a handle for `object`, taking over the caller's reference. Returns 0 (and drops
-  // the reference) when the table is full.
-  uint64_t Insert(Object *object);
-
-  // Socket context, catalog ID and IFS flag of an open socket handle. Lock-free, write-free;
-  // a null catalog_id spares the read of the cold part of the slot.
-  // Inline: WPUQuerySocketHandleContext runs on every call a non-IFS provider handles.
-  bool QuerySocketContext(uint64_t handle, uint64_t *context) const {
-    return QuerySocket(handle, context, nullptr, nullptr);
+  // Opens a slot of type `type` (not kNone or kAny) that names no Object (see "Entries
+  // without an object"), with `published` (if not null) as its word. prepare(index) runs
+  // before the handle is visible to anybody, to fill the caller's parallel arrays at the slot
+  // index; if it returns false the slot is given back and InsertEntry returns 0. Returns 0 when
+  // the table is full or out of memory. The type's close hook must have been set.
+  template <typename Prepare>
+  uint64_t InsertEntry(ObjectType type, const uint64_t *published, Prepare &&prepare) {
+    uint32_t index = AllocateSlot();
+    if (index == 0) return 0;
+    if (!prepare(index)) {
+      FreeSlot(index);
+      return 0;
+    }
+    return Publish(index, type, published, kEntry);
   }
-  bool QuerySocket(uint64_t handle, uint64_t *context, uint32_t *catalog_id, bool *ifs) const;
 
-  // Records `catalog_id` as the owner of an open IFS socket handle (WPUModifyIFSHandle).
-  bool SetIfsSocketCatalog(uint64_t handle, uint32_t catalog_id);
+  // Runs once per closed entry of `type`, with its slot index, after the close and the last
+  // pin, before the slot is reused: the component resets its per-handle data there. Set
+  // before the first InsertEntry of that type; a plain function, so no allocation.
+  using CloseHook = void (*)(uint32_t index);
+  void SetCloseHook(ObjectType type, CloseHook hook) {
+    hooks_[static_cast<uint8_t>(type) & 0xf].store(hook, std::memory_order_release);
+  }
+
+  // Pins the open entry `handle` of type `type` (InsertEntry's slots only) and gives its slot
+  // index and published word (0 if none); false, pinning nothing, for any other handle. While
+  // pinned, the slot is not freed and the close hook does not run, even if the handle is
+  // closed meanwhile; UnpinEntry(index) lets go (and may finish such a close).
+  bool PinEntry(uint64_t handle, ObjectType type, uint32_t *index, uint64_t *published) const {
+    Decoded d;
+    if (!Decode(handle, &d)) return false;
+    Slot *slot = Pin(d, type);
+    if (slot == nullptr) return false;
+    if ((slot->state.load(std::memory_order_relaxed) & kEntry) == 0) {
+      UnpinObject(slot);  // an Object's slot: not for PinEntry
+      return false;
+    }
+    *index = d.index;
+    *published = slot->published.load(std::memory_order_relaxed);
+    return true;
+  }
+  void UnpinEntry(uint32_t index) const {
+    Slot *slot = SlotAt(index);
+    // Acquire-release: whoever finishes a close sees everything the pinners did.
+    uint64_t before = slot->state.fetch_sub(kPinOne, std::memory_order_acq_rel);
+    if ((before & kPinMask) == kPinOne && (before & kOpen) == 0)
+      FinishClose(index, before - kPinOne);
+  }
+
+  // The word published with the open handle `handle` of type `type` (not kAny). False for any
+  // other handle, and for one whose object published none. Lock-free and write-free; inline:
+  // WPUQuerySocketHandleContext runs on every call a non-IFS provider handles.
+  bool ReadPublished(uint64_t handle, ObjectType type, uint64_t *word) const;
 
   // A new reference to the object named by `handle` if it is open and of type `type` (kAny:
-  // any non-socket object). Null otherwise.
+  // any kernel object, never a socket). Null otherwise.
   Ref<Object> Lookup(uint64_t handle, ObjectType type) const;
   template <typename T>
   Ref<T> LookupAs(uint64_t handle) const {
@@ -179,53 +239,53 @@ class HandleTable {
     if (!Decode(handle, &d)) return false;
     Slot *slot = Pin(d, T::kType);
     if (slot == nullptr) return false;
-    f(*static_cast<T *>(reinterpret_cast<Object *>(slot->value.load(std::memory_order_relaxed))));
-    Unpin(slot);
-    return true;
+    Object *object = ObjectAt(d.index);  // null for an entry (InsertEntry), not an Object
+    if (object != nullptr) f(*static_cast<T *>(object));
+    UnpinObject(slot);
+    return object != nullptr;
   }
 
   // The type of the open handle, or kNone.
   ObjectType TypeOf(uint64_t handle) const;
 
-  // Closes `handle` if it is open and of type `type` (kAny: any type). Returns false for an
-  // invalid, closed or wrongly typed handle, and changes nothing then.
+  // Closes `handle` if it is open and of type `type` (kAny: any kernel object, never a
+  // socket). Returns false for an invalid, closed or wrongly typed handle, and changes nothing
+  // then. An object's slot: waits for the pins (see "Closing") and drops the table's
+  // reference. An entry: never waits; its close hook runs now, or in the last UnpinEntry.
   bool Close(uint64_t handle, ObjectType type);
 
-  // Associates an open socket handle with a completion port (a new reference is taken) and a
-  // key. Fails if the handle is not an open socket or already has a port (Windows allows one).
-  bool AssociatePort(uint64_t handle, Object *port, uint64_t key);
-  // The port (a new reference) and key associated with an open socket handle, if any.
-  Ref<Object> SocketPort(uint64_t handle, uint64_t *key) const;
-
-  // Number of open handles of `type` (kAny: all). For tests and statistics.
+  // Number of open handles of `type` (kAny: all, sockets included). For tests and statistics.
   size_t CountOpen(ObjectType type) const;
 
  private:
-  // State word layout: [pins:24 | ifs:1 | open:1 | type:4 | gen:8] from bit 0 upwards:
-  //   bits 0..7 generation, 8..11 type, 12 open, 13 IFS (sockets), 14..37 pins.
+  // State word layout: [entry:1 | pins:24 | published:1 | open:1 | type:4 | gen:8] from bit 0
+  // upwards: bits 0..7 generation, 8..11 type, 12 open, 13 a word is published, 14..37 pins,
+  // 38 the slot names no Object (InsertEntry).
   static constexpr uint64_t kGenMask = (1u << kGenerationBits) - 1;
   static constexpr int kTypeShift = 8;
   static constexpr uint64_t kTypeMask = 0xfull << kTypeShift;
   static constexpr uint64_t kOpen = 1ull << 12;
-  static constexpr uint64_t kIfs = 1ull << 13;
+  static constexpr uint64_t kPublished = 1ull << 13;
   static constexpr int kPinShift = 14;
   static constexpr uint64_t kPinOne = 1ull << kPinShift;
   static constexpr uint64_t kPinMask = 0xffffffull << kPinShift;
+  static constexpr uint64_t kEntry = 1ull << 38;
 
   // The hot part of a slot. Chunks are mapped zeroed memory, and all zeros is a free slot, so
   // they are used without being constructed (which would touch every page).
   struct Slot {
     std::atomic<uint64_t> state;
-    std::atomic<uint64_t> value;  // socket context, or Object*
+    // Open: the published word (see "Published words"), or 0. Free: the index of the next free
+    // slot, so that neither opening nor closing an entry touches the cold part.
+    std::atomic<uint64_t> published;
   };
-  // The cold part, at the same index in a parallel chunk.
+  // The cold part, at the same index in a parallel chunk; written only for slots that name an
+  // Object.
   struct SlotExtra {
-    std::atomic<uint32_t> catalog_id;
-    std::atomic<uint32_t> next_free;
-    std::atomic<PortAssociation *> port;
+    std::atomic<Object *> object;  // holds the table's reference while the slot is open
   };
   static_assert(sizeof(Slot) == 16, "the hot part of a slot is 16 bytes: lookups depend on it");
-  static_assert(sizeof(SlotExtra) == 16, "bytes_per_handle depends on the size of a slot");
+  static_assert(sizeof(SlotExtra) == 8, "bytes_per_handle depends on the size of a slot");
   static_assert(std::is_trivially_destructible_v<Slot> &&
                 std::is_trivially_destructible_v<SlotExtra>);
 
@@ -246,8 +306,7 @@ class HandleTable {
   static bool Matches(uint64_t state, uint32_t gen, ObjectType type) {
     if ((state & kOpen) == 0 || (state & kGenMask) != gen) return false;
     auto actual = static_cast<ObjectType>((state & kTypeMask) >> kTypeShift);
-    if (type == ObjectType::kAny) return actual != ObjectType::kSocket;
-    return actual == type;
+    return type == ObjectType::kAny ? actual != ObjectType::kSocket : actual == type;
   }
 
   Slot *SlotAt(uint32_t index) const {
@@ -258,10 +317,18 @@ class HandleTable {
   SlotExtra *ExtraAt(uint32_t index) const {
     return &cold_[index / kChunkSlots].load(std::memory_order_acquire)[index % kChunkSlots];
   }
-  uint32_t AllocateSlot();       // returns 0 when full; caller fills and publishes
-  void FreeSlot(uint32_t index);
-  uint64_t Publish(uint32_t index, ObjectType type, uint64_t value, uint32_t catalog_id,
-                   bool ifs);
+  // The object of a slot that is pinned (or whose closer is this thread).
+  Object *ObjectAt(uint32_t index) const {
+    return ExtraAt(index)->object.load(std::memory_order_relaxed);
+  }
+  uint32_t AllocateSlot();  // returns 0 when full; caller fills and publishes
+  void FreeSlot(uint32_t index) const;
+  // Opens the allocated slot `index`: the state word is stored last, with release.
+  uint64_t Publish(uint32_t index, ObjectType type, const uint64_t *published, uint64_t entry);
+  // Finishes the close of slot `index` (closed, no pins left; `state` is its state word):
+  // drops the object's reference or runs the close hook, and frees the slot. Called once, by
+  // Close or by the UnpinEntry that took the last pin away.
+  void FinishClose(uint32_t index, uint64_t state) const;
 
   // Pins slot `d` if it is open and matches; returns the slot or null.
   Slot *Pin(const Decoded &d, ObjectType type) const {
@@ -275,42 +342,50 @@ class HandleTable {
         return slot;
     }
   }
-  static void Unpin(Slot *slot) { slot->state.fetch_sub(kPinOne, std::memory_order_release); }
+  // Unpins a slot that names an Object (Lookup, WithPinned): its Close waits for the pins.
+  static void UnpinObject(Slot *slot) { slot->state.fetch_sub(kPinOne, std::memory_order_release); }
 
   static constexpr uint32_t kChunks = kMaxSlots / kChunkSlots;
   std::atomic<Slot *> hot_[kChunks] = {};
   std::atomic<SlotExtra *> cold_[kChunks] = {};
+  std::atomic<CloseHook> hooks_[16] = {};
 
-  mutable std::mutex mu_;
-  uint32_t next_unused_ = 1;  // guarded by mu_; slot 0 is never used: no handle is 0
-  uint32_t free_head_ = 0;  // guarded by mu_
-  uint32_t free_tail_ = 0;  // guarded by mu_
-  uint32_t free_count_ = 0;  // guarded by mu_
+  // Guards the free list and the allocation of slots and chunks; lookups never take it.
+  mutable StdMutex mu_;
+  uint32_t next_unused_ ABSL_GUARDED_BY(mu_) = 1;  // slot 0 is never used: no handle is 0
+  // Mutable: the last UnpinEntry (const, as the lookups are) may finish a close and so free
+  // the slot.
+  mutable uint32_t free_head_ ABSL_GUARDED_BY(mu_) = 0;
+  mutable uint32_t free_tail_ ABSL_GUARDED_BY(mu_) = 0;
+  mutable uint32_t free_count_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
-inline bool HandleTable::QuerySocket(uint64_t handle, uint64_t *context, uint32_t *catalog_id,
-                                     bool *ifs) const {
+inline bool HandleTable::ReadPublished(uint64_t handle, ObjectType type, uint64_t *word) const {
   Decoded d;
   if (!Decode(handle, &d)) return false;
   const Slot *slot = SlotAt(d.index);
   if (slot == nullptr) return false;
   for (;;) {
     uint64_t before = slot->state.load(std::memory_order_acquire);
-    if (!Matches(before, d.gen, ObjectType::kSocket)) return false;
-    // Writers store value and catalog with release after changing the state word, so a reader
-    // that sees a newer value also sees the newer state below (a seqlock without fences).
-    uint64_t value = slot->value.load(std::memory_order_acquire);
-    uint32_t cat =
-        catalog_id == nullptr ? 0 : ExtraAt(d.index)->catalog_id.load(std::memory_order_acquire);
+    if ((before & kPublished) == 0 || !Matches(before, d.gen, type)) return false;
+    // Insert stores the word with release before it publishes the state word, and Close
+    // changes the state word before it clears the word, so a reader that sees a newer word
+    // also sees the newer state below (a seqlock without fences).
+    uint64_t value = slot->published.load(std::memory_order_acquire);
     uint64_t after = slot->state.load(std::memory_order_relaxed);
     // Pins may have changed in between; only generation, type and open matter.
     if (((before ^ after) & ~kPinMask) != 0) continue;
-    *context = value;
-    if (catalog_id != nullptr) *catalog_id = cat;
-    if (ifs != nullptr) *ifs = (before & kIfs) != 0;
+    *word = value;
     return true;
   }
 }
+
+// `bytes` of zeroed memory, 2 MB-aligned, backed by transparent huge pages if `huge` and the
+// system allows it (then `bytes` should be a multiple of 2 MB); null if there is no memory.
+// Never freed. Pages are touched, and counted in the resident set, only as they are used. For
+// the table's chunks and the arrays components keep parallel to it (InsertEntry). Registered
+// with LeakSanitizer as a root: such arrays hold pointers.
+void *MapZeroedChunk(size_t bytes, bool huge);
 
 namespace internal {
 

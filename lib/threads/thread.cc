@@ -286,7 +286,6 @@ void Thread::DisownMutex(MutexObject *mutex) {
 }
 
 void Thread::MarkExited() {
-  if (Ref<Object> port = std::move(running_port_)) port->RunningThreadLeft(this);
   MutexObject *owned;
   {
     StdMutexLock lock(&owned_mu_);

@@ -118,11 +118,6 @@ class Thread final : public Waitable {
   // The event PortEvent created, for the threads that wake this one: only valid for a thread
   // that is waiting on a port, which has created it (the port's lock orders the two).
   Event *port_event() const { return port_event_.get(); }
-  // The completion port this thread is counted as running on (see iocp/port.h).
-  // The port keeps the thread's reference until then, and hears of the thread's exit
-  // (Object::RunningThreadLeft). Only this thread calls these.
-  Object *running_on_port() const { return running_port_.get(); }
-  void set_running_on_port(Object *port) { running_port_ = Ref<Object>::Share(port); }
 
   // Waitable: a thread object is signaled once the thread has exited.
   int fd() const override { return exit_event_->fd(); }
@@ -159,7 +154,6 @@ class Thread final : public Waitable {
   // The first of the mutexes this thread owns, each holding a reference (see OwnMutex).
   MutexObject *owned_head_ ABSL_GUARDED_BY(owned_mu_) = nullptr;
   Ref<Event> port_event_;  // written by this thread only, before it waits on a port
-  Ref<Object> running_port_;  // this thread only
   io_uring *ring_ = nullptr;       // owned; used by this thread only, fd read by producers
   std::atomic<int> ring_fd_{-1};
 };

@@ -1,11 +1,16 @@
 // The upcalls of WSPUPCALLTABLE and WPUCompleteOverlappedRequest (SPEC.md §6), and the table.
+// Each checks its arguments and converts errors; the work is done by the component it names
+// (blocking/, catalog/, iocp/, messages/, sockets/, the handle table).
 #include <atomic>
 
+#include "blocking/blocking_hook.h"
+#include "boundary/handle_value.h"
 #include "catalog/catalog.h"
-#include "iocp/port.h"
+#include "catalog/wsc_calls.h"
+#include "iocp/completion.h"
+#include "sockets/socket_record.h"
 #include "sync/event.h"
 #include "threads/thread.h"
-#include "upcalls/boundary.h"
 #include "ws2emu/ws2emu.h"
 
 namespace ws2emu {
@@ -13,42 +18,14 @@ namespace {
 
 HandleTable &Table() { return HandleTable::Get(); }
 
-// The context of a socket handle created by WPUCreateSocketHandle. False for anything else,
-// IFS handles included: they have no ws2_32 context and are the provider's own.
-inline bool QueryWs2Socket(SOCKET s, uint64_t *context) {
-  bool ifs;
-  return Table().QuerySocket(s, context, /*catalog_id=*/nullptr, &ifs) && !ifs;
-}
-
 // The catalog assigns IDs from catalog::kFirstCatalogId upwards, so a lower ID cannot name any
 // entry.
 using catalog::kFirstCatalogId;
 
-// Per-thread Winsock 1.1 blocking hook state (WSASetBlockingHook & co).
-struct BlockingState {
-  FARPROC hook = nullptr;
-  bool cancelled = false;
-  bool in_blocking_call = false;
-};
-thread_local BlockingState t_blocking;
-
-// The blocking callback handed to providers when the thread has a hook: runs the hook once and
-// says whether to keep waiting. FALSE (once) after WSACancelBlockingCall.
-BOOL CALLBACK RunBlockingHook(DWORD_PTR context) {
-  auto *state = reinterpret_cast<BlockingState *>(context);
-  if (state->cancelled) {
-    state->cancelled = false;
-    return FALSE;
-  }
-  state->in_blocking_call = true;
-  if (state->hook != nullptr) state->hook();
-  state->in_blocking_call = false;
-  if (state->cancelled) {
-    state->cancelled = false;
-    return FALSE;
-  }
-  return TRUE;
-}
+// Set once the host has asked for the upcall table (ws2emu_upcall_table): the thread upcalls
+// report WSANOTINITIALISED before that, as Windows does before WSPStartup.
+std::atomic<bool> g_initialised{false};
+bool Initialised() { return g_initialised.load(std::memory_order_acquire); }
 
 std::atomic<LPWPUPOSTMESSAGE> g_post_routine{nullptr};
 
@@ -68,7 +45,7 @@ using namespace ws2emu;  // NOLINT: the boundary functions below are extern "C"
 extern "C" {
 
 const WSPUPCALLTABLE *ws2emu_upcall_table(void) {
-  MarkInitialised();
+  g_initialised.store(true, std::memory_order_release);
   return &kUpcallTable;
 }
 
@@ -89,9 +66,8 @@ BOOL WSPAPI WPUCloseEvent(WSAEVENT hEvent, LPINT lpErrno) {
 
 int WSPAPI WPUCloseSocketHandle(SOCKET s, LPINT lpErrno) {
   REQUIRE_ERRNO(SOCKET_ERROR);
-  uint64_t context;
   // Only handles from WPUCreateSocketHandle: an IFS handle is not ws2_32's to close.
-  if (!QueryWs2Socket(s, &context) || !Table().Close(s, ObjectType::kSocket)) {
+  if (!sockets::CloseSocket(s, /*ifs=*/false)) {
     *lpErrno = WSAENOTSOCK;
     return SOCKET_ERROR;
   }
@@ -111,7 +87,7 @@ WSAEVENT WSPAPI WPUCreateEvent(LPINT lpErrno) {
 SOCKET WSPAPI WPUCreateSocketHandle(DWORD dwCatalogEntryId, DWORD_PTR dwContext,
                                     LPINT lpErrno) {
   REQUIRE_ERRNO(INVALID_SOCKET);
-  uint64_t h = Table().CreateSocket(dwCatalogEntryId, dwContext, /*ifs=*/false);
+  uint64_t h = sockets::CreateSocket(dwCatalogEntryId, dwContext);
   if (h == 0) {
     *lpErrno = WSAENOBUFS;
     return INVALID_SOCKET;
@@ -130,7 +106,7 @@ int WSPAPI WPUFDIsSet(SOCKET s, WS_fd_set *fdset) {
 }
 
 // WPUGetProviderPath: the catalog's path for the provider GUID, as installed (not expanded);
-// see GetProviderPath in catalog_calls.cc.
+// see GetProviderPath in catalog/wsc_calls.cc.
 int WSPAPI WPUGetProviderPath(LPGUID lpProviderId, WCHAR *lpszProviderDllPath,
                               LPINT lpProviderDllPathLen, LPINT lpErrno) {
   return GetProviderPath(lpProviderId, lpszProviderDllPath, lpProviderDllPathLen, lpErrno);
@@ -141,7 +117,7 @@ int WSPAPI WPUGetProviderPath(LPGUID lpProviderId, WCHAR *lpszProviderDllPath,
 // and returns the same value.
 SOCKET WSPAPI WPUModifyIFSHandle(DWORD dwCatalogEntryId, SOCKET ProposedHandle, LPINT lpErrno) {
   REQUIRE_ERRNO(INVALID_SOCKET);
-  if (!Table().SetIfsSocketCatalog(ProposedHandle, dwCatalogEntryId)) {
+  if (!sockets::RegisterIfs(ProposedHandle, dwCatalogEntryId)) {
     *lpErrno = WSAEINVAL;
     return INVALID_SOCKET;
   }
@@ -175,20 +151,14 @@ int WSPAPI WPUQueryBlockingCallback(DWORD dwCatalogEntryId, LPBLOCKINGCALLBACK *
     return SOCKET_ERROR;
   }
   // Winsock 2 callers have no hook: NULL and 0, and the provider blocks on its own objects.
-  if (t_blocking.hook == nullptr) {
-    *lplpfnCallback = nullptr;
-    *lpdwContext = 0;
-  } else {
-    *lplpfnCallback = RunBlockingHook;
-    *lpdwContext = reinterpret_cast<DWORD_PTR>(&t_blocking);
-  }
+  blocking::CurrentCallback(lplpfnCallback, lpdwContext);
   return 0;
 }
 
 int WSPAPI WPUQuerySocketHandleContext(SOCKET s, PDWORD_PTR lpContext, LPINT lpErrno) {
   REQUIRE_ERRNO(SOCKET_ERROR);
   uint64_t context;
-  if (!QueryWs2Socket(s, &context)) {
+  if (!sockets::QueryContext(s, &context)) {
     *lpErrno = WSAENOTSOCK;
     return SOCKET_ERROR;
   }
@@ -285,83 +255,23 @@ int WSPAPI WPUCloseThread(LPWSATHREADID lpThreadId, LPINT lpErrno) {
   return 0;
 }
 
-// WPUCompleteOverlappedRequest (SPEC.md §6.4): InternalHigh, then Internal; Offset/OffsetHigh
-// untouched; the event (low bit masked) is set; a packet goes to the socket's completion port
-// unless bit 0 of hEvent is set. Every argument is checked before anything is written.
+// WPUCompleteOverlappedRequest (SPEC.md §6.4): only for handles from WPUCreateSocketHandle
+// (WSAEINVAL otherwise); the completion itself is iocp::CompleteOverlapped, which checks the
+// rest of the arguments before it writes anything.
 int WSPAPI WPUCompleteOverlappedRequest(SOCKET s, LPWSAOVERLAPPED lpOverlapped, DWORD dwError,
                                         DWORD cbTransferred, LPINT lpErrno) {
   REQUIRE_ERRNO(SOCKET_ERROR);
-  uint64_t context;
-  if (!QueryWs2Socket(s, &context)) {
+  sockets::SocketRef socket = sockets::GetSocket(s);
+  if (!socket || socket->ifs()) {
     *lpErrno = WSAEINVAL;
     return SOCKET_ERROR;
   }
-  if (lpOverlapped == nullptr) {
-    *lpErrno = WSAEFAULT;
+  const int error = iocp::CompleteOverlapped(*socket, lpOverlapped, dwError, cbTransferred);
+  if (error != 0) {
+    *lpErrno = error;
     return SOCKET_ERROR;
   }
-  const uint64_t hevent = HandleValue(lpOverlapped->hEvent);
-  Ref<Event> event;
-  if (hevent != 0) {
-    event = Table().LookupAs<Event>(hevent & ~uint64_t{1});
-    if (!event) {
-      *lpErrno = WSA_INVALID_HANDLE;
-      return SOCKET_ERROR;
-    }
-  }
-  uint64_t key = 0;
-  Ref<Object> port;
-  if ((hevent & 1) == 0) port = Table().SocketPort(s, &key);
-
-  // [inference] Internal holds the completion status: dwError itself (0 for success), which is
-  // never WSS_OPERATION_IN_PROGRESS for a Winsock error; a dwError that happens to equal 0x103
-  // is stored as STATUS_UNSUCCESSFUL so that the operation never looks still in progress.
-  ULONG_PTR status = dwError == WSS_OPERATION_IN_PROGRESS ? 0xC0000001u : dwError;
-  __atomic_store_n(&lpOverlapped->InternalHigh, static_cast<ULONG_PTR>(cbTransferred),
-                   __ATOMIC_RELAXED);
-  __atomic_store_n(&lpOverlapped->Internal, status, __ATOMIC_RELEASE);
-  if (event) event->Set();
-  // [inference] A packet the port cannot queue for want of memory is lost: the call has no error
-  // for it (SPEC.md §6.4 documents only WSAEINVAL) and the OVERLAPPED is already complete, so
-  // a waiter on its event or a GetOverlappedResult still sees the completion.
-  if (port) static_cast<Port *>(port.get())->Post({cbTransferred, key, lpOverlapped, dwError});
   return 0;
 }
-
-// ---- Winsock 1.1 blocking hooks ------------------------------------------------------------
-
-FARPROC WSAAPI WSASetBlockingHook(FARPROC lpBlockFunc) {
-  if (lpBlockFunc == nullptr) {
-    SetThreadLastError(WSAEFAULT);
-    return nullptr;
-  }
-  if (t_blocking.in_blocking_call) {
-    SetThreadLastError(WSAEINPROGRESS);
-    return nullptr;
-  }
-  FARPROC previous = t_blocking.hook;
-  t_blocking.hook = lpBlockFunc;
-  return previous;
-}
-
-int WSAAPI WSAUnhookBlockingHook(void) {
-  if (t_blocking.in_blocking_call) {
-    SetThreadLastError(WSAEINPROGRESS);
-    return SOCKET_ERROR;
-  }
-  t_blocking.hook = nullptr;
-  return 0;
-}
-
-int WSAAPI WSACancelBlockingCall(void) {
-  if (!t_blocking.in_blocking_call) {
-    SetThreadLastError(WSAEINVAL);  // no blocking call in progress on this thread
-    return SOCKET_ERROR;
-  }
-  t_blocking.cancelled = true;
-  return 0;
-}
-
-BOOL WSAAPI WSAIsBlocking(void) { return t_blocking.in_blocking_call ? TRUE : FALSE; }
 
 }  // extern "C"

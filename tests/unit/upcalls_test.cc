@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "handles/handle_table.h"
+#include "sockets/socket_record.h"
 #include "ws2emu/ws2emu.h"
 
 namespace {
@@ -144,16 +145,16 @@ TEST_F(Upcalls, FdIsSetScansOnlyFdCountWhateverItsCapacity) {
 }
 
 TEST_F(Upcalls, ModifyIfsHandleAcceptsOnlyOpenIfsHandles) {
-  auto &table = ws2emu::HandleTable::Get();
-  uint64_t ifs = table.CreateSocket(1001, 0, /*ifs=*/true);
+  uint64_t ifs = ws2emu::sockets::CreateIfsSocket(1001);
   ASSERT_NE(ifs, 0u);
   EXPECT_EQ(t.lpWPUModifyIFSHandle(1002, ifs, &err), ifs);
   uint64_t ctx;
-  uint32_t catalog;
-  bool is_ifs;
-  ASSERT_TRUE(table.QuerySocket(ifs, &ctx, &catalog, &is_ifs));
-  EXPECT_EQ(catalog, 1002u);
-  EXPECT_TRUE(is_ifs);
+  {
+    ws2emu::sockets::SocketRef record = ws2emu::sockets::GetSocket(ifs);
+    ASSERT_TRUE(record);
+    EXPECT_EQ(record->catalog_id(), 1002u);
+    EXPECT_TRUE(record->ifs());
+  }
   // IFS handles have no ws2_32 context and are not ws2_32's to close.
   EXPECT_EQ(t.lpWPUQuerySocketHandleContext(ifs, &ctx, &err), SOCKET_ERROR);
   EXPECT_EQ(err, WSAENOTSOCK);
@@ -167,7 +168,7 @@ TEST_F(Upcalls, ModifyIfsHandleAcceptsOnlyOpenIfsHandles) {
     EXPECT_EQ(err, WSAEINVAL);
   }
   EXPECT_EQ(t.lpWPUCloseSocketHandle(plain, &err), 0);
-  EXPECT_TRUE(table.Close(ifs, ws2emu::ObjectType::kSocket));
+  EXPECT_TRUE(ws2emu::sockets::CloseSocket(ifs, /*ifs=*/true));
 }
 
 TEST_F(Upcalls, BlockingCallbackIsNullForWinsock2Callers) {

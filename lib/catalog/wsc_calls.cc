@@ -9,7 +9,8 @@
 #include "base/utf.h"
 #include "base/wsa_status.h"
 #include "catalog/operations.h"
-#include "upcalls/boundary.h"
+#include "boundary/last_error.h"
+#include "catalog/wsc_calls.h"
 #include "ws2emu/ws2emu.h"
 
 namespace ws2emu {

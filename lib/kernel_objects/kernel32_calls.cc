@@ -1,44 +1,23 @@
-// The kernel32 primitives and the WSA event calls: Windows semantics over the core objects.
-#include <errno.h>
+// The kernel32 calls on kernel objects: events, semaphores, mutexes, the waits, APCs, thread
+// ids, CloseHandle and DuplicateHandle. Windows semantics over the core objects.
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <atomic>
-
+#include "boundary/last_error.h"
 #include "iocp/port.h"
+#include "kernel_objects/lookup.h"
 #include "sync/event.h"
-#include "threads/mutex_object.h"
 #include "sync/process_object.h"
 #include "sync/semaphore.h"
-#include "threads/wait.h"
+#include "threads/mutex_object.h"
 #include "threads/thread.h"
-#include "upcalls/boundary.h"
+#include "threads/wait.h"
 #include "ws2emu/ws2emu.h"
 
 namespace ws2emu {
 namespace {
 
-// The calling thread's last error. It lives where t_last_error_at points: here, or in the
-// thread's TEB once emu/ gives it one, so that PE code reading gs:[0x68] sees it too.
-thread_local uint32_t t_last_error = 0;
-thread_local uint32_t *t_last_error_at = nullptr;
-std::atomic<bool> g_initialised{false};
-
 HandleTable &Table() { return HandleTable::Get(); }
-
-DWORD WaitHandles(DWORD count, const HANDLE *handles, BOOL wait_all, DWORD ms, BOOL alertable) {
-  if (count == 0 || count > MAXIMUM_WAIT_OBJECTS || handles == nullptr) {
-    SetThreadLastError(ERROR_INVALID_PARAMETER);
-    return WAIT_FAILED;
-  }
-  Ref<Object> refs[MAXIMUM_WAIT_OBJECTS];
-  Waitable *objects[MAXIMUM_WAIT_OBJECTS];
-  if (!LookupWaitables(handles, count, refs, objects)) return WAIT_FAILED;
-  int err = 0;
-  uint32_t r = WaitForObjects(objects, count, wait_all != FALSE, ms, alertable != FALSE, &err);
-  if (r == kWaitFailed) SetThreadLastError(ResourceError(err));  // no thread object
-  return r;
-}
 
 // Named kernel objects would be shared between processes; the runtime has no namespace for
 // them, so a name is refused (with ERROR_INVALID_PARAMETER) rather than ignored.
@@ -68,10 +47,6 @@ HANDLE NewHandle(absl::StatusOr<Ref<T>> object) {
 }
 
 }  // namespace
-
-uint32_t ResourceError(int err) {
-  return err == EMFILE || err == ENFILE ? kErrorTooManyOpenFiles : ERROR_NOT_ENOUGH_MEMORY;
-}
 
 Ref<Object> LookupObject(HANDLE h, ObjectType type, uint32_t *error) {
   const uint64_t value = HandleValue(h);
@@ -107,18 +82,19 @@ bool LookupWaitables(const HANDLE *handles, uint32_t count, Ref<Object> *refs,
   return true;
 }
 
-void SetThreadLastError(uint32_t error) {
-  *(t_last_error_at != nullptr ? t_last_error_at : &t_last_error) = error;
+DWORD WaitHandles(DWORD count, const HANDLE *handles, BOOL wait_all, DWORD ms, BOOL alertable) {
+  if (count == 0 || count > MAXIMUM_WAIT_OBJECTS || handles == nullptr) {
+    SetThreadLastError(ERROR_INVALID_PARAMETER);
+    return WAIT_FAILED;
+  }
+  Ref<Object> refs[MAXIMUM_WAIT_OBJECTS];
+  Waitable *objects[MAXIMUM_WAIT_OBJECTS];
+  if (!LookupWaitables(handles, count, refs, objects)) return WAIT_FAILED;
+  int err = 0;
+  uint32_t r = WaitForObjects(objects, count, wait_all != FALSE, ms, alertable != FALSE, &err);
+  if (r == kWaitFailed) SetThreadLastError(ResourceError(err));  // no thread object
+  return r;
 }
-uint32_t ThreadLastError() { return t_last_error_at != nullptr ? *t_last_error_at : t_last_error; }
-
-void MoveThreadLastError(uint32_t *location) {
-  uint32_t value = ThreadLastError();
-  t_last_error_at = location;
-  SetThreadLastError(value);
-}
-void MarkInitialised() { g_initialised.store(true, std::memory_order_release); }
-bool Initialised() { return g_initialised.load(std::memory_order_acquire); }
 
 }  // namespace ws2emu
 
@@ -126,14 +102,11 @@ using namespace ws2emu;  // NOLINT: the boundary functions below are extern "C"
 
 extern "C" {
 
-DWORD WINAPI ws2emu_GetLastError(void) { return ThreadLastError(); }
-void WINAPI ws2emu_SetLastError(DWORD dwErrCode) { SetThreadLastError(dwErrCode); }
-int WSAAPI WSAGetLastError(void) { return static_cast<int>(ThreadLastError()); }
-void WSAAPI WSASetLastError(int iError) { SetThreadLastError(static_cast<uint32_t>(iError)); }
-
 // CloseHandle: any kernel object type. Closing a completion port wakes its waiters with
 // ERROR_ABANDONED_WAIT_0, as on Windows. An HWND is a user object, not a kernel handle:
-// CloseHandle refuses it (DestroyWindow destroys a window).
+// CloseHandle refuses it (DestroyWindow destroys a window). A SOCKET is not a kernel handle
+// either [inference, sockets/socket_record.h]: kAny never names one, so CloseHandle fails with
+// ERROR_INVALID_HANDLE and the socket stays open (closesocket closes it, through its provider).
 BOOL WINAPI ws2emu_CloseHandle(HANDLE hObject) {
   if (IsPseudoHandle(hObject)) return TRUE;  // as on Windows: nothing to close
   uint64_t h = HandleValue(hObject);
@@ -279,8 +252,8 @@ DWORD WINAPI ws2emu_GetThreadId(HANDLE Thread) {
 // pseudo-handle or a handle duplicated from it). The duplicate is a new handle to the same
 // object; the pseudo-handles duplicate into real handles to the calling thread or the process.
 // Access masks and inheritance do not exist here and are ignored [inference: every handle has
-// all access]. Socket handles are not objects of the table; duplicating one is refused with
-// ERROR_NOT_SUPPORTED (WSADuplicateSocket is the Winsock way). DUPLICATE_CLOSE_SOURCE closes
+// all access]. A SOCKET is not a kernel handle (sockets/socket_record.h); duplicating one is
+// refused with ERROR_NOT_SUPPORTED (WSADuplicateSocket is the Winsock way). DUPLICATE_CLOSE_SOURCE closes
 // the source even when the call fails, as Windows documents.
 BOOL WINAPI ws2emu_DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
                                    HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle,
@@ -335,201 +308,6 @@ HANDLE WINAPI ws2emu_OpenThread(DWORD, BOOL, DWORD dwThreadId) {
     return nullptr;
   }
   return ToHandle(h);
-}
-
-// CreateIoCompletionPort: with FileHandle INVALID_HANDLE_VALUE, creates a port; otherwise
-// associates the socket handle FileHandle with the port (new or existing) and the key.
-HANDLE WINAPI ws2emu_CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCompletionPort,
-                                            ULONG_PTR CompletionKey,
-                                            DWORD NumberOfConcurrentThreads) {
-  bool create_only = FileHandle == INVALID_HANDLE_VALUE;
-  if (create_only && ExistingCompletionPort != nullptr) {
-    SetThreadLastError(ERROR_INVALID_PARAMETER);
-    return nullptr;
-  }
-  if (!create_only && Table().TypeOf(HandleValue(FileHandle)) != ObjectType::kSocket) {
-    SetThreadLastError(ERROR_INVALID_HANDLE);
-    return nullptr;
-  }
-  Ref<Port> port;
-  HANDLE result = ExistingCompletionPort;
-  if (ExistingCompletionPort != nullptr) {
-    port = Table().LookupAs<Port>(HandleValue(ExistingCompletionPort));
-    if (!port) {
-      SetThreadLastError(ERROR_INVALID_PARAMETER);
-      return nullptr;
-    }
-  } else {
-    port = Port::Create(NumberOfConcurrentThreads);
-    if (!port) {
-      SetThreadLastError(ERROR_NOT_ENOUGH_MEMORY);
-      return nullptr;
-    }
-    uint64_t h = Table().Insert(Ref<Port>(port).release());
-    if (h == 0) {
-      SetThreadLastError(ERROR_NOT_ENOUGH_MEMORY);
-      return nullptr;
-    }
-    result = ToHandle(h);
-  }
-  if (!create_only && !Table().AssociatePort(HandleValue(FileHandle), port.get(), CompletionKey)) {
-    if (ExistingCompletionPort == nullptr) ws2emu_CloseHandle(result);
-    SetThreadLastError(ERROR_INVALID_PARAMETER);  // already associated with a port
-    return nullptr;
-  }
-  return result;
-}
-
-BOOL WINAPI ws2emu_PostQueuedCompletionStatus(HANDLE CompletionPort,
-                                              DWORD dwNumberOfBytesTransferred,
-                                              ULONG_PTR dwCompletionKey,
-                                              LPOVERLAPPED lpOverlapped) {
-  Port::PostResult posted = Port::PostResult::kClosed;
-  const Port::Packet packet = {dwNumberOfBytesTransferred, dwCompletionKey, lpOverlapped, 0};
-  Table().WithPinned<Port>(HandleValue(CompletionPort),
-                           [&](Port &port) { posted = port.Post(packet); });
-  if (posted == Port::PostResult::kNoMemory) {  // the queue could not grow: nothing posted
-    SetThreadLastError(ERROR_NOT_ENOUGH_MEMORY);
-    return FALSE;
-  }
-  if (posted != Port::PostResult::kPosted) {  // not a port, or a port being closed
-    SetThreadLastError(ERROR_INVALID_HANDLE);
-    return FALSE;
-  }
-  return TRUE;
-}
-
-static BOOL PortWaitToBool(PortWait r) {
-  switch (r) {
-    case PortWait::kOk:
-      return TRUE;
-    case PortWait::kTimeout:
-      SetThreadLastError(WAIT_TIMEOUT);
-      return FALSE;
-    case PortWait::kIoCompletion:
-      SetThreadLastError(WAIT_IO_COMPLETION);
-      return FALSE;
-    case PortWait::kClosed:
-      SetThreadLastError(ERROR_ABANDONED_WAIT_0);
-      return FALSE;
-    case PortWait::kNoDescriptors:
-      SetThreadLastError(kErrorTooManyOpenFiles);
-      return FALSE;
-    case PortWait::kNoMemory:
-      SetThreadLastError(ERROR_NOT_ENOUGH_MEMORY);
-      return FALSE;
-  }
-  return FALSE;
-}
-
-BOOL WINAPI ws2emu_GetQueuedCompletionStatus(HANDLE CompletionPort,
-                                             LPDWORD lpNumberOfBytesTransferred,
-                                             PULONG_PTR lpCompletionKey,
-                                             LPOVERLAPPED *lpOverlapped, DWORD dwMilliseconds) {
-  if (lpNumberOfBytesTransferred == nullptr || lpCompletionKey == nullptr ||
-      lpOverlapped == nullptr) {
-    SetThreadLastError(ERROR_INVALID_PARAMETER);
-    return FALSE;
-  }
-  Ref<Port> port = Table().LookupAs<Port>(HandleValue(CompletionPort));
-  if (!port) {
-    SetThreadLastError(ERROR_INVALID_HANDLE);
-    *lpOverlapped = nullptr;
-    return FALSE;
-  }
-  Port::Packet p;
-  uint32_t n = 0;
-  PortWait r = port->Get(&p, 1, &n, dwMilliseconds, false);
-  if (r != PortWait::kOk) {
-    *lpOverlapped = nullptr;
-    return PortWaitToBool(r);
-  }
-  *lpNumberOfBytesTransferred = p.bytes;
-  *lpCompletionKey = p.key;
-  *lpOverlapped = static_cast<LPOVERLAPPED>(p.overlapped);
-  if (p.status != 0) {
-    // A failed I/O: the packet is returned, and the call reports the I/O's error.
-    SetThreadLastError(static_cast<uint32_t>(p.status));
-    return FALSE;
-  }
-  return TRUE;
-}
-
-BOOL WINAPI ws2emu_GetQueuedCompletionStatusEx(HANDLE CompletionPort,
-                                               LPOVERLAPPED_ENTRY lpCompletionPortEntries,
-                                               ULONG ulCount, PULONG ulNumEntriesRemoved,
-                                               DWORD dwMilliseconds, BOOL fAlertable) {
-  if (lpCompletionPortEntries == nullptr || ulNumEntriesRemoved == nullptr || ulCount == 0) {
-    SetThreadLastError(ERROR_INVALID_PARAMETER);
-    return FALSE;
-  }
-  *ulNumEntriesRemoved = 0;
-  Ref<Port> port = Table().LookupAs<Port>(HandleValue(CompletionPort));
-  if (!port) {
-    SetThreadLastError(ERROR_INVALID_HANDLE);
-    return FALSE;
-  }
-  Port::Packet packets[64];
-  uint32_t max = ulCount < 64 ? ulCount : 64;
-  uint32_t n = 0;
-  PortWait r = port->Get(packets, max, &n, dwMilliseconds, fAlertable != FALSE);
-  if (r != PortWait::kOk) return PortWaitToBool(r);
-  for (uint32_t i = 0; i < n; ++i) {
-    lpCompletionPortEntries[i].lpCompletionKey = packets[i].key;
-    lpCompletionPortEntries[i].lpOverlapped = static_cast<LPOVERLAPPED>(packets[i].overlapped);
-    lpCompletionPortEntries[i].Internal = packets[i].status;
-    lpCompletionPortEntries[i].dwNumberOfBytesTransferred = packets[i].bytes;
-  }
-  *ulNumEntriesRemoved = n;
-  return TRUE;
-}
-
-// ---- WSA event calls: the same events, WSA error codes ---------------------------------------
-
-WSAEVENT WSAAPI WSACreateEvent(void) {
-  HANDLE h = ws2emu_CreateEventW(nullptr, TRUE, FALSE, nullptr);
-  if (h == nullptr) SetThreadLastError(WSA_NOT_ENOUGH_MEMORY);
-  return h;
-}
-
-BOOL WSAAPI WSASetEvent(WSAEVENT hEvent) {
-  if (ws2emu_SetEvent(hEvent)) return TRUE;
-  SetThreadLastError(WSA_INVALID_HANDLE);
-  return FALSE;
-}
-
-BOOL WSAAPI WSAResetEvent(WSAEVENT hEvent) {
-  if (ws2emu_ResetEvent(hEvent)) return TRUE;
-  SetThreadLastError(WSA_INVALID_HANDLE);
-  return FALSE;
-}
-
-BOOL WSAAPI WSACloseEvent(WSAEVENT hEvent) {
-  if (Table().Close(HandleValue(hEvent), ObjectType::kEvent)) return TRUE;
-  SetThreadLastError(WSA_INVALID_HANDLE);
-  return FALSE;
-}
-
-DWORD WSAAPI WSAWaitForMultipleEvents(DWORD cEvents, const WSAEVENT *lphEvents, BOOL fWaitAll,
-                                      DWORD dwTimeout, BOOL fAlertable) {
-  if (cEvents == 0 || cEvents > WSA_MAXIMUM_WAIT_EVENTS) {
-    SetThreadLastError(WSA_INVALID_PARAMETER);
-    return WSA_WAIT_FAILED;
-  }
-  if (lphEvents == nullptr) {
-    SetThreadLastError(WSAEFAULT);
-    return WSA_WAIT_FAILED;
-  }
-  DWORD r = WaitHandles(cEvents, lphEvents, fWaitAll, dwTimeout, fAlertable);
-  if (r == WAIT_FAILED) {
-    // WSA_INVALID_HANDLE for a bad handle; WSA_NOT_ENOUGH_MEMORY when the thread object (or a
-    // pseudo-handle's object) could not be created, out of descriptors or memory.
-    const uint32_t error = ThreadLastError();
-    SetThreadLastError(error == kErrorTooManyOpenFiles || error == ERROR_NOT_ENOUGH_MEMORY
-                           ? WSA_NOT_ENOUGH_MEMORY
-                           : WSA_INVALID_HANDLE);
-  }
-  return r;
 }
 
 }  // extern "C"

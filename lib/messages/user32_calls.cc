@@ -3,11 +3,13 @@
 // host has installed no post routine.
 #include <utility>
 
+#include "boundary/handle_value.h"
+#include "boundary/last_error.h"
+#include "kernel_objects/lookup.h"
 #include "messages/message_queue.h"
 #include "messages/window.h"
 #include "messages/window_class.h"
 #include "threads/wait.h"
-#include "upcalls/boundary.h"
 #include "ws2emu/ws2emu.h"
 
 namespace ws2emu {
