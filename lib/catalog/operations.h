@@ -1,5 +1,5 @@
 // lib/catalog/operations.h — the catalog calls' semantics (SPEC.md §2.3 and §7), on the store.
-// lib/upcalls/catalog_calls.cc turns them into WSCInstallProvider & co. with their Windows
+// lib/catalog/wsc_calls.cc turns them into WSCInstallProvider & co. with their Windows
 // signatures; ws2emu-catalog uses them directly.
 //
 // A failure is an absl::Status made by WsaStatus (base/wsa_status.h): the WSA error the Windows
