@@ -86,8 +86,8 @@ bool RegisterModuleBackends() {
   absl::Status b = modules::RegisterBuiltins(builtins);
   // Only a second registry user in the same copy of lib/modules (a test's fake) could refuse
   // these; say so rather than run with someone else's tables.
-  if (!a.ok()) std::fprintf(stderr, "ws2emu: %s\n", std::string(a.message()).c_str());
-  if (!b.ok()) std::fprintf(stderr, "ws2emu: %s\n", std::string(b.message()).c_str());
+  if (!a.ok()) std::fprintf(stderr, "[ws2emu loader] %s\n", std::string(a.message()).c_str());
+  if (!b.ok()) std::fprintf(stderr, "[ws2emu loader] %s\n", std::string(b.message()).c_str());
   return a.ok() && b.ok();
 }
 

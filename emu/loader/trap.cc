@@ -34,8 +34,8 @@ struct TrapInfo {
     where = info->importer;
   }
   std::fprintf(stderr,
-               "ws2emu: %s!%s was called (from %s) but ws2emu does not emulate it; stopping "
-               "with exit code %d\n",
+               "[ws2emu loader] %s!%s was called (from %s) but ws2emu does not emulate it; "
+               "stopping with exit code %d\n",
                info->dll.c_str(), info->function.c_str(), where.c_str(), kTrapExitCode);
   std::fflush(stderr);
   _exit(kTrapExitCode);

@@ -85,13 +85,14 @@ int WINAPI _initterm_e(InitFnE *begin, InitFnE *end) {
 }
 
 void WINAPI _amsg_exit(int code) {
-  std::fprintf(stderr, "ws2emu: the C runtime of the PE code stopped with runtime error R60%02d\n",
+  std::fprintf(stderr,
+               "[ws2emu msvcrt] the C runtime of the PE code stopped with runtime error R60%02d\n",
                code);
   _exit(255);
 }
 
 void WINAPI abort_(void) {
-  std::fprintf(stderr, "ws2emu: PE code called abort()\n");
+  std::fprintf(stderr, "[ws2emu msvcrt] PE code called abort()\n");
   std::abort();
 }
 

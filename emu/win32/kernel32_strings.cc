@@ -227,8 +227,10 @@ void WINAPI OutputDebugStringW(LPCWSTR s) {
 }
 
 void WINAPI DebugBreak(void) {
-  std::fprintf(stderr, "ws2emu: DebugBreak() called by PE code (return address %p); raising "
-               "SIGTRAP\n", __builtin_return_address(0));
+  std::fprintf(stderr,
+               "[ws2emu kernel32] DebugBreak() called by PE code (return address %p); raising "
+               "SIGTRAP\n",
+               __builtin_return_address(0));
   std::fflush(stderr);
   raise(SIGTRAP);
 }

@@ -207,8 +207,8 @@ DWORD WINAPI SuspendThread(HANDLE) {
 void WINAPI ExitThread(DWORD dwExitCode) {
   if (t_exit_jump == nullptr) {
     std::fprintf(stderr,
-                 "ws2emu: ExitThread(%u) on a thread not created by CreateThread; ending the "
-                 "process with that code\n",
+                 "[ws2emu kernel32] ExitThread(%u) on a thread not created by CreateThread; "
+                 "ending the process with that code\n",
                  dwExitCode);
     _exit(static_cast<int>(dwExitCode));
   }

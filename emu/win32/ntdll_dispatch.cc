@@ -65,7 +65,7 @@ bool InPeModule(DWORD64 address) {
 [[noreturn]] void Fatal(const ExceptionRecord &record, const char *what) {
   DWORD64 address = reinterpret_cast<DWORD64>(record.ExceptionAddress);
   std::fprintf(stderr,
-               "ws2emu: %s exception 0x%08x%s (flags 0x%x) raised at %p (%s): %s; stopping "
+               "[ws2emu ntdll] %s exception 0x%08x%s (flags 0x%x) raised at %p (%s): %s; stopping "
                "with exit code %d\n",
                record.ExceptionFlags & kExceptionUnwinding ? "unwinding" : "unhandled",
                record.ExceptionCode,
@@ -270,7 +270,7 @@ extern "C" [[noreturn]] __attribute__((visibility("hidden"))) void emu_unwind_Un
 void UnwindFromNativeHandler(PVOID TargetFrame, PVOID TargetIp, ExceptionRecord *ExceptionRecord,
                              PVOID ReturnValue) {
   if (t_calls == nullptr) {
-    std::fprintf(stderr, "ws2emu: RtlUnwindEx from a handler outside exception dispatch\n");
+    std::fprintf(stderr, "[ws2emu ntdll] RtlUnwindEx from a handler outside exception dispatch\n");
     std::fflush(stderr);
     _exit(kUnhandledExceptionExitCode);
   }
