@@ -139,15 +139,19 @@ std::vector<uint64_t> MessageQueue::Shutdown() {
   return windows;
 }
 
-bool MessageQueue::Post(const MSG &msg) {
+MessageQueue::PostResult MessageQueue::Post(const MSG &msg) {
   StdMutexLock lock(&mu_);
-  if (gone_) return false;
+  if (gone_) return PostResult::kGone;
   if (msg.hwnd != nullptr && !windows_.contains(reinterpret_cast<uintptr_t>(msg.hwnd)))
-    return false;
-  messages_.push_back(msg);
+    return PostResult::kGone;
+  try {
+    messages_.push_back(msg);  // std::deque: a failed growth leaves the queue as it was
+  } catch (const std::bad_alloc &) {
+    return PostResult::kNoMemory;
+  }
   changed_bits_ |= kPostedBits;
   UpdateEventLocked();
-  return true;
+  return PostResult::kPosted;
 }
 
 void MessageQueue::PostQuit(int exit_code) {

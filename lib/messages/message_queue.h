@@ -81,8 +81,10 @@ class MessageQueue final : public Waitable {
   void RemoveWindow(uint64_t hwnd);
 
   // Appends `msg` (msg.hwnd 0 or a window of this queue) and wakes the owner. Any thread.
-  // False if the thread has exited or the window was removed.
-  bool Post(const MSG &msg);
+  // kGone if the thread has exited or the window was removed; kNoMemory if the queue could
+  // not grow (nothing is queued then: PostMessage fails with ERROR_NOT_ENOUGH_MEMORY).
+  enum class PostResult { kPosted, kGone, kNoMemory };
+  PostResult Post(const MSG &msg);
   // Sets the quit flag (PostQuitMessage): the last exit code wins.
   void PostQuit(int exit_code);
 

@@ -182,6 +182,23 @@ LRESULT WINAPI ws2emu_DefWindowProcW(HWND, UINT Msg, WPARAM, LPARAM) {
   return Msg == WM_NCCREATE ? TRUE : 0;
 }
 
+// A post's outcome as PostMessage/PostThreadMessage report it: TRUE, or FALSE with `gone_error`
+// (the window or thread went away) or ERROR_NOT_ENOUGH_MEMORY (the queue could not grow; nothing
+// was queued).
+static BOOL PostedOrError(MessageQueue::PostResult r, uint32_t gone_error) {
+  switch (r) {
+    case MessageQueue::PostResult::kPosted:
+      return TRUE;
+    case MessageQueue::PostResult::kGone:
+      SetThreadLastError(gone_error);
+      return FALSE;
+    case MessageQueue::PostResult::kNoMemory:
+      SetThreadLastError(ERROR_NOT_ENOUGH_MEMORY);
+      return FALSE;
+  }
+  return FALSE;
+}
+
 // PostMessageW: to the queue of the window's thread, from any thread; hWnd NULL posts to the
 // calling thread's queue, as PostThreadMessage(GetCurrentThreadId()) does. HWND_BROADCAST
 // reaches top-level windows only, so no window here: TRUE, nothing posted.
@@ -189,26 +206,30 @@ BOOL WINAPI ws2emu_PostMessageW(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lPara
   if (hWnd == HWND_BROADCAST) return TRUE;
   if (hWnd == nullptr) {
     MessageQueue *queue = CurrentQueue();
-    return queue != nullptr && queue->Post(MakeMsg(nullptr, Msg, wParam, lParam));
+    if (queue == nullptr) return FALSE;
+    return PostedOrError(queue->Post(MakeMsg(nullptr, Msg, wParam, lParam)),
+                         ERROR_INVALID_WINDOW_HANDLE);
   }
   Ref<Window> w = LookupWindow(hWnd);
   // Not a window, or one destroyed (or whose thread exited) since the lookup.
-  if (!w || !w->queue()->Post(MakeMsg(w->hwnd(), Msg, wParam, lParam))) {
+  if (!w) {
     SetThreadLastError(ERROR_INVALID_WINDOW_HANDLE);
     return FALSE;
   }
-  return TRUE;
+  return PostedOrError(w->queue()->Post(MakeMsg(w->hwnd(), Msg, wParam, lParam)),
+                       ERROR_INVALID_WINDOW_HANDLE);
 }
 
 // PostThreadMessageW: the thread must exist and have a message queue (it has called a message
 // function or created a window), else ERROR_INVALID_THREAD_ID.
 BOOL WINAPI ws2emu_PostThreadMessageW(DWORD idThread, UINT Msg, WPARAM wParam, LPARAM lParam) {
   Ref<MessageQueue> queue = MessageQueue::FindByThreadId(idThread);
-  if (!queue || !queue->Post(MakeMsg(nullptr, Msg, wParam, lParam))) {
+  if (!queue) {
     SetThreadLastError(ERROR_INVALID_THREAD_ID);
     return FALSE;
   }
-  return TRUE;
+  return PostedOrError(queue->Post(MakeMsg(nullptr, Msg, wParam, lParam)),
+                       ERROR_INVALID_THREAD_ID);
 }
 
 // PostQuitMessage: sets the quit flag of the calling thread's queue; WM_QUIT (wParam the exit

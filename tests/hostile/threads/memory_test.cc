@@ -1,5 +1,5 @@
 // Running out of memory: with the address space capped (RLIMIT_AS, in a forked child), queuing
-// APCs until no memory is left ends in the documented error — WSAENOBUFS from WPUQueueApc,
+// APCs (or posting thread messages) until no memory is left ends in the documented error — WSAENOBUFS from WPUQueueApc,
 // ERROR_NOT_ENOUGH_MEMORY from QueueUserAPC — instead of an abort; the failed call queued
 // nothing (every APC queued before it runs, once), and queuing works again once memory is back.
 // Through the C API of libws2emu.so.
@@ -89,6 +89,49 @@ int QueueUntilOutOfMemory(bool user) {
   return kOk;
 }
 
+// Posts thread messages to the calling thread until PostThreadMessageW fails, with RLIMIT_AS a
+// few MiB above what is in use: it must fail with ERROR_NOT_ENOUGH_MEMORY (before, the queue's
+// std::bad_alloc escaped and ended the process); then, with memory back, exactly the messages
+// posted come out, in order, and posting works again.
+int PostUntilOutOfMemory() {
+  MSG msg;
+  ws2emu_PeekMessageW(&msg, nullptr, 0, 0, PM_REMOVE);  // gives the thread its queue
+  const DWORD self = ws2emu_GetCurrentThreadId();
+  rlimit saved;
+  getrlimit(RLIMIT_AS, &saved);
+  rlim_t now = AddressSpaceNow();
+  if (now == 0) return kNoLimit;
+  rlimit capped = saved;
+  capped.rlim_cur = now + (8u << 20);
+  if (setrlimit(RLIMIT_AS, &capped) != 0) return kNoLimit;
+  long posted = 0;
+  while (posted < kMaxApcs &&
+         ws2emu_PostThreadMessageW(self, WM_USER, static_cast<WPARAM>(posted), 0) != FALSE)
+    ++posted;
+  const DWORD err = ws2emu_GetLastError();
+  setrlimit(RLIMIT_AS, &saved);
+  if (posted == kMaxApcs) return kNeverRanOut;
+  if (err != ERROR_NOT_ENOUGH_MEMORY) {
+    std::fprintf(stderr, "after %ld messages: error %u, want %u\n", posted,
+                 static_cast<unsigned>(err), static_cast<unsigned>(ERROR_NOT_ENOUGH_MEMORY));
+    return kWrongError;
+  }
+  std::printf("out of memory after %ld messages\n", posted);
+  long got = 0;
+  while (ws2emu_PeekMessageW(&msg, nullptr, 0, 0, PM_REMOVE) != FALSE) {
+    if (msg.message != WM_USER || msg.wParam != static_cast<WPARAM>(got)) return kLostOrExtra;
+    ++got;
+  }
+  if (got != posted) {
+    std::fprintf(stderr, "posted %ld, got %ld\n", posted, got);
+    return kLostOrExtra;
+  }
+  if (ws2emu_PostThreadMessageW(self, WM_USER, 7, 0) == FALSE ||
+      ws2emu_PeekMessageW(&msg, nullptr, 0, 0, PM_REMOVE) == FALSE || msg.wParam != 7)
+    return kNotAgain;
+  return kOk;
+}
+
 std::string Describe(int status) {
   if (WIFSIGNALED(status))
     return std::string("the child was killed by ") + strsignal(WTERMSIG(status));
@@ -104,22 +147,27 @@ std::string Describe(int status) {
   }
 }
 
-int RunInChild(bool user) {
+int RunInChild(int (*child)()) {
   std::fflush(nullptr);
   pid_t pid = fork();
-  if (pid == 0) _exit(QueueUntilOutOfMemory(user));
+  if (pid == 0) _exit(child());
   int status = 0;
   waitpid(pid, &status, 0);
   return status;
 }
 
 TEST(OutOfMemory, WpuQueueApcFailsWithEnobufsAndQueuesNothing) {
-  int status = RunInChild(/*user=*/false);
+  int status = RunInChild([] { return QueueUntilOutOfMemory(/*user=*/false); });
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == kOk) << Describe(status);
 }
 
 TEST(OutOfMemory, QueueUserApcFailsWithNotEnoughMemoryAndQueuesNothing) {
-  int status = RunInChild(/*user=*/true);
+  int status = RunInChild([] { return QueueUntilOutOfMemory(/*user=*/true); });
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == kOk) << Describe(status);
+}
+
+TEST(OutOfMemory, PostThreadMessageFailsWithNotEnoughMemoryAndQueuesNothing) {
+  int status = RunInChild(PostUntilOutOfMemory);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == kOk) << Describe(status);
 }
 
