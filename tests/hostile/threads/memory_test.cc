@@ -42,6 +42,17 @@ rlim_t AddressSpaceNow() {
   return n == 1 ? static_cast<rlim_t>(pages) * static_cast<rlim_t>(sysconf(_SC_PAGESIZE)) : 0;
 }
 
+// Caps RLIMIT_AS a few MiB above the address space in use now, keeping the old limit in *saved
+// (restore it with setrlimit(RLIMIT_AS, saved)); false if that cannot be done.
+bool CapAddressSpace(rlimit *saved) {
+  getrlimit(RLIMIT_AS, saved);
+  rlim_t now = AddressSpaceNow();
+  if (now == 0) return false;
+  rlimit capped = *saved;
+  capped.rlim_cur = now + (8u << 20);
+  return setrlimit(RLIMIT_AS, &capped) == 0;
+}
+
 // Queues APCs to the calling thread until a call fails, with RLIMIT_AS a few MiB above what is
 // in use; then lifts the limit and checks what ran. `user`: QueueUserAPC, else WPUQueueApc.
 int QueueUntilOutOfMemory(bool user) {
@@ -62,12 +73,7 @@ int QueueUntilOutOfMemory(bool user) {
   g_ran = 0;
 
   rlimit saved;
-  getrlimit(RLIMIT_AS, &saved);
-  rlim_t now = AddressSpaceNow();
-  if (now == 0) return kNoLimit;
-  rlimit capped = saved;
-  capped.rlim_cur = now + (8u << 20);
-  if (setrlimit(RLIMIT_AS, &capped) != 0) return kNoLimit;
+  if (!CapAddressSpace(&saved)) return kNoLimit;
   long queued = 0;
   err = 0;
   while (queued < kMaxApcs && queue(&err)) ++queued;
@@ -98,12 +104,7 @@ int PostUntilOutOfMemory() {
   ws2emu_PeekMessageW(&msg, nullptr, 0, 0, PM_REMOVE);  // gives the thread its queue
   const DWORD self = ws2emu_GetCurrentThreadId();
   rlimit saved;
-  getrlimit(RLIMIT_AS, &saved);
-  rlim_t now = AddressSpaceNow();
-  if (now == 0) return kNoLimit;
-  rlimit capped = saved;
-  capped.rlim_cur = now + (8u << 20);
-  if (setrlimit(RLIMIT_AS, &capped) != 0) return kNoLimit;
+  if (!CapAddressSpace(&saved)) return kNoLimit;
   long posted = 0;
   while (posted < kMaxApcs &&
          ws2emu_PostThreadMessageW(self, WM_USER, static_cast<WPARAM>(posted), 0) != FALSE)
