@@ -120,7 +120,6 @@ absl::Status ProviderManager::LoadAndStart(Slot &slot, const catalog::Entry &top
   slot.module = loaded->handle;
   p.path = loaded->path;
   p.kind = loaded->kind;
-  p.pe = loaded->kind == modules::Kind::kPe;
   absl::StatusOr<const void *> startup = modules::FindExport(slot.module, "WSPStartup");
   if (!startup.ok()) {
     Unload(slot);

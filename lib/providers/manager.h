@@ -56,7 +56,7 @@ struct StartedProvider {
   uint32_t catalog_id = 0;  // the entry whose WSAPROTOCOL_INFOW WSPStartup was given
   std::string path;         // the Linux file loaded (a built-in module's Windows path)
   modules::Kind kind = modules::Kind::kPe;  // built-in, PE or native
-  bool pe = false;                          // kind == kPe
+  bool pe() const { return kind == modules::Kind::kPe; }
   WSPDATA data;
   WSPPROC_TABLE procs;
 };

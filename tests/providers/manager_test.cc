@@ -92,7 +92,7 @@ TEST_F(Manager, StartsOncePerProviderAndCleansUpOncePerStart) {
   Counts(&s0, &c0);
   auto first = ProviderManager::Get().StartForEntry(1001);
   ASSERT_TRUE(first.ok()) << first.status();
-  EXPECT_FALSE((*first)->pe);
+  EXPECT_FALSE((*first)->pe());
   auto second = ProviderManager::Get().StartForEntry(1002);  // same GUID: no second start
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(*first, *second);
