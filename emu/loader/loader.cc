@@ -17,6 +17,7 @@
 #include "loader/module_backends.h"
 #include "loader/teb.h"
 #include "modules/modules.h"
+#include "paths/paths.h"
 #include "pe/pe_format.h"
 #include "ws2emu/win_base.h"
 
@@ -31,20 +32,6 @@ constexpr uint32_t kDllProcessDetach = 0, kDllProcessAttach = 1, kDllThreadAttac
 
 using DllMainFn = BOOL(WINAPI *)(void *, DWORD, void *);
 using TlsCallbackFn = void(WINAPI *)(void *, DWORD, void *);
-
-bool EqualsIgnoreCase(const std::string &a, const std::string &b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
-
-std::string BaseName(const std::string &path) {
-  size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-std::string DirName(const std::string &path) {
-  size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? "." : path.substr(0, slash);
-}
 
 // The image file's bytes, through ReadRegularFile: never blocks (a FIFO), never reads more than
 // kImageFileLimit (/dev/zero). The status says what LoadLibrary reports: NotFound (no file),
@@ -165,7 +152,7 @@ const void *Module::GetProcAddress(uint32_t ordinal) const {
 Module *Loader::FindByName(const std::string &name) {
   RecursiveMutexLock lock(&mu_);
   for (auto &m : modules_)
-    if (EqualsIgnoreCase(m->name_, name)) return m.get();
+    if (paths::SameNoCase(m->name_, name)) return m.get();
   return nullptr;
 }
 
@@ -200,7 +187,7 @@ absl::StatusOr<Module *> Loader::LoadLocked(const std::string &path, int depth) 
   if (depth > kMaxDepth)
     return absl::FailedPreconditionError(absl::StrCat(path, ": imports nest deeper than ",
                                                       kMaxDepth, " DLLs"));
-  std::string name = BaseName(path);
+  std::string name(paths::BaseName(path));
   if (Module *loaded = FindByName(name)) {
     ++loaded->refs_;
     return loaded;
@@ -291,7 +278,7 @@ absl::Status Loader::BindImports(Module *m, int depth) {
     std::string file;
     if (dll.name.find_first_of("\\/:") == std::string::npos) {
       modules::Options options;
-      options.requester_folder = DirName(m->path_);
+      options.requester_folder = paths::FolderOf(m->path_);
       absl::StatusOr<modules::Location> where = modules::Locate(dll.name, options);
       if (where.ok() && where->kind == modules::Kind::kBuiltin)
         builtin = BuiltinModuleAt(where->builtin);

@@ -6,15 +6,10 @@
 #include "exports/builtin.h"
 #include "loader/loader.h"
 #include "modules/modules.h"
+#include "paths/paths.h"
 
 namespace ws2emu::emu {
 namespace {
-
-std::string FolderOf(const std::string &path) {
-  size_t slash = path.find_last_of('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
 
 // The PE image loader as lib/modules sees it: a handle is a module's base (its HMODULE).
 class PeImages final : public modules::PeImages {
@@ -51,11 +46,11 @@ class PeImages final : public modules::PeImages {
   }
   std::string FolderOf(const void *address) override {
     Module *m = Loader::Get().FindByAddress(address);
-    return m != nullptr ? emu::FolderOf(m->path()) : std::string();
+    return m != nullptr ? paths::FolderOf(m->path()) : std::string();
   }
   std::string ProgramFolder() override {
     Module *main = Loader::Get().main_module();
-    return main != nullptr ? emu::FolderOf(main->path()) : std::string();
+    return main != nullptr ? paths::FolderOf(main->path()) : std::string();
   }
 };
 

@@ -10,6 +10,7 @@
 #include "base/utf.h"
 #include "loader/loader.h"
 #include "modules/modules.h"
+#include "paths/paths.h"
 #include "win32/kernel32.h"
 #include "ws2emu/ws2emu.h"
 
@@ -52,8 +53,7 @@ std::string Narrow(LPCWSTR s) {
 std::string CallerDirectory(const void *caller) {
   Module *m = Loader::Get().FindByAddress(caller);
   if (m == nullptr) return {};
-  size_t slash = m->path().find_last_of('/');
-  return slash == std::string::npos ? "." : m->path().substr(0, slash);
+  return paths::FolderOf(m->path());
 }
 
 // LoadLibrary: the resolver's rules (lib/modules/modules.h) with LoadLibrary's own — no

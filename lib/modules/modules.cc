@@ -53,30 +53,9 @@ Builtins *BuiltinTables() {
   return r.builtins;
 }
 
-bool SameNoCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
-
-std::string FolderOfPath(const std::string &path) {
-  size_t slash = path.find_last_of('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
-// `name` in `dir`, matched case-insensitively as Windows file names are; empty if absent.
-std::string FindInFolder(const std::string &dir, std::string_view name) {
-  DIR *d = opendir(dir.c_str());
-  if (d == nullptr) return {};
-  std::string found;
-  while (dirent *e = readdir(d)) {
-    if (SameNoCase(e->d_name, name)) {
-      found = (dir.empty() || dir.back() == '/') ? dir + e->d_name : dir + "/" + e->d_name;
-      break;
-    }
-  }
-  closedir(d);
-  return found;
-}
+using paths::FindNoCase;
+using paths::FolderOf;
+using paths::SameNoCase;
 
 // The system folder's Linux path, or empty when the drive map cannot place it.
 std::string SystemFolder() {
@@ -182,7 +161,7 @@ absl::StatusOr<Location> LocatePrepared(const std::string &name, const Options &
     }
     std::vector<std::string> folders = SearchFolders(options.requester_folder);
     for (const std::string &folder : folders) {
-      std::string file = FindInFolder(folder, name);
+      std::string file = FindNoCase(folder, name);
       if (!file.empty()) {
         where.path = file;
         return where;
@@ -202,7 +181,7 @@ absl::StatusOr<Location> LocatePrepared(const std::string &name, const Options &
   }
   for (char &c : file)
     if (c == '\\') c = '/';
-  if (builtins != nullptr && IsSystemFolder(FolderOfPath(file))) {
+  if (builtins != nullptr && IsSystemFolder(FolderOf(file))) {
     if (const void *b = builtins->Find(paths::BaseName(file))) {
       where.kind = Kind::kBuiltin;
       where.builtin = b;

@@ -36,10 +36,6 @@ constexpr Default kDefaults[] = {
     {"PUBLIC", "C:\\Users\\Public"},
 };
 
-bool SameNoCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
-
 std::string Join(const std::string &dir, std::string_view name) {
   if (dir.empty() || dir.back() == '/') return absl::StrCat(dir, absl::string_view(name.data(), name.size()));
   return absl::StrCat(dir, "/", absl::string_view(name.data(), name.size()));
@@ -47,20 +43,8 @@ std::string Join(const std::string &dir, std::string_view name) {
 
 // `name` inside `dir`, as it exists there when some entry matches it case-insensitively.
 std::string MatchComponent(const std::string &dir, std::string_view name) {
-  std::string exact = Join(dir, name);
-  struct stat st;
-  if (lstat(exact.c_str(), &st) == 0) return exact;
-  DIR *d = opendir(dir.empty() ? "/" : dir.c_str());
-  if (d == nullptr) return exact;
-  std::string found;
-  while (dirent *e = readdir(d)) {
-    if (SameNoCase(e->d_name, name)) {
-      found = Join(dir, e->d_name);
-      break;
-    }
-  }
-  closedir(d);
-  return found.empty() ? exact : found;
+  std::string found = FindNoCase(dir, name);
+  return found.empty() ? Join(dir, name) : found;
 }
 
 }  // namespace
@@ -112,6 +96,33 @@ absl::StatusOr<std::string> DriveRoot(char drive) {
 bool IsWindowsPath(std::string_view p) {
   return (p.size() >= 2 && p[1] == ':' && std::isalpha(static_cast<unsigned char>(p[0]))) ||
          (!p.empty() && p[0] == '\\');
+}
+
+bool SameNoCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string FolderOf(std::string_view linux_path) {
+  size_t slash = linux_path.find_last_of('/');
+  if (slash == std::string_view::npos) return ".";
+  return slash == 0 ? "/" : std::string(linux_path.substr(0, slash));
+}
+
+std::string FindNoCase(const std::string &dir, std::string_view name) {
+  std::string exact = Join(dir, name);
+  struct stat st;
+  if (lstat(exact.c_str(), &st) == 0) return exact;
+  DIR *d = opendir(dir.empty() ? "/" : dir.c_str());
+  if (d == nullptr) return {};
+  std::string found;
+  while (dirent *e = readdir(d)) {
+    if (SameNoCase(e->d_name, name)) {
+      found = Join(dir, e->d_name);
+      break;
+    }
+  }
+  closedir(d);
+  return found;
 }
 
 std::string_view BaseName(std::string_view path) {

@@ -40,6 +40,13 @@ absl::StatusOr<std::string> DriveRoot(char drive);
 absl::StatusOr<std::string> ToLinuxPath(std::string_view windows_path);
 // The last component of a Windows or Linux path ("C:\a\B.dll" -> "B.dll").
 std::string_view BaseName(std::string_view path);
+// The folder of a Linux path: "." when it has none, "/" for a file at the root.
+std::string FolderOf(std::string_view linux_path);
+// ASCII case-insensitive equality, as Windows compares file and module names.
+bool SameNoCase(std::string_view a, std::string_view b);
+// The entry of folder `dir` whose name matches `name` case-insensitively (the exact name first),
+// as a path; empty if none does or the folder cannot be read.
+std::string FindNoCase(const std::string &dir, std::string_view name);
 // True for paths with a drive letter ("C:..."), a leading backslash or \\?\.
 bool IsWindowsPath(std::string_view path);
 
