@@ -324,7 +324,10 @@ void AppendIpv6(const uint8_t (&bytes)[16], std::string *text) {
 }  // namespace
 
 int AddressToString(const struct WS_sockaddr *address, int length, std::u16string *text) {
-  if (address == nullptr || text == nullptr || length < kFamilyFieldSize) return WSAEFAULT;
+  // WSAAddressToString's page: a NULL lpsaAddress or dwAddressLength is WSAEINVAL, as is an
+  // address that is not valid; WSAEFAULT belongs to the output buffer, here `text`.
+  if (text == nullptr) return WSAEFAULT;
+  if (address == nullptr || length < kFamilyFieldSize) return WSAEINVAL;
   ADDRESS_FAMILY family;
   std::memcpy(&family, address, sizeof(family));
   std::string ascii;

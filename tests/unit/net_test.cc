@@ -710,9 +710,12 @@ TEST(AddressToString, Ipv6ScopeAndPort) {
 
 TEST(AddressToString, Errors) {
   std::u16string text = u"unchanged";
-  EXPECT_EQ(AddressToString(nullptr, 16, &text), WSAEFAULT);
+  // WSAAddressToString's page: a NULL address or length is WSAEINVAL.
+  EXPECT_EQ(AddressToString(nullptr, 16, &text), WSAEINVAL);
   auto v4 = WindowsIn(80, "1.2.3.4");
-  EXPECT_EQ(AddressToString(AsWs(v4), 1, &text), WSAEFAULT);
+  EXPECT_EQ(AddressToString(AsWs(v4), 0, &text), WSAEINVAL);
+  EXPECT_EQ(AddressToString(AsWs(v4), 1, &text), WSAEINVAL);
+  EXPECT_EQ(AddressToString(AsWs(v4), -1, &text), WSAEINVAL);
   EXPECT_EQ(AddressToString(AsWs(v4), 16, nullptr), WSAEFAULT);
   EXPECT_EQ(AddressToString(AsWs(v4), 15, &text), WSAEINVAL);
   auto v6 = WindowsIn6(80, 0, "::1", 0);
@@ -764,6 +767,39 @@ TEST(StringToAddress, Ipv4BsdFormsAsInetAton) {
     EXPECT_EQ(got.rc, 0) << text;
     EXPECT_EQ(got.bytes, want) << text;
   }
+}
+
+// RtlIpv4StringToAddressEx (Strict = FALSE), which WSAStringToAddress uses for AF_INET: what
+// Windows answered for these texts in Wine's ntdll tests, which run on Windows.
+TEST(StringToAddress, Ipv4AsWindowsReadsIt) {
+  const std::pair<const char *, const char *> accepted[] = {
+      {"1.1.1.0xaA", "1.1.1.170"}, {"1.1.1.0XaA", "1.1.1.170"},   {"1.1.1.0xff", "1.1.1.255"},
+      {"1.1.1.010", "1.1.1.8"},    {"1.1.1.00", "1.1.1.0"},       {"1.1.1.007", "1.1.1.7"},
+      {"1", "0.0.0.1"},            {"1.2", "1.0.0.2"},            {"1.2.3", "1.2.0.3"},
+      {"203569230", "12.34.56.78"}, {"1.223756", "1.3.106.12"},   {"3.4.756", "3.4.2.244"},
+      {"0.1.2.3", "0.1.2.3"},      {"0x00010203", "0.1.2.3"},     {"0X00010203", "0.1.2.3"},
+      {"0x1234", "0.0.18.52"},     {"017700000001", "127.0.0.1"}, {"0777", "0.0.1.255"},
+      {"255.255.255.255", "255.255.255.255"},
+  };
+  for (const auto &[text, dotted] : accepted) {
+    Parsed got = Parse(U(text), 2);
+    EXPECT_EQ(got.rc, 0) << text;
+    EXPECT_EQ(got.bytes, WindowsIn(0, dotted)) << text;
+  }
+  const char *refused[] = {
+      "255.255.255.256", "255.255.255.4294967295", "255.255.255.4294967296", "a",
+      "1.1.1.0x",        "1.1.1.0x100",            "1.1.1.0xffffffff",       "1.1.1.08",
+      "1.1.1.008",       "1.1.1.0a",               "1.1.1.0o10",             "1.1.1.0b10",
+      "1.1.1.-2",        "-1",                     "1000.2000",              "1.2.",
+      "1..2",            "1...2",                  "1.2.3.",                 "756.3.4",
+      "3.756.4",         "3.4.756.1",              "3.4.65536",              "3.4.5.6.7",
+      "3.4.5.+6",        " 3.4.5.6",               "\t3.4.5.6",              "3.4.5.6 ",
+      "3. 4.5.6",        ".",                      "..",                     "1.",
+      "1..",             ".1",                     ".1.",                    ".1.2.3",
+      "0.1.2.3.",        "[0.1.2.3]",              "0x00010Q03",             "x00010203",
+      "1234BEEF",        "::1",                    ":1",
+  };
+  for (const char *text : refused) EXPECT_EQ(Parse(U(text), 2).rc, WSAEINVAL) << text;
 }
 
 TEST(StringToAddress, Ipv4Malformed) {
