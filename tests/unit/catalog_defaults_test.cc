@@ -18,6 +18,7 @@
 #include "catalog/catalog.h"
 #include "catalog/default_entries.h"
 #include "catalog/store.h"
+#include "common/enum_protocols.h"
 #include "common/temp_dir.h"
 #include "ws2emu/ws2emu.h"
 
@@ -120,19 +121,7 @@ class DefaultCatalog : public ::testing::Test {
   void TearDown() override { unsetenv("WS2EMU_CATALOG"); }
 
   std::vector<WSAPROTOCOL_INFOW> Enum(bool application_view = false) {
-    DWORD size = 0;
-    int err = 0;
-    int n = application_view ? WSAEnumProtocolsW(nullptr, nullptr, &size)
-                             : WSCEnumProtocols(nullptr, nullptr, &size, &err);
-    if (n == 0) return {};
-    EXPECT_EQ(n, SOCKET_ERROR);
-    if (application_view) err = WSAGetLastError();
-    EXPECT_EQ(err, WSAENOBUFS);
-    std::vector<WSAPROTOCOL_INFOW> v(size / sizeof(WSAPROTOCOL_INFOW));
-    n = application_view ? WSAEnumProtocolsW(nullptr, v.data(), &size)
-                         : WSCEnumProtocols(nullptr, v.data(), &size, &err);
-    EXPECT_EQ(n, static_cast<int>(v.size()));
-    return v;
+    return ws2emu::testing::EnumProtocols(application_view);
   }
   void Install(GUID guid, const char16_t *name) {
     WSAPROTOCOL_INFOW e = Tcp(name);

@@ -21,6 +21,7 @@
 #include "catalog/catalog.h"
 #include "catalog/store.h"
 #include "common/empty_catalog.h"
+#include "common/enum_protocols.h"
 #include "common/temp_dir.h"
 #include "ws2emu/ws2emu.h"
 
@@ -72,19 +73,7 @@ class CatalogTest : public ::testing::Test {
   void TearDown() override { unsetenv("WS2EMU_CATALOG"); }
 
   std::vector<WSAPROTOCOL_INFOW> Enum(bool application_view = false, LPINT filter = nullptr) {
-    DWORD size = 0;
-    int err = 0;
-    int n = application_view ? WSAEnumProtocolsW(filter, nullptr, &size)
-                             : WSCEnumProtocols(filter, nullptr, &size, &err);
-    if (n == 0) return {};
-    EXPECT_EQ(n, SOCKET_ERROR);
-    if (application_view) err = WSAGetLastError();
-    EXPECT_EQ(err, WSAENOBUFS);
-    std::vector<WSAPROTOCOL_INFOW> v(size / sizeof(WSAPROTOCOL_INFOW));
-    n = application_view ? WSAEnumProtocolsW(filter, v.data(), &size)
-                         : WSCEnumProtocols(filter, v.data(), &size, &err);
-    EXPECT_EQ(n, static_cast<int>(v.size()));
-    return v;
+    return ws2emu::testing::EnumProtocols(application_view, filter);
   }
 
   // Installs TCP and UDP over IPv4 for kBase: IDs 1001 and 1002 in an empty catalog.
