@@ -1,8 +1,8 @@
 // tests/common/enum_protocols.h — the catalog as a program sees it, through the two-call
 // pattern every Windows program uses: ask for the size (WSAENOBUFS), then fill a buffer.
 //
-//   std::vector<WSAPROTOCOL_INFOW> all = ws2emu::testing::EnumProtocols();          // WSCEnumProtocols
-//   std::vector<WSAPROTOCOL_INFOW> apps = ws2emu::testing::EnumProtocols(true);     // WSAEnumProtocolsW
+//   std::vector<WSAPROTOCOL_INFOW> all = ws2emu::testing::EnumProtocols();      // WSCEnum...
+//   std::vector<WSAPROTOCOL_INFOW> apps = ws2emu::testing::EnumProtocols(true); // WSAEnum...W
 //
 // Each call's result is checked with EXPECT_*: a first call that does not answer WSAENOBUFS, or
 // a second that does not report the entries it was sized for, fails the test that called it.

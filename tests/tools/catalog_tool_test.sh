@@ -222,6 +222,14 @@ expect reset-remove-msafd 0 "Removed provider \{E70F1AA0-AB8B-11CF-8CA3-00805F48
   c remove "{E70F1AA0-AB8B-11CF-8CA3-00805F48A192}"
 expect ids-not-reused 0 "catalog IDs 1012 1013 1014" -- c install "$dir/tcpip.txt"
 
+# -- a reset with fewer than four catalog IDs left: refused, the file as it was ---------------
+full=$dir/full
+printf 'format 1\nnext-id 4294967293\n' >"$full"
+cp "$full" "$dir/full.orig"
+expect reset-no-ids 1 "reset: WSA_NOT_ENOUGH_MEMORY \(8\): $full: the catalog has used up its catalog IDs" -- \
+  "$tool" --catalog "$full" reset
+unchanged reset-no-ids-unchanged "$full" "$dir/full.orig"
+
 # -- a damaged catalog: list names the file and line, exits 1, and nothing touches the file ----
 damaged=$dir/damaged
 printf 'format 1\nnext-id 1010\n\nentry 12\n' >"$damaged"
