@@ -1,13 +1,15 @@
 // lib/catalog/catalog.h — the protocol catalog in memory, and its file format.
 //
-//   Catalog c;                                  // empty: IDs start at 1001
+//   Catalog c;                                  // empty: IDs start at 1001 (a missing
+//                                               // file is DefaultCatalog(), not this)
 //   std::string text = Serialize(c);
 //   absl::StatusOr<Catalog> back = Parse(text, "catalog.txt");   // errors name file and line
 //
 // The catalog is what the registry's Protocol_Catalog9 is on Windows: the installed
 // WSAPROTOCOL_INFOW entries in catalog order (the order WSCEnumProtocols reports and
 // WSCWriteProviderOrder changes), each with the provider DLL path it was installed with, and
-// the next catalog ID to hand out (IDs start at 1001 and are never reused).
+// the next catalog ID to hand out (IDs start at 1001 and are never reused). A catalog that
+// was never written holds MSAFD's base entries, 1001..1004 (default_entries.h).
 //
 // The file is text, one key per line, versioned by its `format` line; every field of every
 // entry is written, so a file round-trips each WSAPROTOCOL_INFOW exactly (the name up to its

@@ -23,6 +23,9 @@
 #include "absl/strings/str_format.h"
 #include "base/data_home.h"
 #include "base/regular_file.h"
+#include "base/wsa_status.h"
+#include "catalog/default_entries.h"
+#include "ws2emu/winsock_errors.h"
 
 namespace ws2emu::catalog {
 namespace {
@@ -209,7 +212,7 @@ class TempFile {
 };
 
 // Reads the catalog file `file` without blocking (base/regular_file.h): false in *exists when
-// nothing is there (an empty catalog); an error for a folder, FIFO, device or a file over
+// nothing is there (the default catalog); an error for a folder, FIFO, device or a file over
 // kCatalogFileLimit, which is then never rewritten.
 absl::Status ReadCatalogText(const std::string &file, bool *exists, std::string *text) {
   absl::StatusOr<std::string> read = ReadRegularFile(file, kCatalogFileLimit, "catalog");
@@ -328,7 +331,8 @@ absl::StatusOr<std::shared_ptr<const Catalog>> Store::Read() {
     StdMutexLock lock(&mu_);
     if (cached_ && !cached_exists_) return cached_;
   }
-  auto catalog = std::make_shared<Catalog>();
+  // A file that does not exist holds the entries Windows ships; nothing is written for that.
+  auto catalog = std::make_shared<Catalog>(DefaultCatalog());
   if (exists) {
     absl::StatusOr<Catalog> parsed = ParseOrDamaged(text, *target);
     if (!parsed.ok()) return parsed.status();
@@ -499,7 +503,8 @@ absl::Status Store::Modify(const std::function<absl::Status(Catalog &)> &change)
   absl::StatusOr<Locked> locked = LockAndRead();
   if (!locked.ok()) return locked.status();
   absl::Status result;
-  Catalog next;
+  // The first change of a catalog that does not exist starts from the default entries.
+  Catalog next = DefaultCatalog();
   if (locked->exists) {
     absl::StatusOr<Catalog> current = ParseOrDamaged(locked->text, locked->target);
     if (current.ok()) {
@@ -517,13 +522,28 @@ absl::Status Store::Modify(const std::function<absl::Status(Catalog &)> &change)
 absl::Status Store::Reset() {
   absl::StatusOr<Locked> locked = LockAndRead();
   if (!locked.ok()) return locked.status();
-  Catalog empty;
+  // Like `netsh winsock reset`: the default entries and nothing else. IDs are never reused,
+  // so they are restored under new IDs from next-id on (a missing file: 1001..1004, as Read
+  // answers it).
+  uint32_t first_id = kFirstCatalogId;
   if (locked->exists) {
     absl::StatusOr<Catalog> current = Parse(locked->text, locked->target);
     // A damaged file keeps what can be read of its IDs: they are never handed out again.
-    empty.next_id = current.ok() ? current->next_id : SalvageNextId(locked->text);
+    first_id = current.ok() ? current->next_id : SalvageNextId(locked->text);
   }
-  absl::Status result = Write(locked->target, empty);
+  absl::Status result;
+  if (first_id > UINT32_MAX - kDefaultEntryCount) {
+    // [inference] The same error as an install that finds no IDs left (WSA_NOT_ENOUGH_MEMORY
+    // at the WSC* boundary); the file is left as it is.
+    result = WsaStatus(WSA_NOT_ENOUGH_MEMORY,
+                       absl::StrCat(locked->target, ": the catalog has used up its catalog IDs "
+                                    "(next-id ", first_id, "); nothing was changed"));
+  } else {
+    Catalog fresh;
+    fresh.entries = DefaultBaseEntries(first_id);
+    fresh.next_id = first_id + kDefaultEntryCount;
+    result = Write(locked->target, fresh);
+  }
   close(locked->lock_fd);
   return result;
 }

@@ -7,7 +7,10 @@
 //   absl::Status s = store.Modify([](Catalog &c) { ...; return absl::OkStatus(); });
 //
 // Location: the environment variable WS2EMU_CATALOG, else $XDG_DATA_HOME/ws2emu/catalog
-// (or ~/.local/share/ws2emu/catalog). A file that does not exist is an empty catalog.
+// (or ~/.local/share/ws2emu/catalog). A file that does not exist holds the catalog Windows
+// ships (default_entries.h: MSAFD's four base entries, IDs 1001..1004, next-id 1005): Read
+// answers it without creating or writing anything (a read-only folder reads it too), and the
+// first change of a missing file starts from it.
 //
 // A change takes an exclusive flock on FILE.lock (held until the change is on disk, released
 // by the kernel if the process dies), reads the file afresh, applies the change to that copy,
@@ -82,10 +85,13 @@ class Store {
   // Applies `change` to the current catalog under the lock and writes the result; a change
   // that returns an error writes nothing and its error is returned as is.
   absl::Status Modify(const std::function<absl::Status(Catalog &)> &change);
-  // Replaces the file with an empty catalog. IDs are still never reused: next-id is kept
-  // when the old file parses; when it is damaged, the next ID is the larger of its readable
-  // `next-id` and one past the highest readable catalog ID (SalvageNextId). A file that is not
-  // a regular file, or is over the size limit, is refused, not replaced.
+  // Replaces the file with the default entries and nothing else, like `netsh winsock reset`.
+  // IDs are still never reused: the four get new catalog IDs from the old file's next-id on
+  // (ChainEntries[0] the same), and next-id moves past them; when the file is damaged, they
+  // start at the larger of its readable `next-id` and one past the highest readable catalog ID
+  // (SalvageNextId); a missing file gets 1001..1004. Fewer than four IDs left fails with
+  // WSA_NOT_ENOUGH_MEMORY (as an install does) and changes nothing. A file that is not a
+  // regular file, or is over the size limit, is refused, not replaced.
   absl::Status Reset();
 
  private:

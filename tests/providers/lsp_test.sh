@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The LSP sequence of issue 5, as a user runs it: installer -> ws2emu-catalog list ->
 # ws2emu-run --entry (a chain: the PE LSP loads the PE base provider through the catalog) ->
-# uninstaller; plus a native .so base provider started through the catalog.
+# uninstaller; plus a native .so base provider started through the catalog. The catalog does
+# not exist at first, so it holds MSAFD's four default entries, 1001..1004: the test's own
+# entries start at 1005, and each is started by its ID.
 # Usage: lsp_test.sh WS2EMU_RUN LSP_INSTALLER LSP_DLL BASE_DLL BASE_SO WS2EMU_CATALOG_TOOL
 set -u
 run=$1 installer=$2 lsp=$3 base_dll=$4 base_so=$5 tool=$6
@@ -15,46 +17,47 @@ cp "$lsp" "$WS2EMU_DRIVE_C/Windows/System32/ws2emu_testlsp.dll"
 
 expect install-base 0 "installed the base provider" -- \
   "$run" "$installer" install-base '%SystemRoot%\system32\ws2emu_testbase.dll'
-expect install-lsp 0 "installed layered entry 1003 and chains 1004 1005" -- \
+expect install-lsp 0 "installed layered entry 1007 and chains 1008 1009" -- \
   "$run" "$installer" install-lsp '%SystemRoot%\System32\WS2EMU_TESTLSP.DLL'
 expect install-lsp-twice 1 "WSCInstallProvider\(layered\) failed: 11003" -- \
   "$run" "$installer" install-lsp '%SystemRoot%\system32\ws2emu_testlsp.dll'
 if [ -x "$tool" ]; then
   expect catalog-list 0 "ws2emu test LSP over ws2emu test base \[TCP/IP\]" -- "$tool" list
+  expect catalog-list-defaults 0 "Catalog Entry 1001 \(base\)" -- "$tool" list
 fi
-expect entry-base 0 "description ws2emu sample provider" -- "$run" --entry 1001
+expect entry-base 0 "description ws2emu sample provider" -- "$run" --entry 1005
 expect entry-chain 0 "description ws2emu test LSP over ws2emu sample provider" -- \
-  "$run" --entry 1004
-expect entry-chain-loads-base 0 "lsp_provider: layer 1003 over entry 1001, loaded C:.Windows.[Ss]ystem32.ws2emu_testbase.dll" -- \
-  "$run" --entry 1004
-expect entry-chain-trace 0 "upcall WPUGetProviderPath\(" -- "$run" --entry 1005 --trace
+  "$run" --entry 1008
+expect entry-chain-loads-base 0 "lsp_provider: layer 1007 over entry 1005, loaded C:.Windows.[Ss]ystem32.ws2emu_testbase.dll" -- \
+  "$run" --entry 1008
+expect entry-chain-trace 0 "upcall WPUGetProviderPath\(" -- "$run" --entry 1009 --trace
 expect entry-layered 1 "layered entry: start one of its chains.*WSAEINVAL \(10022\)" -- \
-  "$run" --entry 1003
+  "$run" --entry 1007
 expect entry-unknown 1 "does not exist.*WSAEINVAL" -- "$run" --entry 4242
 # The layered entry cannot go while its chains use it.
 expect deinstall-order 0 "uninstalled the LSP" -- "$run" "$installer" uninstall
-expect after-uninstall 1 "catalog entry 1004 does not exist" -- "$run" --entry 1004
-expect base-still-there 0 "description ws2emu sample provider" -- "$run" --entry 1002
+expect after-uninstall 1 "catalog entry 1008 does not exist" -- "$run" --entry 1008
+expect base-still-there 0 "description ws2emu sample provider" -- "$run" --entry 1006
 expect uninstall-base 0 "" -- "$run" "$installer" uninstall-base
 
 # A native base provider (.so) is started through the catalog the same way.
 expect native-install 0 "installed the base provider" -- \
   "$run" "$installer" install-base "$base_so"
-expect native-entry 0 "description ws2emu sample provider" -- "$run" --entry 1006
-expect native-entry-kind 0 "provider .* \(native\)" -- "$run" --entry 1006
+expect native-entry 0 "description ws2emu sample provider" -- "$run" --entry 1010
+expect native-entry-kind 0 "provider .* \(native\)" -- "$run" --entry 1010
 # And a PE layer over it: the LSP's LoadLibraryW opens the .so (through the drive map).
 cp "$base_so" "$WS2EMU_DRIVE_C/Windows/System32/ws2emu_testbase.so"
 expect native-swap 0 "" -- "$run" "$installer" uninstall-base
 expect native-install-mapped 0 "installed the base provider" -- \
   "$run" "$installer" install-base '%SystemRoot%\system32\ws2emu_testbase.so'
-expect lsp-over-native-install 0 "installed layered entry 1010 and chains 1011 1012" -- \
+expect lsp-over-native-install 0 "installed layered entry 1014 and chains 1015 1016" -- \
   "$run" "$installer" install-lsp '%SystemRoot%\system32\ws2emu_testlsp.dll'
 expect lsp-over-native 0 "loaded C:.Windows.system32.ws2emu_testbase.so" -- \
-  "$run" --entry 1011
+  "$run" --entry 1015
 expect lsp-over-native-description 0 "description ws2emu test LSP over ws2emu sample provider" -- \
-  "$run" --entry 1012
+  "$run" --entry 1016
 # A provider file that is not there: WSAEPROVIDERFAILEDINIT naming it.
 expect missing-file 1 "no such file.*WSAEPROVIDERFAILEDINIT \(10106\)" -- \
   env WS2EMU_CATALOG="$work/other" bash -c \
-  "'$run' '$installer' install-base 'C:\\nowhere\\x.dll' >/dev/null && '$run' --entry 1001"
+  "'$run' '$installer' install-base 'C:\\nowhere\\x.dll' >/dev/null && '$run' --entry 1005"
 summary

@@ -15,6 +15,7 @@
 
 #include "catalog/operations.h"
 #include "providers/manager.h"
+#include "common/empty_catalog.h"
 #include "common/temp_dir.h"
 #include "ws2emu/ws2emu.h"
 
@@ -40,7 +41,9 @@ WSAPROTOCOL_INFOW Entry(int chain_len, int protocol) {
 class Manager : public ::testing::Test {
  protected:
   void SetUp() override {
+    // An empty catalog (tests/common/empty_catalog.h): the entries below get 1001..1004.
     setenv("WS2EMU_CATALOG", (temp_.path() + "/catalog").c_str(), 1);
+    ws2emu::testing::WriteEmptyCatalog(temp_.path() + "/catalog");
     so_ = std::getenv("WS2EMU_MODE_PROVIDER");
     ASSERT_FALSE(so_.empty());
     handle_ = dlopen(so_.c_str(), RTLD_NOW | RTLD_LOCAL);  // the same image the manager gets

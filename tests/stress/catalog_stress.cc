@@ -6,6 +6,8 @@
 //    removes), none once a call has completed after the last kill;
 //  - concurrency: two processes each install 100 providers at once; all 200 are there, with
 //    unique catalog IDs.
+// Both start from an empty catalog file (tests/common/empty_catalog.h): every provider in the
+// file is one the test installed, with its two entries, and the IDs start at 1001.
 #include <dirent.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -22,6 +24,7 @@
 #include <string>
 
 #include "catalog/catalog.h"
+#include "common/empty_catalog.h"
 #include "common/temp_dir.h"
 #include "ws2emu/ws2emu.h"
 
@@ -96,7 +99,10 @@ int Temporaries(const std::string &dir) {
 
 class CatalogStress : public ::testing::Test {
  protected:
-  void SetUp() override { setenv("WS2EMU_CATALOG", path_.c_str(), 1); }
+  void SetUp() override {
+    setenv("WS2EMU_CATALOG", path_.c_str(), 1);
+    ws2emu::testing::WriteEmptyCatalog(path_);
+  }
   void TearDown() override { unsetenv("WS2EMU_CATALOG"); }
   ws2emu::testing::TempDir temp_{"catalog-stress"};
   const std::string path_ = temp_.path() + "/catalog";

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# ws2emu-catalog as a user runs it, on a temporary catalog: install from a description file,
-# list, path, order, remove, reset; bad description files and damaged catalogs change nothing;
-# --catalog wins over WS2EMU_CATALOG; a provider installed twice is WSANO_RECOVERY.
+# ws2emu-catalog as a user runs it, on a temporary catalog: a catalog that does not exist lists
+# the four entries Windows ships (MSAFD); install from a description file, list, path, order,
+# remove, reset (the four again, under new IDs); bad description files and damaged catalogs
+# change nothing; --catalog wins over WS2EMU_CATALOG; a provider installed twice is
+# WSANO_RECOVERY. The install/order/remove part runs on an empty catalog
+# (tests/common/empty_catalog.sh), so that its IDs are its own.
 # Usage: catalog_tool_test.sh WS2EMU_CATALOG_TOOL
 set -u
 tool=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -12,6 +15,7 @@ cat=$dir/catalog
 unset WS2EMU_CATALOG
 export XDG_DATA_HOME=$dir/xdg HOME=$dir/home
 source "$(dirname "$0")/../expect.sh"
+source "$(dirname "$0")/../common/empty_catalog.sh"
 unchanged() {  # unchanged NAME FILE COPY: the file is byte-identical to its earlier copy
   if cmp -s "$2" "$3"; then pass; else fail "$1: $2 changed"; fi
 }
@@ -59,7 +63,57 @@ entry "Hand-made layer"
   provider-flags PFL_HIDDEN
 EOF
 
+# -- a catalog that does not exist: MSAFD's four base entries, as Windows ships them -----------
+# Each entry as `list` shows it, one line per entry: ID, description, provider, path, version,
+# family, address lengths, type, protocol, service and provider flags, chain length.
+summarize() {
+  awk -F': +' '
+    /^Catalog Entry [0-9]/ { if (line != "") print line; split($0, w, " "); line = w[3] }
+    /^Description:/        { line = line " | " $2 }
+    /^Provider ID:/        { line = line " | " $2 }
+    /^Provider Path:/      { line = line " | " $2 }
+    /^Version:/            { line = line " | v" $2 }
+    /^Address Family:/     { line = line " | " $2 }
+    /^Max Address Length:/ { line = line " | " $2 }
+    /^Min Address Length:/ { line = line "/" $2 }
+    /^Socket Type:/        { line = line " | " $2 }
+    /^Protocol:/           { line = line " | " $2 }
+    /^Service Flags:/      { line = line " | " $2 }
+    /^Provider Flags:/     { line = line " | " $2 }
+    /^Protocol Chain Length:/ { line = line " | chain " $2 }
+    END { if (line != "") print line }'
+}
+# The Windows values (`netsh winsock show catalog`, WSAEnumProtocols on Windows): lib/catalog/
+# default_entries.cc says where each was checked.
+msafd='{E70F1AA0-AB8B-11CF-8CA3-00805F48A192} | %SystemRoot%\system32\mswsock.dll | v2'
+tcp_flags='0x20066 (XP1_GUARANTEED_DELIVERY|XP1_GUARANTEED_ORDER|XP1_GRACEFUL_CLOSE|XP1_EXPEDITED_DATA|XP1_IFS_HANDLES)'
+udp_flags='0x20609 (XP1_CONNECTIONLESS|XP1_MESSAGE_ORIENTED|XP1_SUPPORT_BROADCAST|XP1_SUPPORT_MULTIPOINT|XP1_IFS_HANDLES)'
+pfl='0x8 (PFL_MATCHES_PROTOCOL_ZERO)'
+defaults() {  # defaults FIRST_ID: the four entries as summarize prints them
+  local a=$1
+  printf '%s\n' \
+    "$a | MSAFD Tcpip [TCP/IP] | $msafd | 2 (AF_INET) | 16/16 | 1 (SOCK_STREAM) | 6 (IPPROTO_TCP) | $tcp_flags | $pfl | chain 1" \
+    "$((a + 1)) | MSAFD Tcpip [UDP/IP] | $msafd | 2 (AF_INET) | 16/16 | 2 (SOCK_DGRAM) | 17 (IPPROTO_UDP) | $udp_flags | $pfl | chain 1" \
+    "$((a + 2)) | MSAFD Tcpip [TCP/IPv6] | $msafd | 23 (AF_INET6) | 28/28 | 1 (SOCK_STREAM) | 6 (IPPROTO_TCP) | $tcp_flags | $pfl | chain 1" \
+    "$((a + 3)) | MSAFD Tcpip [UDP/IPv6] | $msafd | 23 (AF_INET6) | 28/28 | 2 (SOCK_DGRAM) | 17 (IPPROTO_UDP) | $udp_flags | $pfl | chain 1"
+}
+same() {  # same NAME GOT WANT
+  if [ "$2" = "$3" ]; then pass; else fail "$1: got"$'\n'"$2"$'\n'"want"$'\n'"$3"; fi
+}
+fresh=$dir/fresh/catalog
+expect fresh-list 0 "^4 entries \(next catalog ID 1005\)\$" -- "$tool" --catalog "$fresh" list
+same fresh-entries "$("$tool" --catalog "$fresh" list | summarize)" "$(defaults 1001)"
+if [ ! -e "$dir/fresh" ]; then pass; else fail "fresh-list: listing created $dir/fresh"; fi
+expect fresh-path 0 '^%SystemRoot%\\system32\\mswsock.dll$' -- \
+  "$tool" --catalog "$fresh" path "{E70F1AA0-AB8B-11CF-8CA3-00805F48A192}"
+expect fresh-reset 0 "the default entries, catalog IDs 1001 1002 1003 1004 \(next catalog ID 1005\)" -- \
+  "$tool" --catalog "$fresh" reset
+same fresh-reset-entries "$("$tool" --catalog "$fresh" list | summarize)" "$(defaults 1001)"
+expect fresh-msafd-twice 1 "install: WSANO_RECOVERY \(11003\): provider \{E70F1AA0-AB8B-11CF-8CA3-00805F48A192\} is already installed" -- \
+  "$tool" --catalog "$fresh" install "$dir/tcpip.txt"
+
 # -- an empty catalog, help and usage ---------------------------------------------------------
+write_empty_catalog "$cat"
 expect empty-list 0 "The catalog is empty \(next catalog ID 1001\)" -- c list
 expect list-names-file 0 "^Winsock catalog: $cat\$" -- c list
 expect help 0 "lsp \"My LSP\"" -- "$tool" --help
@@ -158,9 +212,23 @@ expect remove-again 1 "remove: WSAEINVAL \(10022\): provider .* is not installed
   c remove "{22222222-0000-0000-0000-000000000001}"
 expect removed-from-list 0 "^3 entries" -- c list
 expect remove-neither 2 "remove: .nothing. is neither a GUID nor a file" -- c remove nothing
-expect reset 0 "no entries \(next catalog ID 1008\)" -- c reset
-expect reset-list 0 "The catalog is empty \(next catalog ID 1008\)" -- c list
-expect ids-not-reused 0 "catalog IDs 1008 1009 1010" -- c install "$dir/tcpip.txt"
+# Like `netsh winsock reset`: the four default entries and nothing else, under new IDs (1001..
+# 1007 were handed out), each chain's ChainEntries[0] its own ID.
+expect reset 0 "the default entries, catalog IDs 1008 1009 1010 1011 \(next catalog ID 1012\)" -- c reset
+expect reset-list 0 "^4 entries \(next catalog ID 1012\)\$" -- c list
+same reset-entries "$(c list | summarize)" "$(defaults 1008)"
+expect reset-help 0 "restores the default catalog" -- "$tool" --help
+expect reset-remove-msafd 0 "Removed provider \{E70F1AA0-AB8B-11CF-8CA3-00805F48A192\} \(catalog IDs 1008 1009 1010 1011\)" -- \
+  c remove "{E70F1AA0-AB8B-11CF-8CA3-00805F48A192}"
+expect ids-not-reused 0 "catalog IDs 1012 1013 1014" -- c install "$dir/tcpip.txt"
+
+# -- a reset with fewer than four catalog IDs left: refused, the file as it was ---------------
+full=$dir/full
+printf 'format 1\nnext-id 4294967293\n' >"$full"
+cp "$full" "$dir/full.orig"
+expect reset-no-ids 1 "reset: WSA_NOT_ENOUGH_MEMORY \(8\): $full: the catalog has used up its catalog IDs" -- \
+  "$tool" --catalog "$full" reset
+unchanged reset-no-ids-unchanged "$full" "$dir/full.orig"
 
 # -- a damaged catalog: list names the file and line, exits 1, and nothing touches the file ----
 damaged=$dir/damaged
@@ -179,15 +247,18 @@ printf 'format 99\nnext-id 1001\n' >"$damaged"
 expect newer-format 1 "WSANO_RECOVERY \(11003\): $damaged:1: catalog format 99 is newer" -- "$tool" --catalog "$damaged" list
 
 # -- where the catalog is: --catalog, WS2EMU_CATALOG, the XDG default ---------------------------
-expect env-catalog 0 "layered entry: 1011" -- env WS2EMU_CATALOG="$cat" "$tool" install "$dir/lsp.txt"
+expect env-catalog 0 "layered entry: 1015" -- env WS2EMU_CATALOG="$cat" "$tool" install "$dir/lsp.txt"
 other=$dir/other/catalog
-expect flag-beats-env 0 "catalog IDs 1001 1002 1003" -- \
-  env WS2EMU_CATALOG="$cat" "$tool" install "$dir/tcpip.txt" --catalog "$other"
+# The first install into a catalog that does not exist keeps the four defaults: 1005.
+expect flag-beats-env 0 "catalog IDs 1005" -- \
+  env WS2EMU_CATALOG="$cat" "$tool" install "$dir/layered.txt" --catalog "$other"
 expect flag-equals 0 "^Winsock catalog: $other\$" -- "$tool" list --catalog="$other"
+expect first-install-keeps-defaults 0 "^5 entries \(next catalog ID 1006\)\$" -- "$tool" list --catalog="$other"
+same first-install-defaults "$("$tool" --catalog "$other" list | summarize | head -4)" "$(defaults 1001)"
 expect relative-flag 0 "^Winsock catalog: $dir/other/catalog\$" -- \
   sh -c "cd '$dir' && '$tool' --catalog other/catalog list"
 expect xdg-default 0 "^Winsock catalog: $dir/xdg/ws2emu/catalog\$" -- "$tool" list
-expect xdg-default-install 0 "catalog IDs 1001" -- "$tool" install "$dir/layered.txt"
+expect xdg-default-install 0 "catalog IDs 1005" -- "$tool" install "$dir/layered.txt"
 if [ -f "$dir/xdg/ws2emu/catalog" ]; then pass; else fail "xdg-default: no file"; fi
 
 summary

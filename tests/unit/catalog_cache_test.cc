@@ -115,9 +115,13 @@ TEST_F(CatalogCache, AnOldUnchangedFileIsNotReadAgainAndAChangeStillIs) {
   // A new file renamed over it (what a change does) is another inode: read again.
   SetNextId(store, 4444);
   EXPECT_EQ(NextId(store), 4444u);
-  // A file that goes away is an empty catalog at once.
+  // A file that goes away is the default catalog at once: MSAFD's four entries, 1001..1004.
   ASSERT_EQ(unlink(path_.c_str()), 0);
-  EXPECT_EQ(NextId(store), Catalog().next_id);
+  absl::StatusOr<std::shared_ptr<const Catalog>> gone = store.Read();
+  ASSERT_TRUE(gone.ok()) << gone.status();
+  EXPECT_EQ((*gone)->next_id, 1005u);
+  ASSERT_EQ((*gone)->entries.size(), 4u);
+  EXPECT_EQ((*gone)->entries[0].info.dwCatalogEntryId, 1001u);
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 // The protocol catalog: the file format (every field round-trips; damaged files are named by
-// line), the store (a missing file is empty, a damaged one is never overwritten, a caller who
-// cannot write changes nothing), and every WSC* call with each documented error (SPEC.md §7).
+// line), the store (a damaged file is never overwritten, a caller who cannot write changes
+// nothing), and every WSC* call with each documented error (SPEC.md §7). The WSC* semantics are
+// tested from an empty catalog file (tests/common/empty_catalog.h), so that the IDs and the
+// order are the test's own; what a missing catalog holds (MSAFD's entries) and `reset` are
+// tests/unit/catalog_defaults_test.cc.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -17,6 +20,8 @@
 
 #include "catalog/catalog.h"
 #include "catalog/store.h"
+#include "common/empty_catalog.h"
+#include "common/enum_protocols.h"
 #include "common/temp_dir.h"
 #include "ws2emu/ws2emu.h"
 
@@ -58,28 +63,20 @@ std::string ReadFile(const std::string &path) {
   return ss.str();
 }
 
+// Each test starts from an empty catalog file: no entries, next-id 1001.
 class CatalogTest : public ::testing::Test {
  protected:
-  void SetUp() override { setenv("WS2EMU_CATALOG", path_.c_str(), 1); }
+  void SetUp() override {
+    setenv("WS2EMU_CATALOG", path_.c_str(), 1);
+    ws2emu::testing::WriteEmptyCatalog(path_);
+  }
   void TearDown() override { unsetenv("WS2EMU_CATALOG"); }
 
   std::vector<WSAPROTOCOL_INFOW> Enum(bool application_view = false, LPINT filter = nullptr) {
-    DWORD size = 0;
-    int err = 0;
-    int n = application_view ? WSAEnumProtocolsW(filter, nullptr, &size)
-                             : WSCEnumProtocols(filter, nullptr, &size, &err);
-    if (n == 0) return {};
-    EXPECT_EQ(n, SOCKET_ERROR);
-    if (application_view) err = WSAGetLastError();
-    EXPECT_EQ(err, WSAENOBUFS);
-    std::vector<WSAPROTOCOL_INFOW> v(size / sizeof(WSAPROTOCOL_INFOW));
-    n = application_view ? WSAEnumProtocolsW(filter, v.data(), &size)
-                         : WSCEnumProtocols(filter, v.data(), &size, &err);
-    EXPECT_EQ(n, static_cast<int>(v.size()));
-    return v;
+    return ws2emu::testing::EnumProtocols(application_view, filter);
   }
 
-  // Installs TCP and UDP over IPv4 for kBase: IDs 1001 and 1002 in a fresh catalog.
+  // Installs TCP and UDP over IPv4 for kBase: IDs 1001 and 1002 in an empty catalog.
   void InstallBase() {
     WSAPROTOCOL_INFOW entries[2] = {Base(2, 1, 6, "Base TCP"), Base(2, 2, 17, "Base UDP")};
     int err = 0;
@@ -190,13 +187,13 @@ TEST(CatalogFormat, DamageIsNamedByLine) {
   EXPECT_NE(r.status().message().find("newer"), std::string::npos);
 }
 
-TEST_F(CatalogTest, AMissingFileIsAnEmptyCatalog) {
+TEST_F(CatalogTest, AnEmptyCatalogEnumeratesNothing) {
   DWORD size = 1234;
   int err = 0;
   EXPECT_EQ(WSCEnumProtocols(nullptr, nullptr, &size, &err), 0);
   EXPECT_EQ(size, 1234u);  // nothing needed, nothing said
   EXPECT_TRUE(Enum().empty());
-  EXPECT_EQ(access(path_.c_str(), F_OK), -1);  // reading creates nothing
+  EXPECT_EQ(ReadFile(path_), ws2emu::testing::kEmptyCatalogText);  // reading changes nothing
 }
 
 TEST_F(CatalogTest, InstallAssignsIdsFrom1001AndKeepsEveryField) {
@@ -643,10 +640,16 @@ TEST_F(CatalogTest, ReadersSeeChangesMadeByOthers) {
                      return absl::OkStatus();
                    }).ok());
   EXPECT_EQ(Enum().size(), 1u);
+  // A reset by the other writer: the four default entries under new IDs, 1003..1006 (1001
+  // and 1002 were handed out), and the next install after them.
   ASSERT_TRUE(other.Reset().ok());
-  EXPECT_TRUE(Enum().empty());
+  std::vector<WSAPROTOCOL_INFOW> v = Enum();
+  ASSERT_EQ(v.size(), 4u);
+  for (uint32_t i = 0; i < 4; ++i) EXPECT_EQ(v[i].dwCatalogEntryId, 1003u + i);
   InstallBase();
-  EXPECT_EQ(Enum()[0].dwCatalogEntryId, 1003u);  // a reset keeps IDs unique
+  v = Enum();
+  ASSERT_EQ(v.size(), 6u);
+  EXPECT_EQ(v[4].dwCatalogEntryId, 1007u);  // a reset keeps IDs unique
 }
 
 TEST(CatalogLocation, ComesFromTheEnvironment) {

@@ -248,8 +248,10 @@ TEST_F(Resolver, ACatalogPathToABuiltinModuleStartsIt) {
   ASSERT_EQ(WSCInstallProvider(&guid, reinterpret_cast<const WCHAR *>(path.c_str()), &info, 1,
                                &err),
             0);
+  // The catalog did not exist: the install lands after MSAFD's four default entries (1001..
+  // 1004, the same path under MSAFD's GUID), at 1005. This test starts its own provider.
   auto &manager = ws2emu::providers::ProviderManager::Get();
-  absl::StatusOr<const ws2emu::providers::StartedProvider *> p = manager.StartForEntry(1001);
+  absl::StatusOr<const ws2emu::providers::StartedProvider *> p = manager.StartForEntry(1005);
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_EQ((*p)->kind, modules::Kind::kBuiltin);
   EXPECT_EQ((*p)->path, "C:\\Windows\\system32\\MSWSOCK.dll");

@@ -9,7 +9,9 @@
 //   ws2emu-catalog [--catalog FILE] reset
 //
 // --catalog may stand anywhere on the line; without it the catalog is the one every ws2emu
-// process uses (WS2EMU_CATALOG, else $XDG_DATA_HOME/ws2emu/catalog). The changes go through
+// process uses (WS2EMU_CATALOG, else $XDG_DATA_HOME/ws2emu/catalog). A catalog file that does
+// not exist lists the four entries Windows ships (MSAFD Tcpip [TCP/IP], [UDP/IP], [TCP/IPv6],
+// [UDP/IPv6], catalog IDs 1001..1004); `reset` restores them under new IDs. The changes go through
 // lib/catalog/operations.h, the same code as WSCInstallProvider & co., so they check the same
 // rules and fail with the same WSA errors; the tool prints the error by name and number with
 // the reason. Exit status: 0 done, 1 failed (nothing changed), 2 usage error.
@@ -65,7 +67,9 @@ constexpr char kUsage[] =
     "  order ID ID ...           sets the catalog order; every catalog ID exactly once\n"
     "  order --chains-first      moves the protocol chains ahead of the other entries\n"
     "  path GUID                 prints the provider's path as installed (not expanded)\n"
-    "  reset                     empties the catalog (catalog IDs are still never reused)\n"
+    "  reset                     restores the default catalog, MSAFD's four base entries,\n"
+    "                            and removes everything else (like `netsh winsock reset`;\n"
+    "                            they get new catalog IDs: IDs are never reused)\n"
     "Options:\n"
     "  --catalog FILE            the catalog file (default: $WS2EMU_CATALOG, else\n"
     "                            $XDG_DATA_HOME/ws2emu/catalog or ~/.local/share/ws2emu/catalog)\n"
@@ -289,8 +293,11 @@ int Reset(Store &store) {
   if (!s.ok()) return Fail("reset", s);
   absl::StatusOr<std::shared_ptr<const Catalog>> c = store.Read();
   if (!c.ok()) return Fail("reset", c.status());
-  std::printf("Reset %s: no entries (next catalog ID %u)\n", EscapeForTerminal(store.path()).c_str(),
-              (*c)->next_id);
+  const Catalog &catalog = **c;
+  std::vector<uint32_t> ids;
+  for (const Entry &e : catalog.entries) ids.push_back(e.info.dwCatalogEntryId);
+  std::printf("Reset %s: the default entries, catalog IDs %s (next catalog ID %u)\n",
+              EscapeForTerminal(store.path()).c_str(), Join(ids).c_str(), catalog.next_id);
   return 0;
 }
 

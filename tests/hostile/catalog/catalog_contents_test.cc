@@ -13,6 +13,7 @@
 #include "catalog_fixtures.h"
 #include "catalog/operations.h"
 #include "catalog/store.h"
+#include "common/empty_catalog.h"
 #include "common/temp_dir.h"
 #include "hostile_util.h"
 #include "ws2emu/ws2emu.h"
@@ -95,7 +96,23 @@ TEST(Contents, AValueTheWscCallsRefuseMakesTheCatalogDamaged) {
   }
 }
 
-// A damaged catalog whose next-id line is readable: reset keeps it.
+// The four default entries a reset restores start at `first`: MSAFD's GUID, consecutive IDs,
+// each a base entry whose ChainEntries[0] is its own ID; next-id is past them.
+void ExpectDefaultsFrom(const Catalog &c, uint32_t first) {
+  static constexpr GUID kMsafd = {
+      0xE70F1AA0, 0xAB8B, 0x11CF, {0x8C, 0xA3, 0x00, 0x80, 0x5F, 0x48, 0xA1, 0x92}};
+  ASSERT_EQ(c.entries.size(), 4u);
+  for (uint32_t i = 0; i < 4; ++i) {
+    const WSAPROTOCOL_INFOW &p = c.entries[i].info;
+    EXPECT_EQ(p.dwCatalogEntryId, first + i);
+    EXPECT_EQ(p.ProtocolChain.ChainLen, BASE_PROTOCOL);
+    EXPECT_EQ(p.ProtocolChain.ChainEntries[0], first + i);
+    EXPECT_TRUE(SameGuid(p.ProviderId, kMsafd));
+  }
+  EXPECT_EQ(c.next_id, first + 4);
+}
+
+// A damaged catalog whose next-id line is readable: reset restores the defaults from it on.
 TEST(Reset, ADamagedCatalogKeepsItsReadableNextId) {
   TempDir dir("hostile-contents");
   const std::string path = dir.path() + "/catalog";
@@ -108,9 +125,9 @@ TEST(Reset, ADamagedCatalogKeepsItsReadableNextId) {
   ASSERT_TRUE(store.Reset().ok());
   absl::StatusOr<std::shared_ptr<const Catalog>> c = store.Read();
   ASSERT_TRUE(c.ok()) << c.status();
-  EXPECT_EQ((*c)->next_id, 5000u);
+  ExpectDefaultsFrom(**c, 5000);
   ASSERT_TRUE(Install(store, 7).ok());
-  EXPECT_EQ(store.Read().value()->entries[0].info.dwCatalogEntryId, 5000u);
+  EXPECT_EQ(store.Read().value()->entries[4].info.dwCatalogEntryId, 5004u);
 }
 
 // A damaged next-id: one past the highest catalog ID that can be read.
@@ -127,8 +144,7 @@ TEST(Reset, ADamagedNextIdRestartsPastTheHighestReadableId) {
   ASSERT_EQ(o.exit_code, 0) << o.output;
   absl::StatusOr<Catalog> c = Parse(ReadWhole(path), path);
   ASSERT_TRUE(c.ok()) << c.status();
-  EXPECT_EQ(c->next_id, 3001u);
-  EXPECT_TRUE(c->entries.empty());
+  ExpectDefaultsFrom(*c, 3001);
 }
 
 TEST(Reset, SalvageTakesTheLargerOfNextIdAndTheEntries) {
@@ -140,10 +156,11 @@ TEST(Reset, SalvageTakesTheLargerOfNextIdAndTheEntries) {
 }
 
 // The snapshot Read() shares is indexed: every lookup answers as a scan would, across changes
-// that reorder, remove and add entries.
+// that reorder, remove and add entries. From an empty catalog: the 500 entries are 1001..1500.
 TEST(Index, TheIndexedSnapshotAgreesWithAScan) {
   TempDir dir("hostile-contents");
   const std::string path = dir.path() + "/catalog";
+  ::ws2emu::testing::WriteEmptyCatalog(path);
   Store store(path);
   ASSERT_TRUE(store
                   .Modify([](Catalog &c) {

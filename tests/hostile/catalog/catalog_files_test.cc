@@ -37,6 +37,10 @@ using ::ws2emu::testing::RunCommand;
 using ::ws2emu::testing::TempDir;
 using ::ws2emu::testing::WriteWhole;
 
+// A catalog that does not exist holds MSAFD's four base entries; the first change keeps them,
+// and a reset restores exactly them.
+constexpr size_t kDefaultEntries = 4;
+
 size_t EntriesIn(const std::string &file) {
   absl::StatusOr<Catalog> c = Parse(ReadWhole(file), file);
   return c.ok() ? c->entries.size() : 0;
@@ -104,7 +108,7 @@ TEST_F(UserFolder, ASymlinkPlantedAtTheOldTmpNameIsNeitherFollowedNorKept) {
   ASSERT_TRUE(Install(store_, 2).ok());
   EXPECT_EQ(ReadWhole(victim_), "victim\n");  // root did not write through the link
   EXPECT_FALSE(IsSymlink(path_));              // the catalog did not become the user's link
-  EXPECT_EQ(EntriesIn(path_), 2u);
+  EXPECT_EQ(EntriesIn(path_), kDefaultEntries + 2);
 }
 
 TEST_F(UserFolder, APreCreatedTmpIsNotReusedSoTheUserDoesNotOwnTheCatalog) {
@@ -117,7 +121,7 @@ TEST_F(UserFolder, APreCreatedTmpIsNotReusedSoTheUserDoesNotOwnTheCatalog) {
   EXPECT_EQ(st.st_uid, 0u);
   EXPECT_EQ(st.st_mode & 07777, 0644u);
   EXPECT_EQ(ReadWhole(path_ + ".tmp"), "planted\n");
-  EXPECT_EQ(EntriesIn(path_), 2u);
+  EXPECT_EQ(EntriesIn(path_), kDefaultEntries + 2);
 }
 
 TEST_F(UserFolder, AStaleTemporaryOfAKilledWriterIsRemovedOthersAreLeftAlone) {
@@ -253,7 +257,7 @@ TEST_F(UserFolder, ALockHeldByAnotherUserGivesUpAfterTheTimeout) {
     return s.ok() ? std::string() : s.ToString();
   });
   EXPECT_EQ(failure, "");
-  EXPECT_EQ(EntriesIn(path_), 2u);
+  EXPECT_EQ(EntriesIn(path_), kDefaultEntries + 2);
 }
 
 TEST(Lock, ATimeoutThatIsNotANumberIsAClearError) {
@@ -352,7 +356,7 @@ TEST_F(UserFolder, ALockRootCreatesForAUsersCatalogStaysTheUsers) {
   EXPECT_EQ(st.st_mode & 07777, 0600u);
   o = RunCommand(AsNobody({copy, "--catalog", path_, "reset"}), 20);
   EXPECT_EQ(o.exit_code, 0) << o.output;
-  EXPECT_EQ(EntriesIn(path_), 0u);
+  EXPECT_EQ(EntriesIn(path_), kDefaultEntries);
 }
 
 // A lock file planted as a hard link to another file is never given away: only a lock file
@@ -392,16 +396,16 @@ TEST(Symlink, AChainOfLinksIsUpdatedInItsTargetAndTheLinksStay) {
   ASSERT_TRUE(Install(store, 2).ok());
   EXPECT_TRUE(IsSymlink(d + "/catalog"));
   EXPECT_TRUE(IsSymlink(d + "/links/hop"));
-  EXPECT_EQ(EntriesIn(d + "/real/catalog"), 2u);
+  EXPECT_EQ(EntriesIn(d + "/real/catalog"), kDefaultEntries + 2);
   EXPECT_TRUE(Exists(d + "/real/catalog.lock"));
   EXPECT_FALSE(Exists(d + "/catalog.lock"));
   absl::StatusOr<std::shared_ptr<const Catalog>> c = store.Read();
   ASSERT_TRUE(c.ok()) << c.status();
-  EXPECT_EQ((*c)->entries.size(), 2u);
+  EXPECT_EQ((*c)->entries.size(), kDefaultEntries + 2);
   // Reset keeps the link too.
   ASSERT_TRUE(store.Reset().ok());
   EXPECT_TRUE(IsSymlink(d + "/catalog"));
-  EXPECT_EQ(EntriesIn(d + "/real/catalog"), 0u);
+  EXPECT_EQ(EntriesIn(d + "/real/catalog"), kDefaultEntries);
 }
 
 TEST(Symlink, ALinkLoopIsRefused) {
