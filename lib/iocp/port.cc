@@ -50,129 +50,160 @@ Ref<Port> Port::Create(uint32_t concurrency) {
 
 Port::Port(uint32_t concurrency) : Object(kType), concurrency_(concurrency) {}
 
-Port::~Port() { delete[] cells_.load(std::memory_order_relaxed); }
-
-bool Port::Overflow::Push(const Packet &packet) {
-  if (size_ == capacity_) {
-    const size_t capacity = capacity_ == 0 ? kMinCapacity : 2 * capacity_;
-    std::unique_ptr<Packet[]> buf(new (std::nothrow) Packet[capacity]);
-    if (buf == nullptr) return false;
-    for (size_t i = 0; i < size_; ++i) buf[i] = buf_[(head_ + i) & (capacity_ - 1)];
-    buf_ = std::move(buf);
-    capacity_ = capacity;
-    head_ = 0;
+Port::~Port() {
+  // Nobody else holds the port: every segment can go.
+  StdMutexLock lock(&segments_mu_);
+  while (Segment *segment = owned_segments_) {
+    owned_segments_ = segment->owned_next;
+    unsigned char *memory = segment->memory;
+    segment->~Segment();
+    delete[] memory;
   }
-  buf_[(head_ + size_) & (capacity_ - 1)] = packet;
-  ++size_;
+}
+
+Port::Segment *Port::NewSegment(uint64_t base) {
+  Segment *segment = free_segments_;
+  if (segment != nullptr) {
+    free_segments_ = segment->free_next;
+  } else {
+    // Plain new (not an over-aligned one), so that a failure is the allocator's to report like
+    // any other; the segment is placed at the first 64-byte boundary inside.
+    constexpr size_t kBytes = sizeof(Segment) + 64;
+    auto *memory = new (std::nothrow) unsigned char[kBytes];
+    if (memory == nullptr) return nullptr;
+    void *start = memory;
+    size_t space = kBytes;
+    segment = new (std::align(64, sizeof(Segment), start, space)) Segment;
+    segment->memory = memory;
+    segment->owned_next = owned_segments_;
+    owned_segments_ = segment;
+  }
+  // Position base + i is not published in cell i until its seq is (base + i + 1) mod 2^32.
+  for (uint64_t i = 0; i < kSegmentCells; ++i)
+    segment->cells[i].seq.store(static_cast<uint32_t>(base + i), std::memory_order_relaxed);
+  segment->next.store(nullptr, std::memory_order_relaxed);
+  segment->base.store(base, std::memory_order_release);
+  return segment;
+}
+
+bool Port::AppendSegment(Segment *last) {
+  StdMutexLock lock(&segments_mu_);
+  if (last == nullptr) {  // the first Post
+    if (tail_segment_.load(std::memory_order_acquire) != nullptr) return true;
+    Segment *first = NewSegment(0);
+    if (first == nullptr) return false;
+    head_segment_.store(first, std::memory_order_release);
+    tail_segment_.store(first, std::memory_order_release);
+    return true;
+  }
+  // Only the segment that ends the chain has no next (a retired one keeps its next until it is
+  // reused), so this appends at the end or finds that another poster did.
+  if (last->next.load(std::memory_order_acquire) != nullptr) return true;
+  Segment *next = NewSegment(last->base.load(std::memory_order_relaxed) + kSegmentCells);
+  if (next == nullptr) return false;
+  last->next.store(next, std::memory_order_release);
   return true;
 }
 
-void Port::Overflow::Pop() {
-  head_ = (head_ + 1) & (capacity_ - 1);
-  if (--size_ == 0) {
-    head_ = 0;
-    if (capacity_ > kKeptCapacity) Clear();
-  }
+void Port::AdvanceHint(std::atomic<Segment *> *hint, Segment *segment, uint64_t base) {
+  StdMutexLock lock(&segments_mu_);
+  // Every hint change and every reuse happens under this lock, so a hint that still names this
+  // segment with this base names the same incarnation of it: no ABA.
+  if (hint->load(std::memory_order_relaxed) != segment ||
+      segment->base.load(std::memory_order_relaxed) != base)
+    return;  // another thread moved it on
+  Segment *next = segment->next.load(std::memory_order_acquire);
+  if (next == nullptr) return;
+  hint->store(next, std::memory_order_release);
+  if (hint != &head_segment_) return;
+  // head_ has passed the segment (so has tail_): it is retired. Posters are not sent to it any
+  // more, and it waits on the free list to be reused.
+  if (tail_segment_.load(std::memory_order_relaxed) == segment)
+    tail_segment_.store(next, std::memory_order_release);
+  segment->free_next = free_segments_;
+  free_segments_ = segment;
 }
 
-void Port::Overflow::Clear() {
-  buf_.reset();
-  capacity_ = 0;
-  head_ = 0;
-  size_ = 0;
-}
-
-bool Port::EnsureRing() {
-  if (cells_.load(std::memory_order_relaxed) != nullptr) return true;
-  Cell *cells = new (std::nothrow) Cell[kRingCells];
-  if (cells == nullptr) return false;
-  for (uint64_t i = 0; i < kRingCells; ++i) cells[i].seq.store(i, std::memory_order_relaxed);
-  cells_.store(cells, std::memory_order_release);
-  return true;
-}
-
-bool Port::PushRing(const Packet &packet) {
-  Cell *cells = cells_.load(std::memory_order_acquire);
-  if (cells == nullptr) return false;
-  uint64_t pos = tail_.load(std::memory_order_relaxed);
+Port::PostResult Port::Push(const Packet &packet) {
   for (;;) {
-    Cell &cell = cells[pos & (kRingCells - 1)];
-    const uint64_t seq = cell.seq.load(std::memory_order_acquire);
-    const auto lag = static_cast<int64_t>(seq - pos);
-    if (lag == 0) {
-      if (tail_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed)) {
-        cell.packet = packet;
-        // Publishes the packet (a release) and, being sequentially consistent, orders it before
-        // the poster's look at waiting_.
-        cell.seq.exchange(pos + 1, std::memory_order_seq_cst);
-        return true;
-      }
-    } else if (lag < 0) {
-      return false;  // the cell still holds the packet of the previous lap: full
-    } else {
-      pos = tail_.load(std::memory_order_relaxed);  // another poster took this position
-    }
-  }
-}
-
-uint32_t Port::PopRing(Packet *out, uint32_t max) {
-  Cell *cells = cells_.load(std::memory_order_acquire);
-  if (cells == nullptr) return 0;
-  uint64_t pos = head_.load(std::memory_order_relaxed);
-  for (;;) {
-    // The published cells from the head on, up to max: one CAS claims them all (no other
-    // getter can have taken them while head_ still says pos).
-    uint32_t n = 0;
-    while (n < max) {
-      const Cell &cell = cells[(pos + n) & (kRingCells - 1)];
-      if (cell.seq.load(std::memory_order_acquire) != pos + n + 1) break;
-      ++n;
-    }
-    if (n == 0) {
-      const uint64_t now = head_.load(std::memory_order_relaxed);
-      if (now == pos) return 0;  // empty, or the head cell's poster has not published yet
-      pos = now;
+    uint64_t pos = tail_.load(std::memory_order_acquire);
+    Segment *segment = tail_segment_.load(std::memory_order_acquire);
+    if (segment == nullptr) {
+      if (!AppendSegment(nullptr)) return PostResult::kNoMemory;
       continue;
     }
-    if (head_.compare_exchange_weak(pos, pos + n, std::memory_order_relaxed)) {
-      for (uint32_t i = 0; i < n; ++i) {
-        Cell &cell = cells[(pos + i) & (kRingCells - 1)];
-        out[i] = cell.packet;
-        cell.seq.store(pos + i + kRingCells, std::memory_order_release);  // free for a poster
+    const uint64_t base = segment->base.load(std::memory_order_acquire);
+    if (pos < base) continue;  // a stale view (the hint moved on, or was reused): look again
+    if (pos >= base + kSegmentCells) {
+      Segment *next = segment->next.load(std::memory_order_acquire);
+      if (next == nullptr) {
+        if (!AppendSegment(segment)) return PostResult::kNoMemory;  // nothing claimed
+        continue;
       }
-      return n;
+      AdvanceHint(&tail_segment_, segment, base);
+      continue;
     }
+    // The segment serves pos now; if tail_ still says pos, nobody can have retired it (head_
+    // <= tail_ < its end), so the claim and the cell go together.
+    if (!tail_.compare_exchange_weak(pos, pos + 1, std::memory_order_acq_rel)) continue;
+    Cell &cell = segment->cells[pos - base];
+    cell.bytes.store(packet.bytes, std::memory_order_relaxed);
+    cell.key.store(packet.key, std::memory_order_relaxed);
+    cell.overlapped.store(reinterpret_cast<uintptr_t>(packet.overlapped),
+                          std::memory_order_relaxed);
+    cell.status.store(packet.status, std::memory_order_relaxed);
+    // Publishes the packet (a release) and, being sequentially consistent, orders it before the
+    // poster's look at waiting_.
+    cell.seq.exchange(static_cast<uint32_t>(pos + 1), std::memory_order_seq_cst);
+    return PostResult::kPosted;
   }
 }
 
 uint32_t Port::Take(Packet *out, uint32_t max) {
-  uint32_t n = PopRing(out, max);
-  if (n < max && overflowing_.load(std::memory_order_acquire)) {
-    StdMutexLock lock(&mu_);
-    n += TakeLocked(out + n, max - n);
-  }
-  return n;
-}
-
-uint32_t Port::TakeLocked(Packet *out, uint32_t max) {
-  // Overflowed packets go into the ring behind every packet it holds (posts go to the overflow
-  // while it holds any), so that they leave after them.
-  while (overflowing_.load(std::memory_order_relaxed)) {
-    if (overflow_.empty()) {
-      overflowing_.store(false, std::memory_order_release);
-      break;
+  for (;;) {
+    uint64_t pos = head_.load(std::memory_order_acquire);
+    Segment *segment = head_segment_.load(std::memory_order_acquire);
+    if (segment == nullptr) return 0;  // nothing was ever posted
+    const uint64_t base = segment->base.load(std::memory_order_acquire);
+    if (pos < base) continue;  // a stale view: look again
+    if (pos >= base + kSegmentCells) {
+      // Every position of this segment is taken: move the hint on, retiring the segment.
+      Segment *next = segment->next.load(std::memory_order_acquire);
+      if (next == nullptr) {
+        if (head_.load(std::memory_order_acquire) == pos) return 0;  // nothing posted beyond
+        continue;
+      }
+      AdvanceHint(&head_segment_, segment, base);
+      continue;
     }
-    if (!PushRing(overflow_.Front())) break;  // the ring is full again
-    overflow_.Pop();
+    // Reads the published cells from the head on (within this segment), up to max, then claims
+    // them all with one CAS: if head_ still says pos, no other getter took them, and the
+    // segment cannot have been retired and reused since.
+    const uint64_t limit = std::min<uint64_t>(max, base + kSegmentCells - pos);
+    uint32_t n = 0;
+    while (n < limit) {
+      const Cell &cell = segment->cells[pos - base + n];
+      if (cell.seq.load(std::memory_order_acquire) != static_cast<uint32_t>(pos + n + 1)) break;
+      out[n].bytes = cell.bytes.load(std::memory_order_relaxed);
+      out[n].key = cell.key.load(std::memory_order_relaxed);
+      out[n].overlapped = reinterpret_cast<void *>(cell.overlapped.load(std::memory_order_relaxed));
+      out[n].status = cell.status.load(std::memory_order_relaxed);
+      ++n;
+    }
+    if (n == 0) {
+      if (head_.load(std::memory_order_acquire) == pos) return 0;  // empty, or not published yet
+      continue;
+    }
+    if (head_.compare_exchange_weak(pos, pos + n, std::memory_order_acq_rel,
+                                    std::memory_order_acquire))
+      return n;
   }
-  return PopRing(out, max);
 }
 
 size_t Port::queued() {
-  StdMutexLock lock(&mu_);
-  const uint64_t tail = tail_.load(std::memory_order_acquire);
   const uint64_t head = head_.load(std::memory_order_acquire);
-  return static_cast<size_t>(tail > head ? tail - head : 0) + overflow_.size();
+  const uint64_t tail = tail_.load(std::memory_order_acquire);
+  return static_cast<size_t>(tail > head ? tail - head : 0);
 }
 
 bool Port::ClaimRunning() {
@@ -213,28 +244,12 @@ void Port::UnlinkWaiter(Waiter *w) {
 
 Port::PostResult Port::Post(const Packet &packet) {
   if (closed_.load(std::memory_order_acquire)) return PostResult::kClosed;
-  if (!overflowing_.load(std::memory_order_acquire) && PushRing(packet)) {
-    // The poster's half of the Dekker pair (PushRing's exchange, then this load): a Get that
-    // counted itself in waiting_ before this load is seen here; one that did after sees the
-    // packet when it looks at the ring again.
-    if (waiting_.load(std::memory_order_seq_cst) != 0) ReleaseAndWakeWaiters();
-    return PostResult::kPosted;
-  }
-  // The ring is not there yet, or is full, or the overflow holds packets.
-  Ref<Thread> wake[kWakeBatch];
-  int n = 0;
-  {
-    StdMutexLock lock(&mu_);
-    if (closed_.load(std::memory_order_relaxed)) return PostResult::kClosed;
-    if (!EnsureRing()) return PostResult::kNoMemory;
-    if (overflowing_.load(std::memory_order_relaxed) || !PushRing(packet)) {
-      if (!overflow_.Push(packet)) return PostResult::kNoMemory;
-      overflowing_.store(true, std::memory_order_release);
-    }
-    n = ReleaseWaiters(wake);
-  }
-  for (int i = 0; i < n; ++i) wake[i]->port_event()->Set();
-  if (n == kWakeBatch) ReleaseAndWakeWaiters();
+  const PostResult pushed = Push(packet);
+  if (pushed != PostResult::kPosted) return pushed;
+  // The poster's half of the Dekker pair (Push's exchange, then this load): a Get that counted
+  // itself in waiting_ before this load is seen here; one that did after sees the packet when
+  // it looks at the queue again.
+  if (waiting_.load(std::memory_order_seq_cst) != 0) ReleaseAndWakeWaiters();
   return PostResult::kPosted;
 }
 
@@ -286,7 +301,7 @@ PortWait Port::Get(Packet *out, uint32_t max, uint32_t *count, uint32_t timeout_
       StdMutexLock lock(&mu_);
       if (closed_.load(std::memory_order_relaxed)) return PortWait::kClosed;
       LinkWaiter(&waiter);
-      // The getter's half of the Dekker pair: counted in waiting_, look at the ring (and at
+      // The getter's half of the Dekker pair: counted in waiting_, look at the queue (and at
       // running_) again. This waiter is the newest, so it is released first.
       std::atomic_thread_fence(std::memory_order_seq_cst);
       n = ReleaseWaiters(wake);
@@ -330,7 +345,7 @@ int Port::ReleaseWaiters(Ref<Thread> *wake) {
   int n = 0;
   while (n < kWakeBatch && newest_ != nullptr && ClaimRunning()) {
     Packet packet;
-    if (TakeLocked(&packet, 1) == 0) {
+    if (Take(&packet, 1) == 0) {
       running_.fetch_sub(1, std::memory_order_seq_cst);  // nothing to run: the claim goes back
       break;
     }
@@ -365,13 +380,8 @@ void Port::Shutdown() {
     {
       StdMutexLock lock(&mu_);
       closed_.store(true, std::memory_order_release);
-      // The queue is kept for nobody: Get answers kClosed from now on. The ring's memory goes
-      // with the port (a Post that raced with this may still write a cell).
-      overflow_.Clear();
-      overflowing_.store(false, std::memory_order_release);
-      Packet sink[64];
-      while (PopRing(sink, 64) != 0) {
-      }
+      // The queue is kept for nobody: Get answers kClosed from now on. Its memory goes with
+      // the port (a Post that raced with this may still write a cell).
       while (n < kWakeBatch && newest_ != nullptr) {
         Waiter *w = newest_;
         UnlinkWaiter(w);
