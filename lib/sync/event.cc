@@ -1,6 +1,7 @@
 #include "sync/event.h"
 
 #include "sync/eventfd_unit.h"
+#include "sync/futex.h"
 #include "sync/resource_status.h"
 
 #include <errno.h>
@@ -46,29 +47,63 @@ Event::Event(int fd, bool manual_reset) : Waitable(kType), fd_(fd), manual_reset
 
 Event::~Event() { close(fd_); }
 
-void Event::PostFd() { PostEventfdUnits(fd_, 1); }
+void Event::PostFd() const { PostEventfdUnits(fd_, 1); }
 
 void Event::TakeFd() { TakeEventfdUnit(fd_); }
 
-void Event::Set() {
-  if (signaled_.load(std::memory_order_acquire)) return;  // no syscall
-  if (signaled_.exchange(true, std::memory_order_acq_rel)) return;  // another Set flipped it
-  PostFd();
+int Event::fd() const {
+  uint32_t v = state_.load(std::memory_order_acquire);
+  while ((v & kArmed) == 0) {
+    if (state_.compare_exchange_weak(v, v | kArmed, std::memory_order_acq_rel)) {
+      // Arming a signaled event is the transition to "signaled and armed": it pays the unit.
+      if ((v & kSignaled) != 0) PostFd();
+      break;
+    }
+  }
+  return fd_;
 }
 
-void Event::Reset() {
-  if (!signaled_.load(std::memory_order_acquire)) return;  // no syscall
-  if (!signaled_.exchange(false, std::memory_order_acq_rel)) return;  // another Reset did
-  TakeFd();
+void Event::Set() {
+  uint32_t v = state_.load(std::memory_order_acquire);
+  do {
+    if ((v & kSignaled) != 0) return;  // no syscall
+  } while (!state_.compare_exchange_weak(v, (v | kSignaled) & ~kSleepers,
+                                         std::memory_order_acq_rel));
+  if ((v & kArmed) != 0) PostFd();
+  if ((v & kSleepers) != 0) FutexWakeAll(&state_);
 }
+
+bool Event::FlipToReset() {
+  uint32_t v = state_.load(std::memory_order_acquire);
+  do {
+    if ((v & kSignaled) == 0) return false;  // no syscall; or another Reset / waiter flipped it
+  } while (!state_.compare_exchange_weak(v, v & ~kSignaled, std::memory_order_acq_rel));
+  if ((v & kArmed) != 0) TakeFd();
+  return true;
+}
+
+void Event::Reset() { FlipToReset(); }
 
 bool Event::TryAcquire() {
-  if (!signaled_.load(std::memory_order_acquire)) return false;
+  if (!IsSet()) return false;
   if (manual_reset_) return true;
   // Auto-reset: the waiter that flips signaled -> reset takes the signal.
-  if (!signaled_.exchange(false, std::memory_order_acq_rel)) return false;
-  TakeFd();
-  return true;
+  return FlipToReset();
+}
+
+Waitable::SleepResult Event::Sleep(int64_t timeout_ms) {
+  uint32_t v = state_.load(std::memory_order_acquire);
+  for (;;) {
+    if ((v & kSignaled) != 0) return SleepResult::kWoken;
+    if ((v & kSleepers) != 0) break;
+    if (state_.compare_exchange_weak(v, v | kSleepers, std::memory_order_acq_rel)) {
+      v |= kSleepers;
+      break;
+    }
+  }
+  // A Set between the CAS and the wait changed the word: the wait returns at once (-EAGAIN).
+  return FutexWait(&state_, v, timeout_ms) == -ETIMEDOUT ? SleepResult::kTimeout
+                                                         : SleepResult::kWoken;
 }
 
 }  // namespace ws2emu

@@ -5,8 +5,15 @@
 // can put the same fd in its own loop. The fd is a hint: after a wake the waiter calls
 // TryAcquire(), which reads the object's atomic state and, for objects a wait consumes
 // (auto-reset events), takes the signal.
+//
+// A wait on one object that need not wake for APCs (count 1, not alertable: the common
+// WaitForSingleObject and the plain completion-port wait) may sleep without the fd, through
+// Sleep(), when the object offers it: an event sleeps on a futex over its state word, which
+// spares the fd's syscalls (sync/event.h says when the fd is kept exact).
 #ifndef WS2EMU_LIB_SYNC_WAITABLE_H_
 #define WS2EMU_LIB_SYNC_WAITABLE_H_
+
+#include <cstdint>
 
 #include "handles/handle_table.h"
 
@@ -28,6 +35,13 @@ class Waitable : public Object {
   virtual bool TakeAbandoned() { return false; }
   // The thread `tid` exited: a mutex it owns becomes free and abandoned.
   virtual void Abandon(uint32_t /*tid*/) {}
+
+  // Blocks the calling thread without the fd until the object may have become signaled, or
+  // timeout_ms passes (-1: never). kUnsupported (at once, nothing done) for objects without
+  // such a sleep: the caller polls fd() instead. Spurious kWoken returns happen; the caller
+  // rechecks with TryAcquire. Never wakes for APCs: only for non-alertable waits.
+  enum class SleepResult { kUnsupported, kWoken, kTimeout };
+  virtual SleepResult Sleep(int64_t /*timeout_ms*/) { return SleepResult::kUnsupported; }
 };
 
 // True for the object types a wait accepts.

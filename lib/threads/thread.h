@@ -123,6 +123,7 @@ class Thread final : public Waitable {
   int fd() const override { return exit_event_->fd(); }
   bool TryAcquire() override { return exit_event_->TryAcquire(); }
   bool IsSignaled() const override { return exit_event_->IsSet(); }
+  SleepResult Sleep(int64_t timeout_ms) override { return exit_event_->Sleep(timeout_ms); }
 
  private:
   enum WaitState : int { kIdle = 0, kWaiting = 1, kWoken = 2 };

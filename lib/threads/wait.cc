@@ -76,6 +76,15 @@ uint32_t WaitForObjects(Waitable *const *objects, uint32_t count, bool wait_all,
     int64_t remaining = deadline < 0 ? -1 : std::max<int64_t>(0, deadline - MonotonicMs());
     if (remaining == 0 || timed_out) return kWaitTimeout;
 
+    // One object and no APCs to wake for: sleep on the object's own word when it has one (an
+    // event's futex), which spares the fd's syscalls and leaves the fd unarmed.
+    if (count == 1 && !alertable) {
+      const Waitable::SleepResult slept = objects[0]->Sleep(remaining);
+      if (slept != Waitable::SleepResult::kUnsupported) {
+        if (slept == Waitable::SleepResult::kTimeout) timed_out = true;
+        continue;
+      }
+    }
     // Wait-any polls every object; wait-all only the ones not signaled yet, or the signaled
     // ones would make every poll return at once.
     int nfds = 0;

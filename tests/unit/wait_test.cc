@@ -1,13 +1,18 @@
 // Events and waits: WSAWaitForMultipleEvents / WaitForMultipleObjectsEx return values, wait-all,
 // auto-reset events, argument errors, resource exhaustion; completion ports.
+#include <poll.h>
 #include <sys/resource.h>
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
+#include "iocp/port.h"
+#include "sync/event.h"
+#include "threads/wait.h"
 #include "ws2emu/ws2emu.h"
 
 namespace {
@@ -335,6 +340,187 @@ TEST(Port, AlertableBatchWaitRunsApcs) {
   EXPECT_EQ(n, 0u);
   EXPECT_TRUE(ws2emu_CloseHandle(self));
   EXPECT_TRUE(ws2emu_CloseHandle(port));
+}
+
+// ---- Events: the futex sleep and the lazily armed fd (lib/sync/event.h) ---------------------
+
+bool Readable(int fd) {
+  pollfd p = {fd, POLLIN, 0};
+  return poll(&p, 1, 0) == 1;
+}
+
+// The fd is armed by the first fd(): from then on it polls readable exactly while the event is
+// set, whatever happened before (here a Set before arming: arming pays its unit).
+TEST(Event, TheFdFollowsTheStateFromTheFirstTimeItIsAskedFor) {
+  auto made = ws2emu::Event::Create(/*manual_reset=*/true, /*initial_state=*/false);
+  ASSERT_TRUE(made.ok());
+  ws2emu::Event &e = **made;
+  EXPECT_FALSE(e.armed());
+  e.Set();
+  e.Reset();
+  e.Set();
+  EXPECT_FALSE(e.armed());  // nobody asked for the fd yet
+  const int fd = e.fd();
+  EXPECT_TRUE(e.armed());
+  EXPECT_TRUE(Readable(fd));
+  e.Set();  // already set: nothing changes
+  EXPECT_TRUE(Readable(fd));
+  e.Reset();
+  EXPECT_FALSE(Readable(fd));
+  e.Reset();
+  EXPECT_FALSE(Readable(fd));
+  e.Set();
+  EXPECT_TRUE(Readable(fd));
+  e.Reset();
+  EXPECT_FALSE(Readable(fd));
+}
+
+TEST(Event, AnArmedAutoResetEventsFdIsDrainedByTheWaitThatTakesIt) {
+  auto made = ws2emu::Event::Create(/*manual_reset=*/false, /*initial_state=*/false);
+  ASSERT_TRUE(made.ok());
+  ws2emu::Event &e = **made;
+  const int fd = e.fd();  // armed while reset: nothing to pay
+  EXPECT_FALSE(Readable(fd));
+  e.Set();
+  EXPECT_TRUE(Readable(fd));
+  ws2emu::Waitable *objects[1] = {&e};
+  EXPECT_EQ(ws2emu::WaitForObjects(objects, 1, false, 0, false), ws2emu::kWaitObject0);
+  EXPECT_FALSE(e.IsSet());
+  EXPECT_FALSE(Readable(fd));
+  EXPECT_EQ(ws2emu::WaitForObjects(objects, 1, false, 0, false), ws2emu::kWaitTimeout);
+}
+
+// A wait on one event, not alertable, sleeps on the event's futex and leaves the fd unarmed; a
+// multi-object wait polls the fds and arms them; both kinds wake for a Set from another thread,
+// and the futex sleep times out.
+TEST(Event, ASingleWaitSleepsWithoutTheFdAndAMultipleWaitArmsIt) {
+  auto a = ws2emu::Event::Create(true, false), b = ws2emu::Event::Create(false, false);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ws2emu::Waitable *one[1] = {a->get()};
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(ws2emu::WaitForObjects(one, 1, false, 30, false), ws2emu::kWaitTimeout);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(30));
+  std::thread setter([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    (*a)->Set();
+  });
+  EXPECT_EQ(ws2emu::WaitForObjects(one, 1, false, 10000, false), ws2emu::kWaitObject0);
+  setter.join();
+  EXPECT_FALSE((*a)->armed());
+  (*a)->Reset();
+  ws2emu::Waitable *two[2] = {a->get(), b->get()};
+  std::thread setter_b([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    (*b)->Set();
+  });
+  EXPECT_EQ(ws2emu::WaitForObjects(two, 2, false, 10000, false), ws2emu::kWaitObject0 + 1);
+  setter_b.join();
+  EXPECT_TRUE((*a)->armed());
+  EXPECT_TRUE((*b)->armed());
+  EXPECT_FALSE(Readable((*b)->fd()));  // the auto-reset wait took b's signal and its unit
+  // Once armed, the single wait still sleeps on the futex, and the fd stays in step.
+  std::thread setter_again([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    (*a)->Set();
+  });
+  EXPECT_EQ(ws2emu::WaitForObjects(one, 1, false, 10000, false), ws2emu::kWaitObject0);
+  setter_again.join();
+  EXPECT_TRUE(Readable((*a)->fd()));
+  (*a)->Reset();
+  EXPECT_FALSE(Readable((*a)->fd()));
+}
+
+// A manual-reset event set once releases every thread sleeping on it.
+TEST(Event, ASetReleasesEverySleeperOfAManualResetEvent) {
+  HANDLE e = ws2emu_CreateEventW(nullptr, TRUE, FALSE, nullptr);
+  constexpr int kSleepers = 6;
+  std::atomic<int> woken{0};
+  std::vector<std::thread> sleepers;
+  for (int i = 0; i < kSleepers; ++i) {
+    sleepers.emplace_back([&] {
+      EXPECT_EQ(ws2emu_WaitForSingleObjectEx(e, 10000, FALSE), WAIT_OBJECT_0);
+      ++woken;
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  EXPECT_TRUE(ws2emu_SetEvent(e));
+  for (auto &t : sleepers) t.join();
+  EXPECT_EQ(woken.load(), kSleepers);
+  EXPECT_TRUE(ws2emu_CloseHandle(e));
+}
+
+// An alertable wait on one event is not a futex sleep: an APC still interrupts it.
+TEST(Event, AnAlertableSingleWaitStillRunsApcs) {
+  HANDLE e = ws2emu_CreateEventW(nullptr, TRUE, FALSE, nullptr);
+  HANDLE self = ws2emu_OpenThread(THREAD_SET_CONTEXT, FALSE, ws2emu_GetCurrentThreadId());
+  ASSERT_EQ(ws2emu_QueueUserAPC(NoopApc, self, 0), 1u);
+  EXPECT_EQ(ws2emu_WaitForSingleObjectEx(e, INFINITE, TRUE), static_cast<DWORD>(WAIT_IO_COMPLETION));
+  EXPECT_TRUE(ws2emu_CloseHandle(self));
+  EXPECT_TRUE(ws2emu_CloseHandle(e));
+}
+
+// ---- Completion ports: the lock-free queue (lib/iocp/port.h) ---------------------------------
+
+// Far more packets than the ring holds: those beyond it overflow, and all leave in the order
+// posted, in batches, across the spill and back.
+TEST(Port, PacketsBeyondTheRingKeepTheirOrder) {
+  HANDLE port = ws2emu_CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 1);
+  ASSERT_NE(port, nullptr);
+  constexpr ULONG_PTR kPackets = 10000;
+  for (int round = 0; round < 2; ++round) {
+    for (ULONG_PTR i = 0; i < kPackets; ++i)
+      ASSERT_TRUE(ws2emu_PostQueuedCompletionStatus(port, 1, i, nullptr));
+    ULONG_PTR next = 0;
+    bool posted_more = false;
+    while (next < kPackets) {
+      OVERLAPPED_ENTRY entries[64];
+      ULONG n = 0;
+      ASSERT_TRUE(ws2emu_GetQueuedCompletionStatusEx(port, entries, 64, &n, 0, FALSE));
+      for (ULONG i = 0; i < n; ++i) ASSERT_EQ(entries[i].lpCompletionKey, next++);
+      // Posts between gets, while the overflow still holds packets, go behind them.
+      if (next >= 3000 && !posted_more) {
+        posted_more = true;
+        for (ULONG_PTR i = kPackets; i < kPackets + 100; ++i)
+          ASSERT_TRUE(ws2emu_PostQueuedCompletionStatus(port, 1, i, nullptr));
+      }
+    }
+    while (next < kPackets + 100) {
+      DWORD bytes;
+      ULONG_PTR key;
+      LPOVERLAPPED ov;
+      ASSERT_TRUE(ws2emu_GetQueuedCompletionStatus(port, &bytes, &key, &ov, 0));
+      ASSERT_EQ(key, next++);
+    }
+    DWORD bytes;
+    ULONG_PTR key;
+    LPOVERLAPPED ov;
+    EXPECT_FALSE(ws2emu_GetQueuedCompletionStatus(port, &bytes, &key, &ov, 0));
+    EXPECT_EQ(ws2emu_GetLastError(), static_cast<DWORD>(WAIT_TIMEOUT));
+  }
+  EXPECT_TRUE(ws2emu_CloseHandle(port));
+}
+
+// A packet posted to a port whose waiter sleeps on its futex (plain wait) wakes it; the status
+// of a failed I/O comes with it.
+TEST(Port, APlainWaiterIsHandedThePacketWithItsStatus) {
+  ws2emu::Ref<ws2emu::Port> port = ws2emu::Port::Create(0);
+  ASSERT_TRUE(port);
+  std::thread poster([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_EQ(port->Post({5, 6, nullptr, 10054}), ws2emu::Port::PostResult::kPosted);
+  });
+  ws2emu::Port::Packet packets[4];
+  uint32_t n = 0;
+  EXPECT_EQ(port->Get(packets, 4, &n, 10000, false), ws2emu::PortWait::kOk);
+  poster.join();
+  ASSERT_EQ(n, 1u);
+  EXPECT_EQ(packets[0].bytes, 5u);
+  EXPECT_EQ(packets[0].key, 6u);
+  EXPECT_EQ(packets[0].status, 10054u);
+  port->Shutdown();
+  EXPECT_EQ(port->Post({1, 1, nullptr, 0}), ws2emu::Port::PostResult::kClosed);
+  EXPECT_EQ(port->Get(packets, 4, &n, 0, false), ws2emu::PortWait::kClosed);
+  EXPECT_EQ(n, 0u);
 }
 
 }  // namespace

@@ -199,4 +199,40 @@ TEST(PortWithoutMemory, APostTheQueueCannotTakeFailsAndQueuesNothing) {
   EXPECT_TRUE(ws2emu_CloseHandle(port));
 }
 
+// The queue's ring, once made, takes packets without memory; when it is full the next packet
+// needs the overflow, and without memory for it the Post fails with ERROR_NOT_ENOUGH_MEMORY,
+// queuing nothing: every packet posted before comes out, in order, and nothing else.
+TEST(PortWithoutMemory, APostBeyondAFullRingThatCannotOverflowFailsAndQueuesNothing) {
+  HANDLE port = NewPort(0);
+  ASSERT_TRUE(ws2emu_PostQueuedCompletionStatus(port, 1, 0, nullptr));  // makes the ring
+  ULONG_PTR posted = 1;
+  DWORD error = 0;
+  {
+    NoMemory none;
+    while (posted < 1000000) {
+      if (!ws2emu_PostQueuedCompletionStatus(port, 1, posted, nullptr)) {
+        error = ws2emu_GetLastError();
+        break;
+      }
+      ++posted;
+    }
+  }
+  EXPECT_EQ(error, static_cast<DWORD>(ERROR_NOT_ENOUGH_MEMORY));
+  EXPECT_GT(posted, 1u);
+  ASSERT_TRUE(ws2emu_PostQueuedCompletionStatus(port, 1, posted, nullptr));  // memory is back
+  for (ULONG_PTR i = 0; i <= posted; ++i) {
+    DWORD bytes;
+    ULONG_PTR key = ~ULONG_PTR{0};
+    LPOVERLAPPED ov;
+    ASSERT_TRUE(ws2emu_GetQueuedCompletionStatus(port, &bytes, &key, &ov, 0));
+    ASSERT_EQ(key, i);
+  }
+  DWORD bytes;
+  ULONG_PTR key;
+  LPOVERLAPPED ov;
+  EXPECT_FALSE(ws2emu_GetQueuedCompletionStatus(port, &bytes, &key, &ov, 0));
+  EXPECT_EQ(ws2emu_GetLastError(), static_cast<DWORD>(WAIT_TIMEOUT));
+  EXPECT_TRUE(ws2emu_CloseHandle(port));
+}
+
 }  // namespace
