@@ -38,6 +38,8 @@
 #include <sys/time.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/ioctl.h>
 #undef FD_SETSIZE
 #pragma pop_macro("FD_SETSIZE")
 /* If the only FD_SETSIZE around is glibc's own (from an earlier <sys/select.h>), it is not the
@@ -423,6 +425,384 @@ typedef int(CALLBACK *LPCONDITIONPROC)(LPWSABUF lpCallerId, LPWSABUF lpCallerDat
                                        LPQOS lpGQOS, LPWSABUF lpCalleeId, LPWSABUF lpCalleeData,
                                        GROUP *g, DWORD_PTR dwCallbackData);
 
+/* ---- Socket options, MSG_ flags, ioctl codes ----------------------------------------------------
+ * The names Linux also has (SOL_SOCKET, SO_*, IP_*, IPV6_*, TCP_*, MSG_*, SOMAXCONN, FIONBIO,
+ * _IOR, ...) have other values there, so all of each family carry the WS_ prefix; the plain
+ * Windows spellings are macros at the end of this file, outside WS2EMU_WS_PREFIX. */
+
+/* Socket-level options (level WS_SOL_SOCKET). winsock2.h / ws2def.h / mswsock.h values. */
+#define WS_SOL_SOCKET 0xffff
+#define WS_SO_DEBUG 0x0001
+#define WS_SO_ACCEPTCONN 0x0002
+#define WS_SO_REUSEADDR 0x0004
+#define WS_SO_KEEPALIVE 0x0008
+#define WS_SO_DONTROUTE 0x0010
+#define WS_SO_BROADCAST 0x0020
+#define WS_SO_USELOOPBACK 0x0040
+#define WS_SO_LINGER 0x0080
+#define WS_SO_OOBINLINE 0x0100
+#define WS_SO_DONTLINGER ((int)(~WS_SO_LINGER))
+#define WS_SO_EXCLUSIVEADDRUSE ((int)(~WS_SO_REUSEADDR))
+#define WS_SO_SNDBUF 0x1001
+#define WS_SO_RCVBUF 0x1002
+#define WS_SO_SNDLOWAT 0x1003
+#define WS_SO_RCVLOWAT 0x1004
+#define WS_SO_SNDTIMEO 0x1005
+#define WS_SO_RCVTIMEO 0x1006
+#define WS_SO_ERROR 0x1007
+#define WS_SO_TYPE 0x1008
+#define WS_SO_GROUP_ID 0x2001
+#define WS_SO_GROUP_PRIORITY 0x2002
+#define WS_SO_MAX_MSG_SIZE 0x2003
+#define WS_SO_PROTOCOL_INFOA 0x2004
+#define WS_SO_PROTOCOL_INFOW 0x2005
+#define WS_SO_CONDITIONAL_ACCEPT 0x3002
+#define WS_SO_RANDOMIZE_PORT 0x3005
+#define WS_SO_PORT_SCALABILITY 0x3006
+#define WS_SO_CONNDATA 0x7000
+#define WS_SO_CONNOPT 0x7001
+#define WS_SO_DISCDATA 0x7002
+#define WS_SO_DISCOPT 0x7003
+#define WS_SO_CONNDATALEN 0x7004
+#define WS_SO_CONNOPTLEN 0x7005
+#define WS_SO_DISCDATALEN 0x7006
+#define WS_SO_DISCOPTLEN 0x7007
+#define WS_SO_OPENTYPE 0x7008
+#define WS_SO_SYNCHRONOUS_ALERT 0x10
+#define WS_SO_SYNCHRONOUS_NONALERT 0x20
+#define WS_SO_MAXDG 0x7009
+#define WS_SO_MAXPATHDG 0x700A
+#define WS_SO_UPDATE_ACCEPT_CONTEXT 0x700B
+#define WS_SO_CONNECT_TIME 0x700C
+#define WS_SO_UPDATE_CONNECT_CONTEXT 0x7010
+
+/* IPPROTO_TCP options (ws2ipdef.h; TCP_KEEPCNT/TCP_KEEPINTVL are Windows 10 1709+). */
+#define WS_TCP_NODELAY 0x0001
+#define WS_TCP_EXPEDITED_1122 0x0002
+#define WS_TCP_KEEPALIVE 3
+#define WS_TCP_MAXSEG 4
+#define WS_TCP_KEEPIDLE WS_TCP_KEEPALIVE
+#define WS_TCP_KEEPCNT 16
+#define WS_TCP_KEEPINTVL 17
+#define WS_TCP_BSDURGENT 0x7000
+
+/* IPPROTO_IP options (ws2ipdef.h: not the BSD/Linux numbers, e.g. IP_ADD_MEMBERSHIP is 12). */
+#define WS_IP_OPTIONS 1
+#define WS_IP_HDRINCL 2
+#define WS_IP_TOS 3
+#define WS_IP_TTL 4
+#define WS_IP_MULTICAST_IF 9
+#define WS_IP_MULTICAST_TTL 10
+#define WS_IP_MULTICAST_LOOP 11
+#define WS_IP_ADD_MEMBERSHIP 12
+#define WS_IP_DROP_MEMBERSHIP 13
+#define WS_IP_DONTFRAGMENT 14
+#define WS_IP_ADD_SOURCE_MEMBERSHIP 15
+#define WS_IP_DROP_SOURCE_MEMBERSHIP 16
+#define WS_IP_BLOCK_SOURCE 17
+#define WS_IP_UNBLOCK_SOURCE 18
+#define WS_IP_PKTINFO 19
+#define WS_IP_HOPLIMIT 21
+#define WS_IP_RECVTTL 21
+#define WS_IP_RECEIVE_BROADCAST 22
+#define WS_IP_RECVIF 24
+#define WS_IP_RECVDSTADDR 25
+#define WS_IP_UNICAST_IF 31
+#define WS_IP_TCLASS 39
+#define WS_IP_RECVTCLASS 40
+#define WS_IP_RECVTOS 40
+#define WS_IP_MTU_DISCOVER 71
+#define WS_IP_MTU 73
+#define WS_IP_RECVERR 75
+
+/* IPPROTO_IPV6 options (ws2ipdef.h). */
+#define WS_IPV6_HOPOPTS 1
+#define WS_IPV6_HDRINCL 2
+#define WS_IPV6_UNICAST_HOPS 4
+#define WS_IPV6_MULTICAST_IF 9
+#define WS_IPV6_MULTICAST_HOPS 10
+#define WS_IPV6_MULTICAST_LOOP 11
+#define WS_IPV6_ADD_MEMBERSHIP 12
+#define WS_IPV6_JOIN_GROUP WS_IPV6_ADD_MEMBERSHIP
+#define WS_IPV6_DROP_MEMBERSHIP 13
+#define WS_IPV6_LEAVE_GROUP WS_IPV6_DROP_MEMBERSHIP
+#define WS_IPV6_DONTFRAG 14
+#define WS_IPV6_PKTINFO 19
+#define WS_IPV6_HOPLIMIT 21
+#define WS_IPV6_PROTECTION_LEVEL 23
+#define WS_IPV6_RECVIF 24
+#define WS_IPV6_RECVDSTADDR 25
+#define WS_IPV6_CHECKSUM 26
+#define WS_IPV6_V6ONLY 27
+#define WS_IPV6_UNICAST_IF 31
+#define WS_IPV6_RTHDR 32
+#define WS_IPV6_RECVRTHDR 38
+#define WS_IPV6_TCLASS 39
+#define WS_IPV6_RECVTCLASS 40
+#define WS_IPV6_MTU_DISCOVER 71
+#define WS_IPV6_MTU 72
+#define WS_IPV6_RECVERR 75
+
+/* MSG_* flags of send/recv and of WSAMSG.dwFlags (winsock2.h, ws2def.h). */
+#define WS_MSG_OOB 0x1
+#define WS_MSG_PEEK 0x2
+#define WS_MSG_DONTROUTE 0x4
+#define WS_MSG_WAITALL 0x8
+#define WS_MSG_INTERRUPT 0x10
+#define WS_MSG_PUSH_IMMEDIATE 0x20
+#define WS_MSG_PARTIAL 0x8000
+#define WS_MSG_TRUNC 0x0100
+#define WS_MSG_CTRUNC 0x0200
+#define WS_MSG_BCAST 0x0400
+#define WS_MSG_MCAST 0x0800
+#define WS_MSG_ERRQUEUE 0x1000
+#define WS_MSG_MAXIOVLEN 16
+
+/* listen() backlog: SOMAXCONN asks for the provider's maximum (Linux's is 4096). */
+#define WS_SOMAXCONN 0x7fffffff
+
+/* ioctlsocket / WSAIoctl codes in the BSD encoding (winsock2.h). u_long is 4 bytes on Windows,
+ * so FIONBIO is 0x8004667E, FIONREAD 0x4004667F, SIOCATMARK 0x40047307. */
+#define WS_IOCPARM_MASK 0x7f
+#define WS_IOC_VOID 0x20000000
+#define WS_IOC_OUT 0x40000000
+#define WS_IOC_IN 0x80000000
+#define WS_IOC_INOUT (WS_IOC_IN | WS_IOC_OUT)
+#define WS__IO(x, y) (WS_IOC_VOID | ((x) << 8) | (y))
+#define WS__IOR(x, y, t) (WS_IOC_OUT | (((LONG)sizeof(t) & WS_IOCPARM_MASK) << 16) | ((x) << 8) | (y))
+#define WS__IOW(x, y, t) (WS_IOC_IN | (((LONG)sizeof(t) & WS_IOCPARM_MASK) << 16) | ((x) << 8) | (y))
+#define WS_FIONREAD WS__IOR('f', 127, WS_u_long)
+#define WS_FIONBIO WS__IOW('f', 126, WS_u_long)
+#define WS_FIOASYNC WS__IOW('f', 125, WS_u_long)
+#define WS_SIOCSHIWAT WS__IOW('s', 0, WS_u_long)
+#define WS_SIOCGHIWAT WS__IOR('s', 1, WS_u_long)
+#define WS_SIOCSLOWAT WS__IOW('s', 2, WS_u_long)
+#define WS_SIOCGLOWAT WS__IOR('s', 3, WS_u_long)
+#define WS_SIOCATMARK WS__IOR('s', 7, WS_u_long)
+/* SOMAXCONN_HINT(b): a backlog of exactly b (clamped by the provider to [200, 65535] on
+ * Windows), passed as -b. */
+#define SOMAXCONN_HINT(b) (-(b))
+
+/* how of shutdown / WSPShutdown (Linux spells them SHUT_RD / SHUT_WR / SHUT_RDWR, same values). */
+#define SD_RECEIVE 0x00
+#define SD_SEND 0x01
+#define SD_BOTH 0x02
+
+/* dwFlags of WSAJoinLeaf / WSPJoinLeaf */
+#define JL_SENDER_ONLY 0x01
+#define JL_RECEIVER_ONLY 0x02
+#define JL_BOTH 0x04
+
+/* WSAIoctl codes (winsock2.h, mswsock.h, mstcpip.h): the vendor/family field in bits 27-28. */
+#define IOC_UNIX 0x00000000
+#define IOC_WS2 0x08000000
+#define IOC_PROTOCOL 0x10000000
+#define IOC_VENDOR 0x18000000
+#define _WSAIO(x, y) (WS_IOC_VOID | (x) | (y))
+#define _WSAIOR(x, y) (WS_IOC_OUT | (x) | (y))
+#define _WSAIOW(x, y) (WS_IOC_IN | (x) | (y))
+#define _WSAIORW(x, y) (WS_IOC_INOUT | (x) | (y))
+
+#define SIO_ASSOCIATE_HANDLE _WSAIOW(IOC_WS2, 1)
+#define SIO_ENABLE_CIRCULAR_QUEUEING _WSAIO(IOC_WS2, 2)
+#define SIO_FIND_ROUTE _WSAIOR(IOC_WS2, 3)
+#define SIO_FLUSH _WSAIO(IOC_WS2, 4)
+#define SIO_GET_BROADCAST_ADDRESS _WSAIOR(IOC_WS2, 5)
+#define SIO_GET_EXTENSION_FUNCTION_POINTER _WSAIORW(IOC_WS2, 6)
+#define SIO_GET_QOS _WSAIORW(IOC_WS2, 7)
+#define SIO_GET_GROUP_QOS _WSAIORW(IOC_WS2, 8)
+#define SIO_MULTIPOINT_LOOPBACK _WSAIOW(IOC_WS2, 9)
+#define SIO_MULTICAST_SCOPE _WSAIOW(IOC_WS2, 10)
+#define SIO_SET_QOS _WSAIOW(IOC_WS2, 11)
+#define SIO_SET_GROUP_QOS _WSAIOW(IOC_WS2, 12)
+#define SIO_TRANSLATE_HANDLE _WSAIORW(IOC_WS2, 13)
+#define SIO_ROUTING_INTERFACE_QUERY _WSAIORW(IOC_WS2, 20)
+#define SIO_ROUTING_INTERFACE_CHANGE _WSAIOW(IOC_WS2, 21)
+#define SIO_ADDRESS_LIST_QUERY _WSAIOR(IOC_WS2, 22)
+#define SIO_ADDRESS_LIST_CHANGE _WSAIO(IOC_WS2, 23)
+#define SIO_QUERY_TARGET_PNP_HANDLE _WSAIOR(IOC_WS2, 24)
+#define SIO_ADDRESS_LIST_SORT _WSAIORW(IOC_WS2, 25)
+#define SIO_BSP_HANDLE _WSAIOR(IOC_WS2, 27)
+#define SIO_BSP_HANDLE_SELECT _WSAIOR(IOC_WS2, 28)
+#define SIO_BSP_HANDLE_POLL _WSAIOR(IOC_WS2, 29)
+#define SIO_EXT_SELECT _WSAIORW(IOC_WS2, 30)
+#define SIO_EXT_POLL _WSAIORW(IOC_WS2, 31)
+#define SIO_EXT_SENDMSG _WSAIORW(IOC_WS2, 32)
+#define SIO_BASE_HANDLE _WSAIOR(IOC_WS2, 34)
+#define SIO_RCVALL _WSAIOW(IOC_VENDOR, 1)
+#define SIO_KEEPALIVE_VALS _WSAIOW(IOC_VENDOR, 4)
+#define SIO_UDP_CONNRESET _WSAIOW(IOC_VENDOR, 12)
+#define SIO_SOCKET_CLOSE_NOTIFY _WSAIOW(IOC_VENDOR, 13)
+#define SIO_LOOPBACK_FAST_PATH _WSAIOW(IOC_VENDOR, 16)
+#define SIO_TCP_INITIAL_RTO _WSAIOW(IOC_VENDOR, 17)
+
+/* ---- Option and ioctl values ------------------------------------------------------------------ */
+
+/* linger (SO_LINGER): two u_shorts, size 4 (Linux's has two ints). */
+struct WS_linger {
+  WS_u_short l_onoff;
+  WS_u_short l_linger;
+};
+typedef struct WS_linger LINGER, *PLINGER, *LPLINGER;
+
+/* ip_mreq (IP_ADD_MEMBERSHIP / IP_DROP_MEMBERSHIP): size 8. */
+struct WS_ip_mreq {
+  struct WS_in_addr imr_multiaddr;
+  struct WS_in_addr imr_interface;
+};
+typedef struct WS_ip_mreq IP_MREQ, *PIP_MREQ;
+
+/* ip_mreq_source: size 12. The source comes before the interface, unlike Linux's. */
+struct WS_ip_mreq_source {
+  struct WS_in_addr imr_multiaddr;
+  struct WS_in_addr imr_sourceaddr;
+  struct WS_in_addr imr_interface;
+};
+typedef struct WS_ip_mreq_source IP_MREQ_SOURCE, *PIP_MREQ_SOURCE;
+
+/* ipv6_mreq (IPV6_ADD_MEMBERSHIP / IPV6_DROP_MEMBERSHIP): size 20, the interface a ULONG index. */
+struct WS_ipv6_mreq {
+  struct WS_in6_addr ipv6mr_multiaddr;
+  ULONG ipv6mr_interface;
+};
+typedef struct WS_ipv6_mreq IPV6_MREQ, *PIPV6_MREQ;
+
+/* in_pktinfo (IP_PKTINFO control data): size 8, address first (Linux: 12, index first). */
+struct WS_in_pktinfo {
+  struct WS_in_addr ipi_addr;
+  ULONG ipi_ifindex;
+};
+typedef struct WS_in_pktinfo IN_PKTINFO, *PIN_PKTINFO;
+
+/* in6_pktinfo (IPV6_PKTINFO control data): size 20. */
+struct WS_in6_pktinfo {
+  struct WS_in6_addr ipi6_addr;
+  ULONG ipi6_ifindex;
+};
+typedef struct WS_in6_pktinfo IN6_PKTINFO, *PIN6_PKTINFO;
+
+/* sockaddr_storage: size 128, alignment 8 (Linux's is 128 as well, but its family is at the
+ * same place with a different value for AF_INET6). */
+#define WS__SS_MAXSIZE 128
+#define WS__SS_ALIGNSIZE 8
+struct WS_sockaddr_storage {
+  ADDRESS_FAMILY ss_family;
+  CHAR __ss_pad1[6];
+  LONGLONG __ss_align;
+  CHAR __ss_pad2[112];
+};
+typedef struct WS_sockaddr_storage SOCKADDR_STORAGE, *PSOCKADDR_STORAGE, *LPSOCKADDR_STORAGE;
+
+/* tcp_keepalive (SIO_KEEPALIVE_VALS input, mstcpip.h): times in milliseconds. Size 12. */
+struct tcp_keepalive {
+  ULONG onoff;
+  ULONG keepalivetime;
+  ULONG keepaliveinterval;
+};
+
+/* SOCKET_ADDRESS: size 16. SOCKET_ADDRESS_LIST (SIO_ADDRESS_LIST_QUERY output): size 24 with
+ * its one declared entry; the real list holds iAddressCount of them. */
+typedef struct _SOCKET_ADDRESS {
+  LPSOCKADDR lpSockaddr;
+  INT iSockaddrLength;
+} SOCKET_ADDRESS, *PSOCKET_ADDRESS, *LPSOCKET_ADDRESS;
+
+typedef struct _SOCKET_ADDRESS_LIST {
+  INT iAddressCount;
+  SOCKET_ADDRESS Address[1];
+} SOCKET_ADDRESS_LIST, *PSOCKET_ADDRESS_LIST, *LPSOCKET_ADDRESS_LIST;
+
+/* WSAMSG (WSARecvMsg / WSASendMsg): size 56. */
+typedef struct _WSAMSG {
+  LPSOCKADDR name;
+  INT namelen;
+  LPWSABUF lpBuffers;
+  ULONG dwBufferCount;
+  WSABUF Control;
+  ULONG dwFlags;
+} WSAMSG, *PWSAMSG, *LPWSAMSG;
+
+/* WSACMSGHDR: size 16, alignment 8. The data follows the header aligned to 8
+ * (MAX_NATURAL_ALIGNMENT on x64), each header starts aligned to 8. */
+typedef struct _WSACMSGHDR {
+  SIZE_T cmsg_len;
+  INT cmsg_level;
+  INT cmsg_type;
+} WSACMSGHDR, *PWSACMSGHDR, *LPWSACMSGHDR;
+
+#define WSA_CMSGHDR_ALIGN(length) (((length) + 8 - 1) & (~(SIZE_T)(8 - 1)))
+#define WSA_CMSGDATA_ALIGN(length) (((length) + 8 - 1) & (~(SIZE_T)(8 - 1)))
+#define WSA_CMSG_FIRSTHDR(msg) \
+  (((msg)->Control.len >= sizeof(WSACMSGHDR)) ? (LPWSACMSGHDR)(msg)->Control.buf : (LPWSACMSGHDR)0)
+#define WSA_CMSG_NXTHDR(msg, cmsg)                                                          \
+  ((!(cmsg)) ? WSA_CMSG_FIRSTHDR(msg)                                                       \
+             : ((((UCHAR *)(cmsg) + WSA_CMSGHDR_ALIGN((cmsg)->cmsg_len) + sizeof(WSACMSGHDR)) > \
+                 (UCHAR *)((msg)->Control.buf) + (msg)->Control.len)                          \
+                    ? (LPWSACMSGHDR)0                                                       \
+                    : (LPWSACMSGHDR)((UCHAR *)(cmsg) + WSA_CMSGHDR_ALIGN((cmsg)->cmsg_len))))
+#define WSA_CMSG_DATA(cmsg) ((UCHAR *)(cmsg) + WSA_CMSGDATA_ALIGN(sizeof(WSACMSGHDR)))
+#define WSA_CMSG_SPACE(length) (WSA_CMSGDATA_ALIGN(sizeof(WSACMSGHDR) + WSA_CMSGHDR_ALIGN(length)))
+#define WSA_CMSG_LEN(length) (WSA_CMSGDATA_ALIGN(sizeof(WSACMSGHDR)) + (length))
+
+/* ---- The Microsoft extension functions (mswsock.h), reached through
+ *      SIO_GET_EXTENSION_FUNCTION_POINTER with these GUIDs ------------------------------------ */
+
+/* TRANSMIT_FILE_BUFFERS: size 32. */
+typedef struct _TRANSMIT_FILE_BUFFERS {
+  LPVOID Head;
+  DWORD HeadLength;
+  LPVOID Tail;
+  DWORD TailLength;
+} TRANSMIT_FILE_BUFFERS, *PTRANSMIT_FILE_BUFFERS, *LPTRANSMIT_FILE_BUFFERS;
+
+/* dwFlags of TransmitFile / DisconnectEx */
+#define TF_DISCONNECT 0x01
+#define TF_REUSE_SOCKET 0x02
+#define TF_WRITE_BEHIND 0x04
+#define TF_USE_DEFAULT_WORKER 0x00
+#define TF_USE_SYSTEM_THREAD 0x10
+#define TF_USE_KERNEL_APC 0x20
+
+/* GUID initialisers, as mswsock.h spells them: `GUID g = WSAID_ACCEPTEX;`. */
+#define WSAID_TRANSMITFILE {0xb5367df0, 0xcbac, 0x11cf, {0x95, 0xca, 0x00, 0x80, 0x5f, 0x48, 0xa1, 0x92}}
+#define WSAID_ACCEPTEX {0xb5367df1, 0xcbac, 0x11cf, {0x95, 0xca, 0x00, 0x80, 0x5f, 0x48, 0xa1, 0x92}}
+#define WSAID_GETACCEPTEXSOCKADDRS \
+  {0xb5367df2, 0xcbac, 0x11cf, {0x95, 0xca, 0x00, 0x80, 0x5f, 0x48, 0xa1, 0x92}}
+#define WSAID_TRANSMITPACKETS \
+  {0xd9689da0, 0x1f90, 0x11d3, {0x99, 0x71, 0x00, 0xc0, 0x4f, 0x68, 0xc8, 0x76}}
+#define WSAID_CONNECTEX {0x25a207b9, 0xddf3, 0x4660, {0x8e, 0xe9, 0x76, 0xe5, 0x8c, 0x74, 0x06, 0x3e}}
+#define WSAID_DISCONNECTEX {0x7fda2e11, 0x8630, 0x436f, {0xa0, 0x31, 0xf5, 0x36, 0xa6, 0xee, 0xc1, 0x57}}
+#define WSAID_WSARECVMSG {0xf689d7c8, 0x6f1f, 0x436b, {0x8a, 0x53, 0xe5, 0x4f, 0xe3, 0x51, 0xc3, 0x22}}
+#define WSAID_WSASENDMSG {0xa441e712, 0x754f, 0x43ca, {0x84, 0xa7, 0x0d, 0xee, 0x44, 0xcf, 0x60, 0x6d}}
+#define WSAID_WSAPOLL {0x18c76f85, 0xdc66, 0x4964, {0x97, 0x2e, 0x23, 0xc2, 0x72, 0x38, 0x31, 0x2b}}
+
+typedef BOOL(WINAPI *LPFN_TRANSMITFILE)(SOCKET hSocket, HANDLE hFile, DWORD nNumberOfBytesToWrite,
+                                        DWORD nNumberOfBytesPerSend, LPOVERLAPPED lpOverlapped,
+                                        LPTRANSMIT_FILE_BUFFERS lpTransmitBuffers,
+                                        DWORD dwReserved);
+typedef BOOL(WINAPI *LPFN_ACCEPTEX)(SOCKET sListenSocket, SOCKET sAcceptSocket, PVOID lpOutputBuffer,
+                                    DWORD dwReceiveDataLength, DWORD dwLocalAddressLength,
+                                    DWORD dwRemoteAddressLength, LPDWORD lpdwBytesReceived,
+                                    LPOVERLAPPED lpOverlapped);
+typedef VOID(WINAPI *LPFN_GETACCEPTEXSOCKADDRS)(PVOID lpOutputBuffer, DWORD dwReceiveDataLength,
+                                                DWORD dwLocalAddressLength,
+                                                DWORD dwRemoteAddressLength,
+                                                struct WS_sockaddr **LocalSockaddr,
+                                                LPINT LocalSockaddrLength,
+                                                struct WS_sockaddr **RemoteSockaddr,
+                                                LPINT RemoteSockaddrLength);
+typedef BOOL(WINAPI *LPFN_CONNECTEX)(SOCKET s, const struct WS_sockaddr *name, int namelen,
+                                     PVOID lpSendBuffer, DWORD dwSendDataLength,
+                                     LPDWORD lpdwBytesSent, LPOVERLAPPED lpOverlapped);
+typedef BOOL(WINAPI *LPFN_DISCONNECTEX)(SOCKET s, LPOVERLAPPED lpOverlapped, DWORD dwFlags,
+                                        DWORD dwReserved);
+typedef INT(WINAPI *LPFN_WSARECVMSG)(SOCKET s, LPWSAMSG lpMsg, LPDWORD lpdwNumberOfBytesRecvd,
+                                     LPWSAOVERLAPPED lpOverlapped,
+                                     LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+typedef INT(WSAAPI *LPFN_WSASENDMSG)(SOCKET s, LPWSAMSG lpMsg, DWORD dwFlags,
+                                     LPDWORD lpNumberOfBytesSent, LPWSAOVERLAPPED lpOverlapped,
+                                     LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
@@ -501,6 +881,287 @@ typedef int(CALLBACK *LPCONDITIONPROC)(LPWSABUF lpCallerId, LPWSABUF lpCallerDat
 #define INADDR_BROADCAST WS_INADDR_BROADCAST
 #undef INADDR_NONE
 #define INADDR_NONE WS_INADDR_NONE
+#undef SOL_SOCKET
+#define SOL_SOCKET WS_SOL_SOCKET
+#undef SO_DEBUG
+#define SO_DEBUG WS_SO_DEBUG
+#undef SO_ACCEPTCONN
+#define SO_ACCEPTCONN WS_SO_ACCEPTCONN
+#undef SO_REUSEADDR
+#define SO_REUSEADDR WS_SO_REUSEADDR
+#undef SO_KEEPALIVE
+#define SO_KEEPALIVE WS_SO_KEEPALIVE
+#undef SO_DONTROUTE
+#define SO_DONTROUTE WS_SO_DONTROUTE
+#undef SO_BROADCAST
+#define SO_BROADCAST WS_SO_BROADCAST
+#undef SO_USELOOPBACK
+#define SO_USELOOPBACK WS_SO_USELOOPBACK
+#undef SO_LINGER
+#define SO_LINGER WS_SO_LINGER
+#undef SO_OOBINLINE
+#define SO_OOBINLINE WS_SO_OOBINLINE
+#undef SO_DONTLINGER
+#define SO_DONTLINGER WS_SO_DONTLINGER
+#undef SO_EXCLUSIVEADDRUSE
+#define SO_EXCLUSIVEADDRUSE WS_SO_EXCLUSIVEADDRUSE
+#undef SO_SNDBUF
+#define SO_SNDBUF WS_SO_SNDBUF
+#undef SO_RCVBUF
+#define SO_RCVBUF WS_SO_RCVBUF
+#undef SO_SNDLOWAT
+#define SO_SNDLOWAT WS_SO_SNDLOWAT
+#undef SO_RCVLOWAT
+#define SO_RCVLOWAT WS_SO_RCVLOWAT
+#undef SO_SNDTIMEO
+#define SO_SNDTIMEO WS_SO_SNDTIMEO
+#undef SO_RCVTIMEO
+#define SO_RCVTIMEO WS_SO_RCVTIMEO
+#undef SO_ERROR
+#define SO_ERROR WS_SO_ERROR
+#undef SO_TYPE
+#define SO_TYPE WS_SO_TYPE
+#undef SO_GROUP_ID
+#define SO_GROUP_ID WS_SO_GROUP_ID
+#undef SO_GROUP_PRIORITY
+#define SO_GROUP_PRIORITY WS_SO_GROUP_PRIORITY
+#undef SO_MAX_MSG_SIZE
+#define SO_MAX_MSG_SIZE WS_SO_MAX_MSG_SIZE
+#undef SO_PROTOCOL_INFOA
+#define SO_PROTOCOL_INFOA WS_SO_PROTOCOL_INFOA
+#undef SO_PROTOCOL_INFOW
+#define SO_PROTOCOL_INFOW WS_SO_PROTOCOL_INFOW
+#undef SO_CONDITIONAL_ACCEPT
+#define SO_CONDITIONAL_ACCEPT WS_SO_CONDITIONAL_ACCEPT
+#undef SO_RANDOMIZE_PORT
+#define SO_RANDOMIZE_PORT WS_SO_RANDOMIZE_PORT
+#undef SO_PORT_SCALABILITY
+#define SO_PORT_SCALABILITY WS_SO_PORT_SCALABILITY
+#undef SO_CONNDATA
+#define SO_CONNDATA WS_SO_CONNDATA
+#undef SO_CONNOPT
+#define SO_CONNOPT WS_SO_CONNOPT
+#undef SO_DISCDATA
+#define SO_DISCDATA WS_SO_DISCDATA
+#undef SO_DISCOPT
+#define SO_DISCOPT WS_SO_DISCOPT
+#undef SO_CONNDATALEN
+#define SO_CONNDATALEN WS_SO_CONNDATALEN
+#undef SO_CONNOPTLEN
+#define SO_CONNOPTLEN WS_SO_CONNOPTLEN
+#undef SO_DISCDATALEN
+#define SO_DISCDATALEN WS_SO_DISCDATALEN
+#undef SO_DISCOPTLEN
+#define SO_DISCOPTLEN WS_SO_DISCOPTLEN
+#undef SO_OPENTYPE
+#define SO_OPENTYPE WS_SO_OPENTYPE
+#undef SO_SYNCHRONOUS_ALERT
+#define SO_SYNCHRONOUS_ALERT WS_SO_SYNCHRONOUS_ALERT
+#undef SO_SYNCHRONOUS_NONALERT
+#define SO_SYNCHRONOUS_NONALERT WS_SO_SYNCHRONOUS_NONALERT
+#undef SO_MAXDG
+#define SO_MAXDG WS_SO_MAXDG
+#undef SO_MAXPATHDG
+#define SO_MAXPATHDG WS_SO_MAXPATHDG
+#undef SO_UPDATE_ACCEPT_CONTEXT
+#define SO_UPDATE_ACCEPT_CONTEXT WS_SO_UPDATE_ACCEPT_CONTEXT
+#undef SO_CONNECT_TIME
+#define SO_CONNECT_TIME WS_SO_CONNECT_TIME
+#undef SO_UPDATE_CONNECT_CONTEXT
+#define SO_UPDATE_CONNECT_CONTEXT WS_SO_UPDATE_CONNECT_CONTEXT
+#undef TCP_NODELAY
+#define TCP_NODELAY WS_TCP_NODELAY
+#undef TCP_EXPEDITED_1122
+#define TCP_EXPEDITED_1122 WS_TCP_EXPEDITED_1122
+#undef TCP_KEEPALIVE
+#define TCP_KEEPALIVE WS_TCP_KEEPALIVE
+#undef TCP_MAXSEG
+#define TCP_MAXSEG WS_TCP_MAXSEG
+#undef TCP_KEEPIDLE
+#define TCP_KEEPIDLE WS_TCP_KEEPIDLE
+#undef TCP_KEEPCNT
+#define TCP_KEEPCNT WS_TCP_KEEPCNT
+#undef TCP_KEEPINTVL
+#define TCP_KEEPINTVL WS_TCP_KEEPINTVL
+#undef TCP_BSDURGENT
+#define TCP_BSDURGENT WS_TCP_BSDURGENT
+#undef IP_OPTIONS
+#define IP_OPTIONS WS_IP_OPTIONS
+#undef IP_HDRINCL
+#define IP_HDRINCL WS_IP_HDRINCL
+#undef IP_TOS
+#define IP_TOS WS_IP_TOS
+#undef IP_TTL
+#define IP_TTL WS_IP_TTL
+#undef IP_MULTICAST_IF
+#define IP_MULTICAST_IF WS_IP_MULTICAST_IF
+#undef IP_MULTICAST_TTL
+#define IP_MULTICAST_TTL WS_IP_MULTICAST_TTL
+#undef IP_MULTICAST_LOOP
+#define IP_MULTICAST_LOOP WS_IP_MULTICAST_LOOP
+#undef IP_ADD_MEMBERSHIP
+#define IP_ADD_MEMBERSHIP WS_IP_ADD_MEMBERSHIP
+#undef IP_DROP_MEMBERSHIP
+#define IP_DROP_MEMBERSHIP WS_IP_DROP_MEMBERSHIP
+#undef IP_DONTFRAGMENT
+#define IP_DONTFRAGMENT WS_IP_DONTFRAGMENT
+#undef IP_ADD_SOURCE_MEMBERSHIP
+#define IP_ADD_SOURCE_MEMBERSHIP WS_IP_ADD_SOURCE_MEMBERSHIP
+#undef IP_DROP_SOURCE_MEMBERSHIP
+#define IP_DROP_SOURCE_MEMBERSHIP WS_IP_DROP_SOURCE_MEMBERSHIP
+#undef IP_BLOCK_SOURCE
+#define IP_BLOCK_SOURCE WS_IP_BLOCK_SOURCE
+#undef IP_UNBLOCK_SOURCE
+#define IP_UNBLOCK_SOURCE WS_IP_UNBLOCK_SOURCE
+#undef IP_PKTINFO
+#define IP_PKTINFO WS_IP_PKTINFO
+#undef IP_HOPLIMIT
+#define IP_HOPLIMIT WS_IP_HOPLIMIT
+#undef IP_RECVTTL
+#define IP_RECVTTL WS_IP_RECVTTL
+#undef IP_RECEIVE_BROADCAST
+#define IP_RECEIVE_BROADCAST WS_IP_RECEIVE_BROADCAST
+#undef IP_RECVIF
+#define IP_RECVIF WS_IP_RECVIF
+#undef IP_RECVDSTADDR
+#define IP_RECVDSTADDR WS_IP_RECVDSTADDR
+#undef IP_UNICAST_IF
+#define IP_UNICAST_IF WS_IP_UNICAST_IF
+#undef IP_TCLASS
+#define IP_TCLASS WS_IP_TCLASS
+#undef IP_RECVTCLASS
+#define IP_RECVTCLASS WS_IP_RECVTCLASS
+#undef IP_RECVTOS
+#define IP_RECVTOS WS_IP_RECVTOS
+#undef IP_MTU_DISCOVER
+#define IP_MTU_DISCOVER WS_IP_MTU_DISCOVER
+#undef IP_MTU
+#define IP_MTU WS_IP_MTU
+#undef IP_RECVERR
+#define IP_RECVERR WS_IP_RECVERR
+#undef IPV6_HOPOPTS
+#define IPV6_HOPOPTS WS_IPV6_HOPOPTS
+#undef IPV6_HDRINCL
+#define IPV6_HDRINCL WS_IPV6_HDRINCL
+#undef IPV6_UNICAST_HOPS
+#define IPV6_UNICAST_HOPS WS_IPV6_UNICAST_HOPS
+#undef IPV6_MULTICAST_IF
+#define IPV6_MULTICAST_IF WS_IPV6_MULTICAST_IF
+#undef IPV6_MULTICAST_HOPS
+#define IPV6_MULTICAST_HOPS WS_IPV6_MULTICAST_HOPS
+#undef IPV6_MULTICAST_LOOP
+#define IPV6_MULTICAST_LOOP WS_IPV6_MULTICAST_LOOP
+#undef IPV6_ADD_MEMBERSHIP
+#define IPV6_ADD_MEMBERSHIP WS_IPV6_ADD_MEMBERSHIP
+#undef IPV6_JOIN_GROUP
+#define IPV6_JOIN_GROUP WS_IPV6_JOIN_GROUP
+#undef IPV6_DROP_MEMBERSHIP
+#define IPV6_DROP_MEMBERSHIP WS_IPV6_DROP_MEMBERSHIP
+#undef IPV6_LEAVE_GROUP
+#define IPV6_LEAVE_GROUP WS_IPV6_LEAVE_GROUP
+#undef IPV6_DONTFRAG
+#define IPV6_DONTFRAG WS_IPV6_DONTFRAG
+#undef IPV6_PKTINFO
+#define IPV6_PKTINFO WS_IPV6_PKTINFO
+#undef IPV6_HOPLIMIT
+#define IPV6_HOPLIMIT WS_IPV6_HOPLIMIT
+#undef IPV6_PROTECTION_LEVEL
+#define IPV6_PROTECTION_LEVEL WS_IPV6_PROTECTION_LEVEL
+#undef IPV6_RECVIF
+#define IPV6_RECVIF WS_IPV6_RECVIF
+#undef IPV6_RECVDSTADDR
+#define IPV6_RECVDSTADDR WS_IPV6_RECVDSTADDR
+#undef IPV6_CHECKSUM
+#define IPV6_CHECKSUM WS_IPV6_CHECKSUM
+#undef IPV6_V6ONLY
+#define IPV6_V6ONLY WS_IPV6_V6ONLY
+#undef IPV6_UNICAST_IF
+#define IPV6_UNICAST_IF WS_IPV6_UNICAST_IF
+#undef IPV6_RTHDR
+#define IPV6_RTHDR WS_IPV6_RTHDR
+#undef IPV6_RECVRTHDR
+#define IPV6_RECVRTHDR WS_IPV6_RECVRTHDR
+#undef IPV6_TCLASS
+#define IPV6_TCLASS WS_IPV6_TCLASS
+#undef IPV6_RECVTCLASS
+#define IPV6_RECVTCLASS WS_IPV6_RECVTCLASS
+#undef IPV6_MTU_DISCOVER
+#define IPV6_MTU_DISCOVER WS_IPV6_MTU_DISCOVER
+#undef IPV6_MTU
+#define IPV6_MTU WS_IPV6_MTU
+#undef IPV6_RECVERR
+#define IPV6_RECVERR WS_IPV6_RECVERR
+#undef MSG_OOB
+#define MSG_OOB WS_MSG_OOB
+#undef MSG_PEEK
+#define MSG_PEEK WS_MSG_PEEK
+#undef MSG_DONTROUTE
+#define MSG_DONTROUTE WS_MSG_DONTROUTE
+#undef MSG_WAITALL
+#define MSG_WAITALL WS_MSG_WAITALL
+#undef MSG_INTERRUPT
+#define MSG_INTERRUPT WS_MSG_INTERRUPT
+#undef MSG_PUSH_IMMEDIATE
+#define MSG_PUSH_IMMEDIATE WS_MSG_PUSH_IMMEDIATE
+#undef MSG_PARTIAL
+#define MSG_PARTIAL WS_MSG_PARTIAL
+#undef MSG_TRUNC
+#define MSG_TRUNC WS_MSG_TRUNC
+#undef MSG_CTRUNC
+#define MSG_CTRUNC WS_MSG_CTRUNC
+#undef MSG_BCAST
+#define MSG_BCAST WS_MSG_BCAST
+#undef MSG_MCAST
+#define MSG_MCAST WS_MSG_MCAST
+#undef MSG_ERRQUEUE
+#define MSG_ERRQUEUE WS_MSG_ERRQUEUE
+#undef MSG_MAXIOVLEN
+#define MSG_MAXIOVLEN WS_MSG_MAXIOVLEN
+#undef SOMAXCONN
+#define SOMAXCONN WS_SOMAXCONN
+#undef IOCPARM_MASK
+#define IOCPARM_MASK WS_IOCPARM_MASK
+#undef IOC_VOID
+#define IOC_VOID WS_IOC_VOID
+#undef IOC_OUT
+#define IOC_OUT WS_IOC_OUT
+#undef IOC_IN
+#define IOC_IN WS_IOC_IN
+#undef IOC_INOUT
+#define IOC_INOUT WS_IOC_INOUT
+#undef _IO
+#define _IO(x, y) WS__IO(x, y)
+#undef _IOR
+#define _IOR(x, y, t) WS__IOR(x, y, t)
+#undef _IOW
+#define _IOW(x, y, t) WS__IOW(x, y, t)
+#undef FIONREAD
+#define FIONREAD WS_FIONREAD
+#undef FIONBIO
+#define FIONBIO WS_FIONBIO
+#undef FIOASYNC
+#define FIOASYNC WS_FIOASYNC
+#undef SIOCSHIWAT
+#define SIOCSHIWAT WS_SIOCSHIWAT
+#undef SIOCGHIWAT
+#define SIOCGHIWAT WS_SIOCGHIWAT
+#undef SIOCSLOWAT
+#define SIOCSLOWAT WS_SIOCSLOWAT
+#undef SIOCGLOWAT
+#define SIOCGLOWAT WS_SIOCGLOWAT
+#undef SIOCATMARK
+#define SIOCATMARK WS_SIOCATMARK
+#define linger WS_linger
+#define ip_mreq WS_ip_mreq
+#define ip_mreq_source WS_ip_mreq_source
+#define ipv6_mreq WS_ipv6_mreq
+#define in_pktinfo WS_in_pktinfo
+#define in6_pktinfo WS_in6_pktinfo
+#define sockaddr_storage WS_sockaddr_storage
+#undef _SS_MAXSIZE
+#define _SS_MAXSIZE WS__SS_MAXSIZE
+#undef _SS_ALIGNSIZE
+#define _SS_ALIGNSIZE WS__SS_ALIGNSIZE
 #endif /* !WS2EMU_WS_PREFIX */
 
 #endif /* WS2EMU_WINSOCK_TYPES_H_ */
