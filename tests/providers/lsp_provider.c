@@ -7,8 +7,8 @@
  * ExpandEnvironmentStringsW, loads it with LoadLibraryW and starts it through GetProcAddress
  * with the same upcall table. Its proc table is the lower one's, with WSPCleanup its own (it
  * cleans up the layer below and unloads it) and WSPSend/SendTo/Recv/RecvFrom its own (they
- * count the bytes that pass, and the last WSPCleanup prints the counts). Every failure prints why and fails WSPStartup
- * with WSAEPROVIDERFAILEDINIT.
+ * count the bytes that pass, and the last WSPCleanup prints the counts). Every failure prints
+ * why and fails WSPStartup with WSAEPROVIDERFAILEDINIT.
  */
 #include <winsock2.h>
 #include <ws2spi.h>
