@@ -46,6 +46,7 @@ extern const BuiltinModule kMsvcrtModule;
 extern const BuiltinModule kUser32Module;
 extern const BuiltinModule kRpcrt4Module;
 extern const BuiltinModule kOle32Module;
+extern const BuiltinModule kMswsockModule;  // the base provider
 
 }  // namespace ws2emu::emu
 

@@ -6,12 +6,13 @@
 #include "base/escape.h"
 #include "base/wsa_status.h"
 #include "catalog/operations.h"
+#include "catalog/store.h"
 #include "providers/manager.h"
 #include "run/run.h"
 
 namespace ws2emu::emu {
 
-int RunEntry(uint32_t catalog_id, bool trace) {
+int RunEntry(uint32_t catalog_id, bool trace, bool exchange) {
   providers::ProviderManager &manager = providers::ProviderManager::Get();
   if (trace) manager.SetUpcallTable(TracingUpcallTable());
   std::printf("catalog    %s\nentry      %u\n", EscapeForTerminal(catalog::Store::CurrentPath()).c_str(),
@@ -26,9 +27,20 @@ int RunEntry(uint32_t catalog_id, bool trace) {
               EscapeForTerminal(p.path).c_str(), modules::KindName(p.kind));
   PrintStarted(p.data);
   std::fflush(stdout);
+  int result = 0;
+  if (exchange) {
+    // WSPSocket gets the entry's own WSAPROTOCOL_INFOW, as ws2_32 gives it to a chain's top.
+    absl::StatusOr<std::shared_ptr<const catalog::Catalog>> now =
+        catalog::Store::ForCurrentPath().Read();
+    const catalog::Entry *e = now.ok() ? (*now)->Find(catalog_id) : nullptr;
+    result = e == nullptr ? Fail("the catalog changed: entry " + std::to_string(catalog_id) +
+                                     " is gone",
+                                 WSAEINVAL)
+                          : RunExchange(p.procs, e->info);
+  }
   absl::Status cleanup = manager.CleanupAll();
   if (!cleanup.ok()) return Fail(std::string(cleanup.message()), WsaErrorOf(cleanup));
   std::printf("WSPCleanup ok\n");
-  return 0;
+  return result;
 }
 }  // namespace ws2emu::emu

@@ -111,10 +111,12 @@ int RunProvider(const ProviderOptions &options) {
   }
   int err = 0;
   PrintStarted(data);
+  std::fflush(stdout);
+  const int result = options.exchange ? RunExchange(procs, info) : 0;
   if (procs.lpWSPCleanup(&err) != 0) return Fail(path + ": WSPCleanup failed", err);
   std::printf("WSPCleanup ok\n");
   modules::Unload(module->handle).IgnoreError();  // ours: cannot fail
-  return 0;
+  return result;
 }
 
 }  // namespace ws2emu::emu

@@ -20,6 +20,7 @@ struct ProviderOptions {
   std::string path;      // empty: the built-in demo provider
   std::string protocol;  // tcp, udp, tcp6 or udp6
   bool trace = false;
+  bool exchange = false;  // --exchange: carry bytes through the provider after it started
 };
 // --provider: loads the provider, starts it at version 2.2 with the runtime's upcall table and
 // a WSAPROTOCOL_INFOW for the protocol, checks the proc table, prints the description and
@@ -29,7 +30,14 @@ int RunProvider(const ProviderOptions &options);
 // --entry ID: starts the provider of a catalog entry through the provider manager (for a chain,
 // its top layer, which loads the rest), prints what started and the description, then calls
 // WSPCleanup. Same exit codes as RunProvider.
-int RunEntry(uint32_t catalog_id, bool trace);
+int RunEntry(uint32_t catalog_id, bool trace, bool exchange);
+
+// --exchange (with --provider or --entry): through the started provider's proc table, as a
+// program's calls would reach it, opens sockets of `info`'s protocol (TCP or UDP, IPv4 or
+// IPv6), connects them over loopback (bind, listen, connect, accept for TCP) and sends a
+// message one way; prints what was carried. 0 when the same bytes arrived, else prints the
+// failing call and its WSA error and returns 1.
+int RunExchange(const WSPPROC_TABLE &procs, const WSAPROTOCOL_INFOW &info);
 
 // PROGRAM.exe [ARGS...]: runs a Windows console program; returns its exit code (or 2 when it
 // cannot be loaded).

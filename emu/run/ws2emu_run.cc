@@ -48,8 +48,8 @@ void PrintUsage(FILE *out) {
                "       ws2emu-run PROGRAM.exe [ARGS...]\n"
                "       ws2emu-run --check FILE\n"
                "       ws2emu-run --provider [FILE.dll] [--protocol tcp|udp|tcp6|udp6] "
-               "[--trace]\n"
-               "       ws2emu-run --entry ID [--catalog FILE] [--trace]\n"
+               "[--trace] [--exchange]\n"
+               "       ws2emu-run --entry ID [--catalog FILE] [--trace] [--exchange]\n"
                "  with no arguments: print the runtime version and the upcalls it provides\n"
                "  PROGRAM.exe      run a Windows console program; its exit code is returned\n"
                "  --check FILE     list every import of a PE image as resolved, MISSING or\n"
@@ -65,7 +65,10 @@ void PrintUsage(FILE *out) {
                "                   drive map, with the entry's WSAPROTOCOL_INFOW; same checks\n"
                "  --catalog FILE   the catalog to use (default: WS2EMU_CATALOG, else\n"
                "                   $XDG_DATA_HOME/ws2emu/catalog)\n"
-               "  --trace          print every upcall the provider makes, on stderr\n",
+               "  --trace          print every upcall the provider makes, on stderr\n"
+               "  --exchange       after the start, carry a message over loopback through the\n"
+               "                   provider's proc table (TCP: bind, listen, connect, accept,\n"
+               "                   send, recv; UDP: sendto, recv), as a program's calls would\n",
                ws2emu::emu::DemoProviderPath().empty() ? "not built: needs mingw-w64"
                                                        : ws2emu::emu::DemoProviderPath().c_str());
 }
@@ -82,7 +85,7 @@ int ListUpcalls();
 
 int main(int argc, char **argv) {
   std::string check;
-  bool provider = false, trace = false;
+  bool provider = false, trace = false, exchange = false;
   std::string entry;
   bool have_check = false, have_entry = false;
   ws2emu::emu::ProviderOptions options;
@@ -122,6 +125,8 @@ int main(int argc, char **argv) {
       options.protocol = argv[++i];
     } else if (arg == "--trace") {
       trace = true;
+    } else if (arg == "--exchange") {
+      exchange = true;
     } else if (arg.size() > 4 && strcasecmp(arg.c_str() + arg.size() - 4, ".exe") == 0) {
       // PROGRAM.exe: everything after it belongs to the program.
       if (have_check || provider || have_entry) return Usage("a program runs on its own, not with --check or --provider");
@@ -137,14 +142,16 @@ int main(int argc, char **argv) {
     unsigned long id = std::strtoul(entry.c_str(), &end, 10);
     if (end == entry.c_str() || *end != 0 || id == 0 || id > 0xffffffffUL)
       return Usage("--entry needs a catalog ID (a number, as `ws2emu-catalog list` shows)");
-    return ws2emu::emu::RunEntry(static_cast<uint32_t>(id), trace);
+    return ws2emu::emu::RunEntry(static_cast<uint32_t>(id), trace, exchange);
   }
   if (have_check) return ws2emu::emu::RunCheck(check);
   if (provider) {
     options.trace = trace;
+    options.exchange = exchange;
     return ws2emu::emu::RunProvider(options);
   }
   if (trace) return Usage("--trace goes with --provider or --entry");
+  if (exchange) return Usage("--exchange goes with --provider or --entry");
   return ListUpcalls();
 }
 

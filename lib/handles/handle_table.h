@@ -84,6 +84,9 @@ enum class ObjectType : uint8_t {
   kSemaphore = 6,
   kMutex = 7,
   kProcess = 8,  // the current process (GetCurrentProcess, DuplicateHandle)
+  // The object an IFS socket handle refers to (a base provider's socket: sockets::
+  // CreateIfsSocket). Never a handle's own type: no table slot has it.
+  kSocketFile = 9,
   kAny = 15,  // Lookup and Close only: any kernel object type, never kSocket (see above)
 };
 

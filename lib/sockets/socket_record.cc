@@ -23,6 +23,10 @@ constexpr uint32_t kChunks = HandleTable::kMaxSlots / kChunkSlots;
 // chunk is always there. Constant-initialised and never destroyed, like the table.
 constinit std::atomic<SocketEntry *> g_entries[kChunks] = {};
 constinit std::atomic<PortLink *> g_ports[kChunks] = {};
+// The file objects of IFS sockets created with one: a reference each, dropped by the close hook.
+// Set before the handle is published and cleared after it is closed and unpinned, so a pinned
+// socket's file pointer never changes; relaxed accesses, ordered by the table's publication.
+constinit std::atomic<Object **> g_files[kChunks] = {};
 // Serialises the mapping of chunks only; lookups never take it.
 constinit StdMutex g_map_mu;
 
@@ -61,11 +65,17 @@ void ResetSocket(uint32_t index) {
     link->key = 0;
     port->Release();
   }
+  if ((entry->flags.load(std::memory_order_acquire) & SocketRecord::kHasFile) != 0) {
+    Object **file = &g_files[index / kChunkSlots].load(std::memory_order_acquire)[index % kChunkSlots];
+    Object *object = *file;
+    *file = nullptr;
+    object->Release();
+  }
   entry->catalog_id.store(0, std::memory_order_relaxed);
   entry->flags.store(0, std::memory_order_relaxed);
 }
 
-uint64_t Create(uint32_t catalog_id, uint64_t context, bool ifs) {
+uint64_t Create(uint32_t catalog_id, uint64_t context, bool ifs, Object *file) {
   // Set before the first socket: a function-local static, so no cost after the first call.
   static const bool hooked = [] {
     HandleTable::Get().SetCloseHook(ObjectType::kSocket, &ResetSocket);
@@ -77,10 +87,18 @@ uint64_t Create(uint32_t catalog_id, uint64_t context, bool ifs) {
       ObjectType::kSocket, ifs ? nullptr : &context, [&](uint32_t index) {
         SocketEntry *chunk = EnsureChunk(g_entries, index);
         if (chunk == nullptr) return false;
+        uint32_t flags = ifs ? SocketRecord::kIfs : 0;
+        if (file != nullptr) {
+          Object **files = EnsureChunk(g_files, index);
+          if (files == nullptr) return false;
+          file->AddRef();
+          files[index % kChunkSlots] = file;
+          flags |= SocketRecord::kHasFile;
+        }
         SocketEntry &entry = chunk[index % kChunkSlots];
         // Relaxed: the table publishes the slot with release after this.
         entry.catalog_id.store(catalog_id, std::memory_order_relaxed);
-        entry.flags.store(ifs ? SocketRecord::kIfs : 0, std::memory_order_relaxed);
+        entry.flags.store(flags, std::memory_order_relaxed);
         return true;
       });
 }
@@ -114,11 +132,18 @@ Ref<Object> SocketRecord::CompletionPort(uint64_t *key) const {
   return Ref<Object>::Share(link.port);
 }
 
-uint64_t CreateSocket(uint32_t catalog_id, uint64_t context) {
-  return Create(catalog_id, context, /*ifs=*/false);
+Object *SocketRecord::file() const {
+  if ((entry_->flags.load(std::memory_order_relaxed) & SocketRecord::kHasFile) == 0) return nullptr;
+  return g_files[index_ / kChunkSlots].load(std::memory_order_acquire)[index_ % kChunkSlots];
 }
 
-uint64_t CreateIfsSocket(uint32_t catalog_id) { return Create(catalog_id, 0, /*ifs=*/true); }
+uint64_t CreateSocket(uint32_t catalog_id, uint64_t context) {
+  return Create(catalog_id, context, /*ifs=*/false, nullptr);
+}
+
+uint64_t CreateIfsSocket(uint32_t catalog_id, Object *file) {
+  return Create(catalog_id, 0, /*ifs=*/true, file);
+}
 
 SocketRef GetSocket(uint64_t handle) {
   uint32_t index;

@@ -28,7 +28,9 @@
 //   - a SocketEntry (8 bytes) in this component's own array, parallel to the table and indexed
 //     by the slot index: the catalog ID, the IFS flag and the port state;
 //   - for a socket associated with a completion port only, a PortLink (16 bytes) in a second
-//     parallel array, whose pages are touched only by sockets that have a port.
+//     parallel array, whose pages are touched only by sockets that have a port;
+//   - for an IFS socket created with a file object only, the object's address (8 bytes) in a
+//     third parallel array (see "IFS handles and their file object").
 // Both arrays are mapped zeroed in chunks on demand (handles/handle_table.h, MapZeroedChunk),
 // so pages no socket used cost nothing, and associating a port allocates no heap memory.
 // The table's close hook resets a socket's entry and port link (releasing the port) once the
@@ -39,6 +41,14 @@
 // this one, removes the handle at once (new lookups fail with WSAENOTSOCK) while the record,
 // and what it says about the owning provider, stays valid until the last call that pinned it
 // returns. A close never waits for the pins.
+//
+// IFS handles and their file object. On Windows an IFS socket handle is a file handle, and the
+// base provider (AFD) finds its socket through the handle's file object. Here a base provider
+// creates the handle with CreateIfsSocket(catalog_id, file): the record holds a reference to
+// `file` (an Object of type kSocketFile) from then on, SocketRecord::file() gives it to whoever
+// pinned the socket (no reference taken: the pin keeps it), and the reference is dropped by the
+// close hook, once the handle is closed and no call has it pinned. So a provider call that
+// pinned the socket can use the file object even while another thread closes the socket.
 //
 // A SOCKET is not a kernel handle. [inference] On Windows an IFS socket handle is a file
 // handle (CloseHandle on it works but the provider never sees WSPCloseSocket, and its state
@@ -71,6 +81,7 @@ class SocketRecord {
   static constexpr uint32_t kIfs = 1;
   static constexpr uint32_t kSettingPort = 2;
   static constexpr uint32_t kPortSet = 4;
+  static constexpr uint32_t kHasFile = 8;  // an IFS handle with a file object
 
   SocketRecord(uint32_t index, uint64_t context, SocketEntry *entry)
       : index_(index), context_(context), entry_(entry) {}
@@ -94,6 +105,10 @@ class SocketRecord {
   Association AssociatePort(Object *port, uint64_t key) const;
   // The associated port (a new reference) and its key; null if none.
   Ref<Object> CompletionPort(uint64_t *key) const;
+
+  // The file object of an IFS handle created with one (see "IFS handles and their file
+  // object"), valid while the socket is pinned; null for any other socket.
+  Object *file() const;
 
   uint32_t index() const { return index_; }
 
@@ -142,8 +157,10 @@ class SocketRef {
 // (WPUCreateSocketHandle); 0 when there is no memory or the table is full.
 uint64_t CreateSocket(uint32_t catalog_id, uint64_t context);
 // A new IFS socket handle owned by the provider `catalog_id` (a base provider's own handle,
-// which WPUModifyIFSHandle accepts); 0 when there is no memory or the table is full.
-uint64_t CreateIfsSocket(uint32_t catalog_id);
+// which WPUModifyIFSHandle accepts); 0 when there is no memory or the table is full. With a
+// `file` (an Object of type kSocketFile), the record takes a reference to it (see "IFS handles
+// and their file object"); on failure it takes none.
+uint64_t CreateIfsSocket(uint32_t catalog_id, Object *file = nullptr);
 
 // The context of a non-IFS socket handle (WPUQuerySocketHandleContext). False for anything
 // else, IFS handles included: they have no ws2_32 context and are the provider's own.

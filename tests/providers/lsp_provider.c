@@ -6,8 +6,9 @@
  * WSCGetProviderPath (and checks WPUGetProviderPath agrees), expands it with
  * ExpandEnvironmentStringsW, loads it with LoadLibraryW and starts it through GetProcAddress
  * with the same upcall table. Its proc table is the lower one's, with WSPCleanup its own (it
- * cleans up the layer below and unloads it). Every failure prints why and fails WSPStartup
- * with WSAEPROVIDERFAILEDINIT.
+ * cleans up the layer below and unloads it) and WSPSend/SendTo/Recv/RecvFrom its own (they
+ * count the bytes that pass, and the last WSPCleanup prints the counts). Every failure prints
+ * why and fails WSPStartup with WSAEPROVIDERFAILEDINIT.
  */
 #include <winsock2.h>
 #include <ws2spi.h>
@@ -19,6 +20,39 @@
 static WSPPROC_TABLE g_next;
 static HMODULE g_next_module;
 static int g_startups;
+/* Bytes that went through this layer's own WSPSend/WSPSendTo and WSPRecv/WSPRecvFrom (the ones
+ * that completed at once), printed by the last WSPCleanup: proof that a program's data passed
+ * through the layer on its way to the provider below. */
+static volatile LONG g_bytes_out, g_bytes_in;
+
+static int WSPAPI LspSend(SOCKET s, LPWSABUF b, DWORD n, LPDWORD sent, DWORD flags,
+                          LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
+                          LPWSATHREADID t, LPINT err) {
+  int rc = g_next.lpWSPSend(s, b, n, sent, flags, ov, cr, t, err);
+  if (rc == 0 && sent != NULL) InterlockedExchangeAdd(&g_bytes_out, (LONG)*sent);
+  return rc;
+}
+static int WSPAPI LspSendTo(SOCKET s, LPWSABUF b, DWORD n, LPDWORD sent, DWORD flags,
+                            const struct sockaddr *to, int tolen, LPWSAOVERLAPPED ov,
+                            LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID t, LPINT err) {
+  int rc = g_next.lpWSPSendTo(s, b, n, sent, flags, to, tolen, ov, cr, t, err);
+  if (rc == 0 && sent != NULL) InterlockedExchangeAdd(&g_bytes_out, (LONG)*sent);
+  return rc;
+}
+static int WSPAPI LspRecv(SOCKET s, LPWSABUF b, DWORD n, LPDWORD got, LPDWORD flags,
+                          LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
+                          LPWSATHREADID t, LPINT err) {
+  int rc = g_next.lpWSPRecv(s, b, n, got, flags, ov, cr, t, err);
+  if (rc == 0 && got != NULL) InterlockedExchangeAdd(&g_bytes_in, (LONG)*got);
+  return rc;
+}
+static int WSPAPI LspRecvFrom(SOCKET s, LPWSABUF b, DWORD n, LPDWORD got, LPDWORD flags,
+                              struct sockaddr *from, LPINT fromlen, LPWSAOVERLAPPED ov,
+                              LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID t, LPINT err) {
+  int rc = g_next.lpWSPRecvFrom(s, b, n, got, flags, from, fromlen, ov, cr, t, err);
+  if (rc == 0 && got != NULL) InterlockedExchangeAdd(&g_bytes_in, (LONG)*got);
+  return rc;
+}
 
 static int Fail(const char *what) {
   fprintf(stderr, "lsp_provider: %s\n", what);
@@ -28,6 +62,11 @@ static int Fail(const char *what) {
 
 static int WSPAPI LspCleanup(LPINT lpErrno) {
   int rc = g_next.lpWSPCleanup(lpErrno);
+  if (g_startups == 1 && (g_bytes_out != 0 || g_bytes_in != 0)) {
+    printf("lsp_provider: %ld bytes out and %ld bytes in through the layer\n", (long)g_bytes_out,
+           (long)g_bytes_in);
+    fflush(stdout);
+  }
   if (--g_startups == 0 && g_next_module != NULL) {
     FreeLibrary(g_next_module);
     g_next_module = NULL;
@@ -123,5 +162,9 @@ int WSPAPI WSPStartup(WORD wVersionRequested, LPWSPDATA lpWSPData,
   lpWSPData->szDescription[plen + k] = 0;
   *lpProcTable = g_next;
   lpProcTable->lpWSPCleanup = LspCleanup;
+  lpProcTable->lpWSPSend = LspSend;
+  lpProcTable->lpWSPSendTo = LspSendTo;
+  lpProcTable->lpWSPRecv = LspRecv;
+  lpProcTable->lpWSPRecvFrom = LspRecvFrom;
   return 0;
 }

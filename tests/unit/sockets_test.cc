@@ -40,6 +40,40 @@ TEST(SocketRecord, ANonIfsSocketPublishesItsContextAndClosesOnce) {
   EXPECT_FALSE(CloseSocket(s, /*ifs=*/false));
 }
 
+// A file object that counts its destruction.
+class CountedFile : public ws2emu::Object {
+ public:
+  explicit CountedFile(std::atomic<int> *destroyed)
+      : Object(ObjectType::kSocketFile), destroyed_(destroyed) {}
+  ~CountedFile() override { destroyed_->fetch_add(1); }
+
+ private:
+  std::atomic<int> *destroyed_;
+};
+
+TEST(SocketRecord, AnIfsHandleKeepsItsFileObjectUntilClosedAndUnpinned) {
+  std::atomic<int> destroyed{0};
+  auto *file = new CountedFile(&destroyed);
+  const uint64_t s = CreateIfsSocket(1001, file);
+  ASSERT_NE(s, 0u);
+  file->Release();  // the record's reference is the only one left
+  EXPECT_EQ(destroyed.load(), 0);
+  SocketRef pinned = GetSocket(s);
+  ASSERT_TRUE(pinned);
+  EXPECT_EQ(pinned->file(), file);
+  EXPECT_TRUE(pinned->ifs());
+  EXPECT_TRUE(CloseSocket(s, /*ifs=*/true));
+  EXPECT_FALSE(GetSocket(s));
+  EXPECT_EQ(destroyed.load(), 0);  // still pinned: the file object stays
+  EXPECT_EQ(pinned->file(), file);
+  pinned.Reset();
+  EXPECT_EQ(destroyed.load(), 1);  // the close hook dropped the record's reference
+  // The slot's next socket has no file object.
+  const uint64_t plain = CreateIfsSocket(1001);
+  EXPECT_EQ(GetSocket(plain)->file(), nullptr);
+  EXPECT_TRUE(CloseSocket(plain, /*ifs=*/true));
+}
+
 TEST(SocketRecord, AnIfsSocketHasNoContextAndTakesANewOwner) {
   const uint64_t s = CreateIfsSocket(1001);
   ASSERT_NE(s, 0u);

@@ -1,0 +1,20 @@
+// mswsock.dll: the built-in base provider (lib/base_provider), found by name only. A catalog
+// entry at %SystemRoot%\system32\mswsock.dll, and LoadLibrary of that path in any spelling the
+// drive map resolves, give this module (lib/modules: a path into the system folder names the
+// built-in), so a layered provider loads the base provider the way it does on Windows:
+// WSCGetProviderPath, LoadLibraryW, GetProcAddress(h, "WSPStartup").
+#include "base_provider/base_provider.h"
+#include "exports/builtin.h"
+
+namespace ws2emu::emu {
+namespace {
+
+const BuiltinExport kExports[] = {
+    {"WSPStartup", 0, reinterpret_cast<const void *>(&base_provider::WSPStartup)},
+};
+
+}  // namespace
+
+const BuiltinModule kMswsockModule = {"MSWSOCK.dll", kExports, sizeof(kExports) / sizeof(kExports[0])};
+
+}  // namespace ws2emu::emu

@@ -1,0 +1,141 @@
+#include "base_provider/blocking.h"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+
+#include "base_provider/procs.h"
+#include "base_provider/provider.h"
+#include "base_provider/socket.h"
+
+namespace ws2emu::base_provider {
+namespace {
+
+// How often a thread with a Winsock 1.1 blocking hook runs it while it waits. [inference]
+// Windows runs the hook in a loop while the call is outstanding; 10 ms keeps a message pump
+// responsive without spinning.
+constexpr int kHookIntervalMs = 10;
+
+// A thread's wake eventfd, made on its first blocking wait and closed when the thread exits.
+struct ThreadWake {
+  int fd = -1;
+  int depth = 0;           // blocking calls in progress on this thread (a hook may nest one)
+  bool cancelled = false;  // WSPCancelBlockingCall was called from within one
+  ~ThreadWake() {
+    if (fd >= 0) close(fd);
+  }
+};
+thread_local ThreadWake t_wake;
+
+int WakeFd() {
+  if (t_wake.fd < 0) t_wake.fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  return t_wake.fd;
+}
+
+void Drain(int fd) {
+  uint64_t count;
+  while (read(fd, &count, sizeof(count)) < 0 && errno == EINTR) {
+  }
+}
+
+int64_t NowMs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t{ts.tv_sec} * 1000 + ts.tv_nsec / 1000000;
+}
+
+void Unlink(BaseSocket &socket, Waiter *waiter) {
+  StdMutexLock lock(&socket.mu);
+  for (Waiter **p = &socket.waiters; *p != nullptr; p = &(*p)->next) {
+    if (*p == waiter) {
+      *p = waiter->next;
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+int WaitReady(BaseSocket &socket, short poll_events, uint32_t timeout_ms) {
+  const int wake = WakeFd();
+  if (wake < 0) return WSAENOBUFS;
+  Waiter waiter;
+  waiter.wake_fd = wake;
+  {
+    StdMutexLock lock(&socket.mu);
+    if (socket.has(BaseSocket::kClosed)) return WSAEINTR;
+    waiter.next = socket.waiters;
+    socket.waiters = &waiter;
+  }
+  LPBLOCKINGCALLBACK hook = nullptr;
+  DWORD_PTR hook_context = 0;
+  int error = 0;
+  if (const WSPUPCALLTABLE *upcalls = Upcalls(); upcalls != nullptr) {
+    upcalls->lpWPUQueryBlockingCallback(socket.catalog_id(), &hook, &hook_context, &error);
+  }
+  const int64_t deadline = timeout_ms == 0 ? -1 : NowMs() + timeout_ms;
+  ++t_wake.depth;
+  int result = 0;
+  for (;;) {
+    int wait_ms = -1;
+    if (deadline >= 0) {
+      const int64_t left = deadline - NowMs();
+      if (left <= 0) {
+        result = WSAETIMEDOUT;
+        break;
+      }
+      wait_ms = static_cast<int>(left > INT32_MAX ? INT32_MAX : left);
+    }
+    if (hook != nullptr && (wait_ms < 0 || wait_ms > kHookIntervalMs)) wait_ms = kHookIntervalMs;
+    pollfd fds[2] = {{socket.fd(), poll_events, 0}, {wake, POLLIN, 0}};
+    const int n = poll(fds, 2, wait_ms);
+    if (n < 0 && errno != EINTR) {
+      result = WSAENOBUFS;  // [inference] poll fails only for lack of memory here
+      break;
+    }
+    if (n > 0 && (fds[1].revents & POLLIN) != 0) Drain(wake);
+    if (socket.has(BaseSocket::kClosed) || t_wake.cancelled) {
+      result = WSAEINTR;
+      break;
+    }
+    if (n > 0 && fds[0].revents != 0) break;  // ready, or an error the operation will report
+    if (hook != nullptr && !hook(hook_context)) {
+      result = WSAEINTR;  // WSACancelBlockingCall from within the hook
+      break;
+    }
+    if (t_wake.cancelled) {
+      result = WSAEINTR;
+      break;
+    }
+  }
+  if (--t_wake.depth == 0) t_wake.cancelled = false;
+  Unlink(socket, &waiter);
+  return result;
+}
+
+void WakeWaiters(BaseSocket &socket) {
+  StdMutexLock lock(&socket.mu);
+  const uint64_t one = 1;
+  for (Waiter *w = socket.waiters; w != nullptr; w = w->next) {
+    // A full counter (never, at 2^64 - 2) or a closed descriptor cannot happen to a waiter that
+    // is still listed; nothing else can be done about a failed write here.
+    (void)!write(w->wake_fd, &one, sizeof(one));
+  }
+}
+
+// WSPCancelBlockingCall: cancels the blocking call in progress on this thread (it is called
+// from within the Winsock 1.1 blocking hook that call runs); WSAEINVAL when there is none.
+int WSPAPI WSPCancelBlockingCall(LPINT lpErrno) {
+  if (t_wake.depth == 0) {
+    if (lpErrno != nullptr) *lpErrno = WSAEINVAL;
+    return SOCKET_ERROR;
+  }
+  t_wake.cancelled = true;
+  return 0;
+}
+
+}  // namespace ws2emu::base_provider

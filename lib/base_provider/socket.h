@@ -1,0 +1,145 @@
+// lib/base_provider/socket.h — a base provider socket: one Linux socket behind one IFS handle.
+//
+//   SocketCall call(s, lpErrno);          // finds and pins the socket of handle `s`
+//   if (!call) return SOCKET_ERROR;       // *lpErrno = WSAENOTSOCK
+//   recv(call->fd(), ...);
+//
+// The handle is an IFS socket handle whose file object is the BaseSocket (sockets::
+// CreateIfsSocket), so finding a socket is a pin of the handle's slot — lock-free — and a call
+// that pinned it may use it while another thread closes it: the BaseSocket lives until the
+// handle is closed and every pin and reference is gone, and only then is its Linux socket
+// closed. So a Linux descriptor number is never reused under a call that still uses it.
+//
+// The Linux socket is always O_NONBLOCK and O_CLOEXEC. Blocking is emulated (blocking.h), so
+// that a blocking call can be ended by closesocket on another thread, by the Winsock 1.1
+// blocking hook (WSPCancelBlockingCall) and by SO_RCVTIMEO / SO_SNDTIMEO, and so that
+// overlapped operations and network events can share the descriptor.
+#ifndef WS2EMU_LIB_BASE_PROVIDER_SOCKET_H_
+#define WS2EMU_LIB_BASE_PROVIDER_SOCKET_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+
+#include "absl/base/thread_annotations.h"
+#include "base/annotated_mutex.h"
+#include "base_provider/network_events.h"
+#include "base_provider/overlapped.h"
+#include "handles/handle_table.h"
+#include "sockets/socket_record.h"
+#include "ws2emu/ws2spi.h"
+
+namespace ws2emu::base_provider {
+
+struct Waiter;  // blocking.h
+
+class BaseSocket final : public Object {
+ public:
+  // State bits (state()).
+  static constexpr uint32_t kNonBlocking = 1u << 0;   // FIONBIO
+  static constexpr uint32_t kBound = 1u << 1;
+  static constexpr uint32_t kListening = 1u << 2;
+  static constexpr uint32_t kConnecting = 1u << 3;    // a non-blocking connect in progress
+  static constexpr uint32_t kConnected = 1u << 4;
+  static constexpr uint32_t kShutReceive = 1u << 5;
+  static constexpr uint32_t kShutSend = 1u << 6;
+  static constexpr uint32_t kClosed = 1u << 7;        // WSPCloseSocket (or WSPCleanup) began
+  static constexpr uint32_t kOverlapped = 1u << 8;    // created with WSA_FLAG_OVERLAPPED
+
+  // Opens a Linux socket for the Windows (family, type, protocol), already checked against
+  // `info` by WSPSocket. Null with *error = the WSA error (WSAEMFILE, WSAENOBUFS, ...).
+  static Ref<BaseSocket> Open(int ws_family, int ws_type, int ws_protocol,
+                              std::shared_ptr<const WSAPROTOCOL_INFOW> info, DWORD flags,
+                              int *error);
+  // A socket for `fd`, a connection accepted on `listener` (it inherits the listener's
+  // protocol, catalog entry and options as Windows' accepted sockets do). Takes `fd` (closes
+  // it on failure). Null with *error on failure.
+  static Ref<BaseSocket> Adopt(int fd, const BaseSocket &listener, int *error);
+  ~BaseSocket() override;
+
+  int fd() const { return fd_; }
+  int family() const { return family_; }      // Windows numbers (WS_AF_INET6 = 23)
+  int type() const { return type_; }
+  int protocol() const { return protocol_; }
+  bool stream() const { return type_ == WS_SOCK_STREAM; }
+  const WSAPROTOCOL_INFOW &protocol_info() const { return *info_; }
+  const std::shared_ptr<const WSAPROTOCOL_INFOW> &shared_protocol_info() const { return info_; }
+  uint32_t catalog_id() const { return info_->dwCatalogEntryId; }
+
+  // The handle WPUModifyIFSHandle returned; set once, before anybody else can see the socket.
+  SOCKET handle() const { return handle_; }
+  void set_handle(SOCKET h) { handle_ = h; }
+
+  uint32_t state() const { return state_.load(std::memory_order_acquire); }
+  bool has(uint32_t bits) const { return (state() & bits) != 0; }
+  void Set(uint32_t bits) { state_.fetch_or(bits, std::memory_order_acq_rel); }
+  void Clear(uint32_t bits) { state_.fetch_and(~bits, std::memory_order_acq_rel); }
+  // Sets kClosed; false if it was set already (a second close of the same socket).
+  bool MarkClosed() {
+    return (state_.fetch_or(kClosed, std::memory_order_acq_rel) & kClosed) == 0;
+  }
+
+  // SO_RCVTIMEO / SO_SNDTIMEO in milliseconds (0: wait forever), as Windows keeps them.
+  std::atomic<uint32_t> receive_timeout_ms{0};
+  std::atomic<uint32_t> send_timeout_ms{0};
+  // SO_LINGER as Windows keeps it (l_onoff, l_linger in seconds).
+  std::atomic<uint16_t> linger_onoff{0};
+  std::atomic<uint16_t> linger_seconds{0};
+
+  // Guards the lists below and the network event and overlapped state that say so.
+  StdMutex mu;
+  // Threads blocked in a call on this socket (blocking.h): closesocket wakes them.
+  Waiter *waiters ABSL_GUARDED_BY(mu) = nullptr;
+
+  NetworkEventState events;  // network_events.h
+  OverlappedState io;        // overlapped.h
+
+  // The provider's list of open sockets (provider.cc: WSPCleanup closes what is left).
+  BaseSocket *prev_open = nullptr;
+  BaseSocket *next_open = nullptr;
+
+ private:
+  BaseSocket(int fd, int family, int type, int protocol,
+             std::shared_ptr<const WSAPROTOCOL_INFOW> info, uint32_t state)
+      : Object(ObjectType::kSocketFile), fd_(fd), family_(family), type_(type),
+        protocol_(protocol), info_(std::move(info)), state_(state) {}
+
+  const int fd_;
+  const int family_, type_, protocol_;
+  const std::shared_ptr<const WSAPROTOCOL_INFOW> info_;
+  SOCKET handle_ = INVALID_SOCKET;
+  std::atomic<uint32_t> state_;
+};
+
+// A provider call's hold on the socket of a handle: the handle's slot is pinned, so the
+// BaseSocket stays valid for the call even if another thread closes the socket meanwhile.
+class SocketCall {
+ public:
+  // Finds the socket of `s`; if there is none, the call is false and *lpErrno = WSAENOTSOCK
+  // (lpErrno may be null).
+  SocketCall(SOCKET s, LPINT lpErrno);
+  explicit operator bool() const { return socket_ != nullptr; }
+  BaseSocket *operator->() const { return socket_; }
+  BaseSocket &operator*() const { return *socket_; }
+  BaseSocket *get() const { return socket_; }
+  // The runtime's record of the handle (for iocp::CompleteOverlapped).
+  const sockets::SocketRecord &record() const { return *ref_; }
+  SOCKET handle() const { return handle_; }
+
+ private:
+  sockets::SocketRef ref_;
+  BaseSocket *socket_ = nullptr;
+  SOCKET handle_;
+};
+
+// Gives a new socket its handle and lists it (socket_calls.cc): WSPSocket and WSPAccept.
+// INVALID_SOCKET with *lpErrno on failure (the socket is released).
+SOCKET Publish(Ref<BaseSocket> socket, LPINT lpErrno);
+
+// WSPCleanup's close of a socket still open (socket_calls.cc): as WSPCloseSocket, but abortive
+// and without notifications (SPEC.md §5).
+void CloseForCleanup(BaseSocket &socket);
+
+}  // namespace ws2emu::base_provider
+
+#endif  // WS2EMU_LIB_BASE_PROVIDER_SOCKET_H_
