@@ -932,5 +932,67 @@ TEST(TextualAddresses, RoundTripThroughBothFunctions) {
   }
 }
 
+// Random addresses, biased towards zero runs and the prefixes that print dotted: every text
+// AddressToString makes is one Linux's inet_pton reads back to the same 16 bytes, and
+// StringToAddress reads it back to the same sockaddr (port and scope included).
+TEST(TextualAddresses, RandomAddressesReadBackByLinuxAndByStringToAddress) {
+  uint64_t state = 0x9e3779b97f4a7c15ull;
+  auto next = [&state]() {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  for (int i = 0; i < 5000; ++i) {
+    uint16_t groups[8];
+    for (uint16_t &g : groups) {
+      uint64_t r = next();
+      g = (r & 3) != 0 ? 0 : static_cast<uint16_t>(r >> 16);  // mostly zero groups
+    }
+    switch (next() % 6) {
+      case 0: groups[4] = 0; groups[5] = 0xffff; break;        // IPv4-mapped
+      case 1: groups[4] = 0xffff; groups[5] = 0; break;        // IPv4-translated
+      case 2: groups[4] = (next() & 1) ? 0x0200 : 0; groups[5] = 0x5efe; break;  // ISATAP
+      default: break;
+    }
+    if (next() % 3 == 0) groups[0] = groups[1] = groups[2] = groups[3] = 0;
+    in6_addr a;
+    for (int g = 0; g < 8; ++g) {
+      a.s6_addr[2 * g] = static_cast<uint8_t>(groups[g] >> 8);
+      a.s6_addr[2 * g + 1] = static_cast<uint8_t>(groups[g]);
+    }
+    char canonical[INET6_ADDRSTRLEN];
+    ASSERT_NE(inet_ntop(AF_INET6, &a, canonical, sizeof(canonical)), nullptr);
+    uint16_t port = (next() & 1) ? static_cast<uint16_t>(next()) : 0;
+    uint32_t scope = (next() & 1) ? static_cast<uint32_t>(next()) : 0;
+    auto bytes = WindowsIn6(port, 0, canonical, scope);
+    std::string text = ToText(bytes);
+    // Strip "[", "%scope" and "]:port" for inet_pton, which reads the bare address only.
+    std::string bare = text;
+    if (!bare.empty() && bare[0] == '[') bare = bare.substr(1, bare.find(']') - 1);
+    bare = bare.substr(0, bare.find('%'));
+    in6_addr back;
+    ASSERT_EQ(inet_pton(AF_INET6, bare.c_str(), &back), 1) << text;
+    EXPECT_EQ(std::memcmp(&back, &a, 16), 0) << text << " vs " << canonical;
+    Parsed parsed = Parse(U(text.c_str()), 23);
+    ASSERT_EQ(parsed.rc, 0) << text;
+    EXPECT_EQ(parsed.bytes, bytes) << text;
+  }
+  for (int i = 0; i < 2000; ++i) {
+    uint32_t addr = static_cast<uint32_t>(next());
+    uint16_t port = (next() & 1) ? static_cast<uint16_t>(next()) : 0;
+    in_addr a;
+    a.s_addr = addr;
+    char dotted[INET_ADDRSTRLEN];
+    ASSERT_NE(inet_ntop(AF_INET, &a, dotted, sizeof(dotted)), nullptr);
+    auto bytes = WindowsIn(port, dotted);
+    std::string text = ToText(bytes);
+    EXPECT_EQ(text.substr(0, text.find(':')), dotted);
+    Parsed parsed = Parse(U(text.c_str()), 2);
+    ASSERT_EQ(parsed.rc, 0) << text;
+    EXPECT_EQ(parsed.bytes, bytes) << text;
+  }
+}
+
 }  // namespace
 }  // namespace ws2emu::net
