@@ -21,6 +21,7 @@
 
 #include <sys/socket.h>
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -77,6 +78,15 @@ bool MsgFlagsToUnix(unsigned ws_flags, int *unix_flags, unsigned *unsupported);
 // page gives MSG_PARTIAL only from a provider with XP1_PARTIAL_MESSAGE (MSAFD's UDP has not),
 // and a truncated datagram there is the error WSAEMSGSIZE, which the provider reports.
 unsigned MsgFlagsFromUnix(int unix_flags);
+
+// Control messages of a received message (WSARecvMsg's WSAMSG.Control): converts each Linux
+// cmsg of `msg` that has a Windows counterpart (IP_PKTINFO, IPV6_PKTINFO, IPV6_HOPLIMIT,
+// IPV6_TCLASS) into `out`, `out_size` bytes, in Windows' WSACMSGHDR layout and WSA_CMSG_
+// alignment; messages without one are skipped. Returns the bytes used (for Control.len) and
+// sets *truncated when a message did not fit (the caller reports MSG_CTRUNC, as Windows
+// does). `out` may be null when `out_size` is 0.
+size_t ControlMessagesFromUnix(const struct msghdr *msg, void *out, size_t out_size,
+                               bool *truncated);
 
 // errno -> WSA error (one table). 0 -> 0. EINPROGRESS -> WSAEINPROGRESS: a non-blocking
 // connect's WSAEWOULDBLOCK is the provider's mapping of that one case. EPIPE -> WSAESHUTDOWN.
