@@ -161,7 +161,9 @@ Port::PostResult Port::Push(const Packet &packet) {
 
 uint32_t Port::Take(Packet *out, uint32_t max) {
   for (;;) {
-    uint64_t pos = head_.load(std::memory_order_acquire);
+    // seq_cst (a plain load on x86): with the exchange that publishes a cell and the counts in
+    // waiting_, the Dekker pair of a blocking Get (see Get).
+    uint64_t pos = head_.load(std::memory_order_seq_cst);
     Segment *segment = head_segment_.load(std::memory_order_acquire);
     if (segment == nullptr) return 0;  // nothing was ever posted
     const uint64_t base = segment->base.load(std::memory_order_acquire);
@@ -183,7 +185,7 @@ uint32_t Port::Take(Packet *out, uint32_t max) {
     uint32_t n = 0;
     while (n < limit) {
       const Cell &cell = segment->cells[pos - base + n];
-      if (cell.seq.load(std::memory_order_acquire) != static_cast<uint32_t>(pos + n + 1)) break;
+      if (cell.seq.load(std::memory_order_seq_cst) != static_cast<uint32_t>(pos + n + 1)) break;
       out[n].bytes = cell.bytes.load(std::memory_order_relaxed);
       out[n].key = cell.key.load(std::memory_order_relaxed);
       out[n].overlapped = reinterpret_cast<void *>(cell.overlapped.load(std::memory_order_relaxed));
@@ -191,7 +193,7 @@ uint32_t Port::Take(Packet *out, uint32_t max) {
       ++n;
     }
     if (n == 0) {
-      if (head_.load(std::memory_order_acquire) == pos) return 0;  // empty, or not published yet
+      if (head_.load(std::memory_order_seq_cst) == pos) return 0;  // empty, or not published yet
       continue;
     }
     if (head_.compare_exchange_weak(pos, pos + n, std::memory_order_acq_rel,
@@ -301,9 +303,9 @@ PortWait Port::Get(Packet *out, uint32_t max, uint32_t *count, uint32_t timeout_
       StdMutexLock lock(&mu_);
       if (closed_.load(std::memory_order_relaxed)) return PortWait::kClosed;
       LinkWaiter(&waiter);
-      // The getter's half of the Dekker pair: counted in waiting_, look at the queue (and at
-      // running_) again. This waiter is the newest, so it is released first.
-      std::atomic_thread_fence(std::memory_order_seq_cst);
+      // The getter's half of the Dekker pair: counted in waiting_ (sequentially consistent),
+      // look at the queue (Take's loads of head_ and of the head cell are sequentially
+      // consistent too) and at running_ again. This waiter is the newest: released first.
       n = ReleaseWaiters(wake);
       released = waiter.released;
       if (released) handed = waiter.handed;

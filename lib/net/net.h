@@ -21,6 +21,7 @@
 
 #include <sys/socket.h>
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -46,7 +47,8 @@ int SockaddrToUnix(const struct WS_sockaddr *ws, int len, struct sockaddr_storag
                    socklen_t *out_len);
 
 // A Linux sockaddr -> Windows, into `out` of *len bytes. Returns 0 or WSAEFAULT when *len is too
-// small (then *len is set to the size needed and nothing is written), WSAEAFNOSUPPORT for a
+// small (then *len is set to the size needed and nothing is written; also for a null `out`,
+// `len` or `unix_addr`, or a `unix_len` short of its family's size), WSAEAFNOSUPPORT for a
 // family with no Windows counterpart. On success *len = the Windows size written (16 / 28).
 int SockaddrFromUnix(const struct sockaddr *unix_addr, socklen_t unix_len, struct WS_sockaddr *out,
                      int *len);
@@ -77,6 +79,15 @@ bool MsgFlagsToUnix(unsigned ws_flags, int *unix_flags, unsigned *unsupported);
 // and a truncated datagram there is the error WSAEMSGSIZE, which the provider reports.
 unsigned MsgFlagsFromUnix(int unix_flags);
 
+// Control messages of a received message (WSARecvMsg's WSAMSG.Control): converts each Linux
+// cmsg of `msg` that has a Windows counterpart (IP_PKTINFO, IPV6_PKTINFO, IPV6_HOPLIMIT,
+// IPV6_TCLASS) into `out`, `out_size` bytes, in Windows' WSACMSGHDR layout and WSA_CMSG_
+// alignment; messages without one are skipped. Returns the bytes used (for Control.len) and
+// sets *truncated when a message did not fit (the caller reports MSG_CTRUNC, as Windows
+// does). `out` may be null when `out_size` is 0.
+size_t ControlMessagesFromUnix(const struct msghdr *msg, void *out, size_t out_size,
+                               bool *truncated);
+
 // errno -> WSA error (one table). 0 -> 0. EINPROGRESS -> WSAEINPROGRESS: a non-blocking
 // connect's WSAEWOULDBLOCK is the provider's mapping of that one case. EPIPE -> WSAESHUTDOWN.
 // An errno the table lacks -> WSASYSCALLFAILURE ([inference], net_tables.h says why).
@@ -100,6 +111,9 @@ int AddressToString(const struct WS_sockaddr *address, int length, std::u16strin
 // `length` is null. On success *length = the size used. IPv4 as RtlIpv4StringToAddressEx
 // with Strict = FALSE reads it ("1.2.3.4", "127.1", "0x7f.0.0.1", ":port" in any base,
 // 1..65535); IPv6 as RtlIpv6StringToAddressEx ("::1", "fe80::1%3", "[fe80::1%3]:80").
+// [inference] WSPStringToAddress's page allows AF_UNSPEC "if unknown", but which family wins
+// for text both could read is not documented (ws2_32 routes by family and has no AF_UNSPEC
+// provider): AF_UNSPEC is WSAEINVAL here, like any family other than the two.
 int StringToAddress(std::u16string_view text, int ws_family, struct WS_sockaddr *out, int *length);
 
 }  // namespace ws2emu::net

@@ -10,6 +10,9 @@
 // kWaitIoCompletion; otherwise it blocks until an object may have changed, an APC arrives, or
 // the timeout passes. Wait-all takes every object at once: if another waiter takes one of them
 // between the check and the take, the ones already taken are given back and the wait goes on.
+// How it blocks: a wait on one object that is not alertable sleeps on the object's own word
+// when it has one (Waitable::Sleep: an event's futex), which costs no fd syscall and leaves an
+// event's fd unarmed; every other wait polls the objects' fds through the thread (Block).
 // Arguments are checked by the boundary functions; here count is 0..64 (+1 for a message
 // queue) and every object is valid.
 #ifndef WS2EMU_LIB_THREADS_WAIT_H_

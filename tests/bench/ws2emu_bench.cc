@@ -18,7 +18,11 @@
 //   set_reset            WPUSetEvent + WPUResetEvent, nobody waiting; eventfd write + read.
 //   iocp_post_get        1,000,000 PostQueuedCompletionStatus on one thread, taken 64 at a time
 //                        by GetQueuedCompletionStatusEx on another; a mutex + condvar queue.
-//   query_context_1m     the lookup among 1,000,000 open handles; the same code on 16 handles.
+//   iocp_post_get_4p     the same 1,000,000 packets posted by four threads at once (a quarter
+//                        each), one getter; the same mutex + condvar queue, fed the same way.
+//   query_context_1m     the lookup among 1,000,000 open handles in a pseudo-random order; a
+//                        read at the same pseudo-random indices from a plain array of 1,000,000
+//                        16-byte slots (the memory system's own cost of that access pattern).
 //   bytes_per_handle     resident memory (RSS) per open socket handle, over those 1,000,000.
 //   wait_64              WSAWaitForMultipleEvents on 64 events, the last one signaled,
 //                        timeout 0; one poll() over 64 eventfds, the last one readable.
@@ -45,6 +49,7 @@
 #include <sched.h>
 #include <spawn.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -87,8 +92,9 @@ using Clock = std::chrono::steady_clock;
 // scheduler the choice between the two changes from run to run.
 //   same:  both threads on one CPU. The ping-pongs, by default: a hop then costs the CPU work of
 //          the path (syscalls and a context switch), which is what the runtime adds to.
-//   split: one thread on each of two CPUs. The figures whose threads run at once, by default
-//          (query_context_2t, iocp_post_get).
+//   split: one thread on each of two CPUs (more threads: round robin over the CPUs). The
+//          figures whose threads run at once, by default (query_context_2t, iocp_post_get,
+//          iocp_post_get_4p).
 //   free:  wherever the scheduler puts them.
 enum class Placement { kAuto, kSame, kSplit, kFree };
 
@@ -459,8 +465,38 @@ size_t ResidentBytes() {
   return resident * static_cast<size_t>(sysconf(_SC_PAGESIZE));
 }
 
+// The floor of query_context_1m: what the memory system charges for the access pattern itself.
+// A plain array of 16-byte slots as many as the handles (the handle table's hot part is 16
+// bytes a slot too), read at the same pseudo-random indices. Laid out as the table lays out its
+// hot chunks (2 MB-aligned, transparent huge pages asked for), so that the figure and its floor
+// pay the same TLB misses and the ratio is what the lookup's code adds to one random read.
+class PlainSlots {
+ public:
+  struct Slot {
+    uint64_t state;
+    uint64_t word;
+  };
+  static_assert(sizeof(Slot) == 16);
+  explicit PlainSlots(size_t count) {
+    constexpr size_t kHuge = size_t{2} << 20;
+    bytes_ = (count * sizeof(Slot) + kHuge - 1) / kHuge * kHuge;
+    slots_ = static_cast<Slot *>(std::aligned_alloc(kHuge, bytes_));
+    Check(slots_ != nullptr, "no memory for the plain slots");
+    madvise(slots_, bytes_, MADV_HUGEPAGE);  // a hint, as in the handle table
+    for (size_t i = 0; i < count; ++i) slots_[i] = {i, 1000 + i};
+  }
+  ~PlainSlots() { std::free(slots_); }
+  PlainSlots(const PlainSlots &) = delete;
+  PlainSlots &operator=(const PlainSlots &) = delete;
+  // Out of line, as the provider's call through the upcall table is.
+  __attribute__((noinline)) uint64_t Read(uint32_t index) const { return slots_[index].word; }
+
+ private:
+  size_t bytes_ = 0;
+  Slot *slots_ = nullptr;
+};
+
 void BenchQueryContext1m() {
-  Handful small;
   // The array of handles is allocated and touched before the first RSS reading, so that the
   // difference is the handles alone.
   std::vector<uint32_t> sockets(S().million_handles, 1);
@@ -468,13 +504,20 @@ void BenchQueryContext1m() {
   CreateSockets(&sockets);
   const size_t after = ResidentBytes();
 
-  // The same pseudo-random sequence picks among the million and among 16.
+  // The same pseudo-random sequence picks the handles (among the million) and the floor's
+  // indices (among as many plain slots): RandomPattern over the identity gives the indices.
   constexpr size_t kPatternLength = size_t{1} << 20;
   std::vector<uint32_t> pattern_big = RandomPattern(sockets, kPatternLength);
-  std::vector<uint32_t> pattern_small = RandomPattern(small.sockets(), kPatternLength);
+  std::vector<uint32_t> identity(sockets.size());
+  for (size_t i = 0; i < identity.size(); ++i) identity[i] = static_cast<uint32_t>(i);
+  std::vector<uint32_t> pattern_indices = RandomPattern(identity, kPatternLength);
+  PlainSlots plain(sockets.size());
   MeasureAndReport(
       "query_context_1m", [&] { return LookupLoopNs(Ws2emuQuery(), pattern_big, S().lookups); },
-      [&] { return LookupLoopNs(Ws2emuQuery(), pattern_small, S().lookups); });
+      [&] {
+        return LookupLoopNs([&](uint32_t i) { return plain.Read(i); }, pattern_indices,
+                            S().lookups);
+      });
   const size_t count = sockets.size();
   char line[64];
   std::snprintf(line, sizeof line, "bytes_per_handle %zu",
@@ -779,6 +822,80 @@ void BenchIocp() {
   ws2emu_CloseHandle(port);
 }
 
+// Runs every function of `work` on a thread of its own, all starting together (a barrier that
+// yields), thread i pinned as thread i of a group placed `placement` (split: round robin over
+// the CPUs), and returns the wall time from the first start to the last end.
+double RunGroupWallNs(Placement placement, const std::vector<std::function<void()>> &work) {
+  const int count = static_cast<int>(work.size());
+  std::atomic<int> arrived{0};
+  std::vector<Clock::time_point> starts(work.size()), ends(work.size());
+  std::vector<std::thread> threads;
+  for (int i = 0; i < count; ++i) {
+    threads.emplace_back([&, i] {
+      PinTo pin(i, placement);
+      arrived.fetch_add(1);
+      while (arrived.load() < count) std::this_thread::yield();
+      starts[i] = Clock::now();
+      work[i]();
+      ends[i] = Clock::now();
+    });
+  }
+  for (std::thread &t : threads) t.join();
+  const Clock::time_point first = *std::min_element(starts.begin(), starts.end());
+  const Clock::time_point last = *std::max_element(ends.begin(), ends.end());
+  return std::chrono::duration<double, std::nano>(last - first).count();
+}
+
+// iocp_post_get_4p: the same packets posted by four threads at once (a quarter each), taken by
+// one getter in batches; the floor is the same work on the mutex + condition-variable queue.
+void BenchIocp4p() {
+  constexpr int kPosters = 4;
+  HANDLE port = ws2emu_CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 0);
+  Check(port != nullptr, "CreateIoCompletionPort failed");
+  OVERLAPPED overlapped = {};
+  const size_t each = S().packets / kPosters;
+  const size_t n = each * kPosters;
+  auto value_once = [&] {
+    std::vector<std::function<void()>> work;
+    work.emplace_back([&] {
+      OVERLAPPED_ENTRY entries[kBatch];
+      size_t got = 0;
+      while (got < n) {
+        ULONG removed = 0;
+        Check(ws2emu_GetQueuedCompletionStatusEx(port, entries, kBatch, &removed, INFINITE,
+                                                 FALSE) != FALSE,
+              "GetQueuedCompletionStatusEx failed");
+        got += removed;
+      }
+    });
+    for (int p = 0; p < kPosters; ++p) {
+      work.emplace_back([&] {
+        for (size_t i = 0; i < each; ++i)
+          Check(ws2emu_PostQueuedCompletionStatus(port, 1, i, &overlapped) != FALSE,
+                "PostQueuedCompletionStatus failed");
+      });
+    }
+    return RunGroupWallNs(Placement::kSplit, work) / static_cast<double>(n);
+  };
+  auto floor_once = [&] {
+    CvQueue queue;
+    std::vector<std::function<void()>> work;
+    work.emplace_back([&] {
+      Packet out[kBatch];
+      size_t got = 0;
+      while (got < n) got += queue.Get(out, kBatch);
+    });
+    for (int p = 0; p < kPosters; ++p) {
+      work.emplace_back([&] {
+        for (size_t i = 0; i < each; ++i) queue.Post({1, i, &overlapped, 0});
+      });
+    }
+    return RunGroupWallNs(Placement::kSplit, work) / static_cast<double>(n);
+  };
+  MeasureAndReport("iocp_post_get_4p", value_once, floor_once);
+  ws2emu_CloseHandle(port);
+}
+
 // ---- Catalog parsing -------------------------------------------------------------------------
 
 // A catalog of `entries` base entries, as ws2emu writes it.
@@ -852,6 +969,7 @@ const std::vector<Figure> &Figures() {
        {"apc_pingpong_signal"}},
       {"set_reset", BenchSetReset, {"set_reset"}},
       {"iocp_post_get", BenchIocp, {"iocp_post_get"}},
+      {"iocp_post_get_4p", BenchIocp4p, {"iocp_post_get_4p"}},
       {"query_context_1m", BenchQueryContext1m, {"query_context_1m", "bytes_per_handle"}},
       {"wait_64", BenchWait64, {"wait_64"}},
       {"catalog_parse_1k",

@@ -116,13 +116,14 @@ TEST(IocpStress, ConcurrencyOneWithFourGettersEveryPacketOnceInOrder) {
   RunExactlyOnce(/*concurrency=*/1, /*posters=*/4, /*getters=*/4, /*per_poster=*/20000);
 }
 
-// Posters that outrun the getters fill the ring and spill into the overflow: order and counts
-// hold across the spill. The getters start late, so the queue is deep when they begin.
-TEST(IocpStress, OverflowBeyondTheRingKeepsOrderAndCounts) {
+// Posters that outrun the getters make the queue many segments deep: order and counts hold as
+// segments are appended, retired and reused. The getters start late, so the queue is deep when
+// they begin.
+TEST(IocpStress, ADeepQueueOfManySegmentsKeepsOrderAndCounts) {
   HANDLE port = ws2emu_CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 0);
   ASSERT_NE(port, nullptr);
   constexpr int kPosters = 4, kGetters = 3;
-  constexpr uint64_t kEach = 5000;  // 20000 queued at once, far beyond the ring
+  constexpr uint64_t kEach = 5000;  // 20000 queued at once: about 20 segments
   std::vector<std::thread> posters;
   for (int p = 0; p < kPosters; ++p) {
     posters.emplace_back([&, p] {

@@ -461,9 +461,9 @@ TEST(Event, AnAlertableSingleWaitStillRunsApcs) {
 
 // ---- Completion ports: the lock-free queue (lib/iocp/port.h) ---------------------------------
 
-// Far more packets than the ring holds: those beyond it overflow, and all leave in the order
-// posted, in batches, across the spill and back.
-TEST(Port, PacketsBeyondTheRingKeepTheirOrder) {
+// Far more packets than a segment holds: all leave in the order posted, in batches, while
+// segments are appended, retired and reused (two rounds: the second reuses the first's).
+TEST(Port, PacketsOverManySegmentsKeepTheirOrder) {
   HANDLE port = ws2emu_CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 1);
   ASSERT_NE(port, nullptr);
   constexpr ULONG_PTR kPackets = 10000;
@@ -477,7 +477,7 @@ TEST(Port, PacketsBeyondTheRingKeepTheirOrder) {
       ULONG n = 0;
       ASSERT_TRUE(ws2emu_GetQueuedCompletionStatusEx(port, entries, 64, &n, 0, FALSE));
       for (ULONG i = 0; i < n; ++i) ASSERT_EQ(entries[i].lpCompletionKey, next++);
-      // Posts between gets, while the overflow still holds packets, go behind them.
+      // Posts between gets go behind every packet queued.
       if (next >= 3000 && !posted_more) {
         posted_more = true;
         for (ULONG_PTR i = kPackets; i < kPackets + 100; ++i)

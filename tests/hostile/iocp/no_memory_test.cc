@@ -199,12 +199,12 @@ TEST(PortWithoutMemory, APostTheQueueCannotTakeFailsAndQueuesNothing) {
   EXPECT_TRUE(ws2emu_CloseHandle(port));
 }
 
-// The queue's ring, once made, takes packets without memory; when it is full the next packet
-// needs the overflow, and without memory for it the Post fails with ERROR_NOT_ENOUGH_MEMORY,
+// The queue's segment, once made, takes packets without memory; when it is full the next packet
+// needs a new segment, and without memory for it the Post fails with ERROR_NOT_ENOUGH_MEMORY,
 // queuing nothing: every packet posted before comes out, in order, and nothing else.
-TEST(PortWithoutMemory, APostBeyondAFullRingThatCannotOverflowFailsAndQueuesNothing) {
+TEST(PortWithoutMemory, APostThatNeedsANewSegmentFailsAndQueuesNothing) {
   HANDLE port = NewPort(0);
-  ASSERT_TRUE(ws2emu_PostQueuedCompletionStatus(port, 1, 0, nullptr));  // makes the ring
+  ASSERT_TRUE(ws2emu_PostQueuedCompletionStatus(port, 1, 0, nullptr));  // makes the first segment
   ULONG_PTR posted = 1;
   DWORD error = 0;
   {
