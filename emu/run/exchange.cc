@@ -62,6 +62,7 @@ class Exchange {
     }
     std::printf("exchange   %s over loopback, port %u\n", stream ? "TCP" : "UDP",
                 SwapBytes(address.sin6_port));
+    std::fflush(stdout);  // before any failure on stderr
     static const char kMessage[] = "hello through the chain";
     char reply[sizeof(kMessage)] = {};
     SOCKET sender = b_, receiver = a_;
