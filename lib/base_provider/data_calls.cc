@@ -111,8 +111,8 @@ int CheckSend(BaseSocket &socket, DWORD flags) {
   if ((flags & ~kSendFlags) != 0) return WSAEINVAL;
   if ((flags & WS_MSG_OOB) != 0 && !socket.stream()) return WSAEOPNOTSUPP;
   // MSG_PARTIAL is for protocols that carry partial messages (XP1_PARTIAL_MESSAGE in the
-  // catalog entry: MSAFD's TCP entries have it and a stream ignores it; its UDP entries do not,
-  // and WSASend documents WSAEOPNOTSUPP for "MSG_PARTIAL is not supported").
+  // catalog entry; none of MSAFD's TCP/IP entries has it), and WSASend documents WSAEOPNOTSUPP
+  // from "transports that do not support partial message transmissions".
   if ((flags & WS_MSG_PARTIAL) != 0 &&
       (socket.protocol_info().dwServiceFlags1 & XP1_PARTIAL_MESSAGE) == 0) {
     return WSAEOPNOTSUPP;
@@ -224,6 +224,10 @@ int ReceiveNow(BaseSocket &socket, IoVectors &iov, DWORD flags, sockaddr_storage
       break;
     }
     if (errno == EINTR) continue;
+    // With SIO_UDP_CONNRESET off, an ICMP port unreachable is not reported: try again.
+    if (errno == ECONNREFUSED && !socket.stream() && socket.has(BaseSocket::kNoUdpConnReset)) {
+      continue;
+    }
     // EINVAL from MSG_OOB is "no urgent data" (Linux); Windows' recv(MSG_OOB) without any
     // would block.
     const bool no_data = errno == EAGAIN || (oob && errno == EINVAL);

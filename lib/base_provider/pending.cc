@@ -79,14 +79,4 @@ INT WSPAPI WSPStringToAddress(LPWSTR, INT, LPWSAPROTOCOL_INFOW, LPSOCKADDR, LPIN
   return NotYet(lpErrno);
 }
 
-// options.cc / ioctl.cc
-int WSPAPI WSPGetSockOpt(SOCKET, int, int, char *, LPINT, LPINT lpErrno) { return NotYet(lpErrno); }
-int WSPAPI WSPSetSockOpt(SOCKET, int, int, const char *, int, LPINT lpErrno) {
-  return NotYet(lpErrno);
-}
-int WSPAPI WSPIoctl(SOCKET, DWORD, LPVOID, DWORD, LPVOID, DWORD, LPDWORD, LPWSAOVERLAPPED,
-                    LPWSAOVERLAPPED_COMPLETION_ROUTINE, LPWSATHREADID, LPINT lpErrno) {
-  return NotYet(lpErrno);
-}
-
 }  // namespace ws2emu::base_provider
