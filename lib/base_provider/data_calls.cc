@@ -91,20 +91,6 @@ int ErrorOf(const BaseSocket &socket, int err) {
   return net::WsaErrorFromErrno(err);
 }
 
-// Whether `address` (Linux layout) is no destination at all: the any address or port 0.
-// Windows' sendto / connect refuse it with WSAEADDRNOTAVAIL; Linux would send to the local host.
-bool NoDestination(const sockaddr_storage &address) {
-  if (address.ss_family == AF_INET) {
-    const auto &in = reinterpret_cast<const sockaddr_in &>(address);
-    return in.sin_port == 0 || in.sin_addr.s_addr == htonl(INADDR_ANY);
-  }
-  if (address.ss_family == AF_INET6) {
-    const auto &in6 = reinterpret_cast<const sockaddr_in6 &>(address);
-    return in6.sin6_port == 0 || IN6_IS_ADDR_UNSPECIFIED(&in6.sin6_addr);
-  }
-  return false;
-}
-
 // The checks WSPSend / WSPSendTo make before anything is sent (and before an overlapped send is
 // started): 0 or the WSA error.
 int CheckSend(BaseSocket &socket, DWORD flags) {

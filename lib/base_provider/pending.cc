@@ -58,25 +58,4 @@ BOOL WSPAPI WSPGetOverlappedResult(SOCKET, LPWSAOVERLAPPED, LPDWORD, BOOL, LPDWO
   return FALSE;
 }
 
-// socket_calls.cc
-SOCKET WSPAPI WSPJoinLeaf(SOCKET, const struct WS_sockaddr *, int, LPWSABUF, LPWSABUF, LPQOS,
-                          LPQOS, DWORD, LPINT lpErrno) {
-  NotYet(lpErrno);
-  return INVALID_SOCKET;
-}
-int WSPAPI WSPDuplicateSocket(SOCKET, DWORD, LPWSAPROTOCOL_INFOW, LPINT lpErrno) {
-  return NotYet(lpErrno);
-}
-BOOL WSPAPI WSPGetQOSByName(SOCKET, LPWSABUF, LPQOS, LPINT lpErrno) {
-  NotYet(lpErrno);
-  return FALSE;
-}
-INT WSPAPI WSPAddressToString(LPSOCKADDR, DWORD, LPWSAPROTOCOL_INFOW, LPWSTR, LPDWORD,
-                              LPINT lpErrno) {
-  return NotYet(lpErrno);
-}
-INT WSPAPI WSPStringToAddress(LPWSTR, INT, LPWSAPROTOCOL_INFOW, LPSOCKADDR, LPINT, LPINT lpErrno) {
-  return NotYet(lpErrno);
-}
-
 }  // namespace ws2emu::base_provider

@@ -63,6 +63,11 @@ class BaseSocket final : public Object {
   // protocol, catalog entry and options as Windows' accepted sockets do). Takes `fd` (closes
   // it on failure). Null with *error on failure.
   static Ref<BaseSocket> Adopt(int fd, const BaseSocket &listener, int *error);
+  // A socket for `fd` with the given properties and state bits (WSPSocket of a
+  // WSPDuplicateSocket's protocol info: `fd` is a dup() of the original's). Takes `fd`.
+  static Ref<BaseSocket> Wrap(int fd, int ws_family, int ws_type, int ws_protocol,
+                              std::shared_ptr<const WSAPROTOCOL_INFOW> info, uint32_t state,
+                              int *error);
   ~BaseSocket() override;
 
   int fd() const { return fd_; }
@@ -100,6 +105,9 @@ class BaseSocket final : public Object {
   StdMutex mu;
   // Threads blocked in a call on this socket (blocking.h): closesocket wakes them.
   Waiter *waiters ABSL_GUARDED_BY(mu) = nullptr;
+  // A connection taken from the Linux queue whose condition function answered CF_DEFER: the
+  // next WSPAccept offers it again before any other (-1: none). Closed with the socket.
+  int deferred_fd ABSL_GUARDED_BY(mu) = -1;
 
   NetworkEventState events;  // network_events.h
   OverlappedState io;        // overlapped.h
