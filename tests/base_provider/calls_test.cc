@@ -45,7 +45,7 @@ class CallsTest : public BaseProviderTest, public ::testing::WithParamInterface<
                : error;
   }
   void SetNonBlocking(SOCKET s) {
-    u_long on = 1;
+    WS_u_long on = 1;
     DWORD returned = 0;
     int error = 0;
     ASSERT_EQ(procs_.lpWSPIoctl(s, WS_FIONBIO, &on, sizeof(on), nullptr, 0, &returned, nullptr,

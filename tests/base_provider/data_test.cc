@@ -3,6 +3,7 @@
 // MSG_PEEK / MSG_OOB / MSG_WAITALL / MSG_PARTIAL, datagram truncation, timeouts and every
 // documented error, over loopback IPv4 and IPv6.
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstring>
@@ -44,7 +45,7 @@ class DataTest : public BaseProviderTest, public ::testing::WithParamInterface<i
     return data;
   }
   void SetNonBlocking(SOCKET s) {
-    u_long on = 1;
+    WS_u_long on = 1;
     DWORD returned = 0;
     int error = 0;
     ASSERT_EQ(procs_.lpWSPIoctl(s, WS_FIONBIO, &on, sizeof(on), nullptr, 0, &returned, nullptr,
@@ -635,6 +636,71 @@ TEST_P(DataTest, DisconnectDataIsNotSupportedAndDisconnectShutsTheConnection) {
   Close(unconnected);
   Close(client);
   Close(server);
+}
+
+// ---- blocking calls ended from outside (blocking.h) ------------------------------------------
+
+TEST_P(DataTest, ABlockingRecvEndsWithWsaeintrWhenAnotherThreadClosesTheSocket) {
+  SOCKET client, server;
+  ASSERT_NO_FATAL_FAILURE(Pair(family(), &client, &server));
+  std::atomic<int> result{-1};
+  std::thread receiver([&] {
+    int error = 0;
+    Recv(server, 8, 0, &error);
+    result = error;
+  });
+  usleep(30000);  // let it block (if it has not yet, the recv finds the socket closed)
+  Close(server);
+  receiver.join();
+  EXPECT_TRUE(result == WSAEINTR || result == WSAENOTSOCK) << result;
+  Close(client);
+}
+
+TEST_P(DataTest, ABlockingAcceptEndsWithWsaeintrWhenAnotherThreadClosesTheSocket) {
+  SOCKET listener;
+  WS_sockaddr_in6 address;
+  int length;
+  Listen(family(), &listener, &address, &length);
+  std::atomic<int> result{-1};
+  std::thread acceptor([&] {
+    int error = 0;
+    SOCKET s = procs_.lpWSPAccept(listener, nullptr, nullptr, nullptr, 0, &error);
+    result = s == INVALID_SOCKET ? error : 0;
+  });
+  usleep(30000);
+  Close(listener);
+  acceptor.join();
+  EXPECT_TRUE(result == WSAEINTR || result == WSAENOTSOCK) << result;
+}
+
+int g_hook_runs = 0;
+INT_PTR WINAPI CancellingHook() {
+  ++g_hook_runs;
+  EXPECT_EQ(WSACancelBlockingCall(), 0);
+  return FALSE;
+}
+
+TEST_P(DataTest, TheBlockingHookCancelsABlockingRecvWithWsaeintr) {
+  SOCKET client, server;
+  ASSERT_NO_FATAL_FAILURE(Pair(family(), &client, &server));
+  g_hook_runs = 0;
+  ASSERT_EQ(WSASetBlockingHook(reinterpret_cast<FARPROC>(CancellingHook)), nullptr);
+  int error = 0;
+  Recv(server, 8, 0, &error);
+  EXPECT_EQ(WSAUnhookBlockingHook(), 0);
+  EXPECT_EQ(error, WSAEINTR);
+  EXPECT_GE(g_hook_runs, 1);
+  // The socket still works afterwards.
+  Send(client, "after");
+  EXPECT_EQ(Recv(server, 8), "after");
+  Close(client);
+  Close(server);
+}
+
+TEST_P(DataTest, CancelBlockingCallWithoutABlockingCallIsWsaeinval) {
+  int error = 0;
+  EXPECT_EQ(procs_.lpWSPCancelBlockingCall(&error), SOCKET_ERROR);
+  EXPECT_EQ(error, WSAEINVAL);
 }
 
 INSTANTIATE_TEST_SUITE_P(Families, DataTest, ::testing::Values(WS_AF_INET, WS_AF_INET6),

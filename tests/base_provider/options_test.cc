@@ -224,7 +224,7 @@ TEST_P(OptionsTest, SoErrorReportsAFailedNonBlockingConnectOnce) {
   procs_.lpWSPGetSockName(gone, reinterpret_cast<WS_sockaddr *>(&address), &size, &error);
   Close(gone);
   SOCKET s = Socket(family(), WS_SOCK_STREAM);
-  u_long on = 1;
+  WS_u_long on = 1;
   DWORD returned;
   ASSERT_EQ(procs_.lpWSPIoctl(s, WS_FIONBIO, &on, sizeof(on), nullptr, 0, &returned, nullptr,
                               nullptr, nullptr, &error),
