@@ -188,7 +188,20 @@ int ReceiveNow(BaseSocket &socket, IoVectors &iov, DWORD flags, sockaddr_storage
   const Deadline deadline(socket.receive_timeout_ms.load(std::memory_order_relaxed));
   uint64_t done = 0;
   int error = 0;
+  // A blocking receive whose predecessor had to wait waits first: in a request-reply exchange
+  // the data is rarely there yet, and the receive that would fail with EAGAIN is saved.
+  bool wait_first = blocking && !oob && socket.has(BaseSocket::kReceiveWaits);
   for (;;) {
+    if (wait_first) {
+      wait_first = false;
+      uint32_t wait_ms;
+      if (!deadline.Left(&wait_ms)) {
+        error = WSAETIMEDOUT;
+        break;
+      }
+      error = WaitReady(socket, POLLIN, wait_ms);
+      if (error != 0) break;
+    }
     msghdr msg = {};
     msg.msg_name = from;
     msg.msg_namelen = from == nullptr ? 0 : sizeof(*from);
@@ -205,6 +218,11 @@ int ReceiveNow(BaseSocket &socket, IoVectors &iov, DWORD flags, sockaddr_storage
       } else if (wait_all && n > 0 && done < iov.total()) {
         iov.Advance(static_cast<size_t>(n));  // MSG_WAITALL: until full, closed or failed
         continue;
+      }
+      // A large buffer filled at once means data is flowing: try first again next time.
+      if (n >= 4096 && static_cast<uint64_t>(n) == iov.total() &&
+          socket.has(BaseSocket::kReceiveWaits)) {
+        socket.Clear(BaseSocket::kReceiveWaits);
       }
       *received = static_cast<DWORD>(done);
       break;
@@ -225,6 +243,7 @@ int ReceiveNow(BaseSocket &socket, IoVectors &iov, DWORD flags, sockaddr_storage
       error = WSAEWOULDBLOCK;
       break;
     }
+    if (!oob && !socket.has(BaseSocket::kReceiveWaits)) socket.Set(BaseSocket::kReceiveWaits);
     uint32_t wait_ms;
     if (!deadline.Left(&wait_ms)) {
       error = WSAETIMEDOUT;

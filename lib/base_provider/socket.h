@@ -53,6 +53,9 @@ class BaseSocket final : public Object {
   static constexpr uint32_t kNoUdpConnReset = 1u << 13;    // SIO_UDP_CONNRESET turned off
   static constexpr uint32_t kDebug = 1u << 14;             // SO_DEBUG (kept, no effect)
   static constexpr uint32_t kDuplicated = 1u << 15;        // WSPDuplicateSocket made a twin
+  // A hint, not state: the last blocking receive had to wait, so the next one waits for
+  // readiness before trying (one system call fewer in a request-reply exchange).
+  static constexpr uint32_t kReceiveWaits = 1u << 16;
 
   // Opens a Linux socket for the Windows (family, type, protocol), already checked against
   // `info` by WSPSocket. Null with *error = the WSA error (WSAEMFILE, WSAENOBUFS, ...).
