@@ -62,6 +62,8 @@ struct Operation {
   LPWSAOVERLAPPED_COMPLETION_ROUTINE routine = nullptr;
   WSATHREADID thread = {};  // a copy (WPUQueueApc's rule: the structure, not the pointer)
   pid_t issuer = 0;         // the Linux thread that issued it (CancelIo)
+  bool synchronous = false;  // NewOperation's `synchronous`
+  bool owns_thread = false;  // `thread` came from WPUOpenCurrentThread: closed with the op
   // The record the completion goes through (its completion port): pinned while the operation
   // is pending, so an operation completes through the port even after closesocket.
   sockets::SocketRef record;
@@ -99,9 +101,14 @@ struct Operation {
 // for a null overlapped or a routine without a thread; without a routine, a non-null hEvent
 // must be an event (WSA_INVALID_HANDLE otherwise, as NtWriteFile answers STATUS_INVALID_HANDLE).
 // Null with *error (WSAENOBUFS: no memory; WSAENOTSOCK: the handle was closed meanwhile).
+// `synchronous`: the OVERLAPPED is the provider's own, for a call made without one that
+// waits in WSPGetOverlappedResult; its completion goes nowhere else.
 Operation *NewOperation(const SocketCall &call, LPWSAOVERLAPPED overlapped,
                         LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread,
-                        int *error);
+                        int *error, bool synchronous = false);
+// The tries of sends and receives (op.iov, op.address, op.from), for the extensions to reuse.
+Attempt SendData(Operation &op, BaseSocket &socket);
+Attempt ReceiveData(Operation &op, BaseSocket &socket);
 // Captures `buffers` into op->iov. False (WSAENOBUFS) without memory.
 bool CaptureBuffers(Operation &op, const WSABUF *buffers, DWORD count);
 // Deletes an operation that was never submitted (or was cancelled).

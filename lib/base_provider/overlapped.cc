@@ -510,7 +510,9 @@ void Advance(Operation &op, size_t n) {
   }
 }
 
-Attempt SendAttempt(Operation &op, BaseSocket &s) {
+}  // namespace
+
+Attempt SendData(Operation &op, BaseSocket &s) {
   for (;;) {
     SkipEmpty(op);
     if (op.iov_index == op.iov_count && (op.done > 0 || !op.datagram)) return Done(0, op.done);
@@ -533,7 +535,7 @@ Attempt SendAttempt(Operation &op, BaseSocket &s) {
   }
 }
 
-Attempt ReceiveAttempt(Operation &op, BaseSocket &s) {
+Attempt ReceiveData(Operation &op, BaseSocket &s) {
   size_t total = 0;
   for (uint32_t i = 0; i < op.iov_count; ++i) total += op.iov[i].iov_len;
   if (total == 0 && !op.datagram) {
@@ -574,6 +576,8 @@ Attempt ReceiveAttempt(Operation &op, BaseSocket &s) {
   }
 }
 
+namespace {
+
 int Fail(LPINT lpErrno, int error) {
   if (lpErrno != nullptr) *lpErrno = error;
   return SOCKET_ERROR;
@@ -590,7 +594,7 @@ pid_t CurrentTid() {
 
 Operation *NewOperation(const SocketCall &call, LPWSAOVERLAPPED overlapped,
                         LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread,
-                        int *error) {
+                        int *error, bool synchronous) {
   if (overlapped == nullptr) {
     *error = WSAEFAULT;
     return nullptr;
@@ -599,7 +603,7 @@ Operation *NewOperation(const SocketCall &call, LPWSAOVERLAPPED overlapped,
     *error = WSAEFAULT;  // [inference] ws2_32 always passes the thread with a routine
     return nullptr;
   }
-  if (routine == nullptr && overlapped->hEvent != nullptr) {
+  if (routine == nullptr && overlapped->hEvent != nullptr && !synchronous) {
     // hEvent is the caller's context when there is a routine (WSASend: "the hEvent member ...
     // can be used by the application to pass context information"); otherwise an event.
     const uint64_t h = reinterpret_cast<uintptr_t>(overlapped->hEvent) & ~uint64_t{1};
@@ -622,6 +626,7 @@ Operation *NewOperation(const SocketCall &call, LPWSAOVERLAPPED overlapped,
   op->socket = Ref<BaseSocket>::Share(call.get());
   op->overlapped = overlapped;
   op->routine = routine;
+  op->synchronous = synchronous;
   if (thread != nullptr) op->thread = *thread;
   op->issuer = CurrentTid();
   op->datagram = !call->stream();
@@ -649,6 +654,12 @@ bool CaptureBuffers(Operation &op, const WSABUF *buffers, DWORD count) {
 void DeleteOperation(Operation *op) {
   if (op == nullptr) return;
   if (op->release != nullptr) op->release(*op);
+  if (op->owns_thread) {
+    if (const WSPUPCALLTABLE *upcalls = Upcalls(); upcalls != nullptr) {
+      int e = 0;
+      upcalls->lpWPUCloseThread(&op->thread, &e);
+    }
+  }
   if (op->iov != op->inline_iov) delete[] op->iov;
   delete op;
 }
@@ -657,7 +668,12 @@ void Deliver(Operation *op, DWORD error, DWORD bytes, DWORD flags) {
   WSAOVERLAPPED *ov = op->overlapped;
   // Offset is the provider's (SPEC.md §6.4): it keeps the flags WSPGetOverlappedResult returns.
   __atomic_store_n(&ov->Offset, flags, __ATOMIC_RELAXED);
-  if (op->routine != nullptr) {
+  if (op->synchronous) {
+    // A call without an OVERLAPPED of its own (TransmitFile, DisconnectEx) waits for this in
+    // WSPGetOverlappedResult: nothing goes to an event or a port.
+    StoreStatus(ov, error, bytes);
+    DeleteOperation(op);
+  } else if (op->routine != nullptr) {
     // A routine: the completion is an APC to the issuing thread only. hEvent is the caller's
     // context then, and the port gets no packet (WPUCompleteOverlappedRequest's documentation:
     // it serves events and completion ports; a routine is queued with WPUQueueApc).
@@ -787,7 +803,7 @@ int StartSend(const SocketCall &call, LPWSABUF buffers, DWORD count, LPDWORD sen
     }
   }
   op->unix_flags = unix_flags;
-  op->attempt = SendAttempt;
+  op->attempt = SendData;
   op->events = POLLOUT;
   return Submit(call, op, Queue::kOut, sent, nullptr, lpErrno);
 }
@@ -817,7 +833,7 @@ int StartReceive(const SocketCall &call, LPWSABUF buffers, DWORD count, LPDWORD 
   op->unix_flags = unix_flags;
   op->from = from;
   op->from_length = from_length;
-  op->attempt = ReceiveAttempt;
+  op->attempt = ReceiveData;
   op->events = (unix_flags & MSG_OOB) != 0 ? POLLPRI : POLLIN;
   DWORD out_flags = 0;
   const int r = Submit(call, op, Queue::kIn, received, &out_flags, lpErrno);
@@ -844,7 +860,8 @@ void CancelAll(const SocketCall &call, bool notify) {
   while (op != nullptr) {
     Operation *next = op->next;
     op->next = nullptr;
-    if (notify) {
+    if (notify || op->synchronous) {
+      // (A synchronous call's own OVERLAPPED is waited for by its caller: it always hears.)
       Deliver(op, WSA_OPERATION_ABORTED, static_cast<DWORD>(op->done), 0);
     } else {
       DeleteOperation(op);  // WSPCleanup: nothing is delivered (SPEC.md §5)
