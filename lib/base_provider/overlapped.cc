@@ -50,7 +50,8 @@ namespace {
 
 constexpr uint32_t kRingEntries = 1024;
 constexpr uint64_t kStopTag = 1;     // the NOP that stops the reaper
-constexpr uint64_t kIgnoreTag = 2;   // POLL_REMOVE's own CQE
+constexpr uint64_t kIgnoreTag = 2;   // a CQE nobody waits for
+constexpr uint64_t kRemoveTag = 4;   // with a socket and a poll bit: a POLL_REMOVE's CQE
 constexpr uint8_t kPollIn = 1;
 constexpr uint8_t kPollOut = 2;
 
@@ -73,6 +74,8 @@ struct Engine {
   std::atomic<bool> stopping{false};
   // io_uring: POLL_ADDs in flight; epoll: registrations. The reaper stops when it is 0.
   std::atomic<int64_t> outstanding{0};
+  // io_uring: multishot polls (Linux 5.13); off after the kernel refused one with EINVAL.
+  std::atomic<bool> multishot{true};
 };
 Engine &TheEngine() {
   static Engine *engine = new Engine();  // never destroyed: the reaper may outlive statics
@@ -87,9 +90,11 @@ constinit StdMutex g_done_mu;
 StdCondVar g_done_cv;
 constinit std::atomic<int> g_done_waiters{0};
 
+// After the status is stored. An RMW rather than a load (a fence, which TSan does not model,
+// would do as well): either it comes after a waiter's increment, and the waiter is woken under
+// the mutex, or before it, and the waiter's increment reads from it and sees the status.
 void NotifyDone() {
-  std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (g_done_waiters.load(std::memory_order_relaxed) > 0) {
+  if (g_done_waiters.fetch_add(0, std::memory_order_acq_rel) > 0) {
     { StdMutexLock lock(&g_done_mu); }
     g_done_cv.SignalAll();
   }
@@ -157,6 +162,19 @@ void Flush(Engine &e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(e.submit_mu) {
 }
 #endif
 
+#if WS2EMU_HAVE_URING
+// Prepares the removal of the poll `bit` of `s` (its CQE carries kRemoveTag and names the
+// poll) and submits it (from the reaper: at the end of its batch). False without an SQE.
+bool SubmitRemove(Engine &e, BaseSocket &s, uint8_t bit) ABSL_EXCLUSIVE_LOCKS_REQUIRED(e.submit_mu) {
+  io_uring_sqe *sqe = GetSqe(e);
+  if (sqe == nullptr) return false;
+  io_uring_prep_poll_remove(sqe, reinterpret_cast<uintptr_t>(&s) | bit);
+  io_uring_sqe_set_data64(sqe, reinterpret_cast<uintptr_t>(&s) | bit | kRemoveTag);
+  Flush(e);
+  return true;
+}
+#endif
+
 // Makes the engine wait for what the socket's queue heads need. False when it cannot (no SQE,
 // epoll_ctl failed): the caller fails those operations.
 bool Arm(BaseSocket &s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
@@ -173,7 +191,15 @@ bool Arm(BaseSocket &s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
         if (events == 0 || (s.io.polls & bit) != 0) continue;
         io_uring_sqe *sqe = GetSqe(e);
         if (sqe == nullptr) return false;
-        io_uring_prep_poll_add(sqe, s.fd(), static_cast<unsigned>(events));
+        // A multishot poll stays armed for the socket's life (until Disarm): a socket that
+        // keeps operations queued, the busy case, costs no re-arming. Its mask is fixed, so it
+        // asks for everything a queue head of that direction may wait for.
+        const unsigned mask = bit == kPollIn ? (POLLIN | POLLPRI) : POLLOUT;
+        if (e.multishot.load(std::memory_order_relaxed)) {
+          io_uring_prep_poll_multishot(sqe, s.fd(), mask);
+        } else {
+          io_uring_prep_poll_add(sqe, s.fd(), mask);
+        }
         io_uring_sqe_set_data64(sqe, reinterpret_cast<uintptr_t>(&s) | bit);
         s.AddRef();  // the poll's reference, released at its CQE
         s.io.polls |= bit;
@@ -212,14 +238,16 @@ void Disarm(BaseSocket &s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
       StdMutexLock lock(&e.submit_mu);
       for (uint8_t bit : {kPollIn, kPollOut}) {
         if ((s.io.polls & bit) == 0) continue;
-        io_uring_sqe *sqe = GetSqe(e);
+        s.AddRef();  // the removal's reference, released at its CQE
+        e.outstanding.fetch_add(1, std::memory_order_relaxed);
         // [inference] With no SQE at all (the kernel takes none) the poll stays until the
         // descriptor becomes ready or the engine stops; it holds a reference, not a buffer.
-        if (sqe == nullptr) break;
-        io_uring_prep_poll_remove(sqe, reinterpret_cast<uintptr_t>(&s) | bit);
-        io_uring_sqe_set_data64(sqe, kIgnoreTag);
+        if (!SubmitRemove(e, s, bit)) {
+          e.outstanding.fetch_sub(1, std::memory_order_relaxed);
+          s.Release();  // not the last: the poll holds one
+          break;
+        }
       }
-      Flush(e);
       return;
     }
 #endif
@@ -260,12 +288,36 @@ void UringReaper() {
       const uint64_t data = io_uring_cqe_get_data64(cqe);
       if (data == kStopTag) {
         stop = true;
+      } else if ((data & kRemoveTag) != 0) {
+        auto *socket = reinterpret_cast<BaseSocket *>(data & ~uint64_t{7});
+        const uint8_t bit = static_cast<uint8_t>(data & 3);
+        bool again = false;
+        if (cqe->res == -EALREADY) {
+          // The poll was posting a CQE when the removal came; a multishot poll stays armed
+          // after that, so remove it again (the socket is kept by this removal's reference).
+          StdMutexLock lock(&socket->mu);
+          if ((socket->io.polls & bit) != 0) {
+            StdMutexLock submit(&e.submit_mu);
+            again = SubmitRemove(e, *socket, bit);
+          }
+        }
+        if (!again) {
+          e.outstanding.fetch_sub(1, std::memory_order_relaxed);
+          socket->Release();
+        }
       } else if (data != kIgnoreTag && data != 0) {
         auto *socket = reinterpret_cast<BaseSocket *>(data & ~uint64_t{7});
         const uint8_t bit = static_cast<uint8_t>(data & 3);
-        ProcessReady(socket, bit);
-        e.outstanding.fetch_sub(1, std::memory_order_relaxed);
-        socket->Release();  // the poll's reference
+        const bool more = (cqe->flags & IORING_CQE_F_MORE) != 0;
+        if (!more && cqe->res == -EINVAL && e.multishot.load(std::memory_order_relaxed)) {
+          DebugLog("base_provider", "multishot polls refused: one-shot polls from now on");
+          e.multishot.store(false, std::memory_order_relaxed);
+        }
+        ProcessReady(socket, more ? 0 : bit);
+        if (!more) {  // the poll ended (one-shot, removed, or failed): its reference goes
+          e.outstanding.fetch_sub(1, std::memory_order_relaxed);
+          socket->Release();
+        }
       }
     }
     io_uring_cq_advance(&e.ring, seen);
@@ -959,7 +1011,7 @@ BOOL WSPAPI WSPGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWO
       }
     }
     if (LoadStatus(lpOverlapped) == WSS_OPERATION_IN_PROGRESS) {
-      g_done_waiters.fetch_add(1, std::memory_order_seq_cst);
+      g_done_waiters.fetch_add(1, std::memory_order_acq_rel);
       {
         StdMutexLock lock(&g_done_mu);
         while (LoadStatus(lpOverlapped) == WSS_OPERATION_IN_PROGRESS) g_done_cv.Wait(&g_done_mu);
