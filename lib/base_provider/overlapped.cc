@@ -48,12 +48,14 @@
 namespace ws2emu::base_provider {
 namespace {
 
+#if WS2EMU_HAVE_URING
 constexpr uint32_t kRingEntries = 1024;
 constexpr uint64_t kStopTag = 1;     // the NOP that stops the reaper
 constexpr uint64_t kIgnoreTag = 2;   // a CQE nobody waits for
 constexpr uint64_t kRemoveTag = 4;   // with a socket and a poll bit: a POLL_REMOVE's CQE
-constexpr uint8_t kPollIn = 1;
 constexpr uint8_t kPollOut = 2;
+#endif
+constexpr uint8_t kPollIn = 1;
 
 enum class Backend : int { kNone, kUring, kEpoll };
 
@@ -83,7 +85,9 @@ Engine &TheEngine() {
 }
 
 thread_local bool t_in_reaper = false;
+#if WS2EMU_HAVE_URING
 thread_local bool t_reaper_pending_submit = false;
+#endif
 
 // WSPGetOverlappedResult's wait for an operation without a usable event.
 constinit StdMutex g_done_mu;
@@ -398,7 +402,7 @@ int EnsureEngine() {
     if (r == 0) {
       backend = Backend::kUring;
     } else {
-      DebugLog("base_provider", "io_uring_queue_init failed (%s): overlapped I/O falls back to epoll",
+      DebugLog("base_provider", "io_uring_queue_init failed (%s): overlapped I/O uses epoll",
                strerror(-r));
     }
   }

@@ -385,4 +385,50 @@ TEST_P(Extensions, WSARecvMsgGivesPktinfoInWindowsLayoutAndWSASendMsgSends) {
   Close(r);
 }
 
+struct MsgRoutineLog {
+  int calls = 0;
+  DWORD error = 0, bytes = 0;
+} g_msg_routine;
+
+void CALLBACK MsgRoutine(DWORD error, DWORD bytes, LPWSAOVERLAPPED, DWORD) {
+  ++g_msg_routine.calls;
+  g_msg_routine.error = error;
+  g_msg_routine.bytes = bytes;
+}
+
+TEST_P(Extensions, WSARecvMsgRoutineRunsOnTheCallingThread) {
+  auto recv_msg = Extension<LPFN_WSARECVMSG>(WSAID_WSARECVMSG);
+  SOCKET a = Socket(family(), WS_SOCK_DGRAM);
+  SOCKET r = Socket(family(), WS_SOCK_DGRAM);
+  WS_sockaddr_in6 address;
+  int length = bp_test::Loopback(family(), 0, &address);
+  int error = 0;
+  ASSERT_EQ(procs_.lpWSPBind(r, reinterpret_cast<WS_sockaddr *>(&address), length, &error), 0);
+  int size = sizeof(address);
+  ASSERT_EQ(procs_.lpWSPGetSockName(r, reinterpret_cast<WS_sockaddr *>(&address), &size, &error),
+            0);
+  char data[16];
+  WSABUF rb = {sizeof(data), data};
+  WSAMSG msg = {};
+  msg.lpBuffers = &rb;
+  msg.dwBufferCount = 1;
+  WSAOVERLAPPED ov = {};
+  DWORD n = 0;
+  g_msg_routine = {};
+  ASSERT_EQ(recv_msg(r, &msg, &n, &ov, MsgRoutine), SOCKET_ERROR);
+  ASSERT_EQ(WSAGetLastError(), WSA_IO_PENDING);
+  WSABUF sb = {5, const_cast<char *>("apc!!")};
+  DWORD sent;
+  ASSERT_EQ(procs_.lpWSPSendTo(a, &sb, 1, &sent, 0, reinterpret_cast<WS_sockaddr *>(&address),
+                               size, nullptr, nullptr, nullptr, &error),
+            0);
+  while (g_msg_routine.calls == 0) ASSERT_EQ(ws2emu_SleepEx(kGuard, TRUE), WAIT_IO_COMPLETION);
+  EXPECT_EQ(g_msg_routine.calls, 1);
+  EXPECT_EQ(g_msg_routine.error, 0u);
+  EXPECT_EQ(g_msg_routine.bytes, 5u);
+  EXPECT_EQ(std::string(data, 5), "apc!!");
+  Close(a);
+  Close(r);
+}
+
 }  // namespace

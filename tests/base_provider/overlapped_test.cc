@@ -561,6 +561,98 @@ TEST_P(Overlapped, TruncatedDatagramIsMsgSizeWithPartialAndTheSourceAddress) {
   Close(r);
 }
 
+TEST_P(Overlapped, CompleteNowDeliversInEveryMode) {
+  SOCKET c, s;
+  Pair(family(), &c, &s);
+  ws2emu::base_provider::SocketCall call(s, nullptr);
+  ASSERT_TRUE(call);
+  // Event.
+  WSAEVENT event = WSACreateEvent();
+  WSAOVERLAPPED ov = {};
+  ov.hEvent = event;
+  EXPECT_EQ(ws2emu::base_provider::CompleteNow(call, &ov, nullptr, nullptr, 0, 12, 0), 0);
+  EXPECT_EQ(WSAWaitForMultipleEvents(1, &event, FALSE, 0, FALSE), WAIT_OBJECT_0);
+  DWORD bytes = 0, flags = 0;
+  int error = 0;
+  EXPECT_TRUE(procs_.lpWSPGetOverlappedResult(s, &ov, &bytes, FALSE, &flags, &error));
+  EXPECT_EQ(bytes, 12u);
+  // Port, with an error.
+  HANDLE port = Port(s, 8);
+  WSAOVERLAPPED ov2 = {};
+  EXPECT_EQ(ws2emu::base_provider::CompleteNow(call, &ov2, nullptr, nullptr, WSAENOTCONN, 0, 0), 0);
+  ULONG_PTR key;
+  LPOVERLAPPED done = nullptr;
+  EXPECT_FALSE(ws2emu_GetQueuedCompletionStatus(port, &bytes, &key, &done, kGuard));
+  EXPECT_EQ(done, &ov2);
+  EXPECT_EQ(ws2emu_GetLastError(), static_cast<DWORD>(WSAENOTCONN));
+  EXPECT_FALSE(procs_.lpWSPGetOverlappedResult(s, &ov2, &bytes, FALSE, &flags, &error));
+  EXPECT_EQ(error, WSAENOTCONN);
+  // Routine.
+  g_routine.calls = 0;
+  WSATHREADID thread;
+  ASSERT_EQ(ws2emu_upcall_table()->lpWPUOpenCurrentThread(&thread, &error), 0);
+  WSAOVERLAPPED ov3 = {};
+  EXPECT_EQ(ws2emu::base_provider::CompleteNow(call, &ov3, Routine, &thread, 0, 5, WS_MSG_PARTIAL),
+            0);
+  EXPECT_EQ(ws2emu_SleepEx(kGuard, TRUE), WAIT_IO_COMPLETION);
+  EXPECT_EQ(g_routine.calls.load(), 1);
+  EXPECT_EQ(g_routine.bytes, 5u);
+  EXPECT_EQ(g_routine.flags, static_cast<DWORD>(WS_MSG_PARTIAL));
+  ws2emu_upcall_table()->lpWPUCloseThread(&thread, &error);
+  // Null OVERLAPPED / an event that is none.
+  EXPECT_EQ(ws2emu::base_provider::CompleteNow(call, nullptr, nullptr, nullptr, 0, 0, 0), WSAEFAULT);
+  WSAOVERLAPPED ov4 = {};
+  ov4.hEvent = reinterpret_cast<HANDLE>(0x7fff00);
+  EXPECT_EQ(ws2emu::base_provider::CompleteNow(call, &ov4, nullptr, nullptr, 0, 0, 0),
+            WSA_INVALID_HANDLE);
+  WSACloseEvent(event);
+  ws2emu_CloseHandle(port);
+  Close(c);
+  Close(s);
+}
+
+TEST_P(Overlapped, GetOverlappedResultWaitsOnTheEvent) {
+  SOCKET c, s;
+  Pair(family(), &c, &s);
+  WSAEVENT event = WSACreateEvent();
+  char buffer[8];
+  WSABUF b = {8, buffer};
+  WSAOVERLAPPED ov = {};
+  ov.hEvent = event;
+  int error = 0;
+  ASSERT_EQ(Recv(s, &b, &ov, &error), SOCKET_ERROR);
+  std::thread sender([&] { SendAll(c, "evt"); });
+  DWORD bytes = 0, flags = 0;
+  ASSERT_TRUE(procs_.lpWSPGetOverlappedResult(s, &ov, &bytes, TRUE, &flags, &error)) << error;
+  sender.join();
+  EXPECT_EQ(bytes, 3u);
+  WSACloseEvent(event);
+  Close(c);
+  Close(s);
+}
+
+TEST_P(Overlapped, TheEngineSaysWhichItIsUnderDebug) {
+  // The engine starts at the first operation that waits, after each last WSPCleanup.
+  setenv("WS2EMU_DEBUG", "1", 1);
+  ::testing::internal::CaptureStderr();
+  SOCKET c, s;
+  Pair(family(), &c, &s);
+  char buffer[4];
+  WSABUF b = {4, buffer};
+  WSAOVERLAPPED ov = {};
+  int error = 0;
+  ASSERT_EQ(Recv(s, &b, &ov, &error), SOCKET_ERROR);
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  unsetenv("WS2EMU_DEBUG");
+  if (std::string(EngineName()) == "epoll") {
+    EXPECT_NE(log.find("overlapped I/O uses epoll"), std::string::npos) << log;
+  } else {
+    EXPECT_EQ(log.find("epoll"), std::string::npos) << log;
+  }
+  Close(c);
+  Close(s);
+}
+
 // 1,000 connections through one completion port, each echoing a distinct message; every byte
 // is counted exactly.
 TEST_P(Overlapped, AThousandConnectionsThroughOnePort) {
