@@ -68,7 +68,7 @@ struct Engine {
 #if WS2EMU_HAVE_URING
   io_uring ring;
 #endif
-  StdMutex submit_mu;  // the ring's submission queue (any thread may arm)
+  StdMutex submit_mu;  // the ring's submission queue; epoll: held while arming
   int epoll_fd = -1;
   int wake_fd = -1;  // epoll: the reaper's wake (stop, deregistrations)
   StdMutex disarm_mu;
@@ -214,6 +214,7 @@ bool Arm(BaseSocket &s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
     }
 #endif
     case Backend::kEpoll: {
+      StdMutexLock lock(&e.submit_mu);  // (for the reaper's view of this socket; see EpollReaper)
       epoll_event ev;
       ev.events = EPOLLONESHOT | static_cast<uint32_t>(in) | static_cast<uint32_t>(out);
       ev.data.ptr = &s;
@@ -284,6 +285,10 @@ void UringReaper() {
       DebugLog("base_provider", "io_uring_wait_cqe failed: %s", strerror(-r));
       break;
     }
+    // The thread that armed a poll wrote the socket before it submitted, under submit_mu; the
+    // kernel hands the pointer over, which ThreadSanitizer cannot see. Taking the lock here
+    // makes that order visible to it (the syscalls order it for the hardware already).
+    { StdMutexLock sync(&e.submit_mu); }
     unsigned head;
     unsigned seen = 0;
     bool stop = false;
@@ -350,6 +355,7 @@ void EpollReaper() {
       DebugLog("base_provider", "epoll_wait failed: %s", strerror(errno));
       break;
     }
+    { StdMutexLock sync(&e.submit_mu); }  // as in UringReaper: the arming thread's writes
     for (int i = 0; i < n; ++i) {
       if (events[i].data.ptr == nullptr) {
         uint64_t count;
