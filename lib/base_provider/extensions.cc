@@ -374,50 +374,6 @@ BOOL WINAPI TransmitFile(SOCKET hSocket, HANDLE hFile, DWORD nNumberOfBytesToWri
 
 // --- WSARecvMsg, WSASendMsg -----------------------------------------------------------------
 
-// Linux control data -> Windows' layout (WSACMSGHDR: SIZE_T length, INT level, INT type, the
-// data aligned to 8). IP_PKTINFO changes shape (Linux: index, local address, destination;
-// Windows: destination, index); IPV6_PKTINFO has the same layout on both.
-// Returns the bytes written; *truncated when something did not fit.
-size_t ControlToWindows(msghdr &m, char *out, size_t capacity, bool *truncated) {
-  size_t used = 0;
-  for (cmsghdr *c = CMSG_FIRSTHDR(&m); c != nullptr; c = CMSG_NXTHDR(&m, c)) {
-    int level = c->cmsg_level;
-    int type;
-    unsigned char data[sizeof(WS_in6_pktinfo)];
-    size_t size;
-    if (level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-      in_pktinfo linux_info;
-      std::memcpy(&linux_info, CMSG_DATA(c), sizeof(linux_info));
-      WS_in_pktinfo info = {};
-      std::memcpy(&info.ipi_addr, &linux_info.ipi_addr, sizeof(info.ipi_addr));
-      info.ipi_ifindex = static_cast<ULONG>(linux_info.ipi_ifindex);
-      type = WS_IP_PKTINFO;
-      level = WS_IPPROTO_IP;
-      size = sizeof(info);
-      std::memcpy(data, &info, size);
-    } else if (level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
-      static_assert(sizeof(in6_pktinfo) == sizeof(WS_in6_pktinfo));
-      type = WS_IPV6_PKTINFO;
-      level = WS_IPPROTO_IPV6;
-      size = sizeof(WS_in6_pktinfo);
-      std::memcpy(data, CMSG_DATA(c), size);
-    } else {
-      continue;  // [inference] control data Windows has no form for is left out
-    }
-    const size_t space = WSA_CMSG_SPACE(size);
-    if (out == nullptr || used + WSA_CMSG_LEN(size) > capacity) {
-      *truncated = true;
-      break;
-    }
-    WSACMSGHDR header = {WSA_CMSG_LEN(size), level, type};
-    std::memcpy(out + used, &header, sizeof(header));
-    std::memcpy(out + used + WSA_CMSGDATA_ALIGN(sizeof(WSACMSGHDR)), data, size);
-    used += space;
-    if (used > capacity) used = capacity;
-  }
-  return used;
-}
-
 struct MessageState {
   LPWSAMSG msg;
   unsigned char control[256];  // the Linux control data (a few pktinfo records)
@@ -453,9 +409,9 @@ Attempt RecvMsgAttempt(Operation &op, BaseSocket &s) {
       error = WSAEMSGSIZE;
     }
     bool truncated = (m.msg_flags & MSG_CTRUNC) != 0;
-    msg.Control.len = static_cast<ULONG>(
-        ControlToWindows(m, msg.Control.buf, msg.Control.buf != nullptr ? msg.Control.len : 0,
-                         &truncated));
+    // lib/net converts (IP_PKTINFO changes shape: Linux has the index first).
+    msg.Control.len = static_cast<ULONG>(net::ControlMessagesFromUnix(
+        &m, msg.Control.buf, msg.Control.buf != nullptr ? msg.Control.len : 0, &truncated));
     if (truncated) flags |= WS_MSG_CTRUNC;
     if (msg.name != nullptr && m.msg_namelen > 0) {
       int length = msg.namelen;
@@ -543,7 +499,9 @@ INT WINAPI WSARecvMsg(SOCKET s, LPWSAMSG lpMsg, LPDWORD lpdwNumberOfBytesRecvd,
 }
 
 // Windows control data -> Linux (IP_PKTINFO, IPV6_PKTINFO: the source address / interface to
-// send from). False (WSAEINVAL) for control data Linux cannot take.
+// send from). False (WSAEINVAL) for control data Linux cannot take. [inference] lib/net has
+// the receive direction only (ControlMessagesFromUnix); this is the send direction's one place
+// until it moves there.
 bool ControlToLinux(const WSAMSG &msg, MessageState *state) {
   if (msg.Control.buf == nullptr || msg.Control.len == 0) return true;
   size_t used = 0;

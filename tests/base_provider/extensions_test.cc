@@ -19,10 +19,6 @@ using ws2emu::base_provider::ExtensionFunction;
 
 constexpr DWORD kGuard = 20000;
 
-template <typename F>
-F Extension(GUID guid) {
-  return reinterpret_cast<F>(ExtensionFunction(guid));
-}
 
 class Extensions : public BaseProviderTest, public ::testing::WithParamInterface<int> {
  protected:
@@ -56,6 +52,23 @@ class Extensions : public BaseProviderTest, public ::testing::WithParamInterface
     return bytes;
   }
   int AddressSize() const { return family() == WS_AF_INET ? 16 : 28; }
+  // The function of `guid` as an application gets it: WSPIoctl's
+  // SIO_GET_EXTENSION_FUNCTION_POINTER on a socket of the provider.
+  template <typename F>
+  F Extension(GUID guid) {
+    SOCKET s = Socket(WS_AF_INET, WS_SOCK_STREAM);
+    void *function = nullptr;
+    DWORD returned = 0;
+    int error = 0;
+    EXPECT_EQ(procs_.lpWSPIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &guid, sizeof(guid),
+                                &function, sizeof(function), &returned, nullptr, nullptr, nullptr,
+                                &error),
+              0)
+        << error;
+    EXPECT_EQ(function, ExtensionFunction(guid));
+    Close(s);
+    return reinterpret_cast<F>(function);
+  }
 };
 
 INSTANTIATE_TEST_SUITE_P(Families, Extensions, ::testing::Values(WS_AF_INET, WS_AF_INET6),
