@@ -1,1 +1,1042 @@
-// lib/base_provider/overlapped.cc — see the header and meson.build for what this file holds.
+// Overlapped operations: the engine (one reaper thread over io_uring POLL_ADD, or over epoll),
+// the per-socket queues, completion delivery, cancellation, WSPGetOverlappedResult.
+//
+// Why POLL_ADD and a retry rather than IORING_OP_SENDMSG / RECVMSG [inference, measured by
+// ws2emu-bench's tcp_bulk_wsp and iocp_echo_wsp]: almost every operation of a busy socket
+// completes at its first, non-blocking try on the caller's thread (the data is there, or the
+// send buffer has room), which is what makes overlapped I/O cheap and what Windows does as well;
+// the ring is only needed to wait. Polling keeps the caller's buffers out of the kernel's hands,
+// so (1) the sends of a socket cannot interleave or overtake each other, even partially (one
+// sendmsg at a time, always the queue's head), (2) a cancelled operation's buffers are never
+// touched once it left its queue, with no cancel CQE to wait for, and (3) the epoll fallback is
+// the same code with another wait. The ring's part is to batch the re-arming of polls and to
+// wait for all sockets at once, with no thread per socket.
+#include "base_provider/overlapped.h"
+
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#if WS2EMU_HAVE_URING
+#include <liburing.h>
+#endif
+
+#include <atomic>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string_view>
+#include <system_error>
+#include <thread>
+
+#include "base/annotated_mutex.h"
+#include "base/debug.h"
+#include "base_provider/operation.h"
+#include "base_provider/procs.h"
+#include "base_provider/provider.h"
+#include "base_provider/socket.h"
+#include "iocp/completion.h"
+#include "net/net.h"
+#include "sync/event.h"
+#include "threads/wait.h"
+
+namespace ws2emu::base_provider {
+namespace {
+
+#if WS2EMU_HAVE_URING
+constexpr uint32_t kRingEntries = 1024;
+constexpr uint64_t kStopTag = 1;     // the NOP that stops the reaper
+constexpr uint64_t kIgnoreTag = 2;   // a CQE nobody waits for
+constexpr uint64_t kRemoveTag = 4;   // with a socket and a poll bit: a POLL_REMOVE's CQE
+constexpr uint8_t kPollOut = 2;
+#endif
+constexpr uint8_t kPollIn = 1;
+
+enum class Backend : int { kNone, kUring, kEpoll };
+
+// The engine: process-wide, started at the first operation that has to wait, stopped by the
+// last WSPCleanup.
+struct Engine {
+  StdMutex start_mu;  // EnsureEngine / StopEngine
+  std::atomic<Backend> backend{Backend::kNone};
+  std::thread reaper;
+#if WS2EMU_HAVE_URING
+  io_uring ring;
+#endif
+  StdMutex submit_mu;  // the ring's submission queue; epoll: held while arming
+  int epoll_fd = -1;
+  int wake_fd = -1;  // epoll: the reaper's wake (stop, deregistrations)
+  StdMutex disarm_mu;
+  BaseSocket *disarm_head ABSL_GUARDED_BY(disarm_mu) = nullptr;
+  std::atomic<bool> stopping{false};
+  // io_uring: POLL_ADDs in flight; epoll: registrations. The reaper stops when it is 0.
+  std::atomic<int64_t> outstanding{0};
+  // io_uring: multishot polls (Linux 5.13); off after the kernel refused one with EINVAL.
+  std::atomic<bool> multishot{true};
+};
+Engine &TheEngine() {
+  static Engine *engine = new Engine();  // never destroyed: the reaper may outlive statics
+  return *engine;
+}
+
+thread_local bool t_in_reaper = false;
+#if WS2EMU_HAVE_URING
+thread_local bool t_reaper_pending_submit = false;
+#endif
+
+// WSPGetOverlappedResult's wait for an operation without a usable event.
+constinit StdMutex g_done_mu;
+StdCondVar g_done_cv;
+constinit std::atomic<int> g_done_waiters{0};
+
+// After the status is stored. An RMW rather than a load (a fence, which TSan does not model,
+// would do as well): either it comes after a waiter's increment, and the waiter is woken under
+// the mutex, or before it, and the waiter's increment reads from it and sees the status.
+void NotifyDone() {
+  if (g_done_waiters.fetch_add(0, std::memory_order_acq_rel) > 0) {
+    { StdMutexLock lock(&g_done_mu); }
+    g_done_cv.SignalAll();
+  }
+}
+
+void StoreStatus(WSAOVERLAPPED *ov, DWORD error, DWORD bytes) {
+  // As iocp::CompleteOverlapped: a status that would read as "in progress" is stored as
+  // STATUS_UNSUCCESSFUL.
+  const ULONG_PTR status = error == WSS_OPERATION_IN_PROGRESS ? 0xC0000001u : error;
+  __atomic_store_n(&ov->InternalHigh, static_cast<ULONG_PTR>(bytes), __ATOMIC_RELAXED);
+  __atomic_store_n(&ov->Internal, status, __ATOMIC_RELEASE);
+}
+
+ULONG_PTR LoadStatus(const WSAOVERLAPPED *ov) {
+  return __atomic_load_n(&ov->Internal, __ATOMIC_ACQUIRE);
+}
+
+// The APC that runs a completion routine on the issuing thread, in its alertable wait.
+void CALLBACK RunRoutine(DWORD_PTR context) {
+  auto *op = reinterpret_cast<Operation *>(context);
+  op->routine(op->result_error, op->result_bytes, op->overlapped, op->result_flags);
+  DeleteOperation(op);
+}
+
+Operation **HeadOf(BaseSocket &s, Queue q) {
+  return q == Queue::kIn ? &s.io.in_head : &s.io.out_head;
+}
+Operation **TailOf(BaseSocket &s, Queue q) {
+  return q == Queue::kIn ? &s.io.in_tail : &s.io.out_tail;
+}
+
+void Enqueue(BaseSocket &s, Queue q, Operation *op) {
+  op->next = nullptr;
+  Operation **tail = TailOf(s, q);
+  if (*tail == nullptr) {
+    *HeadOf(s, q) = op;
+  } else {
+    (*tail)->next = op;
+  }
+  *tail = op;
+}
+
+// --- The engine ---------------------------------------------------------------------------
+
+void ProcessReady(BaseSocket *socket, uint8_t bits);
+
+#if WS2EMU_HAVE_URING
+// Gets an SQE, flushing the queue if it is full. Null if the kernel takes none.
+io_uring_sqe *GetSqe(Engine &e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(e.submit_mu) {
+  io_uring_sqe *sqe = io_uring_get_sqe(&e.ring);
+  for (int i = 0; sqe == nullptr && i < 8; ++i) {
+    io_uring_submit(&e.ring);
+    sqe = io_uring_get_sqe(&e.ring);
+  }
+  return sqe;
+}
+
+// Submits what was prepared: at once from a caller; from the reaper, once per batch.
+void Flush(Engine &e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(e.submit_mu) {
+  if (t_in_reaper) {
+    t_reaper_pending_submit = true;
+  } else {
+    io_uring_submit(&e.ring);
+  }
+}
+#endif
+
+#if WS2EMU_HAVE_URING
+// Prepares the removal of the poll `bit` of `s` (its CQE carries kRemoveTag and names the
+// poll) and submits it (from the reaper: at the end of its batch). False without an SQE.
+bool SubmitRemove(Engine &e, BaseSocket &s, uint8_t bit) ABSL_EXCLUSIVE_LOCKS_REQUIRED(e.submit_mu) {
+  io_uring_sqe *sqe = GetSqe(e);
+  if (sqe == nullptr) return false;
+  io_uring_prep_poll_remove(sqe, reinterpret_cast<uintptr_t>(&s) | bit);
+  io_uring_sqe_set_data64(sqe, reinterpret_cast<uintptr_t>(&s) | bit | kRemoveTag);
+  Flush(e);
+  return true;
+}
+#endif
+
+// Makes the engine wait for what the socket's queue heads need. False when it cannot (no SQE,
+// epoll_ctl failed): the caller fails those operations.
+bool Arm(BaseSocket &s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
+  Engine &e = TheEngine();
+  const short in = s.io.in_head != nullptr ? s.io.in_head->events : 0;
+  const short out = s.io.out_head != nullptr ? s.io.out_head->events : 0;
+  if (in == 0 && out == 0) return true;
+  switch (e.backend.load(std::memory_order_acquire)) {
+#if WS2EMU_HAVE_URING
+    case Backend::kUring: {
+      StdMutexLock lock(&e.submit_mu);
+      for (uint8_t bit : {kPollIn, kPollOut}) {
+        const short events = bit == kPollIn ? in : out;
+        if (events == 0 || (s.io.polls & bit) != 0) continue;
+        io_uring_sqe *sqe = GetSqe(e);
+        if (sqe == nullptr) return false;
+        // A multishot poll stays armed for the socket's life (until Disarm): a socket that
+        // keeps operations queued, the busy case, costs no re-arming. Its mask is fixed, so it
+        // asks for everything a queue head of that direction may wait for.
+        const unsigned mask = bit == kPollIn ? (POLLIN | POLLPRI) : POLLOUT;
+        if (e.multishot.load(std::memory_order_relaxed)) {
+          io_uring_prep_poll_multishot(sqe, s.fd(), mask);
+        } else {
+          io_uring_prep_poll_add(sqe, s.fd(), mask);
+        }
+        io_uring_sqe_set_data64(sqe, reinterpret_cast<uintptr_t>(&s) | bit);
+        s.AddRef();  // the poll's reference, released at its CQE
+        s.io.polls |= bit;
+        e.outstanding.fetch_add(1, std::memory_order_relaxed);
+      }
+      Flush(e);
+      return true;
+    }
+#endif
+    case Backend::kEpoll: {
+      StdMutexLock lock(&e.submit_mu);  // (for the reaper's view of this socket; see EpollReaper)
+      epoll_event ev;
+      ev.events = EPOLLONESHOT | static_cast<uint32_t>(in) | static_cast<uint32_t>(out);
+      ev.data.ptr = &s;
+      if ((s.io.polls & kPollIn) == 0) {
+        if (epoll_ctl(e.epoll_fd, EPOLL_CTL_ADD, s.fd(), &ev) != 0) return false;
+        s.AddRef();  // the registration's reference, released when the reaper removes it
+        s.io.polls |= kPollIn;
+        e.outstanding.fetch_add(1, std::memory_order_relaxed);
+        return true;
+      }
+      return epoll_ctl(e.epoll_fd, EPOLL_CTL_MOD, s.fd(), &ev) == 0;
+    }
+    default:
+      return false;
+  }
+}
+
+// Stops waiting on the socket's descriptor (it is being closed): the references the polls or
+// the registration hold are released by the reaper, after it can no longer see the socket.
+void Disarm(BaseSocket &s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
+  Engine &e = TheEngine();
+  if (s.io.polls == 0) return;
+  switch (e.backend.load(std::memory_order_acquire)) {
+#if WS2EMU_HAVE_URING
+    case Backend::kUring: {
+      StdMutexLock lock(&e.submit_mu);
+      for (uint8_t bit : {kPollIn, kPollOut}) {
+        if ((s.io.polls & bit) == 0) continue;
+        s.AddRef();  // the removal's reference, released at its CQE
+        e.outstanding.fetch_add(1, std::memory_order_relaxed);
+        // [inference] With no SQE at all (the kernel takes none) the poll stays until the
+        // descriptor becomes ready or the engine stops; it holds a reference, not a buffer.
+        if (!SubmitRemove(e, s, bit)) {
+          e.outstanding.fetch_sub(1, std::memory_order_relaxed);
+          s.Release();  // not the last: the poll holds one
+          break;
+        }
+      }
+      return;
+    }
+#endif
+    case Backend::kEpoll: {
+      if (s.io.disarming) return;
+      s.io.disarming = true;
+      {
+        StdMutexLock lock(&e.disarm_mu);
+        s.io.next_disarm = e.disarm_head;
+        e.disarm_head = &s;
+      }
+      const uint64_t one = 1;
+      (void)!write(e.wake_fd, &one, sizeof(one));
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+#if WS2EMU_HAVE_URING
+void UringReaper() {
+  Engine &e = TheEngine();
+  t_in_reaper = true;
+  for (;;) {
+    io_uring_cqe *cqe = nullptr;
+    const int r = io_uring_wait_cqe(&e.ring, &cqe);
+    if (r == -EINTR || r == -EAGAIN) continue;
+    if (r < 0) {
+      DebugLog("base_provider", "io_uring_wait_cqe failed: %s", strerror(-r));
+      break;
+    }
+    // The thread that armed a poll wrote the socket before it submitted, under submit_mu; the
+    // kernel hands the pointer over, which ThreadSanitizer cannot see. Taking the lock here
+    // makes that order visible to it (the syscalls order it for the hardware already).
+    { StdMutexLock sync(&e.submit_mu); }
+    unsigned head;
+    unsigned seen = 0;
+    bool stop = false;
+    io_uring_for_each_cqe(&e.ring, head, cqe) {
+      ++seen;
+      const uint64_t data = io_uring_cqe_get_data64(cqe);
+      if (data == kStopTag) {
+        stop = true;
+      } else if ((data & kRemoveTag) != 0) {
+        auto *socket = reinterpret_cast<BaseSocket *>(data & ~uint64_t{7});
+        const uint8_t bit = static_cast<uint8_t>(data & 3);
+        bool again = false;
+        if (cqe->res == -EALREADY) {
+          // The poll was posting a CQE when the removal came; a multishot poll stays armed
+          // after that, so remove it again (the socket is kept by this removal's reference).
+          StdMutexLock lock(&socket->mu);
+          if ((socket->io.polls & bit) != 0) {
+            StdMutexLock submit(&e.submit_mu);
+            again = SubmitRemove(e, *socket, bit);
+          }
+        }
+        if (!again) {
+          e.outstanding.fetch_sub(1, std::memory_order_relaxed);
+          socket->Release();
+        }
+      } else if (data != kIgnoreTag && data != 0) {
+        auto *socket = reinterpret_cast<BaseSocket *>(data & ~uint64_t{7});
+        const uint8_t bit = static_cast<uint8_t>(data & 3);
+        const bool more = (cqe->flags & IORING_CQE_F_MORE) != 0;
+        if (!more && cqe->res == -EINVAL && e.multishot.load(std::memory_order_relaxed)) {
+          DebugLog("base_provider", "multishot polls refused: one-shot polls from now on");
+          e.multishot.store(false, std::memory_order_relaxed);
+        }
+        ProcessReady(socket, more ? 0 : bit);
+        if (!more) {  // the poll ended (one-shot, removed, or failed): its reference goes
+          e.outstanding.fetch_sub(1, std::memory_order_relaxed);
+          socket->Release();
+        }
+      }
+    }
+    io_uring_cq_advance(&e.ring, seen);
+    if (t_reaper_pending_submit) {
+      t_reaper_pending_submit = false;
+      StdMutexLock lock(&e.submit_mu);
+      io_uring_submit(&e.ring);
+    }
+    if (stop) e.stopping.store(true, std::memory_order_relaxed);
+    if (e.stopping.load(std::memory_order_relaxed) &&
+        e.outstanding.load(std::memory_order_relaxed) == 0) {
+      break;
+    }
+  }
+  t_in_reaper = false;
+}
+#endif
+
+void EpollReaper() {
+  Engine &e = TheEngine();
+  t_in_reaper = true;
+  epoll_event events[64];
+  for (;;) {
+    const int n = epoll_wait(e.epoll_fd, events, 64, -1);
+    if (n < 0 && errno != EINTR) {
+      DebugLog("base_provider", "epoll_wait failed: %s", strerror(errno));
+      break;
+    }
+    { StdMutexLock sync(&e.submit_mu); }  // as in UringReaper: the arming thread's writes
+    for (int i = 0; i < n; ++i) {
+      if (events[i].data.ptr == nullptr) {
+        uint64_t count;
+        (void)!read(e.wake_fd, &count, sizeof(count));
+        continue;
+      }
+      ProcessReady(static_cast<BaseSocket *>(events[i].data.ptr), kPollIn);
+    }
+    // Deregistrations, after the batch: no event of this batch names a socket freed here.
+    BaseSocket *list;
+    {
+      StdMutexLock lock(&e.disarm_mu);
+      list = std::exchange(e.disarm_head, nullptr);
+    }
+    while (list != nullptr) {
+      BaseSocket *s = list;
+      {
+        StdMutexLock lock(&s->mu);
+        list = s->io.next_disarm;
+        s->io.next_disarm = nullptr;
+        epoll_ctl(e.epoll_fd, EPOLL_CTL_DEL, s->fd(), nullptr);
+        s->io.polls = 0;
+        s->io.disarming = false;
+      }
+      e.outstanding.fetch_sub(1, std::memory_order_relaxed);
+      s->Release();
+    }
+    if (e.stopping.load(std::memory_order_acquire) &&
+        e.outstanding.load(std::memory_order_relaxed) == 0) {
+      break;
+    }
+  }
+  t_in_reaper = false;
+}
+
+// Starts the engine if it is not running. 0, or WSAENOBUFS when neither a ring nor an epoll
+// instance nor the reaper thread can be made (SPEC.md §4 "Threads": fail cleanly).
+int EnsureEngine() {
+  Engine &e = TheEngine();
+  if (e.backend.load(std::memory_order_acquire) != Backend::kNone) return 0;
+  StdMutexLock lock(&e.start_mu);
+  if (e.backend.load(std::memory_order_relaxed) != Backend::kNone) return 0;
+  e.stopping.store(false, std::memory_order_relaxed);
+  const char *wanted = getenv("WS2EMU_BASE_ENGINE");
+  const bool force_epoll = wanted != nullptr && std::string_view(wanted) == "epoll";
+  Backend backend = Backend::kNone;
+#if WS2EMU_HAVE_URING
+  if (!force_epoll) {
+    const int r = io_uring_queue_init(kRingEntries, &e.ring, 0);
+    if (r == 0) {
+      backend = Backend::kUring;
+    } else {
+      DebugLog("base_provider", "io_uring_queue_init failed (%s): overlapped I/O uses epoll",
+               strerror(-r));
+    }
+  }
+#else
+  DebugLog("base_provider", "built without liburing: overlapped I/O uses epoll");
+#endif
+  if (force_epoll) DebugLog("base_provider", "WS2EMU_BASE_ENGINE=epoll: overlapped I/O uses epoll");
+  if (backend == Backend::kNone) {
+    e.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+    e.wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    epoll_event ev;
+    ev.events = EPOLLIN;
+    ev.data.ptr = nullptr;
+    if (e.epoll_fd < 0 || e.wake_fd < 0 ||
+        epoll_ctl(e.epoll_fd, EPOLL_CTL_ADD, e.wake_fd, &ev) != 0) {
+      if (e.epoll_fd >= 0) close(e.epoll_fd);
+      if (e.wake_fd >= 0) close(e.wake_fd);
+      e.epoll_fd = e.wake_fd = -1;
+      return WSAENOBUFS;
+    }
+    backend = Backend::kEpoll;
+  }
+  try {
+#if WS2EMU_HAVE_URING
+    e.reaper = std::thread(backend == Backend::kUring ? UringReaper : EpollReaper);
+#else
+    e.reaper = std::thread(EpollReaper);
+#endif
+  } catch (const std::system_error &) {
+#if WS2EMU_HAVE_URING
+    if (backend == Backend::kUring) io_uring_queue_exit(&e.ring);
+#endif
+    if (e.epoll_fd >= 0) close(e.epoll_fd);
+    if (e.wake_fd >= 0) close(e.wake_fd);
+    e.epoll_fd = e.wake_fd = -1;
+    return WSAENOBUFS;
+  }
+  e.backend.store(backend, std::memory_order_release);
+  return 0;
+}
+
+// --- Running the queues -------------------------------------------------------------------
+
+// Runs the heads of `q` until one has to wait. Completed operations are delivered (mutex
+// held); operations that continue on another socket go to *moved.
+void RunQueue(BaseSocket &s, Queue q, Operation **moved) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
+  Operation **head = HeadOf(s, q);
+  while (*head != nullptr) {
+    Operation *op = *head;
+    const Attempt a = op->attempt(*op, s);
+    if (a.outcome == Attempt::kAgain) return;
+    *head = op->next;
+    if (*head == nullptr) *TailOf(s, q) = nullptr;
+    op->next = nullptr;
+    if (a.outcome == Attempt::kMoved) {
+      op->next = *moved;
+      *moved = op;
+    } else {
+      Deliver(op, a.error, a.bytes, a.flags);
+    }
+  }
+}
+
+// Fails every operation of `q` with `error` (the engine could not wait for them).
+void FailQueue(BaseSocket &s, Queue q, DWORD error) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
+  Operation *op = std::exchange(*HeadOf(s, q), nullptr);
+  *TailOf(s, q) = nullptr;
+  while (op != nullptr) {
+    Operation *next = op->next;
+    Deliver(op, error, static_cast<DWORD>(op->done), 0);
+    op = next;
+  }
+}
+
+void ArmOrFail(BaseSocket &s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
+  if (!Arm(s)) {
+    FailQueue(s, Queue::kIn, WSAENOBUFS);
+    FailQueue(s, Queue::kOut, WSAENOBUFS);
+  }
+}
+
+void ContinueMoved(Operation *moved) {
+  while (moved != nullptr) {
+    Operation *op = moved;
+    moved = op->next;
+    op->next = nullptr;
+    BaseSocket *target = op->move_to;
+    op->move_to = nullptr;
+    Continue(*target, op, op->move_queue);
+  }
+}
+
+// The descriptor of `socket` is ready (or its poll was removed): run both queues and wait again
+// for what is left.
+void ProcessReady(BaseSocket *socket, uint8_t bits) {
+  Operation *moved = nullptr;
+  {
+    StdMutexLock lock(&socket->mu);
+    if (TheEngine().backend.load(std::memory_order_relaxed) == Backend::kUring) {
+      socket->io.polls &= static_cast<uint8_t>(~bits);
+    }
+    if (!socket->io.disarming) {
+      RunQueue(*socket, Queue::kIn, &moved);
+      RunQueue(*socket, Queue::kOut, &moved);
+      if (!socket->has(BaseSocket::kClosed)) ArmOrFail(*socket);
+    }
+  }
+  ContinueMoved(moved);
+}
+
+// Takes every operation out of both queues of `s` that `match` accepts, in queue order (in
+// queue first).
+template <typename Match>
+Operation *Extract(BaseSocket &s, Match match) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
+  Operation *taken = nullptr;
+  Operation **taken_tail = &taken;
+  for (Queue q : {Queue::kIn, Queue::kOut}) {
+    Operation **link = HeadOf(s, q);
+    Operation *last = nullptr;
+    while (*link != nullptr) {
+      Operation *op = *link;
+      if (match(*op)) {
+        *link = op->next;
+        op->next = nullptr;
+        *taken_tail = op;
+        taken_tail = &op->next;
+      } else {
+        last = op;
+        link = &op->next;
+      }
+    }
+    *TailOf(s, q) = last;
+  }
+  return taken;
+}
+
+// --- Sends and receives -------------------------------------------------------------------
+
+Attempt Done(DWORD error, size_t bytes, DWORD flags = 0) {
+  return {Attempt::kDone, error, static_cast<DWORD>(bytes), flags};
+}
+Attempt Again() { return {Attempt::kAgain}; }
+
+void SkipEmpty(Operation &op) {
+  while (op.iov_index < op.iov_count && op.iov[op.iov_index].iov_len == 0) ++op.iov_index;
+}
+
+// Advances the send position by `n` bytes (adjusting the iovec in place).
+void Advance(Operation &op, size_t n) {
+  op.done += n;
+  while (n > 0 && op.iov_index < op.iov_count) {
+    iovec &v = op.iov[op.iov_index];
+    if (n < v.iov_len) {
+      v.iov_base = static_cast<char *>(v.iov_base) + n;
+      v.iov_len -= n;
+      return;
+    }
+    n -= v.iov_len;
+    v.iov_len = 0;
+    ++op.iov_index;
+  }
+}
+
+}  // namespace
+
+Attempt SendData(Operation &op, BaseSocket &s) {
+  for (;;) {
+    SkipEmpty(op);
+    if (op.iov_index == op.iov_count && (op.done > 0 || !op.datagram)) return Done(0, op.done);
+    msghdr m = {};
+    m.msg_iov = op.iov + op.iov_index;
+    m.msg_iovlen = std::min<size_t>(op.iov_count - op.iov_index, IOV_MAX);
+    if (op.address_length != 0) {
+      m.msg_name = &op.address;
+      m.msg_namelen = op.address_length;
+    }
+    const ssize_t n = sendmsg(s.fd(), &m, op.unix_flags | MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return Again();
+      return Done(net::WsaErrorFromErrno(errno), op.done);
+    }
+    if (op.datagram) return Done(0, static_cast<size_t>(n));
+    Advance(op, static_cast<size_t>(n));
+    // A stream send completes only when all its bytes are sent.
+  }
+}
+
+Attempt ReceiveData(Operation &op, BaseSocket &s) {
+  size_t total = 0;
+  for (uint32_t i = 0; i < op.iov_count; ++i) total += op.iov[i].iov_len;
+  if (total == 0 && !op.datagram) {
+    // A zero-byte receive completes when data is there, without taking any (the readiness
+    // notification IOCP servers rely on).
+    pollfd p = {s.fd(), static_cast<short>(op.events), 0};
+    if (poll(&p, 1, 0) > 0 && p.revents != 0) return Done(0, 0);
+    return Again();
+  }
+  for (;;) {
+    msghdr m = {};
+    sockaddr_storage from;
+    m.msg_iov = op.iov;
+    m.msg_iovlen = std::min<size_t>(op.iov_count, IOV_MAX);
+    if (op.from != nullptr) {
+      m.msg_name = &from;
+      m.msg_namelen = sizeof(from);
+    }
+    const ssize_t n = recvmsg(s.fd(), &m, op.unix_flags | MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return Again();
+      return Done(net::WsaErrorFromErrno(errno), 0);
+    }
+    Attempt a = Done(0, static_cast<size_t>(n));
+    if ((m.msg_flags & MSG_TRUNC) != 0 && op.datagram) {
+      // [inference] Windows reports a truncated datagram as WSAEMSGSIZE with the bytes that
+      // fit (the rest is lost: UDP is unreliable and MSAFD's UDP entries lack
+      // XP1_PARTIAL_MESSAGE), and sets MSG_PARTIAL in the flags it returns.
+      a.error = WSAEMSGSIZE;
+      a.flags |= WS_MSG_PARTIAL;
+    }
+    if (op.from != nullptr && op.from_length != nullptr && m.msg_namelen > 0) {
+      net::SockaddrFromUnix(reinterpret_cast<sockaddr *>(&from), m.msg_namelen, op.from,
+                            op.from_length);
+    }
+    return a;
+  }
+}
+
+namespace {
+
+int Fail(LPINT lpErrno, int error) {
+  if (lpErrno != nullptr) *lpErrno = error;
+  return SOCKET_ERROR;
+}
+
+}  // namespace
+
+// --- Operations ---------------------------------------------------------------------------
+
+pid_t CurrentTid() {
+  thread_local pid_t tid = static_cast<pid_t>(syscall(SYS_gettid));
+  return tid;
+}
+
+Operation *NewOperation(const SocketCall &call, LPWSAOVERLAPPED overlapped,
+                        LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread,
+                        int *error, bool synchronous) {
+  if (overlapped == nullptr) {
+    *error = WSAEFAULT;
+    return nullptr;
+  }
+  if (routine != nullptr && thread == nullptr) {
+    *error = WSAEFAULT;  // [inference] ws2_32 always passes the thread with a routine
+    return nullptr;
+  }
+  if (routine == nullptr && overlapped->hEvent != nullptr && !synchronous) {
+    // hEvent is the caller's context when there is a routine (WSASend: "the hEvent member ...
+    // can be used by the application to pass context information"); otherwise an event.
+    const uint64_t h = reinterpret_cast<uintptr_t>(overlapped->hEvent) & ~uint64_t{1};
+    if (h == 0 || !HandleTable::Get().LookupAs<Event>(h)) {
+      *error = WSA_INVALID_HANDLE;
+      return nullptr;
+    }
+  }
+  auto *op = new (std::nothrow) Operation();
+  if (op == nullptr) {
+    *error = WSAENOBUFS;
+    return nullptr;
+  }
+  op->record = sockets::GetSocket(call.handle());
+  if (!op->record) {  // closed since the call pinned it
+    delete op;
+    *error = WSAENOTSOCK;
+    return nullptr;
+  }
+  op->socket = Ref<BaseSocket>::Share(call.get());
+  op->overlapped = overlapped;
+  op->routine = routine;
+  op->synchronous = synchronous;
+  if (thread != nullptr) op->thread = *thread;
+  op->issuer = CurrentTid();
+  op->datagram = !call->stream();
+  // Pending from now on (SPEC.md §6.4): the provider's fields of the OVERLAPPED.
+  __atomic_store_n(&overlapped->InternalHigh, ULONG_PTR{0}, __ATOMIC_RELAXED);
+  __atomic_store_n(&overlapped->Internal, ULONG_PTR{WSS_OPERATION_IN_PROGRESS}, __ATOMIC_RELEASE);
+  return op;
+}
+
+bool CaptureBuffers(Operation &op, const WSABUF *buffers, DWORD count) {
+  if (count <= 4) {
+    op.iov = op.inline_iov;
+  } else {
+    op.iov = new (std::nothrow) iovec[count];
+    if (op.iov == nullptr) return false;
+  }
+  op.iov_count = count;
+  for (DWORD i = 0; i < count; ++i) {
+    op.iov[i].iov_base = buffers[i].buf;
+    op.iov[i].iov_len = buffers[i].len;
+  }
+  return true;
+}
+
+void DeleteOperation(Operation *op) {
+  if (op == nullptr) return;
+  if (op->release != nullptr) op->release(*op);
+  if (op->owns_thread) {
+    if (const WSPUPCALLTABLE *upcalls = Upcalls(); upcalls != nullptr) {
+      int e = 0;
+      upcalls->lpWPUCloseThread(&op->thread, &e);
+    }
+  }
+  if (op->iov != op->inline_iov) delete[] op->iov;
+  delete op;
+}
+
+void Deliver(Operation *op, DWORD error, DWORD bytes, DWORD flags) {
+  WSAOVERLAPPED *ov = op->overlapped;
+  // Offset is the provider's (SPEC.md §6.4): it keeps the flags WSPGetOverlappedResult returns.
+  __atomic_store_n(&ov->Offset, flags, __ATOMIC_RELAXED);
+  if (op->synchronous) {
+    // A call without an OVERLAPPED of its own (TransmitFile, DisconnectEx) waits for this in
+    // WSPGetOverlappedResult: nothing goes to an event or a port.
+    StoreStatus(ov, error, bytes);
+    DeleteOperation(op);
+  } else if (op->routine != nullptr) {
+    // A routine: the completion is an APC to the issuing thread only. hEvent is the caller's
+    // context then, and the port gets no packet (WPUCompleteOverlappedRequest's documentation:
+    // it serves events and completion ports; a routine is queued with WPUQueueApc).
+    op->result_error = error;
+    op->result_bytes = bytes;
+    op->result_flags = flags;
+    StoreStatus(ov, error, bytes);
+    // What pins the socket goes now, not when the thread gets round to the APC. (Somebody
+    // else holds the socket whose mutex is held: the call's pin, the poll's reference.)
+    op->record.Reset();
+    op->socket = Ref<BaseSocket>();
+    const WSPUPCALLTABLE *upcalls = Upcalls();
+    int e = 0;
+    if (upcalls == nullptr ||
+        upcalls->lpWPUQueueApc(&op->thread, RunRoutine, reinterpret_cast<DWORD_PTR>(op), &e) != 0) {
+      // The thread has gone: nobody is left to run the routine.
+      DeleteOperation(op);
+    }
+  } else {
+    if (iocp::CompleteOverlapped(*op->record, ov, error, bytes) != 0) {
+      // The event was closed since the operation began: the status is still written, so
+      // WSPGetOverlappedResult and HasOverlappedIoCompleted see the completion.
+      StoreStatus(ov, error, bytes);
+    }
+    DeleteOperation(op);
+  }
+  NotifyDone();
+}
+
+int Submit(const SocketCall &call, Operation *op, Queue queue, LPDWORD bytes,
+           LPDWORD immediate_flags, LPINT lpErrno) {
+  BaseSocket &s = *call;
+  Operation *moved = nullptr;
+  {
+    StdMutexLock lock(&s.mu);
+    if (s.has(BaseSocket::kClosed)) {
+      DeleteOperation(op);
+      return Fail(lpErrno, WSAENOTSOCK);
+    }
+    if (*HeadOf(s, queue) == nullptr) {
+      const Attempt a = op->attempt(*op, s);
+      if (a.outcome == Attempt::kDone) {
+        // An error at once is the call's error and nothing is delivered, as when Windows fails
+        // to start an operation; except WSAEMSGSIZE, a completed receive (STATUS_BUFFER_OVERFLOW
+        // is a warning status: the I/O manager still signals and posts it).
+        if (a.error != 0 && a.error != WSAEMSGSIZE) {
+          DeleteOperation(op);
+          return Fail(lpErrno, static_cast<int>(a.error));
+        }
+        if (bytes != nullptr) *bytes = a.bytes;
+        if (immediate_flags != nullptr) *immediate_flags = a.flags;
+        Deliver(op, a.error, a.bytes, a.flags);
+        if (a.error != 0) return Fail(lpErrno, static_cast<int>(a.error));
+        return 0;
+      }
+      if (a.outcome == Attempt::kMoved) {
+        moved = op;
+      }
+    }
+    if (moved == nullptr) {
+      if (int e = EnsureEngine(); e != 0) {
+        DeleteOperation(op);
+        return Fail(lpErrno, e);
+      }
+      Enqueue(s, queue, op);
+      ArmOrFail(s);
+    }
+  }
+  ContinueMoved(moved);
+  return Fail(lpErrno, WSA_IO_PENDING);
+}
+
+void Continue(BaseSocket &socket, Operation *op, Queue queue) {
+  Operation *moved = nullptr;
+  const Ref<BaseSocket> keep = Ref<BaseSocket>::Share(&socket);  // outlives the mutex
+  {
+    StdMutexLock lock(&socket.mu);
+    op->socket = Ref<BaseSocket>::Share(&socket);
+    if (socket.has(BaseSocket::kClosed)) {
+      Deliver(op, WSA_OPERATION_ABORTED, static_cast<DWORD>(op->done), 0);
+      return;
+    }
+    if (*HeadOf(socket, queue) == nullptr) {
+      const Attempt a = op->attempt(*op, socket);
+      if (a.outcome == Attempt::kDone) {
+        Deliver(op, a.error, a.bytes, a.flags);
+        return;
+      }
+      if (a.outcome == Attempt::kMoved) moved = op;
+    }
+    if (moved == nullptr) {
+      if (EnsureEngine() != 0) {
+        Deliver(op, WSAENOBUFS, static_cast<DWORD>(op->done), 0);
+        return;
+      }
+      Enqueue(socket, queue, op);
+      ArmOrFail(socket);
+    }
+  }
+  ContinueMoved(moved);
+}
+
+int StartSend(const SocketCall &call, LPWSABUF buffers, DWORD count, LPDWORD sent, DWORD flags,
+              const struct WS_sockaddr *to, int to_length, LPWSAOVERLAPPED overlapped,
+              LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread, LPINT lpErrno) {
+  if (buffers == nullptr && count > 0) return Fail(lpErrno, WSAEFAULT);
+  int unix_flags = 0;
+  unsigned unsupported = 0;
+  if (!net::MsgFlagsToUnix(flags, &unix_flags, &unsupported) || unsupported != 0) {
+    return Fail(lpErrno, WSAEOPNOTSUPP);
+  }
+  int error = 0;
+  Operation *op = NewOperation(call, overlapped, routine, thread, &error);
+  if (op == nullptr) return Fail(lpErrno, error);
+  if (!CaptureBuffers(*op, buffers, count)) {
+    DeleteOperation(op);
+    return Fail(lpErrno, WSAENOBUFS);
+  }
+  if (to != nullptr && op->datagram) {
+    if (to->sa_family != call->family()) {
+      DeleteOperation(op);
+      return Fail(lpErrno, WSAEFAULT);
+    }
+    if (int e = net::SockaddrToUnix(to, to_length, &op->address, &op->address_length); e != 0) {
+      DeleteOperation(op);
+      return Fail(lpErrno, e);
+    }
+  }
+  op->unix_flags = unix_flags;
+  op->attempt = SendData;
+  op->events = POLLOUT;
+  return Submit(call, op, Queue::kOut, sent, nullptr, lpErrno);
+}
+
+int StartReceive(const SocketCall &call, LPWSABUF buffers, DWORD count, LPDWORD received,
+                 LPDWORD flags, struct WS_sockaddr *from, LPINT from_length,
+                 LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
+                 LPWSATHREADID thread, LPINT lpErrno) {
+  if ((buffers == nullptr && count > 0) || flags == nullptr) return Fail(lpErrno, WSAEFAULT);
+  if (from != nullptr && (from_length == nullptr ||
+                          *from_length < net::SockaddrSize(call->family()))) {
+    return Fail(lpErrno, WSAEFAULT);
+  }
+  int unix_flags = 0;
+  unsigned unsupported = 0;
+  const DWORD in_flags = *flags & ~static_cast<DWORD>(WS_MSG_PARTIAL);
+  if (!net::MsgFlagsToUnix(in_flags, &unix_flags, &unsupported) || unsupported != 0) {
+    return Fail(lpErrno, WSAEOPNOTSUPP);
+  }
+  int error = 0;
+  Operation *op = NewOperation(call, overlapped, routine, thread, &error);
+  if (op == nullptr) return Fail(lpErrno, error);
+  if (!CaptureBuffers(*op, buffers, count)) {
+    DeleteOperation(op);
+    return Fail(lpErrno, WSAENOBUFS);
+  }
+  op->unix_flags = unix_flags;
+  op->from = from;
+  op->from_length = from_length;
+  op->attempt = ReceiveData;
+  op->events = (unix_flags & MSG_OOB) != 0 ? POLLPRI : POLLIN;
+  DWORD out_flags = 0;
+  const int r = Submit(call, op, Queue::kIn, received, &out_flags, lpErrno);
+  if (r == 0 || (lpErrno != nullptr && *lpErrno == WSAEMSGSIZE)) *flags = out_flags;
+  return r;
+}
+
+int CompleteNow(const SocketCall &call, LPWSAOVERLAPPED overlapped,
+                LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread, DWORD error,
+                DWORD bytes, DWORD flags) {
+  int e = 0;
+  Operation *op = NewOperation(call, overlapped, routine, thread, &e);
+  if (op == nullptr) return e;
+  StdMutexLock lock(&call->mu);
+  Deliver(op, error, bytes, flags);
+  return 0;
+}
+
+void CancelAll(const SocketCall &call, bool notify) {
+  BaseSocket &s = *call;
+  StdMutexLock lock(&s.mu);
+  Operation *op = Extract(s, [](const Operation &) { return true; });
+  Disarm(s);
+  while (op != nullptr) {
+    Operation *next = op->next;
+    op->next = nullptr;
+    if (notify || op->synchronous) {
+      // (A synchronous call's own OVERLAPPED is waited for by its caller: it always hears.)
+      Deliver(op, WSA_OPERATION_ABORTED, static_cast<DWORD>(op->done), 0);
+    } else {
+      DeleteOperation(op);  // WSPCleanup: nothing is delivered (SPEC.md §5)
+    }
+    op = next;
+  }
+}
+
+uint32_t CancelIo(SOCKET s, LPWSAOVERLAPPED which, bool all_threads) {
+  SocketCall call(s, nullptr);
+  if (!call) return 6;  // ERROR_INVALID_HANDLE
+  BaseSocket &socket = *call;
+  const pid_t self = CurrentTid();
+  StdMutexLock lock(&socket.mu);
+  Operation *op = Extract(socket, [&](const Operation &o) {
+    return (which == nullptr || o.overlapped == which) && (all_threads || o.issuer == self);
+  });
+  const bool found = op != nullptr;
+  while (op != nullptr) {
+    Operation *next = op->next;
+    op->next = nullptr;
+    Deliver(op, WSA_OPERATION_ABORTED, static_cast<DWORD>(op->done), 0);
+    op = next;
+  }
+  if (!found && all_threads) return 1168;  // ERROR_NOT_FOUND (CancelIoEx)
+  return 0;
+}
+
+void StopEngine() {
+  Engine &e = TheEngine();
+  StdMutexLock lock(&e.start_mu);
+  const Backend backend = e.backend.load(std::memory_order_acquire);
+  if (backend == Backend::kNone) return;
+  // Every socket was closed by WSPCleanup before this: the polls left are being removed.
+#if WS2EMU_HAVE_URING
+  if (backend == Backend::kUring) {
+    StdMutexLock submit(&e.submit_mu);
+    io_uring_sqe *sqe = GetSqe(e);
+    if (sqe != nullptr) {
+      io_uring_prep_nop(sqe);
+      io_uring_sqe_set_data64(sqe, kStopTag);
+      io_uring_submit(&e.ring);
+    } else {
+      e.stopping.store(true);  // [inference] no SQE: the next CQE ends the reaper
+    }
+  }
+#endif
+  if (backend == Backend::kEpoll) {
+    e.stopping.store(true, std::memory_order_release);
+    const uint64_t one = 1;
+    (void)!write(e.wake_fd, &one, sizeof(one));
+  }
+  if (e.reaper.joinable()) e.reaper.join();
+#if WS2EMU_HAVE_URING
+  if (backend == Backend::kUring) io_uring_queue_exit(&e.ring);
+#endif
+  if (e.epoll_fd >= 0) close(e.epoll_fd);
+  if (e.wake_fd >= 0) close(e.wake_fd);
+  e.epoll_fd = e.wake_fd = -1;
+  e.backend.store(Backend::kNone, std::memory_order_release);
+}
+
+const char *EngineName() {
+  switch (TheEngine().backend.load(std::memory_order_acquire)) {
+    case Backend::kUring:
+      return "io_uring";
+    case Backend::kEpoll:
+      return "epoll";
+    default:
+      return "none";
+  }
+}
+
+// WSPGetOverlappedResult: the result of an overlapped operation on `s`. With fWait it waits
+// for the completion: on hEvent when it is an event (as Windows does), otherwise — a routine's
+// context in hEvent, or no event — on the operation's own completion.
+BOOL WSPAPI WSPGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWORD lpcbTransfer,
+                                   BOOL fWait, LPDWORD lpdwFlags, LPINT lpErrno) {
+  SocketCall call(s, lpErrno);
+  if (!call) return FALSE;
+  if (lpOverlapped == nullptr || lpcbTransfer == nullptr || lpdwFlags == nullptr) {
+    Fail(lpErrno, WSAEFAULT);
+    return FALSE;
+  }
+  if (LoadStatus(lpOverlapped) == WSS_OPERATION_IN_PROGRESS) {
+    if (!fWait) {
+      Fail(lpErrno, WSA_IO_INCOMPLETE);
+      return FALSE;
+    }
+    const uint64_t h = reinterpret_cast<uintptr_t>(lpOverlapped->hEvent) & ~uint64_t{1};
+    if (h != 0) {
+      if (Ref<Event> event = HandleTable::Get().LookupAs<Event>(h)) {
+        Waitable *objects[1] = {event.get()};
+        WaitForObjects(objects, 1, false, kInfinite, false);
+      }
+    }
+    if (LoadStatus(lpOverlapped) == WSS_OPERATION_IN_PROGRESS) {
+      g_done_waiters.fetch_add(1, std::memory_order_acq_rel);
+      {
+        StdMutexLock lock(&g_done_mu);
+        while (LoadStatus(lpOverlapped) == WSS_OPERATION_IN_PROGRESS) g_done_cv.Wait(&g_done_mu);
+      }
+      g_done_waiters.fetch_sub(1, std::memory_order_relaxed);
+    }
+  }
+  const ULONG_PTR status = LoadStatus(lpOverlapped);
+  *lpcbTransfer = static_cast<DWORD>(__atomic_load_n(&lpOverlapped->InternalHigh, __ATOMIC_RELAXED));
+  *lpdwFlags = __atomic_load_n(&lpOverlapped->Offset, __ATOMIC_RELAXED);
+  if (status != 0) {
+    Fail(lpErrno, static_cast<int>(status));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+}  // namespace ws2emu::base_provider

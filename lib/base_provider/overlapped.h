@@ -3,8 +3,18 @@
 // routine (an APC to the issuing thread through WPUQueueApc), the completion port associated
 // with the socket, or the event in the WSAOVERLAPPED — through iocp::CompleteOverlapped, the
 // function behind WPUCompleteOverlappedRequest.
+//
+// How an operation runs (operation.h has the details): it is tried at once, non-blocking, on the
+// caller's thread; if it completes, the call returns 0 and the completion is still delivered.
+// Otherwise it joins one of the socket's two queues (operations that wait to write: sends,
+// ConnectEx, DisconnectEx; operations that wait to read: receives, AcceptEx), and the provider's
+// one reaper thread is told to wait for the descriptor's readiness (an io_uring POLL_ADD, or an
+// epoll registration). When the descriptor is ready, the reaper runs the queue's head
+// operations, in order, until one would block. No thread per socket.
 #ifndef WS2EMU_LIB_BASE_PROVIDER_OVERLAPPED_H_
 #define WS2EMU_LIB_BASE_PROVIDER_OVERLAPPED_H_
+
+#include <cstdint>
 
 #include "ws2emu/ws2spi.h"
 
@@ -12,10 +22,21 @@ namespace ws2emu::base_provider {
 
 class BaseSocket;
 class SocketCall;
+struct Operation;  // operation.h
 
-// A socket's overlapped state (pending operations, the send queue that keeps sends in order).
+// A socket's overlapped state: its pending operations, in two FIFO queues, and what the engine
+// waits for on its descriptor. Guarded by BaseSocket::mu (all fields).
 struct OverlappedState {
-  // [owner: overlapped.cc]
+  Operation *out_head = nullptr;  // waiting to write, in issue order (sends never overtake)
+  Operation *out_tail = nullptr;
+  Operation *in_head = nullptr;   // waiting to read, in issue order
+  Operation *in_tail = nullptr;
+  // io_uring: a POLL_ADD is in flight for reading (bit 0) / writing (bit 1); each holds a
+  // reference to the socket until its CQE. epoll: bit 0 = registered, the registration holds
+  // one reference; bit 1 unused.
+  uint8_t polls = 0;
+  bool disarming = false;            // epoll: queued for the reaper's EPOLL_CTL_DEL
+  BaseSocket *next_disarm = nullptr;  // the reaper's list of sockets to deregister
 };
 
 // The overlapped forms of WSPSend/WSPSendTo (to == null for WSPSend) and WSPRecv/WSPRecvFrom
@@ -43,12 +64,28 @@ int CompleteNow(const SocketCall &call, LPWSAOVERLAPPED overlapped,
 // WSA_OPERATION_ABORTED (delivered as usual when `notify`; WSPCleanup delivers nothing).
 void CancelAll(const SocketCall &call, bool notify);
 
+// kernel32's CancelIo / CancelIoEx on a socket handle (issue 12 wires them):
+//   CancelIo(h)           = CancelIo(h, nullptr, /*all_threads=*/false): the operations the
+//                           calling thread issued on the socket;
+//   CancelIoEx(h, NULL)   = CancelIo(h, nullptr, true): every operation on the socket;
+//   CancelIoEx(h, ov)     = CancelIo(h, ov, true): the operation of `ov` only.
+// Each cancelled operation completes (routine, port or event) with WSA_OPERATION_ABORTED
+// (= ERROR_OPERATION_ABORTED), with the bytes it had moved so far. Returns 0 (Windows' TRUE),
+// ERROR_INVALID_HANDLE (6) for a handle that is not a socket of this provider, or, for
+// CancelIoEx only, ERROR_NOT_FOUND (1168) when nothing matched (MSDN: CancelIoEx). CancelIo
+// with nothing to cancel succeeds, as on Windows.
+uint32_t CancelIo(SOCKET s, LPWSAOVERLAPPED which, bool all_threads);
+
 // SIO_GET_EXTENSION_FUNCTION_POINTER: the function for `guid` (AcceptEx, ConnectEx,
 // DisconnectEx, GetAcceptExSockaddrs, TransmitFile, WSARecvMsg, WSASendMsg), or null.
 void *ExtensionFunction(const GUID &guid);
 
 // WSPCleanup's last call: the reaper stops and the ring is released.
 void StopEngine();
+
+// Which readiness engine runs ("io_uring", "epoll"), or "none" before the first operation that
+// needed one. For tests and the benchmark's report.
+const char *EngineName();
 
 }  // namespace ws2emu::base_provider
 

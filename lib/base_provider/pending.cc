@@ -34,28 +34,4 @@ int WSPAPI WSPAsyncSelect(SOCKET, HWND, unsigned int, LONG, LPINT lpErrno) {
   return NotYet(lpErrno);
 }
 
-// overlapped.cc / extensions.cc
-int StartSend(const SocketCall &, LPWSABUF, DWORD, LPDWORD, DWORD, const struct WS_sockaddr *,
-              int, LPWSAOVERLAPPED, LPWSAOVERLAPPED_COMPLETION_ROUTINE, LPWSATHREADID,
-              LPINT lpErrno) {
-  return NotYet(lpErrno);
-}
-int StartReceive(const SocketCall &, LPWSABUF, DWORD, LPDWORD, LPDWORD, struct WS_sockaddr *,
-                 LPINT, LPWSAOVERLAPPED, LPWSAOVERLAPPED_COMPLETION_ROUTINE, LPWSATHREADID,
-                 LPINT lpErrno) {
-  return NotYet(lpErrno);
-}
-int CompleteNow(const SocketCall &, LPWSAOVERLAPPED, LPWSAOVERLAPPED_COMPLETION_ROUTINE,
-                LPWSATHREADID, DWORD, DWORD, DWORD) {
-  return WSAEOPNOTSUPP;
-}
-void CancelAll(const SocketCall &, bool) {}
-void *ExtensionFunction(const GUID &) { return nullptr; }
-void StopEngine() {}
-BOOL WSPAPI WSPGetOverlappedResult(SOCKET, LPWSAOVERLAPPED, LPDWORD, BOOL, LPDWORD,
-                                   LPINT lpErrno) {
-  NotYet(lpErrno);
-  return FALSE;
-}
-
 }  // namespace ws2emu::base_provider

@@ -80,6 +80,13 @@
 
 extern char **environ;
 
+// tests/bench/overlapped_figures.cc: the base provider's overlapped figures (ns per op).
+namespace overlapped_figures {
+double TcpBulkWspNs(size_t sends);
+double TcpBulkFloorNs(size_t sends);
+double IocpEchoWspNs(size_t requests);
+double IocpEchoFloorNs(size_t requests);
+}  // namespace overlapped_figures
 // The base provider's figures (socket_figures.cc).
 namespace socket_figures {
 double TcpRttWspNs(size_t round_trips);
@@ -987,6 +994,22 @@ const std::vector<Figure> &Figures() {
       {"catalog_parse_100k",
        [] { BenchCatalogParse("catalog_parse_100k", 100'000, 1); },
        {"catalog_parse_100k"}},
+      {"tcp_bulk_wsp",  // ns per 64 KiB send: MB/s = 65536 / ns * 1000
+       [] {
+         const size_t n = g_opt.quick ? 16 : 2048;
+         MeasureAndReport(
+             "tcp_bulk_wsp", [n] { return overlapped_figures::TcpBulkWspNs(n); },
+             [n] { return overlapped_figures::TcpBulkFloorNs(n); });
+       },
+       {"tcp_bulk_wsp"}},
+      {"iocp_echo_wsp",  // ns per request: requests/s = 1e9 / ns
+       [] {
+         const size_t n = g_opt.quick ? 256 : 20'000;
+         MeasureAndReport(
+             "iocp_echo_wsp", [n] { return overlapped_figures::IocpEchoWspNs(n); },
+             [n] { return overlapped_figures::IocpEchoFloorNs(n); });
+       },
+       {"iocp_echo_wsp"}},
       {"tcp_rtt_wsp",
        [] {
          MeasureAndReport(
