@@ -64,7 +64,6 @@ SOCKET WSPAPI WSPJoinLeaf(SOCKET, const struct WS_sockaddr *, int, LPWSABUF, LPW
   NotYet(lpErrno);
   return INVALID_SOCKET;
 }
-int WSPAPI WSPShutdown(SOCKET, int, LPINT lpErrno) { return NotYet(lpErrno); }
 int WSPAPI WSPDuplicateSocket(SOCKET, DWORD, LPWSAPROTOCOL_INFOW, LPINT lpErrno) {
   return NotYet(lpErrno);
 }
@@ -79,28 +78,6 @@ INT WSPAPI WSPAddressToString(LPSOCKADDR, DWORD, LPWSAPROTOCOL_INFOW, LPWSTR, LP
 INT WSPAPI WSPStringToAddress(LPWSTR, INT, LPWSAPROTOCOL_INFOW, LPSOCKADDR, LPINT, LPINT lpErrno) {
   return NotYet(lpErrno);
 }
-
-// data_calls.cc
-int WSPAPI WSPSend(SOCKET, LPWSABUF, DWORD, LPDWORD, DWORD, LPWSAOVERLAPPED,
-                   LPWSAOVERLAPPED_COMPLETION_ROUTINE, LPWSATHREADID, LPINT lpErrno) {
-  return NotYet(lpErrno);
-}
-int WSPAPI WSPSendTo(SOCKET, LPWSABUF, DWORD, LPDWORD, DWORD, const struct WS_sockaddr *, int,
-                     LPWSAOVERLAPPED, LPWSAOVERLAPPED_COMPLETION_ROUTINE, LPWSATHREADID,
-                     LPINT lpErrno) {
-  return NotYet(lpErrno);
-}
-int WSPAPI WSPRecv(SOCKET, LPWSABUF, DWORD, LPDWORD, LPDWORD, LPWSAOVERLAPPED,
-                   LPWSAOVERLAPPED_COMPLETION_ROUTINE, LPWSATHREADID, LPINT lpErrno) {
-  return NotYet(lpErrno);
-}
-int WSPAPI WSPRecvFrom(SOCKET, LPWSABUF, DWORD, LPDWORD, LPDWORD, struct WS_sockaddr *, LPINT,
-                       LPWSAOVERLAPPED, LPWSAOVERLAPPED_COMPLETION_ROUTINE, LPWSATHREADID,
-                       LPINT lpErrno) {
-  return NotYet(lpErrno);
-}
-int WSPAPI WSPSendDisconnect(SOCKET, LPWSABUF, LPINT lpErrno) { return NotYet(lpErrno); }
-int WSPAPI WSPRecvDisconnect(SOCKET, LPWSABUF, LPINT lpErrno) { return NotYet(lpErrno); }
 
 // options.cc / ioctl.cc
 int WSPAPI WSPGetSockOpt(SOCKET, int, int, char *, LPINT, LPINT lpErrno) { return NotYet(lpErrno); }

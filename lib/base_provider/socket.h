@@ -45,6 +45,14 @@ class BaseSocket final : public Object {
   static constexpr uint32_t kShutSend = 1u << 6;
   static constexpr uint32_t kClosed = 1u << 7;        // WSPCloseSocket (or WSPCleanup) began
   static constexpr uint32_t kOverlapped = 1u << 8;    // created with WSA_FLAG_OVERLAPPED
+  // Option state Windows keeps and Linux does not (or keeps with another meaning).
+  static constexpr uint32_t kOobInline = 1u << 9;          // SO_OOBINLINE (mirrors Linux's)
+  static constexpr uint32_t kReuseAddr = 1u << 10;         // SO_REUSEADDR, Windows' meaning
+  static constexpr uint32_t kExclusiveAddrUse = 1u << 11;  // SO_EXCLUSIVEADDRUSE
+  static constexpr uint32_t kConditionalAccept = 1u << 12; // SO_CONDITIONAL_ACCEPT
+  static constexpr uint32_t kNoUdpConnReset = 1u << 13;    // SIO_UDP_CONNRESET turned off
+  static constexpr uint32_t kDebug = 1u << 14;             // SO_DEBUG (kept, no effect)
+  static constexpr uint32_t kDuplicated = 1u << 15;        // WSPDuplicateSocket made a twin
 
   // Opens a Linux socket for the Windows (family, type, protocol), already checked against
   // `info` by WSPSocket. Null with *error = the WSA error (WSAEMFILE, WSAENOBUFS, ...).
@@ -85,6 +93,8 @@ class BaseSocket final : public Object {
   // SO_LINGER as Windows keeps it (l_onoff, l_linger in seconds).
   std::atomic<uint16_t> linger_onoff{0};
   std::atomic<uint16_t> linger_seconds{0};
+  // When the connection was made (MonotonicMs), for SO_CONNECT_TIME; 0 while not connected.
+  std::atomic<int64_t> connected_at_ms{0};
 
   // Guards the lists below and the network event and overlapped state that say so.
   StdMutex mu;

@@ -8,6 +8,7 @@
 #include <cerrno>
 
 #include "base_provider/blocking.h"
+#include "base_provider/calls_internal.h"
 #include "base_provider/network_events.h"
 #include "base_provider/overlapped.h"
 #include "base_provider/procs.h"
@@ -33,12 +34,6 @@ bool KnownType(int type) { return type == WS_SOCK_STREAM || type == WS_SOCK_DGRA
 int UnsentBytes(int fd) {
   int pending = 0;
   return ioctl(fd, SIOCOUTQ, &pending) == 0 ? pending : 0;
-}
-
-int64_t NowMs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t{ts.tv_sec} * 1000 + ts.tv_nsec / 1000000;
 }
 
 // Makes the Linux close, when it comes, abortive (RST), as Windows' closesocket is with
@@ -75,11 +70,6 @@ int UnixAddress(const BaseSocket &socket, const WS_sockaddr *name, int namelen,
 int WindowsAddress(const sockaddr_storage &address, socklen_t length, WS_sockaddr *name,
                    LPINT namelen) {
   return net::SockaddrFromUnix(reinterpret_cast<const sockaddr *>(&address), length, name, namelen);
-}
-
-int Fail(LPINT lpErrno, int error) {
-  if (lpErrno != nullptr) *lpErrno = error;
-  return SOCKET_ERROR;
 }
 
 // The socket's pending error (SO_ERROR), as a WSA error; 0 when none.
@@ -208,9 +198,9 @@ int WSPAPI WSPCloseSocket(SOCKET s, LPINT lpErrno) {
   if (linger && seconds == 0) {
     MakeAbortive(socket.fd());
   } else if (linger && socket.stream()) {
-    const int64_t deadline = NowMs() + int64_t{seconds} * 1000;
+    const int64_t deadline = MonotonicMs() + int64_t{seconds} * 1000;
     while (UnsentBytes(socket.fd()) > 0) {
-      if (NowMs() >= deadline) {
+      if (MonotonicMs() >= deadline) {
         MakeAbortive(socket.fd());
         break;
       }
@@ -366,6 +356,26 @@ SOCKET WSPAPI WSPAccept(SOCKET s, struct WS_sockaddr *addr, LPINT addrlen,
   if (handle == INVALID_SOCKET) return INVALID_SOCKET;
   if (addr != nullptr) WindowsAddress(peer, peer_length, addr, addrlen);
   return handle;
+}
+
+// WSPShutdown: SD_RECEIVE, SD_SEND or SD_BOTH on a connected socket (a datagram socket needs a
+// default peer, as Windows' shutdown fails WSAENOTCONN on an unconnected one). Later sends
+// (SD_SEND) or receives (SD_RECEIVE) fail with WSAESHUTDOWN.
+int WSPAPI WSPShutdown(SOCKET s, int how, LPINT lpErrno) {
+  SocketCall call(s, lpErrno);
+  if (!call) return SOCKET_ERROR;
+  BaseSocket &socket = *call;
+  if (how != SD_RECEIVE && how != SD_SEND && how != SD_BOTH) return Fail(lpErrno, WSAEINVAL);
+  if (!socket.has(BaseSocket::kConnected)) return Fail(lpErrno, WSAENOTCONN);
+  // SD_* and SHUT_* have the same values.
+  if (shutdown(socket.fd(), how) != 0) {
+    // A datagram socket has nothing to shut in Linux' terms past its own state; a stream whose
+    // peer already reset reports ENOTCONN, which Windows' shutdown reports as well.
+    if (errno != ENOTCONN || socket.stream()) return Fail(lpErrno, net::WsaErrorFromErrno(errno));
+  }
+  if (how != SD_SEND) socket.Set(BaseSocket::kShutReceive);
+  if (how != SD_RECEIVE) socket.Set(BaseSocket::kShutSend);
+  return 0;
 }
 
 }  // namespace ws2emu::base_provider
