@@ -565,12 +565,16 @@ int ReadSet(const WS_fd_set *set, std::vector<SOCKET> *out) {
   u_int count;
   if (!ReadCaller(&count, &set->fd_count, sizeof(count))) return WSAEFAULT;
   if (count == 0) return 0;
+  const auto *array = reinterpret_cast<const char *>(set) + kArrayOffset;
+  // The last entry first: a count that runs past the caller's memory fails before anything is
+  // allocated for it.
+  SOCKET last;
+  if (!ReadCaller(&last, array + (count - 1) * sizeof(SOCKET), sizeof(last))) return WSAEFAULT;
   try {
     out->resize(count);
   } catch (const std::exception &) {  // bad_alloc, length_error: no such set can be real
     return WSAENOBUFS;
   }
-  const auto *array = reinterpret_cast<const char *>(set) + kArrayOffset;
   if (!ReadCaller(out->data(), array, count * sizeof(SOCKET))) return WSAEFAULT;
   return 0;
 }
