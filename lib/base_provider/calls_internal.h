@@ -4,6 +4,8 @@
 #ifndef WS2EMU_LIB_BASE_PROVIDER_CALLS_INTERNAL_H_
 #define WS2EMU_LIB_BASE_PROVIDER_CALLS_INTERNAL_H_
 
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <cstdint>
@@ -53,6 +55,20 @@ class Deadline {
  private:
   int64_t end_;
 };
+
+// Whether `address` (Linux layout) is no destination: the any address or port 0. Windows'
+// connect and sendto refuse it with WSAEADDRNOTAVAIL; Linux would reach the local host.
+inline bool NoDestination(const sockaddr_storage &address) {
+  if (address.ss_family == AF_INET) {
+    const auto &in = reinterpret_cast<const sockaddr_in &>(address);
+    return in.sin_port == 0 || in.sin_addr.s_addr == htonl(INADDR_ANY);
+  }
+  if (address.ss_family == AF_INET6) {
+    const auto &in6 = reinterpret_cast<const sockaddr_in6 &>(address);
+    return in6.sin6_port == 0 || IN6_IS_ADDR_UNSPECIFIED(&in6.sin6_addr);
+  }
+  return false;
+}
 
 }  // namespace ws2emu::base_provider
 

@@ -91,28 +91,14 @@ int ErrorOf(const BaseSocket &socket, int err) {
   return net::WsaErrorFromErrno(err);
 }
 
-// Whether `address` (Linux layout) is no destination at all: the any address or port 0.
-// Windows' sendto / connect refuse it with WSAEADDRNOTAVAIL; Linux would send to the local host.
-bool NoDestination(const sockaddr_storage &address) {
-  if (address.ss_family == AF_INET) {
-    const auto &in = reinterpret_cast<const sockaddr_in &>(address);
-    return in.sin_port == 0 || in.sin_addr.s_addr == htonl(INADDR_ANY);
-  }
-  if (address.ss_family == AF_INET6) {
-    const auto &in6 = reinterpret_cast<const sockaddr_in6 &>(address);
-    return in6.sin6_port == 0 || IN6_IS_ADDR_UNSPECIFIED(&in6.sin6_addr);
-  }
-  return false;
-}
-
 // The checks WSPSend / WSPSendTo make before anything is sent (and before an overlapped send is
 // started): 0 or the WSA error.
 int CheckSend(BaseSocket &socket, DWORD flags) {
   if ((flags & ~kSendFlags) != 0) return WSAEINVAL;
   if ((flags & WS_MSG_OOB) != 0 && !socket.stream()) return WSAEOPNOTSUPP;
   // MSG_PARTIAL is for protocols that carry partial messages (XP1_PARTIAL_MESSAGE in the
-  // catalog entry: MSAFD's TCP entries have it and a stream ignores it; its UDP entries do not,
-  // and WSASend documents WSAEOPNOTSUPP for "MSG_PARTIAL is not supported").
+  // catalog entry; none of MSAFD's TCP/IP entries has it), and WSASend documents WSAEOPNOTSUPP
+  // from "transports that do not support partial message transmissions".
   if ((flags & WS_MSG_PARTIAL) != 0 &&
       (socket.protocol_info().dwServiceFlags1 & XP1_PARTIAL_MESSAGE) == 0) {
     return WSAEOPNOTSUPP;
@@ -202,7 +188,20 @@ int ReceiveNow(BaseSocket &socket, IoVectors &iov, DWORD flags, sockaddr_storage
   const Deadline deadline(socket.receive_timeout_ms.load(std::memory_order_relaxed));
   uint64_t done = 0;
   int error = 0;
+  // A blocking receive whose predecessor had to wait waits first: in a request-reply exchange
+  // the data is rarely there yet, and the receive that would fail with EAGAIN is saved.
+  bool wait_first = blocking && !oob && socket.has(BaseSocket::kReceiveWaits);
   for (;;) {
+    if (wait_first) {
+      wait_first = false;
+      uint32_t wait_ms;
+      if (!deadline.Left(&wait_ms)) {
+        error = WSAETIMEDOUT;
+        break;
+      }
+      error = WaitReady(socket, POLLIN, wait_ms);
+      if (error != 0) break;
+    }
     msghdr msg = {};
     msg.msg_name = from;
     msg.msg_namelen = from == nullptr ? 0 : sizeof(*from);
@@ -220,10 +219,19 @@ int ReceiveNow(BaseSocket &socket, IoVectors &iov, DWORD flags, sockaddr_storage
         iov.Advance(static_cast<size_t>(n));  // MSG_WAITALL: until full, closed or failed
         continue;
       }
+      // A large buffer filled at once means data is flowing: try first again next time.
+      if (n >= 4096 && static_cast<uint64_t>(n) == iov.total() &&
+          socket.has(BaseSocket::kReceiveWaits)) {
+        socket.Clear(BaseSocket::kReceiveWaits);
+      }
       *received = static_cast<DWORD>(done);
       break;
     }
     if (errno == EINTR) continue;
+    // With SIO_UDP_CONNRESET off, an ICMP port unreachable is not reported: try again.
+    if (errno == ECONNREFUSED && !socket.stream() && socket.has(BaseSocket::kNoUdpConnReset)) {
+      continue;
+    }
     // EINVAL from MSG_OOB is "no urgent data" (Linux); Windows' recv(MSG_OOB) without any
     // would block.
     const bool no_data = errno == EAGAIN || (oob && errno == EINVAL);
@@ -235,6 +243,7 @@ int ReceiveNow(BaseSocket &socket, IoVectors &iov, DWORD flags, sockaddr_storage
       error = WSAEWOULDBLOCK;
       break;
     }
+    if (!oob && !socket.has(BaseSocket::kReceiveWaits)) socket.Set(BaseSocket::kReceiveWaits);
     uint32_t wait_ms;
     if (!deadline.Left(&wait_ms)) {
       error = WSAETIMEDOUT;

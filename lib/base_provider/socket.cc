@@ -54,7 +54,7 @@ Ref<BaseSocket> BaseSocket::Open(int ws_family, int ws_type, int ws_protocol,
 Ref<BaseSocket> BaseSocket::Adopt(int fd, const BaseSocket &listener, int *error) {
   // An accepted socket has the listening socket's properties (WSPAccept's documentation):
   // its protocol, its blocking mode, its overlapped flag and its timeouts and linger.
-  const uint32_t inherited = listener.state() & (kNonBlocking | kOverlapped);
+  const uint32_t inherited = listener.state() & (kNonBlocking | kOverlapped | kOobInline);
   auto *socket = new (std::nothrow)
       BaseSocket(fd, listener.family_, listener.type_, listener.protocol_, listener.info_,
                  inherited | kBound | kConnected);
@@ -70,7 +70,25 @@ Ref<BaseSocket> BaseSocket::Adopt(int fd, const BaseSocket &listener, int *error
   return Ref<BaseSocket>::Adopt(socket);
 }
 
-BaseSocket::~BaseSocket() { close(fd_); }
+Ref<BaseSocket> BaseSocket::Wrap(int fd, int ws_family, int ws_type, int ws_protocol,
+                                 std::shared_ptr<const WSAPROTOCOL_INFOW> info, uint32_t state,
+                                 int *error) {
+  auto *socket = new (std::nothrow)
+      BaseSocket(fd, ws_family, ws_type, ws_protocol, std::move(info), state);
+  if (socket == nullptr) {
+    close(fd);
+    *error = WSAENOBUFS;
+    return {};
+  }
+  return Ref<BaseSocket>::Adopt(socket);
+}
+
+BaseSocket::~BaseSocket() {
+  // No other reference exists now: the lock only satisfies the annotation.
+  StdMutexLock lock(&mu);
+  if (deferred_fd >= 0) close(deferred_fd);
+  close(fd_);
+}
 
 SocketCall::SocketCall(SOCKET s, LPINT lpErrno) : ref_(sockets::GetSocket(s)), handle_(s) {
   if (ref_) {

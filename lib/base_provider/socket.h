@@ -53,6 +53,9 @@ class BaseSocket final : public Object {
   static constexpr uint32_t kNoUdpConnReset = 1u << 13;    // SIO_UDP_CONNRESET turned off
   static constexpr uint32_t kDebug = 1u << 14;             // SO_DEBUG (kept, no effect)
   static constexpr uint32_t kDuplicated = 1u << 15;        // WSPDuplicateSocket made a twin
+  // A hint, not state: the last blocking receive had to wait, so the next one waits for
+  // readiness before trying (one system call fewer in a request-reply exchange).
+  static constexpr uint32_t kReceiveWaits = 1u << 16;
 
   // Opens a Linux socket for the Windows (family, type, protocol), already checked against
   // `info` by WSPSocket. Null with *error = the WSA error (WSAEMFILE, WSAENOBUFS, ...).
@@ -63,6 +66,11 @@ class BaseSocket final : public Object {
   // protocol, catalog entry and options as Windows' accepted sockets do). Takes `fd` (closes
   // it on failure). Null with *error on failure.
   static Ref<BaseSocket> Adopt(int fd, const BaseSocket &listener, int *error);
+  // A socket for `fd` with the given properties and state bits (WSPSocket of a
+  // WSPDuplicateSocket's protocol info: `fd` is a dup() of the original's). Takes `fd`.
+  static Ref<BaseSocket> Wrap(int fd, int ws_family, int ws_type, int ws_protocol,
+                              std::shared_ptr<const WSAPROTOCOL_INFOW> info, uint32_t state,
+                              int *error);
   ~BaseSocket() override;
 
   int fd() const { return fd_; }
@@ -100,6 +108,9 @@ class BaseSocket final : public Object {
   StdMutex mu;
   // Threads blocked in a call on this socket (blocking.h): closesocket wakes them.
   Waiter *waiters ABSL_GUARDED_BY(mu) = nullptr;
+  // A connection taken from the Linux queue whose condition function answered CF_DEFER: the
+  // next WSPAccept offers it again before any other (-1: none). Closed with the socket.
+  int deferred_fd ABSL_GUARDED_BY(mu) = -1;
 
   NetworkEventState events;  // network_events.h
   OverlappedState io;        // overlapped.h

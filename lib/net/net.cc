@@ -211,6 +211,79 @@ unsigned MsgFlagsFromUnix(int unix_flags) {
   return result;
 }
 
+// ---- Control messages ------------------------------------------------------------------------
+
+size_t ControlMessagesFromUnix(const struct msghdr *msg, void *out, size_t out_size,
+                               bool *truncated) {
+  if (truncated != nullptr) *truncated = false;
+  if (msg == nullptr || (out == nullptr && out_size != 0)) return 0;
+  auto *dest = static_cast<uint8_t *>(out);
+  size_t used = 0;
+  auto *m = const_cast<struct msghdr *>(msg);  // CMSG_NXTHDR takes a non-const msghdr
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c != nullptr; c = CMSG_NXTHDR(m, c)) {
+    const CmsgRow *row = nullptr;
+    for (const CmsgRow &r : kCmsgs) {
+      if (r.unix_level == c->cmsg_level && r.unix_type == c->cmsg_type) row = &r;
+    }
+    if (row == nullptr) continue;
+    size_t unix_data = c->cmsg_len >= CMSG_LEN(0) ? c->cmsg_len - CMSG_LEN(0) : 0;
+    uint8_t data[sizeof(struct WS_in6_pktinfo)];
+    size_t data_len = 0;
+    switch (row->data) {
+      case CmsgData::kPktinfo4: {
+        struct in_pktinfo u;
+        if (unix_data < sizeof(u)) continue;  // a short message from the kernel: skipped
+        std::memcpy(&u, CMSG_DATA(c), sizeof(u));
+        struct WS_in_pktinfo w;
+        std::memset(&w, 0, sizeof(w));
+        std::memcpy(&w.ipi_addr, &u.ipi_addr, 4);  // the datagram's destination address
+        w.ipi_ifindex = static_cast<ULONG>(u.ipi_ifindex);
+        std::memcpy(data, &w, sizeof(w));
+        data_len = sizeof(w);
+        break;
+      }
+      case CmsgData::kPktinfo6: {
+        struct in6_pktinfo u;
+        if (unix_data < sizeof(u)) continue;
+        std::memcpy(&u, CMSG_DATA(c), sizeof(u));
+        struct WS_in6_pktinfo w;
+        std::memset(&w, 0, sizeof(w));
+        std::memcpy(&w.ipi6_addr, &u.ipi6_addr, 16);
+        w.ipi6_ifindex = static_cast<ULONG>(u.ipi6_ifindex);
+        std::memcpy(data, &w, sizeof(w));
+        data_len = sizeof(w);
+        break;
+      }
+      case CmsgData::kInt: {
+        int v;
+        if (unix_data < sizeof(v)) continue;
+        std::memcpy(&v, CMSG_DATA(c), sizeof(v));
+        INT w = v;
+        std::memcpy(data, &w, sizeof(w));
+        data_len = sizeof(w);
+        break;
+      }
+    }
+    size_t header_and_data = WSA_CMSG_LEN(data_len);
+    size_t space = WSA_CMSG_SPACE(data_len);
+    if (out_size - used < header_and_data) {
+      if (truncated != nullptr) *truncated = true;
+      break;
+    }
+    WSACMSGHDR h;
+    h.cmsg_len = header_and_data;
+    h.cmsg_level = row->ws_level;
+    h.cmsg_type = row->ws_type;
+    std::memcpy(dest + used, &h, sizeof(h));
+    std::memcpy(dest + used + WSA_CMSGDATA_ALIGN(sizeof(WSACMSGHDR)), data, data_len);
+    // The padding up to the next header is zeroed where the buffer has room for it.
+    size_t padded = space < out_size - used ? space : out_size - used;
+    std::memset(dest + used + header_and_data, 0, padded - header_and_data);
+    used += padded;
+  }
+  return used;
+}
+
 // ---- errno -------------------------------------------------------------------------------------
 
 int WsaErrorFromErrno(int err) {
@@ -324,7 +397,10 @@ void AppendIpv6(const uint8_t (&bytes)[16], std::string *text) {
 }  // namespace
 
 int AddressToString(const struct WS_sockaddr *address, int length, std::u16string *text) {
-  if (address == nullptr || text == nullptr || length < kFamilyFieldSize) return WSAEFAULT;
+  // WSAAddressToString's page: a NULL lpsaAddress or dwAddressLength is WSAEINVAL, as is an
+  // address that is not valid; WSAEFAULT belongs to the output buffer, here `text`.
+  if (text == nullptr) return WSAEFAULT;
+  if (address == nullptr || length < kFamilyFieldSize) return WSAEINVAL;
   ADDRESS_FAMILY family;
   std::memcpy(&family, address, sizeof(family));
   std::string ascii;

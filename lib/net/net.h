@@ -21,6 +21,7 @@
 
 #include <sys/socket.h>
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -38,13 +39,16 @@ int SockTypeToUnix(int ws_type);
 int SockTypeFromUnix(int type);
 
 // A Windows sockaddr of `len` bytes -> Linux. Returns 0 or a WSA error: WSAEFAULT when `ws` is
-// null or `len` is shorter than the family's Windows size, WSAEAFNOSUPPORT for a family with no
-// Linux counterpart. Fills *out and *out_len.
+// null or `len` is shorter than the family's Windows size (16 for AF_INET; 24 for AF_INET6,
+// the SOCKADDR_IN6_OLD layout without a scope id, read as scope 0 — [inference], see net.cc),
+// WSAEAFNOSUPPORT for a family with no Linux address layout (AF_UNSPEC included). Fills *out
+// and *out_len. Longer buffers (a SOCKADDR_STORAGE) are fine.
 int SockaddrToUnix(const struct WS_sockaddr *ws, int len, struct sockaddr_storage *out,
                    socklen_t *out_len);
 
 // A Linux sockaddr -> Windows, into `out` of *len bytes. Returns 0 or WSAEFAULT when *len is too
-// small (then *len is set to the size needed and nothing is written), WSAEAFNOSUPPORT for a
+// small (then *len is set to the size needed and nothing is written; also for a null `out`,
+// `len` or `unix_addr`, or a `unix_len` short of its family's size), WSAEAFNOSUPPORT for a
 // family with no Windows counterpart. On success *len = the Windows size written (16 / 28).
 int SockaddrFromUnix(const struct sockaddr *unix_addr, socklen_t unix_len, struct WS_sockaddr *out,
                      int *len);
@@ -69,23 +73,47 @@ bool OptionFromUnix(int unix_level, int unix_name, int *ws_level, int *ws_name);
 // `ws_flags` has bits with no Linux counterpart (MSG_PARTIAL, MSG_INTERRUPT, MSG_PUSH_IMMEDIATE:
 // the provider decides).
 bool MsgFlagsToUnix(unsigned ws_flags, int *unix_flags, unsigned *unsupported);
-// Linux msg_flags of a received message -> Windows.
+// Linux msg_flags of a received message -> Windows: MSG_TRUNC -> WS_MSG_TRUNC, MSG_CTRUNC ->
+// WS_MSG_CTRUNC, MSG_OOB, MSG_ERRQUEUE; Linux-only bits are dropped. Not MSG_PARTIAL: WSPRecv's
+// page gives MSG_PARTIAL only from a provider with XP1_PARTIAL_MESSAGE (MSAFD's UDP has not),
+// and a truncated datagram there is the error WSAEMSGSIZE, which the provider reports.
 unsigned MsgFlagsFromUnix(int unix_flags);
 
-// errno -> WSA error (one table).
+// Control messages of a received message (WSARecvMsg's WSAMSG.Control): converts each Linux
+// cmsg of `msg` that has a Windows counterpart (IP_PKTINFO, IPV6_PKTINFO, IPV6_HOPLIMIT,
+// IPV6_TCLASS) into `out`, `out_size` bytes, in Windows' WSACMSGHDR layout and WSA_CMSG_
+// alignment; messages without one are skipped. Returns the bytes used (for Control.len) and
+// sets *truncated when a message did not fit (the caller reports MSG_CTRUNC, as Windows
+// does). `out` may be null when `out_size` is 0.
+size_t ControlMessagesFromUnix(const struct msghdr *msg, void *out, size_t out_size,
+                               bool *truncated);
+
+// errno -> WSA error (one table). 0 -> 0. EINPROGRESS -> WSAEINPROGRESS: a non-blocking
+// connect's WSAEWOULDBLOCK is the provider's mapping of that one case. EPIPE -> WSAESHUTDOWN.
+// An errno the table lacks -> WSASYSCALLFAILURE ([inference], net_tables.h says why).
 int WsaErrorFromErrno(int err);
 // The reverse: the errno the table maps to that WSA error (the first one, when several map to
 // it), 0 if none.
 int ErrnoFromWsaError(int wsa_error);
 
 // Textual addresses in Windows' formats (WSAAddressToString / WSAStringToAddress).
-// AddressToString: 0 or WSAEFAULT (null/short address), WSAEINVAL (unknown family, or a length
-// that does not match the family).
+// AddressToString: 0, WSAEINVAL (null address, a length too short for the family, an unknown
+// family), WSAEFAULT (null `text`), WSAENOBUFS (no memory for the text). [Adjusted from the
+// first draft, which had WSAEFAULT for a null or short address: WSAAddressToString's page says
+// a NULL lpsaAddress or dwAddressLength gives WSAEINVAL, and WSPAddressToString's keeps
+// WSAEFAULT for the output buffer alone.] The text follows RtlIpv6AddressToStringEx /
+// RtlIpv4AddressToStringEx: "1.2.3.4", "1.2.3.4:80", "::1", "fe80::1%3", "[fe80::1%3]:80"
+// (the port only when non-zero, the scope only when non-zero, flowinfo never).
 int AddressToString(const struct WS_sockaddr *address, int length, std::u16string *text);
 // StringToAddress: parses `text` for `ws_family` (WS_AF_INET or WS_AF_INET6) into `out` of
 // *length bytes (zeroed first, family set); 0, or WSAEINVAL for text that does not parse /
-// unknown family, WSAEFAULT when *length is too small (then *length = the size needed). On
-// success *length = the size used.
+// unknown family, WSAEFAULT when *length is too small (then *length = the size needed) or
+// `length` is null. On success *length = the size used. IPv4 as RtlIpv4StringToAddressEx
+// with Strict = FALSE reads it ("1.2.3.4", "127.1", "0x7f.0.0.1", ":port" in any base,
+// 1..65535); IPv6 as RtlIpv6StringToAddressEx ("::1", "fe80::1%3", "[fe80::1%3]:80").
+// [inference] WSPStringToAddress's page allows AF_UNSPEC "if unknown", but which family wins
+// for text both could read is not documented (ws2_32 routes by family and has no AF_UNSPEC
+// provider): AF_UNSPEC is WSAEINVAL here, like any family other than the two.
 int StringToAddress(std::u16string_view text, int ws_family, struct WS_sockaddr *out, int *length);
 
 }  // namespace ws2emu::net

@@ -184,6 +184,32 @@ inline constexpr MsgFlagRow kMsgFlags[] = {
     {WS_MSG_ERRQUEUE, MSG_ERRQUEUE, kMsgOut},
 };
 
+// ---- Control messages (WSARecvMsg) ------------------------------------------------------------
+//
+// The messages a received datagram can carry once the matching option is on. Data formats:
+// in_pktinfo differs (Windows: address, ULONG index, 8 bytes; Linux: int index, spec_dst,
+// address, 12 bytes); in6_pktinfo is address + index, 20 bytes, on both; the IPv6 hop limit
+// and traffic class are an INT on both. [inference] IPv4's TTL and TOS messages (IP_RECVTTL,
+// IP_RECVTOS) are left out: which message type and data size Windows delivers for them is not
+// documented clearly enough to copy.
+
+enum class CmsgData { kPktinfo4, kPktinfo6, kInt };
+
+struct CmsgRow {
+  int unix_level;
+  int unix_type;
+  int ws_level;
+  int ws_type;
+  CmsgData data;
+};
+
+inline constexpr CmsgRow kCmsgs[] = {
+    {IPPROTO_IP, IP_PKTINFO, WS_IPPROTO_IP, WS_IP_PKTINFO, CmsgData::kPktinfo4},
+    {IPPROTO_IPV6, IPV6_PKTINFO, WS_IPPROTO_IPV6, WS_IPV6_PKTINFO, CmsgData::kPktinfo6},
+    {IPPROTO_IPV6, IPV6_HOPLIMIT, WS_IPPROTO_IPV6, WS_IPV6_HOPLIMIT, CmsgData::kInt},
+    {IPPROTO_IPV6, IPV6_TCLASS, WS_IPPROTO_IPV6, WS_IPV6_TCLASS, CmsgData::kInt},
+};
+
 // ---- errno -> WSA error --------------------------------------------------------------------
 //
 // Where several errnos give one WSA error, the first row is the one ErrnoFromWsaError returns.

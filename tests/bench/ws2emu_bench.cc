@@ -75,6 +75,15 @@
 
 extern char **environ;
 
+// The base provider's figures (socket_figures.cc).
+namespace socket_figures {
+double TcpRttWspNs(size_t round_trips);
+double TcpRttLinuxNs(size_t round_trips);
+double UdpRttWspNs(size_t round_trips);
+double UdpRttLinuxNs(size_t round_trips);
+long BytesPerSocket(size_t pairs);
+}  // namespace socket_figures
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -860,6 +869,26 @@ const std::vector<Figure> &Figures() {
       {"catalog_parse_100k",
        [] { BenchCatalogParse("catalog_parse_100k", 100'000, 1); },
        {"catalog_parse_100k"}},
+      {"tcp_rtt_wsp",
+       [] {
+         MeasureAndReport(
+             "tcp_rtt_wsp", [] { return socket_figures::TcpRttWspNs(S().round_trips); },
+             [] { return socket_figures::TcpRttLinuxNs(S().round_trips); });
+       },
+       {"tcp_rtt_wsp"}},
+      {"udp_rtt_wsp",
+       [] {
+         MeasureAndReport(
+             "udp_rtt_wsp", [] { return socket_figures::UdpRttWspNs(S().round_trips); },
+             [] { return socket_figures::UdpRttLinuxNs(S().round_trips); });
+       },
+       {"udp_rtt_wsp"}},
+      {"bytes_per_socket",
+       [] {
+         PrintLine("bytes_per_socket " +
+                   std::to_string(socket_figures::BytesPerSocket(g_opt.quick ? 100 : 10'000)));
+       },
+       {"bytes_per_socket"}},
   };
   return figures;
 }
@@ -896,7 +925,7 @@ bool HasLine(const char *name) {
     if (line.compare(0, prefix.size(), prefix) != 0) continue;
     const char *rest = line.c_str() + prefix.size();
     char tail;
-    if (std::strcmp(name, "bytes_per_handle") == 0) {
+    if (std::strncmp(name, "bytes_per_", 10) == 0) {
       unsigned long bytes;
       if (std::sscanf(rest, "%lu%c", &bytes, &tail) == 1) return true;
       continue;

@@ -559,6 +559,178 @@ TEST(MsgFlags, KernelTruncationReadsAsWindowsTrunc) {
   close(b);
 }
 
+// ---- Control messages ------------------------------------------------------------------------
+
+TEST(ControlMessages, EveryRowIsClaimedOnceOnEachSide) {
+  std::set<std::pair<int, int>> ws_seen, unix_seen;
+  for (const CmsgRow &row : kCmsgs) {
+    EXPECT_TRUE(ws_seen.insert({row.ws_level, row.ws_type}).second);
+    EXPECT_TRUE(unix_seen.insert({row.unix_level, row.unix_type}).second);
+  }
+  // ws2ipdef.h: IP_PKTINFO 19 (level 0), IPV6_PKTINFO 19, IPV6_HOPLIMIT 21, IPV6_TCLASS 39.
+  EXPECT_TRUE(ws_seen.count({0, 19}));
+  EXPECT_TRUE(ws_seen.count({41, 19}));
+  EXPECT_TRUE(ws_seen.count({41, 21}));
+  EXPECT_TRUE(ws_seen.count({41, 39}));
+}
+
+// A received datagram's Linux messages, and the Windows messages walked with the WSA_CMSG_
+// macros (whose values the ABI list checks against mingw-w64's).
+struct Received {
+  std::vector<std::pair<std::pair<int, int>, std::vector<uint8_t>>> unix_messages;
+  std::vector<uint8_t> windows;
+  size_t used = 0;
+  bool truncated = false;
+};
+
+Received ReceiveWithControl(int family, const std::vector<std::pair<int, int>> &options,
+                            size_t windows_size) {
+  Received result;
+  int a = socket(family, SOCK_DGRAM, 0);
+  int b = socket(family, SOCK_DGRAM, 0);
+  EXPECT_GE(a, 0);
+  EXPECT_GE(b, 0);
+  int on = 1;
+  for (const auto &[level, name] : options) {
+    EXPECT_EQ(setsockopt(b, level, name, &on, sizeof(on)), 0) << level << "/" << name;
+  }
+  sockaddr_storage ss{};
+  socklen_t len;
+  if (family == AF_INET) {
+    auto *in = reinterpret_cast<sockaddr_in *>(&ss);
+    in->sin_family = AF_INET;
+    in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    len = sizeof(*in);
+  } else {
+    auto *in6 = reinterpret_cast<sockaddr_in6 *>(&ss);
+    in6->sin6_family = AF_INET6;
+    in6->sin6_addr = in6addr_loopback;
+    len = sizeof(*in6);
+  }
+  EXPECT_EQ(bind(b, reinterpret_cast<sockaddr *>(&ss), len), 0);
+  EXPECT_EQ(getsockname(b, reinterpret_cast<sockaddr *>(&ss), &len), 0);
+  EXPECT_EQ(sendto(a, "x", 1, 0, reinterpret_cast<sockaddr *>(&ss), len), 1);
+  char byte;
+  iovec iov{&byte, 1};
+  alignas(cmsghdr) char control[512];
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof(control);
+  EXPECT_EQ(recvmsg(b, &msg, 0), 1);
+  for (cmsghdr *c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    const uint8_t *d = CMSG_DATA(c);
+    result.unix_messages.push_back(
+        {{c->cmsg_level, c->cmsg_type}, std::vector<uint8_t>(d, d + (c->cmsg_len - CMSG_LEN(0)))});
+  }
+  result.windows.assign(windows_size, 0xab);
+  result.used = ControlMessagesFromUnix(&msg, result.windows.data(), windows_size,
+                                        &result.truncated);
+  close(a);
+  close(b);
+  return result;
+}
+
+// The Windows messages in a control buffer of `used` bytes, walked with WSA_CMSG_NXTHDR.
+std::vector<std::pair<std::pair<int, int>, std::vector<uint8_t>>> WindowsMessages(
+    std::vector<uint8_t> &buffer, size_t used) {
+  WSAMSG msg{};
+  msg.Control.buf = reinterpret_cast<CHAR *>(buffer.data());
+  msg.Control.len = static_cast<ULONG>(used);
+  std::vector<std::pair<std::pair<int, int>, std::vector<uint8_t>>> out;
+  for (WSACMSGHDR *c = WSA_CMSG_FIRSTHDR(&msg); c != nullptr; c = WSA_CMSG_NXTHDR(&msg, c)) {
+    const UCHAR *d = WSA_CMSG_DATA(c);
+    out.push_back({{c->cmsg_level, c->cmsg_type},
+                   std::vector<uint8_t>(d, d + (c->cmsg_len - WSA_CMSG_LEN(0)))});
+  }
+  return out;
+}
+
+TEST(ControlMessages, Ipv4PacketInfo) {
+  Received r = ReceiveWithControl(AF_INET, {{IPPROTO_IP, IP_PKTINFO}}, 256);
+  ASSERT_EQ(r.unix_messages.size(), 1u);
+  in_pktinfo linux_info;
+  ASSERT_EQ(r.unix_messages[0].second.size(), sizeof(linux_info));
+  std::memcpy(&linux_info, r.unix_messages[0].second.data(), sizeof(linux_info));
+  EXPECT_FALSE(r.truncated);
+  EXPECT_EQ(r.used, 24u);  // WSA_CMSG_SPACE(8): a 16-byte header and 8 bytes of data
+  auto messages = WindowsMessages(r.windows, r.used);
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].first, std::make_pair(0, 19));  // IPPROTO_IP, IP_PKTINFO
+  ASSERT_EQ(messages[0].second.size(), 8u);
+  // Windows' in_pktinfo: the destination address, then the interface index.
+  EXPECT_EQ(std::memcmp(messages[0].second.data(), &linux_info.ipi_addr, 4), 0);
+  uint32_t index;
+  std::memcpy(&index, messages[0].second.data() + 4, 4);
+  EXPECT_EQ(index, static_cast<uint32_t>(linux_info.ipi_ifindex));
+  in_addr loopback;
+  ASSERT_EQ(inet_pton(AF_INET, "127.0.0.1", &loopback), 1);
+  EXPECT_EQ(std::memcmp(messages[0].second.data(), &loopback, 4), 0);
+}
+
+TEST(ControlMessages, Ipv6PacketInfoHopLimitTrafficClass) {
+  int probe = socket(AF_INET6, SOCK_DGRAM, 0);
+  if (probe < 0) GTEST_SKIP() << "no IPv6 sockets here";
+  sockaddr_in6 lo{};
+  lo.sin6_family = AF_INET6;
+  lo.sin6_addr = in6addr_loopback;
+  bool have_lo = bind(probe, reinterpret_cast<sockaddr *>(&lo), sizeof(lo)) == 0;
+  close(probe);
+  if (!have_lo) GTEST_SKIP() << "no IPv6 loopback here";
+  Received r = ReceiveWithControl(AF_INET6,
+                                  {{IPPROTO_IPV6, IPV6_RECVPKTINFO},
+                                   {IPPROTO_IPV6, IPV6_RECVHOPLIMIT},
+                                   {IPPROTO_IPV6, IPV6_RECVTCLASS}},
+                                  256);
+  EXPECT_FALSE(r.truncated);
+  auto messages = WindowsMessages(r.windows, r.used);
+  // Each Linux message appears once, in order, with its Windows type and the same data.
+  const std::map<std::pair<int, int>, std::pair<int, int>> expect = {
+      {{IPPROTO_IPV6, IPV6_PKTINFO}, {41, 19}},
+      {{IPPROTO_IPV6, IPV6_HOPLIMIT}, {41, 21}},
+      {{IPPROTO_IPV6, IPV6_TCLASS}, {41, 39}},
+  };
+  ASSERT_EQ(messages.size(), r.unix_messages.size());
+  ASSERT_EQ(messages.size(), 3u);
+  for (size_t i = 0; i < messages.size(); ++i) {
+    auto want = expect.find(r.unix_messages[i].first);
+    ASSERT_NE(want, expect.end());
+    EXPECT_EQ(messages[i].first, want->second);
+    // in6_pktinfo (address, index) and the INTs have one layout on both sides.
+    EXPECT_EQ(messages[i].second, r.unix_messages[i].second);
+  }
+}
+
+TEST(ControlMessages, TooSmallABufferIsTruncation) {
+  Received r = ReceiveWithControl(AF_INET, {{IPPROTO_IP, IP_PKTINFO}}, 23);
+  EXPECT_TRUE(r.truncated);
+  EXPECT_EQ(r.used, 0u);
+  EXPECT_EQ(r.windows, std::vector<uint8_t>(23, 0xab));  // nothing written
+  r = ReceiveWithControl(AF_INET, {{IPPROTO_IP, IP_PKTINFO}}, 24);
+  EXPECT_FALSE(r.truncated);
+  EXPECT_EQ(r.used, 24u);
+  r = ReceiveWithControl(AF_INET, {{IPPROTO_IP, IP_PKTINFO}}, 0);
+  EXPECT_TRUE(r.truncated);
+  EXPECT_EQ(r.used, 0u);
+}
+
+TEST(ControlMessages, MessagesWithoutAWindowsCounterpartAreSkipped) {
+  // SO_TIMESTAMP's SCM_TIMESTAMP has no Windows message; IP_PKTINFO's still comes through.
+  Received r = ReceiveWithControl(AF_INET, {{SOL_SOCKET, SO_TIMESTAMP}, {IPPROTO_IP, IP_PKTINFO}},
+                                  256);
+  EXPECT_EQ(r.unix_messages.size(), 2u);
+  auto messages = WindowsMessages(r.windows, r.used);
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].first, std::make_pair(0, 19));
+  bool truncated = true;
+  EXPECT_EQ(ControlMessagesFromUnix(nullptr, nullptr, 0, &truncated), 0u);
+  EXPECT_FALSE(truncated);
+  msghdr empty{};
+  EXPECT_EQ(ControlMessagesFromUnix(&empty, nullptr, 0, &truncated), 0u);
+  EXPECT_FALSE(truncated);
+}
+
 // ---- errno ---------------------------------------------------------------------------------
 
 TEST(Errno, EveryRowBothWays) {
@@ -710,9 +882,12 @@ TEST(AddressToString, Ipv6ScopeAndPort) {
 
 TEST(AddressToString, Errors) {
   std::u16string text = u"unchanged";
-  EXPECT_EQ(AddressToString(nullptr, 16, &text), WSAEFAULT);
+  // WSAAddressToString's page: a NULL address or length is WSAEINVAL.
+  EXPECT_EQ(AddressToString(nullptr, 16, &text), WSAEINVAL);
   auto v4 = WindowsIn(80, "1.2.3.4");
-  EXPECT_EQ(AddressToString(AsWs(v4), 1, &text), WSAEFAULT);
+  EXPECT_EQ(AddressToString(AsWs(v4), 0, &text), WSAEINVAL);
+  EXPECT_EQ(AddressToString(AsWs(v4), 1, &text), WSAEINVAL);
+  EXPECT_EQ(AddressToString(AsWs(v4), -1, &text), WSAEINVAL);
   EXPECT_EQ(AddressToString(AsWs(v4), 16, nullptr), WSAEFAULT);
   EXPECT_EQ(AddressToString(AsWs(v4), 15, &text), WSAEINVAL);
   auto v6 = WindowsIn6(80, 0, "::1", 0);
@@ -764,6 +939,39 @@ TEST(StringToAddress, Ipv4BsdFormsAsInetAton) {
     EXPECT_EQ(got.rc, 0) << text;
     EXPECT_EQ(got.bytes, want) << text;
   }
+}
+
+// RtlIpv4StringToAddressEx (Strict = FALSE), which WSAStringToAddress uses for AF_INET: what
+// Windows answered for these texts in Wine's ntdll tests, which run on Windows.
+TEST(StringToAddress, Ipv4AsWindowsReadsIt) {
+  const std::pair<const char *, const char *> accepted[] = {
+      {"1.1.1.0xaA", "1.1.1.170"}, {"1.1.1.0XaA", "1.1.1.170"},   {"1.1.1.0xff", "1.1.1.255"},
+      {"1.1.1.010", "1.1.1.8"},    {"1.1.1.00", "1.1.1.0"},       {"1.1.1.007", "1.1.1.7"},
+      {"1", "0.0.0.1"},            {"1.2", "1.0.0.2"},            {"1.2.3", "1.2.0.3"},
+      {"203569230", "12.34.56.78"}, {"1.223756", "1.3.106.12"},   {"3.4.756", "3.4.2.244"},
+      {"0.1.2.3", "0.1.2.3"},      {"0x00010203", "0.1.2.3"},     {"0X00010203", "0.1.2.3"},
+      {"0x1234", "0.0.18.52"},     {"017700000001", "127.0.0.1"}, {"0777", "0.0.1.255"},
+      {"255.255.255.255", "255.255.255.255"},
+  };
+  for (const auto &[text, dotted] : accepted) {
+    Parsed got = Parse(U(text), 2);
+    EXPECT_EQ(got.rc, 0) << text;
+    EXPECT_EQ(got.bytes, WindowsIn(0, dotted)) << text;
+  }
+  const char *refused[] = {
+      "255.255.255.256", "255.255.255.4294967295", "255.255.255.4294967296", "a",
+      "1.1.1.0x",        "1.1.1.0x100",            "1.1.1.0xffffffff",       "1.1.1.08",
+      "1.1.1.008",       "1.1.1.0a",               "1.1.1.0o10",             "1.1.1.0b10",
+      "1.1.1.-2",        "-1",                     "1000.2000",              "1.2.",
+      "1..2",            "1...2",                  "1.2.3.",                 "756.3.4",
+      "3.756.4",         "3.4.756.1",              "3.4.65536",              "3.4.5.6.7",
+      "3.4.5.+6",        " 3.4.5.6",               "\t3.4.5.6",              "3.4.5.6 ",
+      "3. 4.5.6",        ".",                      "..",                     "1.",
+      "1..",             ".1",                     ".1.",                    ".1.2.3",
+      "0.1.2.3.",        "[0.1.2.3]",              "0x00010Q03",             "x00010203",
+      "1234BEEF",        "::1",                    ":1",
+  };
+  for (const char *text : refused) EXPECT_EQ(Parse(U(text), 2).rc, WSAEINVAL) << text;
 }
 
 TEST(StringToAddress, Ipv4Malformed) {
@@ -893,6 +1101,68 @@ TEST(TextualAddresses, RoundTripThroughBothFunctions) {
     Parsed p = Parse(U(text), family);
     ASSERT_EQ(p.rc, 0) << text;
     EXPECT_EQ(ToText(p.bytes), text);
+  }
+}
+
+// Random addresses, biased towards zero runs and the prefixes that print dotted: every text
+// AddressToString makes is one Linux's inet_pton reads back to the same 16 bytes, and
+// StringToAddress reads it back to the same sockaddr (port and scope included).
+TEST(TextualAddresses, RandomAddressesReadBackByLinuxAndByStringToAddress) {
+  uint64_t state = 0x9e3779b97f4a7c15ull;
+  auto next = [&state]() {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  for (int i = 0; i < 5000; ++i) {
+    uint16_t groups[8];
+    for (uint16_t &g : groups) {
+      uint64_t r = next();
+      g = (r & 3) != 0 ? 0 : static_cast<uint16_t>(r >> 16);  // mostly zero groups
+    }
+    switch (next() % 6) {
+      case 0: groups[4] = 0; groups[5] = 0xffff; break;        // IPv4-mapped
+      case 1: groups[4] = 0xffff; groups[5] = 0; break;        // IPv4-translated
+      case 2: groups[4] = (next() & 1) ? 0x0200 : 0; groups[5] = 0x5efe; break;  // ISATAP
+      default: break;
+    }
+    if (next() % 3 == 0) groups[0] = groups[1] = groups[2] = groups[3] = 0;
+    in6_addr a;
+    for (int g = 0; g < 8; ++g) {
+      a.s6_addr[2 * g] = static_cast<uint8_t>(groups[g] >> 8);
+      a.s6_addr[2 * g + 1] = static_cast<uint8_t>(groups[g]);
+    }
+    char canonical[INET6_ADDRSTRLEN];
+    ASSERT_NE(inet_ntop(AF_INET6, &a, canonical, sizeof(canonical)), nullptr);
+    uint16_t port = (next() & 1) ? static_cast<uint16_t>(next()) : 0;
+    uint32_t scope = (next() & 1) ? static_cast<uint32_t>(next()) : 0;
+    auto bytes = WindowsIn6(port, 0, canonical, scope);
+    std::string text = ToText(bytes);
+    // Strip "[", "%scope" and "]:port" for inet_pton, which reads the bare address only.
+    std::string bare = text;
+    if (!bare.empty() && bare[0] == '[') bare = bare.substr(1, bare.find(']') - 1);
+    bare = bare.substr(0, bare.find('%'));
+    in6_addr back;
+    ASSERT_EQ(inet_pton(AF_INET6, bare.c_str(), &back), 1) << text;
+    EXPECT_EQ(std::memcmp(&back, &a, 16), 0) << text << " vs " << canonical;
+    Parsed parsed = Parse(U(text.c_str()), 23);
+    ASSERT_EQ(parsed.rc, 0) << text;
+    EXPECT_EQ(parsed.bytes, bytes) << text;
+  }
+  for (int i = 0; i < 2000; ++i) {
+    uint32_t addr = static_cast<uint32_t>(next());
+    uint16_t port = (next() & 1) ? static_cast<uint16_t>(next()) : 0;
+    in_addr a;
+    a.s_addr = addr;
+    char dotted[INET_ADDRSTRLEN];
+    ASSERT_NE(inet_ntop(AF_INET, &a, dotted, sizeof(dotted)), nullptr);
+    auto bytes = WindowsIn(port, dotted);
+    std::string text = ToText(bytes);
+    EXPECT_EQ(text.substr(0, text.find(':')), dotted);
+    Parsed parsed = Parse(U(text.c_str()), 2);
+    ASSERT_EQ(parsed.rc, 0) << text;
+    EXPECT_EQ(parsed.bytes, bytes) << text;
   }
 }
 
