@@ -398,6 +398,25 @@ TEST_P(NetworkEvents, AMaskOfZeroCancelsAndClearsTheRecord) {
   Close(server);
 }
 
+TEST_P(NetworkEvents, FionbioCannotMakeASelectingSocketBlocking) {
+  SOCKET s = Socket(family(), WS_SOCK_STREAM);
+  int error = 0;
+  auto fionbio = [&](WS_u_long on) {
+    DWORD returned = 0;
+    return procs_.lpWSPIoctl(s, static_cast<DWORD>(WS_FIONBIO), &on, sizeof(on), nullptr, 0,
+                             &returned, nullptr, nullptr, nullptr, &error);
+  };
+  ASSERT_EQ(AsyncSelect(s, FD_READ), 0);
+  EXPECT_EQ(fionbio(0), SOCKET_ERROR);  // MSDN (ioctlsocket): WSAEINVAL while selecting
+  EXPECT_EQ(error, WSAEINVAL);
+  ASSERT_EQ(EventSelect(s, FD_READ), 0);
+  EXPECT_EQ(fionbio(0), SOCKET_ERROR);
+  EXPECT_EQ(error, WSAEINVAL);
+  ASSERT_EQ(EventSelect(s, 0), 0);  // cancelled: blocking mode may be set again
+  EXPECT_EQ(fionbio(0), 0) << error;
+  Close(s);
+}
+
 TEST_P(NetworkEvents, CloseWhileRegisteredSignalsNothingMore) {
   SOCKET client, server;
   Pair(family(), &client, &server);
