@@ -250,7 +250,9 @@ long ReadyEvents(BaseSocket &socket, int errors[FD_MAX_EVENTS], bool *changed)
     return ready;
   }
   if (socket.has(BaseSocket::kListening)) {
-    if ((r & POLLIN) != 0) ready |= FD_ACCEPT;
+    // A connection deferred by a condition function (CF_DEFER) waits outside the kernel's
+    // queue: it is still one to accept.
+    if ((r & POLLIN) != 0 || socket.deferred_fd >= 0) ready |= FD_ACCEPT;
     return ready;
   }
   if (ev.connect_pending) {
@@ -611,7 +613,12 @@ bool Classify(Selected &s, short revents) {
     s.is_read = s.read && (revents & (POLLIN | POLLERR)) != 0;
     s.is_write = s.write && (revents & POLLOUT) != 0;
   } else if (socket.has(BaseSocket::kListening)) {
-    s.is_read = s.read && (revents & POLLIN) != 0;
+    bool deferred;  // a connection a condition function deferred (CF_DEFER) waits too
+    {
+      StdMutexLock lock(&socket.mu);
+      deferred = socket.deferred_fd >= 0;
+    }
+    s.is_read = s.read && ((revents & POLLIN) != 0 || deferred);
   } else {
     const int progress = ConnectProgress(socket);
     if (progress < 0) {

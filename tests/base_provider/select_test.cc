@@ -157,6 +157,31 @@ TEST_P(Select, AListeningSocketIsReadableWithAConnectionWaiting) {
   Close(listener);
 }
 
+int CALLBACK Defer(LPWSABUF, LPWSABUF, LPQOS, LPQOS, LPWSABUF, LPWSABUF, GROUP *, DWORD_PTR) {
+  return CF_DEFER;
+}
+
+TEST_P(Select, AConnectionDeferredByAConditionKeepsTheListenerReadable) {
+  SOCKET listener;
+  WS_sockaddr_in6 address;
+  int length;
+  Listen(family(), &listener, &address, &length);
+  SOCKET client = Socket(family(), WS_SOCK_STREAM);
+  ASSERT_EQ(Connect(client, address, length), 0);
+  int error = 0;
+  ASSERT_EQ(procs_.lpWSPAccept(listener, nullptr, nullptr, Defer, 0, &error), INVALID_SOCKET);
+  ASSERT_EQ(error, WSATRY_AGAIN);
+  WS_fd_set r = SetOf({listener});
+  EXPECT_EQ(Call(&r, nullptr, nullptr, &kPoll), 1);  // the deferred connection still waits
+  SOCKET server = procs_.lpWSPAccept(listener, nullptr, nullptr, nullptr, 0, &error);
+  ASSERT_NE(server, INVALID_SOCKET) << error;
+  r = SetOf({listener});
+  EXPECT_EQ(Call(&r, nullptr, nullptr, &kPoll), 0);
+  Close(server);
+  Close(client);
+  Close(listener);
+}
+
 TEST_P(Select, AClosedOrResetConnectionIsReadable) {
   SOCKET client, server;
   Pair(family(), &client, &server);
