@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <new>
 
 #include "base_provider/procs.h"
 #include "base_provider/provider.h"
@@ -125,6 +126,74 @@ void WakeWaiters(BaseSocket &socket) {
     // is still listed; nothing else can be done about a failed write here.
     (void)!write(w->wake_fd, &one, sizeof(one));
   }
+}
+
+int WaitSockets(BaseSocket *const *sockets, struct pollfd *fds, size_t count, int64_t timeout_ms) {
+  const int wake = WakeFd();
+  if (wake < 0 || count == 0) return WSAENOBUFS;
+  // One waiter per socket, so that a close of any of them on another thread wakes this one.
+  Waiter *waiters = new (std::nothrow) Waiter[count];
+  if (waiters == nullptr) return WSAENOBUFS;
+  size_t linked = 0;
+  int result = 0;
+  for (; linked < count; ++linked) {
+    BaseSocket &socket = *sockets[linked];
+    StdMutexLock lock(&socket.mu);
+    if (socket.has(BaseSocket::kClosed)) {
+      result = WSAEINTR;
+      break;
+    }
+    waiters[linked].wake_fd = wake;
+    waiters[linked].next = socket.waiters;
+    socket.waiters = &waiters[linked];
+  }
+  if (result == 0) {
+    LPBLOCKINGCALLBACK hook = nullptr;
+    DWORD_PTR hook_context = 0;
+    int error = 0;
+    if (const WSPUPCALLTABLE *upcalls = Upcalls(); upcalls != nullptr) {
+      upcalls->lpWPUQueryBlockingCallback(sockets[0]->catalog_id(), &hook, &hook_context, &error);
+    }
+    const int64_t deadline = timeout_ms < 0 ? -1 : NowMs() + timeout_ms;
+    ++t_wake.depth;
+    fds[count] = {wake, POLLIN, 0};
+    for (;;) {
+      int wait_ms = -1;
+      if (deadline >= 0) {
+        const int64_t left = deadline - NowMs();
+        wait_ms = static_cast<int>(left <= 0 ? 0 : left > INT32_MAX ? INT32_MAX : left);
+      }
+      if (hook != nullptr && (wait_ms < 0 || wait_ms > kHookIntervalMs)) wait_ms = kHookIntervalMs;
+      const int n = poll(fds, count + 1, wait_ms);
+      if (n < 0 && errno != EINTR) {
+        result = WSAENOBUFS;  // [inference] as in WaitReady: poll fails only for lack of memory
+        break;
+      }
+      if (n > 0 && (fds[count].revents & POLLIN) != 0) Drain(wake);
+      bool closed = t_wake.cancelled;
+      for (size_t i = 0; i < count && !closed; ++i) closed = sockets[i]->has(BaseSocket::kClosed);
+      if (closed) {
+        result = WSAEINTR;
+        break;
+      }
+      bool ready = false;
+      for (size_t i = 0; i < count && !ready; ++i) ready = fds[i].revents != 0;
+      if (ready) break;
+      if (deadline >= 0 && NowMs() >= deadline) break;  // the timeout: nothing ready
+      if (hook != nullptr && !hook(hook_context)) {
+        result = WSAEINTR;  // WSACancelBlockingCall from within the hook
+        break;
+      }
+      if (t_wake.cancelled) {
+        result = WSAEINTR;
+        break;
+      }
+    }
+    if (--t_wake.depth == 0) t_wake.cancelled = false;
+  }
+  for (size_t i = 0; i < linked; ++i) Unlink(*sockets[i], &waiters[i]);
+  delete[] waiters;
+  return result;
 }
 
 // WSPCancelBlockingCall: cancels the blocking call in progress on this thread (it is called

@@ -8,7 +8,10 @@
 #ifndef WS2EMU_LIB_BASE_PROVIDER_BLOCKING_H_
 #define WS2EMU_LIB_BASE_PROVIDER_BLOCKING_H_
 
+#include <cstddef>
 #include <cstdint>
+
+struct pollfd;
 
 namespace ws2emu::base_provider {
 
@@ -28,6 +31,14 @@ int WaitReady(BaseSocket &socket, short poll_events, uint32_t timeout_ms);
 
 // WSPCloseSocket: wakes every thread blocked on `socket` (their waits return WSAEINTR).
 void WakeWaiters(BaseSocket &socket);
+
+// WSPSelect's wait (network_events.cc): waits until one of fds[0..count) — fds[i] the
+// descriptor of sockets[i] — is ready or the wait ends, honouring the blocking hook and
+// WSPCancelBlockingCall as WaitReady does. `fds` has room for count + 1 entries (the last is
+// this thread's wake descriptor while it waits). `timeout_ms` < 0: no limit. Returns 0 when
+// fds[i].revents says what is ready (all 0: the timeout passed), WSAEINTR when one of the
+// sockets was closed or the call cancelled, WSAENOBUFS when the wait could not be set up.
+int WaitSockets(BaseSocket *const *sockets, struct pollfd *fds, size_t count, int64_t timeout_ms);
 
 }  // namespace ws2emu::base_provider
 

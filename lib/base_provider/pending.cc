@@ -16,22 +16,6 @@ int NotYet(LPINT lpErrno) {
 }  // namespace
 
 
-// network_events.cc
-bool SelectsEvents(BaseSocket &) { return false; }
-void Reenable(BaseSocket &, long) {}
-void ConnectStarted(BaseSocket &) {}
-void ListenStarted(BaseSocket &) {}
-void StopEvents(BaseSocket &) {}
-int WSPAPI WSPSelect(int, WS_fd_set *, WS_fd_set *, WS_fd_set *, const struct WS_timeval *,
-                     LPINT lpErrno) {
-  return NotYet(lpErrno);
-}
-int WSPAPI WSPEventSelect(SOCKET, WSAEVENT, LONG, LPINT lpErrno) { return NotYet(lpErrno); }
-int WSPAPI WSPEnumNetworkEvents(SOCKET, WSAEVENT, LPWSANETWORKEVENTS, LPINT lpErrno) {
-  return NotYet(lpErrno);
-}
-int WSPAPI WSPAsyncSelect(SOCKET, HWND, unsigned int, LONG, LPINT lpErrno) {
-  return NotYet(lpErrno);
 }
 
 }  // namespace ws2emu::base_provider
