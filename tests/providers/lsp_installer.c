@@ -6,6 +6,8 @@
  *   lsp_installer.exe install-lsp PATH    a hidden layered entry, then a chain over each of the
  *                                         base provider's entries, then WSCWriteProviderOrder
  *                                         putting the chains first
+ *   lsp_installer.exe install-lsp-over-msafd PATH   the same over the built-in base provider's
+ *                                         four entries (MSAFD's GUID, in a fresh catalog)
  *   lsp_installer.exe uninstall           the chains, then the layered entry
  *   lsp_installer.exe uninstall-base      the base provider
  *
@@ -69,7 +71,11 @@ static int InstallBase(const WCHAR *path) {
   return 0;
 }
 
-static int InstallLsp(const WCHAR *path) {
+/* MSAFD's provider GUID: the built-in base provider's entries in a fresh catalog. */
+static const GUID kMsafdGuid = {0xe70f1aa0, 0xab8b, 0x11cf, {0x8c, 0xa3, 0x00, 0x80, 0x5f, 0x48, 0xa1, 0x92}};
+
+/* Installs the LSP over every entry of the base provider `base`. */
+static int InstallLsp(const WCHAR *path, const GUID *base) {
   int count = 0, err = 0;
   WSAPROTOCOL_INFOW *all = EnumAll(&count);
   if (all == NULL) return Fail("WSCEnumProtocols", 0);
@@ -77,7 +83,7 @@ static int InstallLsp(const WCHAR *path) {
   WSAPROTOCOL_INFOW layered;
   int base_count = 0;
   for (int i = 0; i < count; i++) {
-    if (memcmp(&all[i].ProviderId, &kTestBaseGuid, sizeof(GUID)) == 0) {
+    if (memcmp(&all[i].ProviderId, base, sizeof(GUID)) == 0) {
       if (base_count++ == 0) layered = all[i];
     }
   }
@@ -100,7 +106,7 @@ static int InstallLsp(const WCHAR *path) {
   WSAPROTOCOL_INFOW chains[8];
   int n = 0;
   for (int i = 0; i < count && n < 8; i++) {
-    if (memcmp(&all[i].ProviderId, &kTestBaseGuid, sizeof(GUID)) != 0) continue;
+    if (memcmp(&all[i].ProviderId, base, sizeof(GUID)) != 0) continue;
     chains[n] = all[i];
     chains[n].ProtocolChain.ChainLen = 2;
     chains[n].ProtocolChain.ChainEntries[0] = layer;
@@ -142,7 +148,9 @@ int main(int argc, char **argv) {
   if (argc == 3 && MultiByteToWideChar(CP_ACP, 0, argv[2], -1, path, MAX_PATH) == 0)
     return Fail("MultiByteToWideChar", (int)GetLastError());
   if (argc == 3 && strcmp(argv[1], "install-base") == 0) return InstallBase(path);
-  if (argc == 3 && strcmp(argv[1], "install-lsp") == 0) return InstallLsp(path);
+  if (argc == 3 && strcmp(argv[1], "install-lsp") == 0) return InstallLsp(path, &kTestBaseGuid);
+  if (argc == 3 && strcmp(argv[1], "install-lsp-over-msafd") == 0)
+    return InstallLsp(path, &kMsafdGuid);
   if (argc == 2 && strcmp(argv[1], "uninstall") == 0) {
     /* The chains go first: the layered entry cannot go while they use it. */
     if (Remove(&kTestChainGuid, "WSCDeinstallProvider(chains)") != 0) return 1;
@@ -152,7 +160,7 @@ int main(int argc, char **argv) {
   }
   if (argc == 2 && strcmp(argv[1], "uninstall-base") == 0)
     return Remove(&kTestBaseGuid, "WSCDeinstallProvider(base)");
-  fprintf(stderr, "usage: lsp_installer install-base PATH | install-lsp PATH | uninstall | "
-                  "uninstall-base\n");
+  fprintf(stderr, "usage: lsp_installer install-base PATH | install-lsp PATH | "
+                  "install-lsp-over-msafd PATH | uninstall | uninstall-base\n");
   return 2;
 }
