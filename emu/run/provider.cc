@@ -7,6 +7,7 @@
 
 #include "base/escape.h"
 #include "base/wsa_status.h"
+#include "catalog/default_entries.h"
 #include "catalog/operations.h"
 #include "modules/modules.h"
 #include "providers/manager.h"
@@ -16,45 +17,20 @@
 namespace ws2emu::emu {
 namespace {
 
-void SetName(WSAPROTOCOL_INFOW *info, const char *name) {
-  size_t i = 0;
-  for (; name[i] != 0 && i < WSAPROTOCOL_LEN; ++i) info->szProtocol[i] = static_cast<WCHAR>(name[i]);
-  info->szProtocol[i] = 0;
-}
-
-// The catalog entry ws2_32 would hand a base provider for `protocol` (the usual MSAFD values).
+// The catalog entry ws2_32 would hand a base provider for `protocol`: the entry a fresh catalog
+// has for it (MSAFD's, lib/catalog/default_entries.h).
 bool MakeProtocolInfo(const std::string &protocol, WSAPROTOCOL_INFOW *info) {
-  std::memset(info, 0, sizeof(*info));
-  info->ProviderId = {0x9c7e5a01, 0x2b1e, 0x4a3d, {0x9f, 0x10, 0x77, 0x73, 0x32, 0x65, 0x6d, 0x75}};
-  info->ProtocolChain.ChainLen = BASE_PROTOCOL;
-  info->iVersion = 2;
-  info->iNetworkByteOrder = BIGENDIAN;
-  info->iSecurityScheme = SECURITY_PROTOCOL_NONE;
-  bool v6 = protocol == "tcp6" || protocol == "udp6";
-  info->iAddressFamily = v6 ? WS_AF_INET6 : WS_AF_INET;
-  info->iMaxSockAddr = info->iMinSockAddr = v6 ? 28 : 16;
-  if (protocol == "tcp" || protocol == "tcp6") {
-    info->dwCatalogEntryId = v6 ? 1003 : 1001;
-    info->dwServiceFlags1 = XP1_GUARANTEED_DELIVERY | XP1_GUARANTEED_ORDER | XP1_GRACEFUL_CLOSE |
-                            XP1_EXPEDITED_DATA | XP1_IFS_HANDLES;
-    info->dwProviderFlags = PFL_MATCHES_PROTOCOL_ZERO;
-    info->iSocketType = WS_SOCK_STREAM;
-    info->iProtocol = WS_IPPROTO_TCP;
-    info->dwMessageSize = 0;
-    SetName(info, v6 ? "ws2emu TCP/IPv6" : "ws2emu TCP/IP");
-  } else if (protocol == "udp" || protocol == "udp6") {
-    info->dwCatalogEntryId = v6 ? 1004 : 1002;
-    info->dwServiceFlags1 = XP1_CONNECTIONLESS | XP1_MESSAGE_ORIENTED | XP1_SUPPORT_BROADCAST |
-                            XP1_SUPPORT_MULTIPOINT | XP1_IFS_HANDLES;
-    info->dwProviderFlags = PFL_MATCHES_PROTOCOL_ZERO;
-    info->iSocketType = WS_SOCK_DGRAM;
-    info->iProtocol = WS_IPPROTO_UDP;
-    info->dwMessageSize = 65467;
-    SetName(info, v6 ? "ws2emu UDP/IPv6" : "ws2emu UDP/IP");
-  } else {
-    return false;
+  const bool v6 = protocol == "tcp6" || protocol == "udp6";
+  const bool tcp = protocol == "tcp" || protocol == "tcp6";
+  if (!tcp && protocol != "udp" && protocol != "udp6") return false;
+  for (const catalog::Entry &e : catalog::DefaultBaseEntries(catalog::kFirstCatalogId)) {
+    if (e.info.iAddressFamily == (v6 ? WS_AF_INET6 : WS_AF_INET) &&
+        e.info.iSocketType == (tcp ? WS_SOCK_STREAM : WS_SOCK_DGRAM)) {
+      *info = e.info;
+      return true;
+    }
   }
-  return true;
+  return false;
 }
 
 bool Exists(const std::string &path) {

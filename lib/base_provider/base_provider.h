@@ -19,13 +19,14 @@
 #ifndef WS2EMU_LIB_BASE_PROVIDER_BASE_PROVIDER_H_
 #define WS2EMU_LIB_BASE_PROVIDER_BASE_PROVIDER_H_
 
+#include "catalog/default_entries.h"
 #include "ws2emu/ws2spi.h"
 
 namespace ws2emu::base_provider {
 
-// MSAFD's provider GUID, {E70F1AA0-AB8B-11CF-8CA3-00805F48A192}.
-inline constexpr GUID kMsafdProviderId = {
-    0xE70F1AA0, 0xAB8B, 0x11CF, {0x8C, 0xA3, 0x00, 0x80, 0x5F, 0x48, 0xA1, 0x92}};
+// MSAFD's provider GUID, {E70F1AA0-AB8B-11CF-8CA3-00805F48A192}: the catalog's default entries
+// (lib/catalog/default_entries.h) are this provider's.
+using catalog::kMsafdProviderId;
 
 // The provider's entry point (SPEC.md §4): SPI versions 2.0 to 2.2; wVersion = the smaller of
 // the request and 2.2, wHighVersion = 2.2; a request below 2.0 fails with WSAVERNOTSUPPORTED.

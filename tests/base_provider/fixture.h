@@ -11,35 +11,20 @@
 #include <cstring>
 
 #include "base_provider/base_provider.h"
+#include "catalog/default_entries.h"
 #include "ws2emu/ws2emu.h"
 #include "ws2emu/ws2spi.h"
 
 namespace bp_test {
 
 // The entry MSAFD has in a fresh catalog for (family, type): "MSAFD Tcpip [TCP/IP]" and the
-// rest, with Windows' values (issue 11; `netsh winsock show catalog` on Windows 10).
+// rest (lib/catalog's default entries, IDs 1001-1004).
 inline WSAPROTOCOL_INFOW Entry(int family, int type) {
-  WSAPROTOCOL_INFOW info;
-  std::memset(&info, 0, sizeof(info));
-  const bool tcp = type == WS_SOCK_STREAM;
-  const bool v6 = family == WS_AF_INET6;
-  info.dwServiceFlags1 = tcp ? 0x20066 : 0x20609;
-  info.dwProviderFlags = PFL_MATCHES_PROTOCOL_ZERO;
-  info.ProviderId = ws2emu::base_provider::kMsafdProviderId;
-  info.dwCatalogEntryId = 1001 + (v6 ? 2 : 0) + (tcp ? 0 : 1);
-  info.ProtocolChain.ChainLen = BASE_PROTOCOL;
-  info.ProtocolChain.ChainEntries[0] = info.dwCatalogEntryId;
-  info.iVersion = 2;
-  info.iAddressFamily = family;
-  info.iMaxSockAddr = info.iMinSockAddr = v6 ? 28 : 16;
-  info.iSocketType = type;
-  info.iProtocol = tcp ? WS_IPPROTO_TCP : WS_IPPROTO_UDP;
-  info.iNetworkByteOrder = BIGENDIAN;
-  info.dwMessageSize = tcp ? 0 : 0xFFBB;
-  const char *name = tcp ? (v6 ? "MSAFD Tcpip [TCP/IPv6]" : "MSAFD Tcpip [TCP/IP]")
-                         : (v6 ? "MSAFD Tcpip [UDP/IPv6]" : "MSAFD Tcpip [UDP/IP]");
-  for (size_t i = 0; name[i] != '\0'; ++i) info.szProtocol[i] = static_cast<WCHAR>(name[i]);
-  return info;
+  for (const ws2emu::catalog::Entry &e : ws2emu::catalog::DefaultBaseEntries(1001)) {
+    if (e.info.iAddressFamily == family && e.info.iSocketType == type) return e.info;
+  }
+  ADD_FAILURE() << "no default entry for family " << family << " type " << type;
+  return {};
 }
 
 // A loopback address of `family` with port `port` (host order), and its Windows length.
