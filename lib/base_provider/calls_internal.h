@@ -56,6 +56,24 @@ class Deadline {
   int64_t end_;
 };
 
+// Whether `socket` is connected. A non-blocking connect finishes without any provider call
+// seeing it (FD_CONNECT or select tells the program), so the first call that needs the
+// connection looks: getpeername succeeds once the handshake is done (Linux answers ENOTCONN
+// during SYN_SENT), and the socket is marked connected from then on. A connect that failed
+// stays "connecting": its error is left in SO_ERROR for the program.
+inline bool Connected(BaseSocket &socket) {
+  if (socket.has(BaseSocket::kConnected)) return true;
+  if (!socket.has(BaseSocket::kConnecting)) return false;
+  sockaddr_storage peer;
+  socklen_t length = sizeof(peer);
+  if (getpeername(socket.fd(), reinterpret_cast<sockaddr *>(&peer), &length) != 0) return false;
+  socket.Clear(BaseSocket::kConnecting);
+  socket.Set(BaseSocket::kConnected | BaseSocket::kBound);
+  int64_t never = 0;
+  socket.connected_at_ms.compare_exchange_strong(never, MonotonicMs());
+  return true;
+}
+
 // Whether `address` (Linux layout) is no destination: the any address or port 0. Windows'
 // connect and sendto refuse it with WSAEADDRNOTAVAIL; Linux would reach the local host.
 inline bool NoDestination(const sockaddr_storage &address) {

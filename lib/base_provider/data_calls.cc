@@ -165,7 +165,7 @@ int CheckReceive(BaseSocket &socket, DWORD flags) {
     return WSAEOPNOTSUPP;
   }
   if (socket.stream()) {
-    if (!socket.has(BaseSocket::kConnected)) return WSAENOTCONN;
+    if (!Connected(socket)) return WSAENOTCONN;
   } else if (!socket.has(BaseSocket::kBound)) {
     return WSAEINVAL;  // recvfrom on a socket never bound (recv's documentation)
   }
@@ -276,7 +276,7 @@ int SendCall(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumber
   const bool has_to = send_to && !socket.stream() && lpTo != nullptr;
   if (socket.stream()) {
     // A stream sends to its peer; WSASendTo ignores lpTo on a connected stream.
-    if (!socket.has(BaseSocket::kConnected)) return Fail(lpErrno, WSAENOTCONN);
+    if (!Connected(socket)) return Fail(lpErrno, WSAENOTCONN);
   } else if (has_to) {
     if (iTolen < static_cast<int>(sizeof(WS_sockaddr))) return Fail(lpErrno, WSAEFAULT);
     if (lpTo->sa_family != socket.family()) return Fail(lpErrno, WSAEAFNOSUPPORT);

@@ -234,6 +234,7 @@ int GetSocketLevel(BaseSocket &socket, int name, char *optval, LPINT optlen, boo
       // The catalog entry's message size (UDP: 0xFFBB; a stream's entry says 0: no limit).
       return WriteValue(socket.protocol_info().dwMessageSize, optval, optlen, kDword);
     case WS_SO_CONNECT_TIME: {
+      Connected(socket);  // a non-blocking connect may have finished since
       const int64_t since = socket.connected_at_ms.load();
       const DWORD seconds =
           since == 0 ? 0xFFFFFFFFu : static_cast<DWORD>((MonotonicMs() - since) / 1000);

@@ -336,7 +336,7 @@ int WSPAPI WSPGetPeerName(SOCKET s, struct WS_sockaddr *name, LPINT namelen, LPI
   SocketCall call(s, lpErrno);
   if (!call) return SOCKET_ERROR;
   if (name == nullptr || namelen == nullptr) return Fail(lpErrno, WSAEFAULT);
-  if (!call->has(BaseSocket::kConnected)) return Fail(lpErrno, WSAENOTCONN);
+  if (!Connected(*call)) return Fail(lpErrno, WSAENOTCONN);
   sockaddr_storage address;
   socklen_t length = sizeof(address);
   if (getpeername(call->fd(), reinterpret_cast<sockaddr *>(&address), &length) != 0) {
@@ -363,7 +363,7 @@ int WSPAPI WSPConnect(SOCKET s, const struct WS_sockaddr *name, int namelen,
   if (lpCallerData != nullptr && lpCallerData->len > 0) return Fail(lpErrno, WSAEFAULT);
   if (lpSQOS != nullptr || lpGQOS != nullptr) return Fail(lpErrno, WSAEOPNOTSUPP);
   if (socket.stream()) {
-    if (socket.has(BaseSocket::kConnected)) return Fail(lpErrno, WSAEISCONN);
+    if (Connected(socket)) return Fail(lpErrno, WSAEISCONN);
     if (socket.has(BaseSocket::kConnecting)) {
       // Under way, or finished without anybody asking: a success makes the socket connected
       // (WSAEISCONN), a failure lets this call try again.
@@ -549,7 +549,7 @@ int WSPAPI WSPShutdown(SOCKET s, int how, LPINT lpErrno) {
   if (!call) return SOCKET_ERROR;
   BaseSocket &socket = *call;
   if (how != SD_RECEIVE && how != SD_SEND && how != SD_BOTH) return Fail(lpErrno, WSAEINVAL);
-  if (!socket.has(BaseSocket::kConnected)) return Fail(lpErrno, WSAENOTCONN);
+  if (!Connected(socket)) return Fail(lpErrno, WSAENOTCONN);
   // SD_* and SHUT_* have the same values.
   if (shutdown(socket.fd(), how) != 0) {
     // A datagram socket has nothing to shut in Linux' terms past its own state; a stream whose

@@ -65,6 +65,15 @@ class CallsTest : public BaseProviderTest, public ::testing::WithParamInterface<
         << error;
     return std::string(buffer, count);
   }
+  // A listener and a non-blocking socket whose connect to it has begun.
+  void StartNonBlockingConnect(SOCKET *listener, SOCKET *s, WS_sockaddr_in6 *address,
+                               int *length) {
+    Listen(family(), listener, address, length);
+    *s = Socket(family(), WS_SOCK_STREAM);
+    SetNonBlocking(*s);
+    const int first = Connect(*s, address, *length);
+    ASSERT_TRUE(first == WSAEWOULDBLOCK || first == 0) << first;
+  }
   // The port of `s`'s local address, host order.
   uint16_t Port(SOCKET s) {
     WS_sockaddr_in6 address;
@@ -391,14 +400,10 @@ TEST_P(CallsTest, ConnectToAClosedPortIsWsaeconnrefused) {
 }
 
 TEST_P(CallsTest, NonBlockingConnectIsWouldblockThenAlreadyOrIsconn) {
-  SOCKET listener;
+  SOCKET listener, s;
   WS_sockaddr_in6 address;
   int length;
-  Listen(family(), &listener, &address, &length);
-  SOCKET s = Socket(family(), WS_SOCK_STREAM);
-  SetNonBlocking(s);
-  const int first = Connect(s, &address, length);
-  ASSERT_TRUE(first == WSAEWOULDBLOCK || first == 0) << first;
+  ASSERT_NO_FATAL_FAILURE(StartNonBlockingConnect(&listener, &s, &address, &length));
   int again = 0;
   for (int i = 0; i < 1000; ++i) {
     again = Connect(s, &address, length);
@@ -412,6 +417,32 @@ TEST_P(CallsTest, NonBlockingConnectIsWouldblockThenAlreadyOrIsconn) {
   WS_sockaddr_in6 peer;
   int peer_length = sizeof(peer);
   EXPECT_EQ(procs_.lpWSPGetPeerName(s, Sa(&peer), &peer_length, &error), 0) << error;
+  Close(s);
+  Close(server);
+  Close(listener);
+}
+
+TEST_P(CallsTest, ANonBlockingConnectThatFinishedNeedsNoSecondCall) {
+  SOCKET listener, s;
+  WS_sockaddr_in6 address;
+  int length;
+  ASSERT_NO_FATAL_FAILURE(StartNonBlockingConnect(&listener, &s, &address, &length));
+  int error = 0;
+  // Once accept has the connection, the client's handshake is done: its data calls, names and
+  // SO_CONNECT_TIME work without connect being called again.
+  SOCKET server = procs_.lpWSPAccept(listener, nullptr, nullptr, nullptr, 0, &error);
+  ASSERT_NE(server, INVALID_SOCKET) << error;
+  EXPECT_EQ(Exchange(s, server, "no second connect"), "no second connect");
+  WS_sockaddr_in6 peer;
+  int peer_length = sizeof(peer);
+  EXPECT_EQ(procs_.lpWSPGetPeerName(s, Sa(&peer), &peer_length, &error), 0) << error;
+  DWORD seconds = 0xdeadbeef;
+  int size = sizeof(seconds);
+  EXPECT_EQ(procs_.lpWSPGetSockOpt(s, WS_SOL_SOCKET, WS_SO_CONNECT_TIME,
+                                   reinterpret_cast<char *>(&seconds), &size, &error),
+            0);
+  EXPECT_LT(seconds, 5u);
+  EXPECT_EQ(Connect(s, &address, length), WSAEISCONN);
   Close(s);
   Close(server);
   Close(listener);
