@@ -7,6 +7,7 @@
 
 #include "base/annotated_mutex.h"
 #include "base_provider/base_provider.h"
+#include "base_provider/network_events.h"
 #include "base_provider/overlapped.h"
 #include "base_provider/procs.h"
 #include "base_provider/socket.h"
@@ -177,6 +178,7 @@ int WSPAPI WSPCleanup(LPINT lpErrno) {
     CloseForCleanup(*socket);
   }
   StopEngine();
+  StopWatcher();
   return 0;
 }
 

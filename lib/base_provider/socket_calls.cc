@@ -400,6 +400,9 @@ int WSPAPI WSPConnect(SOCKET s, const struct WS_sockaddr *name, int namelen,
   if (lpCalleeData != nullptr) lpCalleeData->len = 0;
   if (connect(socket.fd(), reinterpret_cast<sockaddr *>(&address), length) == 0) {
     MarkConnectedNow(socket);
+    // A stream connect that completed at once still reports FD_CONNECT (then FD_WRITE) to an
+    // event or async select registration, as one that completed later does.
+    if (socket.stream() && NonBlocking(socket)) ConnectStarted(socket);
     return 0;
   }
   if (errno != EINPROGRESS) return Fail(lpErrno, net::WsaErrorFromErrno(errno));
@@ -505,8 +508,10 @@ SOCKET WSPAPI WSPAccept(SOCKET s, struct WS_sockaddr *addr, LPINT addrlen,
     error = WaitReady(listener, POLLIN, 0);
     if (error != 0) break;
   }
-  Reenable(listener, FD_ACCEPT);
+  // FD_ACCEPT is re-enabled by every accept that returns, except one whose condition deferred
+  // the connection (MSDN's WSAEventSelect: WSATRY_AGAIN does not re-enable).
   if (error != 0) {
+    Reenable(listener, FD_ACCEPT);
     Fail(lpErrno, error);
     return INVALID_SOCKET;
   }
@@ -521,6 +526,7 @@ SOCKET WSPAPI WSPAccept(SOCKET s, struct WS_sockaddr *addr, LPINT addrlen,
       return INVALID_SOCKET;
     }
     if (answer != CF_ACCEPT) {
+      Reenable(listener, FD_ACCEPT);
       MakeAbortive(fd);
       close(fd);
       // [inference] A value that is none of the three is the caller's mistake: WSAEINVAL;
@@ -534,9 +540,13 @@ SOCKET WSPAPI WSPAccept(SOCKET s, struct WS_sockaddr *addr, LPINT addrlen,
     Fail(lpErrno, error);
     return INVALID_SOCKET;
   }
+  Reenable(listener, FD_ACCEPT);
   accepted->connected_at_ms.store(MonotonicMs());
   const SOCKET handle = Publish(std::move(accepted), lpErrno);
   if (handle == INVALID_SOCKET) return INVALID_SOCKET;
+  // The accepted socket has the listening socket's event or async select registration
+  // (WSPAccept's documentation: "the same properties as socket s").
+  if (SocketCall pinned(handle, nullptr); pinned) InheritEvents(listener, *pinned);
   if (addr != nullptr && peer_length > 0) WindowsAddress(peer, peer_length, addr, addrlen);
   return handle;
 }
