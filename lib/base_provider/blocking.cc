@@ -49,6 +49,14 @@ int64_t NowMs() {
   return int64_t{ts.tv_sec} * 1000 + ts.tv_nsec / 1000000;
 }
 
+// Runs the thread's Winsock 1.1 blocking hook once, if it has one; true when the blocking call
+// must end (WSAEINTR): the hook's callback said so, or WSPCancelBlockingCall was called from
+// within it.
+bool HookEndsTheCall(LPBLOCKINGCALLBACK hook, DWORD_PTR context) {
+  if (hook != nullptr && !hook(context)) return true;
+  return t_wake.cancelled;
+}
+
 void Unlink(BaseSocket &socket, Waiter *waiter) {
   StdMutexLock lock(&socket.mu);
   for (Waiter **p = &socket.waiters; *p != nullptr; p = &(*p)->next) {
@@ -104,11 +112,7 @@ int WaitReady(BaseSocket &socket, short poll_events, uint32_t timeout_ms) {
       break;
     }
     if (n > 0 && fds[0].revents != 0) break;  // ready, or an error the operation will report
-    if (hook != nullptr && !hook(hook_context)) {
-      result = WSAEINTR;  // WSACancelBlockingCall from within the hook
-      break;
-    }
-    if (t_wake.cancelled) {
+    if (HookEndsTheCall(hook, hook_context)) {
       result = WSAEINTR;
       break;
     }
@@ -180,11 +184,7 @@ int WaitSockets(BaseSocket *const *sockets, struct pollfd *fds, size_t count, in
       for (size_t i = 0; i < count && !ready; ++i) ready = fds[i].revents != 0;
       if (ready) break;
       if (deadline >= 0 && NowMs() >= deadline) break;  // the timeout: nothing ready
-      if (hook != nullptr && !hook(hook_context)) {
-        result = WSAEINTR;  // WSACancelBlockingCall from within the hook
-        break;
-      }
-      if (t_wake.cancelled) {
+      if (HookEndsTheCall(hook, hook_context)) {
         result = WSAEINTR;
         break;
       }

@@ -425,6 +425,49 @@ Attempt RecvMsgAttempt(Operation &op, BaseSocket &s) {
   }
 }
 
+namespace {
+
+// The operation of a WSARecvMsg / WSASendMsg on `msg`: its buffers captured, a MessageState as
+// its extra, the issuing thread opened when a completion routine is given (the extensions have
+// no lpThreadId: the issuing thread is the calling one), and `own` as its WSAOVERLAPPED when the
+// call is synchronous (lpOverlapped null). Null with *error on failure; nothing is left behind.
+Operation *NewMessageOperation(const SocketCall &call, LPWSAMSG msg, LPWSAOVERLAPPED overlapped,
+                               LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, WSAOVERLAPPED *own,
+                               int *error) {
+  const bool synchronous = overlapped == nullptr;
+  WSATHREADID thread = {};
+  bool owns_thread = false;
+  if (routine != nullptr && !synchronous) {
+    const WSPUPCALLTABLE *upcalls = Upcalls();
+    if (upcalls == nullptr || upcalls->lpWPUOpenCurrentThread(&thread, error) != 0) {
+      *error = WSAENOBUFS;
+      return nullptr;
+    }
+    owns_thread = true;
+  }
+  Operation *op = NewOperation(call, synchronous ? own : overlapped,
+                               synchronous ? nullptr : routine, owns_thread ? &thread : nullptr,
+                               error, synchronous);
+  if (op == nullptr) {
+    int ignored;
+    if (owns_thread) Upcalls()->lpWPUCloseThread(&thread, &ignored);
+    return nullptr;
+  }
+  op->owns_thread = owns_thread;
+  auto *state = new (std::nothrow) MessageState{msg, {}, 0};
+  if (state == nullptr || !CaptureBuffers(*op, msg->lpBuffers, msg->dwBufferCount)) {
+    delete state;
+    DeleteOperation(op);
+    *error = WSAENOBUFS;
+    return nullptr;
+  }
+  op->extra = state;
+  op->release = ReleaseMessage;
+  return op;
+}
+
+}  // namespace
+
 INT WINAPI WSARecvMsg(SOCKET s, LPWSAMSG lpMsg, LPDWORD lpdwNumberOfBytesRecvd,
                       LPWSAOVERLAPPED lpOverlapped,
                       LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
@@ -447,32 +490,8 @@ INT WINAPI WSARecvMsg(SOCKET s, LPWSAMSG lpMsg, LPDWORD lpdwNumberOfBytesRecvd,
   }
   WSAOVERLAPPED own = {};
   const bool synchronous = lpOverlapped == nullptr;
-  WSATHREADID thread = {};
-  bool owns_thread = false;
-  if (lpCompletionRoutine != nullptr && !synchronous) {
-    // The extension has no lpThreadId: the issuing thread is the calling one.
-    const WSPUPCALLTABLE *upcalls = Upcalls();
-    if (upcalls == nullptr || upcalls->lpWPUOpenCurrentThread(&thread, &error) != 0) {
-      return FailInt(WSAENOBUFS);
-    }
-    owns_thread = true;
-  }
-  Operation *op = NewOperation(call, synchronous ? &own : lpOverlapped,
-                               synchronous ? nullptr : lpCompletionRoutine,
-                               owns_thread ? &thread : nullptr, &error, synchronous);
-  if (op == nullptr) {
-    if (owns_thread) Upcalls()->lpWPUCloseThread(&thread, &error);
-    return FailInt(error);
-  }
-  op->owns_thread = owns_thread;
-  auto *state = new (std::nothrow) MessageState{lpMsg, {}, 0};
-  if (state == nullptr || !CaptureBuffers(*op, lpMsg->lpBuffers, lpMsg->dwBufferCount)) {
-    delete state;
-    DeleteOperation(op);
-    return FailInt(WSAENOBUFS);
-  }
-  op->extra = state;
-  op->release = ReleaseMessage;
+  Operation *op = NewMessageOperation(call, lpMsg, lpOverlapped, lpCompletionRoutine, &own, &error);
+  if (op == nullptr) return FailInt(error);
   op->unix_flags = unix_flags;
   op->attempt = RecvMsgAttempt;
   op->events = POLLIN;
@@ -593,31 +612,9 @@ INT WSAAPI WSASendMsg(SOCKET s, LPWSAMSG lpMsg, DWORD dwFlags, LPDWORD lpNumberO
   }
   WSAOVERLAPPED own = {};
   const bool synchronous = lpOverlapped == nullptr;
-  WSATHREADID thread = {};
-  bool owns_thread = false;
-  if (lpCompletionRoutine != nullptr && !synchronous) {
-    const WSPUPCALLTABLE *upcalls = Upcalls();
-    if (upcalls == nullptr || upcalls->lpWPUOpenCurrentThread(&thread, &error) != 0) {
-      return FailInt(WSAENOBUFS);
-    }
-    owns_thread = true;
-  }
-  Operation *op = NewOperation(call, synchronous ? &own : lpOverlapped,
-                               synchronous ? nullptr : lpCompletionRoutine,
-                               owns_thread ? &thread : nullptr, &error, synchronous);
-  if (op == nullptr) {
-    if (owns_thread) Upcalls()->lpWPUCloseThread(&thread, &error);
-    return FailInt(error);
-  }
-  op->owns_thread = owns_thread;
-  auto *state = new (std::nothrow) MessageState{lpMsg, {}, 0};
-  if (state == nullptr || !CaptureBuffers(*op, lpMsg->lpBuffers, lpMsg->dwBufferCount)) {
-    delete state;
-    DeleteOperation(op);
-    return FailInt(WSAENOBUFS);
-  }
-  op->extra = state;
-  op->release = ReleaseMessage;
+  Operation *op = NewMessageOperation(call, lpMsg, lpOverlapped, lpCompletionRoutine, &own, &error);
+  if (op == nullptr) return FailInt(error);
+  MessageState *state = static_cast<MessageState *>(op->extra);
   if (!ControlToLinux(*lpMsg, state)) {
     DeleteOperation(op);
     return FailInt(WSAEINVAL);

@@ -44,15 +44,6 @@ class CallsTest : public BaseProviderTest, public ::testing::WithParamInterface<
                ? 0
                : error;
   }
-  void SetNonBlocking(SOCKET s) {
-    WS_u_long on = 1;
-    DWORD returned = 0;
-    int error = 0;
-    ASSERT_EQ(procs_.lpWSPIoctl(s, WS_FIONBIO, &on, sizeof(on), nullptr, 0, &returned, nullptr,
-                                nullptr, nullptr, &error),
-              0)
-        << error;
-  }
   std::string Exchange(SOCKET from, SOCKET to, const std::string &text) {
     WSABUF out = {static_cast<ULONG>(text.size()), const_cast<char *>(text.data())};
     DWORD count = 0, flags = 0;

@@ -44,15 +44,6 @@ class DataTest : public BaseProviderTest, public ::testing::WithParamInterface<i
     data.resize(r == 0 ? received : 0);
     return data;
   }
-  void SetNonBlocking(SOCKET s) {
-    WS_u_long on = 1;
-    DWORD returned = 0;
-    int error = 0;
-    ASSERT_EQ(procs_.lpWSPIoctl(s, WS_FIONBIO, &on, sizeof(on), nullptr, 0, &returned, nullptr,
-                                nullptr, nullptr, &error),
-              0)
-        << error;
-  }
   void SetTimeout(SOCKET s, int option, DWORD ms) {
     int error = 0;
     ASSERT_EQ(procs_.lpWSPSetSockOpt(s, WS_SOL_SOCKET, option, reinterpret_cast<char *>(&ms),

@@ -23,28 +23,6 @@ constexpr DWORD kGuard = 20000;
 class Extensions : public BaseProviderTest, public ::testing::WithParamInterface<int> {
  protected:
   int family() const { return GetParam(); }
-  void SendAll(SOCKET s, const std::string &data) {
-    WSABUF b = {static_cast<ULONG>(data.size()), const_cast<char *>(data.data())};
-    DWORD sent = 0;
-    int error = 0;
-    ASSERT_EQ(procs_.lpWSPSend(s, &b, 1, &sent, 0, nullptr, nullptr, nullptr, &error), 0) << error;
-    ASSERT_EQ(sent, data.size());
-  }
-  std::string ReceiveExactly(SOCKET s, size_t n) {
-    std::string out(n, '\0');
-    size_t done = 0;
-    while (done < n) {
-      WSABUF b = {static_cast<ULONG>(n - done), out.data() + done};
-      DWORD got = 0, flags = 0;
-      int error = 0;
-      EXPECT_EQ(procs_.lpWSPRecv(s, &b, 1, &got, &flags, nullptr, nullptr, nullptr, &error), 0)
-          << error;
-      if (got == 0) break;
-      done += got;
-    }
-    out.resize(done);
-    return out;
-  }
   DWORD Wait(SOCKET s, WSAOVERLAPPED *ov, int *error) {
     DWORD bytes = 0, flags = 0;
     *error = 0;

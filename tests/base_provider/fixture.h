@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 
 #include <cstring>
+#include <string>
 
 #include "base_provider/base_provider.h"
 #include "catalog/default_entries.h"
@@ -104,6 +105,47 @@ class BaseProviderTest : public ::testing::Test {
     *server = procs_.lpWSPAccept(listener, nullptr, nullptr, nullptr, 0, &error);
     ASSERT_NE(*server, INVALID_SOCKET) << error;
     Close(listener);
+  }
+
+  // FIONBIO through WSPIoctl.
+  void SetNonBlocking(SOCKET s) {
+    WS_u_long on = 1;
+    DWORD returned = 0;
+    int error = 0;
+    ASSERT_EQ(procs_.lpWSPIoctl(s, WS_FIONBIO, &on, sizeof(on), nullptr, 0, &returned, nullptr,
+                                nullptr, nullptr, &error),
+              0)
+        << error;
+  }
+
+  // Blocking send of all of `data` (the data path of data_calls.cc).
+  void SendAll(SOCKET s, const std::string &data) {
+    size_t done = 0;
+    while (done < data.size()) {
+      WSABUF b = {static_cast<ULONG>(data.size() - done), const_cast<char *>(data.data() + done)};
+      DWORD sent = 0;
+      int error = 0;
+      ASSERT_EQ(procs_.lpWSPSend(s, &b, 1, &sent, 0, nullptr, nullptr, nullptr, &error), 0)
+          << error;
+      done += sent;
+    }
+  }
+
+  // Blocking receive of exactly `n` bytes (fewer if the connection closes first).
+  std::string ReceiveExactly(SOCKET s, size_t n) {
+    std::string out(n, '\0');
+    size_t done = 0;
+    while (done < n) {
+      WSABUF b = {static_cast<ULONG>(n - done), out.data() + done};
+      DWORD got = 0, flags = 0;
+      int error = 0;
+      EXPECT_EQ(procs_.lpWSPRecv(s, &b, 1, &got, &flags, nullptr, nullptr, nullptr, &error), 0)
+          << error;
+      if (got == 0) break;
+      done += got;
+    }
+    out.resize(done);
+    return out;
   }
 
   WSPDATA data_;

@@ -29,34 +29,6 @@ class Overlapped : public BaseProviderTest, public ::testing::WithParamInterface
  protected:
   int family() const { return GetParam(); }
 
-  // Blocking send of `data` on a socket (the data path of data_calls.cc).
-  void SendAll(SOCKET s, const std::string &data) {
-    size_t done = 0;
-    while (done < data.size()) {
-      WSABUF b = {static_cast<ULONG>(data.size() - done), const_cast<char *>(data.data() + done)};
-      DWORD sent = 0;
-      int error = 0;
-      ASSERT_EQ(procs_.lpWSPSend(s, &b, 1, &sent, 0, nullptr, nullptr, nullptr, &error), 0)
-          << error;
-      done += sent;
-    }
-  }
-  // Blocking receive of exactly `n` bytes.
-  std::string ReceiveExactly(SOCKET s, size_t n) {
-    std::string out(n, '\0');
-    size_t done = 0;
-    while (done < n) {
-      WSABUF b = {static_cast<ULONG>(n - done), out.data() + done};
-      DWORD got = 0, flags = 0;
-      int error = 0;
-      EXPECT_EQ(procs_.lpWSPRecv(s, &b, 1, &got, &flags, nullptr, nullptr, nullptr, &error), 0)
-          << error;
-      if (got == 0) break;
-      done += got;
-    }
-    out.resize(done);
-    return out;
-  }
   int Recv(SOCKET s, WSABUF *b, WSAOVERLAPPED *ov, int *error, DWORD *got = nullptr,
            DWORD *flags_out = nullptr) {
     DWORD flags = 0;
