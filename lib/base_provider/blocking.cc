@@ -12,6 +12,7 @@
 #include "base_provider/procs.h"
 #include "base_provider/provider.h"
 #include "base_provider/socket.h"
+#include "threads/wait.h"
 
 namespace ws2emu::base_provider {
 namespace {
@@ -41,12 +42,6 @@ void Drain(int fd) {
   uint64_t count;
   while (read(fd, &count, sizeof(count)) < 0 && errno == EINTR) {
   }
-}
-
-int64_t NowMs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t{ts.tv_sec} * 1000 + ts.tv_nsec / 1000000;
 }
 
 // Runs the thread's Winsock 1.1 blocking hook once, if it has one; true when the blocking call
@@ -86,13 +81,13 @@ int WaitReady(BaseSocket &socket, short poll_events, uint32_t timeout_ms) {
   if (const WSPUPCALLTABLE *upcalls = Upcalls(); upcalls != nullptr) {
     upcalls->lpWPUQueryBlockingCallback(socket.catalog_id(), &hook, &hook_context, &error);
   }
-  const int64_t deadline = timeout_ms == 0 ? -1 : NowMs() + timeout_ms;
+  const int64_t deadline = timeout_ms == 0 ? -1 : MonotonicMs() + timeout_ms;
   ++t_wake.depth;
   int result = 0;
   for (;;) {
     int wait_ms = -1;
     if (deadline >= 0) {
-      const int64_t left = deadline - NowMs();
+      const int64_t left = deadline - MonotonicMs();
       if (left <= 0) {
         result = WSAETIMEDOUT;
         break;
@@ -158,13 +153,13 @@ int WaitSockets(BaseSocket *const *sockets, struct pollfd *fds, size_t count, in
     if (const WSPUPCALLTABLE *upcalls = Upcalls(); upcalls != nullptr) {
       upcalls->lpWPUQueryBlockingCallback(sockets[0]->catalog_id(), &hook, &hook_context, &error);
     }
-    const int64_t deadline = timeout_ms < 0 ? -1 : NowMs() + timeout_ms;
+    const int64_t deadline = timeout_ms < 0 ? -1 : MonotonicMs() + timeout_ms;
     ++t_wake.depth;
     fds[count] = {wake, POLLIN, 0};
     for (;;) {
       int wait_ms = -1;
       if (deadline >= 0) {
-        const int64_t left = deadline - NowMs();
+        const int64_t left = deadline - MonotonicMs();
         wait_ms = static_cast<int>(left <= 0 ? 0 : left > INT32_MAX ? INT32_MAX : left);
       }
       if (hook != nullptr && (wait_ms < 0 || wait_ms > kHookIntervalMs)) wait_ms = kHookIntervalMs;
@@ -183,7 +178,7 @@ int WaitSockets(BaseSocket *const *sockets, struct pollfd *fds, size_t count, in
       bool ready = false;
       for (size_t i = 0; i < count && !ready; ++i) ready = fds[i].revents != 0;
       if (ready) break;
-      if (deadline >= 0 && NowMs() >= deadline) break;  // the timeout: nothing ready
+      if (deadline >= 0 && MonotonicMs() >= deadline) break;  // the timeout: nothing ready
       if (HookEndsTheCall(hook, hook_context)) {
         result = WSAEINTR;
         break;

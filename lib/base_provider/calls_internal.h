@@ -12,6 +12,7 @@
 
 #include "base_provider/network_events.h"
 #include "base_provider/socket.h"
+#include "threads/wait.h"
 #include "ws2emu/ws2spi.h"
 
 namespace ws2emu::base_provider {
@@ -28,11 +29,8 @@ inline bool NonBlocking(BaseSocket &socket) {
   return socket.has(BaseSocket::kNonBlocking) || SelectsEvents(socket);
 }
 
-inline int64_t MonotonicMs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t{ts.tv_sec} * 1000 + ts.tv_nsec / 1000000;
-}
+// Milliseconds on CLOCK_MONOTONIC: the runtime's own (lib/threads/wait.h).
+using ::ws2emu::MonotonicMs;
 
 // A blocking call's deadline from SO_RCVTIMEO / SO_SNDTIMEO (0: none): the whole call, however
 // many waits it makes, ends with WSAETIMEDOUT when it passes.

@@ -654,10 +654,6 @@ int WriteSet(WS_fd_set *set, std::vector<SOCKET> &entries,
   return static_cast<int>(kept);
 }
 
-int SelectFail(LPINT lpErrno, int error) {
-  if (lpErrno != nullptr) *lpErrno = error;
-  return SOCKET_ERROR;
-}
 
 }  // namespace
 
@@ -676,18 +672,18 @@ int WSPAPI WSPSelect(int nfds, WS_fd_set *readfds, WS_fd_set *writefds, WS_fd_se
   int64_t timeout_ms = -1;
   if (timeout != nullptr) {
     WS_timeval t;
-    if (!ReadCaller(&t, timeout, sizeof(t))) return SelectFail(lpErrno, WSAEFAULT);
-    if (t.tv_sec < 0 || t.tv_usec < 0) return SelectFail(lpErrno, WSAEINVAL);
+    if (!ReadCaller(&t, timeout, sizeof(t))) return Fail(lpErrno, WSAEFAULT);
+    if (t.tv_sec < 0 || t.tv_usec < 0) return Fail(lpErrno, WSAEINVAL);
     // A part of a millisecond counts as a whole one, so a short timeout is not a poll.
     timeout_ms = int64_t{t.tv_sec} * 1000 + (int64_t{t.tv_usec} + 999) / 1000;
   }
   std::vector<SOCKET> sets[3];
   WS_fd_set *const callers[3] = {readfds, writefds, exceptfds};
   for (int i = 0; i < 3; ++i) {
-    if (int e = ReadSet(callers[i], &sets[i]); e != 0) return SelectFail(lpErrno, e);
+    if (int e = ReadSet(callers[i], &sets[i]); e != 0) return Fail(lpErrno, e);
   }
   const size_t total = sets[0].size() + sets[1].size() + sets[2].size();
-  if (total == 0) return SelectFail(lpErrno, WSAEINVAL);  // Windows: no socket in any set
+  if (total == 0) return Fail(lpErrno, WSAEINVAL);  // Windows: no socket in any set
 
   std::vector<SocketCall> calls;
   std::vector<Selected> sockets;
@@ -705,7 +701,7 @@ int WSPAPI WSPSelect(int nfds, WS_fd_set *readfds, WS_fd_set *writefds, WS_fd_se
           int error = WSAENOTSOCK;
           calls.emplace_back(s, &error);
           if (!calls.back() || calls.back()->has(BaseSocket::kClosed)) {
-            return SelectFail(lpErrno, WSAENOTSOCK);
+            return Fail(lpErrno, WSAENOTSOCK);
           }
           sockets.push_back(Selected{calls.back().get()});
         }
@@ -716,7 +712,7 @@ int WSPAPI WSPSelect(int nfds, WS_fd_set *readfds, WS_fd_set *writefds, WS_fd_se
     fds.resize(sockets.size() + 1);
     waited.resize(sockets.size());
   } catch (const std::bad_alloc &) {
-    return SelectFail(lpErrno, WSAENOBUFS);
+    return Fail(lpErrno, WSAENOBUFS);
   }
   for (size_t i = 0; i < sockets.size(); ++i) waited[i] = sockets[i].socket;
 
@@ -737,7 +733,7 @@ int WSPAPI WSPSelect(int nfds, WS_fd_set *readfds, WS_fd_set *writefds, WS_fd_se
     } else if (int e = WaitSockets(waited.data(), fds.data(), sockets.size(),
                                    deadline < 0 ? -1 : left);
                e != 0) {
-      return SelectFail(lpErrno, e);
+      return Fail(lpErrno, e);
     }
     bool any = false;
     for (size_t i = 0; i < sockets.size(); ++i) {
@@ -756,7 +752,7 @@ int WSPAPI WSPSelect(int nfds, WS_fd_set *readfds, WS_fd_set *writefds, WS_fd_se
   bool Selected::*ready[3] = {&Selected::is_read, &Selected::is_write, &Selected::is_except};
   for (int i = 0; i < 3; ++i) {
     const int kept = WriteSet(callers[i], sets[i], index, sockets, ready[i]);
-    if (kept < 0) return SelectFail(lpErrno, WSAEFAULT);
+    if (kept < 0) return Fail(lpErrno, WSAEFAULT);
     count += kept;
   }
   return count;

@@ -35,6 +35,7 @@
 #include <thread>
 
 #include "base/annotated_mutex.h"
+#include "base_provider/calls_internal.h"
 #include "base/debug.h"
 #include "base_provider/operation.h"
 #include "base_provider/procs.h"
@@ -638,14 +639,6 @@ Attempt ReceiveData(Operation &op, BaseSocket &s) {
   }
 }
 
-namespace {
-
-int Fail(LPINT lpErrno, int error) {
-  if (lpErrno != nullptr) *lpErrno = error;
-  return SOCKET_ERROR;
-}
-
-}  // namespace
 
 // --- Operations ---------------------------------------------------------------------------
 
