@@ -42,6 +42,7 @@
 #include "base_provider/provider.h"
 #include "base_provider/socket.h"
 #include "iocp/completion.h"
+#include "iocp/port.h"
 #include "net/net.h"
 #include "sync/event.h"
 #include "threads/wait.h"
@@ -79,6 +80,23 @@ struct Engine {
   std::atomic<int64_t> outstanding{0};
   // io_uring: multishot polls (Linux 5.13); off after the kernel refused one with EINVAL.
   std::atomic<bool> multishot{true};
+  // io_uring: whoever consumes completion entries holds this (the reaper, or a thread that
+  // waits on a completion port and runs the engine meanwhile: RunWhileIdle). Taken before a
+  // socket's mutex and submit_mu.
+  StdMutex reap_mu ABSL_ACQUIRED_BEFORE(submit_mu);
+  // io_uring: an eventfd the kernel signals for each completion entry (io_uring_register_
+  // eventfd), which the reaper sleeps on instead of the ring, so that a thread running the
+  // engine can have the ring to itself (it turns the signal off meanwhile). -1 when the kernel
+  // refused it: the reaper then waits in the ring, and no other thread runs the engine.
+  std::atomic<int> reaper_fd{-1};
+  // Threads inside RunWhileIdle (from before its first check to after its last use of
+  // reaper_fd): StopEngine waits for them before it releases the ring and the eventfd.
+  std::atomic<int> runners{0};
+  std::atomic<uint64_t> runs{0};  // PortWaitsThatRanTheEngine
+  // io_uring with the eventfd: port threads hold the lease (see TakeLease; written under
+  // reap_mu), and how often they came to the port (the reaper's sign that they still do).
+  std::atomic<bool> leased{false};
+  std::atomic<uint64_t> beats{0};
 };
 Engine &TheEngine() {
   static Engine *engine = new Engine();  // never destroyed: the reaper may outlive statics
@@ -275,24 +293,18 @@ void Disarm(BaseSocket &s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
 }
 
 #if WS2EMU_HAVE_URING
-void UringReaper() {
-  Engine &e = TheEngine();
-  t_in_reaper = true;
+// Runs every completion entry that is ready, then submits what the batch prepared. True when
+// the stop entry was among them. The caller holds reap_mu and has t_in_reaper set.
+bool ReapReady(Engine &e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(e.reap_mu) {
+  // The thread that armed a poll wrote the socket before it submitted, under submit_mu; the
+  // kernel hands the pointer over, which ThreadSanitizer cannot see. Taking the lock here
+  // makes that order visible to it (the syscalls order it for the hardware already).
+  { StdMutexLock sync(&e.submit_mu); }
+  bool stop = false;
   for (;;) {
     io_uring_cqe *cqe = nullptr;
-    const int r = io_uring_wait_cqe(&e.ring, &cqe);
-    if (r == -EINTR || r == -EAGAIN) continue;
-    if (r < 0) {
-      DebugLog("base_provider", "io_uring_wait_cqe failed: %s", strerror(-r));
-      break;
-    }
-    // The thread that armed a poll wrote the socket before it submitted, under submit_mu; the
-    // kernel hands the pointer over, which ThreadSanitizer cannot see. Taking the lock here
-    // makes that order visible to it (the syscalls order it for the hardware already).
-    { StdMutexLock sync(&e.submit_mu); }
     unsigned head;
     unsigned seen = 0;
-    bool stop = false;
     io_uring_for_each_cqe(&e.ring, head, cqe) {
       ++seen;
       const uint64_t data = io_uring_cqe_get_data64(cqe);
@@ -336,14 +348,211 @@ void UringReaper() {
       StdMutexLock lock(&e.submit_mu);
       io_uring_submit(&e.ring);
     }
+    if (seen == 0) {
+      // Entries the kernel could not fit in the ring (a burst of more than its 2048) wait in
+      // its overflow list until somebody enters the kernel to get events; the reaper sleeps on
+      // the eventfd, not in the ring, so it moves them here.
+      if (!io_uring_cq_has_overflow(&e.ring)) return stop;
+      io_uring_get_events(&e.ring);
+    }
+  }
+}
+
+// The lease. A thread of a completion port that runs the engine (RunWhileIdle, DrainReady)
+// takes the lease: the eventfd signal is off, and the port's threads run the engine's entries
+// each time they come back to the port, so that the reaper thread does not wake for each
+// entry and compete with them for the processors (ws2emu-bench's iocp_echo_wsp: three busy
+// threads on two cores instead of two). The reaper watches the lease: when no port thread
+// came back for a whole kLeaseMs, it takes the engine back (signal on) and runs what is ready.
+// [inference] So a completion for an event, a routine or another port waits at most about
+// two kLeaseMs while a port's threads are busy elsewhere; Windows, which completes I/O in the
+// kernel, has no such delay.
+constexpr int kLeaseMs = 1;
+
+// With reap_mu held: the signal off, the lease taken. The reaper is told, once, to watch it.
+void TakeLease(Engine &e, int fd) ABSL_EXCLUSIVE_LOCKS_REQUIRED(e.reap_mu) {
+  if (e.leased.load(std::memory_order_relaxed)) return;
+  io_uring_cq_eventfd_toggle(&e.ring, false);
+  e.leased.store(true, std::memory_order_release);
+  const uint64_t one = 1;
+  (void)!write(fd, &one, sizeof(one));
+}
+
+// With reap_mu held: the signal on again. Entries that came while it was off woke nobody: the
+// caller runs them next. The sequentially consistent exchange is the full barrier that orders
+// the flag's store before the ring's tail load, against the kernel's store of the tail before
+// its load of the flag (a read-modify-write rather than a fence, which ThreadSanitizer
+// does not model).
+void EndLease(Engine &e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(e.reap_mu) {
+  if (!e.leased.load(std::memory_order_relaxed)) return;
+  io_uring_cq_eventfd_toggle(&e.ring, true);
+  e.leased.exchange(false, std::memory_order_seq_cst);
+}
+
+// The reaper thread. With an eventfd it sleeps on that (while a port's threads hold the
+// lease, a kLeaseMs at a time) and runs the entries when it can have the ring; without one it
+// sleeps in the ring itself.
+void UringReaper() {
+  Engine &e = TheEngine();
+  const int fd = e.reaper_fd.load(std::memory_order_relaxed);  // fixed while the reaper runs
+  uint64_t beats = e.beats.load(std::memory_order_relaxed);
+  for (;;) {
+    if (fd >= 0 && e.leased.load(std::memory_order_acquire)) {
+      pollfd p = {fd, POLLIN, 0};
+      const int r = poll(&p, 1, kLeaseMs);
+      if (r > 0) {
+        uint64_t count;
+        (void)!read(fd, &count, sizeof(count));
+      }
+      const bool stopping = e.stopping.load(std::memory_order_relaxed);
+      if (r != 0 && !stopping) continue;  // told to look again (the lease was just taken)
+      const uint64_t now = e.beats.load(std::memory_order_relaxed);
+      if (now != beats && !stopping) {  // a port thread came back: the lease holds
+        beats = now;
+        continue;
+      }
+      if (!e.reap_mu.TryLock()) continue;
+      EndLease(e);
+      beats = e.beats.load(std::memory_order_relaxed);
+    } else if (fd >= 0) {
+      uint64_t count;
+      if (read(fd, &count, sizeof(count)) < 0 && errno != EINTR && errno != EAGAIN) {
+        DebugLog("base_provider", "reading the ring's eventfd failed: %s", strerror(errno));
+        break;
+      }
+      if (!e.reap_mu.TryLock()) continue;
+    } else {
+      io_uring_cqe *cqe = nullptr;
+      const int r = io_uring_wait_cqe(&e.ring, &cqe);
+      if (r < 0 && r != -EINTR && r != -EAGAIN) {
+        DebugLog("base_provider", "io_uring_wait_cqe failed: %s", strerror(-r));
+        break;
+      }
+      e.reap_mu.Lock();
+    }
+    t_in_reaper = true;
+    const bool stop = ReapReady(e);
+    t_in_reaper = false;
+    e.reap_mu.Unlock();
     if (stop) e.stopping.store(true, std::memory_order_relaxed);
     if (e.stopping.load(std::memory_order_relaxed) &&
         e.outstanding.load(std::memory_order_relaxed) == 0) {
       break;
     }
   }
-  t_in_reaper = false;
 }
+
+// A port thread's way into the engine (RunWhileIdle, DrainReady): counted in runners and the
+// ring still there, or false. Sequentially consistent against StopEngine's store of the
+// backend and its load of runners: one of the two sees the other.
+bool EnterAsPortThread(Engine &e, int *fd) {
+  if (e.reaper_fd.load(std::memory_order_relaxed) < 0 ||
+      e.outstanding.load(std::memory_order_relaxed) == 0) {
+    return false;  // no engine, or nothing it waits for
+  }
+  e.runners.fetch_add(1, std::memory_order_seq_cst);
+  *fd = e.reaper_fd.load(std::memory_order_seq_cst);
+  if (*fd < 0 || e.backend.load(std::memory_order_seq_cst) != Backend::kUring) {
+    e.runners.fetch_sub(1, std::memory_order_release);
+    return false;
+  }
+  e.beats.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+void LeaveAsPortThread(Engine &e) { e.runners.fetch_sub(1, std::memory_order_release); }
+
+// After a port thread ran the engine (reap_mu held, released here): the stop entry among what
+// it ran gives the engine back to the reaper, which ends.
+void UnlockAfterPortThread(Engine &e, int fd, bool stop) ABSL_UNLOCK_FUNCTION(e.reap_mu) {
+  if (stop) {
+    EndLease(e);
+    e.stopping.store(true, std::memory_order_relaxed);
+  }
+  e.reap_mu.Unlock();
+  if (stop) {
+    const uint64_t one = 1;
+    (void)!write(fd, &one, sizeof(one));
+  }
+}
+
+// iocp::IdleRunner::run: a thread about to block on a completion port runs the engine
+// instead, until done(arg) (its port has a packet or closed) or the deadline. See port.h.
+bool RunWhileIdle(bool (*done)(void *), void *arg, int64_t deadline_ms) {
+  Engine &e = TheEngine();
+  int fd;
+  if (!EnterAsPortThread(e, &fd)) return false;
+  if (!e.reap_mu.TryLock()) {
+    LeaveAsPortThread(e);
+    return false;
+  }
+  if (e.stopping.load(std::memory_order_relaxed)) {
+    e.reap_mu.Unlock();
+    LeaveAsPortThread(e);
+    return false;
+  }
+  e.runs.fetch_add(1, std::memory_order_relaxed);
+  TakeLease(e, fd);
+  t_in_reaper = true;
+  bool stop = false;
+  for (;;) {
+    stop = ReapReady(e) || stop;
+    if (stop || done(arg)) break;
+    io_uring_cqe *cqe = nullptr;
+    int r;
+    if (deadline_ms < 0) {
+      r = io_uring_wait_cqe(&e.ring, &cqe);
+    } else {
+      const int64_t left = deadline_ms - MonotonicMs();
+      if (left <= 0) break;
+      __kernel_timespec ts = {left / 1000, (left % 1000) * 1000000};
+      r = io_uring_wait_cqe_timeout(&e.ring, &cqe, &ts);
+    }
+    if (r < 0 && r != -EINTR && r != -EAGAIN && r != -ETIME) {
+      DebugLog("base_provider", "io_uring_wait_cqe failed: %s", strerror(-r));
+      break;
+    }
+  }
+  t_in_reaper = false;
+  UnlockAfterPortThread(e, fd, stop);  // the lease stays with the port's threads
+  LeaveAsPortThread(e);
+  return true;
+}
+
+// iocp::IdleRunner::drain: a thread coming to a completion port runs what the engine has
+// ready, and takes the lease.
+void DrainReady() {
+  Engine &e = TheEngine();
+  int fd;
+  if (!EnterAsPortThread(e, &fd)) return;
+  const bool ready = io_uring_cq_ready(&e.ring) > 0 || io_uring_cq_has_overflow(&e.ring);
+  if ((ready || !e.leased.load(std::memory_order_relaxed)) && e.reap_mu.TryLock()) {
+    if (e.stopping.load(std::memory_order_relaxed)) {
+      e.reap_mu.Unlock();
+    } else {
+      TakeLease(e, fd);
+      t_in_reaper = true;
+      const bool stop = ReapReady(e);
+      t_in_reaper = false;
+      UnlockAfterPortThread(e, fd, stop);
+    }
+  }
+  LeaveAsPortThread(e);
+}
+
+// iocp::IdleRunner::wake: a no-op entry ends the wait of a thread in RunWhileIdle.
+void WakeIdle() {
+  Engine &e = TheEngine();
+  if (e.backend.load(std::memory_order_acquire) != Backend::kUring) return;
+  StdMutexLock lock(&e.submit_mu);
+  if (e.backend.load(std::memory_order_relaxed) != Backend::kUring) return;
+  io_uring_sqe *sqe = GetSqe(e);
+  if (sqe == nullptr) return;  // [inference] the ring is full of work: the waiter wakes for it
+  io_uring_prep_nop(sqe);
+  io_uring_sqe_set_data64(sqe, kIgnoreTag);
+  Flush(e);
+}
+
+constexpr IdleRunner kIdleRunner = {RunWhileIdle, WakeIdle, DrainReady};
 #endif
 
 void EpollReaper() {
@@ -408,6 +617,21 @@ int EnsureEngine() {
     const int r = io_uring_queue_init(kRingEntries, &e.ring, 0);
     if (r == 0) {
       backend = Backend::kUring;
+      // The reaper's eventfd, which lets port waiters run the engine (RunWhileIdle). It needs
+      // the kernel to switch the signal off from user space (IORING_CQ_EVENTFD_DISABLED, 5.8)
+      // and to wait with a timeout without an SQE of its own (IORING_FEAT_EXT_ARG, 5.11).
+      const int fd = eventfd(0, EFD_CLOEXEC);
+      if (fd >= 0 && (e.ring.features & IORING_FEAT_EXT_ARG) != 0 &&
+          io_uring_register_eventfd(&e.ring, fd) == 0 &&
+          io_uring_cq_eventfd_toggle(&e.ring, true) == 0) {
+        e.reaper_fd.store(fd, std::memory_order_release);
+        // WS2EMU_BASE_PORT_WAITERS=0 keeps port waiters out of the engine (to compare).
+        const char *waiters = getenv("WS2EMU_BASE_PORT_WAITERS");
+        if (waiters == nullptr || std::string_view(waiters) != "0") SetIdleRunner(&kIdleRunner);
+      } else {
+        DebugLog("base_provider", "no ring eventfd: port waiters do not run the engine");
+        if (fd >= 0) close(fd);
+      }
     } else {
       DebugLog("base_provider", "io_uring_queue_init failed (%s): overlapped I/O uses epoll",
                strerror(-r));
@@ -440,7 +664,10 @@ int EnsureEngine() {
 #endif
   } catch (const std::system_error &) {
 #if WS2EMU_HAVE_URING
-    if (backend == Backend::kUring) io_uring_queue_exit(&e.ring);
+    if (backend == Backend::kUring) {
+      io_uring_queue_exit(&e.ring);
+      if (const int fd = e.reaper_fd.exchange(-1); fd >= 0) close(fd);
+    }
 #endif
     if (e.epoll_fd >= 0) close(e.epoll_fd);
     if (e.wake_fd >= 0) close(e.wake_fd);
@@ -961,6 +1188,10 @@ void StopEngine() {
       io_uring_submit(&e.ring);
     } else {
       e.stopping.store(true);  // [inference] no SQE: the next CQE ends the reaper
+      if (const int fd = e.reaper_fd.load(); fd >= 0) {
+        const uint64_t one = 1;
+        (void)!write(fd, &one, sizeof(one));
+      }
     }
   }
 #endif
@@ -971,12 +1202,28 @@ void StopEngine() {
   }
   if (e.reaper.joinable()) e.reaper.join();
 #if WS2EMU_HAVE_URING
-  if (backend == Backend::kUring) io_uring_queue_exit(&e.ring);
+  if (backend == Backend::kUring) {
+    {
+      StdMutexLock submit(&e.submit_mu);  // WakeIdle looks at the backend under it
+      e.backend.store(Backend::kNone, std::memory_order_seq_cst);
+    }
+    // A port waiter that entered RunWhileIdle before it saw the engine stopping leaves without
+    // touching the ring (it checks under reap_mu); wait until none is left inside.
+    while (e.runners.load(std::memory_order_seq_cst) != 0) std::this_thread::yield();
+    StdMutexLock reap(&e.reap_mu);
+    io_uring_queue_exit(&e.ring);
+    if (const int fd = e.reaper_fd.exchange(-1); fd >= 0) close(fd);
+    e.leased.store(false, std::memory_order_relaxed);  // a new ring starts with the signal on
+  }
 #endif
   if (e.epoll_fd >= 0) close(e.epoll_fd);
   if (e.wake_fd >= 0) close(e.wake_fd);
   e.epoll_fd = e.wake_fd = -1;
   e.backend.store(Backend::kNone, std::memory_order_release);
+}
+
+uint64_t PortWaitsThatRanTheEngine() {
+  return TheEngine().runs.load(std::memory_order_relaxed);
 }
 
 const char *EngineName() {

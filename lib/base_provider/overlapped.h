@@ -83,6 +83,10 @@ void *ExtensionFunction(const GUID &guid);
 // WSPCleanup's last call: the reaper stops and the ring is released.
 void StopEngine();
 
+// How many times a thread waiting on a completion port ran the io_uring engine itself instead
+// of sleeping (iocp::IdleRunner; 0 with epoll). For tests and the benchmark's report.
+uint64_t PortWaitsThatRanTheEngine();
+
 // Which readiness engine runs ("io_uring", "epoll"), or "none" before the first operation that
 // needed one. For tests and the benchmark's report.
 const char *EngineName();

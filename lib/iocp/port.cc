@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <new>
 #include <utility>
 
@@ -12,6 +13,11 @@
 
 namespace ws2emu {
 namespace {
+
+std::atomic<const IdleRunner *> g_idle_runner{nullptr};
+// The port this thread idles on inside the runner: its own posts there need no wake (it
+// looks at the queue after each batch of completions it runs).
+thread_local Port *t_idling_port = nullptr;
 
 // The port the calling thread counts as running on, holding a reference; null if none. A plain
 // thread_local (no destructor), so Get reads it with one load; Port::RunningHolder, made the
@@ -252,12 +258,36 @@ Port::PostResult Port::Post(const Packet &packet) {
   // itself in waiting_ before this load is seen here; one that did after sees the packet when
   // it looks at the queue again.
   if (waiting_.load(std::memory_order_seq_cst) != 0) ReleaseAndWakeWaiters();
+  // The same pair with a thread idling in the runner (RunIdle): counted before it looked.
+  if (idling_.load(std::memory_order_seq_cst) != 0 && t_idling_port != this) {
+    if (const IdleRunner *runner = g_idle_runner.load(std::memory_order_acquire)) runner->wake();
+  }
   return PostResult::kPosted;
+}
+
+void SetIdleRunner(const IdleRunner *runner) {
+  g_idle_runner.store(runner, std::memory_order_release);
+}
+
+bool Port::IdleDone(void *port) {
+  auto *self = static_cast<Port *>(port);
+  return self->closed_.load(std::memory_order_acquire) || self->queued() > 0;
+}
+
+bool Port::RunIdle(const IdleRunner *runner, int64_t deadline_ms) {
+  idling_.fetch_add(1, std::memory_order_seq_cst);
+  Port *outer = std::exchange(t_idling_port, this);
+  const bool ran = runner->run(&Port::IdleDone, this, deadline_ms);
+  t_idling_port = outer;
+  idling_.fetch_sub(1, std::memory_order_seq_cst);
+  return ran;
 }
 
 PortWait Port::Get(Packet *out, uint32_t max, uint32_t *count, uint32_t timeout_ms,
                    bool alertable) {
   *count = 0;
+  const IdleRunner *runner = g_idle_runner.load(std::memory_order_acquire);
+  if (runner != nullptr) runner->drain();
   int err = 0;
   Thread *self = Thread::Current(&err);
   Event *event = self != nullptr ? self->PortEvent(&err) : nullptr;
@@ -291,6 +321,25 @@ PortWait Port::Get(Packet *out, uint32_t max, uint32_t *count, uint32_t timeout_
   }
   if (closed_.load(std::memory_order_acquire)) return PortWait::kClosed;
   if (timeout_ms == 0) return PortWait::kTimeout;
+  const int64_t deadline = timeout_ms == kInfinite ? -1 : MonotonicMs() + timeout_ms;
+
+  // A non-alertable wait may run the engine's completions itself (IdleRunner): it comes back
+  // when a packet is queued, the port closes, or the time is up. [inference] An alertable wait
+  // does not: an APC queued to a thread inside the engine's wait would not wake it.
+  while (runner != nullptr && !alertable && RunIdle(runner, deadline)) {
+    if (closed_.load(std::memory_order_acquire)) return PortWait::kClosed;
+    if (ClaimRunning()) {
+      if ((*count = Take(out, max)) > 0) {
+        BecomeRunningPort();
+        return PortWait::kOk;
+      }
+      ReleaseRunning();
+    }
+    if (deadline >= 0 && MonotonicMs() >= deadline) return PortWait::kTimeout;
+    // Nothing for this thread (another getter took it, or the concurrency value holds it
+    // back): block as usual below, which also waits for a running slot.
+    if (queued() > 0) break;
+  }
 
   Waiter waiter;
   waiter.thread = self;
@@ -315,7 +364,6 @@ PortWait Port::Get(Packet *out, uint32_t max, uint32_t *count, uint32_t timeout_
   }
   if (!released) {
     Waitable *objects[1] = {event};
-    const int64_t deadline = timeout_ms == kInfinite ? -1 : MonotonicMs() + timeout_ms;
     for (;;) {
       uint32_t remaining =
           deadline < 0 ? kInfinite
@@ -381,7 +429,7 @@ void Port::Shutdown() {
     int n = 0;
     {
       StdMutexLock lock(&mu_);
-      closed_.store(true, std::memory_order_release);
+      closed_.store(true, std::memory_order_seq_cst);  // a Dekker pair with idling_
       // The queue is kept for nobody: Get answers kClosed from now on. Its memory goes with
       // the port (a Post that raced with this may still write a cell).
       while (n < kWakeBatch && newest_ != nullptr) {
@@ -391,7 +439,12 @@ void Port::Shutdown() {
       }
     }
     for (int i = 0; i < n; ++i) wake[i]->port_event()->Set();
-    if (n < kWakeBatch) return;
+    if (n < kWakeBatch) {
+      if (idling_.load(std::memory_order_seq_cst) != 0) {
+        if (const IdleRunner *runner = g_idle_runner.load(std::memory_order_acquire)) runner->wake();
+      }
+      return;
+    }
   }
 }
 

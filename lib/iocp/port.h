@@ -66,6 +66,30 @@ namespace ws2emu {
 
 class Thread;
 
+// An engine whose completions a thread can run itself while it waits on a port, instead of
+// sleeping until the engine's own thread posts them (the base provider's io_uring reaper:
+// ws2emu-bench's iocp_echo_wsp). Without it every overlapped completion costs two thread
+// switches (the reaper wakes, then wakes the getter); with it the getter that would block
+// waits in the engine itself and posts its own completions. [inference] Windows does the like
+// in the kernel: a completion is queued to the port by whoever completes the I/O, and the
+// waiting thread runs on — there is no completion thread to switch to.
+struct IdleRunner {
+  // Runs the engine's completions on the calling thread until done(arg) is true or
+  // deadline_ms passes (MonotonicMs; negative: none). False, having done nothing, when it
+  // cannot (another thread runs the engine, or there is nothing the engine waits for): the
+  // caller blocks as usual.
+  bool (*run)(bool (*done)(void *), void *arg, int64_t deadline_ms);
+  // Makes a thread inside run() look at done() again soon (a packet was posted, the port
+  // closed). Any thread, any time; cheap enough to call once per post to a port a runner
+  // waits on.
+  void (*wake)();
+  // Called as every Get begins: runs what the engine has ready without waiting for more, so
+  // that a busy port's own threads run its completions and the engine's thread sleeps.
+  void (*drain)();
+};
+// Installs the runner (once; later calls replace it). Get calls it for non-alertable waits.
+void SetIdleRunner(const IdleRunner *runner);
+
 // kNoDescriptors / kNoMemory: the calling thread's object or its port event could not be created
 // (EMFILE or ENFILE / ENOMEM); nothing was taken from the port, and the next Get tries again.
 enum class PortWait { kOk, kTimeout, kIoCompletion, kClosed, kNoDescriptors, kNoMemory };
@@ -177,6 +201,11 @@ class Port final : public Object {
   int ReleaseWaiters(Ref<Thread> *wake) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // ReleaseWaiters until no waiter can be released, waking them outside mu_.
   void ReleaseAndWakeWaiters() ABSL_LOCKS_EXCLUDED(mu_);
+  // IdleRunner::run's done(): a packet is queued or the port is closed.
+  static bool IdleDone(void *port);
+  // Blocks by running the idle runner, if one is installed and can run. True when it ran
+  // (the caller looks at the queue again), false when the caller must block as usual.
+  bool RunIdle(const IdleRunner *runner, int64_t deadline_ms);
   // A thread that counted as running on this port no longer does (it exited, or called Get on
   // another port); a queued packet may go to a blocked waiter.
   void RunningThreadLeft() ABSL_LOCKS_EXCLUDED(mu_);
@@ -196,6 +225,9 @@ class Port final : public Object {
   // Written when a thread starts or stops running or waiting.
   alignas(64) std::atomic<uint32_t> running_{0};
   std::atomic<uint32_t> waiting_{0};  // linked waiters (written under mu_)
+  // Threads inside the idle runner for this port: a Post from another thread wakes them. A
+  // Dekker pair with Post like waiting_: the runner counts itself, then looks at the queue.
+  std::atomic<uint32_t> idling_{0};
   // StdMutex, not absl::Mutex (see base/annotated_mutex.h): only the slow paths take it.
   StdMutex mu_ ABSL_ACQUIRED_BEFORE(segments_mu_);
   // Taken once a segment (1024 packets) to append or retire one; never held with mu_ taken

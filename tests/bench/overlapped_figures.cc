@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "base_provider/base_provider.h"
+#include "base_provider/overlapped.h"
 #include "ws2emu/ws2emu.h"
 #include "ws2emu/ws2spi.h"
 
@@ -352,6 +353,11 @@ struct Connection {
 
 }  // namespace
 
+// Of the last IocpEchoWspNs run: how often the server's GetQueuedCompletionStatus ran the
+// provider's engine itself (iocp::IdleRunner) instead of sleeping, per request.
+double g_echo_waiter_runs = 0;
+double EchoWaiterRunsPerRequest() { return g_echo_waiter_runs; }
+
 double IocpEchoWspNs(size_t requests) {
   Provider p;
   sockaddr_in address;
@@ -396,9 +402,13 @@ double IocpEchoWspNs(size_t requests) {
       }
     }
   });
+  const uint64_t runs_before = ws2emu::base_provider::PortWaitsThatRanTheEngine();
   const double start = NowNs();
   RunClients(fds, requests);
   const double ns = (NowNs() - start) / static_cast<double>(requests);
+  g_echo_waiter_runs =
+      static_cast<double>(ws2emu::base_provider::PortWaitsThatRanTheEngine() - runs_before) /
+      static_cast<double>(requests);
   ws2emu_PostQueuedCompletionStatus(port, 0, kStop, nullptr);
   server.join();
   for (int fd : fds) close(fd);

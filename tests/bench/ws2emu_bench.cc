@@ -87,6 +87,7 @@ double TcpBulkWspNs(size_t sends);
 double TcpBulkFloorNs(size_t sends);
 double IocpEchoWspNs(size_t requests);
 double IocpEchoFloorNs(size_t requests);
+double EchoWaiterRunsPerRequest();
 }  // namespace overlapped_figures
 // The base provider's figures (socket_figures.cc).
 namespace socket_figures {
@@ -1027,6 +1028,12 @@ const std::vector<Figure> &Figures() {
                         "iocp_echo_wsp", [n] { return overlapped_figures::IocpEchoWspNs(n); },
                         [n] { return overlapped_figures::IocpEchoFloorNs(n); }),
                     1.0, "requests/s");
+         char line[128];
+         std::snprintf(line, sizeof line,
+                       "# iocp_echo_wsp: the port's waiter ran the engine itself %.2f times a "
+                       "request (last run)",
+                       overlapped_figures::EchoWaiterRunsPerRequest());
+         PrintLine(line);
        },
        {"iocp_echo_wsp"}},
       {"tcp_rtt_wsp",
