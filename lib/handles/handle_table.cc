@@ -121,7 +121,8 @@ bool HandleTable::CommitChunk(uint32_t chunk) {
 HandleTable::~HandleTable() {
   Slot *hot = hot_.load(std::memory_order_relaxed);
   if (hot == nullptr) return;
-  const uint32_t chunks = (committed_.load(std::memory_order_relaxed) >> 2) / kChunkSlots;
+  const auto chunks =
+      static_cast<uint32_t>((committed_.load(std::memory_order_relaxed) >> 2) / kChunkSlots);
   for (uint32_t c = 0; c < chunks; ++c) {
     LsanRemoveRoot(hot + size_t{c} * kChunkSlots, kChunkSlots * sizeof(Slot));
     LsanRemoveRoot(cold_.load(std::memory_order_relaxed) + size_t{c} * kChunkSlots,

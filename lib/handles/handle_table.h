@@ -378,9 +378,10 @@ class HandleTable {
   static void UnpinObject(Slot *slot) { slot->state.fetch_sub(kPinOne, std::memory_order_release); }
 
   // The reserved ranges (null until the first Insert) and the committed limit, in the units
-  // of a handle's index field (index << 2): ReadPublished compares the field with it as it is.
+  // of a handle's index field (index << 2): ReadPublished compares the field with it as it is
+  // (64 bits wide: so does the rest of the handle value).
   // Together, so that a lookup reads one cache line of the table itself.
-  std::atomic<uint32_t> committed_ = 0;
+  std::atomic<uint64_t> committed_ = 0;
   std::atomic<Slot *> hot_ = nullptr;
   std::atomic<SlotExtra *> cold_ = nullptr;
   std::atomic<CloseHook> hooks_[16] = {};
@@ -400,29 +401,31 @@ inline bool HandleTable::ReadPublished(uint64_t handle, ObjectType type, uint64_
   // call it handles: few instructions matter as much as few cache misses, since independent
   // lookups overlap only as far as the processor's window reaches (ws2emu-bench's
   // query_context_1m). So the handle is not decoded into index and generation: its index
-  // field, times 4, is the slot's byte offset, and its generation field is the expected state's.
-  if (handle >= (uint64_t{1} << 31)) return false;
-  const auto field = static_cast<uint32_t>(handle & kHandleIndexField);  // index << 2
-  // Index 0 (handle 0 and its tags) needs no test of its own: slot 0 is never opened.
+  // field, times 4, is the slot's byte offset, and its generation field is the expected
+  // state's. The bound check rejects every value of 2^31 and above too (such a value keeps a
+  // bit above the generation), and index 0 (handle 0 and its tags) needs no test of its own:
+  // slot 0 is never opened.
+  const uint64_t field = handle & ~(kGenMask | 3);  // index << 2, and any bit above bit 30
   if (field >= committed_.load(std::memory_order_acquire)) return false;
   const auto *slot = reinterpret_cast<const Slot *>(
-      reinterpret_cast<const char *>(hot_.load(std::memory_order_relaxed)) + size_t{field} * 4);
+      reinterpret_cast<const char *>(hot_.load(std::memory_order_relaxed)) + field * 4);
   // Open, a word published, this type, this generation; the entry bit is not looked at.
   constexpr auto kChecked = static_cast<uint32_t>(kGenMask | kTypeMask | kOpen | kPublished);
   const auto expected = static_cast<uint32_t>((handle & kGenMask) | kOpen | kPublished |
                                               (uint64_t{static_cast<uint8_t>(type)} << kTypeShift));
-  for (;;) {
-    const auto before = static_cast<uint32_t>(slot->state.load(std::memory_order_acquire));
-    if ((before & kChecked) != expected) return false;
-    // Insert stores the word with release before it publishes the state word, and Close
-    // changes the state word before it clears the word, so a reader that sees a newer word
-    // also sees the newer state below (a seqlock without fences).
-    uint64_t value = slot->published.load(std::memory_order_acquire);
-    // Pins (the high half) may have changed in between; nothing else may have.
-    if (static_cast<uint32_t>(slot->state.load(std::memory_order_relaxed)) != before) continue;
-    *word = value;
-    return true;
-  }
+  if ((static_cast<uint32_t>(slot->state.load(std::memory_order_acquire)) & kChecked) != expected)
+    return false;
+  // Insert stores the word with release before it publishes the state word, and Close
+  // changes the state word before it clears the word, so a reader that sees a newer word
+  // also sees the newer state below (a seqlock without fences).
+  const uint64_t value = slot->published.load(std::memory_order_acquire);
+  // Pins (the high half) may have changed in between, and do not matter. A change in the
+  // checked bits is final (the handle was closed; its generation never comes back but after
+  // 2^kGenerationBits reuses), so the reader fails rather than retries.
+  if ((static_cast<uint32_t>(slot->state.load(std::memory_order_relaxed)) & kChecked) != expected)
+    return false;
+  *word = value;
+  return true;
 }
 
 // `bytes` of zeroed memory, 2 MB-aligned, backed by transparent huge pages if `huge` and the
