@@ -14,7 +14,27 @@ constinit HandleTableStorage g_handle_table;
 }  // namespace internal
 
 namespace {
+
 constexpr size_t kHugePage = size_t{2} << 20;
+
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25  // Linux 6.1; older kernels answer EINVAL, and it is only a hint
+#endif
+
+// `bytes` of inaccessible address space, `align`-aligned (a power of two, at least a page),
+// charged to no memory budget until parts of it are made writable; null if there is none.
+void *Reserve(size_t bytes, size_t align) {
+  const size_t length = bytes + align;
+  void *p = mmap(nullptr, length, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) return nullptr;
+  const auto start = reinterpret_cast<uintptr_t>(p);
+  const uintptr_t aligned = (start + align - 1) & ~uintptr_t{align - 1};
+  if (aligned > start) munmap(p, aligned - start);
+  const uintptr_t end = aligned + bytes;
+  if (start + length > end) munmap(reinterpret_cast<void *>(end), start + length - end);
+  return reinterpret_cast<void *>(aligned);
+}
+
 }  // namespace
 
 void *MapZeroedChunk(size_t bytes, bool huge) {
@@ -33,32 +53,83 @@ void *MapZeroedChunk(size_t bytes, bool huge) {
 
 uint32_t HandleTable::AllocateSlot() {
   StdMutexLock lock(&mu_);
-  if (free_count_ >= kMinFreeBeforeReuse || (next_unused_ >= kMaxSlots && free_count_ > 0)) {
-    uint32_t index = free_head_;
-    free_head_ = static_cast<uint32_t>(SlotAt(index)->published.load(std::memory_order_relaxed));
-    if (--free_count_ == 0) free_tail_ = 0;
-    return index;
-  }
-  if (next_unused_ >= kMaxSlots) return 0;
-  uint32_t index = next_unused_;
-  uint32_t chunk = index / kChunkSlots;
-  if (hot_[chunk].load(std::memory_order_relaxed) == nullptr) {
-    static_assert(kChunkSlots * sizeof(Slot) % kHugePage == 0);
-    // The first hot chunk is not asked for huge pages: a process with a few handles keeps a
-    // few pages resident, not 2 MB.
-    void *hot = MapZeroedChunk(kChunkSlots * sizeof(Slot), /*huge=*/chunk != 0);
-    if (hot == nullptr) return 0;
-    void *cold = MapZeroedChunk(kChunkSlots * sizeof(SlotExtra), /*huge=*/false);
-    if (cold == nullptr) {
-      munmap(hot, kChunkSlots * sizeof(Slot));
-      return 0;
+  if (free_count_ < kMinFreeBeforeReuse && next_unused_ < kMaxSlots) {
+    uint32_t index = next_unused_;
+    if ((index << 2) < committed_.load(std::memory_order_relaxed) ||
+        CommitChunk(index / kChunkSlots)) {
+      ++next_unused_;
+      return index;
     }
-    // Cold first: whoever sees the hot chunk (acquire) finds the cold one.
-    cold_[chunk].store(static_cast<SlotExtra *>(cold), std::memory_order_release);
-    hot_[chunk].store(static_cast<Slot *>(hot), std::memory_order_release);
+    // No memory for more slots: a freed one is reused sooner than kMinFreeBeforeReuse
+    // promises, as when the table is full, rather than failing while there are free slots.
   }
-  ++next_unused_;
+  if (free_count_ == 0) return 0;
+  uint32_t index = free_head_;
+  free_head_ = static_cast<uint32_t>(SlotAt(index)->published.load(std::memory_order_relaxed));
+  if (--free_count_ == 0) free_tail_ = 0;
   return index;
+}
+
+bool HandleTable::CommitChunk(uint32_t chunk) {
+  static_assert(kChunkSlots * sizeof(Slot) % kHugePage == 0);
+  static_assert(kMaxSlots % kChunkSlots == 0);
+  constexpr size_t kHotBytes = kChunkSlots * sizeof(Slot);
+  constexpr size_t kColdBytes = kChunkSlots * sizeof(SlotExtra);
+  Slot *hot = hot_.load(std::memory_order_relaxed);
+  SlotExtra *cold = cold_.load(std::memory_order_relaxed);
+  if (hot == nullptr) {
+    // The first commit reserves both ranges whole, once: a slot's address never changes.
+    hot = static_cast<Slot *>(Reserve(size_t{kMaxSlots} * sizeof(Slot), kHugePage));
+    if (hot == nullptr) return false;
+    cold = static_cast<SlotExtra *>(Reserve(size_t{kMaxSlots} * sizeof(SlotExtra), 4096));
+    if (cold == nullptr) {
+      munmap(hot, size_t{kMaxSlots} * sizeof(Slot));
+      return false;
+    }
+    // Before any committed limit that makes them readable is stored (release, below).
+    hot_.store(hot, std::memory_order_relaxed);
+    cold_.store(cold, std::memory_order_relaxed);
+  }
+  Slot *hot_chunk = hot + size_t{chunk} * kChunkSlots;
+  SlotExtra *cold_chunk = cold + size_t{chunk} * kChunkSlots;
+  // Writable private memory is charged here (overcommit accounting, RLIMIT_DATA): this is
+  // where a process out of memory finds out, and Insert returns 0.
+  if (mprotect(hot_chunk, kHotBytes, PROT_READ | PROT_WRITE) != 0) return false;
+  if (mprotect(cold_chunk, kColdBytes, PROT_READ | PROT_WRITE) != 0) {
+    mprotect(hot_chunk, kHotBytes, PROT_NONE);  // gives the charge back; cannot fail
+    return false;
+  }
+  if (chunk != 0) {
+    // Hints only (a kernel without THP, or without memory to spare for it, ignores them).
+    // The first chunk is not asked at first, so that a process with a few handles keeps a
+    // few 4 KB pages resident, not 2 MB; a process that needs a second chunk has many
+    // handles, and its first chunk is collapsed into a huge page now (MADV_COLLAPSE, Linux
+    // 6.1), once, so that a random lookup among them walks no page tables for any chunk.
+    madvise(hot_chunk, kHotBytes, MADV_HUGEPAGE);
+    if (chunk == 1) {
+      madvise(hot, kHotBytes, MADV_HUGEPAGE);
+      madvise(hot, kHotBytes, MADV_COLLAPSE);
+    }
+  }
+  // Slots hold object pointers, and the published words of sockets may be pointers too.
+  LsanAddRoot(hot_chunk, kHotBytes);
+  LsanAddRoot(cold_chunk, kColdBytes);
+  committed_.store((chunk + 1) * kChunkSlots << 2, std::memory_order_release);
+  return true;
+}
+
+HandleTable::~HandleTable() {
+  Slot *hot = hot_.load(std::memory_order_relaxed);
+  if (hot == nullptr) return;
+  const auto chunks =
+      static_cast<uint32_t>((committed_.load(std::memory_order_relaxed) >> 2) / kChunkSlots);
+  for (uint32_t c = 0; c < chunks; ++c) {
+    LsanRemoveRoot(hot + size_t{c} * kChunkSlots, kChunkSlots * sizeof(Slot));
+    LsanRemoveRoot(cold_.load(std::memory_order_relaxed) + size_t{c} * kChunkSlots,
+                   kChunkSlots * sizeof(SlotExtra));
+  }
+  munmap(hot, size_t{kMaxSlots} * sizeof(Slot));
+  munmap(cold_.load(std::memory_order_relaxed), size_t{kMaxSlots} * sizeof(SlotExtra));
 }
 
 void HandleTable::FreeSlot(uint32_t index) const {
@@ -91,7 +162,7 @@ uint64_t HandleTable::Publish(uint32_t index, ObjectType type, const uint64_t *p
   Slot *slot = SlotAt(index);
   uint64_t old = slot->state.load(std::memory_order_relaxed);
   // A reused slot gets the next generation; a fresh one starts at 0.
-  uint32_t gen = old == 0 ? 0 : ((old & kGenMask) + 1) & kGenMask;
+  uint64_t gen = old == 0 ? 0 : ((old & kGenMask) + kGenOne) & kGenMask;
   slot->published.store(published != nullptr ? *published : 0, std::memory_order_release);
   // Release: whoever sees the slot open (acquire) sees the object, the word, and what the
   // caller of InsertEntry prepared.

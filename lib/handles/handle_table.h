@@ -15,8 +15,9 @@
 // below 2^31 so that programs that keep a SOCKET in an int still work. It packs a slot index
 // (kIndexBits) and a generation (kGenerationBits): once a handle is closed its value stays
 // invalid until its slot has been reused 2^kGenerationBits times, and free slots are reused
-// first-in first-out after at least kMinFreeBeforeReuse others were freed, so a stale SOCKET
-// gets WSAENOTSOCK rather than another socket's context.
+// first-in first-out after at least kMinFreeBeforeReuse others were freed (sooner only when
+// the table is full or has no memory for more slots), so a stale SOCKET gets WSAENOTSOCK
+// rather than another socket's context.
 //
 // kAny. ObjectType::kAny names every kernel object type and never a socket, for Lookup and
 // Close alike: a SOCKET is not a kernel handle here (sockets/socket_record.h says why), so
@@ -38,17 +39,27 @@
 // handle; the type's close hook (SetCloseHook) runs once the slot is closed and no pin is
 // left, before the slot is freed, so that the component resets its data for the next handle.
 //
-// Concurrency and lifetime. Slots live in chunks that are never freed, so reading a slot is
-// always safe. Each slot has one 64-bit state word: generation, type, open/closed, whether a
-// word is published, whether it names an Object, and a count of pins. A slot is split in two
-// parallel arrays: a 16-byte hot part (state word, and the published word or, while the slot
-// is free, the free-list link: all ReadPublished reads, four slots to a cache line) and an
-// 8-byte cold part (the Object pointer, never written for an entry), so that a million sockets
-// cost the table 16 MB. Hot chunks after the first are 2 MB-aligned and asked for transparent
-// huge pages: a random lookup among a million handles then misses the TLB rarely.
-// ReadPublished is a seqlock read (state, word, state again). Lookup of an object pins the
-// slot with a CAS, takes a reference on the object, and unpins; an operation that completes on
-// its own (WithPinned: Set, Reset, Post) runs with the slot pinned and takes no reference.
+// Concurrency and lifetime. Each slot has one 64-bit state word: generation, type,
+// open/closed, whether a word is published, whether it names an Object, and a count of pins.
+// A slot is split in two parallel arrays: a 16-byte hot part (state word, and the published
+// word or, while the slot is free, the free-list link: all ReadPublished reads, four slots to a
+// cache line) and an 8-byte cold part (the Object pointer, never written for an entry), so that
+// a million sockets cost the table 16 MB. ReadPublished is a seqlock read (state, word, state
+// again). Lookup of an object pins the slot with a CAS, takes a reference on the object, and
+// unpins; an operation that completes on its own (WithPinned: Set, Reset, Post) runs with the
+// slot pinned and takes no reference.
+//
+// Memory. Each array is one range of virtual memory, reserved whole (kMaxSlots slots,
+// inaccessible, charged to nothing) at the first Insert and made usable kChunkSlots slots at
+// a time as the table grows; nothing is ever given back, so reading a slot below the
+// committed limit is always safe. A slot's address is therefore the range's base plus its
+// index: the lookup loads no chunk pointer, and ReadPublished is a bound check, one load of
+// the state word, one compare, the word, and the state word again. The hot range is 2 MB-
+// aligned and its chunks after the first are asked for transparent huge pages; once the table
+// grows past its first chunk, that one is collapsed into a huge page too (a process with a few
+// handles keeps a few 4 KB pages resident, one with many pays no TLB walk for any of them).
+// When the reservation or a commit fails (no memory, an address-space or data limit), Insert
+// and InsertEntry return 0; nothing aborts.
 //
 // Closing. Close marks the slot closed with a CAS: new lookups fail at once. For a slot that
 // names an Object, Close then waits for the pins taken before (a Lookup is a few
@@ -260,19 +271,34 @@ class HandleTable {
   // Number of open handles of `type` (kAny: all, sockets included). For tests and statistics.
   size_t CountOpen(ObjectType type) const;
 
+  // Gives the table's memory back. Only for a table of one's own (tests) whose handles are
+  // all closed; the process-wide one is never destroyed (Get).
+  ~HandleTable();
+
  private:
-  // State word layout: [entry:1 | pins:24 | published:1 | open:1 | type:4 | gen:8] from bit 0
-  // upwards: bits 0..7 generation, 8..11 type, 12 open, 13 a word is published, 14..37 pins,
-  // 38 the slot names no Object (InsertEntry).
-  static constexpr uint64_t kGenMask = (1u << kGenerationBits) - 1;
+  // Handle value layout: bits 0..1 the caller's tag, 2..22 the slot index, 23..30 the
+  // generation, the rest zero.
+  static constexpr int kGenShift = kIndexBits + 2;
+  static constexpr uint64_t kHandleIndexField = uint64_t{kMaxSlots - 1} << 2;
+  // State word layout: bits 8..11 type, 12 open, 13 a word is published, 14 the slot names no
+  // Object (InsertEntry), 23..30 the generation, 32..55 pins; the rest zero. The generation
+  // sits where it sits in the handle value, so that ReadPublished builds the expected state
+  // from the handle with an AND and an OR, and everything but the pins is in the low 32 bits,
+  // so that its seqlock re-check is one 32-bit compare.
   static constexpr int kTypeShift = 8;
   static constexpr uint64_t kTypeMask = 0xfull << kTypeShift;
   static constexpr uint64_t kOpen = 1ull << 12;
   static constexpr uint64_t kPublished = 1ull << 13;
-  static constexpr int kPinShift = 14;
+  static constexpr uint64_t kEntry = 1ull << 14;
+  static constexpr uint64_t kGenMask = ((1ull << kGenerationBits) - 1) << kGenShift;
+  static constexpr uint64_t kGenOne = 1ull << kGenShift;
+  static constexpr int kPinShift = 32;
   static constexpr uint64_t kPinOne = 1ull << kPinShift;
   static constexpr uint64_t kPinMask = 0xffffffull << kPinShift;
-  static constexpr uint64_t kEntry = 1ull << 38;
+  static_assert(((kTypeMask | kOpen | kPublished | kEntry | kGenMask) >> 32) == 0,
+                "all but the pins in the low 32 bits: ReadPublished's re-check depends on it");
+  static_assert(kGenMask == (uint64_t{0xff} << 23) && kGenShift + kGenerationBits == 31,
+                "handle values stay below 2^31");
 
   // The hot part of a slot. Chunks are mapped zeroed memory, and all zeros is a free slot, so
   // they are used without being constructed (which would touch every page).
@@ -294,37 +320,40 @@ class HandleTable {
 
   struct Decoded {
     uint32_t index;
-    uint32_t gen;
+    uint64_t gen;  // the generation, in place (kGenMask)
   };
   static bool Decode(uint64_t handle, Decoded *d) {
-    handle &= ~uint64_t{3};  // the tag bits are the caller's
-    if (handle == 0 || handle >= (uint64_t{1} << 31)) return false;
-    d->index = static_cast<uint32_t>((handle >> 2) & (kMaxSlots - 1));
-    d->gen = static_cast<uint32_t>(handle >> (kIndexBits + 2));
+    if (handle >= (uint64_t{1} << 31)) return false;
+    d->index = static_cast<uint32_t>((handle & kHandleIndexField) >> 2);  // the tag bits ignored
+    d->gen = handle & kGenMask;
     return d->index != 0;
   }
-  static uint64_t Encode(uint32_t index, uint32_t gen) {
-    return (static_cast<uint64_t>(gen) << (kIndexBits + 2)) | (static_cast<uint64_t>(index) << 2);
+  static uint64_t Encode(uint32_t index, uint64_t gen) {
+    return gen | (static_cast<uint64_t>(index) << 2);
   }
-  static bool Matches(uint64_t state, uint32_t gen, ObjectType type) {
+  static bool Matches(uint64_t state, uint64_t gen, ObjectType type) {
     if ((state & kOpen) == 0 || (state & kGenMask) != gen) return false;
     auto actual = static_cast<ObjectType>((state & kTypeMask) >> kTypeShift);
     return type == ObjectType::kAny ? actual != ObjectType::kSocket : actual == type;
   }
 
+  // The slot `index`, or null if it is beyond the committed part of the table.
   Slot *SlotAt(uint32_t index) const {
-    Slot *chunk = hot_[index / kChunkSlots].load(std::memory_order_acquire);
-    return chunk == nullptr ? nullptr : &chunk[index % kChunkSlots];
+    // Acquire: a committed limit covering `index` was stored after the chunk was made usable
+    // and after the base was stored.
+    if ((index << 2) >= committed_.load(std::memory_order_acquire)) return nullptr;
+    return hot_.load(std::memory_order_relaxed) + index;
   }
-  // The cold part of a slot SlotAt found (its chunk is published before the hot one).
-  SlotExtra *ExtraAt(uint32_t index) const {
-    return &cold_[index / kChunkSlots].load(std::memory_order_acquire)[index % kChunkSlots];
-  }
+  // The cold part of a slot SlotAt found (committed with its hot part).
+  SlotExtra *ExtraAt(uint32_t index) const { return cold_.load(std::memory_order_relaxed) + index; }
   // The object of a slot that is pinned (or whose closer is this thread).
   Object *ObjectAt(uint32_t index) const {
     return ExtraAt(index)->object.load(std::memory_order_relaxed);
   }
   uint32_t AllocateSlot();  // returns 0 when full; caller fills and publishes
+  // Makes the slots of chunk `chunk` usable, reserving the table's ranges first if need be.
+  // False, changing nothing, if there is no memory for it.
+  bool CommitChunk(uint32_t chunk) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void FreeSlot(uint32_t index) const;
   // Opens the allocated slot `index`: the state word is stored last, with release.
   uint64_t Publish(uint32_t index, ObjectType type, const uint64_t *published, uint64_t entry);
@@ -348,9 +377,13 @@ class HandleTable {
   // Unpins a slot that names an Object (Lookup, WithPinned): its Close waits for the pins.
   static void UnpinObject(Slot *slot) { slot->state.fetch_sub(kPinOne, std::memory_order_release); }
 
-  static constexpr uint32_t kChunks = kMaxSlots / kChunkSlots;
-  std::atomic<Slot *> hot_[kChunks] = {};
-  std::atomic<SlotExtra *> cold_[kChunks] = {};
+  // The reserved ranges (null until the first Insert) and the committed limit, in the units
+  // of a handle's index field (index << 2): ReadPublished compares the field with it as it is
+  // (64 bits wide: so does the rest of the handle value).
+  // Together, so that a lookup reads one cache line of the table itself.
+  std::atomic<uint64_t> committed_ = 0;
+  std::atomic<Slot *> hot_ = nullptr;
+  std::atomic<SlotExtra *> cold_ = nullptr;
   std::atomic<CloseHook> hooks_[16] = {};
 
   // Guards the free list and the allocation of slots and chunks; lookups never take it.
@@ -364,23 +397,35 @@ class HandleTable {
 };
 
 inline bool HandleTable::ReadPublished(uint64_t handle, ObjectType type, uint64_t *word) const {
-  Decoded d;
-  if (!Decode(handle, &d)) return false;
-  const Slot *slot = SlotAt(d.index);
-  if (slot == nullptr) return false;
-  for (;;) {
-    uint64_t before = slot->state.load(std::memory_order_acquire);
-    if ((before & kPublished) == 0 || !Matches(before, d.gen, type)) return false;
-    // Insert stores the word with release before it publishes the state word, and Close
-    // changes the state word before it clears the word, so a reader that sees a newer word
-    // also sees the newer state below (a seqlock without fences).
-    uint64_t value = slot->published.load(std::memory_order_acquire);
-    uint64_t after = slot->state.load(std::memory_order_relaxed);
-    // Pins may have changed in between; only generation, type and open matter.
-    if (((before ^ after) & ~kPinMask) != 0) continue;
-    *word = value;
-    return true;
-  }
+  // This is the whole of WPUQuerySocketHandleContext, which a non-IFS provider calls on every
+  // call it handles: few instructions matter as much as few cache misses, since independent
+  // lookups overlap only as far as the processor's window reaches (ws2emu-bench's
+  // query_context_1m). So the handle is not decoded into index and generation: its index
+  // field, times 4, is the slot's byte offset, and its generation field is the expected
+  // state's. The bound check rejects every value of 2^31 and above too (such a value keeps a
+  // bit above the generation), and index 0 (handle 0 and its tags) needs no test of its own:
+  // slot 0 is never opened.
+  const uint64_t field = handle & ~(kGenMask | 3);  // index << 2, and any bit above bit 30
+  if (field >= committed_.load(std::memory_order_acquire)) return false;
+  const auto *slot = reinterpret_cast<const Slot *>(
+      reinterpret_cast<const char *>(hot_.load(std::memory_order_relaxed)) + field * 4);
+  // Open, a word published, this type, this generation; the entry bit is not looked at.
+  constexpr auto kChecked = static_cast<uint32_t>(kGenMask | kTypeMask | kOpen | kPublished);
+  const auto expected = static_cast<uint32_t>((handle & kGenMask) | kOpen | kPublished |
+                                              (uint64_t{static_cast<uint8_t>(type)} << kTypeShift));
+  if ((static_cast<uint32_t>(slot->state.load(std::memory_order_acquire)) & kChecked) != expected)
+    return false;
+  // Insert stores the word with release before it publishes the state word, and Close
+  // changes the state word before it clears the word, so a reader that sees a newer word
+  // also sees the newer state below (a seqlock without fences).
+  const uint64_t value = slot->published.load(std::memory_order_acquire);
+  // Pins (the high half) may have changed in between, and do not matter. A change in the
+  // checked bits is final (the handle was closed; its generation never comes back but after
+  // 2^kGenerationBits reuses), so the reader fails rather than retries.
+  if ((static_cast<uint32_t>(slot->state.load(std::memory_order_relaxed)) & kChecked) != expected)
+    return false;
+  *word = value;
+  return true;
 }
 
 // `bytes` of zeroed memory, 2 MB-aligned, backed by transparent huge pages if `huge` and the
