@@ -139,35 +139,6 @@ class NetworkEvents : public BaseProviderTest, public ::testing::WithParamInterf
     }
     return static_cast<int>(got);
   }
-  // A port on loopback where nothing listens.
-  void DeadAddress(WS_sockaddr_in6 *address, int *length) {
-    const int fd = socket(family() == WS_AF_INET ? AF_INET : AF_INET6, SOCK_STREAM, 0);
-    ASSERT_GE(fd, 0);
-    *length = bp_test::Loopback(family(), 0, address);
-    sockaddr_storage local = {};
-    socklen_t size = sizeof(local);
-    if (family() == WS_AF_INET) {
-      auto *in = reinterpret_cast<sockaddr_in *>(&local);
-      in->sin_family = AF_INET;
-      in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      size = sizeof(*in);
-    } else {
-      auto *in6 = reinterpret_cast<sockaddr_in6 *>(&local);
-      in6->sin6_family = AF_INET6;
-      in6->sin6_addr = in6addr_loopback;
-      size = sizeof(*in6);
-    }
-    ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr *>(&local), size), 0);
-    ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr *>(&local), &size), 0);
-    address->sin6_port = reinterpret_cast<sockaddr_in *>(&local)->sin_port;  // same offset
-    close(fd);  // bound, never listening, then closed: a SYN there is refused
-  }
-  int Connect(SOCKET s, const WS_sockaddr_in6 &address, int length) {
-    int error = 0;
-    int r = procs_.lpWSPConnect(s, reinterpret_cast<const WS_sockaddr *>(&address), length,
-                                nullptr, nullptr, nullptr, nullptr, &error);
-    return r == 0 ? 0 : error;
-  }
   // The extension functions, as SIO_GET_EXTENSION_FUNCTION_POINTER hands them out.
   static LPFN_CONNECTEX ConnectEx() {
     const GUID guid = WSAID_CONNECTEX;
@@ -176,14 +147,6 @@ class NetworkEvents : public BaseProviderTest, public ::testing::WithParamInterf
   static LPFN_ACCEPTEX AcceptEx() {
     const GUID guid = WSAID_ACCEPTEX;
     return reinterpret_cast<LPFN_ACCEPTEX>(ws2emu::base_provider::ExtensionFunction(guid));
-  }
-  // Binds `s` to loopback, port chosen by the kernel (ConnectEx needs a bound socket).
-  void BindLoopback(SOCKET s) {
-    WS_sockaddr_in6 any;
-    const int length = bp_test::Loopback(family(), 0, &any);
-    int error = 0;
-    ASSERT_EQ(procs_.lpWSPBind(s, reinterpret_cast<WS_sockaddr *>(&any), length, &error), 0)
-        << error;
   }
   // ConnectEx of the bound `s` to `address`, without data; the call's error (0: done at once,
   // WSA_IO_PENDING: under way).
@@ -204,6 +167,13 @@ class NetworkEvents : public BaseProviderTest, public ::testing::WithParamInterf
       return 0;
     }
     return WSAGetLastError();
+  }
+  // A new accept socket, with an AcceptEx of `listener`'s next connection into it pending on
+  // *ov (no data asked for: it completes at the connection).
+  SOCKET PendingAcceptEx(SOCKET listener, WSAOVERLAPPED *ov) {
+    SOCKET accept_socket = Socket(family(), WS_SOCK_STREAM);
+    EXPECT_EQ(StartAcceptEx(listener, accept_socket, 0, ov), WSA_IO_PENDING);
+    return accept_socket;
   }
   // Waits for the operation of `ov` on `s`: its byte count, or ~0u with *error.
   DWORD Complete(SOCKET s, WSAOVERLAPPED *ov, int *error) {
@@ -321,8 +291,8 @@ TEST_P(NetworkEvents, FdAcceptIsReenabledByEachAcceptWhileConnectionsWait) {
   EXPECT_FALSE(Signalled(0));
   SOCKET clients[3];
   for (SOCKET &c : clients) {
-    c = Socket(family(), WS_SOCK_STREAM);
-    ASSERT_EQ(Connect(c, address, length), 0);  // blocking: queued on the listener when it returns
+    // Blocking: queued on the listener when it returns.
+    c = ConnectedTo(family(), address, length);
   }
   WSANETWORKEVENTS events = WaitEvents(listener, FD_ACCEPT);
   EXPECT_EQ(events.lNetworkEvents, FD_ACCEPT);
@@ -341,8 +311,7 @@ TEST_P(NetworkEvents, FdAcceptIsReenabledByEachAcceptWhileConnectionsWait) {
   // An accept that fails re-enables too (MSDN: "even if the call fails").
   EXPECT_EQ(procs_.lpWSPAccept(listener, nullptr, nullptr, nullptr, 0, &error), INVALID_SOCKET);
   EXPECT_EQ(error, WSAEWOULDBLOCK);
-  SOCKET late = Socket(family(), WS_SOCK_STREAM);
-  ASSERT_EQ(Connect(late, address, length), 0);
+  SOCKET late = ConnectedTo(family(), address, length);
   EXPECT_EQ(WaitEvents(listener, FD_ACCEPT).lNetworkEvents, FD_ACCEPT);
   for (SOCKET c : clients) Close(c);
   Close(late);
@@ -369,7 +338,7 @@ TEST_P(NetworkEvents, FdConnectReportsSuccessThenFdWrite) {
 TEST_P(NetworkEvents, FdConnectReportsARefusedConnection) {
   WS_sockaddr_in6 address;
   int length;
-  DeadAddress(&address, &length);
+  bp_test::DeadAddress(family(), &address, &length);
   SOCKET client = Socket(family(), WS_SOCK_STREAM);
   ASSERT_EQ(EventSelect(client, FD_CONNECT | FD_WRITE), 0);
   ASSERT_EQ(Connect(client, address, length), WSAEWOULDBLOCK);
@@ -519,11 +488,8 @@ TEST_P(NetworkEvents, DatagramSocketsReportFdReadAndFdWrite) {
   SOCKET a = Socket(family(), WS_SOCK_DGRAM);
   SOCKET b = Socket(family(), WS_SOCK_DGRAM);
   WS_sockaddr_in6 address;
-  int length = bp_test::Loopback(family(), 0, &address);
+  const int size = BindLoopback(family(), a, &address);
   int error = 0;
-  ASSERT_EQ(procs_.lpWSPBind(a, reinterpret_cast<WS_sockaddr *>(&address), length, &error), 0);
-  int size = sizeof(address);
-  ASSERT_EQ(procs_.lpWSPGetSockName(a, reinterpret_cast<WS_sockaddr *>(&address), &size, &error), 0);
   ASSERT_EQ(EventSelect(a, FD_READ | FD_WRITE), 0);
   EXPECT_EQ(Enum(a).lNetworkEvents, FD_WRITE);
   char byte = 'd';
@@ -663,7 +629,7 @@ TEST_P(NetworkEvents, AsyncSelectFdConnectAndFdAccept) {
 TEST_P(NetworkEvents, AsyncSelectFdConnectRefusedCarriesTheError) {
   WS_sockaddr_in6 address;
   int length;
-  DeadAddress(&address, &length);
+  bp_test::DeadAddress(family(), &address, &length);
   SOCKET client = Socket(family(), WS_SOCK_STREAM);
   ASSERT_EQ(AsyncSelect(client, FD_CONNECT), 0);
   ASSERT_EQ(Connect(client, address, length), WSAEWOULDBLOCK);
@@ -763,7 +729,7 @@ TEST_P(NetworkEvents, ConnectExRecordsFdConnectThenFdWrite) {
   int length;
   Listen(family(), &listener, &address, &length);
   SOCKET client = Socket(family(), WS_SOCK_STREAM);
-  BindLoopback(client);
+  BindLoopback(family(), client);
   ASSERT_EQ(EventSelect(client, FD_CONNECT | FD_WRITE | FD_READ), 0);
   EXPECT_FALSE(Signalled(0));  // bound, not connected: nothing due
   WSAOVERLAPPED ov = {};
@@ -788,9 +754,9 @@ TEST_P(NetworkEvents, ConnectExRecordsFdConnectThenFdWrite) {
 TEST_P(NetworkEvents, ConnectExRefusedRecordsFdConnectWithTheError) {
   WS_sockaddr_in6 address;
   int length;
-  DeadAddress(&address, &length);
+  bp_test::DeadAddress(family(), &address, &length);
   SOCKET client = Socket(family(), WS_SOCK_STREAM);
-  BindLoopback(client);
+  BindLoopback(family(), client);
   ASSERT_EQ(EventSelect(client, FD_CONNECT | FD_WRITE), 0);
   WSAOVERLAPPED ov = {};
   const int started = StartConnectEx(client, address, length, &ov);
@@ -816,7 +782,7 @@ TEST_P(NetworkEvents, AsyncSelectConnectExPostsFdConnectBeforeFdWrite) {
   int length;
   Listen(family(), &listener, &address, &length);
   SOCKET client = Socket(family(), WS_SOCK_STREAM);
-  BindLoopback(client);
+  BindLoopback(family(), client);
   ASSERT_EQ(AsyncSelect(client, FD_CONNECT | FD_WRITE), 0);
   WSAOVERLAPPED ov = {};
   const int started = StartConnectEx(client, address, length, &ov);
@@ -842,22 +808,18 @@ TEST_P(NetworkEvents, AConnectionAPendingAcceptExTakesGivesNoFdAccept) {
   int length;
   Listen(family(), &listener, &address, &length);
   ASSERT_EQ(EventSelect(listener, FD_ACCEPT), 0);
-  SOCKET accept_socket = Socket(family(), WS_SOCK_STREAM);
   WSAOVERLAPPED ov = {};
-  ASSERT_EQ(StartAcceptEx(listener, accept_socket, 0, &ov), WSA_IO_PENDING);
-  SOCKET client = Socket(family(), WS_SOCK_STREAM);
-  ASSERT_EQ(Connect(client, address, length), 0);
+  SOCKET accept_socket = PendingAcceptEx(listener, &ov);
+  SOCKET client = ConnectedTo(family(), address, length);
   int error = 0;
   EXPECT_EQ(Complete(listener, &ov, &error), 0u) << error;
   EXPECT_FALSE(Signalled(kQuietMs));
   EXPECT_EQ(Enum(listener).lNetworkEvents, 0);
-  SOCKET next = Socket(family(), WS_SOCK_STREAM);
-  ASSERT_EQ(Connect(next, address, length), 0);
+  SOCKET next = ConnectedTo(family(), address, length);
   WSANETWORKEVENTS events = WaitEvents(listener, FD_ACCEPT);
   EXPECT_EQ(events.lNetworkEvents, FD_ACCEPT);
   EXPECT_EQ(events.iErrorCode[FD_ACCEPT_BIT], 0);
-  SOCKET accepted = procs_.lpWSPAccept(listener, nullptr, nullptr, nullptr, 0, &error);
-  EXPECT_NE(accepted, INVALID_SOCKET) << error;
+  SOCKET accepted = AcceptOne(listener);
   Close(accepted);
   Close(next);
   Close(client);
@@ -875,20 +837,17 @@ TEST_P(NetworkEvents, AConnectionNoAcceptExTakesGivesFdAccept) {
   int length;
   Listen(family(), &listener, &address, &length);
   ASSERT_EQ(EventSelect(listener, FD_ACCEPT), 0);
-  SOCKET accept_socket = Socket(family(), WS_SOCK_STREAM);
   WSAOVERLAPPED ov = {};
-  ASSERT_EQ(StartAcceptEx(listener, accept_socket, 0, &ov), WSA_IO_PENDING);
+  SOCKET accept_socket = PendingAcceptEx(listener, &ov);
   SOCKET clients[2];
   for (SOCKET &c : clients) {
-    c = Socket(family(), WS_SOCK_STREAM);
-    ASSERT_EQ(Connect(c, address, length), 0);
+    c = ConnectedTo(family(), address, length);
   }
   int error = 0;
   EXPECT_EQ(Complete(listener, &ov, &error), 0u) << error;
   WSANETWORKEVENTS events = WaitEvents(listener, FD_ACCEPT);
   EXPECT_EQ(events.lNetworkEvents, FD_ACCEPT);
-  SOCKET accepted = procs_.lpWSPAccept(listener, nullptr, nullptr, nullptr, 0, &error);
-  EXPECT_NE(accepted, INVALID_SOCKET) << error;
+  SOCKET accepted = AcceptOne(listener);
   EXPECT_FALSE(Signalled(kQuietMs));  // re-enabled by the accept, and nothing waits now
   Close(accepted);
   for (SOCKET c : clients) Close(c);
@@ -907,8 +866,7 @@ TEST_P(NetworkEvents, AcceptExReenablesFdAcceptWhileConnectionsWait) {
   ASSERT_EQ(EventSelect(listener, FD_ACCEPT), 0);
   SOCKET clients[2];
   for (SOCKET &c : clients) {
-    c = Socket(family(), WS_SOCK_STREAM);
-    ASSERT_EQ(Connect(c, address, length), 0);
+    c = ConnectedTo(family(), address, length);
   }
   EXPECT_EQ(WaitEvents(listener, FD_ACCEPT).lNetworkEvents, FD_ACCEPT);
   EXPECT_FALSE(Signalled(kQuietMs));  // recorded once until a re-enabling call
@@ -943,11 +901,9 @@ TEST_P(NetworkEvents, AnAcceptExSocketTakesTheListenersRegistrationAtUpdateAccep
   int length;
   Listen(family(), &listener, &address, &length);
   ASSERT_EQ(AsyncSelect(listener, FD_ACCEPT | FD_READ | FD_WRITE), 0);
-  SOCKET accept_socket = Socket(family(), WS_SOCK_STREAM);
   WSAOVERLAPPED ov = {};
-  ASSERT_EQ(StartAcceptEx(listener, accept_socket, 0, &ov), WSA_IO_PENDING);
-  SOCKET client = Socket(family(), WS_SOCK_STREAM);
-  ASSERT_EQ(Connect(client, address, length), 0);
+  SOCKET accept_socket = PendingAcceptEx(listener, &ov);
+  SOCKET client = ConnectedTo(family(), address, length);
   int error = 0;
   EXPECT_EQ(Complete(listener, &ov, &error), 0u) << error;
   EXPECT_FALSE(Selecting(accept_socket));
@@ -983,8 +939,7 @@ TEST_P(NetworkEvents, AnAcceptSocketsOwnRegistrationRestartsForTheConnection) {
     EXPECT_FALSE(Signalled(0));  // unconnected: nothing due
     WSAOVERLAPPED ov = {};
     ASSERT_EQ(StartAcceptEx(listener, accept_socket, receive, &ov), WSA_IO_PENDING);
-    SOCKET client = Socket(family(), WS_SOCK_STREAM);
-    ASSERT_EQ(Connect(client, address, length), 0);
+    SOCKET client = ConnectedTo(family(), address, length);
     if (receive != 0) SendAll(client, "data");
     int error = 0;
     EXPECT_EQ(Complete(listener, &ov, &error), receive) << error;
@@ -1073,8 +1028,7 @@ TEST_P(NetworkEvents, AnAcceptedSocketInheritsTheListenersRegistration) {
   int length;
   Listen(family(), &listener, &address, &length);
   ASSERT_EQ(AsyncSelect(listener, FD_ACCEPT | FD_READ | FD_WRITE), 0);
-  SOCKET client = Socket(family(), WS_SOCK_STREAM);
-  ASSERT_EQ(Connect(client, address, length), 0);
+  SOCKET client = ConnectedTo(family(), address, length);
   EXPECT_EQ(WaitMessages(listener, FD_ACCEPT), FD_ACCEPT);
   int error = 0;
   SOCKET accepted = procs_.lpWSPAccept(listener, nullptr, nullptr, nullptr, 0, &error);
