@@ -104,9 +104,23 @@ struct AcceptState {
   DWORD receive_length;
   DWORD local_length;
   DWORD remote_length;
+  bool taken = false;  // the listener heard of it leaving (AcceptTakenLocked)
 };
 
-void ReleaseAccept(Operation &op) { delete static_cast<AcceptState *>(op.extra); }
+// The operation is deleted: completed, cancelled, failed, or refused by Submit. One that leaves
+// without having told the listener (cancelled by CancelIo or closesocket, failed, refused at
+// once) withdraws from FD_ACCEPT's count of pending AcceptEx operations. Every such path runs
+// under the listener's mutex (Submit, the engine's cancellations and failures, the delivery
+// after a failed attempt); op.socket is the listener until a move, and a move comes only after
+// AcceptTakenLocked.
+void ReleaseAccept(Operation &op) {
+  auto *state = static_cast<AcceptState *>(op.extra);
+  if (!state->taken && op.socket) {
+    op.socket->mu.AssertHeld();
+    AcceptWithdrawnLocked(*op.socket);
+  }
+  delete state;
+}
 
 // The part of AcceptEx that runs on the accept socket, under its mutex alone (the operation
 // moved there from the listener's queue, socket.h's lock order): the first data is received
@@ -138,8 +152,8 @@ Attempt AcceptAttempt(Operation &op, BaseSocket &listener) {
   auto *state = static_cast<AcceptState *>(op.extra);
   BaseSocket &accepted = *state->accepted;
   if (accepted.has(BaseSocket::kClosed)) {
-    // The operation leaves without a connection: FD_ACCEPT is due again for one that waits.
-    AcceptTakenLocked(listener);
+    // The operation leaves without a connection: FD_ACCEPT is due again for one that waits
+    // (ReleaseAccept tells the listener when the operation is deleted).
     return Done(WSA_OPERATION_ABORTED, 0);
   }
   sockaddr_storage peer;
@@ -164,6 +178,7 @@ Attempt AcceptAttempt(Operation &op, BaseSocket &listener) {
   }
   close(fd);
   accepted.Set(BaseSocket::kBound | BaseSocket::kConnected);
+  state->taken = true;
   AcceptTakenLocked(listener);
   sockaddr_storage local;
   socklen_t local_length = sizeof(local);

@@ -474,6 +474,13 @@ void AcceptTakenLocked(BaseSocket &socket) {
   ev.accept_leaving = false;
 }
 
+void AcceptWithdrawnLocked(BaseSocket &socket) {
+  if (socket.events.kind == Kind::kNone) return;
+  // The operation is out of the queue already (or was never in it): AcceptExWaiting counts
+  // only the AcceptEx operations that remain.
+  Evaluate(socket, /*from_watcher=*/false);
+}
+
 void AcceptedIntoLocked(BaseSocket &socket) {
   NetworkEventState &ev = socket.events;
   if (ev.kind == Kind::kNone) return;

@@ -193,6 +193,11 @@ void ConnectFinishedLocked(BaseSocket &socket, int error) ABSL_EXCLUSIVE_LOCKS_R
 // connection still waits that no other pending AcceptEx will take.
 void AcceptTakenLocked(BaseSocket &socket) ABSL_EXCLUSIVE_LOCKS_REQUIRED(socket.mu);
 
+// An AcceptEx leaves the listening `socket`'s queue without a connection (cancelled by CancelIo
+// or closesocket, failed, or refused at once): it no longer stands in for FD_ACCEPT, so a
+// connection that waits is one to signal now. No re-enabling (nothing was accepted).
+void AcceptWithdrawnLocked(BaseSocket &socket) ABSL_EXCLUSIVE_LOCKS_REQUIRED(socket.mu);
+
 // AcceptEx made `socket` (the accept socket) the connection and is completing (after its first
 // data, if it asked for some): a registration the accept socket had restarts for the connection
 // (nothing recorded, every event enabled, the new descriptor watched), so FD_WRITE is due at

@@ -855,6 +855,32 @@ TEST_P(NetworkEvents, AConnectionNoAcceptExTakesGivesFdAccept) {
   Close(listener);
 }
 
+// [inference] A pending AcceptEx that is cancelled (CancelIoEx) no longer takes the next
+// connection, so that connection is FD_ACCEPT's again: recorded when it arrives, even where the
+// registration was made while the AcceptEx stood in for it (the watcher was not waiting then).
+TEST_P(NetworkEvents, ACancelledAcceptExLeavesTheNextConnectionToFdAccept) {
+  SOCKET listener;
+  WS_sockaddr_in6 address;
+  int length;
+  Listen(family(), &listener, &address, &length);
+  WSAOVERLAPPED ov = {};
+  SOCKET accept_socket = PendingAcceptEx(listener, &ov);
+  ASSERT_EQ(EventSelect(listener, FD_ACCEPT), 0);
+  EXPECT_FALSE(Signalled(0));
+  EXPECT_EQ(ws2emu::base_provider::CancelIo(listener, &ov, /*all_threads=*/true), 0u);
+  int error = 0;
+  EXPECT_EQ(Complete(listener, &ov, &error), ~0u);
+  EXPECT_EQ(error, WSA_OPERATION_ABORTED);
+  SOCKET client = ConnectedTo(family(), address, length);
+  WSANETWORKEVENTS events = WaitEvents(listener, FD_ACCEPT);
+  EXPECT_EQ(events.lNetworkEvents, FD_ACCEPT);
+  SOCKET accepted = AcceptOne(listener);
+  Close(accepted);
+  Close(client);
+  Close(accept_socket);
+  Close(listener);
+}
+
 // server/sock.c accept_into_socket (AcceptEx) clears AFD_POLL_ACCEPT from the listener's
 // reported events as accept_socket (accept) does: AcceptEx re-enables FD_ACCEPT, and it is
 // recorded again at once while a connection still waits.
