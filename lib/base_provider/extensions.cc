@@ -104,26 +104,58 @@ struct AcceptState {
   DWORD receive_length;
   DWORD local_length;
   DWORD remote_length;
+  bool taken = false;  // the listener heard of it leaving (AcceptTakenLocked)
 };
 
-void ReleaseAccept(Operation &op) { delete static_cast<AcceptState *>(op.extra); }
-
-// The first data on the accepted connection (AcceptEx with dwReceiveDataLength > 0).
-Attempt AcceptReceive(Operation &op, BaseSocket &s) {
+// The operation is deleted: completed, cancelled, failed, or refused by Submit. One that leaves
+// without having told the listener (cancelled by CancelIo or closesocket, failed, refused at
+// once) withdraws from FD_ACCEPT's count of pending AcceptEx operations. Every such path runs
+// under the listener's mutex (Submit, the engine's cancellations and failures, the delivery
+// after a failed attempt); op.socket is the listener until a move, and a move comes only after
+// AcceptTakenLocked.
+void ReleaseAccept(Operation &op) {
   auto *state = static_cast<AcceptState *>(op.extra);
-  for (;;) {
+  if (!state->taken && op.socket) {
+    op.socket->mu.AssertHeld();
+    AcceptWithdrawnLocked(*op.socket);
+  }
+  delete state;
+}
+
+// The part of AcceptEx that runs on the accept socket, under its mutex alone (the operation
+// moved there from the listener's queue, socket.h's lock order): the first data is received
+// (AcceptEx with dwReceiveDataLength > 0), then the accept socket's own network-event
+// registration restarts for the connection as the operation completes. [inference] After the
+// receive, not before: AcceptEx's receive takes the data as a receive call does, and a receive
+// re-enables FD_READ, so the data AcceptEx returns is not announced by FD_READ too.
+Attempt AcceptReceive(Operation &op, BaseSocket &s) {
+  s.mu.AssertHeld();  // the engine holds it for every attempt (operation.h)
+  auto *state = static_cast<AcceptState *>(op.extra);
+  Attempt a = Done(0, 0);
+  while (state->receive_length != 0) {
     const ssize_t n = recv(s.fd(), state->buffer, state->receive_length, MSG_DONTWAIT);
-    if (n >= 0) return Done(0, static_cast<size_t>(n));
+    if (n >= 0) {
+      a = Done(0, static_cast<size_t>(n));
+      break;
+    }
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) return {Attempt::kAgain};
-    return Done(net::WsaErrorFromErrno(errno), 0);
+    a = Done(net::WsaErrorFromErrno(errno), 0);
+    break;
   }
+  AcceptedIntoLocked(s);
+  return a;
 }
 
 Attempt AcceptAttempt(Operation &op, BaseSocket &listener) {
+  listener.mu.AssertHeld();  // the engine holds it for every attempt (operation.h)
   auto *state = static_cast<AcceptState *>(op.extra);
   BaseSocket &accepted = *state->accepted;
-  if (accepted.has(BaseSocket::kClosed)) return Done(WSA_OPERATION_ABORTED, 0);
+  if (accepted.has(BaseSocket::kClosed)) {
+    // The operation leaves without a connection: FD_ACCEPT is due again for one that waits
+    // (ReleaseAccept tells the listener when the operation is deleted).
+    return Done(WSA_OPERATION_ABORTED, 0);
+  }
   sockaddr_storage peer;
   socklen_t peer_length;
   int fd;
@@ -146,13 +178,17 @@ Attempt AcceptAttempt(Operation &op, BaseSocket &listener) {
   }
   close(fd);
   accepted.Set(BaseSocket::kBound | BaseSocket::kConnected);
+  state->taken = true;
+  AcceptTakenLocked(listener);
   sockaddr_storage local;
   socklen_t local_length = sizeof(local);
   getsockname(accepted.fd(), reinterpret_cast<sockaddr *>(&local), &local_length);
   char *blocks = state->buffer + state->receive_length;
   WriteAddressBlock(blocks, state->local_length, local, local_length);
   WriteAddressBlock(blocks + state->local_length, state->remote_length, peer, peer_length);
-  if (state->receive_length == 0) return Done(0, 0);
+  // The accept socket's own registration (if it has one) is its business, under its mutex, not
+  // the listener's: the operation moves there for that, as it does for the first data.
+  if (state->receive_length == 0 && !SelectsEvents(accepted)) return Done(0, 0);
   op.attempt = AcceptReceive;
   op.events = POLLIN;
   op.move_to = &accepted;
@@ -219,14 +255,20 @@ VOID WINAPI GetAcceptExSockaddrs(PVOID lpOutputBuffer, DWORD dwReceiveDataLength
 // --- ConnectEx ------------------------------------------------------------------------------
 
 Attempt ConnectAttempt(Operation &op, BaseSocket &s) {
+  s.mu.AssertHeld();  // the engine holds it for every attempt (operation.h)
   pollfd p = {s.fd(), POLLOUT, 0};
   if (poll(&p, 1, 0) <= 0 || p.revents == 0) return {Attempt::kAgain};
   int error = 0;
   socklen_t length = sizeof(error);
   if (getsockopt(s.fd(), SOL_SOCKET, SO_ERROR, &error, &length) != 0) error = errno;
   s.Clear(BaseSocket::kConnecting);
-  if (error != 0) return Done(net::WsaErrorFromErrno(error), 0);
+  if (error != 0) {
+    const DWORD wsa = net::WsaErrorFromErrno(error);
+    ConnectFinishedLocked(s, static_cast<int>(wsa));  // FD_CONNECT with the error
+    return Done(wsa, 0);
+  }
   s.Set(BaseSocket::kConnected);
+  ConnectFinishedLocked(s, 0);  // FD_CONNECT, then FD_WRITE once
   // Then the optional data, as a send (done bytes are the completion's count).
   op.attempt = SendData;
   return SendData(op, s);
@@ -260,10 +302,10 @@ BOOL WINAPI ConnectEx(SOCKET s, const struct WS_sockaddr *name, int namelen, PVO
     return FailBool(WSAENOBUFS);
   }
   op->events = POLLOUT;
-  if (connect(socket.fd(), reinterpret_cast<sockaddr *>(&address), length) == 0) {
-    socket.Set(BaseSocket::kConnected);
-    op->attempt = SendData;
-  } else if (errno == EINPROGRESS) {
+  // A connect that ends at once (0) goes through ConnectAttempt too, so that its outcome reaches
+  // the network events (FD_CONNECT) the same way, under the socket's mutex.
+  if (connect(socket.fd(), reinterpret_cast<sockaddr *>(&address), length) == 0 ||
+      errno == EINPROGRESS) {
     socket.Set(BaseSocket::kConnecting);
     op->attempt = ConnectAttempt;
   } else {

@@ -25,6 +25,7 @@
 #include "base/annotated_mutex.h"
 #include "base_provider/blocking.h"
 #include "base_provider/calls_internal.h"
+#include "base_provider/operation.h"
 #include "base_provider/procs.h"
 #include "base_provider/provider.h"
 #include "base_provider/socket.h"
@@ -231,6 +232,20 @@ void Arm(BaseSocket &socket, uint32_t interest) ABSL_EXCLUSIVE_LOCKS_REQUIRED(so
 
 // ---- Evaluation ----------------------------------------------------------------------------
 
+// Whether an AcceptEx is pending on the listening `socket` that will take the next connection
+// (not counting one that is taking its connection now: accept_leaving). A connection a pending
+// AcceptEx takes never makes FD_ACCEPT due (Wine's test_accept_events, "Connect while there is
+// a pending AcceptEx()": no event, and the next connection gives FD_ACCEPT; server/sock.c
+// sock_dispatch_asyncs hands the readiness to the accept request and clears it). A listening
+// socket's in-queue holds AcceptEx operations only: the receives refuse a listening socket.
+bool AcceptExWaiting(BaseSocket &socket) ABSL_EXCLUSIVE_LOCKS_REQUIRED(socket.mu) {
+  int pending = 0;
+  for (const Operation *op = socket.io.in_head; op != nullptr && pending < 2; op = op->next) {
+    ++pending;
+  }
+  return pending > (socket.events.accept_leaving ? 1 : 0);
+}
+
 // The FD_* events `socket` is ready for now, with their errors in errors[FD_*_BIT]. Sets
 // *changed when the socket's state moved (a connect finished).
 long ReadyEvents(BaseSocket &socket, int errors[FD_MAX_EVENTS], bool *changed)
@@ -252,8 +267,20 @@ long ReadyEvents(BaseSocket &socket, int errors[FD_MAX_EVENTS], bool *changed)
   if (socket.has(BaseSocket::kListening)) {
     // A connection deferred by a condition function (CF_DEFER) waits outside the kernel's
     // queue: it is still one to accept.
-    if ((r & POLLIN) != 0 || socket.deferred_fd >= 0) ready |= FD_ACCEPT;
+    // AcceptEx does not take a deferred connection (only accept4's queue): still one to accept.
+    if (((r & POLLIN) != 0 && !AcceptExWaiting(socket)) || socket.deferred_fd >= 0) {
+      ready |= FD_ACCEPT;
+    }
     return ready;
+  }
+  if (ev.connect_done) {
+    // ConnectEx's outcome, as the engine's attempt found it (SO_ERROR already taken there).
+    ev.connect_done = false;
+    ev.connect_pending = false;
+    *changed = true;
+    ready |= FD_CONNECT;
+    errors[FD_CONNECT_BIT] = ev.connect_error;
+    if (ev.connect_error == 0) ev.enabled |= FD_WRITE;  // a new connection: FD_WRITE is due once
   }
   if (ev.connect_pending) {
     const int progress = ConnectProgress(socket);
@@ -313,7 +340,11 @@ uint32_t Interest(BaseSocket &socket) ABSL_EXCLUSIVE_LOCKS_REQUIRED(socket.mu) {
     if ((want & FD_WRITE) != 0) interest |= EPOLLOUT;
     return interest;
   }
-  if (socket.has(BaseSocket::kListening)) return (want & FD_ACCEPT) != 0 ? uint32_t{EPOLLIN} : 0u;
+  if (socket.has(BaseSocket::kListening)) {
+    // While an AcceptEx waits, the connection is its: AcceptTakenLocked evaluates again when it
+    // took one, so the watcher need not wake for it.
+    return (want & FD_ACCEPT) != 0 && !AcceptExWaiting(socket) ? uint32_t{EPOLLIN} : 0u;
+  }
   if (ev.connect_pending) interest |= EPOLLOUT;
   if (!socket.has(BaseSocket::kConnected)) return interest;
   if ((want & FD_READ) != 0) interest |= EPOLLIN | EPOLLRDHUP | EPOLLPRI;
@@ -418,6 +449,53 @@ void ConnectStarted(BaseSocket &socket) {
 void ListenStarted(BaseSocket &socket) {
   StdMutexLock lock(&socket.mu);
   Evaluate(socket, /*from_watcher=*/false);
+}
+
+// ---- The hooks the overlapped engine's attempts call, the socket's mutex held (socket.h) -----
+
+void ConnectFinishedLocked(BaseSocket &socket, int error) {
+  NetworkEventState &ev = socket.events;
+  if (ev.kind == Kind::kNone) return;
+  ev.connect_done = true;
+  ev.connect_error = error;
+  Evaluate(socket, /*from_watcher=*/false);
+  ev.connect_done = false;  // consumed by the evaluation unless the socket was closing
+  ev.connect_error = 0;
+}
+
+void AcceptTakenLocked(BaseSocket &socket) {
+  NetworkEventState &ev = socket.events;
+  if (ev.kind == Kind::kNone) return;
+  // Wine's server/sock.c accept_into_socket re-enables FD_ACCEPT as accept_socket does (both
+  // clear AFD_POLL_ACCEPT from the reported events): AcceptEx is a re-enabling call too.
+  ev.enabled |= FD_ACCEPT;
+  ev.accept_leaving = true;
+  Evaluate(socket, /*from_watcher=*/false);
+  ev.accept_leaving = false;
+}
+
+void AcceptWithdrawnLocked(BaseSocket &socket) {
+  if (socket.events.kind == Kind::kNone) return;
+  // The operation is out of the queue already (or was never in it): AcceptExWaiting counts
+  // only the AcceptEx operations that remain.
+  Evaluate(socket, /*from_watcher=*/false);
+}
+
+void AcceptedIntoLocked(BaseSocket &socket) {
+  NetworkEventState &ev = socket.events;
+  if (ev.kind == Kind::kNone) return;
+  // Wine's server/sock.c accept_into_socket: the accept socket keeps its own mask (it does not
+  // take the listener's: AcceptEx's documentation, the accept socket inherits nothing until
+  // SO_UPDATE_ACCEPT_CONTEXT) and its pending and reported events start from nothing. Register
+  // anew with the same parameters does that, and watches the descriptor that now holds the
+  // connection (the one watched before was replaced by dup3). [inference] No memory for the
+  // new watch: the socket is left without a registration (AcceptEx has succeeded already).
+  const Kind kind = ev.kind;
+  const WSAEVENT event = ev.event;
+  const HWND window = ev.window;
+  const unsigned int message = ev.message;
+  const long mask = ev.mask;
+  Register(socket, kind, event, window, message, mask);
 }
 
 void StopEvents(BaseSocket &socket) {

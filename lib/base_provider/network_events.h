@@ -37,6 +37,11 @@ struct NetworkEventState {
   unsigned int message = 0;
   uint64_t id = 0;           // the watcher's key for this registration (0: not watched)
   bool connect_pending = false;  // a non-blocking connect began and its outcome is not told
+  // Set only for the one evaluation a hook of socket.h runs (ConnectFinishedLocked,
+  // AcceptTakenLocked), cleared when it returns.
+  bool connect_done = false;     // ConnectEx's connect ended, with connect_error (0: success)
+  int connect_error = 0;
+  bool accept_leaving = false;   // the AcceptEx at the head of the in-queue has its connection
 };
 
 // Whether WSPEventSelect or WSPAsyncSelect is in force on `socket` (FIONBIO then fails with
@@ -56,6 +61,9 @@ void ListenStarted(BaseSocket &socket);
 // WSPCloseSocket / WSPCleanup: the socket's registration ends; nothing more is signalled or
 // posted for it.
 void StopEvents(BaseSocket &socket);
+
+// The hooks for the overlapped engine's attempts (ConnectEx, AcceptEx) are declared in socket.h,
+// where the socket's mutex can be named in their annotations.
 
 // WSPAccept, once the accepted socket is published: it takes the listening socket's
 // registration (the same events, the same event object or window and message), as Windows'

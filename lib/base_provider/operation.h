@@ -18,6 +18,10 @@
 //   - Completions are delivered with the socket's mutex held, so that the completions of one
 //     socket's queue reach the port (or the event, or the APC queue) in the order the operations
 //     completed.
+//   - An attempt that changes what the network events report (ConnectEx's connect ending,
+//     AcceptEx taking a connection) calls socket.h's *Locked hooks itself, under the mutex it
+//     already holds; work on a second socket waits for a move (kMoved), so that no attempt
+//     ever holds two sockets' mutexes (socket.h's lock order).
 #ifndef WS2EMU_LIB_BASE_PROVIDER_OPERATION_H_
 #define WS2EMU_LIB_BASE_PROVIDER_OPERATION_H_
 

@@ -191,6 +191,11 @@ int UpdateAcceptContext(BaseSocket &socket, const char *optval, int optlen) {
   socket.send_timeout_ms.store(listener->send_timeout_ms.load());
   socket.linger_onoff.store(listener->linger_onoff.load());
   socket.linger_seconds.store(listener->linger_seconds.load());
+  // [inference] and its network-event registration: WSAAccept's "same properties as socket s,
+  // including the asynchronous events registered with WSAAsyncSelect or WSAEventSelect", which
+  // AcceptEx's socket gets only now (AcceptEx: "does not inherit the properties ... until
+  // SO_UPDATE_ACCEPT_CONTEXT is set").
+  InheritEvents(*listener, socket);
   return 0;
 }
 

@@ -10,6 +10,30 @@
 // handle is closed and every pin and reference is gone, and only then is its Linux socket
 // closed. So a Linux descriptor number is never reused under a call that still uses it.
 //
+// Lock order. Each arrow says: may be taken while the left one is held (never the reverse).
+//
+//   BaseSocket::mu ──> Engine::submit_mu, Engine::disarm_mu   (overlapped.cc)
+//                  ──> Watcher::mu                            (network_events.cc)
+//                  ──> the runtime's own locks the upcalls take: event objects
+//                      (WPUSetEvent), completion ports and APC queues (Deliver), message
+//                      queues (WPUPostMessage), the handle table
+//
+// - At most one socket's mu at a time. Work that belongs to a second socket is done after the
+//   first mutex is released: an operation that continues on another socket (AcceptEx's
+//   accepted socket) goes there through Continue, outside the first mutex; InheritEvents holds
+//   the listener's mutex and then the accepted socket's, one after the other.
+// - The engine (overlapped.cc) tries and delivers an operation with its socket's mu held. The
+//   network-event hooks an attempt calls (the *Locked functions below: ConnectEx's outcome,
+//   AcceptEx taking a connection) therefore run under that same mu and take only Watcher::mu,
+//   as every evaluation of the socket's events does (WSPEventSelect, the watcher thread, the
+//   re-enabling calls): they add no new pair to the order. They never take a socket's mu
+//   themselves, so they cannot deadlock against the socket they run on.
+// - Watcher::mu and the engine's mutexes are leaves among the provider's locks: nothing takes a
+//   BaseSocket::mu while holding one (the watcher and the reapers release theirs first).
+// Checked by the thread-safety annotations (clang -Werror=thread-safety: the hooks are
+// ABSL_EXCLUSIVE_LOCKS_REQUIRED(socket.mu)) and by ThreadSanitizer's lock-order detector over
+// the base-provider and stress suites.
+//
 // The Linux socket is always O_NONBLOCK and O_CLOEXEC. Blocking is emulated (blocking.h), so
 // that a blocking call can be ended by closesocket on another thread, by the Winsock 1.1
 // blocking hook (WSPCancelBlockingCall) and by SO_RCVTIMEO / SO_SNDTIMEO, and so that
@@ -152,6 +176,33 @@ class SocketCall {
   BaseSocket *socket_ = nullptr;
   SOCKET handle_;
 };
+
+// ---- Network-event hooks for code that holds the socket's mutex (network_events.cc) ----------
+// The overlapped engine runs ConnectEx's and AcceptEx's attempts with the socket's mu held, so
+// these take the mutex as given (see the lock order above). Each does nothing when no
+// WSPEventSelect / WSPAsyncSelect registration is in force on the socket.
+
+// ConnectEx's connect ended on `socket`: `error` is 0 (connected) or its WSA error. FD_CONNECT
+// is recorded / posted with that error as for a non-blocking WSPConnect, and on success
+// FD_WRITE becomes due once (Wine's server/sock.c sock_dispatch_events: a connecting socket
+// posts FD_CONNECT and FD_WRITE whichever call began the connect).
+void ConnectFinishedLocked(BaseSocket &socket, int error) ABSL_EXCLUSIVE_LOCKS_REQUIRED(socket.mu);
+
+// AcceptEx took a connection of the listening `socket` (the operation is still in the queue, or
+// was never queued): FD_ACCEPT is re-enabled as an accept re-enables it, and is due only if a
+// connection still waits that no other pending AcceptEx will take.
+void AcceptTakenLocked(BaseSocket &socket) ABSL_EXCLUSIVE_LOCKS_REQUIRED(socket.mu);
+
+// An AcceptEx leaves the listening `socket`'s queue without a connection (cancelled by CancelIo
+// or closesocket, failed, or refused at once): it no longer stands in for FD_ACCEPT, so a
+// connection that waits is one to signal now. No re-enabling (nothing was accepted).
+void AcceptWithdrawnLocked(BaseSocket &socket) ABSL_EXCLUSIVE_LOCKS_REQUIRED(socket.mu);
+
+// AcceptEx made `socket` (the accept socket) the connection and is completing (after its first
+// data, if it asked for some): a registration the accept socket had restarts for the connection
+// (nothing recorded, every event enabled, the new descriptor watched), so FD_WRITE is due at
+// once.
+void AcceptedIntoLocked(BaseSocket &socket) ABSL_EXCLUSIVE_LOCKS_REQUIRED(socket.mu);
 
 // Gives a new socket its handle and lists it (socket_calls.cc): WSPSocket and WSPAccept.
 // INVALID_SOCKET with *lpErrno on failure (the socket is released).

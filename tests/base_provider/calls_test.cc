@@ -37,13 +37,6 @@ class CallsTest : public BaseProviderTest, public ::testing::WithParamInterface<
                ? 0
                : error;
   }
-  int Connect(SOCKET s, WS_sockaddr_in6 *address, int length) {
-    int error = 0;
-    return procs_.lpWSPConnect(s, Sa(address), length, nullptr, nullptr, nullptr, nullptr,
-                               &error) == 0
-               ? 0
-               : error;
-  }
   std::string Exchange(SOCKET from, SOCKET to, const std::string &text) {
     WSABUF out = {static_cast<ULONG>(text.size()), const_cast<char *>(text.data())};
     DWORD count = 0, flags = 0;
@@ -62,7 +55,7 @@ class CallsTest : public BaseProviderTest, public ::testing::WithParamInterface<
     Listen(family(), listener, address, length);
     *s = Socket(family(), WS_SOCK_STREAM);
     SetNonBlocking(*s);
-    const int first = Connect(*s, address, *length);
+    const int first = Connect(*s, *address, *length);
     ASSERT_TRUE(first == WSAEWOULDBLOCK || first == 0) << first;
   }
   // The port of `s`'s local address, host order.
@@ -114,12 +107,7 @@ TEST_P(CallsTest, BindToAnAddressInUseIsWsaeaddrinuse) {
 TEST_P(CallsTest, BindToAnAddressNotOfThisMachineIsWsaeaddrnotavail) {
   SOCKET s = Socket(family(), WS_SOCK_DGRAM);
   WS_sockaddr_in6 address;
-  int length = Loopback(family(), 0, &address);
-  if (family() == WS_AF_INET) {
-    reinterpret_cast<WS_sockaddr_in *>(&address)->sin_addr.S_un.S_addr = inet_addr("192.0.2.1");
-  } else {
-    inet_pton(AF_INET6, "2001:db8::1", &address.sin6_addr);
-  }
+  int length = bp_test::UnreachableAddress(family(), 0, &address);
   EXPECT_EQ(Bind(s, &address, length), WSAEADDRNOTAVAIL);
   Close(s);
 }
@@ -240,8 +228,7 @@ TEST_P(CallsTest, AcceptReportsThePeerAddress) {
   WS_sockaddr_in6 address;
   int length;
   Listen(family(), &listener, &address, &length);
-  SOCKET client = Socket(family(), WS_SOCK_STREAM);
-  ASSERT_EQ(Connect(client, &address, length), 0);
+  SOCKET client = ConnectedTo(family(), address, length);
   WS_sockaddr_in6 peer;
   int peer_length = sizeof(peer);
   int error = 0;
@@ -287,8 +274,7 @@ TEST_P(CallsTest, ConditionAcceptGetsTheCallerAndCalleeIds) {
   WS_sockaddr_in6 address;
   int length;
   Listen(family(), &listener, &address, &length);
-  SOCKET client = Socket(family(), WS_SOCK_STREAM);
-  ASSERT_EQ(Connect(client, &address, length), 0);
+  SOCKET client = ConnectedTo(family(), address, length);
   ConditionLog log;
   int error = 0;
   SOCKET server = procs_.lpWSPAccept(listener, nullptr, nullptr, Condition,
@@ -309,8 +295,7 @@ TEST_P(CallsTest, ConditionRejectRefusesAndResetsTheConnection) {
   WS_sockaddr_in6 address;
   int length;
   Listen(family(), &listener, &address, &length);
-  SOCKET client = Socket(family(), WS_SOCK_STREAM);
-  ASSERT_EQ(Connect(client, &address, length), 0);
+  SOCKET client = ConnectedTo(family(), address, length);
   ConditionLog log;
   log.answer = CF_REJECT;
   int error = 0;
@@ -334,8 +319,7 @@ TEST_P(CallsTest, ConditionDeferKeepsTheConnectionForTheNextAccept) {
   WS_sockaddr_in6 address;
   int length;
   Listen(family(), &listener, &address, &length);
-  SOCKET client = Socket(family(), WS_SOCK_STREAM);
-  ASSERT_EQ(Connect(client, &address, length), 0);
+  SOCKET client = ConnectedTo(family(), address, length);
   ConditionLog log;
   log.answer = CF_DEFER;
   int error = 0;
@@ -365,7 +349,7 @@ TEST_P(CallsTest, BlockingAcceptWaitsForAConnection) {
   SOCKET client = Socket(family(), WS_SOCK_STREAM);
   std::thread connector([&] {
     usleep(20000);
-    EXPECT_EQ(Connect(client, &address, length), 0);
+    EXPECT_EQ(Connect(client, address, length), 0);
   });
   int error = 0;
   SOCKET server = procs_.lpWSPAccept(listener, nullptr, nullptr, nullptr, 0, &error);
@@ -386,7 +370,7 @@ TEST_P(CallsTest, ConnectToAClosedPortIsWsaeconnrefused) {
   Loopback(family(), Port(gone), &address);
   Close(gone);
   SOCKET s = Socket(family(), WS_SOCK_STREAM);
-  EXPECT_EQ(Connect(s, &address, length), WSAECONNREFUSED);
+  EXPECT_EQ(Connect(s, address, length), WSAECONNREFUSED);
   Close(s);
 }
 
@@ -397,7 +381,7 @@ TEST_P(CallsTest, NonBlockingConnectIsWouldblockThenAlreadyOrIsconn) {
   ASSERT_NO_FATAL_FAILURE(StartNonBlockingConnect(&listener, &s, &address, &length));
   int again = 0;
   for (int i = 0; i < 1000; ++i) {
-    again = Connect(s, &address, length);
+    again = Connect(s, address, length);
     if (again != WSAEALREADY) break;
     usleep(1000);
   }
@@ -433,7 +417,7 @@ TEST_P(CallsTest, ANonBlockingConnectThatFinishedNeedsNoSecondCall) {
                                    reinterpret_cast<char *>(&seconds), &size, &error),
             0);
   EXPECT_LT(seconds, 5u);
-  EXPECT_EQ(Connect(s, &address, length), WSAEISCONN);
+  EXPECT_EQ(Connect(s, address, length), WSAEISCONN);
   Close(s);
   Close(server);
   Close(listener);
@@ -444,23 +428,28 @@ TEST_P(CallsTest, ConnectErrors) {
   WS_sockaddr_in6 address;
   int length;
   Listen(family(), &listener, &address, &length);
-  EXPECT_EQ(Connect(listener, &address, length), WSAEINVAL);  // a listening socket
+  EXPECT_EQ(Connect(listener, address, length), WSAEINVAL);  // a listening socket
   SOCKET s = Socket(family(), WS_SOCK_STREAM);
-  EXPECT_EQ(Connect(s, &address, 4), WSAEFAULT);
-  EXPECT_EQ(Connect(s, nullptr, length), WSAEFAULT);
+  EXPECT_EQ(Connect(s, address, 4), WSAEFAULT);
+  {
+    int error = 0;
+    EXPECT_EQ(procs_.lpWSPConnect(s, nullptr, length, nullptr, nullptr, nullptr, nullptr, &error),
+              SOCKET_ERROR);
+    EXPECT_EQ(error, WSAEFAULT);
+  }
   WS_sockaddr_in6 other;
   int other_length = Loopback(other_family(), ntohs(address.sin6_port), &other);
-  EXPECT_EQ(Connect(s, &other, other_length), WSAEAFNOSUPPORT);
+  EXPECT_EQ(Connect(s, other, other_length), WSAEAFNOSUPPORT);
   WS_sockaddr_in6 any;
   int any_length = Loopback(family(), ntohs(address.sin6_port), &any);
   std::memset(family() == WS_AF_INET
                   ? static_cast<void *>(&reinterpret_cast<WS_sockaddr_in *>(&any)->sin_addr)
                   : static_cast<void *>(&any.sin6_addr),
               0, family() == WS_AF_INET ? 4 : 16);
-  EXPECT_EQ(Connect(s, &any, any_length), WSAEADDRNOTAVAIL);
+  EXPECT_EQ(Connect(s, any, any_length), WSAEADDRNOTAVAIL);
   WS_sockaddr_in6 port_zero;
   int port_zero_length = Loopback(family(), 0, &port_zero);
-  EXPECT_EQ(Connect(s, &port_zero, port_zero_length), WSAEADDRNOTAVAIL);
+  EXPECT_EQ(Connect(s, port_zero, port_zero_length), WSAEADDRNOTAVAIL);
   // Connect data (TCP/IP has none: too large) and QoS (none).
   char data[4] = "hi";
   WSABUF caller = {2, data};
@@ -480,7 +469,7 @@ TEST_P(CallsTest, ConnectErrors) {
             0)
       << error;
   EXPECT_EQ(callee.len, 0u);
-  EXPECT_EQ(Connect(s, &address, length), WSAEISCONN);
+  EXPECT_EQ(Connect(s, address, length), WSAEISCONN);
   Close(s);
   Close(listener);
 }
@@ -488,14 +477,9 @@ TEST_P(CallsTest, ConnectErrors) {
 TEST_P(CallsTest, ConnectToAnUnreachableNetworkIsWsaenetunreach) {
   SOCKET s = Socket(family(), WS_SOCK_STREAM);
   WS_sockaddr_in6 address;
-  int length = Loopback(family(), 9, &address);
-  if (family() == WS_AF_INET) {
-    reinterpret_cast<WS_sockaddr_in *>(&address)->sin_addr.S_un.S_addr = inet_addr("192.0.2.1");
-  } else {
-    inet_pton(AF_INET6, "2001:db8::1", &address.sin6_addr);
-  }
+  int length = bp_test::UnreachableAddress(family(), 9, &address);
   SetNonBlocking(s);
-  const int e = Connect(s, &address, length);
+  const int e = Connect(s, address, length);
   if (e == WSAEWOULDBLOCK) {
     Close(s);
     GTEST_SKIP() << "this machine has a route to the documentation network";
@@ -511,18 +495,18 @@ TEST_P(CallsTest, UdpConnectSetsAndDissolvesTheDefaultPeer) {
   int length = Loopback(family(), 0, &address);
   ASSERT_EQ(Bind(b, &address, length), 0);
   Loopback(family(), Port(b), &address);
-  ASSERT_EQ(Connect(a, &address, length), 0);
+  ASSERT_EQ(Connect(a, address, length), 0);
   EXPECT_EQ(Exchange(a, b, "to the peer"), "to the peer");
   WS_sockaddr_in6 peer;
   int peer_length = sizeof(peer);
   int error = 0;
   EXPECT_EQ(procs_.lpWSPGetPeerName(a, Sa(&peer), &peer_length, &error), 0) << error;
   // A second connect changes the peer (datagram sockets are never WSAEISCONN).
-  ASSERT_EQ(Connect(a, &address, length), 0);
+  ASSERT_EQ(Connect(a, address, length), 0);
   // The zero address dissolves it: no peer, sends need an address again.
   WS_sockaddr_in6 zero = {};
   zero.sin6_family = static_cast<SHORT>(family());
-  ASSERT_EQ(Connect(a, &zero, length), 0);
+  ASSERT_EQ(Connect(a, zero, length), 0);
   EXPECT_EQ(procs_.lpWSPGetPeerName(a, Sa(&peer), &peer_length, &error), SOCKET_ERROR);
   EXPECT_EQ(error, WSAENOTCONN);
   char byte = 'x';
@@ -532,7 +516,7 @@ TEST_P(CallsTest, UdpConnectSetsAndDissolvesTheDefaultPeer) {
             SOCKET_ERROR);
   EXPECT_EQ(error, WSAENOTCONN);
   // AF_UNSPEC dissolves it as well.
-  ASSERT_EQ(Connect(a, &address, length), 0);
+  ASSERT_EQ(Connect(a, address, length), 0);
   WS_sockaddr unspec = {};
   EXPECT_EQ(procs_.lpWSPConnect(a, &unspec, sizeof(unspec), nullptr, nullptr, nullptr, nullptr,
                                 &error),

@@ -54,15 +54,7 @@ class DataTest : public BaseProviderTest, public ::testing::WithParamInterface<i
   // A UDP socket bound to loopback on a kernel port; its address in *address.
   SOCKET BoundUdp(WS_sockaddr_in6 *address, int *length) {
     SOCKET s = Socket(family(), WS_SOCK_DGRAM);
-    *length = Loopback(family(), 0, address);
-    int error = 0;
-    EXPECT_EQ(procs_.lpWSPBind(s, reinterpret_cast<WS_sockaddr *>(address), *length, &error), 0)
-        << error;
-    int size = sizeof(*address);
-    EXPECT_EQ(procs_.lpWSPGetSockName(s, reinterpret_cast<WS_sockaddr *>(address), &size, &error),
-              0)
-        << error;
-    *length = size;
+    *length = BindLoopback(family(), s, address);
     return s;
   }
   int SendTo(SOCKET s, const std::string &text, const WS_sockaddr_in6 &to, int to_length,

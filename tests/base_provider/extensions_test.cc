@@ -82,11 +82,8 @@ TEST_P(Extensions, AcceptExWithReceiveDataAndGetAcceptExSockaddrs) {
   EXPECT_EQ(WSAGetLastError(), WSAEINVAL);  // not listening
   ASSERT_FALSE(accept_ex(listener, accepted, buffer, 8, block, block, &received, &ov));
   ASSERT_EQ(WSAGetLastError(), WSA_IO_PENDING);
-  SOCKET client = Socket(family(), WS_SOCK_STREAM);
+  SOCKET client = ConnectedTo(family(), address, length);
   int error = 0;
-  ASSERT_EQ(procs_.lpWSPConnect(client, reinterpret_cast<WS_sockaddr *>(&address), length, nullptr,
-                                nullptr, nullptr, nullptr, &error),
-            0);
   // Connected, but AcceptEx waits for the first data block.
   EXPECT_EQ(ov.Internal, static_cast<ULONG_PTR>(WSS_OPERATION_IN_PROGRESS));
   SendAll(client, "first-da");
@@ -128,11 +125,8 @@ TEST_P(Extensions, AcceptExWithoutDataCompletesAtTheConnectionAndCloseAborts) {
   DWORD received = 0;
   ASSERT_FALSE(accept_ex(listener, accepted, buffer, 0, block, block, &received, &ov));
   ASSERT_EQ(WSAGetLastError(), WSA_IO_PENDING);
-  SOCKET client = Socket(family(), WS_SOCK_STREAM);
+  SOCKET client = ConnectedTo(family(), address, length);
   int error = 0;
-  ASSERT_EQ(procs_.lpWSPConnect(client, reinterpret_cast<WS_sockaddr *>(&address), length, nullptr,
-                                nullptr, nullptr, nullptr, &error),
-            0);
   EXPECT_EQ(Wait(listener, &ov, &error), 0u) << error;
   EXPECT_EQ(ov.Internal, 0u);
   // A second AcceptEx, pending when the listener closes: WSA_OPERATION_ABORTED.
@@ -164,10 +158,8 @@ TEST_P(Extensions, ConnectExNeedsABoundSocketAndSendsItsData) {
   EXPECT_FALSE(connect_ex(s, reinterpret_cast<WS_sockaddr *>(&address), length, data, 12, &sent,
                           &ov));
   EXPECT_EQ(WSAGetLastError(), WSAEINVAL);  // not bound
-  WS_sockaddr_in6 any;
-  int any_length = bp_test::Loopback(family(), 0, &any);
+  BindLoopback(family(), s);
   int error = 0;
-  ASSERT_EQ(procs_.lpWSPBind(s, reinterpret_cast<WS_sockaddr *>(&any), any_length, &error), 0);
   EXPECT_FALSE(connect_ex(s, nullptr, length, data, 12, &sent, &ov));
   EXPECT_EQ(WSAGetLastError(), WSAEFAULT);
   const BOOL done = connect_ex(s, reinterpret_cast<WS_sockaddr *>(&address), length, data, 12,
@@ -189,23 +181,15 @@ TEST_P(Extensions, ConnectExNeedsABoundSocketAndSendsItsData) {
 
 TEST_P(Extensions, ConnectExToNobodyFailsWithConnectionRefused) {
   auto connect_ex = Extension<LPFN_CONNECTEX>(WSAID_CONNECTEX);
-  // A port nobody listens on: bind a socket, note its port, close it.
-  SOCKET probe = Socket(family(), WS_SOCK_STREAM);
   WS_sockaddr_in6 address;
-  int length = bp_test::Loopback(family(), 0, &address);
-  int error = 0;
-  ASSERT_EQ(procs_.lpWSPBind(probe, reinterpret_cast<WS_sockaddr *>(&address), length, &error), 0);
-  int size = sizeof(address);
-  ASSERT_EQ(procs_.lpWSPGetSockName(probe, reinterpret_cast<WS_sockaddr *>(&address), &size, &error),
-            0);
-  Close(probe);
+  int length;
+  bp_test::DeadAddress(family(), &address, &length);  // a port nobody listens on
   SOCKET s = Socket(family(), WS_SOCK_STREAM);
-  WS_sockaddr_in6 any;
-  int any_length = bp_test::Loopback(family(), 0, &any);
-  ASSERT_EQ(procs_.lpWSPBind(s, reinterpret_cast<WS_sockaddr *>(&any), any_length, &error), 0);
+  BindLoopback(family(), s);
+  int error = 0;
   WSAOVERLAPPED ov = {};
   DWORD sent = 0;
-  if (!connect_ex(s, reinterpret_cast<WS_sockaddr *>(&address), size, nullptr, 0, &sent, &ov)) {
+  if (!connect_ex(s, reinterpret_cast<WS_sockaddr *>(&address), length, nullptr, 0, &sent, &ov)) {
     const int e = WSAGetLastError();
     if (e != WSA_IO_PENDING) {
       EXPECT_EQ(e, WSAECONNREFUSED);
@@ -281,12 +265,8 @@ TEST_P(Extensions, WSARecvMsgGivesPktinfoInWindowsLayoutAndWSASendMsgSends) {
   SOCKET a = Socket(family(), WS_SOCK_DGRAM);
   SOCKET r = Socket(family(), WS_SOCK_DGRAM);
   WS_sockaddr_in6 address;
-  int length = bp_test::Loopback(family(), 0, &address);
+  const int size = BindLoopback(family(), r, &address);
   int error = 0;
-  ASSERT_EQ(procs_.lpWSPBind(r, reinterpret_cast<WS_sockaddr *>(&address), length, &error), 0);
-  int size = sizeof(address);
-  ASSERT_EQ(procs_.lpWSPGetSockName(r, reinterpret_cast<WS_sockaddr *>(&address), &size, &error),
-            0);
   {
     // IP_PKTINFO / IPV6_RECVPKTINFO on the Linux socket (the option is the options worker's;
     // set here below the provider so this test depends only on the receive path).
@@ -392,12 +372,8 @@ TEST_P(Extensions, WSARecvMsgRoutineRunsOnTheCallingThread) {
   SOCKET a = Socket(family(), WS_SOCK_DGRAM);
   SOCKET r = Socket(family(), WS_SOCK_DGRAM);
   WS_sockaddr_in6 address;
-  int length = bp_test::Loopback(family(), 0, &address);
+  const int size = BindLoopback(family(), r, &address);
   int error = 0;
-  ASSERT_EQ(procs_.lpWSPBind(r, reinterpret_cast<WS_sockaddr *>(&address), length, &error), 0);
-  int size = sizeof(address);
-  ASSERT_EQ(procs_.lpWSPGetSockName(r, reinterpret_cast<WS_sockaddr *>(&address), &size, &error),
-            0);
   char data[16];
   WSABUF rb = {sizeof(data), data};
   WSAMSG msg = {};

@@ -7,6 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <string>
@@ -42,6 +45,43 @@ inline int Loopback(int family, uint16_t port, WS_sockaddr_in6 *storage) {
   storage->sin6_port = htons(port);
   storage->sin6_addr.u.Byte[15] = 1;
   return sizeof(WS_sockaddr_in6);
+}
+
+// An address of `family` on no machine here (the documentation prefixes, RFC 5737 and RFC
+// 3849: 192.0.2.1, 2001:db8::1), port `port` (host order); its Windows length.
+inline int UnreachableAddress(int family, uint16_t port, WS_sockaddr_in6 *address) {
+  const int length = Loopback(family, port, address);
+  if (family == WS_AF_INET) {
+    reinterpret_cast<WS_sockaddr_in *>(address)->sin_addr.S_un.S_addr = inet_addr("192.0.2.1");
+  } else {
+    inet_pton(AF_INET6, "2001:db8::1", &address->sin6_addr);
+  }
+  return length;
+}
+
+// A loopback address of `family` where nothing listens: a port a Linux socket was bound to,
+// never listening, then closed (a SYN there is refused). *length gets its Windows length.
+inline void DeadAddress(int family, WS_sockaddr_in6 *address, int *length) {
+  const int fd = socket(family == WS_AF_INET ? AF_INET : AF_INET6, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  *length = Loopback(family, 0, address);
+  sockaddr_storage local = {};
+  socklen_t size;
+  if (family == WS_AF_INET) {
+    auto *in = reinterpret_cast<sockaddr_in *>(&local);
+    in->sin_family = AF_INET;
+    in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    size = sizeof(*in);
+  } else {
+    auto *in6 = reinterpret_cast<sockaddr_in6 *>(&local);
+    in6->sin6_family = AF_INET6;
+    in6->sin6_addr = in6addr_loopback;
+    size = sizeof(*in6);
+  }
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr *>(&local), size), 0);
+  ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr *>(&local), &size), 0);
+  address->sin6_port = reinterpret_cast<sockaddr_in *>(&local)->sin_port;  // same offset
+  close(fd);
 }
 
 class BaseProviderTest : public ::testing::Test {
@@ -88,6 +128,47 @@ class BaseProviderTest : public ::testing::Test {
         << error;
     *length = size;
     return ntohs(address->sin6_port);  // sin_port and sin6_port are at the same offset
+  }
+
+  // Binds `s` (of `family`) to loopback, the port chosen by the kernel; the address it got in
+  // *bound (if not null, from WSPGetSockName), and that address's length as the result.
+  int BindLoopback(int family, SOCKET s, WS_sockaddr_in6 *bound = nullptr) {
+    WS_sockaddr_in6 any;
+    int length = Loopback(family, 0, &any);
+    int error = 0;
+    EXPECT_EQ(procs_.lpWSPBind(s, reinterpret_cast<WS_sockaddr *>(&any), length, &error), 0)
+        << "WSPBind: " << error;
+    if (bound != nullptr) {
+      length = sizeof(*bound);
+      EXPECT_EQ(procs_.lpWSPGetSockName(s, reinterpret_cast<WS_sockaddr *>(bound), &length,
+                                        &error),
+                0)
+          << "WSPGetSockName: " << error;
+    }
+    return length;
+  }
+  // WSPConnect of `s` to `address`: 0, or the error (WSAEWOULDBLOCK when `s` is non-blocking
+  // and the connect is under way).
+  int Connect(SOCKET s, const WS_sockaddr_in6 &address, int length) {
+    int error = 0;
+    return procs_.lpWSPConnect(s, reinterpret_cast<const WS_sockaddr *>(&address), length,
+                               nullptr, nullptr, nullptr, nullptr, &error) == 0
+               ? 0
+               : error;
+  }
+  // A new TCP socket of `family` connected (blocking) to the listener at `address`: queued on
+  // the listener when this returns.
+  SOCKET ConnectedTo(int family, const WS_sockaddr_in6 &address, int length) {
+    SOCKET s = Socket(family, WS_SOCK_STREAM);
+    EXPECT_EQ(Connect(s, address, length), 0);
+    return s;
+  }
+  // WSPAccept of the next connection of `listener`, without a condition function.
+  SOCKET AcceptOne(SOCKET listener) {
+    int error = 0;
+    SOCKET s = procs_.lpWSPAccept(listener, nullptr, nullptr, nullptr, 0, &error);
+    EXPECT_NE(s, INVALID_SOCKET) << "WSPAccept: " << error;
+    return s;
   }
 
   // A connected TCP pair over loopback of `family` (blocking connect and accept).

@@ -501,12 +501,8 @@ TEST_P(Overlapped, TruncatedDatagramIsMsgSizeWithPartialAndTheSourceAddress) {
   SOCKET a = Socket(family(), WS_SOCK_DGRAM);
   SOCKET r = Socket(family(), WS_SOCK_DGRAM);
   WS_sockaddr_in6 address;
-  int length = bp_test::Loopback(family(), 0, &address);
+  const int size = BindLoopback(family(), r, &address);
   int error = 0;
-  ASSERT_EQ(procs_.lpWSPBind(r, reinterpret_cast<WS_sockaddr *>(&address), length, &error), 0);
-  int size = sizeof(address);
-  ASSERT_EQ(procs_.lpWSPGetSockName(r, reinterpret_cast<WS_sockaddr *>(&address), &size, &error),
-            0);
   WSAEVENT event = WSACreateEvent();
   char buffer[4];
   WSABUF b = {4, buffer};

@@ -70,12 +70,6 @@ class Select : public BaseProviderTest, public ::testing::WithParamInterface<int
     ASSERT_TRUE(call);
     call->Set(ws2emu::base_provider::BaseSocket::kNonBlocking);  // what FIONBIO sets
   }
-  int Connect(SOCKET s, const WS_sockaddr_in6 &address, int length) {
-    int error = 0;
-    int r = procs_.lpWSPConnect(s, reinterpret_cast<const WS_sockaddr *>(&address), length,
-                                nullptr, nullptr, nullptr, nullptr, &error);
-    return r == 0 ? 0 : error;
-  }
 };
 
 INSTANTIATE_TEST_SUITE_P(Families, Select, ::testing::Values(WS_AF_INET, WS_AF_INET6),
@@ -148,8 +142,7 @@ TEST_P(Select, AListeningSocketIsReadableWithAConnectionWaiting) {
   WS_fd_set r = SetOf({listener});
   EXPECT_EQ(Call(&r, nullptr, nullptr, &kPoll), 0);
   EXPECT_EQ(r.fd_count, 0u);
-  SOCKET client = Socket(family(), WS_SOCK_STREAM);
-  ASSERT_EQ(Connect(client, address, length), 0);
+  SOCKET client = ConnectedTo(family(), address, length);
   r = SetOf({listener});
   EXPECT_EQ(Call(&r, nullptr, nullptr, &kGuard), 1);
   EXPECT_EQ(r.fd_count, 1u);
@@ -166,8 +159,7 @@ TEST_P(Select, AConnectionDeferredByAConditionKeepsTheListenerReadable) {
   WS_sockaddr_in6 address;
   int length;
   Listen(family(), &listener, &address, &length);
-  SOCKET client = Socket(family(), WS_SOCK_STREAM);
-  ASSERT_EQ(Connect(client, address, length), 0);
+  SOCKET client = ConnectedTo(family(), address, length);
   int error = 0;
   ASSERT_EQ(procs_.lpWSPAccept(listener, nullptr, nullptr, Defer, 0, &error), INVALID_SOCKET);
   ASSERT_EQ(error, WSATRY_AGAIN);
@@ -247,28 +239,9 @@ TEST_P(Select, ANonBlockingConnectIsWritableWhenItSucceeds) {
 }
 
 TEST_P(Select, ANonBlockingConnectIsExceptionalWhenItFails) {
-  // A port where nothing listens: bound by a Linux socket, then closed.
-  const int fd = socket(family() == WS_AF_INET ? AF_INET : AF_INET6, SOCK_STREAM, 0);
-  ASSERT_GE(fd, 0);
-  sockaddr_storage local = {};
-  socklen_t size;
-  if (family() == WS_AF_INET) {
-    auto *in = reinterpret_cast<sockaddr_in *>(&local);
-    in->sin_family = AF_INET;
-    in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    size = sizeof(*in);
-  } else {
-    auto *in6 = reinterpret_cast<sockaddr_in6 *>(&local);
-    in6->sin6_family = AF_INET6;
-    in6->sin6_addr = in6addr_loopback;
-    size = sizeof(*in6);
-  }
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr *>(&local), size), 0);
-  ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr *>(&local), &size), 0);
-  close(fd);
   WS_sockaddr_in6 address;
-  const int length = bp_test::Loopback(family(), 0, &address);
-  address.sin6_port = reinterpret_cast<sockaddr_in *>(&local)->sin_port;
+  int length;
+  bp_test::DeadAddress(family(), &address, &length);
   SOCKET client = Socket(family(), WS_SOCK_STREAM);
   SetNonBlocking(client);
   ASSERT_EQ(Connect(client, address, length), WSAEWOULDBLOCK);
