@@ -65,11 +65,12 @@ class MutexObject;
 enum class ApcBackend { kUring, kSignal };
 
 // The discard function of one APC function: `discard(context)` is called for an APC of `fn`
-// that is dropped without running. [inference] Windows has no such registration: its kernel
-// frees a completed I/O's request (the IRP and what it holds) when the APC that would finish it
-// is flushed at thread exit, which a provider built on this runtime cannot see happen. This is
-// the runtime's equivalent, used by the built-in base provider the way a real provider relies
-// on its kernel; WPUQueueApc's signature and behaviour are unchanged.
+// that is dropped without running. [inference] Winsock has no such registration. The nearest
+// Windows piece is the kernel's: an APC object (KAPC) carries a rundown routine, called
+// instead of the APC when its thread exits with it queued, so that whoever queued it can free
+// what it owns (an I/O's request, for one). This is the runtime's equivalent, used by the
+// built-in base provider the way a real provider relies on its kernel; WPUQueueApc's
+// signature and behaviour are unchanged.
 //
 // Where an APC is dropped, and so where `discard` runs: on the exiting thread, at its exit
 // (the thread-local destructors; the main thread's in exit(), before static destructors),
