@@ -559,58 +559,6 @@ INT WINAPI WSARecvMsg(SOCKET s, LPWSAMSG lpMsg, LPDWORD lpdwNumberOfBytesRecvd,
   return FailInt(error);
 }
 
-// Windows control data -> Linux (IP_PKTINFO, IPV6_PKTINFO: the source address / interface to
-// send from). False (WSAEINVAL) for control data Linux cannot take. [inference] lib/net has
-// the receive direction only (ControlMessagesFromUnix); this is the send direction's one place
-// until it moves there.
-bool ControlToLinux(const WSAMSG &msg, MessageState *state) {
-  if (msg.Control.buf == nullptr || msg.Control.len == 0) return true;
-  size_t used = 0;
-  const auto *end = reinterpret_cast<const unsigned char *>(msg.Control.buf) + msg.Control.len;
-  const auto *p = reinterpret_cast<const unsigned char *>(msg.Control.buf);
-  while (p + sizeof(WSACMSGHDR) <= end) {
-    WSACMSGHDR header;
-    std::memcpy(&header, p, sizeof(header));
-    if (header.cmsg_len < sizeof(WSACMSGHDR) || p + header.cmsg_len > end) return false;
-    const unsigned char *data = p + WSA_CMSGDATA_ALIGN(sizeof(WSACMSGHDR));
-    const size_t data_length = header.cmsg_len - WSA_CMSGDATA_ALIGN(sizeof(WSACMSGHDR));
-    int level, type;
-    unsigned char linux_data[sizeof(in6_pktinfo) > sizeof(in_pktinfo) ? sizeof(in6_pktinfo)
-                                                                        : sizeof(in_pktinfo)];
-    size_t size;
-    if (header.cmsg_level == WS_IPPROTO_IP && header.cmsg_type == WS_IP_PKTINFO &&
-        data_length >= sizeof(WS_in_pktinfo)) {
-      WS_in_pktinfo info;
-      std::memcpy(&info, data, sizeof(info));
-      in_pktinfo out = {};
-      out.ipi_ifindex = static_cast<int>(info.ipi_ifindex);
-      std::memcpy(&out.ipi_spec_dst, &info.ipi_addr, sizeof(out.ipi_spec_dst));
-      level = IPPROTO_IP;
-      type = IP_PKTINFO;
-      size = sizeof(out);
-      std::memcpy(linux_data, &out, size);
-    } else if (header.cmsg_level == WS_IPPROTO_IPV6 && header.cmsg_type == WS_IPV6_PKTINFO &&
-               data_length >= sizeof(WS_in6_pktinfo)) {
-      level = IPPROTO_IPV6;
-      type = IPV6_PKTINFO;
-      size = sizeof(in6_pktinfo);
-      std::memcpy(linux_data, data, size);
-    } else {
-      return false;
-    }
-    if (used + CMSG_SPACE(size) > sizeof(state->control)) return false;
-    auto *c = reinterpret_cast<cmsghdr *>(state->control + used);
-    c->cmsg_len = CMSG_LEN(size);
-    c->cmsg_level = level;
-    c->cmsg_type = type;
-    std::memcpy(CMSG_DATA(c), linux_data, size);
-    used += CMSG_SPACE(size);
-    p += WSA_CMSGHDR_ALIGN(header.cmsg_len);
-  }
-  state->control_length = used;
-  return true;
-}
-
 Attempt SendMsgAttempt(Operation &op, BaseSocket &s) {
   auto *state = static_cast<MessageState *>(op.extra);
   for (;;) {
@@ -656,10 +604,14 @@ INT WSAAPI WSASendMsg(SOCKET s, LPWSAMSG lpMsg, DWORD dwFlags, LPDWORD lpNumberO
   const bool synchronous = lpOverlapped == nullptr;
   Operation *op = NewMessageOperation(call, lpMsg, lpOverlapped, lpCompletionRoutine, &own, &error);
   if (op == nullptr) return FailInt(error);
+  // The control data (IP_PKTINFO / IPV6_PKTINFO: the address and interface to send from),
+  // converted by lib/net into the operation's Linux control buffer.
   MessageState *state = static_cast<MessageState *>(op->extra);
-  if (!ControlToLinux(*lpMsg, state)) {
+  if (int e = net::ControlMessagesToUnix(lpMsg->Control.buf, lpMsg->Control.len, state->control,
+                                         sizeof(state->control), &state->control_length);
+      e != 0) {
     DeleteOperation(op);
-    return FailInt(WSAEINVAL);
+    return FailInt(e);
   }
   if (lpMsg->name != nullptr) {
     if (lpMsg->namelen < static_cast<int>(sizeof(WS_sockaddr)) ||

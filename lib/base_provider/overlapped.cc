@@ -45,6 +45,7 @@
 #include "iocp/port.h"
 #include "net/net.h"
 #include "sync/event.h"
+#include "threads/thread.h"
 #include "threads/wait.h"
 
 namespace ws2emu::base_provider {
@@ -141,6 +142,15 @@ void CALLBACK RunRoutine(DWORD_PTR context) {
   op->routine(op->result_error, op->result_bytes, op->overlapped, op->result_flags);
   DeleteOperation(op);
 }
+
+// The same APC dropped without running: its thread exited before an alertable wait. The
+// routine is not called (the thread it belongs to is gone, as on Windows, where the pending
+// APCs of an exiting thread never run); what the operation owns (its iovec array, the thread
+// handle it opened, its kind's state) is freed, as Windows frees the I/O's resources when the
+// thread ends. [inference] Windows' kernel does that itself; here lib/threads calls this
+// (RegisterApcDiscard), on the exiting thread with no lock of ours held.
+void DiscardRoutine(DWORD_PTR context) { DeleteOperation(reinterpret_cast<Operation *>(context)); }
+constinit ApcDiscard g_run_routine_discard{RunRoutine, DiscardRoutine};
 
 Operation **HeadOf(BaseSocket &s, Queue q) {
   return q == Queue::kIn ? &s.io.in_head : &s.io.out_head;
@@ -967,6 +977,10 @@ void Deliver(Operation *op, DWORD error, DWORD bytes, DWORD flags) {
     // else holds the socket whose mutex is held: the call's pin, the poll's reference.)
     op->record.Reset();
     op->socket = Ref<BaseSocket>();
+    // Registered before the first routine's APC is queued (a magic static: every thread that
+    // gets past it sees the registration done).
+    static const bool discard_registered = (RegisterApcDiscard(&g_run_routine_discard), true);
+    (void)discard_registered;
     const WSPUPCALLTABLE *upcalls = Upcalls();
     int e = 0;
     if (upcalls == nullptr ||

@@ -223,7 +223,10 @@ size_t ControlMessagesFromUnix(const struct msghdr *msg, void *out, size_t out_s
   for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c != nullptr; c = CMSG_NXTHDR(m, c)) {
     const CmsgRow *row = nullptr;
     for (const CmsgRow &r : kCmsgs) {
-      if (r.unix_level == c->cmsg_level && r.unix_type == c->cmsg_type) row = &r;
+      if ((r.direction & kCmsgReceive) != 0 && r.unix_level == c->cmsg_level &&
+          r.unix_type == c->cmsg_type) {
+        row = &r;
+      }
     }
     if (row == nullptr) continue;
     size_t unix_data = c->cmsg_len >= CMSG_LEN(0) ? c->cmsg_len - CMSG_LEN(0) : 0;
@@ -282,6 +285,92 @@ size_t ControlMessagesFromUnix(const struct msghdr *msg, void *out, size_t out_s
     used += padded;
   }
   return used;
+}
+
+int ControlMessagesToUnix(const void *ws, size_t ws_size, void *out, size_t out_size,
+                          size_t *out_used) {
+  if (out_used == nullptr || (ws == nullptr && ws_size != 0) || (out == nullptr && out_size != 0)) {
+    return WSAEFAULT;
+  }
+  *out_used = 0;
+  const auto *p = static_cast<const uint8_t *>(ws);
+  auto *dest = static_cast<uint8_t *>(out);
+  size_t offset = 0, used = 0;
+  constexpr size_t kWsData = WSA_CMSGDATA_ALIGN(sizeof(WSACMSGHDR));  // the data's offset
+  while (offset < ws_size) {
+    // A record starts here: its header must be whole (else the buffer was cut short).
+    if (ws_size - offset < sizeof(WSACMSGHDR)) return WSAEINVAL;
+    WSACMSGHDR h;
+    std::memcpy(&h, p + offset, sizeof(h));
+    if (h.cmsg_len < kWsData || h.cmsg_len > ws_size - offset) return WSAEINVAL;
+    const CmsgRow *row = nullptr;
+    for (const CmsgRow &r : kCmsgs) {
+      if ((r.direction & kCmsgSend) != 0 && r.ws_level == h.cmsg_level &&
+          r.ws_type == h.cmsg_type) {
+        row = &r;
+      }
+    }
+    if (row == nullptr) return WSAEINVAL;
+    const uint8_t *data = p + offset + kWsData;
+    const size_t data_len = h.cmsg_len - kWsData;
+    uint8_t unix_data[sizeof(struct in6_pktinfo)];
+    size_t unix_len = 0;
+    switch (row->data) {
+      case CmsgData::kPktinfo4: {
+        struct WS_in_pktinfo w;
+        if (data_len < sizeof(w)) return WSAEINVAL;
+        std::memcpy(&w, data, sizeof(w));
+        // Linux sends from ipi_spec_dst (and out of ipi_ifindex when non-zero); it ignores
+        // ipi_addr on send, which gets the same address, so the record reads back
+        // (ControlMessagesFromUnix) as the Windows one it came from.
+        struct in_pktinfo u;
+        std::memset(&u, 0, sizeof(u));
+        u.ipi_ifindex = static_cast<int>(w.ipi_ifindex);
+        std::memcpy(&u.ipi_spec_dst, &w.ipi_addr, 4);
+        std::memcpy(&u.ipi_addr, &w.ipi_addr, 4);
+        std::memcpy(unix_data, &u, sizeof(u));
+        unix_len = sizeof(u);
+        break;
+      }
+      case CmsgData::kPktinfo6: {
+        struct WS_in6_pktinfo w;
+        if (data_len < sizeof(w)) return WSAEINVAL;
+        std::memcpy(&w, data, sizeof(w));
+        struct in6_pktinfo u;
+        std::memset(&u, 0, sizeof(u));
+        std::memcpy(&u.ipi6_addr, &w.ipi6_addr, 16);
+        u.ipi6_ifindex = static_cast<unsigned>(w.ipi6_ifindex);
+        std::memcpy(unix_data, &u, sizeof(u));
+        unix_len = sizeof(u);
+        break;
+      }
+      case CmsgData::kInt: {
+        INT w;
+        if (data_len < sizeof(w)) return WSAEINVAL;
+        std::memcpy(&w, data, sizeof(w));
+        int u = w;
+        std::memcpy(unix_data, &u, sizeof(u));
+        unix_len = sizeof(u);
+        break;
+      }
+    }
+    const size_t space = CMSG_SPACE(unix_len);
+    if (out_size - used < space) return WSAENOBUFS;
+    struct cmsghdr c;
+    std::memset(&c, 0, sizeof(c));
+    c.cmsg_len = CMSG_LEN(unix_len);
+    c.cmsg_level = row->unix_level;
+    c.cmsg_type = row->unix_type;
+    std::memset(dest + used, 0, space);
+    std::memcpy(dest + used, &c, sizeof(c));
+    std::memcpy(dest + used + CMSG_LEN(0), unix_data, unix_len);
+    used += space;
+    // The next record, after this one's padding; a length that stops inside the padding ends
+    // the buffer (offset passes ws_size).
+    offset += WSA_CMSGHDR_ALIGN(h.cmsg_len);
+  }
+  *out_used = used;
+  return 0;
 }
 
 // ---- errno -------------------------------------------------------------------------------------

@@ -87,6 +87,23 @@ unsigned MsgFlagsFromUnix(int unix_flags);
 // does). `out` may be null when `out_size` is 0.
 size_t ControlMessagesFromUnix(const struct msghdr *msg, void *out, size_t out_size,
                                bool *truncated);
+// Control messages of a message to send (WSASendMsg's WSAMSG.Control), the reverse: converts
+// each Windows record of `ws` (`ws_size` bytes, WSACMSGHDR layout, walked as WSA_CMSG_NXTHDR
+// walks it) into a Linux cmsg in `out` (`out_size` bytes), for msg_control; *out_used (not
+// null) gets msg_controllen. Sendable: IP_PKTINFO and IPV6_PKTINFO (the source address and
+// interface to send from). Returns 0, or:
+//   - WSAEFAULT: `ws` (or `out`) null with a non-zero size, or `out_used` null;
+//   - WSAEINVAL: a record whose cmsg_len is shorter than its header or runs past `ws_size`, a
+//     level/type that cannot be sent, data shorter than its type's structure, or bytes after
+//     the last record's padding that are too few for a header (a truncated buffer);
+//   - WSAENOBUFS: the Linux records need more than `out_size` bytes.
+// On an error *out_used is 0 and `out` may have been written. `ws_size` 0: none, 0 bytes.
+// [inference] Windows documents WSAEINVAL for an invalid argument; which one its send path
+// gives for each malformed record is not documented. Bytes after the last record that lie
+// within its WSA_CMSGHDR_ALIGN padding (a length that omits the padding, or includes it) are
+// accepted, as WSA_CMSG_NXTHDR reads them.
+int ControlMessagesToUnix(const void *ws, size_t ws_size, void *out, size_t out_size,
+                          size_t *out_used);
 
 // errno -> WSA error (one table). 0 -> 0. EINPROGRESS -> WSAEINPROGRESS: a non-blocking
 // connect's WSAEWOULDBLOCK is the provider's mapping of that one case. EPIPE -> WSAESHUTDOWN.

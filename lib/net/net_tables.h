@@ -184,16 +184,23 @@ inline constexpr MsgFlagRow kMsgFlags[] = {
     {WS_MSG_ERRQUEUE, MSG_ERRQUEUE, kMsgOut},
 };
 
-// ---- Control messages (WSARecvMsg) ------------------------------------------------------------
+// ---- Control messages (WSARecvMsg, WSASendMsg) -------------------------------------------------
 //
-// The messages a received datagram can carry once the matching option is on. Data formats:
-// in_pktinfo differs (Windows: address, ULONG index, 8 bytes; Linux: int index, spec_dst,
-// address, 12 bytes); in6_pktinfo is address + index, 20 bytes, on both; the IPv6 hop limit
-// and traffic class are an INT on both. [inference] IPv4's TTL and TOS messages (IP_RECVTTL,
-// IP_RECVTOS) are left out: which message type and data size Windows delivers for them is not
-// documented clearly enough to copy.
+// The messages a received datagram can carry once the matching option is on, and the ones a
+// sent datagram can carry. Data formats: in_pktinfo differs (Windows: address, ULONG index,
+// 8 bytes; Linux: int index, spec_dst, address, 12 bytes); in6_pktinfo is address + index, 20
+// bytes, on both; the IPv6 hop limit and traffic class are an INT on both. [inference] IPv4's
+// TTL and TOS messages (IP_RECVTTL, IP_RECVTOS) are left out: which message type and data size
+// Windows delivers for them is not documented clearly enough to copy.
+//
+// Sending: the pktinfo records only, the ones WSASendMsg's documentation names (in_pktinfo /
+// in6_pktinfo: "the local source address ... and the interface on which the packet should be
+// sent"). [inference] The hop limit and traffic class rows are receive-only: Windows documents
+// them for WSARecvMsg, not for WSASendMsg, so a send with them is refused (WSAEINVAL) rather
+// than given a meaning Windows may not have.
 
 enum class CmsgData { kPktinfo4, kPktinfo6, kInt };
+enum CmsgDirection { kCmsgReceive = 1, kCmsgSend = 2 };
 
 struct CmsgRow {
   int unix_level;
@@ -201,13 +208,16 @@ struct CmsgRow {
   int ws_level;
   int ws_type;
   CmsgData data;
+  int direction;  // CmsgDirection bits
 };
 
 inline constexpr CmsgRow kCmsgs[] = {
-    {IPPROTO_IP, IP_PKTINFO, WS_IPPROTO_IP, WS_IP_PKTINFO, CmsgData::kPktinfo4},
-    {IPPROTO_IPV6, IPV6_PKTINFO, WS_IPPROTO_IPV6, WS_IPV6_PKTINFO, CmsgData::kPktinfo6},
-    {IPPROTO_IPV6, IPV6_HOPLIMIT, WS_IPPROTO_IPV6, WS_IPV6_HOPLIMIT, CmsgData::kInt},
-    {IPPROTO_IPV6, IPV6_TCLASS, WS_IPPROTO_IPV6, WS_IPV6_TCLASS, CmsgData::kInt},
+    {IPPROTO_IP, IP_PKTINFO, WS_IPPROTO_IP, WS_IP_PKTINFO, CmsgData::kPktinfo4,
+     kCmsgReceive | kCmsgSend},
+    {IPPROTO_IPV6, IPV6_PKTINFO, WS_IPPROTO_IPV6, WS_IPV6_PKTINFO, CmsgData::kPktinfo6,
+     kCmsgReceive | kCmsgSend},
+    {IPPROTO_IPV6, IPV6_HOPLIMIT, WS_IPPROTO_IPV6, WS_IPV6_HOPLIMIT, CmsgData::kInt, kCmsgReceive},
+    {IPPROTO_IPV6, IPV6_TCLASS, WS_IPPROTO_IPV6, WS_IPV6_TCLASS, CmsgData::kInt, kCmsgReceive},
 };
 
 // ---- errno -> WSA error --------------------------------------------------------------------

@@ -158,7 +158,37 @@ Registry &GetRegistry() {
   return *registry;
 }
 
+// The registered discard functions (RegisterApcDiscard). A leaf lock: nothing else is taken
+// under it, and discard functions are called after it is released. Constant-initialized and
+// never destroyed, so a thread exiting during process exit can still use it.
+constinit StdMutex g_discard_mu;
+ApcDiscard *g_discard_head ABSL_GUARDED_BY(g_discard_mu) = nullptr;
+
+// Calls the discard function registered for `fn`, if any, with `context`.
+void DiscardApc(LPWSAUSERAPC fn, DWORD_PTR context) {
+  void (*discard)(DWORD_PTR) = nullptr;
+  {
+    StdMutexLock lock(&g_discard_mu);
+    for (const ApcDiscard *e = g_discard_head; e != nullptr; e = e->next) {
+      if (e->fn == fn) {
+        discard = e->discard;
+        break;
+      }
+    }
+  }
+  if (discard != nullptr) discard(context);
+}
+
 }  // namespace
+
+void RegisterApcDiscard(ApcDiscard *entry) {
+  StdMutexLock lock(&g_discard_mu);
+  for (const ApcDiscard *e = g_discard_head; e != nullptr; e = e->next) {
+    if (e == entry) return;
+  }
+  entry->next = g_discard_head;
+  g_discard_head = entry;
+}
 
 ApcBackend ActiveApcBackend() {
   static const ApcBackend backend = DecideBackend();
@@ -252,6 +282,9 @@ Thread::Thread(uint32_t tid, Ref<Event> exit_event)
     : Waitable(kType), tid_(tid), exit_event_(std::move(exit_event)) {}
 
 Thread::~Thread() {
+  // Nobody else can reach a thread object being destroyed; one with APCs still queued never
+  // went through MarkExited (it never became visible), and its APCs are dropped here.
+  DiscardApcs();
 #if WS2EMU_HAVE_URING
   if (ring_ != nullptr) {
     io_uring_queue_exit(ring_);
@@ -302,10 +335,28 @@ void Thread::MarkExited() {
   {
     StdMutexLock lock(&apc_mu_);
     exited_.store(true, std::memory_order_release);
-    apcs_.clear();  // APCs pending at exit never run
-    apc_count_.store(0, std::memory_order_relaxed);
   }
+  // APCs pending at exit never run: each is discarded, after QueueApc has started to refuse
+  // (so none can be added meanwhile) and before the object is signaled (so a waiter on the
+  // thread sees what they owned released).
+  DiscardApcs();
   exit_event_->Set();
+}
+
+void Thread::DiscardApcs() {
+  // One at a time, as RunApcs does: pop_front allocates nothing (moving the queue out would
+  // allocate a new one), and each discard runs without the lock.
+  for (;;) {
+    Apc apc;
+    {
+      StdMutexLock lock(&apc_mu_);
+      if (apcs_.empty()) return;
+      apc = apcs_.front();
+      apcs_.pop_front();
+      apc_count_.fetch_sub(1, std::memory_order_relaxed);
+    }
+    DiscardApc(apc.fn, apc.context);
+  }
 }
 
 bool Thread::QueueApc(LPWSAUSERAPC fn, DWORD_PTR context, int *error) {

@@ -12,6 +12,12 @@
 // APC while it runs, before it returns WAIT_IO_COMPLETION. When the thread exits its pending
 // APCs are discarded and QueueApc fails from then on.
 //
+// Discarded APCs. An APC whose context owns something (the base provider's completion routine
+// owns its Operation) registers a discard function for its APC function (RegisterApcDiscard);
+// every APC that is dropped without running then has it called once, with its context. Each
+// queued APC ends exactly one way: it runs, or it is discarded. One that QueueApc refused was
+// never queued: neither happens, and its context stays the caller's.
+//
 // Waking. A thread that enters an alertable wait publishes wait_state_ = kWaiting and then
 // checks the queue; a producer pushes and then moves kWaiting -> kWoken with a CAS and, only if
 // it won, sends the wake. That Dekker pair (both sides seq_cst) means an APC is never missed and
@@ -57,6 +63,37 @@ namespace ws2emu {
 class MutexObject;
 
 enum class ApcBackend { kUring, kSignal };
+
+// The discard function of one APC function: `discard(context)` is called for an APC of `fn`
+// that is dropped without running. [inference] Winsock has no such registration. The nearest
+// Windows piece is the kernel's: an APC object (KAPC) carries a rundown routine, called
+// instead of the APC when its thread exits with it queued, so that whoever queued it can free
+// what it owns (an I/O's request, for one). This is the runtime's equivalent, used by the
+// built-in base provider the way a real provider relies on its kernel; WPUQueueApc's
+// signature and behaviour are unchanged.
+//
+// Where an APC is dropped, and so where `discard` runs: on the exiting thread, at its exit
+// (the thread-local destructors; the main thread's in exit(), before static destructors),
+// after QueueApc has started to refuse and before its thread object is signaled; or on the
+// thread that destroys a thread object that still had APCs (only an object that never became
+// visible, so nothing in practice). At process exit, threads still running keep their queues:
+// nothing is dropped while its thread may still run it. `discard` is called with no runtime
+// lock held; it may call into the runtime (close handles, queue APCs to other threads), and it
+// must not run the APC's work (the thread it was meant for is gone).
+//
+//   constinit ApcDiscard g_entry{MyApc, FreeMyContext};
+//   RegisterApcDiscard(&g_entry);  // once, before the first APC of MyApc is queued
+//
+// The entry is linked into a process-wide list, so registering cannot fail and allocates
+// nothing; it must live as long as the process (static storage) and is never unregistered.
+// Registering the same entry again does nothing; one entry per APC function (if two name the
+// same function, the one registered last is used).
+struct ApcDiscard {
+  LPWSAUSERAPC fn;
+  void (*discard)(DWORD_PTR context);
+  ApcDiscard *next = nullptr;  // the list's link: written by RegisterApcDiscard under its lock
+};
+void RegisterApcDiscard(ApcDiscard *entry);
 
 // The backend in use, decided once per process from WS2EMU_APC and what the kernel offers.
 ApcBackend ActiveApcBackend();
@@ -135,6 +172,9 @@ class Thread final : public Waitable {
 
   Thread(uint32_t tid, Ref<Event> exit_event);
   void MarkExited();
+  // Drops every pending APC, calling its discard function (RegisterApcDiscard). Called once
+  // QueueApc refuses (exited_), so the queue only shrinks while it runs.
+  void DiscardApcs();
   void Wake();
   BlockResult BlockSignal(const int *fds, int nfds, int64_t timeout_ms, bool alertable,
                           bool *ready);

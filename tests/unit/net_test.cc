@@ -6,6 +6,7 @@
 #define WS2EMU_WS_PREFIX
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -729,6 +730,247 @@ TEST(ControlMessages, MessagesWithoutAWindowsCounterpartAreSkipped) {
   msghdr empty{};
   EXPECT_EQ(ControlMessagesFromUnix(&empty, nullptr, 0, &truncated), 0u);
   EXPECT_FALSE(truncated);
+}
+
+// ---- Control messages to send (ControlMessagesToUnix) -------------------------------------------
+
+TEST(ControlMessagesToUnix, OnlyThePacketInfoRowsCanBeSent) {
+  // WSASendMsg's page and in_pktinfo's / in6_pktinfo's: the source address and interface to
+  // send from, IP_PKTINFO (level 0, 19) and IPV6_PKTINFO (41, 19).
+  std::set<std::pair<int, int>> sendable;
+  for (const CmsgRow &row : kCmsgs) {
+    if ((row.direction & kCmsgSend) != 0) sendable.insert({row.ws_level, row.ws_type});
+  }
+  EXPECT_EQ(sendable, (std::set<std::pair<int, int>>{{0, 19}, {41, 19}}));
+}
+
+// Appends one Windows record to `buffer` as the WSA_CMSG_ macros lay it out (header, data at
+// WSA_CMSG_DATA, zeroed padding up to WSA_CMSG_SPACE); `cmsg_len` 0 means WSA_CMSG_LEN(size).
+void AppendWindows(std::vector<uint8_t> &buffer, int level, int type, const void *data, size_t size,
+                   size_t cmsg_len = 0) {
+  const size_t start = buffer.size();
+  buffer.resize(start + WSA_CMSG_SPACE(size), 0);
+  WSACMSGHDR h{};
+  h.cmsg_len = cmsg_len != 0 ? cmsg_len : WSA_CMSG_LEN(size);
+  h.cmsg_level = level;
+  h.cmsg_type = type;
+  auto *record = reinterpret_cast<WSACMSGHDR *>(buffer.data() + start);
+  std::memcpy(record, &h, sizeof(h));
+  std::memcpy(WSA_CMSG_DATA(record), data, size);
+}
+
+IN_PKTINFO WindowsPktinfo4(const char *address, ULONG index) {
+  IN_PKTINFO info{};
+  EXPECT_EQ(inet_pton(AF_INET, address, &info.ipi_addr), 1);
+  info.ipi_ifindex = index;
+  return info;
+}
+
+IN6_PKTINFO WindowsPktinfo6(const char *address, ULONG index) {
+  IN6_PKTINFO info{};
+  EXPECT_EQ(inet_pton(AF_INET6, address, &info.ipi6_addr), 1);
+  info.ipi6_ifindex = index;
+  return info;
+}
+
+// ControlMessagesToUnix into a buffer of `out_size`; the error, and the Linux bytes.
+struct ToUnixResult {
+  int error;
+  std::vector<uint8_t> unix_control;
+};
+ToUnixResult ToUnix(const std::vector<uint8_t> &windows, size_t windows_size,
+                    size_t out_size = 256) {
+  alignas(cmsghdr) uint8_t out[512];
+  size_t used = 12345;
+  ToUnixResult r;
+  r.error = ControlMessagesToUnix(windows.data(), windows_size, out, out_size, &used);
+  if (r.error != 0) {
+    EXPECT_EQ(used, 0u);
+  } else {
+    r.unix_control.assign(out, out + used);
+  }
+  return r;
+}
+ToUnixResult ToUnix(const std::vector<uint8_t> &windows) { return ToUnix(windows, windows.size()); }
+
+TEST(ControlMessagesToUnix, PacketInfoBecomesLinuxRecordsAndRoundTrips) {
+  const unsigned lo = if_nametoindex("lo");
+  std::vector<uint8_t> windows;
+  const IN_PKTINFO v4 = WindowsPktinfo4("127.0.0.2", lo);
+  const IN6_PKTINFO v6 = WindowsPktinfo6("fe80::1:2", lo);
+  AppendWindows(windows, 0, 19, &v4, sizeof(v4));   // IPPROTO_IP, IP_PKTINFO
+  AppendWindows(windows, 41, 19, &v6, sizeof(v6));  // IPPROTO_IPV6, IPV6_PKTINFO
+  ToUnixResult r = ToUnix(windows);
+  ASSERT_EQ(r.error, 0);
+  // Read back with Linux's own macros and structures.
+  msghdr msg{};
+  msg.msg_control = r.unix_control.data();
+  msg.msg_controllen = r.unix_control.size();
+  EXPECT_EQ(r.unix_control.size(),
+            CMSG_SPACE(sizeof(in_pktinfo)) + CMSG_SPACE(sizeof(in6_pktinfo)));
+  cmsghdr *c = CMSG_FIRSTHDR(&msg);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->cmsg_level, IPPROTO_IP);
+  EXPECT_EQ(c->cmsg_type, IP_PKTINFO);
+  ASSERT_EQ(c->cmsg_len, CMSG_LEN(sizeof(in_pktinfo)));
+  in_pktinfo u4;
+  std::memcpy(&u4, CMSG_DATA(c), sizeof(u4));
+  EXPECT_EQ(std::memcmp(&u4.ipi_spec_dst, &v4.ipi_addr, 4), 0);  // what Linux sends from
+  EXPECT_EQ(u4.ipi_ifindex, static_cast<int>(lo));
+  c = CMSG_NXTHDR(&msg, c);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->cmsg_level, IPPROTO_IPV6);
+  EXPECT_EQ(c->cmsg_type, IPV6_PKTINFO);
+  ASSERT_EQ(c->cmsg_len, CMSG_LEN(sizeof(in6_pktinfo)));
+  in6_pktinfo u6;
+  std::memcpy(&u6, CMSG_DATA(c), sizeof(u6));
+  EXPECT_EQ(std::memcmp(&u6.ipi6_addr, &v6.ipi6_addr, 16), 0);
+  EXPECT_EQ(u6.ipi6_ifindex, lo);
+  EXPECT_EQ(CMSG_NXTHDR(&msg, c), nullptr);
+  // And back: the same Windows bytes.
+  std::vector<uint8_t> back(windows.size() + 64, 0xab);
+  bool truncated = true;
+  const size_t used = ControlMessagesFromUnix(&msg, back.data(), back.size(), &truncated);
+  EXPECT_FALSE(truncated);
+  ASSERT_EQ(used, windows.size());
+  back.resize(used);
+  EXPECT_EQ(back, windows);
+}
+
+TEST(ControlMessagesToUnix, TheKernelSendsFromTheConvertedSourceAddress) {
+  // A datagram sent with Windows' IP_PKTINFO naming 127.0.0.2 arrives from 127.0.0.2: Linux
+  // itself read the converted record.
+  int receiver = socket(AF_INET, SOCK_DGRAM, 0);
+  int sender = socket(AF_INET, SOCK_DGRAM, 0);
+  ASSERT_GE(receiver, 0);
+  ASSERT_GE(sender, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t to_len = sizeof(to);
+  ASSERT_EQ(bind(receiver, reinterpret_cast<sockaddr *>(&to), sizeof(to)), 0);
+  ASSERT_EQ(getsockname(receiver, reinterpret_cast<sockaddr *>(&to), &to_len), 0);
+  std::vector<uint8_t> windows;
+  const IN_PKTINFO v4 = WindowsPktinfo4("127.0.0.2", 0);
+  AppendWindows(windows, 0, 19, &v4, sizeof(v4));
+  ToUnixResult r = ToUnix(windows);
+  ASSERT_EQ(r.error, 0);
+  char byte = 'x';
+  iovec iov{&byte, 1};
+  msghdr msg{};
+  msg.msg_name = &to;
+  msg.msg_namelen = to_len;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = r.unix_control.data();
+  msg.msg_controllen = r.unix_control.size();
+  ASSERT_EQ(sendmsg(sender, &msg, 0), 1) << std::strerror(errno);
+  sockaddr_in from{};
+  socklen_t from_len = sizeof(from);
+  ASSERT_EQ(recvfrom(receiver, &byte, 1, 0, reinterpret_cast<sockaddr *>(&from), &from_len), 1);
+  char text[INET_ADDRSTRLEN];
+  EXPECT_STREQ(inet_ntop(AF_INET, &from.sin_addr, text, sizeof(text)), "127.0.0.2");
+  close(sender);
+  close(receiver);
+}
+
+TEST(ControlMessagesToUnix, NoControlDataIsNoRecords) {
+  size_t used = 1;
+  EXPECT_EQ(ControlMessagesToUnix(nullptr, 0, nullptr, 0, &used), 0);
+  EXPECT_EQ(used, 0u);
+  uint8_t out[64];
+  EXPECT_EQ(ControlMessagesToUnix(nullptr, 8, out, sizeof(out), &used), WSAEFAULT);
+  uint8_t in[24] = {};
+  EXPECT_EQ(ControlMessagesToUnix(in, sizeof(in), nullptr, 64, &used), WSAEFAULT);
+  EXPECT_EQ(ControlMessagesToUnix(in, sizeof(in), out, sizeof(out), nullptr), WSAEFAULT);
+}
+
+TEST(ControlMessagesToUnix, ALengthPastTheBufferIsInvalid) {
+  std::vector<uint8_t> windows;
+  const IN_PKTINFO v4 = WindowsPktinfo4("127.0.0.1", 1);
+  AppendWindows(windows, 0, 19, &v4, sizeof(v4), WSA_CMSG_LEN(sizeof(v4)) + 8);
+  EXPECT_EQ(ToUnix(windows).error, WSAEINVAL);
+  // A huge length does not wrap around.
+  windows.clear();
+  AppendWindows(windows, 0, 19, &v4, sizeof(v4), ~size_t{0} - 3);
+  EXPECT_EQ(ToUnix(windows).error, WSAEINVAL);
+}
+
+TEST(ControlMessagesToUnix, ALengthShorterThanTheHeaderIsInvalid) {
+  const IN_PKTINFO v4 = WindowsPktinfo4("127.0.0.1", 1);
+  for (size_t length : {size_t{0}, size_t{8}, sizeof(WSACMSGHDR) - 1}) {
+    std::vector<uint8_t> windows;
+    AppendWindows(windows, 0, 19, &v4, sizeof(v4), length == 0 ? 0 : length);
+    if (length == 0) {  // a cmsg_len of 0 (AppendWindows' 0 means "the right length")
+      WSACMSGHDR h{};
+      h.cmsg_level = 0;
+      h.cmsg_type = 19;
+      std::memcpy(windows.data(), &h, sizeof(h));
+    }
+    EXPECT_EQ(ToUnix(windows).error, WSAEINVAL) << "cmsg_len " << length;
+  }
+}
+
+TEST(ControlMessagesToUnix, TypesThatCannotBeSentAreInvalid) {
+  const INT value = 1;
+  const std::pair<int, int> refused[] = {
+      {41, 21},      // IPV6_HOPLIMIT: a received datagram's, not sendable
+      {41, 39},      // IPV6_TCLASS: likewise
+      {0, 99},       // no such IPPROTO_IP message
+      {0xffff, 19},  // SOL_SOCKET has no IP_PKTINFO
+      {6, 19},       // nor IPPROTO_TCP
+  };
+  for (const auto &[level, type] : refused) {
+    std::vector<uint8_t> windows;
+    AppendWindows(windows, level, type, &value, sizeof(value));
+    EXPECT_EQ(ToUnix(windows).error, WSAEINVAL) << level << "/" << type;
+  }
+  // A good record before a bad one does not make it acceptable.
+  std::vector<uint8_t> windows;
+  const IN_PKTINFO v4 = WindowsPktinfo4("127.0.0.1", 1);
+  AppendWindows(windows, 0, 19, &v4, sizeof(v4));
+  AppendWindows(windows, 41, 21, &value, sizeof(value));
+  EXPECT_EQ(ToUnix(windows).error, WSAEINVAL);
+}
+
+TEST(ControlMessagesToUnix, DataShorterThanItsStructureIsInvalid) {
+  const IN_PKTINFO v4 = WindowsPktinfo4("127.0.0.1", 1);
+  std::vector<uint8_t> windows;
+  AppendWindows(windows, 0, 19, &v4, sizeof(v4) - 4);  // in_pktinfo is 8 bytes
+  EXPECT_EQ(ToUnix(windows).error, WSAEINVAL);
+  const IN6_PKTINFO v6 = WindowsPktinfo6("::1", 1);
+  windows.clear();
+  AppendWindows(windows, 41, 19, &v6, sizeof(v6) - 1);  // in6_pktinfo is 20 bytes
+  EXPECT_EQ(ToUnix(windows).error, WSAEINVAL);
+}
+
+TEST(ControlMessagesToUnix, ATruncatedBufferIsInvalidButLeftOutPaddingIsNot) {
+  const IN_PKTINFO v4 = WindowsPktinfo4("127.0.0.1", 1);
+  const IN6_PKTINFO v6 = WindowsPktinfo6("::1", 1);
+  std::vector<uint8_t> windows;
+  AppendWindows(windows, 0, 19, &v4, sizeof(v4));
+  const size_t first = windows.size();
+  AppendWindows(windows, 41, 19, &v6, sizeof(v6));
+  ASSERT_EQ(ToUnix(windows).error, 0);
+  // Cut inside the second record's header, then inside its data.
+  EXPECT_EQ(ToUnix(windows, first + 8).error, WSAEINVAL);
+  EXPECT_EQ(ToUnix(windows, first + sizeof(WSACMSGHDR) + 10).error, WSAEINVAL);
+  // The last record's padding (in6_pktinfo: WSA_CMSG_LEN 36, WSA_CMSG_SPACE 40) may be left
+  // out, as WSA_CMSG_NXTHDR reads a buffer.
+  EXPECT_EQ(ToUnix(windows, first + WSA_CMSG_LEN(sizeof(v6))).error, 0);
+  EXPECT_EQ(ToUnix(windows, first + WSA_CMSG_LEN(sizeof(v6)) + 2).error, 0);
+  // The first record alone.
+  ToUnixResult one = ToUnix(windows, first);
+  EXPECT_EQ(one.error, 0);
+  EXPECT_EQ(one.unix_control.size(), CMSG_SPACE(sizeof(in_pktinfo)));
+}
+
+TEST(ControlMessagesToUnix, TooSmallAnOutputIsNoBuffers) {
+  const IN_PKTINFO v4 = WindowsPktinfo4("127.0.0.1", 1);
+  std::vector<uint8_t> windows;
+  AppendWindows(windows, 0, 19, &v4, sizeof(v4));
+  EXPECT_EQ(ToUnix(windows, windows.size(), CMSG_SPACE(sizeof(in_pktinfo)) - 1).error, WSAENOBUFS);
+  EXPECT_EQ(ToUnix(windows, windows.size(), CMSG_SPACE(sizeof(in_pktinfo))).error, 0);
 }
 
 // ---- errno ---------------------------------------------------------------------------------
