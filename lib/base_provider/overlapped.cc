@@ -534,7 +534,12 @@ void DrainReady() {
   Engine &e = TheEngine();
   int fd;
   if (!EnterAsPortThread(e, &fd)) return;
-  const bool ready = io_uring_cq_ready(&e.ring) > 0 || io_uring_cq_has_overflow(&e.ring);
+  // The ring's head and tail read as atomics (io_uring_cq_ready reads the head plainly, as
+  // its only consumer may; here the consumer may be another thread holding reap_mu).
+  const unsigned tail = __atomic_load_n(e.ring.cq.ktail, __ATOMIC_ACQUIRE);
+  const unsigned head = __atomic_load_n(e.ring.cq.khead, __ATOMIC_RELAXED);
+  const bool ready = tail != head || (__atomic_load_n(e.ring.sq.kflags, __ATOMIC_RELAXED) &
+                                      IORING_SQ_CQ_OVERFLOW) != 0;
   if ((ready || !e.leased.load(std::memory_order_relaxed)) && e.reap_mu.TryLock()) {
     if (e.stopping.load(std::memory_order_relaxed)) {
       e.reap_mu.Unlock();
@@ -1223,8 +1228,10 @@ void StopEngine() {
     }
     // A port waiter that entered RunWhileIdle before it saw the engine stopping leaves without
     // touching the ring (it checks under reap_mu); wait until none is left inside.
+    // No reap_mu here: start_mu is held, and reap_mu comes before the sockets' mutexes, which
+    // come before start_mu (EnsureEngine). The reaper has ended, and a port thread touches the
+    // ring only while counted in runners with the backend seen as io_uring: none is left.
     while (e.runners.load(std::memory_order_seq_cst) != 0) std::this_thread::yield();
-    StdMutexLock reap(&e.reap_mu);
     io_uring_queue_exit(&e.ring);
     if (const int fd = e.reaper_fd.exchange(-1); fd >= 0) close(fd);
     e.leased.store(false, std::memory_order_relaxed);  // a new ring starts with the signal on
