@@ -19,6 +19,13 @@ std::atomic<const IdleRunner *> g_idle_runner{nullptr};
 // looks at the queue after each batch of completions it runs).
 thread_local Port *t_idling_port = nullptr;
 
+// After a Post or the closing: wakes a thread idling in the runner on the port whose idling
+// count is `idling` (read sequentially consistent: the other half of the runner's Dekker pair).
+void WakeIdlers(const std::atomic<uint32_t> &idling) {
+  if (idling.load(std::memory_order_seq_cst) == 0) return;
+  if (const IdleRunner *runner = g_idle_runner.load(std::memory_order_acquire)) runner->wake();
+}
+
 // The port the calling thread counts as running on, holding a reference; null if none. A plain
 // thread_local (no destructor), so Get reads it with one load; Port::RunningHolder, made the
 // first time a thread runs on a port, tells the port when the thread exits.
@@ -259,9 +266,7 @@ Port::PostResult Port::Post(const Packet &packet) {
   // it looks at the queue again.
   if (waiting_.load(std::memory_order_seq_cst) != 0) ReleaseAndWakeWaiters();
   // The same pair with a thread idling in the runner (RunIdle): counted before it looked.
-  if (idling_.load(std::memory_order_seq_cst) != 0 && t_idling_port != this) {
-    if (const IdleRunner *runner = g_idle_runner.load(std::memory_order_acquire)) runner->wake();
-  }
+  if (t_idling_port != this) WakeIdlers(idling_);
   return PostResult::kPosted;
 }
 
@@ -440,9 +445,7 @@ void Port::Shutdown() {
     }
     for (int i = 0; i < n; ++i) wake[i]->port_event()->Set();
     if (n < kWakeBatch) {
-      if (idling_.load(std::memory_order_seq_cst) != 0) {
-        if (const IdleRunner *runner = g_idle_runner.load(std::memory_order_acquire)) runner->wake();
-      }
+      WakeIdlers(idling_);
       return;
     }
   }
