@@ -13,6 +13,12 @@ namespace {
 
 #define EXPORT(name, ordinal) {#name, ordinal, reinterpret_cast<const void *>(&name)}
 const BuiltinExport kExports[] = {
+    // Start-up and the socket calls (lib/winsock).
+    EXPORT(WSAStartup, 115),
+    EXPORT(WSACleanup, 116),
+    // End of the socket calls.
+    // Names and addresses (lib/winsock names).
+    // End of names and addresses.
     EXPORT(WPUCompleteOverlappedRequest, 39),
     EXPORT(WSACloseEvent, 45),
     EXPORT(WSACreateEvent, 50),

@@ -246,6 +246,27 @@ struct WS_sockaddr_in6 {
 };
 typedef struct WS_sockaddr_in6 SOCKADDR_IN6, *PSOCKADDR_IN6, *LPSOCKADDR_IN6;
 
+/* ---- WSAStartup ---------------------------------------------------------------------------- */
+
+#define WSADESCRIPTION_LEN 256
+#define WSASYS_STATUS_LEN 128
+
+/* WSADATA: size 408 on x64 (iMaxSockets and iMaxUdpDg come before lpVendorInfo there, after the
+ * strings on 32-bit Windows). */
+typedef struct WSAData {
+  WORD wVersion;
+  WORD wHighVersion;
+  unsigned short iMaxSockets;
+  unsigned short iMaxUdpDg;
+  char *lpVendorInfo;
+  char szDescription[WSADESCRIPTION_LEN + 1];
+  char szSystemStatus[WSASYS_STATUS_LEN + 1];
+} WSADATA, *LPWSADATA;
+
+/* ---- Name resolution types (lib/winsock names) ---------------------------------------------- */
+
+/* ---- end of name resolution types ----------------------------------------------------------- */
+
 /* ---- QOS ------------------------------------------------------------------------------------- */
 
 /* FLOWSPEC: eight ULONGs, size 32. */

@@ -82,6 +82,22 @@ BOOL WSAAPI WSAIsBlocking(void);
  * restores the runtime's own: ws2emu_PostMessageW. Returns 0. */
 int WSAAPI WSApSetPostRoutine(LPWPUPOSTMESSAGE lpPostRoutine);
 
+/* ---- The Winsock API (lib/winsock): start-up, sockets routed through the catalog --------- *
+ * Functions libc also has (socket, bind, send, select, ...) carry the ws2emu_ prefix; the WSA*
+ * ones keep their Windows names. Errors through WSAGetLastError. */
+int WSAAPI WSAStartup(WORD wVersionRequested, LPWSADATA lpWSAData);
+int WSAAPI WSACleanup(void);
+
+/* ---- end of the socket calls ---------------------------------------------------------------- */
+
+/* ---- The Winsock API: names and addresses (lib/winsock) ------------------------------------- */
+
+/* ---- end of names and addresses ------------------------------------------------------------- */
+
+/* ---- IP Helper (iphlpapi) -------------------------------------------------------------------- */
+
+/* ---- end of IP Helper ------------------------------------------------------------------------ */
+
 /* ---- kernel32 primitives, Windows names and signatures with the ws2emu_ prefix ------------- */
 
 DWORD WINAPI ws2emu_GetLastError(void);
