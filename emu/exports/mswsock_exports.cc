@@ -5,12 +5,18 @@
 // WSCGetProviderPath, LoadLibraryW, GetProcAddress(h, "WSPStartup").
 #include "base_provider/base_provider.h"
 #include "exports/builtin.h"
+#include "ws2emu/ws2emu.h"
 
 namespace ws2emu::emu {
 namespace {
 
 const BuiltinExport kExports[] = {
     {"WSPStartup", 0, reinterpret_cast<const void *>(&base_provider::WSPStartup)},
+    // What programs import from mswsock (lib/winsock/extensions.cc): the socket's provider's
+    // extension functions.
+    {"AcceptEx", 0, reinterpret_cast<const void *>(&AcceptEx)},
+    {"GetAcceptExSockaddrs", 0, reinterpret_cast<const void *>(&GetAcceptExSockaddrs)},
+    {"TransmitFile", 0, reinterpret_cast<const void *>(&TransmitFile)},
 };
 
 }  // namespace

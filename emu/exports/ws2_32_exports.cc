@@ -2,8 +2,10 @@
 // wait calls, the blocking hooks, the last error, the catalog calls).
 //
 // Ordinals. 1-23, 51-57, 101-116 and 151 are the Winsock 1.1 ones every ws2_32 keeps. Windows
-// numbers the rest alphabetically per release; the ones here are those of the x64 Windows 10
-// ws2_32.dll (which has WSCInstallProviderAndChains64_32 but no WSCInstallProviderAndChains:
+// numbers the rest alphabetically per release, skipping those (24-50, 58-100, 117-150, 152 on:
+// FreeAddrInfoEx 24 ... WSAConnectByNameW 49, WSACreateEvent 50, WSADuplicateSocketA 58 ...
+// WSASetEvent 100, WSASetServiceA 117 ... WSCWriteProviderOrder32 164, the Wah* helpers, then
+// freeaddrinfo ... inet_pton); the ones here are those of the x64 Windows 10 ws2_32.dll (which has WSCInstallProviderAndChains64_32 but no WSCInstallProviderAndChains:
 // that one is found by name only, as the 32-bit call it is).
 #include "exports/builtin.h"
 #include "ws2emu/ws2emu.h"
@@ -12,10 +14,56 @@ namespace ws2emu::emu {
 namespace {
 
 #define EXPORT(name, ordinal) {#name, ordinal, reinterpret_cast<const void *>(&name)}
+// A function whose Windows name libc also has: the runtime's ws2emu_ one, under that name.
+#define EXPORT_AS(name, fn, ordinal) {name, ordinal, reinterpret_cast<const void *>(&fn)}
 const BuiltinExport kExports[] = {
     // Start-up and the socket calls (lib/winsock).
     EXPORT(WSAStartup, 115),
     EXPORT(WSACleanup, 116),
+    EXPORT_AS("accept", ws2emu_accept, 1),
+    EXPORT_AS("bind", ws2emu_bind, 2),
+    EXPORT_AS("closesocket", ws2emu_closesocket, 3),
+    EXPORT_AS("connect", ws2emu_connect, 4),
+    EXPORT_AS("getpeername", ws2emu_getpeername, 5),
+    EXPORT_AS("getsockname", ws2emu_getsockname, 6),
+    EXPORT_AS("getsockopt", ws2emu_getsockopt, 7),
+    EXPORT_AS("ioctlsocket", ws2emu_ioctlsocket, 10),
+    EXPORT_AS("listen", ws2emu_listen, 13),
+    EXPORT_AS("recv", ws2emu_recv, 16),
+    EXPORT_AS("recvfrom", ws2emu_recvfrom, 17),
+    EXPORT_AS("select", ws2emu_select, 18),
+    EXPORT_AS("send", ws2emu_send, 19),
+    EXPORT_AS("sendto", ws2emu_sendto, 20),
+    EXPORT_AS("setsockopt", ws2emu_setsockopt, 21),
+    EXPORT_AS("shutdown", ws2emu_shutdown, 22),
+    EXPORT_AS("socket", ws2emu_socket, 23),
+    EXPORT(WSAAsyncSelect, 101),
+    EXPORT(__WSAFDIsSet, 151),
+    EXPORT(WSAAccept, 41),
+    EXPORT(WSAAddressToStringA, 42),
+    EXPORT(WSAAddressToStringW, 43),
+    EXPORT(WSAConnect, 46),
+    EXPORT(WSADuplicateSocketA, 58),
+    EXPORT(WSADuplicateSocketW, 59),
+    EXPORT(WSAEnumNetworkEvents, 64),
+    EXPORT(WSAEventSelect, 67),
+    EXPORT(WSAGetOverlappedResult, 68),
+    EXPORT(WSAHtonl, 74),
+    EXPORT(WSAHtons, 75),
+    EXPORT(WSAIoctl, 78),
+    EXPORT(WSANtohl, 86),
+    EXPORT(WSANtohs, 87),
+    EXPORT(WSAPoll, 88),
+    EXPORT(WSARecv, 91),
+    EXPORT(WSARecvDisconnect, 92),
+    EXPORT(WSARecvFrom, 93),
+    EXPORT(WSASend, 96),
+    EXPORT(WSASendDisconnect, 97),
+    EXPORT(WSASendTo, 99),
+    EXPORT(WSASocketA, 119),
+    EXPORT(WSASocketW, 120),
+    EXPORT(WSAStringToAddressA, 121),
+    EXPORT(WSAStringToAddressW, 122),
     // End of the socket calls.
     // Names and addresses (lib/winsock names).
     // End of names and addresses.
@@ -50,6 +98,7 @@ const BuiltinExport kExports[] = {
     EXPORT(WSApSetPostRoutine, 0),
 };
 #undef EXPORT
+#undef EXPORT_AS
 
 }  // namespace
 

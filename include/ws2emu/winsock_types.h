@@ -40,6 +40,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/ioctl.h>
+#include <poll.h>
 #undef FD_SETSIZE
 #pragma pop_macro("FD_SETSIZE")
 /* If the only FD_SETSIZE around is glibc's own (from an earlier <sys/select.h>), it is not the
@@ -262,6 +263,25 @@ typedef struct WSAData {
   char szDescription[WSADESCRIPTION_LEN + 1];
   char szSystemStatus[WSASYS_STATUS_LEN + 1];
 } WSADATA, *LPWSADATA;
+
+/* ---- WSAPoll ------------------------------------------------------------------------------- */
+
+/* WSAPOLLFD: size 16. Windows' POLL* values, not Linux's. */
+typedef struct WS_pollfd {
+  SOCKET fd;
+  SHORT events;
+  SHORT revents;
+} WSAPOLLFD, *PWSAPOLLFD, *LPWSAPOLLFD;
+#define WS_POLLRDNORM 0x0100
+#define WS_POLLRDBAND 0x0200
+#define WS_POLLIN (WS_POLLRDNORM | WS_POLLRDBAND)
+#define WS_POLLPRI 0x0400
+#define WS_POLLWRNORM 0x0010
+#define WS_POLLOUT (WS_POLLWRNORM)
+#define WS_POLLWRBAND 0x0020
+#define WS_POLLERR 0x0001
+#define WS_POLLHUP 0x0002
+#define WS_POLLNVAL 0x0004
 
 /* ---- Name resolution types (lib/winsock names) ---------------------------------------------- */
 
@@ -843,6 +863,27 @@ typedef INT(WSAAPI *LPFN_WSASENDMSG)(SOCKET s, LPWSAMSG lpMsg, DWORD dwFlags,
 #undef FD_ISSET
 #define FD_ISSET WS_FD_ISSET
 #define fd_set WS_fd_set
+#define pollfd WS_pollfd
+#undef POLLRDNORM
+#define POLLRDNORM WS_POLLRDNORM
+#undef POLLRDBAND
+#define POLLRDBAND WS_POLLRDBAND
+#undef POLLIN
+#define POLLIN WS_POLLIN
+#undef POLLPRI
+#define POLLPRI WS_POLLPRI
+#undef POLLWRNORM
+#define POLLWRNORM WS_POLLWRNORM
+#undef POLLOUT
+#define POLLOUT WS_POLLOUT
+#undef POLLWRBAND
+#define POLLWRBAND WS_POLLWRBAND
+#undef POLLERR
+#define POLLERR WS_POLLERR
+#undef POLLHUP
+#define POLLHUP WS_POLLHUP
+#undef POLLNVAL
+#define POLLNVAL WS_POLLNVAL
 #define timeval WS_timeval
 #define u_char WS_u_char
 #define u_short WS_u_short

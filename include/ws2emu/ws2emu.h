@@ -88,6 +88,96 @@ int WSAAPI WSApSetPostRoutine(LPWPUPOSTMESSAGE lpPostRoutine);
 int WSAAPI WSAStartup(WORD wVersionRequested, LPWSADATA lpWSAData);
 int WSAAPI WSACleanup(void);
 
+SOCKET WSAAPI WSASocketW(int af, int type, int protocol, LPWSAPROTOCOL_INFOW lpProtocolInfo,
+                         GROUP g, DWORD dwFlags);
+SOCKET WSAAPI WSASocketA(int af, int type, int protocol, LPWSAPROTOCOL_INFOA lpProtocolInfo,
+                         GROUP g, DWORD dwFlags);
+/* socket(): overlapped sockets unless the thread's SO_OPENTYPE says otherwise. */
+SOCKET WSAAPI ws2emu_socket(int af, int type, int protocol);
+SOCKET WSAAPI ws2emu_accept(SOCKET s, struct WS_sockaddr *addr, int *addrlen);
+SOCKET WSAAPI WSAAccept(SOCKET s, struct WS_sockaddr *addr, LPINT addrlen,
+                        LPCONDITIONPROC lpfnCondition, DWORD_PTR dwCallbackData);
+int WSAAPI ws2emu_closesocket(SOCKET s);
+int WSAAPI ws2emu_bind(SOCKET s, const struct WS_sockaddr *name, int namelen);
+int WSAAPI ws2emu_listen(SOCKET s, int backlog);
+int WSAAPI ws2emu_connect(SOCKET s, const struct WS_sockaddr *name, int namelen);
+int WSAAPI WSAConnect(SOCKET s, const struct WS_sockaddr *name, int namelen,
+                      LPWSABUF lpCallerData, LPWSABUF lpCalleeData, LPQOS lpSQOS, LPQOS lpGQOS);
+int WSAAPI ws2emu_shutdown(SOCKET s, int how);
+int WSAAPI ws2emu_getsockname(SOCKET s, struct WS_sockaddr *name, int *namelen);
+int WSAAPI ws2emu_getpeername(SOCKET s, struct WS_sockaddr *name, int *namelen);
+int WSAAPI ws2emu_getsockopt(SOCKET s, int level, int optname, char *optval, int *optlen);
+int WSAAPI ws2emu_setsockopt(SOCKET s, int level, int optname, const char *optval, int optlen);
+int WSAAPI ws2emu_ioctlsocket(SOCKET s, LONG cmd, WS_u_long *argp);
+int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD cbInBuffer,
+                    LPVOID lpvOutBuffer, DWORD cbOutBuffer, LPDWORD lpcbBytesReturned,
+                    LPWSAOVERLAPPED lpOverlapped,
+                    LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+int WSAAPI ws2emu_send(SOCKET s, const char *buf, int len, int flags);
+int WSAAPI ws2emu_sendto(SOCKET s, const char *buf, int len, int flags,
+                         const struct WS_sockaddr *to, int tolen);
+int WSAAPI ws2emu_recv(SOCKET s, char *buf, int len, int flags);
+int WSAAPI ws2emu_recvfrom(SOCKET s, char *buf, int len, int flags, struct WS_sockaddr *from,
+                           int *fromlen);
+int WSAAPI WSASend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
+                   LPDWORD lpNumberOfBytesSent, DWORD dwFlags, LPWSAOVERLAPPED lpOverlapped,
+                   LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+int WSAAPI WSASendTo(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
+                     LPDWORD lpNumberOfBytesSent, DWORD dwFlags, const struct WS_sockaddr *lpTo,
+                     int iTolen, LPWSAOVERLAPPED lpOverlapped,
+                     LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
+                   LPDWORD lpNumberOfBytesRecvd, LPDWORD lpFlags, LPWSAOVERLAPPED lpOverlapped,
+                   LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+int WSAAPI WSARecvFrom(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
+                       LPDWORD lpNumberOfBytesRecvd, LPDWORD lpFlags, struct WS_sockaddr *lpFrom,
+                       LPINT lpFromlen, LPWSAOVERLAPPED lpOverlapped,
+                       LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+int WSAAPI WSASendDisconnect(SOCKET s, LPWSABUF lpOutboundDisconnectData);
+int WSAAPI WSARecvDisconnect(SOCKET s, LPWSABUF lpInboundDisconnectData);
+int WSAAPI ws2emu_select(int nfds, WS_fd_set *readfds, WS_fd_set *writefds,
+                         WS_fd_set *exceptfds, const struct WS_timeval *timeout);
+int WSAAPI __WSAFDIsSet(SOCKET fd, WS_fd_set *set);
+int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, WS_u_long fds, INT timeout);
+int WSAAPI WSAEventSelect(SOCKET s, WSAEVENT hEventObject, LONG lNetworkEvents);
+int WSAAPI WSAEnumNetworkEvents(SOCKET s, WSAEVENT hEventObject,
+                                LPWSANETWORKEVENTS lpNetworkEvents);
+int WSAAPI WSAAsyncSelect(SOCKET s, HWND hWnd, UINT wMsg, LONG lEvent);
+BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped,
+                                   LPDWORD lpcbTransfer, BOOL fWait, LPDWORD lpdwFlags);
+int WSAAPI WSADuplicateSocketW(SOCKET s, DWORD dwProcessId, LPWSAPROTOCOL_INFOW lpProtocolInfo);
+int WSAAPI WSADuplicateSocketA(SOCKET s, DWORD dwProcessId, LPWSAPROTOCOL_INFOA lpProtocolInfo);
+int WSAAPI WSAHtonl(SOCKET s, WS_u_long hostlong, WS_u_long *lpnetlong);
+int WSAAPI WSAHtons(SOCKET s, WS_u_short hostshort, WS_u_short *lpnetshort);
+int WSAAPI WSANtohl(SOCKET s, WS_u_long netlong, WS_u_long *lphostlong);
+int WSAAPI WSANtohs(SOCKET s, WS_u_short netshort, WS_u_short *lphostshort);
+int WSAAPI WSAAddressToStringW(LPSOCKADDR lpsaAddress, DWORD dwAddressLength,
+                               LPWSAPROTOCOL_INFOW lpProtocolInfo, LPWSTR lpszAddressString,
+                               LPDWORD lpdwAddressStringLength);
+int WSAAPI WSAAddressToStringA(LPSOCKADDR lpsaAddress, DWORD dwAddressLength,
+                               LPWSAPROTOCOL_INFOA lpProtocolInfo, LPSTR lpszAddressString,
+                               LPDWORD lpdwAddressStringLength);
+int WSAAPI WSAStringToAddressW(LPWSTR AddressString, INT AddressFamily,
+                               LPWSAPROTOCOL_INFOW lpProtocolInfo, LPSOCKADDR lpAddress,
+                               LPINT lpAddressLength);
+int WSAAPI WSAStringToAddressA(LPSTR AddressString, INT AddressFamily,
+                               LPWSAPROTOCOL_INFOA lpProtocolInfo, LPSOCKADDR lpAddress,
+                               LPINT lpAddressLength);
+
+/* mswsock.dll: the socket's provider's extension functions (SIO_GET_EXTENSION_FUNCTION_POINTER). */
+BOOL WINAPI AcceptEx(SOCKET sListenSocket, SOCKET sAcceptSocket, PVOID lpOutputBuffer,
+                     DWORD dwReceiveDataLength, DWORD dwLocalAddressLength,
+                     DWORD dwRemoteAddressLength, LPDWORD lpdwBytesReceived,
+                     LPOVERLAPPED lpOverlapped);
+BOOL WINAPI TransmitFile(SOCKET hSocket, HANDLE hFile, DWORD nNumberOfBytesToWrite,
+                         DWORD nNumberOfBytesPerSend, LPOVERLAPPED lpOverlapped,
+                         LPTRANSMIT_FILE_BUFFERS lpTransmitBuffers, DWORD dwReserved);
+VOID WINAPI GetAcceptExSockaddrs(PVOID lpOutputBuffer, DWORD dwReceiveDataLength,
+                                 DWORD dwLocalAddressLength, DWORD dwRemoteAddressLength,
+                                 struct WS_sockaddr **LocalSockaddr, LPINT LocalSockaddrLength,
+                                 struct WS_sockaddr **RemoteSockaddr,
+                                 LPINT RemoteSockaddrLength);
+
 /* ---- end of the socket calls ---------------------------------------------------------------- */
 
 /* ---- The Winsock API: names and addresses (lib/winsock) ------------------------------------- */
@@ -216,7 +306,8 @@ int WSPAPI WSCUpdateProvider32(LPGUID lpProviderId, const WCHAR *lpszProviderDll
                                DWORD dwNumberOfEntries, LPINT lpErrno);
 int WSPAPI WSCWriteProviderOrder(LPDWORD lpwdCatalogEntryId, DWORD dwNumberOfEntries);
 int WSPAPI WSCWriteProviderOrder32(LPDWORD lpwdCatalogEntryId, DWORD dwNumberOfEntries);
-/* The application view: base entries and chains, without PFL_HIDDEN ones. The A form's names
+/* The application view: base entries and chains, without PFL_HIDDEN ones; WSANOTINITIALISED
+ * before WSAStartup. The A form's names
  * are UTF-8 (the ANSI code page here). Errors through WSAGetLastError. */
 int WSAAPI WSAEnumProtocolsW(LPINT lpiProtocols, LPWSAPROTOCOL_INFOW lpProtocolBuffer,
                              LPDWORD lpdwBufferLength);

@@ -248,10 +248,13 @@ int WSPAPI WSCWriteProviderOrder32(LPDWORD lpwdCatalogEntryId, DWORD dwNumberOfE
   return WSCWriteProviderOrder(lpwdCatalogEntryId, dwNumberOfEntries);
 }
 
-// [inference] Windows fails these with WSANOTINITIALISED before WSAStartup; this runtime has
-// no WSAStartup yet (the socket API is a later issue), so they answer at any time.
-int WSAAPI WSAEnumProtocolsW(LPINT lpiProtocols, LPWSAPROTOCOL_INFOW lpProtocolBuffer,
-                             LPDWORD lpdwBufferLength) {
+}  // extern "C"
+
+namespace ws2emu::catalog {
+
+// WSAEnumProtocolsW and A once the Winsock API has checked start-up (lib/winsock/protocols.cc).
+int EnumProtocolsForApplicationsW(LPINT lpiProtocols, LPWSAPROTOCOL_INFOW lpProtocolBuffer,
+                                  LPDWORD lpdwBufferLength) {
   int error = 0;
   int n = EnumInto(lpiProtocols, lpProtocolBuffer, lpdwBufferLength, true, &error);
   if (n == SOCKET_ERROR) SetThreadLastError(static_cast<uint32_t>(error));
@@ -260,8 +263,8 @@ int WSAAPI WSAEnumProtocolsW(LPINT lpiProtocols, LPWSAPROTOCOL_INFOW lpProtocolB
 
 // The A form: the same entries with szProtocol in the ANSI code page (UTF-8 here), cut at a
 // character boundary to fit 255 bytes.
-int WSAAPI WSAEnumProtocolsA(LPINT lpiProtocols, LPWSAPROTOCOL_INFOA lpProtocolBuffer,
-                             LPDWORD lpdwBufferLength) {
+int EnumProtocolsForApplicationsA(LPINT lpiProtocols, LPWSAPROTOCOL_INFOA lpProtocolBuffer,
+                                  LPDWORD lpdwBufferLength) {
   if (lpdwBufferLength == nullptr) {
     SetThreadLastError(WSAEFAULT);
     return SOCKET_ERROR;
@@ -293,4 +296,8 @@ int WSAAPI WSAEnumProtocolsA(LPINT lpiProtocols, LPWSAPROTOCOL_INFOA lpProtocolB
   return static_cast<int>(entries->size());
 }
 
-}  // extern "C"
+absl::StatusOr<std::vector<WSAPROTOCOL_INFOW>> CurrentEntries(bool application_view) {
+  return EnumProtocols(CurrentStore(), nullptr, application_view);
+}
+
+}  // namespace ws2emu::catalog

@@ -19,8 +19,24 @@ namespace ws2emu::testing {
 
 // WSCEnumProtocols (every entry), or WSAEnumProtocolsW when `application_view` (no hidden or
 // layered entries), filtered by the zero-terminated `filter` when it is not null.
+// The application view needs start-up (WSANOTINITIALISED before it); the helper starts Winsock
+// around its calls.
 inline std::vector<WSAPROTOCOL_INFOW> EnumProtocols(bool application_view = false,
                                                     LPINT filter = nullptr) {
+  struct Started {
+    bool on;
+    explicit Started(bool want) : on(want) {
+      WSADATA data;
+      if (on) {
+        EXPECT_EQ(WSAStartup(MAKEWORD(2, 2), &data), 0);
+      }
+    }
+    ~Started() {
+      if (on) {
+        EXPECT_EQ(WSACleanup(), 0);
+      }
+    }
+  } started(application_view);
   DWORD size = 0;
   int err = 0;
   int n = application_view ? WSAEnumProtocolsW(filter, nullptr, &size)

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/linux_poll.h"
 #include "iocp/port.h"
 #include "sync/event.h"
 #include "threads/wait.h"
@@ -264,7 +265,8 @@ TEST(EventStress, FutexPingPongWithAPollerLosesNoWake) {
   std::thread poller([&] {
     const int fds[2] = {ea->fd(), eb->fd()};  // arms them, while the ping-pong runs
     while (!stop.load()) {
-      pollfd p[2] = {{fds[0], POLLIN, 0}, {fds[1], POLLIN, 0}};
+      ws2emu::testing::LinuxPollFd p[2] = {{fds[0], ws2emu::testing::kLinuxPollIn, 0},
+                                           {fds[1], ws2emu::testing::kLinuxPollIn, 0}};
       poll(p, 2, 1);
     }
   });
@@ -290,7 +292,7 @@ TEST(EventStress, FutexPingPongWithAPollerLosesNoWake) {
   stop = true;
   poller.join();
   auto readable = [](int fd) {
-    pollfd p = {fd, POLLIN, 0};
+    ws2emu::testing::LinuxPollFd p = {fd, ws2emu::testing::kLinuxPollIn, 0};
     return poll(&p, 1, 0) == 1;
   };
   EXPECT_FALSE(ea->IsSet());

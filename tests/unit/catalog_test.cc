@@ -320,6 +320,11 @@ TEST_F(CatalogTest, EnumBuffersFiltersAndViews) {
   EXPECT_EQ(WSCEnumProtocols(nullptr, &one, nullptr, &err), SOCKET_ERROR);
   EXPECT_EQ(err, WSAEFAULT);
   EXPECT_EQ(WSCEnumProtocols(nullptr, &one, &size, nullptr), SOCKET_ERROR);
+  // The application view needs start-up, as on Windows.
+  EXPECT_EQ(WSAEnumProtocolsW(nullptr, &one, &size), SOCKET_ERROR);
+  EXPECT_EQ(WSAGetLastError(), WSANOTINITIALISED);
+  WSADATA data;
+  ASSERT_EQ(WSAStartup(MAKEWORD(2, 2), &data), 0);
   EXPECT_EQ(WSAEnumProtocolsW(nullptr, &one, nullptr), SOCKET_ERROR);
   EXPECT_EQ(WSAGetLastError(), WSAEFAULT);
   // Filters: UDP only; protocol 17 also falls in the raw entry's range 0..255.
@@ -339,6 +344,7 @@ TEST_F(CatalogTest, EnumBuffersFiltersAndViews) {
   EXPECT_STREQ(a[0].szProtocol, "Base TCP");
   EXPECT_EQ(a[1].dwCatalogEntryId, 1002u);
   EXPECT_EQ(a[1].iProtocol, 17);
+  EXPECT_EQ(WSACleanup(), 0);
 }
 
 TEST_F(CatalogTest, ProviderPathAndItsErrors) {

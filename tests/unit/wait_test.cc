@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/linux_poll.h"
 #include "iocp/port.h"
 #include "sync/event.h"
 #include "threads/wait.h"
@@ -345,7 +346,7 @@ TEST(Port, AlertableBatchWaitRunsApcs) {
 // ---- Events: the futex sleep and the lazily armed fd (lib/sync/event.h) ---------------------
 
 bool Readable(int fd) {
-  pollfd p = {fd, POLLIN, 0};
+  ws2emu::testing::LinuxPollFd p = {fd, ws2emu::testing::kLinuxPollIn, 0};
   return poll(&p, 1, 0) == 1;
 }
 

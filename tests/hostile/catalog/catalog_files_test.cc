@@ -463,9 +463,12 @@ TEST(NotARegularFile, DevZeroAsTheCatalogFailsAtOnce) {
     int err = 0;
     if (WSCEnumProtocols(nullptr, nullptr, &size, &err) != SOCKET_ERROR || err != WSANO_RECOVERY)
       return std::string("WSCEnumProtocols did not fail with WSANO_RECOVERY");
-    if (WSAEnumProtocolsW(nullptr, nullptr, &size) != SOCKET_ERROR ||
-        WSAGetLastError() != WSANO_RECOVERY)
-      return std::string("WSAEnumProtocolsW did not fail with WSANO_RECOVERY");
+    WSADATA data;
+    if (WSAStartup(MAKEWORD(2, 2), &data) != 0) return std::string("WSAStartup failed");
+    const bool unreadable = WSAEnumProtocolsW(nullptr, nullptr, &size) == SOCKET_ERROR &&
+                            WSAGetLastError() == WSANO_RECOVERY;
+    WSACleanup();
+    if (!unreadable) return std::string("WSAEnumProtocolsW did not fail with WSANO_RECOVERY");
     return std::string();
   });
   EXPECT_EQ(failure, "");
