@@ -43,9 +43,11 @@ static void Count(int in, DWORD bytes) {
   InterlockedExchangeAdd(in ? &g_bytes_in : &g_bytes_out, (LONG)bytes);
 }
 
-/* An overlapped call began (it completes later or completed at once: either way its result
- * is the OVERLAPPED's). A table that is full loses the count, not the call. */
+/* An overlapped call is about to go down. Remembered before the call: its completion may be
+ * asked for (by another thread, or by a layer above that waits on a port) before the call
+ * returns here. A table that is full loses the count, not the call. */
 static void Remember(LPWSAOVERLAPPED ov, int in) {
+  if (ov == NULL) return;
   EnterCriticalSection(&g_pending_lock);
   int free_slot = -1;
   for (int i = 0; i < kPendingMax; i++) {
@@ -59,9 +61,18 @@ static void Remember(LPWSAOVERLAPPED ov, int in) {
   LeaveCriticalSection(&g_pending_lock);
 }
 
+static void Forget(LPWSAOVERLAPPED ov) {
+  EnterCriticalSection(&g_pending_lock);
+  for (int i = 0; i < kPendingMax; i++)
+    if (g_pending[i].ov == ov) g_pending[i].ov = NULL;
+  LeaveCriticalSection(&g_pending_lock);
+}
+
+/* After the call: a blocking call's bytes are counted now; an overlapped call that failed to
+ * start will never complete. */
 static void Counted(int rc, int in, LPDWORD bytes, LPWSAOVERLAPPED ov, LPINT err) {
   if (ov != NULL) {
-    if (rc == 0 || *err == WSA_IO_PENDING) Remember(ov, in);
+    if (rc != 0 && *err != WSA_IO_PENDING) Forget(ov);
   } else if (rc == 0 && bytes != NULL) {
     Count(in, *bytes);
   }
@@ -70,6 +81,7 @@ static void Counted(int rc, int in, LPDWORD bytes, LPWSAOVERLAPPED ov, LPINT err
 static int WSPAPI LspSend(SOCKET s, LPWSABUF b, DWORD n, LPDWORD sent, DWORD flags,
                           LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
                           LPWSATHREADID t, LPINT err) {
+  Remember(ov, 0);
   int rc = g_next.lpWSPSend(s, b, n, sent, flags, ov, cr, t, err);
   Counted(rc, 0, sent, ov, err);
   return rc;
@@ -77,6 +89,7 @@ static int WSPAPI LspSend(SOCKET s, LPWSABUF b, DWORD n, LPDWORD sent, DWORD fla
 static int WSPAPI LspSendTo(SOCKET s, LPWSABUF b, DWORD n, LPDWORD sent, DWORD flags,
                             const struct sockaddr *to, int tolen, LPWSAOVERLAPPED ov,
                             LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID t, LPINT err) {
+  Remember(ov, 0);
   int rc = g_next.lpWSPSendTo(s, b, n, sent, flags, to, tolen, ov, cr, t, err);
   Counted(rc, 0, sent, ov, err);
   return rc;
@@ -84,6 +97,7 @@ static int WSPAPI LspSendTo(SOCKET s, LPWSABUF b, DWORD n, LPDWORD sent, DWORD f
 static int WSPAPI LspRecv(SOCKET s, LPWSABUF b, DWORD n, LPDWORD got, LPDWORD flags,
                           LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
                           LPWSATHREADID t, LPINT err) {
+  Remember(ov, 1);
   int rc = g_next.lpWSPRecv(s, b, n, got, flags, ov, cr, t, err);
   Counted(rc, 1, got, ov, err);
   return rc;
@@ -91,6 +105,7 @@ static int WSPAPI LspRecv(SOCKET s, LPWSABUF b, DWORD n, LPDWORD got, LPDWORD fl
 static int WSPAPI LspRecvFrom(SOCKET s, LPWSABUF b, DWORD n, LPDWORD got, LPDWORD flags,
                               struct sockaddr *from, LPINT fromlen, LPWSAOVERLAPPED ov,
                               LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID t, LPINT err) {
+  Remember(ov, 1);
   int rc = g_next.lpWSPRecvFrom(s, b, n, got, flags, from, fromlen, ov, cr, t, err);
   Counted(rc, 1, got, ov, err);
   return rc;
