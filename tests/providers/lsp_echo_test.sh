@@ -103,10 +103,15 @@ expect nonifs-list 0 "non-ifs chain [0-9]+ 1003 \"ws2emu non-IFS LSP over \[MSAF
 expect nonifs-loads-mswsock 0 "nonifs_lsp: layer [0-9]+ over entry 100[1-4], loaded C:.Windows.system32.mswsock.dll" -- \
   "$run" "$client"
 client_over nonifs-client nonifs_lsp
-# Its handles are its own: WPUCreateSocketHandle and WPUCompleteOverlappedRequest in the trace
-# of a chain's exchange, and the bytes counted there too.
+# Its handles are its own: a chain's exchange (ws2emu-run --entry, the WSP calls made directly)
+# goes through WPUCreateSocketHandle and WPUQuerySocketHandleContext, and is counted too.
+tcp_chain=$("$run" "$installer" list | grep -m1 -oE '^[0-9]+ af=2 type=1 .*non-IFS LSP over' | cut -d' ' -f1)
 expect nonifs-exchange 0 "nonifs_lsp: 24 bytes out and 24 bytes in through the layer" -- \
-  "$run" --entry "$("$run" "$installer" list | grep -m1 -oE '^[0-9]+ af=2 type=1 .*non-IFS LSP over' | cut -d' ' -f1)" --exchange
+  "$run" --entry "$tcp_chain" --exchange
+expect nonifs-own-handles 0 "upcall WPUCreateSocketHandle\(dwCatalogEntryId=$tcp_chain" -- \
+  "$run" --entry "$tcp_chain" --exchange --trace
+expect nonifs-handle-context 0 "upcall WPUQuerySocketHandleContext\(" -- \
+  "$run" --entry "$tcp_chain" --exchange --trace
 expect nonifs-uninstall 0 "uninstalled nonifs" -- "$run" "$installer" uninstall nonifs
 catalog_as_before nonifs-catalog-after
 
