@@ -25,10 +25,9 @@ namespace ws2emu::winsock {
 // SOCKET_ERROR with the thread's last error set to `error` when `rc` is SOCKET_ERROR; `rc`
 // otherwise (the last error untouched on success, as on Windows).
 //
-// `error` is taken by reference: the callers write `Finish(procs.lpWSPX(..., &error), error)`,
-// and the order in which a call's arguments are evaluated is unspecified, so a copy may be made
-// before the provider wrote its error (GCC on x86-64 does exactly that: the last error was 0).
-// The reference is read here, after every argument, the provider call included, is evaluated.
+// `error` is taken by reference: the calls write `return Finish(procs.lpWSPX(..., &error),
+// error)`, and the order in which a call's arguments are evaluated is unspecified, so a copy
+// could be taken before the provider has written it (GCC does: every error read as 0).
 inline int Finish(int rc, const int &error) {
   if (rc == SOCKET_ERROR) SetThreadLastError(static_cast<uint32_t>(error));
   return rc;
