@@ -4,7 +4,8 @@
  * over IPv4 and IPv6 with blocking calls, then on TCP over IPv4 and IPv6 the three overlapped
  * ways (an event and WSAGetOverlappedResult, completion routines run by SleepEx, a completion
  * port and GetQueuedCompletionStatus). Every overlapped request is also asked for with
- * WSAGetOverlappedResult once it completed, and its bytes checked.
+ * WSAGetOverlappedResult once it completed, and its bytes checked. Last, a receive pending when
+ * its socket is closed must complete with WSA_OPERATION_ABORTED through the completion port.
  *
  * It prints a line per step and, at the end, "lsp_client: N bytes sent, M bytes received"
  * (every socket of the process counted): what a layer below it must have counted. Exit 0 when
@@ -211,6 +212,40 @@ static int Overlapped(int af, enum Mode mode) {
   return 0;
 }
 
+/* A receive still pending when its socket is closed completes with WSA_OPERATION_ABORTED,
+ * through the completion port like any other. */
+static int Aborted(int af) {
+  const char *step = af == AF_INET ? "aborted receive tcp4" : "aborted receive tcp6";
+  SOCKET c, s;
+  if (TcpPair(step, af, &c, &s) != 0) return 1;
+  HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+  if (port == NULL || CreateIoCompletionPort((HANDLE)s, port, 7, 0) == NULL)
+    return Fail(step, "CreateIoCompletionPort");
+  WSAOVERLAPPED rov;
+  memset(&rov, 0, sizeof(rov));
+  char buf[16];
+  WSABUF rb = {sizeof(buf), buf};
+  DWORD got = 0, flags = 0;
+  if (WSARecv(s, &rb, 1, &got, &flags, &rov, NULL) != SOCKET_ERROR ||
+      WSAGetLastError() != WSA_IO_PENDING)
+    return Fail(step, "WSARecv (pending)");
+  if (closesocket(s) != 0) return Fail(step, "closesocket");
+  DWORD bytes = 1;
+  ULONG_PTR key = 0;
+  LPOVERLAPPED ov = NULL;
+  BOOL ok = GetQueuedCompletionStatus(port, &bytes, &key, &ov, 5000);
+  const DWORD error = GetLastError();
+  if (ok || ov != &rov || key != 7 || bytes != 0 || error != WSA_OPERATION_ABORTED) {
+    printf("lsp_client: %s: packet ok %d, key %lu, %lu bytes, error %lu\n", step, ok,
+           (unsigned long)key, bytes, error);
+    return 1;
+  }
+  closesocket(c);
+  CloseHandle(port);
+  printf("lsp_client: %s: WSA_OPERATION_ABORTED through the port\n", step);
+  return 0;
+}
+
 int main(void) {
   WSADATA data;
   if (WSAStartup(MAKEWORD(2, 2), &data) != 0) return Fail("start", "WSAStartup");
@@ -219,6 +254,7 @@ int main(void) {
     if (TcpEcho(families[f]) != 0 || UdpEcho(families[f]) != 0) return 1;
     for (int m = kEvent; m <= kPort; m++)
       if (Overlapped(families[f], (enum Mode)m) != 0) return 1;
+    if (Aborted(families[f]) != 0) return 1;
   }
   printf("lsp_client: %ld bytes sent, %ld bytes received\n", g_sent, g_received);
   fflush(stdout);
