@@ -11,21 +11,7 @@
 set -u
 run=$1 installer=$2 ifs=$3 nonifs=$4 client=$5 tool=$6
 source "$(dirname "$0")/../expect.sh"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export WS2EMU_CATALOG="$work/catalog" WS2EMU_DRIVE_C="$work/drive_c"
-mkdir -p "$WS2EMU_DRIVE_C/Windows/System32"
-cp "$ifs" "$WS2EMU_DRIVE_C/Windows/System32/ws2emu_testlsp.dll"
-cp "$nonifs" "$WS2EMU_DRIVE_C/Windows/System32/ws2emu_nonifs.dll"
-ifs_path='%SystemRoot%\system32\ws2emu_testlsp.dll'
-nonifs_path='%SystemRoot%\system32\ws2emu_nonifs.dll'
-
-# The catalog as it was, and as it must be again after each uninstall: MSAFD's four entries
-# (1001..1004), as `ws2emu-catalog list` shows them, every line the same but the count line's
-# next catalog ID, which only grows (Windows' Next_Catalog_Entry_ID does the same: IDs are
-# never reused).
-listing() { "$tool" list 2>&1 | sed -E 's/ \(next catalog ID [0-9]+\)$//'; }
-listing >"$work/fresh.txt"
+source "$(dirname "$0")/lsp_common.sh"
 
 # Runs the client; checks that every layer named in $@ counted exactly the client's bytes.
 # NAME LAYER_PREFIX...
@@ -57,17 +43,6 @@ client_over() {
     fi
   done
   [ "$ok" -eq 1 ] && pass
-}
-
-# The catalog listed by ws2emu-catalog must be the fresh one again.
-catalog_as_before() {
-  local name=$1
-  if diff -u "$work/fresh.txt" <(listing) >"$work/diff.txt"; then
-    pass
-  else
-    fail "$name: the catalog differs from before the install:"
-    cat "$work/diff.txt"
-  fi
 }
 
 # The client alone: no layer.

@@ -12,17 +12,7 @@
 set -u
 run=$1 installer=$2 ifs=$3 nonifs=$4 echo_exe=$5 io_modes=$6 tool=$7
 source "$(dirname "$0")/../expect.sh"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export WS2EMU_CATALOG="$work/catalog" WS2EMU_DRIVE_C="$work/drive_c"
-mkdir -p "$WS2EMU_DRIVE_C/Windows/System32"
-cp "$ifs" "$WS2EMU_DRIVE_C/Windows/System32/ws2emu_testlsp.dll"
-cp "$nonifs" "$WS2EMU_DRIVE_C/Windows/System32/ws2emu_nonifs.dll"
-ifs_path='%SystemRoot%\system32\ws2emu_testlsp.dll'
-nonifs_path='%SystemRoot%\system32\ws2emu_nonifs.dll'
-# The listing but for the next catalog ID, which only grows (see lsp_echo_test.sh).
-listing() { "$tool" list 2>&1 | sed -E 's/ \(next catalog ID [0-9]+\)$//'; }
-listing >"$work/fresh.txt"
+source "$(dirname "$0")/lsp_common.sh"
 
 # echo_pair NAME PROTO V BYTES LAYER...: echo.exe server and client; both exit 0 and every
 # layer of each process counted BYTES each way.
@@ -90,15 +80,6 @@ programs() {
     expect "$setup-io-$sub" 0 "^$sub ok" -- "$run" "$io_modes" "$sub"
     expect "$setup-io-$sub-layered" 0 "^$top: layer [0-9]+ over entry" -- "$run" "$io_modes" "$sub"
   done
-}
-
-catalog_as_before() {
-  if diff -u "$work/fresh.txt" <(listing) >"$work/diff.txt"; then
-    pass
-  else
-    fail "$1: the catalog differs from before the install:"
-    cat "$work/diff.txt"
-  fi
 }
 
 expect ifs-install 0 "installed ifs" -- "$run" "$installer" install ifs "$ifs_path"

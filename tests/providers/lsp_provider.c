@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lsp_enum.h"
 #include "lsp_guids.h"
 
 static WSPPROC_TABLE g_next;
@@ -147,21 +148,6 @@ static int WSPAPI LspCleanup(LPINT lpErrno) {
     g_bytes_out = g_bytes_in = 0;
   }
   return rc;
-}
-
-/* Every catalog entry, in a heap block the caller frees. */
-static WSAPROTOCOL_INFOW *EnumAll(int *count) {
-  DWORD size = 0;
-  int err = 0;
-  if (WSCEnumProtocols(NULL, NULL, &size, &err) != SOCKET_ERROR || err != WSAENOBUFS) return NULL;
-  WSAPROTOCOL_INFOW *all = HeapAlloc(GetProcessHeap(), 0, size);
-  if (all == NULL) return NULL;
-  *count = WSCEnumProtocols(NULL, all, &size, &err);
-  if (*count == SOCKET_ERROR) {
-    HeapFree(GetProcessHeap(), 0, all);
-    return NULL;
-  }
-  return all;
 }
 
 int WSPAPI WSPStartup(WORD wVersionRequested, LPWSPDATA lpWSPData,

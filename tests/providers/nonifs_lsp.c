@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lsp_enum.h"
 #include "lsp_guids.h"
 
 /* ---- The layer's state ---- */
@@ -270,20 +271,6 @@ static DWORD WINAPI Worker(LPVOID unused) {
 }
 
 /* ---- Finding the next provider ---- */
-
-static WSAPROTOCOL_INFOW *EnumAll(int *count) {
-  DWORD size = 0;
-  int err = 0;
-  if (WSCEnumProtocols(NULL, NULL, &size, &err) != SOCKET_ERROR || err != WSAENOBUFS) return NULL;
-  WSAPROTOCOL_INFOW *all = HeapAlloc(GetProcessHeap(), 0, size);
-  if (all == NULL) return NULL;
-  *count = WSCEnumProtocols(NULL, all, &size, &err);
-  if (*count == SOCKET_ERROR) {
-    HeapFree(GetProcessHeap(), 0, all);
-    return NULL;
-  }
-  return all;
-}
 
 /* What the lower provider gets for the chain `chain`: the base provider its own entry, another
  * layer the chain itself (SPEC.md §4, lpProtocolInfo propagation). 0 or a WSA error. */
