@@ -9,7 +9,8 @@
  *                                            TCP and UDP over IPv4 and IPv6 (MSAFD's, or the
  *                                            chains of an LSP installed before: stacking)
  *   lsp_installer2.exe list                  the catalog as WSCEnumProtocols gives it
- *   lsp_installer2.exe uninstall ifs|nonifs  the chains and the layered entry (one GUID)
+ *   lsp_installer2.exe uninstall ifs|nonifs  the chains whose top is the LSP's layered entry,
+ *                                            then the layered entry
  *
  * PATH must be %SystemRoot%\system32\<dll> (no separate 32-bit path is given). Every call's
  * result is checked; a failure prints the call and its error and exits 1.
@@ -137,16 +138,38 @@ static int Uninstall(const Lsp *lsp) {
   int count = 0, err = 0;
   WSAPROTOCOL_INFOW *all = EnumAll(&count, &err);
   if (all == NULL) return Fail("WSCEnumProtocols", err);
-  /* Another layer's chain over ours keeps ours: the catalog refuses, and so do we, first. */
   DWORD layered = 0;
   for (int i = 0; i < count; i++)
     if (memcmp(&all[i].ProviderId, lsp->guid, sizeof(GUID)) == 0 &&
         all[i].ProtocolChain.ChainLen == LAYERED_PROTOCOL)
       layered = all[i].dwCatalogEntryId;
+  if (layered == 0) {
+    HeapFree(GetProcessHeap(), 0, all);
+    return Fail("finding the layered entry", WSAEINVAL);
+  }
+  /* The chains first: those whose top is our layered entry. ws2emu gives them the layered
+   * entry's GUID; an installer cannot count on that (Microsoft's sample LSP installer removes
+   * the chains by their own GUIDs), so any other GUID among them is removed on its own. A chain
+   * of another LSP over ours is not ours: the catalog refuses to remove our layered entry under
+   * it (WSANO_RECOVERY), and so do we. */
+  for (int i = 0; i < count; i++) {
+    const WSAPROTOCOL_INFOW *e = &all[i];
+    if (e->ProtocolChain.ChainLen < 2 || e->ProtocolChain.ChainEntries[0] != layered ||
+        memcmp(&e->ProviderId, lsp->guid, sizeof(GUID)) == 0)
+      continue;
+    int seen = 0;
+    for (int k = 0; k < i; k++)
+      if (memcmp(&all[k].ProviderId, &e->ProviderId, sizeof(GUID)) == 0) seen = 1;
+    GUID chain_id = e->ProviderId;
+    if (!seen && WSCDeinstallProvider(&chain_id, &err) != 0) {
+      HeapFree(GetProcessHeap(), 0, all);
+      return Fail("WSCDeinstallProvider(chains)", err);
+    }
+  }
   HeapFree(GetProcessHeap(), 0, all);
-  if (layered == 0) return Fail("finding the layered entry", WSAEINVAL);
   GUID id = *lsp->guid;
   if (WSCDeinstallProvider(&id, &err) != 0) return Fail("WSCDeinstallProvider", err);
+  /* Nothing of ours is left, and nothing uses our layered entry. */
   all = EnumAll(&count, &err);
   if (all == NULL) return Fail("WSCEnumProtocols", err);
   for (int i = 0; i < count; i++) {
