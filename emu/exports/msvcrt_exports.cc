@@ -30,6 +30,8 @@ const BuiltinExport kExports[] = {
     EXPORT("_lock", _lock),
     EXPORT("_snprintf", _snprintf_),
     EXPORT("_unlock", _unlock),
+    EXPORT("_scprintf", _scprintf_),
+    EXPORT("_vscprintf", _vscprintf_),
     EXPORT("_vsnprintf", _vsnprintf_),
     EXPORT("_vsnwprintf", _vsnwprintf_),
     EXPORT("abort", abort_),

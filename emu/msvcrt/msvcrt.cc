@@ -205,6 +205,22 @@ int WINAPI _vsnprintf_(char *buffer, size_t count, const char *format, __builtin
   return CopyOut(buffer, count, FormatMs(format, ap));
 }
 
+int WINAPI _vscprintf_(const char *format, __builtin_ms_va_list ap) {
+  if (format == nullptr) {  // the CRT's invalid-parameter result
+    *_errno_() = EINVAL;
+    return -1;
+  }
+  return static_cast<int>(FormatMs(format, ap).size());
+}
+
+int WINAPI _scprintf_(const char *format, ...) {
+  __builtin_ms_va_list ap;
+  __builtin_ms_va_start(ap, format);
+  int r = _vscprintf_(format, ap);
+  __builtin_ms_va_end(ap);
+  return r;
+}
+
 int WINAPI sprintf_(char *buffer, const char *format, ...) {
   __builtin_ms_va_list ap;
   __builtin_ms_va_start(ap, format);

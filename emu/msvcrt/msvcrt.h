@@ -68,6 +68,10 @@ int WINAPI fprintf_(IoBuf *stream, const char *format, ...);
 int WINAPI printf_(const char *format, ...);
 int WINAPI vprintf_(const char *format, __builtin_ms_va_list ap);
 int WINAPI _vsnprintf_(char *buffer, size_t count, const char *format, __builtin_ms_va_list ap);
+// _vscprintf/_scprintf: the length the text would have (no terminator), -1 and EINVAL for a null
+// format; mingw-w64's snprintf sizes its output with _vscprintf.
+int WINAPI _vscprintf_(const char *format, __builtin_ms_va_list ap);
+int WINAPI _scprintf_(const char *format, ...);
 int WINAPI sprintf_(char *buffer, const char *format, ...);
 int WINAPI _snprintf_(char *buffer, size_t count, const char *format, ...);
 // _vsnwprintf: the wide form (count in WCHARs), formatted by the same engine.

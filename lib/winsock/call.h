@@ -24,7 +24,11 @@ namespace ws2emu::winsock {
 
 // SOCKET_ERROR with the thread's last error set to `error` when `rc` is SOCKET_ERROR; `rc`
 // otherwise (the last error untouched on success, as on Windows).
-inline int Finish(int rc, int error) {
+//
+// `error` is taken by reference: the calls write `return Finish(procs.lpWSPX(..., &error),
+// error)`, and the order in which a call's arguments are evaluated is unspecified, so a copy
+// could be taken before the provider has written it (GCC does: every error read as 0).
+inline int Finish(int rc, const int &error) {
   if (rc == SOCKET_ERROR) SetThreadLastError(static_cast<uint32_t>(error));
   return rc;
 }

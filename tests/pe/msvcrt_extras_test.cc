@@ -64,6 +64,27 @@ using WcsncpyS = int(WINAPI *)(WCHAR *, size_t, const WCHAR *, size_t);
 constexpr size_t kTruncate = static_cast<size_t>(-1);
 const WCHAR *W(const char16_t *s) { return reinterpret_cast<const WCHAR *>(s); }
 
+using Vscprintf = int(WINAPI *)(const char *, __builtin_ms_va_list);
+
+int WINAPI Scprintf(const char *format, ...) {
+  __builtin_ms_va_list ap;
+  __builtin_ms_va_start(ap, format);
+  int r = Msvcrt<Vscprintf>("_vscprintf")(format, ap);
+  __builtin_ms_va_end(ap);
+  return r;
+}
+
+TEST(Vscprintf, CountsTheFormattedLengthWithoutTheTerminator) {
+  EXPECT_EQ(Scprintf("%s:%u", "127.0.0.1", 65535u), 15);
+  EXPECT_EQ(Scprintf(""), 0);
+  EXPECT_EQ(Scprintf("%I64d", -1234567890123ll), 14);
+  using ScprintfFn = int(WINAPI *)(const char *, ...);
+  EXPECT_EQ(Msvcrt<ScprintfFn>("_scprintf")("%05d", 7), 5);
+  ClearErrno();
+  EXPECT_EQ(Scprintf(nullptr), -1);
+  EXPECT_EQ(Errno(), EINVAL);
+}
+
 TEST(WcsncpyS, CopiesAtMostCountAndTerminates) {
   auto copy = Msvcrt<WcsncpyS>("wcsncpy_s");
   WCHAR buf[8];

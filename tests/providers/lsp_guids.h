@@ -9,4 +9,8 @@ static const GUID kTestBaseGuid = {0x5e2e0001, 0x7a11, 0x4b5e, {0x9a, 0x5e, 0, 0
 static const GUID kTestLayeredGuid = {0x5e2e0002, 0x7a11, 0x4b5e, {0x9a, 0x5e, 0, 0, 0, 0, 0, 2}};
 static const GUID kTestChainGuid = {0x5e2e0003, 0x7a11, 0x4b5e, {0x9a, 0x5e, 0, 0, 0, 0, 0, 3}};
 
+/* The non-IFS test LSP (nonifs_lsp.c): one GUID for its layered entry and its chains, as
+ * WSCInstallProviderAndChains installs them. */
+static const GUID kNonIfsGuid = {0x5e2e0004, 0x7a11, 0x4b5e, {0x9a, 0x5e, 0, 0, 0, 0, 0, 4}};
+
 #endif /* WS2EMU_TESTS_PROVIDERS_LSP_GUIDS_H_ */

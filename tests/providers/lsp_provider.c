@@ -6,8 +6,11 @@
  * WSCGetProviderPath (and checks WPUGetProviderPath agrees), expands it with
  * ExpandEnvironmentStringsW, loads it with LoadLibraryW and starts it through GetProcAddress
  * with the same upcall table. Its proc table is the lower one's, with WSPCleanup its own (it
- * cleans up the layer below and unloads it) and WSPSend/SendTo/Recv/RecvFrom its own (they
- * count the bytes that pass, and the last WSPCleanup prints the counts). Every failure prints
+ * cleans up the layer below and unloads it) and WSPSend/SendTo/Recv/RecvFrom and
+ * WSPGetOverlappedResult its own (they count the bytes that pass, and the last WSPCleanup prints
+ * the counts). It is an IFS layer: the sockets are the base provider's, passed through. It is
+ * installed with WSCInstallProvider (lsp_installer.c) or WSCInstallProviderAndChains64_32
+ * (lsp_installer2.c): its layered entry is the one of kTestLayeredGuid either way. Every failure prints
  * why and fails WSPStartup with WSAEPROVIDERFAILEDINIT.
  */
 #include <winsock2.h>
@@ -15,43 +18,113 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lsp_enum.h"
 #include "lsp_guids.h"
 
 static WSPPROC_TABLE g_next;
 static HMODULE g_next_module;
 static int g_startups;
-/* Bytes that went through this layer's own WSPSend/WSPSendTo and WSPRecv/WSPRecvFrom (the ones
- * that completed at once), printed by the last WSPCleanup: proof that a program's data passed
- * through the layer on its way to the provider below. */
+/* Bytes that went through this layer's own WSPSend/WSPSendTo and WSPRecv/WSPRecvFrom, printed by
+ * the last WSPCleanup: proof that a program's data passed through the layer on its way to the
+ * provider below. A blocking call's bytes are counted as it returns. An overlapped call's
+ * complete below this layer (its handles are the base provider's: the completion goes from
+ * there to the program's event, routine or port), so they are counted when the program asks
+ * for the result with WSAGetOverlappedResult, which reaches this layer's WSPGetOverlappedResult:
+ * the OVERLAPPED is remembered, with the direction, until then. */
 static volatile LONG g_bytes_out, g_bytes_in;
+
+enum { kPendingMax = 1024 };
+static struct {
+  LPWSAOVERLAPPED ov;
+  int in;
+} g_pending[kPendingMax];
+static CRITICAL_SECTION g_pending_lock;
+
+static void Count(int in, DWORD bytes) {
+  InterlockedExchangeAdd(in ? &g_bytes_in : &g_bytes_out, (LONG)bytes);
+}
+
+/* An overlapped call is about to go down. Remembered before the call: its completion may be
+ * asked for (by another thread, or by a layer above that waits on a port) before the call
+ * returns here. A table that is full loses the count, not the call. */
+static void Remember(LPWSAOVERLAPPED ov, int in) {
+  if (ov == NULL) return;
+  EnterCriticalSection(&g_pending_lock);
+  int free_slot = -1;
+  for (int i = 0; i < kPendingMax; i++) {
+    if (g_pending[i].ov == ov) free_slot = i;  /* an OVERLAPPED used again */
+    if (g_pending[i].ov == NULL && free_slot < 0) free_slot = i;
+  }
+  if (free_slot >= 0) {
+    g_pending[free_slot].ov = ov;
+    g_pending[free_slot].in = in;
+  }
+  LeaveCriticalSection(&g_pending_lock);
+}
+
+static void Forget(LPWSAOVERLAPPED ov) {
+  EnterCriticalSection(&g_pending_lock);
+  for (int i = 0; i < kPendingMax; i++)
+    if (g_pending[i].ov == ov) g_pending[i].ov = NULL;
+  LeaveCriticalSection(&g_pending_lock);
+}
+
+/* After the call: a blocking call's bytes are counted now; an overlapped call that failed to
+ * start will never complete. */
+static void Counted(int rc, int in, LPDWORD bytes, LPWSAOVERLAPPED ov, LPINT err) {
+  if (ov != NULL) {
+    if (rc != 0 && *err != WSA_IO_PENDING) Forget(ov);
+  } else if (rc == 0 && bytes != NULL) {
+    Count(in, *bytes);
+  }
+}
 
 static int WSPAPI LspSend(SOCKET s, LPWSABUF b, DWORD n, LPDWORD sent, DWORD flags,
                           LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
                           LPWSATHREADID t, LPINT err) {
+  Remember(ov, 0);
   int rc = g_next.lpWSPSend(s, b, n, sent, flags, ov, cr, t, err);
-  if (rc == 0 && sent != NULL) InterlockedExchangeAdd(&g_bytes_out, (LONG)*sent);
+  Counted(rc, 0, sent, ov, err);
   return rc;
 }
 static int WSPAPI LspSendTo(SOCKET s, LPWSABUF b, DWORD n, LPDWORD sent, DWORD flags,
                             const struct sockaddr *to, int tolen, LPWSAOVERLAPPED ov,
                             LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID t, LPINT err) {
+  Remember(ov, 0);
   int rc = g_next.lpWSPSendTo(s, b, n, sent, flags, to, tolen, ov, cr, t, err);
-  if (rc == 0 && sent != NULL) InterlockedExchangeAdd(&g_bytes_out, (LONG)*sent);
+  Counted(rc, 0, sent, ov, err);
   return rc;
 }
 static int WSPAPI LspRecv(SOCKET s, LPWSABUF b, DWORD n, LPDWORD got, LPDWORD flags,
                           LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
                           LPWSATHREADID t, LPINT err) {
+  Remember(ov, 1);
   int rc = g_next.lpWSPRecv(s, b, n, got, flags, ov, cr, t, err);
-  if (rc == 0 && got != NULL) InterlockedExchangeAdd(&g_bytes_in, (LONG)*got);
+  Counted(rc, 1, got, ov, err);
   return rc;
 }
 static int WSPAPI LspRecvFrom(SOCKET s, LPWSABUF b, DWORD n, LPDWORD got, LPDWORD flags,
                               struct sockaddr *from, LPINT fromlen, LPWSAOVERLAPPED ov,
                               LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID t, LPINT err) {
+  Remember(ov, 1);
   int rc = g_next.lpWSPRecvFrom(s, b, n, got, flags, from, fromlen, ov, cr, t, err);
-  if (rc == 0 && got != NULL) InterlockedExchangeAdd(&g_bytes_in, (LONG)*got);
+  Counted(rc, 1, got, ov, err);
   return rc;
+}
+static BOOL WSPAPI LspGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED ov, LPDWORD bytes, BOOL wait,
+                                          LPDWORD flags, LPINT err) {
+  BOOL ok = g_next.lpWSPGetOverlappedResult(s, ov, bytes, wait, flags, err);
+  if (ok && ov != NULL && bytes != NULL) {
+    EnterCriticalSection(&g_pending_lock);
+    for (int i = 0; i < kPendingMax; i++) {
+      if (g_pending[i].ov == ov) {
+        Count(g_pending[i].in, *bytes);
+        g_pending[i].ov = NULL;
+      }
+    }
+    LeaveCriticalSection(&g_pending_lock);
+  }
+  return ok;
 }
 
 static int Fail(const char *what) {
@@ -67,26 +140,14 @@ static int WSPAPI LspCleanup(LPINT lpErrno) {
            (long)g_bytes_in);
     fflush(stdout);
   }
-  if (--g_startups == 0 && g_next_module != NULL) {
-    FreeLibrary(g_next_module);
+  if (--g_startups == 0) {
+    if (g_next_module != NULL) FreeLibrary(g_next_module);
     g_next_module = NULL;
+    DeleteCriticalSection(&g_pending_lock);
+    memset(g_pending, 0, sizeof(g_pending));
+    g_bytes_out = g_bytes_in = 0;
   }
   return rc;
-}
-
-/* Every catalog entry, in a heap block the caller frees. */
-static WSAPROTOCOL_INFOW *EnumAll(int *count) {
-  DWORD size = 0;
-  int err = 0;
-  if (WSCEnumProtocols(NULL, NULL, &size, &err) != SOCKET_ERROR || err != WSAENOBUFS) return NULL;
-  WSAPROTOCOL_INFOW *all = HeapAlloc(GetProcessHeap(), 0, size);
-  if (all == NULL) return NULL;
-  *count = WSCEnumProtocols(NULL, all, &size, &err);
-  if (*count == SOCKET_ERROR) {
-    HeapFree(GetProcessHeap(), 0, all);
-    return NULL;
-  }
-  return all;
 }
 
 int WSPAPI WSPStartup(WORD wVersionRequested, LPWSPDATA lpWSPData,
@@ -145,7 +206,7 @@ int WSPAPI WSPStartup(WORD wVersionRequested, LPWSPDATA lpWSPData,
       next.ProtocolChain.ChainLen == BASE_PROTOCOL ? &next : lpProtocolInfo;
   int rc = next_startup(wVersionRequested, lpWSPData, next_info, UpcallTable, &g_next);
   if (rc != 0) return rc;
-  g_startups++;
+  if (g_startups++ == 0) InitializeCriticalSection(&g_pending_lock);
   printf("lsp_provider: layer %lu over entry %lu, loaded %ls\n", my_layer, next_id, expanded);
   fflush(stdout);
 
@@ -166,5 +227,6 @@ int WSPAPI WSPStartup(WORD wVersionRequested, LPWSPDATA lpWSPData,
   lpProcTable->lpWSPSendTo = LspSendTo;
   lpProcTable->lpWSPRecv = LspRecv;
   lpProcTable->lpWSPRecvFrom = LspRecvFrom;
+  lpProcTable->lpWSPGetOverlappedResult = LspGetOverlappedResult;
   return 0;
 }
