@@ -66,6 +66,16 @@ const BuiltinExport kExports[] = {
     EXPORT(WSAStringToAddressW, 122),
     // End of the socket calls.
     // Names and addresses (lib/winsock names).
+    EXPORT_AS("htonl", ws2emu_htonl, 8),
+    EXPORT_AS("htons", ws2emu_htons, 9),
+    EXPORT_AS("inet_addr", ws2emu_inet_addr, 11),
+    EXPORT_AS("inet_ntoa", ws2emu_inet_ntoa, 12),
+    EXPORT_AS("ntohl", ws2emu_ntohl, 14),
+    EXPORT_AS("ntohs", ws2emu_ntohs, 15),
+    EXPORT(InetNtopW, 34),
+    EXPORT(InetPtonW, 35),
+    EXPORT_AS("inet_ntop", ws2emu_inet_ntop, 192),
+    EXPORT_AS("inet_pton", ws2emu_inet_pton, 193),
     // End of names and addresses.
     EXPORT(WPUCompleteOverlappedRequest, 39),
     EXPORT(WSACloseEvent, 45),

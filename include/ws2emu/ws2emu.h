@@ -181,6 +181,19 @@ VOID WINAPI GetAcceptExSockaddrs(PVOID lpOutputBuffer, DWORD dwReceiveDataLength
 /* ---- end of the socket calls ---------------------------------------------------------------- */
 
 /* ---- The Winsock API: names and addresses (lib/winsock) ------------------------------------- */
+/* Byte order and textual addresses; no WSAStartup needed (as on Windows). Functions libc also
+ * has carry the ws2emu_ prefix. inet_ntoa's text lives in a per-thread buffer. */
+WS_u_long WSAAPI ws2emu_htonl(WS_u_long hostlong);
+WS_u_short WSAAPI ws2emu_htons(WS_u_short hostshort);
+WS_u_long WSAAPI ws2emu_ntohl(WS_u_long netlong);
+WS_u_short WSAAPI ws2emu_ntohs(WS_u_short netshort);
+WS_u_long WSAAPI ws2emu_inet_addr(const char *cp);
+char *WSAAPI ws2emu_inet_ntoa(struct WS_in_addr in);
+INT WSAAPI ws2emu_inet_pton(INT Family, PCSTR pszAddrString, PVOID pAddrBuf);
+INT WSAAPI InetPtonW(INT Family, PCWSTR pszAddrString, PVOID pAddrBuf);
+PCSTR WSAAPI ws2emu_inet_ntop(INT Family, const VOID *pAddr, PSTR pStringBuf,
+                              size_t StringBufSize);
+PCWSTR WSAAPI InetNtopW(INT Family, const VOID *pAddr, PWSTR pStringBuf, size_t StringBufSize);
 
 /* ---- end of names and addresses ------------------------------------------------------------- */
 
