@@ -16,9 +16,11 @@
 // is WSAENOBUFS, never an abort.
 //
 // Where the socket type is left 0 in the hints, Linux answers once per type (stream, datagram,
-// raw); Windows answers once per address, with ai_socktype and ai_protocol as the hints had
-// them. [inference, from what Windows programs print (Python's socket.getaddrinfo on Windows
-// lists type 0 proto 0 entries)] The entries are folded here by address and port.
+// raw); Windows answers once per address with ai_socktype 0, so the entries are folded here by
+// address and port. Windows' ai_socktype and ai_protocol are the hints' (Linux fills in
+// IPPROTO_TCP for SOCK_STREAM; Windows leaves the 0 asked for), and ai_flags is 0. [From a
+// portable library's notes on what each system returns (upnplib's getaddrinfo wrapper: "win32
+// returns 0" for the type, the protocol and the flags); not in Microsoft's documentation.]
 //
 // GetAddrInfoEx is synchronous: an lpOverlapped or completion routine is WSAEINVAL, which is
 // what Windows 7 answers (the documentation: before Windows 8 lpOverlapped "must be NULL"), so
@@ -191,17 +193,14 @@ int Resolve(const char *node, const char *service, const Hints &hints, Answers *
                                 reinterpret_cast<struct WS_sockaddr *>(a.addr), &a.addrlen) != 0) {
         continue;
       }
+      a.socktype = hints.socktype;
+      a.protocol = hints.protocol;
       if (hints.socktype == 0) {
-        a.socktype = 0;
-        a.protocol = hints.protocol;
         bool seen = false;
         for (const Answer &b : out->list) {
           if (b.addrlen == a.addrlen && std::memcmp(b.addr, a.addr, a.addrlen) == 0) seen = true;
         }
         if (seen) continue;
-      } else {
-        a.socktype = net::SockTypeFromUnix(ai->ai_socktype);
-        a.protocol = ai->ai_protocol;
       }
       if (ai == result && ai->ai_canonname != nullptr) {
         out->canonname = ai->ai_canonname;
@@ -663,6 +662,11 @@ INT WSAAPI ws2emu_getnameinfo(const SOCKADDR *pSockaddr, INT SockaddrLength, cha
     std::string host, serv;
     bool want_host = pNodeBuffer != nullptr && NodeBufferSize != 0;
     bool want_serv = pServiceBuffer != nullptr && ServiceBufferSize != 0;
+    // The documentation: a host (service) buffer with a zero size is EAI_BADFLAGS.
+    if ((pNodeBuffer != nullptr && NodeBufferSize == 0) ||
+        (pServiceBuffer != nullptr && ServiceBufferSize == 0)) {
+      return Report(WSAEINVAL);
+    }
     int error = NameInfo(pSockaddr, SockaddrLength, want_host, want_serv, Flags, &host, &serv);
     if (error == 0 && want_host) error = CopyOut(host, pNodeBuffer, NodeBufferSize);
     if (error == 0 && want_serv) error = CopyOut(serv, pServiceBuffer, ServiceBufferSize);
@@ -680,6 +684,11 @@ INT WSAAPI GetNameInfoW(const SOCKADDR *pSockaddr, INT SockaddrLength, PWCHAR pN
     std::string host, serv;
     bool want_host = pNodeBuffer != nullptr && NodeBufferSize != 0;
     bool want_serv = pServiceBuffer != nullptr && ServiceBufferSize != 0;
+    // The documentation: a host (service) buffer with a zero size is EAI_BADFLAGS.
+    if ((pNodeBuffer != nullptr && NodeBufferSize == 0) ||
+        (pServiceBuffer != nullptr && ServiceBufferSize == 0)) {
+      return Report(WSAEINVAL);
+    }
     int error = NameInfo(pSockaddr, SockaddrLength, want_host, want_serv, Flags, &host, &serv);
     if (error == 0 && want_host) error = CopyOut(Utf8ToUtf16(host), pNodeBuffer, NodeBufferSize);
     if (error == 0 && want_serv) {

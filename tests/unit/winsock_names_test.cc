@@ -488,7 +488,8 @@ TEST_F(Names, LocalhostGivesLoopbackWithWindowsLayouts) {
   ASSERT_NE(res, nullptr);
   EXPECT_EQ(res->ai_family, WS_AF_INET);
   EXPECT_EQ(res->ai_socktype, WS_SOCK_STREAM);
-  EXPECT_EQ(res->ai_protocol, WS_IPPROTO_TCP);
+  EXPECT_EQ(res->ai_protocol, 0);  // the hints' protocol, as Windows returns it
+  EXPECT_EQ(res->ai_flags, 0);
   EXPECT_EQ(res->ai_addrlen, sizeof(WS_sockaddr_in));
   const auto *sin = reinterpret_cast<const WS_sockaddr_in *>(res->ai_addr);
   EXPECT_EQ(sin->sin_family, WS_AF_INET);
@@ -560,6 +561,10 @@ TEST_F(Names, GetAddrInfoWAndExWGiveWideNames) {
   ASSERT_NE(res, nullptr);
   ASSERT_NE(res->ai_canonname, nullptr);
   EXPECT_EQ(std::u16string(res->ai_canonname), u"localhost");
+  EXPECT_EQ(res->ai_socktype, WS_SOCK_DGRAM);
+  FreeAddrInfoW(res);
+  hints.ai_protocol = WS_IPPROTO_UDP;
+  ASSERT_EQ(GetAddrInfoW(u"localhost", u"53", &hints, &res), 0);
   EXPECT_EQ(res->ai_protocol, WS_IPPROTO_UDP);
   FreeAddrInfoW(res);
 
@@ -718,6 +723,14 @@ TEST_F(Names, GetNameInfoErrors) {
                                sizeof(host), nullptr, 0, 0),
             0);
   EXPECT_STREQ(host, "192.0.2.1");
+  // A buffer given with a zero size (the documentation's EAI_BADFLAGS).
+  EXPECT_EQ(ws2emu_getnameinfo(reinterpret_cast<SOCKADDR *>(&sin), sizeof(sin), host, 0,
+                               nullptr, 0, WS_NI_NUMERICHOST),
+            EAI_BADFLAGS);
+  char serv[NI_MAXSERV];
+  EXPECT_EQ(ws2emu_getnameinfo(reinterpret_cast<SOCKADDR *>(&sin), sizeof(sin), nullptr, 0, serv,
+                               0, 0),
+            WSAEINVAL);
   // A buffer too short.
   EXPECT_EQ(ws2emu_getnameinfo(reinterpret_cast<SOCKADDR *>(&sin), sizeof(sin), host, 4,
                                nullptr, 0, WS_NI_NUMERICHOST),
