@@ -41,6 +41,7 @@
 #include <netinet/tcp.h>
 #include <sys/ioctl.h>
 #include <poll.h>
+#include <netdb.h>
 #undef FD_SETSIZE
 #pragma pop_macro("FD_SETSIZE")
 /* If the only FD_SETSIZE around is glibc's own (from an earlier <sys/select.h>), it is not the
@@ -284,6 +285,133 @@ typedef struct WS_pollfd {
 #define WS_POLLNVAL 0x0004
 
 /* ---- Name resolution types (lib/winsock names) ---------------------------------------------- */
+
+/* getaddrinfo's flags (ai_flags), Windows values. */
+#define WS_AI_PASSIVE 0x00000001
+#define WS_AI_CANONNAME 0x00000002
+#define WS_AI_NUMERICHOST 0x00000004
+#define WS_AI_NUMERICSERV 0x00000008
+#define WS_AI_DNS_ONLY 0x00000010
+#define WS_AI_ALL 0x00000100
+#define WS_AI_ADDRCONFIG 0x00000400
+#define WS_AI_V4MAPPED 0x00000800
+#define WS_AI_NON_AUTHORITATIVE 0x00004000
+#define WS_AI_SECURE 0x00008000
+#define WS_AI_RETURN_PREFERRED_NAMES 0x00010000
+#define WS_AI_FQDN 0x00020000
+#define WS_AI_FILESERVER 0x00040000
+#define WS_AI_DISABLE_IDN_ENCODING 0x00080000
+
+/* getnameinfo's flags and buffer sizes, Windows values. */
+#define WS_NI_NOFQDN 0x01
+#define WS_NI_NUMERICHOST 0x02
+#define WS_NI_NAMEREQD 0x04
+#define WS_NI_NUMERICSERV 0x08
+#define WS_NI_DGRAM 0x10
+#define WS_NI_MAXHOST 1025
+#define WS_NI_MAXSERV 32
+
+/* getaddrinfo's errors: WSA error numbers on Windows. */
+#define WS_EAI_AGAIN WSATRY_AGAIN
+#define WS_EAI_BADFLAGS WSAEINVAL
+#define WS_EAI_FAIL WSANO_RECOVERY
+#define WS_EAI_FAMILY WSAEAFNOSUPPORT
+#define WS_EAI_MEMORY WSA_NOT_ENOUGH_MEMORY
+#define WS_EAI_NONAME WSAHOST_NOT_FOUND
+#define WS_EAI_SERVICE WSATYPE_NOT_FOUND
+#define WS_EAI_SOCKTYPE WSAESOCKTNOSUPPORT
+#define WS_EAI_NODATA WSANO_DATA
+
+/* Name spaces GetAddrInfoEx takes. */
+#define NS_ALL 0
+#define NS_DNS 12
+
+typedef int WS_socklen_t; /* int on Windows; Linux's is unsigned */
+
+/* ADDRINFOA: size 48 on x64. */
+typedef struct WS_addrinfo {
+  int ai_flags;
+  int ai_family;
+  int ai_socktype;
+  int ai_protocol;
+  size_t ai_addrlen;
+  char *ai_canonname;
+  struct WS_sockaddr *ai_addr;
+  struct WS_addrinfo *ai_next;
+} ADDRINFOA, *PADDRINFOA;
+
+/* ADDRINFOW: size 48. */
+typedef struct addrinfoW {
+  int ai_flags;
+  int ai_family;
+  int ai_socktype;
+  int ai_protocol;
+  size_t ai_addrlen;
+  PWSTR ai_canonname;
+  struct WS_sockaddr *ai_addr;
+  struct addrinfoW *ai_next;
+} ADDRINFOW, *PADDRINFOW;
+
+/* ADDRINFOEXA / ADDRINFOEXW: size 72. */
+typedef struct addrinfoexA {
+  int ai_flags;
+  int ai_family;
+  int ai_socktype;
+  int ai_protocol;
+  size_t ai_addrlen;
+  char *ai_canonname;
+  struct WS_sockaddr *ai_addr;
+  void *ai_blob;
+  size_t ai_bloblen;
+  LPGUID ai_provider;
+  struct addrinfoexA *ai_next;
+} ADDRINFOEXA, *PADDRINFOEXA, *LPADDRINFOEXA;
+
+typedef struct addrinfoexW {
+  int ai_flags;
+  int ai_family;
+  int ai_socktype;
+  int ai_protocol;
+  size_t ai_addrlen;
+  PWSTR ai_canonname;
+  struct WS_sockaddr *ai_addr;
+  void *ai_blob;
+  size_t ai_bloblen;
+  LPGUID ai_provider;
+  struct addrinfoexW *ai_next;
+} ADDRINFOEXW, *PADDRINFOEXW, *LPADDRINFOEXW;
+
+/* GetAddrInfoEx's completion routine (Windows 8 and later). */
+typedef void(CALLBACK *LPLOOKUPSERVICE_COMPLETION_ROUTINE)(DWORD dwError, DWORD dwBytes,
+                                                           LPWSAOVERLAPPED lpOverlapped);
+
+/* hostent: size 32 on x64. */
+struct WS_hostent {
+  char *h_name;
+  char **h_aliases;
+  short h_addrtype;
+  short h_length;
+  char **h_addr_list;
+};
+typedef struct WS_hostent HOSTENT, *PHOSTENT, *LPHOSTENT;
+
+/* servent: size 32 on x64, where s_proto comes before s_port (after it on 32-bit Windows). */
+struct WS_servent {
+  char *s_name;
+  char **s_aliases;
+  char *s_proto;
+  short s_port;
+};
+typedef struct WS_servent SERVENT, *PSERVENT, *LPSERVENT;
+
+/* protoent: size 24. */
+struct WS_protoent {
+  char *p_name;
+  char **p_aliases;
+  short p_proto;
+};
+typedef struct WS_protoent PROTOENT, *PPROTOENT, *LPPROTOENT;
+
 
 /* ---- end of name resolution types ----------------------------------------------------------- */
 
@@ -863,6 +991,63 @@ typedef INT(WSAAPI *LPFN_WSASENDMSG)(SOCKET s, LPWSAMSG lpMsg, DWORD dwFlags,
 #undef FD_ISSET
 #define FD_ISSET WS_FD_ISSET
 #define fd_set WS_fd_set
+#define addrinfo WS_addrinfo
+#define hostent WS_hostent
+#define servent WS_servent
+#define protoent WS_protoent
+#undef AI_PASSIVE
+#define AI_PASSIVE WS_AI_PASSIVE
+#undef AI_CANONNAME
+#define AI_CANONNAME WS_AI_CANONNAME
+#undef AI_NUMERICHOST
+#define AI_NUMERICHOST WS_AI_NUMERICHOST
+#undef AI_NUMERICSERV
+#define AI_NUMERICSERV WS_AI_NUMERICSERV
+#define AI_DNS_ONLY WS_AI_DNS_ONLY
+#undef AI_ALL
+#define AI_ALL WS_AI_ALL
+#undef AI_ADDRCONFIG
+#define AI_ADDRCONFIG WS_AI_ADDRCONFIG
+#undef AI_V4MAPPED
+#define AI_V4MAPPED WS_AI_V4MAPPED
+#define AI_NON_AUTHORITATIVE WS_AI_NON_AUTHORITATIVE
+#define AI_SECURE WS_AI_SECURE
+#define AI_RETURN_PREFERRED_NAMES WS_AI_RETURN_PREFERRED_NAMES
+#define AI_FQDN WS_AI_FQDN
+#define AI_FILESERVER WS_AI_FILESERVER
+#define AI_DISABLE_IDN_ENCODING WS_AI_DISABLE_IDN_ENCODING
+#undef NI_NOFQDN
+#define NI_NOFQDN WS_NI_NOFQDN
+#undef NI_NUMERICHOST
+#define NI_NUMERICHOST WS_NI_NUMERICHOST
+#undef NI_NAMEREQD
+#define NI_NAMEREQD WS_NI_NAMEREQD
+#undef NI_NUMERICSERV
+#define NI_NUMERICSERV WS_NI_NUMERICSERV
+#undef NI_DGRAM
+#define NI_DGRAM WS_NI_DGRAM
+#undef NI_MAXHOST
+#define NI_MAXHOST WS_NI_MAXHOST
+#undef NI_MAXSERV
+#define NI_MAXSERV WS_NI_MAXSERV
+#undef EAI_AGAIN
+#define EAI_AGAIN WS_EAI_AGAIN
+#undef EAI_BADFLAGS
+#define EAI_BADFLAGS WS_EAI_BADFLAGS
+#undef EAI_FAIL
+#define EAI_FAIL WS_EAI_FAIL
+#undef EAI_FAMILY
+#define EAI_FAMILY WS_EAI_FAMILY
+#undef EAI_MEMORY
+#define EAI_MEMORY WS_EAI_MEMORY
+#undef EAI_NONAME
+#define EAI_NONAME WS_EAI_NONAME
+#undef EAI_SERVICE
+#define EAI_SERVICE WS_EAI_SERVICE
+#undef EAI_SOCKTYPE
+#define EAI_SOCKTYPE WS_EAI_SOCKTYPE
+#undef EAI_NODATA
+#define EAI_NODATA WS_EAI_NODATA
 #define pollfd WS_pollfd
 #undef POLLRDNORM
 #define POLLRDNORM WS_POLLRDNORM

@@ -181,7 +181,58 @@ VOID WINAPI GetAcceptExSockaddrs(PVOID lpOutputBuffer, DWORD dwReceiveDataLength
 /* ---- end of the socket calls ---------------------------------------------------------------- */
 
 /* ---- The Winsock API: names and addresses (lib/winsock) ------------------------------------- */
+/* Byte order and textual addresses; no WSAStartup needed (as on Windows). Functions libc also
+ * has carry the ws2emu_ prefix. inet_ntoa's text lives in a per-thread buffer. */
+WS_u_long WSAAPI ws2emu_htonl(WS_u_long hostlong);
+WS_u_short WSAAPI ws2emu_htons(WS_u_short hostshort);
+WS_u_long WSAAPI ws2emu_ntohl(WS_u_long netlong);
+WS_u_short WSAAPI ws2emu_ntohs(WS_u_short netshort);
+WS_u_long WSAAPI ws2emu_inet_addr(const char *cp);
+char *WSAAPI ws2emu_inet_ntoa(struct WS_in_addr in);
+INT WSAAPI ws2emu_inet_pton(INT Family, PCSTR pszAddrString, PVOID pAddrBuf);
+INT WSAAPI InetPtonW(INT Family, PCWSTR pszAddrString, PVOID pAddrBuf);
+PCSTR WSAAPI ws2emu_inet_ntop(INT Family, const VOID *pAddr, PSTR pStringBuf,
+                              size_t StringBufSize);
+PCWSTR WSAAPI InetNtopW(INT Family, const VOID *pAddr, PWSTR pStringBuf, size_t StringBufSize);
 
+/* Names over the system resolver; need WSAStartup. getaddrinfo/getnameinfo return the WSA
+ * error (EAI_* are WSA numbers) and set it as the last error; the *ent calls return a per-thread
+ * structure or NULL with the last error set. GetAddrInfoEx is synchronous: lpOverlapped and
+ * lpCompletionRoutine must be NULL (WSAEINVAL otherwise, as before Windows 8). */
+INT WSAAPI ws2emu_getaddrinfo(PCSTR pNodeName, PCSTR pServiceName, const ADDRINFOA *pHints,
+                              PADDRINFOA *ppResult);
+INT WSAAPI GetAddrInfoW(PCWSTR pNodeName, PCWSTR pServiceName, const ADDRINFOW *pHints,
+                        PADDRINFOW *ppResult);
+INT WSAAPI GetAddrInfoExA(PCSTR pName, PCSTR pServiceName, DWORD dwNameSpace, LPGUID lpNspId,
+                          const ADDRINFOEXA *hints, PADDRINFOEXA *ppResult,
+                          struct WS_timeval *timeout, LPOVERLAPPED lpOverlapped,
+                          LPLOOKUPSERVICE_COMPLETION_ROUTINE lpCompletionRoutine,
+                          LPHANDLE lpNameHandle);
+INT WSAAPI GetAddrInfoExW(PCWSTR pName, PCWSTR pServiceName, DWORD dwNameSpace, LPGUID lpNspId,
+                          const ADDRINFOEXW *hints, PADDRINFOEXW *ppResult,
+                          struct WS_timeval *timeout, LPOVERLAPPED lpOverlapped,
+                          LPLOOKUPSERVICE_COMPLETION_ROUTINE lpCompletionRoutine,
+                          LPHANDLE lpHandle);
+INT WSAAPI GetAddrInfoExCancel(LPHANDLE lpHandle);
+INT WSAAPI GetAddrInfoExOverlappedResult(LPOVERLAPPED lpOverlapped);
+void WSAAPI ws2emu_freeaddrinfo(PADDRINFOA pAddrInfo);
+void WSAAPI FreeAddrInfoW(PADDRINFOW pAddrInfo);
+void WSAAPI FreeAddrInfoEx(PADDRINFOEXA pAddrInfoEx);
+void WSAAPI FreeAddrInfoExW(PADDRINFOEXW pAddrInfoEx);
+INT WSAAPI ws2emu_getnameinfo(const SOCKADDR *pSockaddr, INT SockaddrLength, char *pNodeBuffer,
+                              DWORD NodeBufferSize, char *pServiceBuffer,
+                              DWORD ServiceBufferSize, INT Flags);
+INT WSAAPI GetNameInfoW(const SOCKADDR *pSockaddr, INT SockaddrLength, PWCHAR pNodeBuffer,
+                        DWORD NodeBufferSize, PWCHAR pServiceBuffer, DWORD ServiceBufferSize,
+                        INT Flags);
+int WSAAPI ws2emu_gethostname(char *name, int namelen);
+int WSAAPI GetHostNameW(PWSTR name, int namelen);
+struct WS_hostent *WSAAPI ws2emu_gethostbyname(const char *name);
+struct WS_hostent *WSAAPI ws2emu_gethostbyaddr(const char *addr, int len, int type);
+struct WS_servent *WSAAPI ws2emu_getservbyname(const char *name, const char *proto);
+struct WS_servent *WSAAPI ws2emu_getservbyport(int port, const char *proto);
+struct WS_protoent *WSAAPI ws2emu_getprotobyname(const char *name);
+struct WS_protoent *WSAAPI ws2emu_getprotobynumber(int number);
 /* ---- end of names and addresses ------------------------------------------------------------- */
 
 /* ---- IP Helper (iphlpapi) -------------------------------------------------------------------- */
