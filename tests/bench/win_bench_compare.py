@@ -83,6 +83,59 @@ def run(command, env=None, timeout=600):
     return done.returncode, done.stdout.decode("utf-8", "replace")
 
 
+def add_runtime_arguments(parser, exe_name):
+    """The options every comparison script takes: the runtime, the program, pinning, rounds."""
+    parser.add_argument("--ws2emu-run", help="ws2emu-run (default: found in ../../build*)")
+    parser.add_argument("--exe", help=f"{exe_name} (default: next to ws2emu-run's build)")
+    parser.add_argument("--quick", action="store_true", help="tiny iteration counts (smoke)")
+    parser.add_argument("--no-wine", action="store_true", help="do not run under Wine")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="runs of each runtime, alternating; the best of each (default 2)")
+    parser.add_argument("--cpus", help="pin every runtime with taskset -c CPUS (default: the "
+                        "first allowed CPU; 'none': unpinned)")
+
+
+def pinning(script, cpus):
+    """The `taskset -c CPUS` prefix for --cpus (default: the first CPU this process may use;
+    'none': []); None, after saying why, when pinning is asked for and taskset is missing."""
+    if cpus is None:
+        cpus = str(min(os.sched_getaffinity(0)))
+    if cpus == "none":
+        return []
+    if shutil.which("taskset") is None:
+        print(f"{script}: pinning needs taskset (util-linux); use --cpus none", file=sys.stderr)
+        return None
+    return ["taskset", "-c", cpus]
+
+
+class WinePrefix:
+    """A throwaway WINEPREFIX for timed runs of `exe` under `wine`: `with WinePrefix(...) as env`
+    creates the prefix and starts wineserver under `prefix` (the pinning), runs `exe --quick`
+    once so its DLLs are loaded before the timed runs (both untimed), and on leaving stops
+    wineserver and removes the directory. WINEDEBUG=-all; no Mono or Gecko install prompts."""
+
+    def __init__(self, wine, exe, prefix, tag):
+        self.wine, self.exe, self.prefix, self.tag = wine, exe, prefix, tag
+        self.temp = self.env = None
+
+    def __enter__(self):
+        self.temp = tempfile.mkdtemp(prefix=f"{self.tag}-wine-")
+        self.env = dict(os.environ, WINEDEBUG="-all",
+                        WINEPREFIX=os.path.join(self.temp, "prefix"),
+                        WINEDLLOVERRIDES="mscoree,mshtml=")
+        run(self.prefix + [self.wine, "wineboot", "--init"], env=self.env, timeout=600)
+        run(self.prefix + [self.wine, self.exe, "--quick"], env=self.env, timeout=600)
+        return self.env
+
+    def __exit__(self, *exc):
+        wineserver = find_wineserver(self.wine)
+        if wineserver is not None:
+            run([wineserver, "-k"], env=self.env, timeout=60)
+            run([wineserver, "-w"], env=self.env, timeout=60)
+        shutil.rmtree(self.temp, ignore_errors=True)
+        return False
+
+
 def parse_figures(label, status, output):
     """The {name: ns/op} a run printed; None (after saying why) if it failed or missed a line."""
     figures = {}
@@ -106,14 +159,7 @@ def keep_best(best, figures):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--ws2emu-run", help="ws2emu-run (default: found in ../../build*)")
-    parser.add_argument("--exe", help="win_bench.exe (default: next to ws2emu-run's build)")
-    parser.add_argument("--quick", action="store_true", help="tiny iteration counts (smoke)")
-    parser.add_argument("--no-wine", action="store_true", help="run under ws2emu-run only")
-    parser.add_argument("--rounds", type=int, default=2,
-                        help="runs of each runtime, alternating; the best of each (default 2)")
-    parser.add_argument("--cpus", help="pin both runtimes with taskset -c CPUS (default: the "
-                        "first allowed CPU; 'none': unpinned)")
+    add_runtime_arguments(parser, "win_bench.exe")
     args = parser.parse_args()
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
@@ -128,16 +174,9 @@ def main():
         print(f"win_bench_compare: {exe} not found (pass --exe)", file=sys.stderr)
         return 2
     exe = os.path.abspath(exe)
-    cpus = args.cpus
-    if cpus is None:
-        cpus = str(min(os.sched_getaffinity(0)))
-    prefix = []
-    if cpus != "none":
-        if shutil.which("taskset") is None:
-            print("win_bench_compare: pinning needs taskset (util-linux); use --cpus none",
-                  file=sys.stderr)
-            return 2
-        prefix = ["taskset", "-c", cpus]
+    prefix = pinning("win_bench_compare", args.cpus)
+    if prefix is None:
+        return 2
     bench_args = ["--quick"] if args.quick else []
     print(f"# win_bench_compare: {' '.join(prefix) if prefix else 'unpinned'}")
 
@@ -165,15 +204,7 @@ def main():
     _, version = run([wine, "--version"], timeout=60)
     print(f"# wine: {wine} ({version.strip()})")
     theirs = {}
-    temp = tempfile.mkdtemp(prefix="win-bench-wine-")
-    env = dict(os.environ, WINEDEBUG="-all", WINEPREFIX=os.path.join(temp, "prefix"),
-               WINEDLLOVERRIDES="mscoree,mshtml=")  # no Mono or Gecko install prompts
-    wineserver = find_wineserver(wine)
-    try:
-        # Untimed: create the prefix and start wineserver (under the same pinning), then one
-        # quick run so the program's DLLs are loaded once before the timed runs.
-        run(prefix + [wine, "wineboot", "--init"], env=env, timeout=600)
-        run(prefix + [wine, exe, "--quick"], env=env, timeout=600)
+    with WinePrefix(wine, exe, prefix, "win-bench") as env:
         for round_index in range(args.rounds):
             if round_index > 0:
                 figures = run_ws2emu()
@@ -185,11 +216,6 @@ def main():
             if figures is None:
                 return 1
             keep_best(theirs, figures)
-    finally:
-        if wineserver is not None:
-            run([wineserver, "-k"], env=env, timeout=60)
-            run([wineserver, "-w"], env=env, timeout=60)
-        shutil.rmtree(temp, ignore_errors=True)
 
     verdicts, missed = [], 0
     for name in FIGURES:

@@ -26,12 +26,11 @@ failed or a figure line is missing; 2 on bad arguments. It never judges a time, 
 import argparse
 import os
 import re
-import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from win_bench_compare import find_wine, find_wineserver, find_ws2emu_run, run  # noqa: E402
+from win_bench_compare import (WinePrefix, add_runtime_arguments, find_wine,  # noqa: E402
+                               find_ws2emu_run, pinning, run)
 
 # name: (unit, lower is better).
 FIGURES = {
@@ -74,15 +73,8 @@ def meets(ratio, target):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--ws2emu-run", help="ws2emu-run (default: found in ../../build*)")
-    parser.add_argument("--exe", help="win_net_bench.exe (default: next to ws2emu-run's build)")
+    add_runtime_arguments(parser, "win_net_bench.exe")
     parser.add_argument("--floor", help="win-net-floor (default: next to ws2emu-run's build)")
-    parser.add_argument("--quick", action="store_true", help="tiny runs (smoke)")
-    parser.add_argument("--no-wine", action="store_true", help="do not run under Wine")
-    parser.add_argument("--rounds", type=int, default=2,
-                        help="runs of each runtime, alternating; the best of each (default 2)")
-    parser.add_argument("--cpus", help="pin every runtime with taskset -c CPUS (default: the "
-                        "first allowed CPU; 'none': unpinned)")
     args = parser.parse_args()
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
@@ -98,48 +90,38 @@ def main():
         if not os.path.isfile(path):
             print(f"win_net_compare: {path} not found (pass {option})", file=sys.stderr)
             return 2
-    cpus = args.cpus if args.cpus is not None else str(min(os.sched_getaffinity(0)))
-    prefix = []
-    if cpus != "none":
-        if shutil.which("taskset") is None:
-            print("win_net_compare: pinning needs taskset (util-linux); use --cpus none",
-                  file=sys.stderr)
-            return 2
-        prefix = ["taskset", "-c", cpus]
+    prefix = pinning("win_net_compare", args.cpus)
+    if prefix is None:
+        return 2
     bench_args = ["--quick"] if args.quick else []
     print(f"# win_net_compare: {' '.join(prefix) if prefix else 'unpinned'}")
 
     wine = None if args.no_wine else find_wine()
-    env = temp = None
-    if wine is not None:
-        _, version = run([wine, "--version"], timeout=60)
-        print(f"# wine: {wine} ({version.strip()})")
-        temp = tempfile.mkdtemp(prefix="win-net-wine-")
-        env = dict(os.environ, WINEDEBUG="-all", WINEPREFIX=os.path.join(temp, "prefix"),
-                   WINEDLLOVERRIDES="mscoree,mshtml=")
     best = {"floor": {}, "ws2emu": {}, "wine": {}}
-    try:
-        if wine is not None:
-            # Untimed: the prefix and wineserver (under the same pinning), one quick run.
-            run(prefix + [wine, "wineboot", "--init"], env=env, timeout=600)
-            run(prefix + [wine, exe, "--quick"], env=env, timeout=600)
+
+    def rounds(env):
+        """Every side in turn, --rounds times; False (after saying why) when a run failed."""
         for _ in range(args.rounds):
             sides = [("floor", [floor], None), ("ws2emu", [ws2emu_run, exe], None)]
-            if wine is not None:
+            if env is not None:
                 sides.append(("wine", [wine, exe], env))
             for side, command, side_env in sides:
                 status, output = run(prefix + command + bench_args, env=side_env)
                 figures = parse_figures(f"{side} ({command[0]})", status, output)
                 if figures is None:
-                    return 1
+                    return False
                 keep_best(best[side], figures)
-    finally:
-        if wine is not None:
-            wineserver = find_wineserver(wine)
-            if wineserver is not None:
-                run([wineserver, "-k"], env=env, timeout=60)
-                run([wineserver, "-w"], env=env, timeout=60)
-            shutil.rmtree(temp, ignore_errors=True)
+        return True
+
+    if wine is None:
+        if not rounds(None):
+            return 1
+    else:
+        _, version = run([wine, "--version"], timeout=60)
+        print(f"# wine: {wine} ({version.strip()})")
+        with WinePrefix(wine, exe, prefix, "win-net") as env:
+            if not rounds(env):
+                return 1
 
     ours, theirs, base = best["ws2emu"], best["wine"], best["floor"]
     for name, (unit, lower) in FIGURES.items():
