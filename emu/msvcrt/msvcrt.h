@@ -80,6 +80,39 @@ int WINAPI setvbuf_(IoBuf *stream, char *buffer, int mode, size_t size);
 // standard fds, which _close marks closed without closing the host's); others are EBADF.
 int WINAPI _read_(int fd, void *buffer, unsigned int count);
 int WINAPI _close_(int fd);
+// Whether standard fd 0, 1 or 2 is open (not _close'd).
+bool StdFdOpen(int fd);
+
+// Low-level I/O beyond the standard fds (msvcrt/lowio.cc): _open_osfhandle gives a HANDLE an
+// fd of its own (3 and up; msvcrt's table holds 2048), whose _read/_write/_close go through
+// kernel32's ReadFile/WriteFile/CloseHandle, so any handle kind those know works here. fds 0-2
+// keep the host's standard fds. Binary semantics: no CR-LF translation in text mode.
+int WINAPI _lowio_read(int fd, void *buffer, unsigned int count);
+int WINAPI _lowio_close(int fd);
+int WINAPI _write_(int fd, const void *buffer, unsigned int count);
+int WINAPI _isatty_(int fd);
+int WINAPI _fileno_(IoBuf *stream);
+intptr_t WINAPI _get_osfhandle_(int fd);
+int WINAPI _open_osfhandle_(intptr_t osfhandle, int flags);
+// _dup: a new fd (3 and up) with a duplicate of the fd's handle (DuplicateHandle).
+int WINAPI _dup_(int fd);
+char *WINAPI _strdup_(const char *s);
+WCHAR *WINAPI _wcsdup_(const WCHAR *s);
+// rand/srand: msvcrt's generator (holdrand * 214013 + 2531011, bits 16-30), seeded per thread
+// with 1.
+int WINAPI rand_(void);
+void WINAPI srand_(unsigned int seed);
+// time/_time64: seconds since 1970 (time_t is 64 bits in the x64 msvcrt).
+int64_t WINAPI _time64_(int64_t *timer);
+int WINAPI _getpid_(void);
+// _setmode: records _O_TEXT / _O_BINARY (no translation is done either way) and returns the
+// previous mode; fds 0-2 start in text mode, _open_osfhandle's in binary unless _O_TEXT.
+int WINAPI _setmode_(int fd, int mode);
+// _kbhit: whether a key is waiting on the terminal (stdin, when it is one; 0 otherwise, as
+// Windows' console input is not a redirected stdin).
+int WINAPI _kbhit_(void);
+// gets: a line of stdin without its newline; null at the end of the input with nothing read.
+char *WINAPI gets_(char *buffer);
 
 // Strings, characters, conversions (msvcrt/strings.cc).
 int *WINAPI _errno_(void);
