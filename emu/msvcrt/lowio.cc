@@ -207,6 +207,72 @@ int64_t WINAPI _time64_(int64_t *timer) {
 
 int WINAPI _getpid_(void) { return static_cast<int>(win32::GetCurrentProcessId()); }
 
+namespace {
+
+constexpr int kIoEof = 0x10, kIoErr = 0x20;  // msvcrt's _IOEOF, _IOERR in FILE::_flag
+
+// The fd a stream reads from: stdin's, while open; else -1 with errno EBADF (or EINVAL for
+// a null stream).
+int ReadableFd(IoBuf *stream) {
+  if (stream == nullptr) return SetErrno(EINVAL);
+  if (stream->_file != 0 || !StdFdOpen(0)) return SetErrno(EBADF);
+  return 0;
+}
+
+}  // namespace
+
+int WINAPI fgetc_(IoBuf *stream) {
+  if (ReadableFd(stream) < 0) return -1;
+  unsigned char c;
+  int got = _read_(0, &c, 1);
+  if (got == 1) return c;
+  stream->_flag |= got == 0 ? kIoEof : kIoErr;
+  return -1;
+}
+
+char *WINAPI fgets_(char *buffer, int count, IoBuf *stream) {
+  if (buffer == nullptr || count <= 0) return SetErrno(EINVAL), nullptr;
+  if (ReadableFd(stream) < 0) return nullptr;
+  int n = 0;
+  while (n < count - 1) {
+    int c = fgetc_(stream);
+    if (c < 0) break;
+    buffer[n++] = static_cast<char>(c);
+    if (c == '\n') break;
+  }
+  if (n == 0) return nullptr;
+  buffer[n] = 0;
+  return buffer;
+}
+
+int WINAPI feof_(IoBuf *stream) {
+  if (stream == nullptr) return SetErrno(EINVAL), 0;
+  return stream->_flag & kIoEof;
+}
+
+void WINAPI clearerr_(IoBuf *stream) {
+  if (stream == nullptr) {
+    SetErrno(EINVAL);
+    return;
+  }
+  stream->_flag &= ~(kIoEof | kIoErr);
+}
+
+uintptr_t WINAPI _beginthreadex_(void *security, unsigned stack_size,
+                                 unsigned(WINAPI *start)(void *), void *arglist,
+                                 unsigned initflag, unsigned *thrdaddr) {
+  if (start == nullptr) return SetErrno(EINVAL), 0;
+  DWORD id = 0;
+  HANDLE h = win32::CreateThread(static_cast<LPSECURITY_ATTRIBUTES>(security), stack_size,
+                                 reinterpret_cast<win32::ThreadStartRoutine>(start), arglist,
+                                 initflag, &id);
+  if (h == nullptr) return SetErrno(EAGAIN), 0;
+  if (thrdaddr != nullptr) *thrdaddr = id;
+  return reinterpret_cast<uintptr_t>(h);
+}
+
+void WINAPI _endthreadex_(unsigned retval) { win32::ExitThread(retval); }
+
 int WINAPI _setmode_(int fd, int mode) {
   bool open = fd >= 0 && fd < kFirstHandleFd ? StdFdOpen(fd) : HandleOfFd(fd) != nullptr;
   if (!open) return SetErrno(EBADF);

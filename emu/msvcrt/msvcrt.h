@@ -113,6 +113,19 @@ int WINAPI _setmode_(int fd, int mode);
 int WINAPI _kbhit_(void);
 // gets: a line of stdin without its newline; null at the end of the input with nothing read.
 char *WINAPI gets_(char *buffer);
+// Reading the standard streams (only stdin can be read; the others are EBADF, as msvcrt's
+// write-only stdout): fgetc/getc, fgets; the end of input sets the stream's _IOEOF flag, which
+// feof reports and clearerr clears. Unbuffered, like the rest of the three streams.
+int WINAPI fgetc_(IoBuf *stream);
+char *WINAPI fgets_(char *buffer, int count, IoBuf *stream);
+int WINAPI feof_(IoBuf *stream);
+void WINAPI clearerr_(IoBuf *stream);
+// _beginthreadex/_endthreadex: kernel32's CreateThread/ExitThread, with msvcrt's errors (0 and
+// EINVAL for a null start routine; EAGAIN when no thread can be made).
+uintptr_t WINAPI _beginthreadex_(void *security, unsigned stack_size,
+                                 unsigned(WINAPI *start)(void *), void *arglist,
+                                 unsigned initflag, unsigned *thrdaddr);
+[[noreturn]] void WINAPI _endthreadex_(unsigned retval);
 
 // Strings, characters, conversions (msvcrt/strings.cc).
 int *WINAPI _errno_(void);
@@ -134,6 +147,9 @@ int WINAPI toupper_(int c);
 int WINAPI isspace_(int c);
 int WINAPI isdigit_(int c);
 int WINAPI isalpha_(int c);
+int WINAPI isxdigit_(int c);
+int WINAPI isupper_(int c);
+int WINAPI islower_(int c);
 int WINAPI isalnum_(int c);
 int WINAPI putchar_(int c);
 int WINAPI getchar_(void);

@@ -433,4 +433,76 @@ TEST(Wsock32, OrdinalsAndWinsock1OptionNumbers) {
   Export<int(WSAAPI *)(void)>("WSOCK32.dll", "WSACleanup")();
 }
 
+// fgets/fgetc/getc on stdin, the end of input in feof until clearerr; stdout cannot be read.
+TEST(MsvcrtStreams, ReadStdin) {
+  auto iob = Crt<char *(WINAPI *)(void)>("__iob_func");
+  void *in = iob(), *out = iob() + 48;
+  auto fgets_ = Crt<char *(WINAPI *)(char *, int, void *)>("fgets");
+  auto fgetc_ = Crt<int(WINAPI *)(void *)>("fgetc");
+  auto feof_ = Crt<int(WINAPI *)(void *)>("feof");
+  auto clearerr_ = Crt<void(WINAPI *)(void *)>("clearerr");
+  PipedStdFd piped(0);
+  ASSERT_EQ(write(piped.write_end(), "ab\ncdefg", 8), 8);
+  piped.CloseWriteEnd();
+  char line[4];
+  ASSERT_EQ(fgets_(line, sizeof(line), in), line);
+  EXPECT_STREQ(line, "ab\n");
+  ASSERT_EQ(fgets_(line, sizeof(line), in), line);  // count - 1 characters at most
+  EXPECT_STREQ(line, "cde");
+  EXPECT_EQ(Crt<int(WINAPI *)(void *)>("getc")(in), 'f');
+  EXPECT_EQ(fgetc_(in), 'g');
+  EXPECT_EQ(feof_(in), 0);
+  EXPECT_EQ(fgetc_(in), -1);
+  EXPECT_NE(feof_(in), 0);
+  EXPECT_EQ(fgets_(line, sizeof(line), in), nullptr);
+  clearerr_(in);
+  EXPECT_EQ(feof_(in), 0);
+  EXPECT_EQ(fgetc_(out), -1);
+  EXPECT_EQ(Errno(), EBADF);
+  EXPECT_EQ(fgets_(line, 0, in), nullptr);
+  EXPECT_EQ(Errno(), EINVAL);
+}
+
+TEST(MsvcrtHelpers, CharacterClasses) {
+  EXPECT_NE(Crt<int(WINAPI *)(int)>("isxdigit")('F'), 0);
+  EXPECT_EQ(Crt<int(WINAPI *)(int)>("isxdigit")('g'), 0);
+  EXPECT_NE(Crt<int(WINAPI *)(int)>("isupper")('Q'), 0);
+  EXPECT_EQ(Crt<int(WINAPI *)(int)>("isupper")('q'), 0);
+  EXPECT_NE(Crt<int(WINAPI *)(int)>("islower")('q'), 0);
+  EXPECT_EQ(Crt<int(WINAPI *)(int)>("islower")('1'), 0);
+}
+
+unsigned WINAPI ThreadBody(void *arg) { return *static_cast<unsigned *>(arg) + 1; }
+unsigned WINAPI EndingThreadBody(void *) {
+  Crt<void(WINAPI *)(unsigned)>("_endthreadex")(77);
+  return 0;
+}
+
+// _beginthreadex runs the routine on a thread whose handle waits and gives the exit code (the
+// return value, or _endthreadex's); a null routine is EINVAL.
+TEST(MsvcrtThreads, BeginThreadEx) {
+  using BeginFn = uintptr_t(WINAPI *)(void *, unsigned, unsigned(WINAPI *)(void *), void *,
+                                      unsigned, unsigned *);
+  auto begin = Crt<BeginFn>("_beginthreadex");
+  auto wait = K32<DWORD(WINAPI *)(HANDLE, DWORD)>("WaitForSingleObject");
+  auto exit_code = K32<BOOL(WINAPI *)(HANDLE, DWORD *)>("GetExitCodeThread");
+  unsigned value = 41, id = 0;
+  auto h = reinterpret_cast<HANDLE>(begin(nullptr, 0, ThreadBody, &value, 0, &id));
+  ASSERT_NE(h, nullptr);
+  EXPECT_NE(id, 0u);
+  ASSERT_EQ(wait(h, 10000), 0u);
+  DWORD code = 0;
+  ASSERT_TRUE(exit_code(h, &code));
+  EXPECT_EQ(code, 42u);
+  K32<CloseHandleFn>("CloseHandle")(h);
+  h = reinterpret_cast<HANDLE>(begin(nullptr, 0, EndingThreadBody, nullptr, 0, nullptr));
+  ASSERT_NE(h, nullptr);
+  ASSERT_EQ(wait(h, 10000), 0u);
+  ASSERT_TRUE(exit_code(h, &code));
+  EXPECT_EQ(code, 77u);
+  K32<CloseHandleFn>("CloseHandle")(h);
+  EXPECT_EQ(begin(nullptr, 0, nullptr, nullptr, 0, nullptr), 0u);
+  EXPECT_EQ(Errno(), EINVAL);
+}
+
 }  // namespace
