@@ -73,7 +73,7 @@ const BuiltinExport kExports[] = {
     EXPORT("_strnicmp", _strnicmp_),
     EXPORT("atoi", atoi_),
     EXPORT("atol", atol_),
-    EXPORT("getchar", getchar_),
+    EXPORT("getchar", getchar_stdin),
     EXPORT("isalnum", isalnum_),
     EXPORT("isalpha", isalpha_),
     EXPORT("isdigit", isdigit_),
@@ -115,6 +115,7 @@ const BuiltinExport kExports[] = {
     EXPORT("isxdigit", isxdigit_),
     EXPORT("rand", rand_),
     EXPORT("srand", srand_),
+    EXPORT("ungetc", ungetc_),
     EXPORT("time", _time64_),
 };
 #undef EXPORT

@@ -11,6 +11,7 @@ static bool StdinReady() {
 }
 
 #include <cerrno>
+#include <atomic>
 #include <climits>
 #include <cstring>
 #include <ctime>
@@ -221,8 +222,13 @@ int ReadableFd(IoBuf *stream) {
 
 }  // namespace
 
+// ungetc's one character for stdin (the C standard's guarantee), read first by fgetc; -1 when
+// empty.
+std::atomic<int> g_pushback{-1};
+
 int WINAPI fgetc_(IoBuf *stream) {
   if (ReadableFd(stream) < 0) return -1;
+  if (int c = g_pushback.exchange(-1); c >= 0) return c;
   unsigned char c;
   int got = _read_(0, &c, 1);
   if (got == 1) return c;
@@ -244,6 +250,16 @@ char *WINAPI fgets_(char *buffer, int count, IoBuf *stream) {
   buffer[n] = 0;
   return buffer;
 }
+
+int WINAPI ungetc_(int c, IoBuf *stream) {
+  if (c == -1 || ReadableFd(stream) < 0) return -1;
+  int empty = -1;
+  if (!g_pushback.compare_exchange_strong(empty, c & 0xff)) return -1;  // one at a time
+  stream->_flag &= ~kIoEof;
+  return c & 0xff;
+}
+
+int WINAPI getchar_stdin(void) { return fgetc_(__iob_func()); }
 
 int WINAPI feof_(IoBuf *stream) {
   if (stream == nullptr) return SetErrno(EINVAL), 0;
@@ -293,9 +309,8 @@ char *WINAPI gets_(char *buffer) {
   size_t n = 0;
   bool any = false;
   for (;;) {
-    char c;
-    int got = StdFdOpen(0) ? _read_(0, &c, 1) : -1;
-    if (got <= 0) break;
+    int c = fgetc_(__iob_func());
+    if (c < 0) break;
     any = true;
     if (c == '\n') break;
     buffer[n++] = c;

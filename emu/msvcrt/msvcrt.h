@@ -117,6 +117,9 @@ char *WINAPI gets_(char *buffer);
 // write-only stdout): fgetc/getc, fgets; the end of input sets the stream's _IOEOF flag, which
 // feof reports and clearerr clears. Unbuffered, like the rest of the three streams.
 int WINAPI fgetc_(IoBuf *stream);
+// ungetc: one character back into stdin, read first by fgetc, getc, getchar, fgets and gets.
+int WINAPI ungetc_(int c, IoBuf *stream);
+int WINAPI getchar_stdin(void);
 char *WINAPI fgets_(char *buffer, int count, IoBuf *stream);
 int WINAPI feof_(IoBuf *stream);
 void WINAPI clearerr_(IoBuf *stream);

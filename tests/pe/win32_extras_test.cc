@@ -433,7 +433,8 @@ TEST(Wsock32, OrdinalsAndWinsock1OptionNumbers) {
   Export<int(WSAAPI *)(void)>("WSOCK32.dll", "WSACleanup")();
 }
 
-// fgets/fgetc/getc on stdin, the end of input in feof until clearerr; stdout cannot be read.
+// fgets/fgetc/getc/getchar on stdin, ungetc's one character, the end of input in feof until
+// clearerr; stdout cannot be read.
 TEST(MsvcrtStreams, ReadStdin) {
   auto iob = Crt<char *(WINAPI *)(void)>("__iob_func");
   void *in = iob(), *out = iob() + 48;
@@ -450,6 +451,11 @@ TEST(MsvcrtStreams, ReadStdin) {
   ASSERT_EQ(fgets_(line, sizeof(line), in), line);  // count - 1 characters at most
   EXPECT_STREQ(line, "cde");
   EXPECT_EQ(Crt<int(WINAPI *)(void *)>("getc")(in), 'f');
+  auto ungetc_ = Crt<int(WINAPI *)(int, void *)>("ungetc");
+  EXPECT_EQ(ungetc_('F', in), 'F');  // one character back, read first
+  EXPECT_EQ(ungetc_('G', in), -1);   // only one
+  EXPECT_EQ(Crt<int(WINAPI *)(void)>("getchar")(), 'F');
+  EXPECT_EQ(ungetc_(-1, in), -1);
   EXPECT_EQ(fgetc_(in), 'g');
   EXPECT_EQ(feof_(in), 0);
   EXPECT_EQ(fgetc_(in), -1);
