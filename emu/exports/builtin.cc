@@ -9,7 +9,8 @@ namespace {
 
 const BuiltinModule *const kModules[] = {&kKernel32Module, &kWs2_32Module, &kMsvcrtModule,
                                          &kUser32Module,   &kRpcrt4Module, &kOle32Module,
-                                         &kMswsockModule};
+                                         &kMswsockModule, &kIphlpapiModule,
+                                         &kWsock32Module};
 
 std::string_view StripDll(std::string_view name) {
   if (name.size() >= 4 && strncasecmp(name.data() + name.size() - 4, ".dll", 4) == 0)

@@ -47,6 +47,8 @@ extern const BuiltinModule kUser32Module;
 extern const BuiltinModule kRpcrt4Module;
 extern const BuiltinModule kOle32Module;
 extern const BuiltinModule kMswsockModule;  // the base provider
+extern const BuiltinModule kIphlpapiModule;
+extern const BuiltinModule kWsock32Module;  // Winsock 1.1 over the ws2_32 functions
 
 }  // namespace ws2emu::emu
 

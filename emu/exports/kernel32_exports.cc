@@ -2,6 +2,8 @@
 // ports, last error), plus the plain forms of the Ex calls.
 #include "exports/builtin.h"
 #include "win32/kernel32.h"
+#include "msvcrt/msvcrt.h"
+#include "win32/kernel32_files.h"
 #include "win32/ntdll_unwind.h"
 #include "ws2emu/ws2emu.h"
 
@@ -51,7 +53,7 @@ using namespace win32;  // NOLINT
 
 #define EXPORT(name, fn) {name, 0, reinterpret_cast<const void *>(&fn)}
 const BuiltinExport kExports[] = {
-    EXPORT("CloseHandle", ws2emu_CloseHandle),
+    EXPORT("CloseHandle", CloseHandle),
     EXPORT("CreateThread", CreateThread),
     EXPORT("DeleteCriticalSection", DeleteCriticalSection),
     EXPORT("DisableThreadLibraryCalls", DisableThreadLibraryCalls),
@@ -83,7 +85,7 @@ const BuiltinExport kExports[] = {
     EXPORT("GetCurrentThread", ws2emu_GetCurrentThread),
     EXPORT("GetCurrentProcess", ws2emu_GetCurrentProcess),
     EXPORT("GetThreadId", ws2emu_GetThreadId),
-    EXPORT("DuplicateHandle", ws2emu_DuplicateHandle),
+    EXPORT("DuplicateHandle", DuplicateHandle),
     EXPORT("GetExitCodeThread", GetExitCodeThread),
     EXPORT("GetSystemTimeAsFileTime", GetSystemTimeAsFileTime),
     EXPORT("GetTickCount", GetTickCount),
@@ -177,6 +179,20 @@ const BuiltinExport kExports[] = {
     EXPORT("RtlLookupFunctionEntry", RtlLookupFunctionEntry),
     EXPORT("RtlUnwindEx", emu_unwind_RtlUnwindEx),
     EXPORT("RtlVirtualUnwind", RtlVirtualUnwind),
+    // Windows' kernel32 forwards it to ntdll: the same language handler msvcrt exports.
+    EXPORT("__C_specific_handler", msvcrt::__C_specific_handler),
+    // Console handles and the computer's name (win32/kernel32_files.cc).
+    EXPORT("GetComputerNameA", GetComputerNameA),
+    EXPORT("GetComputerNameExA", GetComputerNameExA),
+    EXPORT("GetComputerNameExW", GetComputerNameExW),
+    EXPORT("GetComputerNameW", GetComputerNameW),
+    EXPORT("FreeConsole", FreeConsole),
+    EXPORT("GetConsoleScreenBufferInfo", GetConsoleScreenBufferInfo),
+    EXPORT("GetFileType", GetFileType),
+    EXPORT("SetConsoleTextAttribute", SetConsoleTextAttribute),
+    EXPORT("GetStdHandle", GetStdHandle),
+    EXPORT("ReadFile", ReadFile),
+    EXPORT("WriteFile", WriteFile),
 };
 #undef EXPORT
 

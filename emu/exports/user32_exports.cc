@@ -2,6 +2,7 @@
 // Message-only windows carry no text messages, so the A message calls are the W ones.
 #include "exports/builtin.h"
 #include "win32/user32_forms.h"
+#include "win32/user32_resources.h"
 #include "ws2emu/ws2emu.h"
 
 namespace ws2emu::emu {
@@ -37,6 +38,11 @@ const BuiltinExport kExports[] = {
     EXPORT("RegisterClassExW", ws2emu_RegisterClassExW),
     EXPORT("TranslateMessage", ws2emu_TranslateMessage),
     EXPORT("UnregisterClassW", ws2emu_UnregisterClassW),
+    // The shared predefined cursors and icons (win32/user32_resources.cc).
+    EXPORT("LoadCursorA", LoadCursorA),
+    EXPORT("LoadCursorW", LoadCursorW),
+    EXPORT("LoadIconA", LoadIconA),
+    EXPORT("LoadIconW", LoadIconW),
 };
 #undef EXPORT
 

@@ -278,6 +278,8 @@ int WINAPI _read_(int fd, void *buffer, unsigned int count) {
   return static_cast<int>(n);
 }
 
+bool StdFdOpen(int fd) { return OpenFd(fd); }
+
 int WINAPI _close_(int fd) {
   if (!OpenFd(fd)) {
     *_errno_() = EBADF;

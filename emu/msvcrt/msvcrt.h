@@ -84,6 +84,55 @@ int WINAPI setvbuf_(IoBuf *stream, char *buffer, int mode, size_t size);
 // standard fds, which _close marks closed without closing the host's); others are EBADF.
 int WINAPI _read_(int fd, void *buffer, unsigned int count);
 int WINAPI _close_(int fd);
+// Whether standard fd 0, 1 or 2 is open (not _close'd).
+bool StdFdOpen(int fd);
+
+// Low-level I/O beyond the standard fds (msvcrt/lowio.cc): _open_osfhandle gives a HANDLE an
+// fd of its own (3 and up; msvcrt's table holds 2048), whose _read/_write/_close go through
+// kernel32's ReadFile/WriteFile/CloseHandle, so any handle kind those know works here. fds 0-2
+// keep the host's standard fds. Binary semantics: no CR-LF translation in text mode.
+int WINAPI _lowio_read(int fd, void *buffer, unsigned int count);
+int WINAPI _lowio_close(int fd);
+int WINAPI _write_(int fd, const void *buffer, unsigned int count);
+int WINAPI _isatty_(int fd);
+int WINAPI _fileno_(IoBuf *stream);
+intptr_t WINAPI _get_osfhandle_(int fd);
+int WINAPI _open_osfhandle_(intptr_t osfhandle, int flags);
+// _dup: a new fd (3 and up) with a duplicate of the fd's handle (DuplicateHandle).
+int WINAPI _dup_(int fd);
+char *WINAPI _strdup_(const char *s);
+WCHAR *WINAPI _wcsdup_(const WCHAR *s);
+// rand/srand: msvcrt's generator (holdrand * 214013 + 2531011, bits 16-30), seeded per thread
+// with 1.
+int WINAPI rand_(void);
+void WINAPI srand_(unsigned int seed);
+// time/_time64: seconds since 1970 (time_t is 64 bits in the x64 msvcrt).
+int64_t WINAPI _time64_(int64_t *timer);
+int WINAPI _getpid_(void);
+// _setmode: records _O_TEXT / _O_BINARY (no translation is done either way) and returns the
+// previous mode; fds 0-2 start in text mode, _open_osfhandle's in binary unless _O_TEXT.
+int WINAPI _setmode_(int fd, int mode);
+// _kbhit: whether a key is waiting on the terminal (stdin, when it is one; 0 otherwise, as
+// Windows' console input is not a redirected stdin).
+int WINAPI _kbhit_(void);
+// gets: a line of stdin without its newline; null at the end of the input with nothing read.
+char *WINAPI gets_(char *buffer);
+// Reading the standard streams (only stdin can be read; the others are EBADF, as msvcrt's
+// write-only stdout): fgetc/getc, fgets; the end of input sets the stream's _IOEOF flag, which
+// feof reports and clearerr clears. Unbuffered, like the rest of the three streams.
+int WINAPI fgetc_(IoBuf *stream);
+// ungetc: one character back into stdin, read first by fgetc, getc, getchar, fgets and gets.
+int WINAPI ungetc_(int c, IoBuf *stream);
+int WINAPI getchar_stdin(void);
+char *WINAPI fgets_(char *buffer, int count, IoBuf *stream);
+int WINAPI feof_(IoBuf *stream);
+void WINAPI clearerr_(IoBuf *stream);
+// _beginthreadex/_endthreadex: kernel32's CreateThread/ExitThread, with msvcrt's errors (0 and
+// EINVAL for a null start routine; EAGAIN when no thread can be made).
+uintptr_t WINAPI _beginthreadex_(void *security, unsigned stack_size,
+                                 unsigned(WINAPI *start)(void *), void *arglist,
+                                 unsigned initflag, unsigned *thrdaddr);
+[[noreturn]] void WINAPI _endthreadex_(unsigned retval);
 
 // Strings, characters, conversions (msvcrt/strings.cc).
 int *WINAPI _errno_(void);
@@ -105,6 +154,9 @@ int WINAPI toupper_(int c);
 int WINAPI isspace_(int c);
 int WINAPI isdigit_(int c);
 int WINAPI isalpha_(int c);
+int WINAPI isxdigit_(int c);
+int WINAPI isupper_(int c);
+int WINAPI islower_(int c);
 int WINAPI isalnum_(int c);
 int WINAPI putchar_(int c);
 int WINAPI getchar_(void);

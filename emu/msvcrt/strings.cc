@@ -71,6 +71,9 @@ int WINAPI toupper_(int c) { return std::toupper(c); }
 int WINAPI isspace_(int c) { return std::isspace(c); }
 int WINAPI isdigit_(int c) { return std::isdigit(c); }
 int WINAPI isalpha_(int c) { return std::isalpha(c); }
+int WINAPI isxdigit_(int c) { return std::isxdigit(c); }
+int WINAPI isupper_(int c) { return std::isupper(c); }
+int WINAPI islower_(int c) { return std::islower(c); }
 int WINAPI isalnum_(int c) { return std::isalnum(c); }
 
 int WINAPI putchar_(int c) {

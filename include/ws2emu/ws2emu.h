@@ -14,6 +14,7 @@
 #ifndef WS2EMU_WS2EMU_H_
 #define WS2EMU_WS2EMU_H_
 
+#include "ws2emu/iphlpapi.h"
 #include "ws2emu/winuser.h"
 #include "ws2emu/ws2spi.h"
 
@@ -236,6 +237,31 @@ struct WS_protoent *WSAAPI ws2emu_getprotobynumber(int number);
 /* ---- end of names and addresses ------------------------------------------------------------- */
 
 /* ---- IP Helper (iphlpapi) -------------------------------------------------------------------- */
+
+/* The machine's interfaces (Linux getifaddrs and /proc) in Windows' structures (ws2emu/iphlpapi.h),
+ * one caller buffer holding every list: ERROR_BUFFER_OVERFLOW with *SizePointer set to the size
+ * needed (also for a NULL buffer), ERROR_INVALID_PARAMETER for a NULL size pointer, a Family
+ * other than AF_UNSPEC/AF_INET/AF_INET6 or a non-NULL Reserved, ERROR_NO_DATA when no adapter
+ * matches. AdapterName is a GUID string stable per Linux name; FriendlyName and Description are
+ * the Linux name ("Loopback Pseudo-Interface 1" / "Software Loopback Interface 1" for lo).
+ * AF_INET lists the adapters with an IPv4 address, AF_INET6 those with IPv6 enabled.
+ * GetAdaptersInfo lists every adapter but the loopback, as Windows does (0.0.0.0 when it has no
+ * IPv4 address). */
+ULONG WINAPI GetAdaptersAddresses(ULONG Family, ULONG Flags, PVOID Reserved,
+                                  PIP_ADAPTER_ADDRESSES AdapterAddresses, PULONG SizePointer);
+ULONG WINAPI GetAdaptersInfo(PIP_ADAPTER_INFO AdapterInfo, PULONG SizePointer);
+/* Host name (up to the first dot), domain, the resolver's IPv4 servers, IP forwarding. */
+DWORD WINAPI GetNetworkParams(PFIXED_INFO pFixedInfo, PULONG pOutBufLen);
+/* The interface the kernel's routes choose for a destination (IPAddr in network order);
+ * ERROR_CAN_NOT_COMPLETE when there is no route. */
+DWORD WINAPI GetBestInterface(IPAddr dwDestAddr, PDWORD pdwBestIfIndex);
+DWORD WINAPI GetBestInterfaceEx(struct WS_sockaddr *pDestAddr, PDWORD pdwBestIfIndex);
+DWORD WINAPI GetNumberOfInterfaces(PDWORD pdwNumIf);
+/* if_nametoindex / if_indextoname (names libc has): the Linux name, or for nametoindex also the
+ * adapter's GUID name; 0 / NULL when there is no such interface. The buffer is IF_NAMESIZE (256)
+ * bytes on Windows. */
+NET_IFINDEX WINAPI ws2emu_if_nametoindex(PCSTR InterfaceName);
+PCHAR WINAPI ws2emu_if_indextoname(NET_IFINDEX InterfaceIndex, PCHAR InterfaceName);
 
 /* ---- end of IP Helper ------------------------------------------------------------------------ */
 

@@ -8,6 +8,7 @@
 #include <ws2spi.h>
 #include <mswsock.h>
 #include <mstcpip.h>
+#include <iphlpapi.h>
 #include <stddef.h>
 
 #define WS(x) x

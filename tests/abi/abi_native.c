@@ -9,6 +9,7 @@
 
 #include "ws2emu/winuser.h"
 #include "ws2emu/ws2spi.h"
+#include "ws2emu/iphlpapi.h"
 
 #ifdef WS2EMU_WS_PREFIX
 #define WS(x) WS_##x
