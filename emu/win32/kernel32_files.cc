@@ -245,7 +245,10 @@ BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
       }
       break;
     case HandleKind::kOther:
-      break;
+      // A SOCKET, through its provider (lib/winsock/file_io.cc); any other handle is
+      // ERROR_INVALID_HANDLE there.
+      return ws2emu_ReadFile(hFile, lpBuffer, nNumberOfBytesToRead, lpNumberOfBytesRead,
+                             lpOverlapped);
   }
   ws2emu_SetLastError(ERROR_INVALID_HANDLE);
   return FALSE;
@@ -266,7 +269,8 @@ BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrit
       }
       break;
     case HandleKind::kOther:
-      break;
+      return ws2emu_WriteFile(hFile, lpBuffer, nNumberOfBytesToWrite, lpNumberOfBytesWritten,
+                              lpOverlapped);
   }
   ws2emu_SetLastError(ERROR_INVALID_HANDLE);
   return FALSE;

@@ -4,8 +4,9 @@
 //
 // Handle kinds. A HANDLE given to ReadFile or WriteFile is sorted by KindOf into a kind, and each
 // kind has its own read and write function (ConsoleRead / ConsoleWrite); a kind nobody handles
-// is ERROR_INVALID_HANDLE. Socket handles (ReadFile/WriteFile on a SOCKET) are another kind,
-// added beside the console one by the socket layer.
+// is ERROR_INVALID_HANDLE. Every other handle goes to the socket layer (ws2emu_ReadFile /
+// ws2emu_WriteFile, lib/winsock/file_io.cc): a SOCKET is read and written through its
+// provider, anything else is ERROR_INVALID_HANDLE there.
 //
 // Console handles are 0x3, 0x7 and 0xb for the standard ones, Windows 7's values, and the next
 // values of that form (up to 0xff) for their duplicates: their low two bits are set, which no
