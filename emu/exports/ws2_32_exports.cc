@@ -1,5 +1,6 @@
-// ws2_32.dll: the exports the runtime implements so far (the upcall-related ones, the event and
-// wait calls, the blocking hooks, the last error, the catalog calls).
+// ws2_32.dll: the Winsock API (start-up, the socket calls routed through the catalog, names and
+// addresses), the upcall-related exports, the event and wait calls, the blocking hooks, the last
+// error and the catalog calls.
 //
 // Ordinals. 1-23, 51-57, 101-116 and 151 are the Winsock 1.1 ones every ws2_32 keeps. Windows
 // numbers the rest alphabetically per release, skipping those (24-50, 58-100, 117-150, 152 on:
@@ -43,6 +44,8 @@ const BuiltinExport kExports[] = {
     EXPORT(WSAAddressToStringA, 42),
     EXPORT(WSAAddressToStringW, 43),
     EXPORT(WSAConnect, 46),
+    EXPORT(WSAConnectByNameA, 48),
+    EXPORT(WSAConnectByNameW, 49),
     EXPORT(WSADuplicateSocketA, 58),
     EXPORT(WSADuplicateSocketW, 59),
     EXPORT(WSAEnumNetworkEvents, 64),

@@ -103,6 +103,16 @@ int WSAAPI ws2emu_listen(SOCKET s, int backlog);
 int WSAAPI ws2emu_connect(SOCKET s, const struct WS_sockaddr *name, int namelen);
 int WSAAPI WSAConnect(SOCKET s, const struct WS_sockaddr *name, int namelen,
                       LPWSABUF lpCallerData, LPWSABUF lpCalleeData, LPQOS lpSQOS, LPQOS lpGQOS);
+/* Resolves nodename:servicename (the system resolver) and connects to the first address of the
+ * socket's family that answers, within *timeout in all when it is not null. */
+BOOL WSAAPI WSAConnectByNameA(SOCKET s, LPCSTR nodename, LPCSTR servicename,
+                              LPDWORD LocalAddressLength, LPSOCKADDR LocalAddress,
+                              LPDWORD RemoteAddressLength, LPSOCKADDR RemoteAddress,
+                              const struct WS_timeval *timeout, LPWSAOVERLAPPED Reserved);
+BOOL WSAAPI WSAConnectByNameW(SOCKET s, LPWSTR nodename, LPWSTR servicename,
+                              LPDWORD LocalAddressLength, LPSOCKADDR LocalAddress,
+                              LPDWORD RemoteAddressLength, LPSOCKADDR RemoteAddress,
+                              const struct WS_timeval *timeout, LPWSAOVERLAPPED Reserved);
 int WSAAPI ws2emu_shutdown(SOCKET s, int how);
 int WSAAPI ws2emu_getsockname(SOCKET s, struct WS_sockaddr *name, int *namelen);
 int WSAAPI ws2emu_getpeername(SOCKET s, struct WS_sockaddr *name, int *namelen);
@@ -288,6 +298,19 @@ BOOL WINAPI ws2emu_PostQueuedCompletionStatus(HANDLE CompletionPort,
                                               DWORD dwNumberOfBytesTransferred,
                                               ULONG_PTR dwCompletionKey,
                                               LPOVERLAPPED lpOverlapped);
+/* The file calls on a SOCKET handle (lib/winsock/file_io.cc): a receive / send through the
+ * socket's provider, completing as the OVERLAPPED says. Any other handle: ERROR_INVALID_HANDLE.
+ * SetFileCompletionNotificationModes: FILE_SKIP_COMPLETION_PORT_ON_SUCCESS (1),
+ * FILE_SKIP_SET_EVENT_ON_HANDLE (2). */
+BOOL WINAPI ws2emu_ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
+                            LPDWORD lpNumberOfBytesRead, LPOVERLAPPED lpOverlapped);
+BOOL WINAPI ws2emu_WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite,
+                             LPDWORD lpNumberOfBytesWritten, LPOVERLAPPED lpOverlapped);
+BOOL WINAPI ws2emu_GetOverlappedResult(HANDLE hFile, LPOVERLAPPED lpOverlapped,
+                                       LPDWORD lpNumberOfBytesTransferred, BOOL bWait);
+BOOL WINAPI ws2emu_CancelIo(HANDLE hFile);
+BOOL WINAPI ws2emu_CancelIoEx(HANDLE hFile, LPOVERLAPPED lpOverlapped);
+BOOL WINAPI ws2emu_SetFileCompletionNotificationModes(HANDLE FileHandle, UCHAR Flags);
 
 /* ---- user32: message-only windows and per-thread message queues (ws2emu/winuser.h) -------- *
  * A window belongs to the thread that created it and is message-only whatever its parent (the

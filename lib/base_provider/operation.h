@@ -68,6 +68,8 @@ struct Operation {
   pid_t issuer = 0;         // the Linux thread that issued it (CancelIo)
   bool synchronous = false;  // NewOperation's `synchronous`
   bool owns_thread = false;  // `thread` came from WPUOpenCurrentThread: closed with the op
+  // It completed in the call that started it (FILE_SKIP_COMPLETION_PORT_ON_SUCCESS).
+  bool at_once = false;
   // The record the completion goes through (its completion port): pinned while the operation
   // is pending, so an operation completes through the port even after closesocket.
   sockets::SocketRef record;

@@ -994,7 +994,7 @@ void Deliver(Operation *op, DWORD error, DWORD bytes, DWORD flags) {
       DeleteOperation(op);
     }
   } else {
-    if (iocp::CompleteOverlapped(*op->record, ov, error, bytes) != 0) {
+    if (iocp::CompleteOverlapped(*op->record, ov, error, bytes, op->at_once) != 0) {
       // The event was closed since the operation began: the status is still written, so
       // WSPGetOverlappedResult and HasOverlappedIoCompleted see the completion.
       StoreStatus(ov, error, bytes);
@@ -1026,6 +1026,7 @@ int Submit(const SocketCall &call, Operation *op, Queue queue, LPDWORD bytes,
         }
         if (bytes != nullptr) *bytes = a.bytes;
         if (immediate_flags != nullptr) *immediate_flags = a.flags;
+        op->at_once = true;
         Deliver(op, a.error, a.bytes, a.flags);
         if (a.error != 0) return Fail(lpErrno, static_cast<int>(a.error));
         return 0;
@@ -1149,6 +1150,7 @@ int CompleteNow(const SocketCall &call, LPWSAOVERLAPPED overlapped,
   Operation *op = NewOperation(call, overlapped, routine, thread, &e);
   if (op == nullptr) return e;
   StdMutexLock lock(&call->mu);
+  op->at_once = true;
   Deliver(op, error, bytes, flags);
   return 0;
 }

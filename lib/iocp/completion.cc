@@ -7,7 +7,7 @@
 namespace ws2emu::iocp {
 
 int CompleteOverlapped(const sockets::SocketRecord &socket, WSAOVERLAPPED *overlapped,
-                       uint32_t error, uint32_t bytes) {
+                       uint32_t error, uint32_t bytes, bool succeeded_at_once) {
   if (overlapped == nullptr) return WSAEFAULT;
   HandleTable &table = HandleTable::Get();
   const uint64_t hevent = reinterpret_cast<uintptr_t>(overlapped->hEvent);
@@ -18,7 +18,8 @@ int CompleteOverlapped(const sockets::SocketRecord &socket, WSAOVERLAPPED *overl
   }
   uint64_t key = 0;
   Ref<Object> port;
-  if ((hevent & 1) == 0) port = socket.CompletionPort(&key);
+  const bool skip = succeeded_at_once && error == 0 && socket.skip_port_on_success();
+  if ((hevent & 1) == 0 && !skip) port = socket.CompletionPort(&key);
 
   // [inference] Internal holds the completion status: the error itself (0 for success), which
   // is never WSS_OPERATION_IN_PROGRESS for a Winsock error; an error that happens to equal

@@ -22,8 +22,13 @@ namespace ws2emu::iocp {
 // WSA_INVALID_HANDLE for an hEvent that is not an event. The caller has found (and pinned)
 // `socket`; which sockets it may complete is its own rule. An int rather than an absl::Status:
 // this runs once per completed operation, and its callers hand the code straight to *lpErrno.
+//
+// `succeeded_at_once`: the operation succeeded in the call that started it (which returned
+// success, not WSA_IO_PENDING). A socket whose SetFileCompletionNotificationModes set
+// FILE_SKIP_COMPLETION_PORT_ON_SUCCESS then gets no packet on its port: the caller already
+// has the result (the I/O manager's rule for such handles); the event is still set.
 int CompleteOverlapped(const sockets::SocketRecord &socket, WSAOVERLAPPED *overlapped,
-                       uint32_t error, uint32_t bytes);
+                       uint32_t error, uint32_t bytes, bool succeeded_at_once = false);
 
 }  // namespace ws2emu::iocp
 

@@ -82,6 +82,10 @@ class SocketRecord {
   static constexpr uint32_t kSettingPort = 2;
   static constexpr uint32_t kPortSet = 4;
   static constexpr uint32_t kHasFile = 8;  // an IFS handle with a file object
+  // SetFileCompletionNotificationModes: FILE_SKIP_COMPLETION_PORT_ON_SUCCESS (1) and
+  // FILE_SKIP_SET_EVENT_ON_HANDLE (2), kept shifted into these bits.
+  static constexpr uint32_t kSkipPortOnSuccess = 16;
+  static constexpr uint32_t kSkipSetEventOnHandle = 32;
 
   SocketRecord(uint32_t index, uint64_t context, SocketEntry *entry)
       : index_(index), context_(context), entry_(entry) {}
@@ -95,6 +99,16 @@ class SocketRecord {
   uint32_t catalog_id() const { return entry_->catalog_id.load(std::memory_order_acquire); }
   void set_catalog_id(uint32_t id) const {
     entry_->catalog_id.store(id, std::memory_order_release);
+  }
+
+  // SetFileCompletionNotificationModes's flags (kSkipPortOnSuccess, kSkipSetEventOnHandle):
+  // added, never cleared, as on Windows (a mode once set stays for the handle's life).
+  void AddCompletionModes(uint32_t modes) const {
+    entry_->flags.fetch_or(modes & (kSkipPortOnSuccess | kSkipSetEventOnHandle),
+                           std::memory_order_relaxed);
+  }
+  bool skip_port_on_success() const {
+    return (entry_->flags.load(std::memory_order_relaxed) & kSkipPortOnSuccess) != 0;
   }
 
   enum class Association { kAssociated, kAlreadyAssociated, kNoMemory };

@@ -161,8 +161,9 @@ int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, WS_u_long fds, INT timeout) {
                                          reinterpret_cast<char *>(&listening), &len,
                                          &ignored) == 0 &&
             listening != 0;
+        WSATHREADID no_thread{};  // a synchronous call: never used
         if (!accepting && call.procs().lpWSPRecv(p.fd, &b, 1, &got, &flags, nullptr, nullptr,
-                                                 nullptr, &ignored) == 0 &&
+                                                 &no_thread, &ignored) == 0 &&
             got == 0) {
           revents = WS_POLLHUP;
         }
