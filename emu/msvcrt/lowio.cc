@@ -76,6 +76,14 @@ bool WriteAllFd(int fd, const char *data, size_t size) {
 
 thread_local uint32_t t_holdrand = 1;
 
+// The generator's state is touched only from these System V functions: GCC without TLS
+// descriptors miscompiles thread_local access inside ms_abi functions.
+[[gnu::noinline]] int NextRand() {
+  t_holdrand = t_holdrand * 214013u + 2531011u;
+  return static_cast<int>((t_holdrand >> 16) & 0x7fff);
+}
+[[gnu::noinline]] void SeedRand(unsigned seed) { t_holdrand = seed; }
+
 }  // namespace
 
 int WINAPI _lowio_read(int fd, void *buffer, unsigned int count) {
@@ -193,12 +201,9 @@ WCHAR *WINAPI _wcsdup_(const WCHAR *s) {
   return static_cast<WCHAR *>(std::memcpy(copy, s, n));
 }
 
-int WINAPI rand_(void) {
-  t_holdrand = t_holdrand * 214013u + 2531011u;
-  return static_cast<int>((t_holdrand >> 16) & 0x7fff);
-}
+int WINAPI rand_(void) { return NextRand(); }
 
-void WINAPI srand_(unsigned int seed) { t_holdrand = seed; }
+void WINAPI srand_(unsigned int seed) { SeedRand(seed); }
 
 int64_t WINAPI _time64_(int64_t *timer) {
   int64_t now = static_cast<int64_t>(std::time(nullptr));
