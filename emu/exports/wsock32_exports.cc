@@ -2,8 +2,8 @@
 // uses. Its ordinals are Winsock 1.1's (1-23, 51-57, 101-116, 151); they match ws2_32's except
 // 10-12, which are inet_addr, inet_ntoa, ioctlsocket here (ws2_32 has ioctlsocket at 10).
 // Only what the runtime implements is listed, so that `ws2emu-run --check` names whatever a
-// program needs that is still missing (the name-service calls, WSAAsyncGet*, and WSOCK32's own
-// extras such as WSARecvEx or EnumProtocolsA).
+// program needs that is still missing (WSAAsyncGet*, and WSOCK32's own extras such as WSARecvEx
+// or EnumProtocolsA).
 //
 // getsockopt and setsockopt differ: Winsock 1.1 numbered the IPPROTO_IP options from
 // winsock.h (IP_MULTICAST_IF 2 ... IP_DONTFRAGMENT 9), Winsock 2 from ws2ipdef.h (9 ... 14);
@@ -45,8 +45,14 @@ const BuiltinExport kExports[] = {
     EXPORT_AS("getpeername", ws2emu_getpeername, 5),
     EXPORT_AS("getsockname", ws2emu_getsockname, 6),
     EXPORT_AS("getsockopt", Wsock32GetSockOpt, 7),
+    EXPORT_AS("htonl", ws2emu_htonl, 8),
+    EXPORT_AS("htons", ws2emu_htons, 9),
+    EXPORT_AS("inet_addr", ws2emu_inet_addr, 10),
+    EXPORT_AS("inet_ntoa", ws2emu_inet_ntoa, 11),
     EXPORT_AS("ioctlsocket", ws2emu_ioctlsocket, 12),
     EXPORT_AS("listen", ws2emu_listen, 13),
+    EXPORT_AS("ntohl", ws2emu_ntohl, 14),
+    EXPORT_AS("ntohs", ws2emu_ntohs, 15),
     EXPORT_AS("recv", ws2emu_recv, 16),
     EXPORT_AS("recvfrom", ws2emu_recvfrom, 17),
     EXPORT_AS("select", ws2emu_select, 18),
@@ -55,6 +61,13 @@ const BuiltinExport kExports[] = {
     EXPORT_AS("setsockopt", Wsock32SetSockOpt, 21),
     EXPORT_AS("shutdown", ws2emu_shutdown, 22),
     EXPORT_AS("socket", ws2emu_socket, 23),
+    EXPORT_AS("gethostbyaddr", ws2emu_gethostbyaddr, 51),
+    EXPORT_AS("gethostbyname", ws2emu_gethostbyname, 52),
+    EXPORT_AS("getprotobyname", ws2emu_getprotobyname, 53),
+    EXPORT_AS("getprotobynumber", ws2emu_getprotobynumber, 54),
+    EXPORT_AS("getservbyname", ws2emu_getservbyname, 55),
+    EXPORT_AS("getservbyport", ws2emu_getservbyport, 56),
+    EXPORT_AS("gethostname", ws2emu_gethostname, 57),
     EXPORT(WSAAsyncSelect, 101),
     EXPORT(WSASetBlockingHook, 109),
     EXPORT(WSAUnhookBlockingHook, 110),

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "adapters/interfaces.h"
+#include "base/utf.h"
 #include "net/net.h"
 #include "ws2emu/ws2emu.h"
 
@@ -40,16 +41,19 @@ class Arena {
     used_ = (used_ + align - 1) & ~(align - 1);
     size_t at = used_;
     used_ += n;
-    if (base_ != nullptr) {
+    if (base_ != nullptr && used_ <= capacity_) {
       std::memset(base_ + at, 0, n);
       return base_ + at;
     }
+    // The interfaces changed between the passes and the layout no longer fits: the rest goes
+    // to scratch memory, never past the caller's buffer, and TwoPass answers with the new size.
     // Measuring: real, distinct memory, so that the layout code can link and fill entries as
     // it does in the caller's buffer; freed with the arena.
     scratch_.emplace_back(new char[n]());
     return scratch_.back().get();
   }
   size_t used() const { return used_; }
+  bool overflowed() const { return base_ != nullptr && used_ > capacity_; }
 
  private:
   char *base_;
@@ -60,25 +64,7 @@ class Arena {
 
 // UTF-8 -> UTF-16, NUL-terminated, in the arena.
 WCHAR *NewWide(Arena &arena, const std::string &text) {
-  std::u16string wide;
-  for (size_t i = 0; i < text.size();) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    uint32_t cp = c;
-    size_t extra = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
-    if (extra != 0) {
-      cp = c & (0x3f >> extra);
-      for (size_t k = 1; k <= extra && i + k < text.size(); ++k)
-        cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3f);
-    }
-    i += extra + 1;
-    if (cp >= 0x10000) {
-      cp -= 0x10000;
-      wide.push_back(static_cast<char16_t>(0xd800 + (cp >> 10)));
-      wide.push_back(static_cast<char16_t>(0xdc00 + (cp & 0x3ff)));
-    } else {
-      wide.push_back(static_cast<char16_t>(cp));
-    }
-  }
+  const std::u16string wide = Utf8ToUtf16(text);
   auto *out = static_cast<WCHAR *>(arena.Alloc((wide.size() + 1) * sizeof(WCHAR)));
   std::memcpy(out, wide.data(), wide.size() * sizeof(WCHAR));
   return out;
@@ -421,6 +407,10 @@ ULONG TwoPass(void *buffer, PULONG size, F lay_out) {
   }
   Arena write(buffer, *size);
   lay_out(write);
+  if (write.overflowed()) {
+    *size = static_cast<ULONG>(write.used());
+    return ERROR_BUFFER_OVERFLOW;
+  }
   return NO_ERROR;
 }
 
