@@ -560,6 +560,36 @@ std::string Lower(const char *s) {
   return out;
 }
 
+// getnameinfo (Char = char) and GetNameInfoW (Char = WCHAR): the names as UTF-8, copied out
+// in the caller's characters.
+template <typename Char>
+INT NameInfoInto(const SOCKADDR *address, INT length, Char *node, DWORD node_size, Char *service,
+                 DWORD service_size, INT flags) {
+  if (int error = RequireStarted(); error != 0) return error;
+  try {
+    std::string host, serv;
+    const bool want_host = node != nullptr && node_size != 0;
+    const bool want_serv = service != nullptr && service_size != 0;
+    // The documentation: a host (service) buffer with a zero size is EAI_BADFLAGS.
+    if ((node != nullptr && node_size == 0) || (service != nullptr && service_size == 0)) {
+      return Report(WSAEINVAL);
+    }
+    auto in_chars = [](const std::string &text) {
+      if constexpr (sizeof(Char) == 1) {
+        return text;
+      } else {
+        return Utf8ToUtf16(text);
+      }
+    };
+    int error = NameInfo(address, length, want_host, want_serv, flags, &host, &serv);
+    if (error == 0 && want_host) error = CopyOut(in_chars(host), node, node_size);
+    if (error == 0 && want_serv) error = CopyOut(in_chars(serv), service, service_size);
+    return Report(error);
+  } catch (const std::bad_alloc &) {
+    return Report(WSA_NOT_ENOUGH_MEMORY);
+  }
+}
+
 }  // namespace
 }  // namespace ws2emu::winsock
 
@@ -657,47 +687,15 @@ void WSAAPI FreeAddrInfoExW(PADDRINFOEXW pAddrInfoEx) { FreeChain(pAddrInfoEx); 
 INT WSAAPI ws2emu_getnameinfo(const SOCKADDR *pSockaddr, INT SockaddrLength, char *pNodeBuffer,
                               DWORD NodeBufferSize, char *pServiceBuffer,
                               DWORD ServiceBufferSize, INT Flags) {
-  if (int error = RequireStarted(); error != 0) return error;
-  try {
-    std::string host, serv;
-    bool want_host = pNodeBuffer != nullptr && NodeBufferSize != 0;
-    bool want_serv = pServiceBuffer != nullptr && ServiceBufferSize != 0;
-    // The documentation: a host (service) buffer with a zero size is EAI_BADFLAGS.
-    if ((pNodeBuffer != nullptr && NodeBufferSize == 0) ||
-        (pServiceBuffer != nullptr && ServiceBufferSize == 0)) {
-      return Report(WSAEINVAL);
-    }
-    int error = NameInfo(pSockaddr, SockaddrLength, want_host, want_serv, Flags, &host, &serv);
-    if (error == 0 && want_host) error = CopyOut(host, pNodeBuffer, NodeBufferSize);
-    if (error == 0 && want_serv) error = CopyOut(serv, pServiceBuffer, ServiceBufferSize);
-    return Report(error);
-  } catch (const std::bad_alloc &) {
-    return Report(WSA_NOT_ENOUGH_MEMORY);
-  }
+  return NameInfoInto(pSockaddr, SockaddrLength, pNodeBuffer, NodeBufferSize, pServiceBuffer,
+                      ServiceBufferSize, Flags);
 }
 
 INT WSAAPI GetNameInfoW(const SOCKADDR *pSockaddr, INT SockaddrLength, PWCHAR pNodeBuffer,
                         DWORD NodeBufferSize, PWCHAR pServiceBuffer, DWORD ServiceBufferSize,
                         INT Flags) {
-  if (int error = RequireStarted(); error != 0) return error;
-  try {
-    std::string host, serv;
-    bool want_host = pNodeBuffer != nullptr && NodeBufferSize != 0;
-    bool want_serv = pServiceBuffer != nullptr && ServiceBufferSize != 0;
-    // The documentation: a host (service) buffer with a zero size is EAI_BADFLAGS.
-    if ((pNodeBuffer != nullptr && NodeBufferSize == 0) ||
-        (pServiceBuffer != nullptr && ServiceBufferSize == 0)) {
-      return Report(WSAEINVAL);
-    }
-    int error = NameInfo(pSockaddr, SockaddrLength, want_host, want_serv, Flags, &host, &serv);
-    if (error == 0 && want_host) error = CopyOut(Utf8ToUtf16(host), pNodeBuffer, NodeBufferSize);
-    if (error == 0 && want_serv) {
-      error = CopyOut(Utf8ToUtf16(serv), pServiceBuffer, ServiceBufferSize);
-    }
-    return Report(error);
-  } catch (const std::bad_alloc &) {
-    return Report(WSA_NOT_ENOUGH_MEMORY);
-  }
+  return NameInfoInto(pSockaddr, SockaddrLength, pNodeBuffer, NodeBufferSize, pServiceBuffer,
+                      ServiceBufferSize, Flags);
 }
 
 // ---- gethostname -------------------------------------------------------------------------------
