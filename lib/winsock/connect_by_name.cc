@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -130,7 +131,7 @@ int ReturnAddress(SOCKET s, bool peer, LPDWORD length, struct WS_sockaddr *out) 
 
 BOOL ConnectByName(SOCKET s, const char *node, const char *service, LPDWORD local_length,
                    struct WS_sockaddr *local, LPDWORD remote_length, struct WS_sockaddr *remote,
-                   const struct WS_timeval *timeout, LPWSAOVERLAPPED reserved) {
+                   const struct WS_timeval *timeout, LPWSAOVERLAPPED reserved) try {
   const Clock::time_point start = Clock::now();
   int family = 0;
   {
@@ -175,6 +176,8 @@ BOOL ConnectByName(SOCKET s, const char *node, const char *service, LPDWORD loca
   if (int e = ReturnAddress(s, false, local_length, local); e != 0) return FailWith(e, FALSE);
   if (int e = ReturnAddress(s, true, remote_length, remote); e != 0) return FailWith(e, FALSE);
   return TRUE;
+} catch (const std::bad_alloc &) {
+  return FailWith(WSAENOBUFS, FALSE);  // the address list or the names' copies
 }
 
 }  // namespace
@@ -198,9 +201,13 @@ BOOL WSAAPI WSAConnectByNameW(SOCKET s, LPWSTR nodename, LPWSTR servicename,
                               LPDWORD RemoteAddressLength, LPSOCKADDR RemoteAddress,
                               const struct WS_timeval *timeout, LPWSAOVERLAPPED Reserved) {
   std::string node, service;
-  if (nodename != nullptr) node = Utf16ToUtf8(reinterpret_cast<const char16_t *>(nodename));
-  if (servicename != nullptr) {
-    service = Utf16ToUtf8(reinterpret_cast<const char16_t *>(servicename));
+  try {
+    if (nodename != nullptr) node = Utf16ToUtf8(reinterpret_cast<const char16_t *>(nodename));
+    if (servicename != nullptr) {
+      service = Utf16ToUtf8(reinterpret_cast<const char16_t *>(servicename));
+    }
+  } catch (const std::bad_alloc &) {
+    return FailWith(WSAENOBUFS, FALSE);
   }
   return ConnectByName(s, nodename != nullptr ? node.c_str() : nullptr,
                        servicename != nullptr ? service.c_str() : nullptr, LocalAddressLength,

@@ -16,6 +16,7 @@
 // the entry, and af/type/protocol each come from it where the argument is FROM_PROTOCOL_INFO or
 // 0 (Windows takes the arguments first: Wine's tests again).
 #include <cstring>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -172,15 +173,19 @@ SOCKET CreateSocket(int af, int type, int protocol, const WSAPROTOCOL_INFOW *inf
 }
 
 // WSAPROTOCOL_INFOA <-> W: the same but for szProtocol (UTF-8 here, the ANSI code page).
-void InfoAToW(const WSAPROTOCOL_INFOA &a, WSAPROTOCOL_INFOW *w) {
+// Both are false, with nothing converted, when the name's conversion runs out of memory.
+bool InfoAToW(const WSAPROTOCOL_INFOA &a, WSAPROTOCOL_INFOW *w) try {
   std::memcpy(w, &a, offsetof(WSAPROTOCOL_INFOA, szProtocol));
   std::memset(w->szProtocol, 0, sizeof(w->szProtocol));
   std::u16string name = Utf8ToUtf16(std::string(a.szProtocol, strnlen(a.szProtocol, WSAPROTOCOL_LEN)));
   const size_t n = std::min<size_t>(name.size(), WSAPROTOCOL_LEN);
   std::memcpy(w->szProtocol, name.data(), n * sizeof(char16_t));
+  return true;
+} catch (const std::bad_alloc &) {
+  return false;
 }
 
-void InfoWToA(const WSAPROTOCOL_INFOW &w, WSAPROTOCOL_INFOA *a) {
+bool InfoWToA(const WSAPROTOCOL_INFOW &w, WSAPROTOCOL_INFOA *a) try {
   std::memcpy(a, &w, offsetof(WSAPROTOCOL_INFOW, szProtocol));
   std::u16string wide(reinterpret_cast<const char16_t *>(w.szProtocol));
   std::string name = Utf16ToUtf8(wide.substr(0, WSAPROTOCOL_LEN));
@@ -188,6 +193,9 @@ void InfoWToA(const WSAPROTOCOL_INFOW &w, WSAPROTOCOL_INFOA *a) {
   while (n > 0 && n < name.size() && (static_cast<unsigned char>(name[n]) & 0xc0) == 0x80) --n;
   std::memset(a->szProtocol, 0, sizeof(a->szProtocol));
   std::memcpy(a->szProtocol, name.data(), n);
+  return true;
+} catch (const std::bad_alloc &) {
+  return false;
 }
 
 // ws2_32 passes a WSATHREADID with every call that may complete later; only an overlapped one
@@ -240,7 +248,7 @@ SOCKET WSAAPI WSASocketA(int af, int type, int protocol, LPWSAPROTOCOL_INFOA lpP
                          GROUP g, DWORD dwFlags) {
   if (lpProtocolInfo == nullptr) return CreateSocket(af, type, protocol, nullptr, g, dwFlags);
   WSAPROTOCOL_INFOW w;
-  InfoAToW(*lpProtocolInfo, &w);
+  if (!InfoAToW(*lpProtocolInfo, &w)) return FailWith(WSAENOBUFS, INVALID_SOCKET);
   return CreateSocket(af, type, protocol, &w, g, dwFlags);
 }
 
@@ -345,7 +353,7 @@ int WSAAPI ws2emu_getsockopt(SOCKET s, int level, int optname, char *optval, int
       return FailWith(error, SOCKET_ERROR);
     }
     WSAPROTOCOL_INFOA a;
-    InfoWToA(w, &a);
+    if (!InfoWToA(w, &a)) return FailWith(WSAENOBUFS, SOCKET_ERROR);
     std::memcpy(optval, &a, sizeof(a));
     *optlen = sizeof(a);
     return 0;
@@ -580,7 +588,7 @@ int WSAAPI WSADuplicateSocketA(SOCKET s, DWORD dwProcessId, LPWSAPROTOCOL_INFOA 
   if (call.procs().lpWSPDuplicateSocket(s, dwProcessId, &w, &error) != 0) {
     return FailWith(error, SOCKET_ERROR);
   }
-  InfoWToA(w, lpProtocolInfo);
+  if (!InfoWToA(w, lpProtocolInfo)) return FailWith(WSAENOBUFS, SOCKET_ERROR);
   return 0;
 }
 
