@@ -3,6 +3,7 @@
 #include "exports/builtin.h"
 #include "win32/kernel32.h"
 #include "msvcrt/msvcrt.h"
+#include "win32/kernel32_disk_files.h"
 #include "win32/kernel32_files.h"
 #include "win32/ntdll_unwind.h"
 #include "ws2emu/ws2emu.h"
@@ -193,6 +194,16 @@ const BuiltinExport kExports[] = {
     EXPORT("FreeConsole", FreeConsole),
     EXPORT("GetConsoleScreenBufferInfo", GetConsoleScreenBufferInfo),
     EXPORT("GetFileType", GetFileType),
+    EXPORT("CreateFileA", CreateFileA),
+    EXPORT("CreateFileW", CreateFileW),
+    EXPORT("GetFileSize", GetFileSize),
+    EXPORT("GetFileSizeEx", GetFileSizeEx),
+    EXPORT("SetFilePointer", SetFilePointer),
+    EXPORT("SetFilePointerEx", SetFilePointerEx),
+    EXPORT("SetEndOfFile", SetEndOfFile),
+    EXPORT("FlushFileBuffers", FlushFileBuffers),
+    EXPORT("DeleteFileA", DeleteFileA),
+    EXPORT("DeleteFileW", DeleteFileW),
     EXPORT("SetConsoleTextAttribute", SetConsoleTextAttribute),
     EXPORT("GetStdHandle", GetStdHandle),
     EXPORT("ReadFile", ReadFile),

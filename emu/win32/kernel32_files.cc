@@ -13,6 +13,7 @@
 #include <string>
 
 #include "base/utf.h"
+#include "win32/kernel32_disk_files.h"
 #include "ws2emu/ws2emu.h"
 
 namespace ws2emu::emu::win32 {
@@ -173,7 +174,8 @@ BOOL CopyName(const std::basic_string<Char> &text, Char *buffer, LPDWORD size, D
 }  // namespace
 
 HandleKind KindOf(HANDLE h) {
-  return ConsoleIndex(h) >= 0 ? HandleKind::kConsole : HandleKind::kOther;
+  if (ConsoleIndex(h) >= 0) return HandleKind::kConsole;
+  return IsDiskFile(h) ? HandleKind::kFile : HandleKind::kOther;
 }
 
 int ConsoleFd(HANDLE h) {
@@ -186,6 +188,11 @@ HANDLE ConsoleHandleOf(int fd) { return fd >= 0 && fd < 3 ? ConsoleHandleOfSlot(
 BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
                             HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle,
                             DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwOptions) {
+  if (KindOf(hSourceHandle) == HandleKind::kFile) {
+    // [inference] A file handle is one host fd; a second handle to it is not offered.
+    ws2emu_SetLastError(ERROR_NOT_SUPPORTED);
+    return FALSE;
+  }
   if (KindOf(hSourceHandle) != HandleKind::kConsole) {
     return ws2emu_DuplicateHandle(hSourceProcessHandle, hSourceHandle, hTargetProcessHandle,
                                   lpTargetHandle, dwDesiredAccess, bInheritHandle, dwOptions);
@@ -244,6 +251,9 @@ BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
                            lpNumberOfBytesRead, lpOverlapped);
       }
       break;
+    case HandleKind::kFile:
+      return DiskFileRead(hFile, lpBuffer, nNumberOfBytesToRead, lpNumberOfBytesRead,
+                          lpOverlapped);
     case HandleKind::kOther:
       // A SOCKET, through its provider (lib/winsock/file_io.cc); any other handle is
       // ERROR_INVALID_HANDLE there.
@@ -268,6 +278,9 @@ BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrit
                             lpNumberOfBytesWritten, lpOverlapped);
       }
       break;
+    case HandleKind::kFile:
+      return DiskFileWrite(hFile, lpBuffer, nNumberOfBytesToWrite, lpNumberOfBytesWritten,
+                           lpOverlapped);
     case HandleKind::kOther:
       return ws2emu_WriteFile(hFile, lpBuffer, nNumberOfBytesToWrite, lpNumberOfBytesWritten,
                               lpOverlapped);
@@ -277,7 +290,7 @@ BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrit
 }
 
 DWORD WINAPI GetFileType(HANDLE hFile) {
-  int fd = ConsoleFd(hFile);
+  int fd = KindOf(hFile) == HandleKind::kFile ? DiskFileFd(hFile) : ConsoleFd(hFile);
   struct stat st;
   if (fd < 0 || fstat(fd, &st) != 0) {
     ws2emu_SetLastError(ERROR_INVALID_HANDLE);
@@ -291,6 +304,7 @@ DWORD WINAPI GetFileType(HANDLE hFile) {
 }
 
 BOOL WINAPI CloseHandle(HANDLE hObject) {
+  if (KindOf(hObject) == HandleKind::kFile) return DiskFileClose(hObject);
   if (KindOf(hObject) == HandleKind::kConsole) {
     int i = ConsoleIndex(hObject);
     if (g_console_fd[i].exchange(-1) < 0) {

@@ -25,7 +25,8 @@ inline constexpr DWORD kStdErrorHandle = static_cast<DWORD>(-12);
 inline constexpr DWORD kFileTypeUnknown = 0, kFileTypeDisk = 1, kFileTypeChar = 2,
                        kFileTypePipe = 3;
 
-enum class HandleKind { kOther, kConsole };
+// kFile: a file from CreateFile (kernel32_disk_files.h).
+enum class HandleKind { kOther, kConsole, kFile };
 HandleKind KindOf(HANDLE h);
 // The host fd of an open console handle, or -1.
 int ConsoleFd(HANDLE h);
