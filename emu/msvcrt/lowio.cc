@@ -221,6 +221,7 @@ constexpr int kIoEof = 0x10, kIoErr = 0x20;  // msvcrt's _IOEOF, _IOERR in FILE:
 // a null stream).
 int ReadableFd(IoBuf *stream) {
   if (stream == nullptr) return SetErrno(EINVAL);
+  if (IsFileStream(stream)) return stream->_file;  // files.cc
   if (stream->_file != 0 || !StdFdOpen(0)) return SetErrno(EBADF);
   return 0;
 }
@@ -233,6 +234,7 @@ std::atomic<int> g_pushback{-1};
 
 int WINAPI fgetc_(IoBuf *stream) {
   if (ReadableFd(stream) < 0) return -1;
+  if (IsFileStream(stream)) return FileStreamGetc(stream);
   if (int c = g_pushback.exchange(-1); c >= 0) return c;
   unsigned char c;
   int got = _read_(0, &c, 1);
@@ -258,6 +260,7 @@ char *WINAPI fgets_(char *buffer, int count, IoBuf *stream) {
 
 int WINAPI ungetc_(int c, IoBuf *stream) {
   if (c == -1 || ReadableFd(stream) < 0) return -1;
+  if (IsFileStream(stream)) return FileStreamUngetc(c, stream);
   int empty = -1;
   if (!g_pushback.compare_exchange_strong(empty, c & 0xff)) return -1;  // one at a time
   stream->_flag &= ~kIoEof;

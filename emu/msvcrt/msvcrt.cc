@@ -51,9 +51,15 @@ std::recursive_mutex &Lock(int n) {
   return locks[static_cast<unsigned>(n) % 64];
 }
 
+// Writes to a standard stream's fd, or a file stream's (files.cc).
+bool StreamWriteAll(IoBuf *stream, const char *data, size_t size) {
+  if (IsFileStream(stream)) return FileStreamWrite(stream, data, size);
+  const int fd = FdOf(stream);
+  return fd >= 0 && WriteAll(fd, data, size);
+}
+
 int WriteFormatted(IoBuf *stream, const std::string &text) {
-  int fd = FdOf(stream);
-  if (fd < 0 || !WriteAll(fd, text.data(), text.size())) return -1;
+  if (!StreamWriteAll(stream, text.data(), text.size())) return -1;
   return static_cast<int>(text.size());
 }
 
@@ -155,27 +161,26 @@ int WINAPI wcsncmp_(const WCHAR *a, const WCHAR *b, size_t n) {
 int WINAPI wcscmp_(const WCHAR *a, const WCHAR *b) { return wcsncmp_(a, b, SIZE_MAX); }
 
 size_t WINAPI fwrite_(const void *data, size_t size, size_t count, IoBuf *stream) {
-  int fd = FdOf(stream);
-  if (fd < 0 || size == 0) return 0;
-  return WriteAll(fd, static_cast<const char *>(data), size * count) ? count : 0;
+  if (size == 0 || count == 0 || count > SIZE_MAX / size) return 0;
+  return StreamWriteAll(stream, static_cast<const char *>(data), size * count) ? count : 0;
 }
 
 int WINAPI fputc_(int c, IoBuf *stream) {
   char ch = static_cast<char>(c);
-  int fd = FdOf(stream);
-  return fd >= 0 && WriteAll(fd, &ch, 1) ? static_cast<unsigned char>(ch) : -1;
+  return StreamWriteAll(stream, &ch, 1) ? static_cast<unsigned char>(ch) : -1;
 }
 
 int WINAPI fputs_(const char *s, IoBuf *stream) {
-  int fd = FdOf(stream);
-  return fd >= 0 && WriteAll(fd, s, std::strlen(s)) ? 0 : -1;
+  return StreamWriteAll(stream, s, std::strlen(s)) ? 0 : -1;
 }
 
 int WINAPI puts_(const char *s) {
   return WriteAll(1, s, std::strlen(s)) && WriteAll(1, "\n", 1) ? 0 : -1;
 }
 
-int WINAPI fflush_(IoBuf *stream) { return stream == nullptr || FdOf(stream) >= 0 ? 0 : -1; }
+int WINAPI fflush_(IoBuf *stream) {
+  return stream == nullptr || IsFileStream(stream) || FdOf(stream) >= 0 ? 0 : -1;
+}
 
 int WINAPI vfprintf_(IoBuf *stream, const char *format, __builtin_ms_va_list ap) {
   return WriteFormatted(stream, FormatMs(format, ap));
@@ -251,7 +256,7 @@ int WINAPI _vsnwprintf_(WCHAR *buffer, size_t count, const WCHAR *format,
 int WINAPI setvbuf_(IoBuf *stream, char *, int mode, size_t size) {
   constexpr int kIoFbf = 0x0000, kIoLbf = 0x0040, kIoNbf = 0x0004;  // msvcrt's values
   bool valid_mode = mode == kIoFbf || mode == kIoLbf || mode == kIoNbf;
-  if (FdOf(stream) < 0 || !valid_mode || (mode != kIoNbf && (size < 2 || size > INT_MAX))) {
+  if ((FdOf(stream) < 0 && !IsFileStream(stream)) || !valid_mode || (mode != kIoNbf && (size < 2 || size > INT_MAX))) {
     *_errno_() = EINVAL;
     return -1;
   }

@@ -98,6 +98,23 @@ int WINAPI _isatty_(int fd);
 int WINAPI _fileno_(IoBuf *stream);
 intptr_t WINAPI _get_osfhandle_(int fd);
 int WINAPI _open_osfhandle_(intptr_t osfhandle, int flags);
+
+// FILE streams on files (msvcrt/files.cc): fopen opens through kernel32's CreateFile and
+// _open_osfhandle; the stream functions of msvcrt.cc and lowio.cc hand such streams to these.
+bool IsFileStream(const IoBuf *stream);
+bool FileStreamWrite(IoBuf *stream, const char *data, size_t size);
+int FileStreamGetc(IoBuf *stream);
+int FileStreamUngetc(int c, IoBuf *stream);
+IoBuf *WINAPI fopen_(const char *filename, const char *mode);
+IoBuf *WINAPI _wfopen_(const WCHAR *filename, const WCHAR *mode);
+int WINAPI fclose_(IoBuf *stream);
+size_t WINAPI fread_(void *buffer, size_t size, size_t count, IoBuf *stream);
+int WINAPI fseek_(IoBuf *stream, LONG offset, int origin);
+int WINAPI _fseeki64_(IoBuf *stream, int64_t offset, int origin);
+LONG WINAPI ftell_(IoBuf *stream);
+int64_t WINAPI _ftelli64_(IoBuf *stream);
+void WINAPI rewind_(IoBuf *stream);
+int WINAPI ferror_(IoBuf *stream);
 // _dup: a new fd (3 and up) with a duplicate of the fd's handle (DuplicateHandle).
 int WINAPI _dup_(int fd);
 char *WINAPI _strdup_(const char *s);

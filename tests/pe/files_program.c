@@ -2,6 +2,7 @@
  * folder DIR (given as a path the drive map leaves alone) and through drive C: ("C:\f.txt",
  * when WS2EMU_DRIVE_C is set to DIR). Every check prints what failed and exits 1; exit 0 when
  * all hold. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <windows.h>
@@ -110,6 +111,53 @@ int main(int argc, char **argv) {
         "the file written through C: is in DIR");
   CloseHandle(h);
   Check(DeleteFileW(L"C:\\wide.txt"), "DeleteFileW(C:\\wide.txt)");
+
+  /* msvcrt's FILE streams on files. */
+  snprintf(path, sizeof(path), "%s/stream.txt", argv[1]);
+  FILE *f = fopen(path, "w");
+  Check(f != NULL, "fopen(w)");
+  if (f != NULL) {
+    Check(fprintf(f, "line %d\n", 1) == 7, "fprintf to a file");
+    Check(fputs("line 2\n", f) >= 0, "fputs to a file");
+    Check(fwrite("tail", 1, 4, f) == 4, "fwrite to a file");
+    Check(fputc('!', f) == '!', "fputc to a file");
+    Check(fflush(f) == 0, "fflush a file");
+    Check(fclose(f) == 0, "fclose(w)");
+  }
+  f = fopen(path, "rb");
+  Check(f != NULL, "fopen(rb)");
+  if (f != NULL) {
+    char line[32];
+    Check(fgets(line, sizeof(line), f) != NULL && strcmp(line, "line 1\n") == 0, "fgets line 1");
+    Check(ftell(f) == 7, "ftell after a line: 7");
+    int c = fgetc(f);
+    Check(c == 'l' && ungetc(c, f) == 'l' && fgetc(f) == 'l', "fgetc, ungetc, fgetc");
+    Check(fseek(f, -5, SEEK_END) == 0 && fread(line, 1, sizeof(line), f) == 5 &&
+              memcmp(line, "tail!", 5) == 0,
+          "fseek from the end, fread the rest");
+    Check(feof(f) && fgetc(f) == EOF, "feof at the end");
+    rewind(f);
+    Check(!feof(f) && !ferror(f) && fgetc(f) == 'l', "rewind clears the end");
+    Check(fputs("x", f) == EOF && ferror(f), "writing a read-only stream sets the error");
+    Check(fclose(f) == 0, "fclose(r)");
+  }
+  f = fopen(path, "a+");
+  Check(f != NULL && fputs("+more", f) >= 0, "fopen(a+) appends");
+  if (f != NULL) {
+    char all[64] = {0};
+    Check(fseek(f, 0, SEEK_SET) == 0 && fread(all, 1, sizeof(all) - 1, f) == 24 &&
+              strcmp(all + 19, "+more") == 0,
+          "a+ reads back the whole file");
+    fclose(f);
+  }
+  errno = 0;
+  Check(fopen(missing_dir, "r") == NULL && errno == ENOENT, "fopen of a missing file: ENOENT");
+  errno = 0;
+  Check(fopen(path, "q") == NULL && errno == EINVAL, "fopen with a bad mode: EINVAL");
+  FILE *w = _wfopen(L"C:\\stream.txt", L"r");
+  Check(w != NULL, "_wfopen through C:");
+  if (w != NULL) fclose(w);
+  Check(DeleteFileA(path), "DeleteFileA(stream.txt)");
 
   if (failures == 0) printf("files_program: all checks hold\n");
   return failures == 0 ? 0 : 1;
