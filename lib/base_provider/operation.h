@@ -125,7 +125,9 @@ void DeleteOperation(Operation *op);
 // call returns: 0 (completed at once; *bytes set if `bytes` is not null; the completion is
 // delivered), or SOCKET_ERROR with *lpErrno = WSA_IO_PENDING, or SOCKET_ERROR with the error
 // of a try that failed at once (nothing is delivered then, as on Windows). *immediate_flags, if
-// not null, gets the flags of an immediate completion. Takes `op` in every case.
+// not null, gets the flags of an immediate completion. Both are written before the completion
+// is delivered: after that another thread may free the memory they point into. Takes `op` in
+// every case.
 int Submit(const SocketCall &call, Operation *op, Queue queue, LPDWORD bytes,
            LPDWORD immediate_flags, LPINT lpErrno);
 

@@ -1137,10 +1137,10 @@ int StartReceive(const SocketCall &call, LPWSABUF buffers, DWORD count, LPDWORD 
   op->from_length = from_length;
   op->attempt = ReceiveData;
   op->events = (unix_flags & MSG_OOB) != 0 ? POLLPRI : POLLIN;
-  DWORD out_flags = 0;
-  const int r = Submit(call, op, Queue::kIn, received, &out_flags, lpErrno);
-  if (r == 0 || (lpErrno != nullptr && *lpErrno == WSAEMSGSIZE)) *flags = out_flags;
-  return r;
+  // Submit writes the caller's flags (and count) of a receive that completes at once before it
+  // delivers the completion: once a port or an event has it, another thread may free the
+  // memory they are in (a layered provider's request block, as the non-IFS test LSP's is).
+  return Submit(call, op, Queue::kIn, received, flags, lpErrno);
 }
 
 int CompleteNow(const SocketCall &call, LPWSAOVERLAPPED overlapped,
