@@ -285,27 +285,6 @@ BOOL DiskFileClose(HANDLE h) {
   return TRUE;
 }
 
-HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
-                          LPSECURITY_ATTRIBUTES lpSecurityAttributes,
-                          DWORD dwCreationDisposition, DWORD dwFlagsAndAttributes,
-                          HANDLE hTemplateFile) {
-  (void)dwShareMode;
-  (void)lpSecurityAttributes;
-  (void)dwFlagsAndAttributes;
-  (void)hTemplateFile;
-  if (lpFileName == nullptr) {
-    ws2emu_SetLastError(ERROR_PATH_NOT_FOUND);
-    return INVALID_HANDLE_VALUE;
-  }
-  try {
-    return Open(Utf16ToUtf8(reinterpret_cast<const char16_t *>(lpFileName)), dwDesiredAccess,
-                dwCreationDisposition);
-  } catch (const std::bad_alloc &) {
-    ws2emu_SetLastError(ERROR_NOT_ENOUGH_MEMORY);
-    return INVALID_HANDLE_VALUE;
-  }
-}
-
 HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
                           LPSECURITY_ATTRIBUTES lpSecurityAttributes,
                           DWORD dwCreationDisposition, DWORD dwFlagsAndAttributes,
@@ -324,6 +303,22 @@ HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShar
     ws2emu_SetLastError(ERROR_NOT_ENOUGH_MEMORY);
     return INVALID_HANDLE_VALUE;
   }
+}
+
+HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
+                          LPSECURITY_ATTRIBUTES lpSecurityAttributes,
+                          DWORD dwCreationDisposition, DWORD dwFlagsAndAttributes,
+                          HANDLE hTemplateFile) {
+  if (lpFileName == nullptr) return CreateFileA(nullptr, 0, 0, nullptr, 0, 0, nullptr);
+  std::string name;
+  try {
+    name = Utf16ToUtf8(reinterpret_cast<const char16_t *>(lpFileName));
+  } catch (const std::bad_alloc &) {
+    ws2emu_SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+    return INVALID_HANDLE_VALUE;
+  }
+  return CreateFileA(name.c_str(), dwDesiredAccess, dwShareMode, lpSecurityAttributes,
+                     dwCreationDisposition, dwFlagsAndAttributes, hTemplateFile);
 }
 
 DWORD WINAPI GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh) {
