@@ -1,5 +1,8 @@
 #include "catalog/operations.h"
 
+#include <sys/random.h>
+
+#include <cerrno>
 #include <cstring>
 #include <set>
 #include <tuple>
@@ -79,19 +82,31 @@ absl::Status OutOfIds() {
   return WsaStatus(WSA_NOT_ENOUGH_MEMORY, "the catalog has used up its catalog IDs");
 }
 
-// Entries that chains of other providers go through: entry ID -> the first chain entry (of a
-// provider other than `except`) using it. One pass, so a removal stays linear.
-absl::flat_hash_map<uint32_t, const Entry *> ChainUsers(const Catalog &catalog,
-                                                        const GUID &except) {
-  absl::flat_hash_map<uint32_t, const Entry *> users;
-  for (const Entry &e : catalog.entries) {
-    if (SameGuid(e.info.ProviderId, except)) continue;
-    const int len = e.info.ProtocolChain.ChainLen;
-    for (int i = 0; len >= 2 && i < len && i < MAX_PROTOCOL_CHAIN; ++i) {
-      users.try_emplace(e.info.ProtocolChain.ChainEntries[i], &e);
+// A fresh random GUID (RFC 4122 version 4, from getrandom) that no entry of `catalog` and none
+// of `taken` has. What CoCreateGuid gives an installer, and what Windows gives each chain that
+// WSCInstallProviderAndChains makes (Microsoft's LSP sample: the chains' GUIDs are generated at
+// install time). Unavailable if the kernel gives no random bytes.
+absl::StatusOr<GUID> FreshGuid(const Catalog &catalog, const std::vector<GUID> &taken) {
+  for (;;) {
+    unsigned char bytes[sizeof(GUID)];
+    size_t have = 0;
+    while (have < sizeof(bytes)) {
+      ssize_t n = getrandom(bytes + have, sizeof(bytes) - have, 0);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        return WsaStatus(WSANO_RECOVERY, absl::StrCat("no random bytes for a chain's GUID: ",
+                                                      std::strerror(errno)));
+      }
+      have += static_cast<size_t>(n);
     }
+    GUID g;
+    std::memcpy(&g, bytes, sizeof(g));
+    g.Data3 = static_cast<uint16_t>((g.Data3 & 0x0fff) | 0x4000);  // version 4
+    g.Data4[0] = static_cast<unsigned char>((g.Data4[0] & 0x3f) | 0x80);  // RFC 4122 variant
+    bool used = catalog.HasProvider(g);
+    for (const GUID &t : taken) used = used || SameGuid(t, g);
+    if (!used) return g;  // a repeat of 122 random bits: practically never loops
   }
-  return users;
 }
 
 }  // namespace
@@ -206,6 +221,7 @@ absl::StatusOr<uint32_t> InstallProviderAndChains(Store &store, const GUID &prov
     std::memset(&layered.info.ProtocolChain, 0, sizeof(layered.info.ProtocolChain));
     SetName(&layered.info, lsp_name);
     std::vector<Entry> chains;
+    std::vector<GUID> taken = {provider};
     for (const Entry *b : below) {
       Entry chain{b->info, std::u16string(path)};
       WSAPROTOCOLCHAIN &pc = chain.info.ProtocolChain;
@@ -218,7 +234,12 @@ absl::StatusOr<uint32_t> InstallProviderAndChains(Store &store, const GUID &prov
           pc.ChainEntries[i + 1] = b->info.ProtocolChain.ChainEntries[i];
         pc.ChainLen = b->info.ProtocolChain.ChainLen + 1;
       }
-      chain.info.ProviderId = provider;
+      // Each chain is its own provider entry with a GUID of its own; the LSP finds its hidden
+      // entry by its GUID, and its chains as the entries whose ChainEntries[0] is that entry.
+      absl::StatusOr<GUID> guid = FreshGuid(c, taken);
+      if (!guid.ok()) return guid.status();
+      taken.push_back(*guid);
+      chain.info.ProviderId = *guid;
       chain.info.dwCatalogEntryId = c.next_id++;
       chain.info.dwProviderFlags &= ~static_cast<DWORD>(PFL_HIDDEN);
       // A chain hands out IFS handles only if the layer does too [inference].
@@ -242,23 +263,41 @@ absl::Status DeinstallProvider(Store &store, const GUID &provider) {
       return WsaStatus(WSAEINVAL,
                        absl::StrCat("provider ", GuidToString(provider), " is not installed"));
     }
-    const absl::flat_hash_map<uint32_t, const Entry *> users = ChainUsers(c, provider);
-    for (const Entry &e : c.entries) {
-      if (!SameGuid(e.info.ProviderId, provider)) continue;
-      auto found = users.find(e.info.dwCatalogEntryId);
-      if (found != users.end()) {
-        const Entry *user = found->second;
-        return WsaStatus(
-            WSANO_RECOVERY,
-            absl::StrCat("entry ", e.info.dwCatalogEntryId, " of provider ",
-                         GuidToString(provider), " is still used by chain entry ",
-                         user->info.dwCatalogEntryId, " (provider ",
-                         GuidToString(user->info.ProviderId), "); remove that provider first"));
-      }
-    }
+    // Windows does not refuse while a chain goes through one of the entries (installers remove
+    // an LSP's hidden entry before its chains); such a chain fails where it is used.
     std::erase_if(c.entries, [&](const Entry &e) { return SameGuid(e.info.ProviderId, provider); });
     return absl::OkStatus();
   });
+}
+
+absl::StatusOr<std::vector<Entry>> DeinstallProviderAndChains(Store &store,
+                                                             const GUID &provider) {
+  std::vector<Entry> removed;
+  absl::Status s = store.Modify([&](Catalog &c) {
+    if (!c.HasProvider(provider)) {
+      return WsaStatus(WSAEINVAL,
+                       absl::StrCat("provider ", GuidToString(provider), " is not installed"));
+    }
+    std::set<uint32_t> layers;
+    for (const Entry &e : c.entries) {
+      if (SameGuid(e.info.ProviderId, provider) && IsLayered(e.info))
+        layers.insert(e.info.dwCatalogEntryId);
+    }
+    auto goes = [&](const Entry &e) {
+      if (SameGuid(e.info.ProviderId, provider)) return true;
+      const int len = e.info.ProtocolChain.ChainLen;
+      return len >= 2 && len <= MAX_PROTOCOL_CHAIN &&
+             layers.contains(e.info.ProtocolChain.ChainEntries[0]);
+    };
+    removed.clear();
+    for (const Entry &e : c.entries) {
+      if (goes(e)) removed.push_back(e);
+    }
+    std::erase_if(c.entries, goes);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return removed;
 }
 
 absl::Status UpdateProvider(Store &store, const GUID &provider, std::u16string_view path,

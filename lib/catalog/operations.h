@@ -27,18 +27,32 @@ absl::StatusOr<std::vector<uint32_t>> InstallProvider(Store &store, const GUID &
                                                       const WSAPROTOCOL_INFOW *entries,
                                                       uint32_t count);
 
-// WSCInstallProviderAndChains: a hidden layered entry named `lsp_name`, and one chain over the
-// top-most entry of each distinct (family, type, protocol) of `over` (every base entry's when
-// `over` is null), put first in the catalog order. Returns the layered entry's ID.
+// WSCInstallProviderAndChains: a hidden layered entry named `lsp_name` with the GUID `provider`,
+// and one chain over the top-most entry of each distinct (family, type, protocol) of `over`
+// (every base entry's when `over` is null), put first in the catalog order. Each chain gets a
+// fresh random GUID of its own (version 4, unique in the catalog), as on Windows: an LSP finds
+// its hidden entry by its GUID and its chains by ChainEntries[0]. Returns the layered entry's ID.
 absl::StatusOr<uint32_t> InstallProviderAndChains(Store &store, const GUID &provider,
                                                   std::u16string_view path,
                                                   std::u16string_view lsp_name,
                                                   DWORD service_flags,
                                                   const WSAPROTOCOL_INFOW *over, uint32_t count);
 
-// WSCDeinstallProvider: removes every entry of `provider`; refused while a chain of another
-// provider goes through one of them.
+// WSCDeinstallProvider: removes every entry of `provider` (for an LSP installed with
+// WSCInstallProviderAndChains, its hidden layered entry only: the chains have GUIDs of their
+// own). Not refused while a chain goes through one of them, as on Windows (installers remove
+// the hidden entry before its chains): that chain is broken until it is removed too, and fails
+// where it is used (WSAEPROVIDERFAILEDINIT from the provider manager; `ws2emu-catalog check`
+// lists it). [inference] WSAEnumProtocols keeps listing a broken chain: Windows documents no
+// filtering of entries by their chains, and a user who can see it can remove it.
 absl::Status DeinstallProvider(Store &store, const GUID &provider);
+
+// ws2emu-catalog's `remove`: DeinstallProvider, and in the same change the chains that start at
+// one of the provider's layered entries (ChainEntries[0]), whatever their GUIDs — an LSP and
+// the chains its install made. Chains of other LSPs that go through it further down are left
+// (and broken). Returns the entries removed, in catalog order.
+absl::StatusOr<std::vector<Entry>> DeinstallProviderAndChains(Store &store,
+                                                             const GUID &provider);
 
 // WSCUpdateProvider: replaces the provider's path and its entries (matched by catalog ID; the
 // list must name each of them once). IDs and order stay.

@@ -149,12 +149,20 @@ absl::StatusOr<const StartedProvider *> ProviderManager::StartForEntry(uint32_t 
                                           " is a layered entry: start one of its chains"));
   }
   if (info.ProtocolChain.ChainLen >= 2) {
-    top = (*cat)->Find(info.ProtocolChain.ChainEntries[0]);
-    if (top == nullptr) {
-      return Failed(WSAEPROVIDERFAILEDINIT,
-                    absl::StrCat("chain entry ", catalog_id, " starts with catalog ID ",
-                                 info.ProtocolChain.ChainEntries[0], ", which is not installed"));
+    // Every entry of the chain must be installed, not only its top: a layer loads the entry
+    // below it itself, and would fail there with a less precise error. A chain naming a removed
+    // entry is what an installer that removes an LSP's hidden entry before its chains leaves
+    // (WSCDeinstallProvider does not refuse that, as on Windows).
+    for (int i = 0; i < info.ProtocolChain.ChainLen && i < MAX_PROTOCOL_CHAIN; ++i) {
+      const DWORD id = info.ProtocolChain.ChainEntries[i];
+      if ((*cat)->Find(id) == nullptr) {
+        return Failed(WSAEPROVIDERFAILEDINIT,
+                      absl::StrCat("catalog entry ", catalog_id, " (chain \"",
+                                   Utf16ToUtf8(catalog::ProtocolName(info)), "\") names entry ",
+                                   id, ", which is not installed"));
+      }
     }
+    top = (*cat)->Find(info.ProtocolChain.ChainEntries[0]);
   }
   const std::string key = GuidKey(top->info.ProviderId);
   Slot *slot = nullptr;

@@ -20,7 +20,9 @@
 // Errors (SPEC.md §4): a DLL that cannot be loaded, has no WSPStartup or whose WSPStartup fails
 // -> WSAEPROVIDERFAILEDINIT; a provider that cannot do version 2.2 -> WSAVERNOTSUPPORTED; a NULL
 // proc-table entry -> WSAEINVALIDPROCTABLE (both after WSPCleanup for the WSPStartup that
-// succeeded); an unknown catalog ID or a layered entry on its own -> WSAEINVAL.
+// succeeded); an unknown catalog ID or a layered entry on its own -> WSAEINVAL; a chain that
+// names an entry that is not installed (a broken chain) -> WSAEPROVIDERFAILEDINIT, "catalog
+// entry 1007 (chain "NAME") names entry 1005, which is not installed".
 #ifndef WS2EMU_LIB_PROVIDERS_MANAGER_H_
 #define WS2EMU_LIB_PROVIDERS_MANAGER_H_
 

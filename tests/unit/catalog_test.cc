@@ -452,7 +452,11 @@ TEST_F(CatalogTest, InstallProviderAndChainsLayersOverTheTopEntries) {
   EXPECT_EQ(v[0].ProtocolChain.ChainEntries[1], 1001u);
   EXPECT_EQ(v[0].iProtocol, 6);
   EXPECT_EQ(v[1].ProtocolChain.ChainEntries[1], 1002u);
-  EXPECT_TRUE(ws2emu::catalog::SameGuid(v[0].ProviderId, kLsp));
+  // The hidden entry has the LSP's GUID; each chain a fresh one of its own (version 4).
+  EXPECT_TRUE(ws2emu::catalog::SameGuid(v[4].ProviderId, kLsp));
+  EXPECT_FALSE(ws2emu::catalog::SameGuid(v[0].ProviderId, kLsp));
+  EXPECT_FALSE(ws2emu::catalog::SameGuid(v[1].ProviderId, kLsp));
+  EXPECT_FALSE(ws2emu::catalog::SameGuid(v[0].ProviderId, v[1].ProviderId));
   EXPECT_EQ(v[4].dwCatalogEntryId, 1003u);
   EXPECT_EQ(v[4].ProtocolChain.ChainLen, LAYERED_PROTOCOL);
   EXPECT_NE(v[4].dwProviderFlags & PFL_HIDDEN, 0u);
@@ -474,16 +478,116 @@ TEST_F(CatalogTest, InstallProviderAndChainsLayersOverTheTopEntries) {
   EXPECT_EQ(v[0].ProtocolChain.ChainEntries[1], 1003u);
   EXPECT_EQ(v[0].ProtocolChain.ChainEntries[2], 1001u);
   EXPECT_EQ(v[0].dwServiceFlags1 & XP1_IFS_HANDLES, 0u);  // a non-IFS layer
+  EXPECT_FALSE(ws2emu::catalog::SameGuid(v[0].ProviderId, kOther));
 
-  // The first LSP's layer is still used by the second's chain: refused, nothing changed.
-  const std::string before = ReadFile(path_);
-  EXPECT_EQ(WSCDeinstallProvider(&lsp, &err), SOCKET_ERROR);
-  EXPECT_EQ(err, WSANO_RECOVERY);
-  EXPECT_EQ(ReadFile(path_), before);
-  // Removing an LSP by its GUID removes its layered entry and its chains together.
+  // Removing the second LSP by its GUID removes its hidden entry only; its chain (a GUID of
+  // its own) stays, broken, until the installer removes it by that GUID.
+  GUID chain = v[0].ProviderId;
   ASSERT_EQ(WSCDeinstallProvider(&second, &err), 0);
-  ASSERT_EQ(WSCDeinstallProvider(&lsp, &err), 0);
-  EXPECT_EQ(Enum().size(), 2u);
+  v = Enum();
+  ASSERT_EQ(v.size(), 6u);
+  EXPECT_EQ(v[0].ProtocolChain.ChainEntries[0], 1006u);  // names the removed layer
+  ASSERT_EQ(WSCDeinstallProvider(&chain, &err), 0);
+  EXPECT_EQ(Enum().size(), 5u);
+}
+
+// Per-chain GUIDs as a real installer sees them: distinct from the LSP's and from each other,
+// unique in the catalog, and the same when the catalog is read again.
+TEST_F(CatalogTest, EachChainHasItsOwnStableGuid) {
+  InstallBase();
+  GUID lsp = kLsp;
+  int err = 0;
+  DWORD layered_id = 0;
+  std::u16string path = U("%SystemRoot%\\system32\\lsp.dll"), name = U("Test LSP");
+  ASSERT_EQ(WSCInstallProviderAndChains(&lsp, MutableW(path), MutableW(name), 0, nullptr, 0,
+                                        &layered_id, &err),
+            0)
+      << err;
+  std::vector<WSAPROTOCOL_INFOW> v = Enum();
+  ASSERT_EQ(v.size(), 5u);
+  std::vector<GUID> chains;
+  for (const WSAPROTOCOL_INFOW &e : v) {
+    if (e.ProtocolChain.ChainLen >= 2 && e.ProtocolChain.ChainEntries[0] == layered_id)
+      chains.push_back(e.ProviderId);
+  }
+  ASSERT_EQ(chains.size(), 2u);
+  for (const GUID &g : chains) {
+    EXPECT_FALSE(ws2emu::catalog::SameGuid(g, kLsp));
+    EXPECT_FALSE(ws2emu::catalog::SameGuid(g, kBase));
+    EXPECT_EQ(g.Data3 >> 12, 4);           // version 4
+    EXPECT_EQ(g.Data4[0] & 0xc0, 0x80);    // RFC 4122 variant
+    int same = 0;
+    for (const WSAPROTOCOL_INFOW &e : v) same += ws2emu::catalog::SameGuid(e.ProviderId, g);
+    EXPECT_EQ(same, 1) << ws2emu::catalog::GuidToString(g);
+  }
+  EXPECT_FALSE(ws2emu::catalog::SameGuid(chains[0], chains[1]));
+  // Read afresh from the file (another store, as another process would).
+  ws2emu::catalog::Store again(path_);
+  absl::StatusOr<std::shared_ptr<const Catalog>> c = again.Read();
+  ASSERT_TRUE(c.ok()) << c.status();
+  int found = 0;
+  for (const Entry &e : (*c)->entries) {
+    for (const GUID &g : chains) found += ws2emu::catalog::SameGuid(e.info.ProviderId, g);
+  }
+  EXPECT_EQ(found, 2);
+  // A second install of another LSP gets GUIDs that are new again.
+  GUID other = kOther;
+  std::u16string name2 = U("Other LSP");
+  ASSERT_EQ(WSCInstallProviderAndChains(&other, MutableW(path), MutableW(name2), 0, nullptr, 0,
+                                        nullptr, &err),
+            0)
+      << err;
+  v = Enum();
+  for (size_t i = 0; i < v.size(); ++i) {
+    for (size_t k = i + 1; k < v.size(); ++k) {
+      if (ws2emu::catalog::SameGuid(v[i].ProviderId, v[k].ProviderId)) {
+        // Only the base provider's two entries share one.
+        EXPECT_TRUE(ws2emu::catalog::SameGuid(v[i].ProviderId, kBase)) << i << " " << k;
+      }
+    }
+  }
+}
+
+// Microsoft's sample installer removes an LSP's hidden entry first, then its chains by their
+// own GUIDs. Windows does not refuse the first step; afterwards the catalog is as before the
+// install (but for next-id: IDs are never reused).
+TEST_F(CatalogTest, DeinstallHiddenEntryFirstThenChains) {
+  InstallBase();
+  std::vector<WSAPROTOCOL_INFOW> before = Enum();
+  GUID lsp = kLsp;
+  int err = 0;
+  DWORD layered_id = 0;
+  std::u16string path = U("%SystemRoot%\\system32\\lsp.dll"), name = U("Test LSP");
+  ASSERT_EQ(WSCInstallProviderAndChains(&lsp, MutableW(path), MutableW(name), 0, nullptr, 0,
+                                        &layered_id, &err),
+            0)
+      << err;
+  std::vector<WSAPROTOCOL_INFOW> v = Enum();
+  ASSERT_EQ(v.size(), 5u);
+  ASSERT_EQ(WSCDeinstallProvider(&lsp, &err), 0) << err;
+  std::vector<WSAPROTOCOL_INFOW> half = Enum();
+  ASSERT_EQ(half.size(), 4u);  // the hidden entry only: the chains stay, naming it
+  for (const WSAPROTOCOL_INFOW &e : half) EXPECT_NE(e.dwCatalogEntryId, layered_id);
+  // [inference] WSAEnumProtocols keeps listing a broken chain.
+  EXPECT_EQ(Enum(true).size(), 4u);
+  EXPECT_EQ(WSCDeinstallProvider(&lsp, &err), SOCKET_ERROR);  // gone already
+  EXPECT_EQ(err, WSAEINVAL);
+  for (const WSAPROTOCOL_INFOW &e : v) {
+    if (e.ProtocolChain.ChainLen < 2 || e.ProtocolChain.ChainEntries[0] != layered_id) continue;
+    GUID g = e.ProviderId;
+    ASSERT_EQ(WSCDeinstallProvider(&g, &err), 0) << err;
+  }
+  std::vector<WSAPROTOCOL_INFOW> after = Enum();
+  ASSERT_EQ(after.size(), before.size());
+  for (size_t i = 0; i < after.size(); ++i)
+    EXPECT_EQ(std::memcmp(&after[i], &before[i], sizeof(WSAPROTOCOL_INFOW)), 0) << i;
+  // A base provider can go too while chains use it (Windows does not refuse either).
+  ASSERT_EQ(WSCInstallProviderAndChains(&lsp, MutableW(path), MutableW(name), 0, nullptr, 0,
+                                        &layered_id, &err),
+            0);
+  GUID base = kBase;
+  EXPECT_EQ(WSCDeinstallProvider(&base, &err), 0) << err;
+  EXPECT_EQ(Enum().size(), 3u);  // the two chains and the layer
 }
 
 TEST_F(CatalogTest, InstallProviderAndChainsErrors) {
