@@ -4,16 +4,21 @@
 # remove, reset (the four again, under new IDs); bad description files and damaged catalogs
 # change nothing; --catalog wins over WS2EMU_CATALOG; a provider installed twice is
 # WSANO_RECOVERY. The install/order/remove part runs on an empty catalog
-# (tests/common/empty_catalog.sh), so that its IDs are its own.
-# Usage: catalog_tool_test.sh WS2EMU_CATALOG_TOOL
+# (tests/common/empty_catalog.sh), so that its IDs are its own. An LSP's chains have GUIDs of
+# their own, and `remove` of the LSP takes them too; `check` lists broken chains, missing files
+# and shared GUIDs (exit 1) and never writes; `repair` removes only the broken chains, keeping
+# the order, and a second repair changes nothing; ws2emu-run --entry on a broken chain is
+# WSAEPROVIDERFAILEDINIT naming the missing entry.
+# Usage: catalog_tool_test.sh WS2EMU_CATALOG_TOOL [WS2EMU_RUN]
 set -u
 tool=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+run=${2:-}
 dir=$(mktemp -d /tmp/ws2emu-catalog-tool-XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 cat=$dir/catalog
 # Nothing from the caller's environment may pick the catalog.
 unset WS2EMU_CATALOG
-export XDG_DATA_HOME=$dir/xdg HOME=$dir/home
+export XDG_DATA_HOME=$dir/xdg HOME=$dir/home WS2EMU_DRIVE_C=$dir/drive_c
 source "$(dirname "$0")/../expect.sh"
 source "$(dirname "$0")/../common/empty_catalog.sh"
 unchanged() {  # unchanged NAME FILE COPY: the file is byte-identical to its earlier copy
@@ -197,9 +202,97 @@ for want in "Catalog Entry 1005 \(chain\)" "Protocol Chain: +1004 : 1001" \
     'Provider Path: +C:\\Program Files\\Test LSP\\lsp.dll' "Description: +Test LSP over \[MSAFD Tcpip \[TCP/IP\]\]"; do
   if grep -qE -- "$want" <<<"$out"; then pass; else fail "list (lsp) lacks /$want/"; fi
 done
-expect remove-base-in-use 1 "remove: WSANO_RECOVERY \(11003\): entry 1001 of provider .* is still used by chain entry" -- \
-  c remove "{E70F1AA0-AB8B-11CF-8CA3-00805F48A192}"
+# Each chain has a GUID of its own, neither the LSP's nor the other chain's.
+provider_of() {  # provider_of ID: the Provider ID line of that entry in `list`
+  c list | awk -v id="$1" '/^Catalog Entry / { on = ($3 == id) } on && /^Provider ID:/ { print $3 }'
+}
+g1004=$(provider_of 1004) g1005=$(provider_of 1005) g1006=$(provider_of 1006)
+same lsp-guid "$g1004" "{12345678-1234-1234-1234-123456789ABC}"
+if [[ $g1005 =~ ^\{[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}\}$ ]] &&
+    [ "$g1005" != "$g1004" ] && [ "$g1006" != "$g1004" ] && [ "$g1005" != "$g1006" ]; then
+  pass
+else
+  fail "chain GUIDs: layer $g1004, chains $g1005 $g1006"
+fi
 expect order-chains-first 0 "Catalog order: 1005 1006 1003 1001 1002 1004" -- c order --chains-first
+
+# -- check: clean, a missing file, a broken chain, a shared GUID; check never writes -----------
+mkdir -p "$dir/drive_c/Program Files/Test LSP"
+: >"$dir/drive_c/Program Files/Test LSP/lsp.dll"
+expect check-clean 0 "^catalog OK: 6 entries\$" -- c check
+cp "$cat" "$dir/before"
+rm "$dir/drive_c/Program Files/Test LSP/lsp.dll"
+lsp_file='the provider file C:\\Program Files\\Test LSP\\lsp.dll \('"$dir"'/drive_c/Program Files/Test LSP/lsp.dll\) cannot be found'
+expect check-missing-file 1 "^entry 1004 \"Test LSP\": missing file: $lsp_file" -- c check
+expect check-missing-file-chain 1 "^entry 1005 \"Test LSP over \[MSAFD Tcpip \[TCP/IP\]\]\": missing file: " -- c check
+expect check-missing-count 1 "^3 problems in 6 entries\$" -- c check
+# repair leaves a missing file alone (and says so) unless asked.
+expect repair-missing-left 0 "^Left alone: entry 1004 \"Test LSP\": missing file: " -- c repair
+expect repair-nothing 0 "^Nothing to remove\$" -- c repair
+unchanged repair-missing-unchanged "$cat" "$dir/before"
+cp "$cat" "$dir/gone"
+expect repair-missing-files 0 "^Removed entry 1004 \"Test LSP\": missing file: " -- \
+  "$tool" --catalog "$dir/gone" repair --missing-files
+expect repair-missing-files-list 0 "^3 entries" -- "$tool" --catalog "$dir/gone" list
+expect missing-files-only-repair 2 "--missing-files belongs to .repair." -- c check --missing-files
+: >"$dir/drive_c/Program Files/Test LSP/lsp.dll"
+unchanged check-unchanged "$cat" "$dir/before"
+
+# The hidden entry removed before its chains (as Microsoft's sample installer removes LSPs):
+# both chains are broken; check names the missing entry.
+broken=$dir/broken
+awk '$1 == "entry" && $2 == 1004 { skip = 1 } !skip { print } skip && $1 == "end" { skip = 0 }' \
+  "$cat" >"$broken"
+cp "$broken" "$dir/broken.orig"
+expect check-broken 1 "^entry 1005 \"Test LSP over \[MSAFD Tcpip \[TCP/IP\]\]\": broken chain: the chain \(1004 : 1001\) names entry 1004, which is not installed\$" -- \
+  "$tool" --catalog "$broken" check
+expect check-broken-udp 1 "^entry 1006 \"Test LSP over \[MSAFD Tcpip \[UDP/IP\] ✓\]\": broken chain: the chain \(1004 : 1002\) names entry 1004" -- \
+  "$tool" --catalog "$broken" check
+expect check-broken-hint 1 "^2 problems in 5 entries; .ws2emu-catalog repair. removes the broken chains\$" -- \
+  "$tool" --catalog "$broken" check
+unchanged check-broken-unchanged "$broken" "$dir/broken.orig"
+if [ -n "$run" ]; then
+  # Where the chain is used: the provider manager refuses it, naming the missing entry.
+  expect entry-broken-chain 1 "catalog entry 1005 \(chain \"Test LSP over \[MSAFD Tcpip \[TCP/IP\]\]\"\) names entry 1004, which is not installed.*WSAEPROVIDERFAILEDINIT \(10106\)" -- \
+    env WS2EMU_CATALOG="$broken" "$run" --entry 1005
+fi
+# A read-only catalog folder: repair fails clearly and changes nothing.
+ro=$dir/ro
+mkdir "$ro" && cp "$broken" "$ro/catalog"
+if [ "$(id -u)" = 0 ]; then
+  chmod 755 "$dir" "$ro" && chmod 644 "$ro/catalog"
+  expect repair-read-only 1 "repair: WSANO_RECOVERY \(11003\): .*$ro" -- \
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$tool" --catalog "$ro/catalog" repair
+else
+  chmod 555 "$ro"
+  expect repair-read-only 1 "repair: WSANO_RECOVERY \(11003\): .*$ro" -- "$tool" --catalog "$ro/catalog" repair
+  chmod 755 "$ro"
+fi
+unchanged repair-read-only-unchanged "$ro/catalog" "$dir/broken.orig"
+# repair removes the two broken chains, keeps the rest in its order; check is clean after, and
+# a second repair finds nothing and writes nothing.
+expect repair-broken 0 "^Removed entry 1005 \"Test LSP over \[MSAFD Tcpip \[TCP/IP\]\]\": broken chain: the chain \(1004 : 1001\)" -- \
+  "$tool" --catalog "$broken" repair
+ids=$("$tool" --catalog "$broken" list | grep -oE "^Catalog Entry [0-9]+" | awk '{print $3}' | tr '\n' ' ')
+same repair-keeps-order "$ids" "1003 1001 1002 "
+expect repair-then-clean 0 "^catalog OK: 3 entries\$" -- "$tool" --catalog "$broken" check
+cp "$broken" "$dir/broken.repaired"
+expect repair-again 0 "^Nothing to remove\$" -- "$tool" --catalog "$broken" repair
+unchanged repair-idempotent "$broken" "$dir/broken.repaired"
+# A GUID two providers share: the layer given MSAFD's GUID by hand.
+shared=$dir/shared
+awk '$1 == "entry" { on = ($2 == 1004) }
+     on && $1 == "provider-id" { $0 = "  provider-id {E70F1AA0-AB8B-11CF-8CA3-00805F48A192}" } { print }' \
+  "$cat" >"$shared"
+expect check-shared-guid 1 "^entry 1004 \"Test LSP\": duplicate GUID: its provider GUID \{E70F1AA0-AB8B-11CF-8CA3-00805F48A192\} is also that of entry 1003 \"MSAFD Tcpip \[TCP/IPv6\]\", another provider: one is a layered entry and the other is not\$" -- \
+  "$tool" --catalog "$shared" check
+expect repair-leaves-shared-guid 0 "^Left alone: entry 1004 \"Test LSP\": duplicate GUID" -- \
+  "$tool" --catalog "$shared" repair
+# remove of a base provider that chains go through is not refused (as WSCDeinstallProvider):
+# it says which chains it broke.
+cp "$cat" "$dir/nobase"
+expect remove-base-in-use 0 "is now a broken chain: the chain \(1004 : 1001\) names entry 1001, which is not installed \(.ws2emu-catalog repair. removes it\)" -- \
+  "$tool" --catalog "$dir/nobase" remove "{E70F1AA0-AB8B-11CF-8CA3-00805F48A192}"
 expect remove-lsp-by-file 0 "Removed provider \{12345678-1234-1234-1234-123456789ABC\} \(catalog IDs 1005 1006 1004\)" -- \
   c remove "$dir/lsp.txt"
 expect install-layered 0 "catalog IDs 1007" -- c install "$dir/layered.txt"

@@ -7,6 +7,8 @@
 //   ws2emu-catalog [--catalog FILE] order ID ID ... | order --chains-first
 //   ws2emu-catalog [--catalog FILE] path GUID
 //   ws2emu-catalog [--catalog FILE] reset
+//   ws2emu-catalog [--catalog FILE] check
+//   ws2emu-catalog [--catalog FILE] repair [--missing-files]
 //
 // --catalog may stand anywhere on the line; without it the catalog is the one every ws2emu
 // process uses (WS2EMU_CATALOG, else $XDG_DATA_HOME/ws2emu/catalog). A catalog file that does
@@ -15,6 +17,13 @@
 // lib/catalog/operations.h, the same code as WSCInstallProvider & co., so they check the same
 // rules and fail with the same WSA errors; the tool prints the error by name and number with
 // the reason. Exit status: 0 done, 1 failed (nothing changed), 2 usage error.
+//
+// `remove` of an LSP (by GUID or description file) removes its hidden layered entry and the
+// chains that start at it, which have GUIDs of their own (WSCInstallProviderAndChains gives each
+// chain a fresh one). `check` lists what is wrong (lib/catalog/check.h: broken and invalid
+// chains, provider files that are missing, GUIDs two providers share) and exits 1 if anything
+// is; it never writes. `repair` removes the chains that can never work (and, with
+// --missing-files, the entries whose file is missing) in one atomic change.
 //
 // A description file says what `install` installs (description.h has the whole format):
 //
@@ -30,7 +39,10 @@
 //
 // or, for WSCInstallProviderAndChains, `lsp NAME`, `service-flags F` and `over tcp,udp,...`
 // in place of the entries.
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <cstdio>
 #include <cstdlib>
@@ -39,15 +51,19 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/escape.h"
 #include "base/utf.h"
 #include "base/wsa_status.h"
+#include "absl/container/flat_hash_map.h"
 #include "catalog/catalog.h"
+#include "catalog/check.h"
 #include "catalog/operations.h"
 #include "catalog/store.h"
 #include "description.h"
+#include "modules/modules.h"
 #include "names.h"
 
 namespace ws2emu::catalog_tool {
@@ -64,12 +80,20 @@ constexpr char kUsage[] =
     "  install DESCRIPTION_FILE  installs the provider the file describes\n"
     "  remove GUID|DESCRIPTION_FILE\n"
     "                            removes every entry of the provider (WSCDeinstallProvider)\n"
+    "                            and, for an LSP, the chains that start at its layered entry\n"
     "  order ID ID ...           sets the catalog order; every catalog ID exactly once\n"
     "  order --chains-first      moves the protocol chains ahead of the other entries\n"
     "  path GUID                 prints the provider's path as installed (not expanded)\n"
     "  reset                     restores the default catalog, MSAFD's four base entries,\n"
     "                            and removes everything else (like `netsh winsock reset`;\n"
     "                            they get new catalog IDs: IDs are never reused)\n"
+    "  check                     lists every problem, one line each: broken chains (naming\n"
+    "                            an entry that is not installed), invalid chains, missing\n"
+    "                            provider files, GUIDs two providers share; exit 1 if any.\n"
+    "                            Never writes\n"
+    "  repair [--missing-files]  removes the chains that can never work (and the chains over\n"
+    "                            what it removes), keeping everything else in its order; with\n"
+    "                            --missing-files, the entries whose file is missing too\n"
     "Options:\n"
     "  --catalog FILE            the catalog file (default: $WS2EMU_CATALOG, else\n"
     "                            $XDG_DATA_HOME/ws2emu/catalog or ~/.local/share/ws2emu/catalog)\n"
@@ -185,16 +209,6 @@ absl::Status PointAtLine(const absl::Status &status, const std::string &file,
   return located;
 }
 
-std::vector<uint32_t> IdsOf(Store &store, const GUID &provider) {
-  std::vector<uint32_t> ids;
-  absl::StatusOr<std::shared_ptr<const Catalog>> c = store.Read();
-  if (!c.ok()) return ids;
-  for (const Entry &e : (*c)->entries) {
-    if (catalog::SameGuid(e.info.ProviderId, provider)) ids.push_back(e.info.dwCatalogEntryId);
-  }
-  return ids;
-}
-
 std::string Join(const std::vector<uint32_t> &ids) {
   std::string out;
   for (uint32_t id : ids) absl::StrAppend(&out, out.empty() ? "" : " ", id);
@@ -210,9 +224,15 @@ int Install(Store &store, const std::string &file) {
         store, d->provider, d->path, d->lsp_name, d->lsp_service_flags,
         d->over.empty() ? nullptr : d->over.data(), static_cast<uint32_t>(d->over.size()));
     if (!layered.ok()) return Fail("install", layered.status());
+    // Its chains have GUIDs of their own: they are the entries that start at the layer.
     std::vector<uint32_t> chains;
-    for (uint32_t id : IdsOf(store, d->provider)) {
-      if (id != *layered) chains.push_back(id);
+    absl::StatusOr<std::shared_ptr<const Catalog>> now = store.Read();
+    if (now.ok()) {
+      for (const Entry &e : (*now)->entries) {
+        const WSAPROTOCOL_INFOW &p = e.info;
+        if (p.ProtocolChain.ChainLen >= 2 && p.ProtocolChain.ChainEntries[0] == *layered)
+          chains.push_back(p.dwCatalogEntryId);
+      }
     }
     std::printf("Installed LSP \"%s\" as provider %s\n",
                 EscapeForTerminal(Utf16ToUtf8(d->lsp_name)).c_str(), guid.c_str());
@@ -242,11 +262,134 @@ int Remove(Store &store, const std::string &what) {
     }
     provider = d->provider;
   }
-  std::vector<uint32_t> ids = IdsOf(store, provider);
-  absl::Status s = catalog::DeinstallProvider(store, provider);
-  if (!s.ok()) return Fail("remove", s);
+  absl::StatusOr<std::vector<Entry>> removed =
+      catalog::DeinstallProviderAndChains(store, provider);
+  if (!removed.ok()) return Fail("remove", removed.status());
+  std::vector<uint32_t> ids;
+  for (const Entry &e : *removed) ids.push_back(e.info.dwCatalogEntryId);
   std::printf("Removed provider %s (catalog IDs %s)\n", catalog::GuidToString(provider).c_str(),
               Join(ids).c_str());
+  // As WSCDeinstallProvider, remove does not refuse while another provider's chain goes
+  // through what it removed; say which chains that broke.
+  absl::StatusOr<std::shared_ptr<const Catalog>> now = store.Read();
+  if (now.ok()) {
+    for (const catalog::Problem &p : catalog::Check(**now, catalog::FileCheck())) {
+      if (p.kind != catalog::Problem::Kind::kBrokenChain) continue;
+      std::fprintf(stderr, "ws2emu-catalog: remove: entry %u \"%s\" is now a broken chain: %s "
+                   "(`ws2emu-catalog repair` removes it)\n", p.catalog_id,
+                   EscapeForTerminal(Utf16ToUtf8(p.protocol)).c_str(),
+                   EscapeForTerminal(p.what).c_str());
+    }
+  }
+  return 0;
+}
+
+// The built-in modules of emu/exports (the names only; their tables are not linked here), so
+// that `check` finds %SystemRoot%\system32\mswsock.dll where the provider manager does: a
+// built-in module's path in the system folder is present whether or not a file is there.
+// [inference] Kept in step with emu/exports/builtin.cc by hand; only mswsock.dll is a provider.
+class BuiltinNames : public modules::Builtins {
+ public:
+  const void *Find(std::string_view file_name) override {
+    std::string name = absl::AsciiStrToLower(std::string(file_name));
+    if (!name.ends_with(".dll")) name += ".dll";
+    for (const char *const &known : kNames) {
+      if (name == known) return &known;
+    }
+    return nullptr;
+  }
+  const char *Name(const void *handle) override {
+    for (const char *const &known : kNames) {
+      if (handle == &known) return known;
+    }
+    return nullptr;
+  }
+  const void *Export(const void *, std::string_view) override { return nullptr; }
+  const void *ExportByOrdinal(const void *, uint16_t) override { return nullptr; }
+
+ private:
+  static constexpr const char *kNames[] = {"kernel32.dll", "ws2_32.dll",   "msvcrt.dll",
+                                           "ole32.dll",    "rpcrt4.dll",   "user32.dll",
+                                           "mswsock.dll",  "iphlpapi.dll", "wsock32.dll"};
+};
+
+// catalog::FileCheck as the provider manager finds a provider file: the path as installed,
+// %VARIABLES% expanded, through lib/modules (drive map, system folder, built-in modules, the
+// search folders for a bare name). Each path is looked up once.
+catalog::FileCheck ProviderFileCheck() {
+  static BuiltinNames builtins;
+  (void)modules::RegisterBuiltins(&builtins);  // refused only if another is registered: fine
+  auto seen = std::make_shared<absl::flat_hash_map<std::u16string, std::string>>();
+  return [seen](const Entry &e) -> std::string {
+    auto found = seen->find(e.path);
+    if (found != seen->end()) return found->second;
+    const std::string path = Utf16ToUtf8(e.path);
+    modules::Options options;
+    options.expand_variables = true;
+    absl::StatusOr<modules::Location> where = modules::Locate(path, options);
+    std::string missing;
+    struct stat st;
+    if (!where.ok()) {
+      missing = absl::StrCat("the provider file cannot be found: ", where.status().message());
+    } else if (where->kind != modules::Kind::kBuiltin) {
+      if (stat(where->path.c_str(), &st) != 0) {
+        missing = absl::StrCat("the provider file ", path, " (", where->path,
+                               ") cannot be found: ", std::strerror(errno));
+      } else if (!S_ISREG(st.st_mode)) {
+        missing = absl::StrCat("the provider file ", path, " (", where->path,
+                               ") is not a regular file");
+      }
+    }
+    seen->emplace(e.path, missing);
+    return missing;
+  };
+}
+
+void PrintProblem(const char *prefix, const catalog::Problem &p) {
+  std::printf("%sentry %u \"%s\": %s: %s\n", prefix, p.catalog_id,
+              EscapeForTerminal(Utf16ToUtf8(p.protocol)).c_str(), catalog::KindName(p.kind),
+              EscapeForTerminal(p.what).c_str());
+}
+
+bool Removable(const catalog::Problem &p) {
+  return p.kind == catalog::Problem::Kind::kBrokenChain ||
+         p.kind == catalog::Problem::Kind::kInvalidChain;
+}
+
+int Check(Store &store) {
+  absl::StatusOr<std::shared_ptr<const Catalog>> c = store.Read();
+  if (!c.ok()) return Fail("check", c.status());
+  std::vector<catalog::Problem> problems = catalog::Check(**c, ProviderFileCheck());
+  if (problems.empty()) {
+    std::printf("catalog OK: %zu %s\n", (*c)->entries.size(),
+                (*c)->entries.size() == 1 ? "entry" : "entries");
+    return 0;
+  }
+  bool removable = false;
+  for (const catalog::Problem &p : problems) {
+    PrintProblem("", p);
+    removable = removable || Removable(p);
+  }
+  std::printf("%zu %s in %zu %s%s\n", problems.size(),
+              problems.size() == 1 ? "problem" : "problems", (*c)->entries.size(),
+              (*c)->entries.size() == 1 ? "entry" : "entries",
+              removable ? "; `ws2emu-catalog repair` removes the broken chains" : "");
+  return 1;
+}
+
+int Repair(Store &store, bool missing_files) {
+  catalog::FileCheck files = ProviderFileCheck();
+  absl::StatusOr<std::vector<catalog::Problem>> removed =
+      catalog::Repair(store, files, missing_files);
+  if (!removed.ok()) return Fail("repair", removed.status());
+  for (const catalog::Problem &p : *removed) PrintProblem("Removed ", p);
+  if (removed->empty()) std::printf("Nothing to remove\n");
+  // What repair does not remove, so that nothing is left unsaid.
+  absl::StatusOr<std::shared_ptr<const Catalog>> c = store.Read();
+  if (!c.ok()) return Fail("repair", c.status());
+  for (const catalog::Problem &p : catalog::Check(**c, files)) PrintProblem("Left alone: ", p);
+  std::printf("%zu %s left\n", (*c)->entries.size(),
+              (*c)->entries.size() == 1 ? "entry" : "entries");
   return 0;
 }
 
@@ -304,7 +447,7 @@ int Reset(Store &store) {
 int Main(int argc, char **argv) {
   std::vector<std::string> args;
   std::string catalog_file;
-  bool have_catalog = false, chains_first = false, options_done = false;
+  bool have_catalog = false, chains_first = false, missing_files = false, options_done = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (options_done || a.empty() || a[0] != '-' || a == "-") {
@@ -325,6 +468,8 @@ int Main(int argc, char **argv) {
       have_catalog = true;
     } else if (a == "--chains-first") {
       chains_first = true;
+    } else if (a == "--missing-files") {
+      missing_files = true;
     } else {
       return Usage(absl::StrCat("unknown option ", a));
     }
@@ -342,6 +487,7 @@ int Main(int argc, char **argv) {
   const std::string command = args[0];
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (chains_first && command != "order") return Usage("--chains-first belongs to `order`");
+  if (missing_files && command != "repair") return Usage("--missing-files belongs to `repair`");
   auto want = [&](size_t n) { return rest.size() == n; };
   Store &store = Store::ForCurrentPath();
   if (command == "list") {
@@ -369,6 +515,14 @@ int Main(int argc, char **argv) {
   if (command == "reset") {
     if (!want(0)) return Usage("reset takes no arguments");
     return Reset(store);
+  }
+  if (command == "check") {
+    if (!want(0)) return Usage("check takes no arguments");
+    return Check(store);
+  }
+  if (command == "repair") {
+    if (!want(0)) return Usage("repair takes no arguments but --missing-files");
+    return Repair(store, missing_files);
   }
   return Usage(absl::StrCat("unknown command `", command, "`"));
 }
