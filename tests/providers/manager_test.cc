@@ -202,6 +202,28 @@ TEST_F(Manager, EveryFailureHasItsWsaError) {
   EXPECT_EQ(WsaErrorOf(ProviderManager::Get().StartForEntry(9999).status()), WSAEINVAL);
 }
 
+// A chain that names an entry that is not installed (WSCDeinstallProvider does not refuse
+// removing one, as on Windows): WSAEPROVIDERFAILEDINIT naming the chain and the missing entry,
+// before anything is loaded or started — for a missing entry below the top as well as the top.
+TEST_F(Manager, ABrokenChainNamesTheMissingEntry) {
+  GUID base = kGuid, layer = kLayer;
+  int err = 0, s0 = 0, c0 = 0;
+  Counts(&s0, &c0);
+  ASSERT_EQ(WSCDeinstallProvider(&base, &err), 0) << err;  // 1001 and 1002: below the chain
+  auto r = ProviderManager::Get().StartForEntry(1004);
+  EXPECT_EQ(WsaErrorOf(r.status()), WSAEPROVIDERFAILEDINIT) << r.status();
+  EXPECT_EQ(r.status().message(),
+            "catalog entry 1004 (chain \"\") names entry 1001, which is not installed");
+  ASSERT_EQ(WSCDeinstallProvider(&layer, &err), 0) << err;  // 1003: the chain's top
+  r = ProviderManager::Get().StartForEntry(1004);
+  EXPECT_EQ(WsaErrorOf(r.status()), WSAEPROVIDERFAILEDINIT) << r.status();
+  EXPECT_EQ(r.status().message(),
+            "catalog entry 1004 (chain \"\") names entry 1003, which is not installed");
+  int startups = -1, cleanups = -1;
+  Counts(&startups, &cleanups);
+  EXPECT_EQ(startups, s0);  // nothing was started
+}
+
 TEST_F(Manager, AProviderFileThatIsNoProviderFailsInit) {
   GUID g = kGuid;
   g.Data1 = 0x0de0de09;

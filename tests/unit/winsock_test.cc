@@ -310,6 +310,46 @@ TEST_F(Winsock, MissingProviderDll) {
   ASSERT_EQ(WSCDeinstallProvider(&g, &err), 0) << err;
 }
 
+// A chain whose hidden layered entry was removed first (as Microsoft's sample installer removes
+// LSPs; Windows does not refuse it): still listed [inference], chosen first by protocol matching
+// as before, and it fails there and by FROM_PROTOCOL_INFO with WSAEPROVIDERFAILEDINIT (the
+// provider manager's message naming the missing entry is tests/providers/manager_test.cc's).
+// Once the chains are gone too (by their own GUIDs), sockets go to MSAFD again.
+TEST_F(Winsock, BrokenChainFailsWhereItIsUsed) {
+  Start();
+  GUID lsp = {0x1234abce, 0x1, 0x2, {3, 4, 5, 6, 7, 8, 9, 10}};
+  std::u16string path = u"%SystemRoot%\\system32\\no_such_lsp.dll", name = u"Gone LSP";
+  int err = 0;
+  DWORD layered = 0;
+  ASSERT_EQ(WSCInstallProviderAndChains(&lsp, reinterpret_cast<WCHAR *>(path.data()),
+                                        reinterpret_cast<WCHAR *>(name.data()), 0, nullptr, 0,
+                                        &layered, &err),
+            0)
+      << err;
+  ASSERT_EQ(WSCDeinstallProvider(&lsp, &err), 0) << err;
+  WSAPROTOCOL_INFOW all[16];
+  DWORD size = sizeof(all);
+  ASSERT_EQ(WSAEnumProtocolsW(nullptr, all, &size), 8);  // the four chains and MSAFD's four
+  const WSAPROTOCOL_INFOW chain = all[0];
+  ASSERT_EQ(chain.ProtocolChain.ChainLen, 2);
+  ASSERT_EQ(chain.ProtocolChain.ChainEntries[0], layered);
+  ASSERT_EQ(chain.iSocketType, WS_SOCK_STREAM);
+  EXPECT_EQ(ws2emu_socket(WS_AF_INET, WS_SOCK_STREAM, WS_IPPROTO_TCP), INVALID_SOCKET);
+  EXPECT_EQ(WSAGetLastError(), WSAEPROVIDERFAILEDINIT);
+  EXPECT_EQ(WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO,
+                       const_cast<WSAPROTOCOL_INFOW *>(&chain), 0, 0),
+            INVALID_SOCKET);
+  EXPECT_EQ(WSAGetLastError(), WSAEPROVIDERFAILEDINIT);
+  for (int i = 0; i < 4; ++i) {
+    GUID g = all[i].ProviderId;
+    ASSERT_EQ(WSCDeinstallProvider(&g, &err), 0) << err;
+  }
+  SOCKET s = ws2emu_socket(WS_AF_INET, WS_SOCK_STREAM, WS_IPPROTO_TCP);
+  ASSERT_NE(s, INVALID_SOCKET);
+  EXPECT_EQ(CatalogIdOf(s), 1001u);
+  ws2emu_closesocket(s);
+}
+
 // A handle that is no socket: WSAENOTSOCK from every call by SOCKET; a second closesocket too.
 TEST_F(Winsock, NotASocket) {
   Start();
