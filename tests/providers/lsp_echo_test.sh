@@ -96,8 +96,9 @@ expect stack1-ifs 0 "installed ifs" -- "$run" "$installer" install ifs "$ifs_pat
 expect stack1-list 0 "chain [0-9]+ [0-9]+ 1002 \"ws2emu test LSP over \[ws2emu non-IFS LSP over \[MSAFD Tcpip \[UDP/IP\]\]\]\"" -- \
   "$run" "$installer" list
 client_over stack1-client lsp_provider nonifs_lsp
-# The lower layer cannot go while the upper one's chains use it.
-expect stack1-wrong-order 1 "WSCDeinstallProvider failed: 11003" -- \
+# The lower layer cannot go while the upper one's chains use it: the catalog does not refuse
+# (as Windows), the installer does, and the catalog is left as it was.
+expect stack1-wrong-order 1 "chain entry [0-9]+ of another LSP goes through layered entry [0-9]+: uninstall that LSP first" -- \
   "$run" "$installer" uninstall nonifs
 expect stack1-uninstall-ifs 0 "uninstalled ifs" -- "$run" "$installer" uninstall ifs
 expect stack1-uninstall-nonifs 0 "uninstalled nonifs" -- "$run" "$installer" uninstall nonifs

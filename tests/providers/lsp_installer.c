@@ -152,15 +152,22 @@ int main(int argc, char **argv) {
   if (argc == 3 && strcmp(argv[1], "install-lsp-over-msafd") == 0)
     return InstallLsp(path, &kMsafdGuid);
   if (argc == 2 && strcmp(argv[1], "uninstall") == 0) {
-    /* The chains go first: the layered entry cannot go while they use it. */
-    if (Remove(&kTestChainGuid, "WSCDeinstallProvider(chains)") != 0) return 1;
+    /* In the order of Microsoft's sample installer: the hidden layered entry first, then the
+     * chains (by their own GUID). Windows does not refuse the first step. */
     if (Remove(&kTestLayeredGuid, "WSCDeinstallProvider(layered)") != 0) return 1;
+    if (Remove(&kTestChainGuid, "WSCDeinstallProvider(chains)") != 0) return 1;
     printf("uninstalled the LSP\n");
     return 0;
   }
+  /* The two steps on their own, to look at the catalog in between: the chains broken. */
+  if (argc == 2 && strcmp(argv[1], "uninstall-layered") == 0)
+    return Remove(&kTestLayeredGuid, "WSCDeinstallProvider(layered)");
+  if (argc == 2 && strcmp(argv[1], "uninstall-chains") == 0)
+    return Remove(&kTestChainGuid, "WSCDeinstallProvider(chains)");
   if (argc == 2 && strcmp(argv[1], "uninstall-base") == 0)
     return Remove(&kTestBaseGuid, "WSCDeinstallProvider(base)");
   fprintf(stderr, "usage: lsp_installer install-base PATH | install-lsp PATH | "
-                  "install-lsp-over-msafd PATH | uninstall | uninstall-base\n");
+                  "install-lsp-over-msafd PATH | uninstall | uninstall-layered | "
+                  "uninstall-chains | uninstall-base\n");
   return 2;
 }

@@ -9,8 +9,9 @@
  *                                            TCP and UDP over IPv4 and IPv6 (MSAFD's, or the
  *                                            chains of an LSP installed before: stacking)
  *   lsp_installer2.exe list                  the catalog as WSCEnumProtocols gives it
- *   lsp_installer2.exe uninstall ifs|nonifs  the chains whose top is the LSP's layered entry,
- *                                            then the layered entry
+ *   lsp_installer2.exe uninstall ifs|nonifs  the chains whose top is the LSP's layered entry
+ *                                            (by their own GUIDs), then the layered entry;
+ *                                            refused while another LSP's chain goes through it
  *
  * PATH must be %SystemRoot%\system32\<dll> (no separate 32-bit path is given). Every call's
  * result is checked; a failure prints the call and its error and exits 1.
@@ -101,13 +102,13 @@ static int Install(const Lsp *lsp, WCHAR *path) {
   if (WSCInstallProviderAndChains64_32(&id, path, NULL, name, lsp->service_flags,
                                        (LPWSAPROTOCOL_INFO)(void *)over, n, &layered, &err) != 0)
     return Fail("WSCInstallProviderAndChains64_32", err);
-  /* The chains it made: the entries of our GUID that are not the layered one. */
+  /* The chains it made: each has a GUID of its own; they are the entries whose chain starts at
+   * the layered entry. */
   all = EnumAll(&count, &err);
   if (all == NULL) return Fail("WSCEnumProtocols", err);
   printf("installed %s: layered entry %lu and chains", lsp->kind, layered);
   for (int i = 0; i < count; i++) {
-    if (memcmp(&all[i].ProviderId, lsp->guid, sizeof(GUID)) == 0 &&
-        all[i].dwCatalogEntryId != layered)
+    if (all[i].ProtocolChain.ChainLen > 1 && all[i].ProtocolChain.ChainEntries[0] == layered)
       printf(" %lu", all[i].dwCatalogEntryId);
   }
   printf("\n");
@@ -147,11 +148,23 @@ static int Uninstall(const Lsp *lsp) {
     HeapFree(GetProcessHeap(), 0, all);
     return Fail("finding the layered entry", WSAEINVAL);
   }
-  /* The chains first: those whose top is our layered entry. ws2emu gives them the layered
-   * entry's GUID; an installer cannot count on that (Microsoft's sample LSP installer removes
-   * the chains by their own GUIDs), so any other GUID among them is removed on its own. A chain
-   * of another LSP over ours is not ours: the catalog refuses to remove our layered entry under
-   * it (WSANO_RECOVERY), and so do we. */
+  /* A chain of another LSP that goes through our layered entry further down is not ours to
+   * remove, and would be broken without it: WSCDeinstallProvider does not refuse (as on
+   * Windows), so the installer does. */
+  for (int i = 0; i < count; i++) {
+    const WSAPROTOCOL_INFOW *e = &all[i];
+    for (int k = 1; e->ProtocolChain.ChainLen > 1 && k < e->ProtocolChain.ChainLen; k++) {
+      if (e->ProtocolChain.ChainEntries[k] == layered && e->ProtocolChain.ChainEntries[0] != layered) {
+        fprintf(stderr, "lsp_installer2: chain entry %lu of another LSP goes through layered "
+                        "entry %lu: uninstall that LSP first\n", e->dwCatalogEntryId, layered);
+        HeapFree(GetProcessHeap(), 0, all);
+        return 1;
+      }
+    }
+  }
+  /* The chains first: those whose top is our layered entry, each removed by its own GUID (the
+   * catalog gives every chain one, as Windows does; Microsoft's sample LSP installer removes
+   * them the same way). A GUID several of them share is removed once. */
   for (int i = 0; i < count; i++) {
     const WSAPROTOCOL_INFOW *e = &all[i];
     if (e->ProtocolChain.ChainLen < 2 || e->ProtocolChain.ChainEntries[0] != layered ||
