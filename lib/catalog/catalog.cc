@@ -415,6 +415,17 @@ bool ParseGuid(std::string_view t_in, GUID *guid) {
 
 bool SameGuid(const GUID &a, const GUID &b) { return std::memcmp(&a, &b, sizeof(GUID)) == 0; }
 
+bool EqualNoCase(std::u16string_view a, std::u16string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char16_t x = a[i], y = b[i];
+    if (x >= u'A' && x <= u'Z') x = static_cast<char16_t>(x + 32);
+    if (y >= u'A' && y <= u'Z') y = static_cast<char16_t>(y + 32);
+    if (x != y) return false;
+  }
+  return true;
+}
+
 std::u16string ProtocolName(const WSAPROTOCOL_INFOW &info) {
   size_t n = 0;
   while (n < WSAPROTOCOL_LEN + 1 && info.szProtocol[n] != 0) ++n;

@@ -104,6 +104,8 @@ std::string GuidToString(const GUID &guid);
 bool ParseGuid(std::string_view text, GUID *guid);
 bool SameGuid(const GUID &a, const GUID &b);
 std::u16string ProtocolName(const WSAPROTOCOL_INFOW &info);
+// Equal but for ASCII case, as Windows compares LSP names and paths.
+bool EqualNoCase(std::u16string_view a, std::u16string_view b);
 
 }  // namespace ws2emu::catalog
 

@@ -21,18 +21,6 @@ absl::uint128 GuidKey(const GUID &g) {
   return absl::MakeUint128(high, low);
 }
 
-// Windows paths compare without regard to ASCII case.
-bool SamePath(std::u16string_view a, std::u16string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char16_t x = a[i], y = b[i];
-    if (x >= u'A' && x <= u'Z') x = static_cast<char16_t>(x + 32);
-    if (y >= u'A' && y <= u'Z') y = static_cast<char16_t>(y + 32);
-    if (x != y) return false;
-  }
-  return true;
-}
-
 std::string Quoted(const Entry &e) {
   return absl::StrCat("\"", Utf16ToUtf8(ProtocolName(e.info)), "\"");
 }
@@ -132,7 +120,7 @@ std::vector<Problem> Check(const Catalog &catalog, const FileCheck &file_check) 
       why = "both are layered entries";
     } else if (IsLayered(e.info) != IsLayered(f.info)) {
       why = "one is a layered entry and the other is not";
-    } else if (!SamePath(e.path, f.path)) {
+    } else if (!EqualNoCase(e.path, f.path)) {
       why = absl::StrCat("their paths differ (", Utf16ToUtf8(e.path), " and ",
                          Utf16ToUtf8(f.path), ")");
     }

@@ -18,17 +18,6 @@ namespace {
 bool IsLayered(const WSAPROTOCOL_INFOW &p) { return p.ProtocolChain.ChainLen == LAYERED_PROTOCOL; }
 bool IsBase(const WSAPROTOCOL_INFOW &p) { return p.ProtocolChain.ChainLen == BASE_PROTOCOL; }
 
-bool EqualNoCase(std::u16string_view a, std::u16string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char16_t x = a[i], y = b[i];
-    if (x >= u'A' && x <= u'Z') x = static_cast<char16_t>(x + 32);
-    if (y >= u'A' && y <= u'Z') y = static_cast<char16_t>(y + 32);
-    if (x != y) return false;
-  }
-  return true;
-}
-
 absl::Status CheckPath(std::u16string_view path) {
   if (path.empty()) return WsaStatus(WSAEINVAL, "the provider path is empty");
   if (path.size() + 1 > kMaxPath) {

@@ -85,6 +85,19 @@ class CatalogTest : public ::testing::Test {
     ASSERT_EQ(WSCInstallProvider(&g, W(path), entries, 2, &err), 0) << err;
   }
 
+  // WSCInstallProviderAndChains of kLsp over every base entry; the layered entry's ID.
+  DWORD InstallLsp() {
+    GUID lsp = kLsp;
+    int err = 0;
+    DWORD layered_id = 0;
+    std::u16string path = U("%SystemRoot%\\system32\\lsp.dll"), name = U("Test LSP");
+    EXPECT_EQ(WSCInstallProviderAndChains(&lsp, MutableW(path), MutableW(name), 0, nullptr, 0,
+                                          &layered_id, &err),
+              0)
+        << err;
+    return layered_id;
+  }
+
   ws2emu::testing::TempDir temp_{"catalog"};
   const std::string dir_ = temp_.path(), path_ = dir_ + "/catalog";
 };
@@ -495,14 +508,9 @@ TEST_F(CatalogTest, InstallProviderAndChainsLayersOverTheTopEntries) {
 // unique in the catalog, and the same when the catalog is read again.
 TEST_F(CatalogTest, EachChainHasItsOwnStableGuid) {
   InstallBase();
-  GUID lsp = kLsp;
+  const DWORD layered_id = InstallLsp();
   int err = 0;
-  DWORD layered_id = 0;
-  std::u16string path = U("%SystemRoot%\\system32\\lsp.dll"), name = U("Test LSP");
-  ASSERT_EQ(WSCInstallProviderAndChains(&lsp, MutableW(path), MutableW(name), 0, nullptr, 0,
-                                        &layered_id, &err),
-            0)
-      << err;
+  std::u16string path = U("%SystemRoot%\\system32\\lsp.dll");
   std::vector<WSAPROTOCOL_INFOW> v = Enum();
   ASSERT_EQ(v.size(), 5u);
   std::vector<GUID> chains;
@@ -556,12 +564,7 @@ TEST_F(CatalogTest, DeinstallHiddenEntryFirstThenChains) {
   std::vector<WSAPROTOCOL_INFOW> before = Enum();
   GUID lsp = kLsp;
   int err = 0;
-  DWORD layered_id = 0;
-  std::u16string path = U("%SystemRoot%\\system32\\lsp.dll"), name = U("Test LSP");
-  ASSERT_EQ(WSCInstallProviderAndChains(&lsp, MutableW(path), MutableW(name), 0, nullptr, 0,
-                                        &layered_id, &err),
-            0)
-      << err;
+  DWORD layered_id = InstallLsp();
   std::vector<WSAPROTOCOL_INFOW> v = Enum();
   ASSERT_EQ(v.size(), 5u);
   ASSERT_EQ(WSCDeinstallProvider(&lsp, &err), 0) << err;
@@ -582,9 +585,7 @@ TEST_F(CatalogTest, DeinstallHiddenEntryFirstThenChains) {
   for (size_t i = 0; i < after.size(); ++i)
     EXPECT_EQ(std::memcmp(&after[i], &before[i], sizeof(WSAPROTOCOL_INFOW)), 0) << i;
   // A base provider can go too while chains use it (Windows does not refuse either).
-  ASSERT_EQ(WSCInstallProviderAndChains(&lsp, MutableW(path), MutableW(name), 0, nullptr, 0,
-                                        &layered_id, &err),
-            0);
+  layered_id = InstallLsp();
   GUID base = kBase;
   EXPECT_EQ(WSCDeinstallProvider(&base, &err), 0) << err;
   EXPECT_EQ(Enum().size(), 3u);  // the two chains and the layer
