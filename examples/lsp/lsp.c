@@ -194,13 +194,14 @@ static int FindPlace(const WSAPROTOCOL_INFOW *info, DWORD *hidden_out, WSAPROTOC
     rc = Fail("my hidden entry is not in the chain I was started for", info->dwCatalogEntryId);
   } else {
     const DWORD next_id = chain->ChainEntries[at + 1];
-    rc = Fail("the next entry of my chain is not in the catalog", next_id);
+    int found = 0;
     for (int i = 0; i < count; i++) {
       if (all[i].dwCatalogEntryId == next_id) {
         *next = all[i];
-        rc = 0;
+        found = 1;
       }
     }
+    if (!found) rc = Fail("the next entry of my chain is not in the catalog", next_id);
   }
   HeapFree(GetProcessHeap(), 0, all);
   *hidden_out = hidden;

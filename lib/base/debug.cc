@@ -13,14 +13,12 @@ bool DebugEnabled() {
   return v != nullptr && *v != '\0' && std::strcmp(v, "0") != 0;
 }
 
-void DebugLog(const char *component, const char *format, ...) {
-  if (!DebugEnabled()) return;
-  va_list args;
-  va_start(args, format);
+namespace {
+
+void Print(const char *component, const char *format, va_list args) {
   va_list again;
   va_copy(again, args);
   int n = std::vsnprintf(nullptr, 0, format, args);
-  va_end(args);
   std::string message;
   if (n > 0) {
     message.resize(static_cast<size_t>(n) + 1);
@@ -31,6 +29,23 @@ void DebugLog(const char *component, const char *format, ...) {
   if (!message.empty() && message.back() == '\n') message.pop_back();
   // One fprintf, so that lines from several threads are not interleaved within a line.
   std::fprintf(stderr, "[ws2emu %s] %s\n", component, message.c_str());
+}
+
+}  // namespace
+
+void DebugLog(const char *component, const char *format, ...) {
+  if (!DebugEnabled()) return;
+  va_list args;
+  va_start(args, format);
+  Print(component, format, args);
+  va_end(args);
+}
+
+void Notice(const char *component, const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  Print(component, format, args);
+  va_end(args);
 }
 
 }  // namespace ws2emu

@@ -22,6 +22,10 @@ bool DebugEnabled();
 void DebugLog(const char *component, const char *format, ...)
     __attribute__((format(printf, 2, 3)));
 
+// The same line, printed whatever WS2EMU_DEBUG says: for the few failures a user must hear about
+// because the Windows error alone cannot say what to fix (a provider that cannot start).
+void Notice(const char *component, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
 }  // namespace ws2emu
 
 #endif  // WS2EMU_LIB_BASE_DEBUG_H_

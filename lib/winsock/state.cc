@@ -1,5 +1,6 @@
 #include "winsock/state.h"
 
+#include <algorithm>
 #include <chrono>
 #include <new>
 #include <thread>
@@ -74,8 +75,20 @@ const providers::StartedProvider *State::ProviderFor(uint32_t catalog_id, int *e
   absl::StatusOr<const providers::StartedProvider *> started =
       providers::ProviderManager::Get().StartForEntry(catalog_id);
   if (!started.ok()) {
-    DebugLog("winsock", "catalog entry %u: %s", catalog_id,
+    // [inference] Windows only returns WSAEPROVIDERFAILEDINIT; the reason (a broken chain
+    // naming the missing entry, a DLL that cannot load, a failing WSPStartup) is what the user
+    // must fix, so it is printed once per catalog entry, and every time with WS2EMU_DEBUG.
+    const bool first = std::find(reported_.begin(), reported_.end(), catalog_id) == reported_.end();
+    if (first || DebugEnabled()) {
+      Notice("winsock", "catalog entry %u cannot be used: %s", catalog_id,
              std::string(started.status().message()).c_str());
+    }
+    if (first) {
+      try {
+        reported_.push_back(catalog_id);
+      } catch (const std::bad_alloc &) {  // only the once-only note is lost
+      }
+    }
     *error = WsaErrorOf(started.status());
     return nullptr;
   }

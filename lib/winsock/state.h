@@ -74,6 +74,8 @@ class State {
   std::atomic<int> slot_count_{0};
   // Every StartForEntry that succeeded, released by the last WSACleanup.
   std::vector<const providers::StartedProvider *> acquired_ ABSL_GUARDED_BY(mu_);
+  // Catalog entries whose failure to start has been reported (see ProviderFor).
+  std::vector<uint32_t> reported_ ABSL_GUARDED_BY(mu_);
   StdMutex sockets_mu_;
   absl::flat_hash_set<uint64_t> sockets_ ABSL_GUARDED_BY(sockets_mu_);
 };

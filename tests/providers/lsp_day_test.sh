@@ -103,7 +103,7 @@ catalog_as_before "removed"
 # --- an installer killed half-way: chains over a missing hidden entry ---
 "$run" "$installer" install a "$lsp_a_path" >"$work/install_a2.out" 2>&1
 hidden_a=$(sed -n 's/^installed example LSP A: hidden entry \([0-9]*\).*/\1/p' "$work/install_a2.out")
-chain_a=$(sed -n 's/^  chain \([0-9]*\) .*TCP\/IP\]"$/\1/p' "$work/install_a2.out" | head -1)
+chain_a=$(sed -n 's/^  chain \([0-9]*\) .*\[TCP\/IP\]\]"$/\1/p' "$work/install_a2.out")
 expect "remove the hidden entry only" 0 "removed hidden entry $hidden_a" -- \
   "$run" "$installer" remove-hidden-only a
 expect "check names the broken chain" 1 "$chain_a.*$hidden_a" -- "$tool" check
