@@ -73,14 +73,13 @@ struct D {
 #define DESCRIBE(fn, ...)                   \
   template <>                              \
   struct D<&fn> {                          \
-    static std::string Line(const char *n, int err, __VA_ARGS__)
+    static std::string Line(const char *n, [[maybe_unused]] int err, __VA_ARGS__)
 #define END \
   }         \
   ;
 
 DESCRIBE(WSAStartup, int r, WORD v, LPWSADATA) {
   return std::string(n) + "(" + I(v & 0xff) + "." + I(v >> 8) + ") = " + I(r) + E(r != 0, r);
-  (void)err;
 }
 END
 DESCRIBE(WSACleanup, int r) { return std::string(n) + "() = " + I(r) + E(r != 0, err); }
@@ -294,7 +293,6 @@ DESCRIBE(ws2emu_getaddrinfo, INT r, PCSTR node, PCSTR service, const ADDRINFOA *
     }
     out += " " + std::to_string(count) + (count == 1 ? " address " : " addresses, first ") + first;
   }
-  (void)err;
   return out;
 }
 END
@@ -303,14 +301,12 @@ DESCRIBE(WSCInstallProvider, int r, LPGUID id, const WCHAR *path, const LPWSAPRO
          DWORD count, LPINT e) {
   return std::string(n) + "(" + Guid(id) + ", " + Wide(path) + ", " + std::to_string(count) +
          " entries) = " + I(r) + EP(r, e);
-  (void)err;
 }
 END
 DESCRIBE(WSCInstallProvider64_32, int r, LPGUID id, const WCHAR *path, const LPWSAPROTOCOL_INFOW,
          DWORD count, LPINT e) {
   return std::string(n) + "(" + Guid(id) + ", " + Wide(path) + ", " + std::to_string(count) +
          " entries) = " + I(r) + EP(r, e);
-  (void)err;
 }
 END
 DESCRIBE(WSCInstallProviderAndChains64_32, int r, LPGUID id, const LPWSTR path, const LPWSTR,
@@ -319,7 +315,6 @@ DESCRIBE(WSCInstallProviderAndChains64_32, int r, LPGUID id, const LPWSTR path, 
          std::to_string(count) + " entries) = " + I(r) +
          (r == 0 && catalog_id != nullptr ? " layered entry " + std::to_string(*catalog_id) : "") +
          EP(r, e);
-  (void)err;
 }
 END
 DESCRIBE(WSCInstallProviderAndChains, int r, LPGUID id, const LPWSTR path, const LPWSTR name,
@@ -328,32 +323,27 @@ DESCRIBE(WSCInstallProviderAndChains, int r, LPGUID id, const LPWSTR path, const
          std::to_string(count) + " entries) = " + I(r) +
          (r == 0 && catalog_id != nullptr ? " layered entry " + std::to_string(*catalog_id) : "") +
          EP(r, e);
-  (void)err;
 }
 END
 DESCRIBE(WSCDeinstallProvider, int r, LPGUID id, LPINT e) {
   return std::string(n) + "(" + Guid(id) + ") = " + I(r) + EP(r, e);
-  (void)err;
 }
 END
 DESCRIBE(WSCEnumProtocols, int r, LPINT, LPWSAPROTOCOL_INFOW buffer, LPDWORD len, LPINT e) {
   return std::string(n) + "(buffer=" + Ptr(buffer) + ", " +
          (len != nullptr ? std::to_string(*len) + " B" : std::string("NULL")) + ") = " + I(r) +
          EP(r, e);
-  (void)err;
 }
 END
 DESCRIBE(WSCGetProviderPath, int r, LPGUID id, WCHAR *path, LPINT, LPINT e) {
   return std::string(n) + "(" + Guid(id) + ") = " + I(r) + (r == 0 ? " " + Wide(path) : "") +
          EP(r, e);
-  (void)err;
 }
 END
 DESCRIBE(WSCUpdateProvider, int r, LPGUID id, const WCHAR *path, const LPWSAPROTOCOL_INFOW,
          DWORD count, LPINT e) {
   return std::string(n) + "(" + Guid(id) + ", " + Wide(path) + ", " + std::to_string(count) +
          " entries) = " + I(r) + EP(r, e);
-  (void)err;
 }
 END
 DESCRIBE(WSCWriteProviderOrder, int r, LPDWORD ids, DWORD count) {
@@ -362,7 +352,6 @@ DESCRIBE(WSCWriteProviderOrder, int r, LPDWORD ids, DWORD count) {
     order += (i != 0 ? " " : "") + std::to_string(ids[i]);
   return std::string(n) + "(" + std::to_string(count) + " entries: " + order + ") = " + I(r) +
          (r != 0 ? " " + Err(r) : "");
-  (void)err;
 }
 END
 DESCRIBE(WPUCompleteOverlappedRequest, int r, SOCKET s, LPWSAOVERLAPPED o, DWORD error,
@@ -370,7 +359,6 @@ DESCRIBE(WPUCompleteOverlappedRequest, int r, SOCKET s, LPWSAOVERLAPPED o, DWORD
   return std::string(n) + "(s=" + Sock(s) + ", ovl=" + Ovl(o) + ", error=" +
          (error != 0 ? Err(static_cast<int>(error)) : std::string("0")) + ", bytes=" +
          std::to_string(bytes) + ") = " + I(r) + EP(r, e);
-  (void)err;
 }
 END
 

@@ -7,6 +7,7 @@
 // templates (Spi<Type>::Call<Slot, Index>) and the layer's real functions and label. A layer is
 // one (WSPStartup, catalog ID, protocol name): the same provider started again for the same
 // entry reuses its slot. When the slots run out, one warning, and further layers run unwrapped.
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstring>
@@ -26,19 +27,27 @@ constexpr int kLayers = 64;
 constexpr int kStartups = 64;
 constexpr int kProcs = 30;
 
+// Trivially destructible (fixed arrays, no std::string): a provider's thread may still trace
+// while the process exits and static objects are destroyed.
 struct Layer {
   std::atomic<void *> real[kProcs] = {};
-  // Written once, before the first wrapper of the slot is handed out.
-  std::string label;  // "\"MSAFD Tcpip [TCP/IP]\"#1001"
+  // Written once, under g_mu, before the first wrapper of the slot is handed out.
+  char label[4 * (WSAPROTOCOL_LEN + 1) + 16] = {};  // "\"MSAFD Tcpip [TCP/IP]\"#1001"
   int startup = -1;
   DWORD catalog_id = 0;
-  std::u16string protocol;
+  WCHAR protocol[WSAPROTOCOL_LEN + 1] = {};
 };
 
 struct StartupSlot {
   std::atomic<LPWSPSTARTUP> real{nullptr};
-  std::string module;  // its file name, for the WSPStartup line
+  char module[256] = {};  // its file name, for the WSPStartup line
 };
+
+void Copy(char *to, size_t size, const std::string &from) {
+  const size_t n = std::min(size - 1, from.size());
+  std::memcpy(to, from.data(), n);
+  to[n] = 0;
+}
 
 Layer g_layers[kLayers];
 StartupSlot g_startups[kStartups];
@@ -244,7 +253,7 @@ struct Spi<R(WSPAPI *)(A...)> {
     auto real = reinterpret_cast<R(WSPAPI *)(A...)>(layer.real[I].load(std::memory_order_relaxed));
     Clock clock;
     R r = real(a...);
-    std::string line = layer.label + " " + Describe(Tag<I>{}, r, a...);
+    std::string line = std::string(layer.label) + " " + Describe(Tag<I>{}, r, a...);
     bool failed;
     if constexpr (I == kGetOverlappedResult || I == kGetQOSByName) {
       failed = !r;
@@ -290,13 +299,15 @@ const auto kWrapperTables = MakeWrapperTables(std::make_index_sequence<kLayers>(
 
 // Replaces the entries of `procs` with slot S's wrappers, after keeping the real ones.
 void WrapLayer(int startup, const WSAPROTOCOL_INFOW &info, WSPPROC_TABLE *procs) {
-  const std::u16string protocol(reinterpret_cast<const char16_t *>(info.szProtocol));
+  WCHAR protocol[WSAPROTOCOL_LEN + 1] = {};
+  for (size_t i = 0; i < WSAPROTOCOL_LEN && info.szProtocol[i] != 0; ++i) protocol[i] = info.szProtocol[i];
   int slot = -1;
   {
     std::lock_guard<std::mutex> lock(g_mu);
     for (int i = 0; i < g_layer_count; ++i) {
       const Layer &l = g_layers[i];
-      if (l.startup == startup && l.catalog_id == info.dwCatalogEntryId && l.protocol == protocol) {
+      if (l.startup == startup && l.catalog_id == info.dwCatalogEntryId &&
+          std::memcmp(l.protocol, protocol, sizeof(protocol)) == 0) {
         slot = i;
         break;
       }
@@ -314,8 +325,10 @@ void WrapLayer(int startup, const WSAPROTOCOL_INFOW &info, WSPPROC_TABLE *procs)
       Layer &l = g_layers[slot];
       l.startup = startup;
       l.catalog_id = info.dwCatalogEntryId;
-      l.protocol = protocol;
-      l.label = "\"" + Utf16ToUtf8(protocol) + "\"#" + std::to_string(info.dwCatalogEntryId);
+      std::memcpy(l.protocol, protocol, sizeof(protocol));
+      Copy(l.label, sizeof(l.label),
+           "\"" + Utf16ToUtf8(reinterpret_cast<const char16_t *>(protocol)) + "\"#" +
+               std::to_string(info.dwCatalogEntryId));
     }
   }
   Layer &l = g_layers[slot];
@@ -340,7 +353,7 @@ int WSPAPI TracedStartup(WORD version, LPWSPDATA data, LPWSAPROTOCOL_INFOW info,
                             "\"#" + std::to_string(info->dwCatalogEntryId)
                       : std::string("NULL");
   Emit("spi", label + " WSPStartup(" + std::to_string(version & 0xff) + "." +
-                  std::to_string(version >> 8) + ", " + s.module + ") = " + std::to_string(r) +
+                  std::to_string(version >> 8) + ", " + std::string(s.module) + ") = " + std::to_string(r) +
                   (r != 0 ? " " + Err(r) : "") +
                   (r == 0 && data != nullptr
                        ? " version " + std::to_string(data->wVersion & 0xff) + "." +
@@ -382,7 +395,7 @@ const void *Filter(const void *handle, std::string_view name, const void *addres
     return address;
   }
   StartupSlot &s = g_startups[g_startup_count];
-  s.module = module;
+  Copy(s.module, sizeof(s.module), module);
   s.real.store(real, std::memory_order_relaxed);
   return reinterpret_cast<const void *>(kTracedStartups[g_startup_count++]);
 }
