@@ -32,7 +32,10 @@ constexpr int kProcs = 30;
 struct Layer {
   std::atomic<void *> real[kProcs] = {};
   // Written once, under g_mu, before the first wrapper of the slot is handed out.
-  char label[4 * (WSAPROTOCOL_LEN + 1) + 16] = {};  // "\"MSAFD Tcpip [TCP/IP]\"#1001"
+  // "MSWSOCK.dll \"MSAFD Tcpip [TCP/IP]\"#1001": the provider's file, and the protocol and
+  // catalog ID its WSPStartup was given (an LSP passes its own chain's down, so the file tells
+  // the layers of one chain apart).
+  char label[256 + 4 * (WSAPROTOCOL_LEN + 1) + 16] = {};
   int startup = -1;
   DWORD catalog_id = 0;
   WCHAR protocol[WSAPROTOCOL_LEN + 1] = {};
@@ -327,7 +330,8 @@ void WrapLayer(int startup, const WSAPROTOCOL_INFOW &info, WSPPROC_TABLE *procs)
       l.catalog_id = info.dwCatalogEntryId;
       std::memcpy(l.protocol, protocol, sizeof(protocol));
       Copy(l.label, sizeof(l.label),
-           "\"" + Utf16ToUtf8(reinterpret_cast<const char16_t *>(protocol)) + "\"#" +
+           std::string(g_startups[startup].module) + " \"" +
+               Utf16ToUtf8(reinterpret_cast<const char16_t *>(protocol)) + "\"#" +
                std::to_string(info.dwCatalogEntryId));
     }
   }
@@ -349,11 +353,12 @@ int WSPAPI TracedStartup(WORD version, LPWSPDATA data, LPWSAPROTOCOL_INFOW info,
   Clock clock;
   const int r = s.real.load(std::memory_order_relaxed)(version, data, info, upcalls, procs);
   const std::string label =
-      info != nullptr ? "\"" + Utf16ToUtf8(reinterpret_cast<const char16_t *>(info->szProtocol)) +
-                            "\"#" + std::to_string(info->dwCatalogEntryId)
-                      : std::string("NULL");
+      std::string(s.module) + " " +
+      (info != nullptr ? "\"" + Utf16ToUtf8(reinterpret_cast<const char16_t *>(info->szProtocol)) +
+                             "\"#" + std::to_string(info->dwCatalogEntryId)
+                       : std::string("NULL"));
   Emit("spi", label + " WSPStartup(" + std::to_string(version & 0xff) + "." +
-                  std::to_string(version >> 8) + ", " + std::string(s.module) + ") = " + std::to_string(r) +
+                  std::to_string(version >> 8) + ") = " + std::to_string(r) +
                   (r != 0 ? " " + Err(r) : "") +
                   (r == 0 && data != nullptr
                        ? " version " + std::to_string(data->wVersion & 0xff) + "." +

@@ -72,8 +72,6 @@ bool ParseCategories(std::string_view list, unsigned *mask, std::string *bad) {
       m |= kSpi;
     } else if (word == "upcall") {
       m |= kUpcall;
-    } else if (word == "all") {
-      m |= kAll;
     } else {
       *bad = std::string(word);
       return false;

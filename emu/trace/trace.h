@@ -10,11 +10,13 @@
 //
 // The line format (documented in README.md, ws2emu-run):
 //
-//   [t1] spi    "MSAFD Tcpip [TCP/IP]"#1001 WSPSend(s=0x1c, 1 buf 5 B, flags=0, ovl=NULL) = 0 sent=5 (12 us)
-//   [t1] api    connect(s=0x1c, 127.0.0.1:5000) = -1 WSAEWOULDBLOCK (3 us)
+//   [t1] spi MSWSOCK.dll "MSAFD Tcpip [TCP/IP]"#1001 WSPSend(s=0x1c, 1 buf 5 B, flags=0, ovl=NULL) = 0 sent=5 (12 us)
+//   [t1] api connect(s=0x1c, 127.0.0.1:5000) = -1 WSAEWOULDBLOCK (3 us)
 //   [t2] upcall WPUQueueApc(thread=0x..., routine=0x..., dwContext=0x0) = 0 (1 us)
 //
-// [tN] is the thread (numbered in the order threads first trace), the tag the layer; then the
+// [tN] is the thread (numbered in the order threads first trace), the tag the layer; an spi
+// line names the layer: the provider's file, and the protocol name and catalog ID its
+// WSPStartup was given (an LSP passes its chain's own down, so the file tells layers apart); then the
 // call with its arguments decoded, " = RESULT", what the call wrote back, the WSA error when it
 // failed (for spi from *lpErrno, for api from WSAGetLastError) and the time the call took. Each
 // line is escaped for the terminal (base/escape.h) and written with one write(2), so lines of

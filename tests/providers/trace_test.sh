@@ -46,10 +46,10 @@ base=$("$tool" list | sed -n 's/^Catalog Entry \([0-9][0-9]*\) (base)$/\1/p' | h
 "$run" --trace=spi "$client" >"$work/spi.txt" 2>&1
 rc=$?
 [ "$rc" -eq 0 ] && pass || fail "spi: lsp_client exit $rc"
-has spi-lsp-startup "^\[t[0-9]+\] spi \"ws2emu test LSP over \[MSAFD Tcpip \[TCP/IP\]\]\"#$chain WSPStartup\(2\.2, ws2emu_testlsp\.dll\) = 0" "$work/spi.txt"
-has spi-base-startup "^\[t[0-9]+\] spi \"MSAFD Tcpip \[TCP/IP\]\"#$base WSPStartup\(2\.2, MSWSOCK\.dll\) = 0" "$work/spi.txt"
-has spi-lsp-send "^\[t[0-9]+\] spi \"ws2emu test LSP over [^\"]*\"#$chain WSPSend\(s=0x[0-9a-f]+, 1 buf 62 B, flags=0, ovl=NULL\) = 0 sent=62 \([0-9]+ us\)$" "$work/spi.txt"
-has spi-base-send "^\[t[0-9]+\] spi \"MSAFD Tcpip \[TCP/IP\]\"#$base WSPSend\(s=0x[0-9a-f]+, 1 buf 62 B, flags=0, ovl=NULL\) = 0 sent=62 \([0-9]+ us\)$" "$work/spi.txt"
+has spi-lsp-startup "^\[t[0-9]+\] spi ws2emu_testlsp\.dll \"ws2emu test LSP over \[MSAFD Tcpip \[TCP/IP\]\]\"#$chain WSPStartup\(2\.2\) = 0 version 2\.2 \([0-9]+ us\)$" "$work/spi.txt"
+has spi-base-startup "^\[t[0-9]+\] spi MSWSOCK\.dll \"MSAFD Tcpip \[TCP/IP\]\"#$base WSPStartup\(2\.2\) = 0" "$work/spi.txt"
+has spi-lsp-send "^\[t[0-9]+\] spi ws2emu_testlsp\.dll \"ws2emu test LSP over [^\"]*\"#$chain WSPSend\(s=0x[0-9a-f]+, 1 buf 62 B, flags=0, ovl=NULL\) = 0 sent=62 \([0-9]+ us\)$" "$work/spi.txt"
+has spi-base-send "^\[t[0-9]+\] spi MSWSOCK\.dll \"MSAFD Tcpip \[TCP/IP\]\"#$base WSPSend\(s=0x[0-9a-f]+, 1 buf 62 B, flags=0, ovl=NULL\) = 0 sent=62 \([0-9]+ us\)$" "$work/spi.txt"
 has spi-lsp-connect "\"#$chain WSPConnect\(s=0x[0-9a-f]+, 127\.0\.0\.1:[0-9]+\) = 0" "$work/spi.txt"
 has spi-base-connect "\"#$base WSPConnect\(s=0x[0-9a-f]+, 127\.0\.0\.1:[0-9]+\) = 0" "$work/spi.txt"
 has spi-ipv6 "WSPConnect\(s=0x[0-9a-f]+, \[::1\]:[0-9]+\) = 0" "$work/spi.txt"
@@ -124,4 +124,21 @@ expect entry-spi 0 "\"#$base WSPSendTo\(s=0x[0-9a-f]+, 1 buf 24 B, flags=0, to 1
 
 expect uninstall 0 "uninstalled ifs" -- "$run" "$installer" uninstall ifs
 catalog_as_before catalog-after
+
+# A stack of three: the IFS LSP over the non-IFS one over MSAFD. Both LSPs are given the same
+# chain's WSAPROTOCOL_INFOW (the top passes its own down), so the provider's file tells the
+# layers apart; each layer's WSPSend has its own line. The non-IFS layer's worker thread
+# completes overlapped requests: its upcalls are traced on a thread of their own.
+expect stack-nonifs 0 "installed nonifs" -- "$run" "$installer" install nonifs "$nonifs_path"
+expect stack-ifs 0 "installed ifs" -- "$run" "$installer" install ifs "$ifs_path"
+"$run" --trace=spi,upcall "$client" >"$work/stack.txt" 2>&1
+rc=$?
+[ "$rc" -eq 0 ] && pass || fail "stack: lsp_client exit $rc"
+for file in ws2emu_testlsp ws2emu_nonifs MSWSOCK; do
+  has "stack-$file-send" "^\[t[0-9]+\] spi $file\.dll \"[^\"]*\"#[0-9]+ WSPSend\(s=0x[0-9a-f]+, 1 buf 62 B, flags=0, ovl=NULL\) = 0 sent=62" "$work/stack.txt"
+done
+has stack-worker-upcall '^\[t[2-9]\] upcall WPUCompleteOverlappedRequest\(s=0x[0-9a-f]+, ovl=0x[0-9a-f]+, error=0, bytes=62\) = 0' "$work/stack.txt"
+expect stack-uninstall-ifs 0 "uninstalled ifs" -- "$run" "$installer" uninstall ifs
+expect stack-uninstall-nonifs 0 "uninstalled nonifs" -- "$run" "$installer" uninstall nonifs
+catalog_as_before stack-catalog-after
 summary
