@@ -11,11 +11,12 @@
 #include <array>
 #include <atomic>
 #include <cstring>
-#include <mutex>
 #include <tuple>
 #include <type_traits>
 #include <utility>
 
+#include "absl/base/thread_annotations.h"
+#include "base/annotated_mutex.h"
 #include "base/utf.h"
 #include "modules/modules.h"
 #include "trace/trace.h"
@@ -54,10 +55,13 @@ void Copy(char *to, size_t size, const std::string &from) {
 
 Layer g_layers[kLayers];
 StartupSlot g_startups[kStartups];
-std::mutex g_mu;           // guards the allocation of slots (never held during a call)
-int g_layer_count = 0;     // under g_mu
-int g_startup_count = 0;   // under g_mu
-bool g_warned_layers = false, g_warned_startups = false;  // under g_mu
+// Guards the allocation of slots; never held during a traced call (a WSPStartup that loads the
+// layer below looks its WSPStartup up again, under no lock).
+StdMutex g_mu;
+int g_layer_count ABSL_GUARDED_BY(g_mu) = 0;
+int g_startup_count ABSL_GUARDED_BY(g_mu) = 0;
+bool g_warned_layers ABSL_GUARDED_BY(g_mu) = false;
+bool g_warned_startups ABSL_GUARDED_BY(g_mu) = false;
 
 enum Proc {
   kAccept, kAddressToString, kAsyncSelect, kBind, kCancelBlockingCall, kCleanup, kCloseSocket,
@@ -306,7 +310,7 @@ void WrapLayer(int startup, const WSAPROTOCOL_INFOW &info, WSPPROC_TABLE *procs)
   for (size_t i = 0; i < WSAPROTOCOL_LEN && info.szProtocol[i] != 0; ++i) protocol[i] = info.szProtocol[i];
   int slot = -1;
   {
-    std::lock_guard<std::mutex> lock(g_mu);
+    StdMutexLock lock(&g_mu);
     for (int i = 0; i < g_layer_count; ++i) {
       const Layer &l = g_layers[i];
       if (l.startup == startup && l.catalog_id == info.dwCatalogEntryId &&
@@ -386,7 +390,7 @@ const void *Filter(const void *handle, std::string_view name, const void *addres
     if (cut != std::string::npos) module = module.substr(cut + 1);
   }
   auto real = reinterpret_cast<LPWSPSTARTUP>(const_cast<void *>(address));
-  std::lock_guard<std::mutex> lock(g_mu);
+  StdMutexLock lock(&g_mu);
   for (int i = 0; i < g_startup_count; ++i) {
     if (g_startups[i].real.load(std::memory_order_relaxed) == real)
       return reinterpret_cast<const void *>(kTracedStartups[i]);
