@@ -89,18 +89,22 @@ DESCRIBE(ws2emu_socket, SOCKET r, int af, int type, int protocol) {
          ") = " + Sock(r) + E(r == INVALID_SOCKET, err);
 }
 END
-DESCRIBE(WSASocketW, SOCKET r, int af, int type, int protocol, LPWSAPROTOCOL_INFOW info, GROUP,
-         DWORD flags) {
+// WSASocketA and WSASocketW: the same line, whichever WSAPROTOCOL_INFO.
+template <typename Info>
+std::string SocketLine(const char *n, int err, SOCKET r, int af, int type, int protocol,
+                       const Info *info, DWORD flags) {
   return std::string(n) + "(" + Family(af) + ", " + Type(type) + ", " + Protocol(protocol) +
          (info != nullptr ? ", entry " + std::to_string(info->dwCatalogEntryId) : "") +
          ", flags=" + SocketFlags(flags) + ") = " + Sock(r) + E(r == INVALID_SOCKET, err);
 }
+DESCRIBE(WSASocketW, SOCKET r, int af, int type, int protocol, LPWSAPROTOCOL_INFOW info, GROUP,
+         DWORD flags) {
+  return SocketLine(n, err, r, af, type, protocol, info, flags);
+}
 END
 DESCRIBE(WSASocketA, SOCKET r, int af, int type, int protocol, LPWSAPROTOCOL_INFOA info, GROUP,
          DWORD flags) {
-  return std::string(n) + "(" + Family(af) + ", " + Type(type) + ", " + Protocol(protocol) +
-         (info != nullptr ? ", entry " + std::to_string(info->dwCatalogEntryId) : "") +
-         ", flags=" + SocketFlags(flags) + ") = " + Sock(r) + E(r == INVALID_SOCKET, err);
+  return SocketLine(n, err, r, af, type, protocol, info, flags);
 }
 END
 DESCRIBE(ws2emu_accept, SOCKET r, SOCKET s, WS_sockaddr *addr, int *len) {
