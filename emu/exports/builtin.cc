@@ -2,6 +2,7 @@
 
 #include <strings.h>
 
+#include <atomic>
 #include <cstring>
 
 namespace ws2emu::emu {
@@ -22,7 +23,18 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
+std::atomic<BuiltinExportFilter> g_filter{nullptr};
+
+const void *Filtered(const BuiltinModule &module, const BuiltinExport &e) {
+  BuiltinExportFilter filter = g_filter.load(std::memory_order_acquire);
+  return filter != nullptr ? filter(module, e.name, e.address) : e.address;
+}
+
 }  // namespace
+
+void SetBuiltinExportFilter(BuiltinExportFilter filter) {
+  g_filter.store(filter, std::memory_order_release);
+}
 
 const BuiltinModule *FindBuiltinModule(std::string_view dll_name) {
   std::string_view wanted = StripDll(dll_name);
@@ -41,7 +53,7 @@ const BuiltinModule *BuiltinModuleAt(const void *address) {
 
 const void *FindBuiltinExport(const BuiltinModule &module, std::string_view name) {
   for (size_t i = 0; i < module.count; ++i) {
-    if (name == module.exports[i].name) return module.exports[i].address;
+    if (name == module.exports[i].name) return Filtered(module, module.exports[i]);
   }
   return nullptr;
 }
@@ -49,7 +61,7 @@ const void *FindBuiltinExport(const BuiltinModule &module, std::string_view name
 const void *FindBuiltinExportByOrdinal(const BuiltinModule &module, uint16_t ordinal) {
   if (ordinal == 0) return nullptr;
   for (size_t i = 0; i < module.count; ++i) {
-    if (module.exports[i].ordinal == ordinal) return module.exports[i].address;
+    if (module.exports[i].ordinal == ordinal) return Filtered(module, module.exports[i]);
   }
   return nullptr;
 }

@@ -39,6 +39,14 @@ const BuiltinModule *BuiltinModuleAt(const void *address);
 const void *FindBuiltinExport(const BuiltinModule &module, std::string_view name);
 const void *FindBuiltinExportByOrdinal(const BuiltinModule &module, uint16_t ordinal);
 
+// A filter on every export handed out above (by name or ordinal: imports bound, GetProcAddress,
+// ws2emu_find_export): ws2emu-run --trace=api hands out tracing wrappers of the WS2_32.dll
+// functions in their place. Null (the default): the real functions. Decided at lookup time,
+// so calls cost nothing more when tracing is off.
+using BuiltinExportFilter = const void *(*)(const BuiltinModule &module, const char *name,
+                                            const void *address);
+void SetBuiltinExportFilter(BuiltinExportFilter filter);
+
 // The tables, one per DLL (defined in <dll>_exports.cc).
 extern const BuiltinModule kKernel32Module;
 extern const BuiltinModule kWs2_32Module;

@@ -12,9 +12,8 @@
 
 namespace ws2emu::emu {
 
-int RunEntry(uint32_t catalog_id, bool trace, bool exchange) {
+int RunEntry(uint32_t catalog_id, bool exchange) {
   providers::ProviderManager &manager = providers::ProviderManager::Get();
-  if (trace) manager.SetUpcallTable(TracingUpcallTable());
   std::printf("catalog    %s\nentry      %u\n", EscapeForTerminal(catalog::Store::CurrentPath()).c_str(),
               catalog_id);
   std::fflush(stdout);

@@ -12,6 +12,7 @@
 #include "modules/modules.h"
 #include "providers/manager.h"
 #include "run/run.h"
+#include "trace/trace.h"
 #include "ws2emu/ws2emu.h"
 
 namespace ws2emu::emu {
@@ -75,7 +76,8 @@ int RunProvider(const ProviderOptions &options) {
   }
   auto startup = reinterpret_cast<LPWSPSTARTUP>(const_cast<void *>(*found));
 
-  WSPUPCALLTABLE upcalls = options.trace ? TracingUpcallTable() : *ws2emu_upcall_table();
+  WSPUPCALLTABLE upcalls =
+      trace::On(trace::kUpcall) ? TracingUpcallTable() : *ws2emu_upcall_table();
   WSPDATA data;
   WSPPROC_TABLE procs;
   std::printf("provider   %s\nprotocol   %s (catalog entry %u)\n", EscapeForTerminal(path).c_str(),

@@ -19,10 +19,9 @@ int RunCheck(const std::string &path);
 struct ProviderOptions {
   std::string path;      // empty: the built-in demo provider
   std::string protocol;  // tcp, udp, tcp6 or udp6
-  bool trace = false;
   bool exchange = false;  // --exchange: carry bytes through the provider after it started
 };
-// --provider: loads the provider, starts it at version 2.2 with the runtime's upcall table and
+// --provider: loads the provider, starts it at version 2.2 with the manager's upcall table and
 // a WSAPROTOCOL_INFOW for the protocol, checks the proc table, prints the description and
 // version, and cleans up. 0 on success; on failure prints the WSA error and returns 1.
 int RunProvider(const ProviderOptions &options);
@@ -30,7 +29,7 @@ int RunProvider(const ProviderOptions &options);
 // --entry ID: starts the provider of a catalog entry through the provider manager (for a chain,
 // its top layer, which loads the rest), prints what started and the description, then calls
 // WSPCleanup. Same exit codes as RunProvider.
-int RunEntry(uint32_t catalog_id, bool trace, bool exchange);
+int RunEntry(uint32_t catalog_id, bool exchange);
 
 // --exchange (with --provider or --entry): through the started provider's proc table, as a
 // program's calls would reach it, opens sockets of `info`'s protocol (TCP or UDP, IPv4 or
@@ -46,8 +45,10 @@ int RunProgram(const std::string &path, const std::vector<std::string> &args);
 // The demo provider's path (built from tests/providers with mingw-w64), or empty.
 std::string DemoProviderPath();
 
-// A copy of the runtime's upcall table whose entries print each call (name, arguments,
-// result) on stderr before returning the real upcall's result.
+// A copy of the runtime's upcall table whose entries print each call (name, arguments, result,
+// time: an "upcall" line of emu/trace) before returning the real upcall's result. --trace puts
+// it on the provider manager, which hands it to every WSPStartup (and an LSP to the layers
+// below it).
 WSPUPCALLTABLE TracingUpcallTable();
 
 // Shared by --provider and --entry (report.cc): prints "ws2emu-run: WHAT: ERROR" on stderr and

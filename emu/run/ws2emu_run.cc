@@ -2,13 +2,15 @@
 //
 //   ws2emu-run                       the runtime's version, APC backend and upcall table
 //   ws2emu-run --version | --help    the version alone; the usage text
-//   ws2emu-run PROGRAM.exe [ARGS...] run a Windows console program; its exit code is returned
+//   ws2emu-run [--trace[=api,spi,upcall]] [--trace-file FILE] PROGRAM.exe [ARGS...]
+//                                    run a Windows console program; its exit code is returned
 //   ws2emu-run --check FILE          every import of a PE image, resolved or missing
-//   ws2emu-run --provider [FILE.dll] [--protocol tcp|udp|tcp6|udp6] [--trace]
+//   ws2emu-run --provider [FILE.dll] [--protocol tcp|udp|tcp6|udp6] [TRACE]
 //                                    load a provider and start it as ws2_32 would (without
 //                                    FILE, the built-in demo provider)
-//   ws2emu-run --entry ID [--catalog FILE] [--trace]
+//   ws2emu-run --entry ID [--catalog FILE] [TRACE]
 //                                    start the provider of catalog entry ID as ws2_32 would
+//   TRACE: --trace[=api,spi,upcall] [--trace-file FILE]: a line per call (emu/trace/trace.h)
 #include <cstdio>
 #include <strings.h>
 
@@ -17,7 +19,9 @@
 #include <vector>
 
 #include "base/escape.h"
+#include "providers/manager.h"
 #include "run/run.h"
+#include "trace/trace.h"
 #include "ws2emu/ws2emu.h"
 
 namespace {
@@ -45,11 +49,12 @@ constexpr const char *kUpcalls[] = {
 void PrintUsage(FILE *out) {
   std::fprintf(out,
                "usage: ws2emu-run [--version] [--help]\n"
-               "       ws2emu-run PROGRAM.exe [ARGS...]\n"
+               "       ws2emu-run [TRACE] PROGRAM.exe [ARGS...]\n"
                "       ws2emu-run --check FILE\n"
                "       ws2emu-run --provider [FILE.dll] [--protocol tcp|udp|tcp6|udp6] "
-               "[--trace] [--exchange]\n"
-               "       ws2emu-run --entry ID [--catalog FILE] [--trace] [--exchange]\n"
+               "[TRACE] [--exchange]\n"
+               "       ws2emu-run --entry ID [--catalog FILE] [TRACE] [--exchange]\n"
+               "  TRACE: --trace[=api,spi,upcall] [--trace-file FILE]\n"
                "  with no arguments: print the runtime version and the upcalls it provides\n"
                "  PROGRAM.exe      run a Windows console program; its exit code is returned\n"
                "  --check FILE     list every import of a PE image as resolved, MISSING or\n"
@@ -65,7 +70,14 @@ void PrintUsage(FILE *out) {
                "                   drive map, with the entry's WSAPROTOCOL_INFOW; same checks\n"
                "  --catalog FILE   the catalog to use (default: WS2EMU_CATALOG, else\n"
                "                   $XDG_DATA_HOME/ws2emu/catalog)\n"
-               "  --trace          print every upcall the provider makes, on stderr\n"
+               "  --trace[=LIST]   print a line per call on stderr; LIST (comma-separated, default\n"
+               "                   all): api (the program's Winsock and WSC calls into WS2_32.dll),\n"
+               "                   spi (every WSP call into every provider layer, WSPStartup\n"
+               "                   included), upcall (the WPU calls providers make). A line:\n"
+               "                   [tTHREAD] TAG [FILE \"PROTOCOL\"#CATALOG_ID] CALL(ARGS) =\n"
+               "                   RESULT [OUTPUTS] [WSAE...] (MICROSECONDS us)\n"
+               "  --trace-file FILE  write the trace to FILE (created or truncated, never through\n"
+               "                   a symbolic link) instead of stderr\n"
                "  --exchange       after the start, carry a message over loopback through the\n"
                "                   provider's proc table (TCP: bind, listen, connect, accept,\n"
                "                   send, recv; UDP: sendto, recv), as a program's calls would\n",
@@ -81,11 +93,34 @@ int Usage(const std::string &message) {
 
 int ListUpcalls();
 
+// Opens the trace file (exit 2 with a message when it cannot be) and starts tracing `mask`,
+// before anything is loaded: the export filters decide at lookup time what is traced. The
+// upcall table every provider receives (from the provider manager, for PE programs too) becomes
+// the tracing one. 0 when nothing failed.
+int StartTrace(unsigned mask, bool have_file, const std::string &file) {
+  if (mask == 0) return 0;
+  if (have_file) {
+    std::string error;
+    if (!ws2emu::emu::trace::OpenFile(file, &error)) {
+      std::fprintf(stderr, "ws2emu-run: cannot write the trace: %s\n",
+                   ws2emu::EscapeForTerminal(error).c_str());
+      return 2;
+    }
+  }
+  ws2emu::emu::trace::Start(mask);
+  if (ws2emu::emu::trace::On(ws2emu::emu::trace::kUpcall))
+    ws2emu::providers::ProviderManager::Get().SetUpcallTable(ws2emu::emu::TracingUpcallTable());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
   std::string check;
-  bool provider = false, trace = false, exchange = false;
+  bool provider = false, exchange = false;
+  unsigned trace = 0;
+  std::string trace_file;
+  bool have_trace_file = false;
   std::string entry;
   bool have_check = false, have_entry = false;
   ws2emu::emu::ProviderOptions options;
@@ -124,12 +159,22 @@ int main(int argc, char **argv) {
       if (!has_value) return Usage("--protocol needs tcp, udp, tcp6 or udp6");
       options.protocol = argv[++i];
     } else if (arg == "--trace") {
-      trace = true;
+      trace = ws2emu::emu::trace::kAll;
+    } else if (arg.rfind("--trace=", 0) == 0) {
+      std::string bad;
+      if (!ws2emu::emu::trace::ParseCategories(std::string_view(arg).substr(8), &trace, &bad))
+        return Usage("--trace takes a list of api, spi and upcall, not '" + bad + "'");
+    } else if (arg == "--trace-file") {
+      if (i + 1 >= argc || argv[i + 1][0] == 0) return Usage("--trace-file needs a FILE");
+      trace_file = argv[++i];
+      have_trace_file = true;
     } else if (arg == "--exchange") {
       exchange = true;
     } else if (arg.size() > 4 && strcasecmp(arg.c_str() + arg.size() - 4, ".exe") == 0) {
       // PROGRAM.exe: everything after it belongs to the program.
       if (have_check || provider || have_entry) return Usage("a program runs on its own, not with --check or --provider");
+      if (have_trace_file && trace == 0) return Usage("--trace-file goes with --trace");
+      if (int failed = StartTrace(trace, have_trace_file, trace_file); failed != 0) return failed;
       return ws2emu::emu::RunProgram(arg, std::vector<std::string>(argv + i + 1, argv + argc));
     } else {
       return Usage("unknown argument '" + ws2emu::EscapeForTerminal(arg) + "'");
@@ -137,20 +182,22 @@ int main(int argc, char **argv) {
   }
   if (have_check + provider + have_entry > 1)
     return Usage("--check, --provider and --entry are separate modes");
+  if ((trace != 0 || have_trace_file) && !provider && !have_entry)
+    return Usage("--trace goes with a PROGRAM.exe, --provider or --entry");
+  if (have_trace_file && trace == 0) return Usage("--trace-file goes with --trace");
+  if (int failed = StartTrace(trace, have_trace_file, trace_file); failed != 0) return failed;
   if (have_entry) {
     char *end = nullptr;
     unsigned long id = std::strtoul(entry.c_str(), &end, 10);
     if (end == entry.c_str() || *end != 0 || id == 0 || id > 0xffffffffUL)
       return Usage("--entry needs a catalog ID (a number, as `ws2emu-catalog list` shows)");
-    return ws2emu::emu::RunEntry(static_cast<uint32_t>(id), trace, exchange);
+    return ws2emu::emu::RunEntry(static_cast<uint32_t>(id), exchange);
   }
   if (have_check) return ws2emu::emu::RunCheck(check);
   if (provider) {
-    options.trace = trace;
     options.exchange = exchange;
     return ws2emu::emu::RunProvider(options);
   }
-  if (trace) return Usage("--trace goes with --provider or --entry");
   if (exchange) return Usage("--exchange goes with --provider or --entry");
   return ListUpcalls();
 }

@@ -6,6 +6,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <map>
 
@@ -310,6 +311,12 @@ absl::StatusOr<Kind> KindOf(const void *handle) {
   return absl::NotFoundError("not a loaded module");
 }
 
+namespace {
+std::atomic<ExportFilter> g_export_filter{nullptr};
+}  // namespace
+
+void SetExportFilter(ExportFilter filter) { g_export_filter.store(filter, std::memory_order_release); }
+
 absl::StatusOr<const void *> FindExport(const void *handle, std::string_view name) {
   absl::StatusOr<Kind> kind = KindOf(handle);
   if (!kind.ok()) return absl::InvalidArgumentError(kind.status().message());
@@ -326,6 +333,9 @@ absl::StatusOr<const void *> FindExport(const void *handle, std::string_view nam
       break;
   }
   if (address == nullptr) return absl::NotFoundError(absl::StrCat(std::string(name), ": not exported"));
+  // No lock is held here: the filter may look the module up again (its file name).
+  if (ExportFilter filter = g_export_filter.load(std::memory_order_acquire); filter != nullptr)
+    address = filter(handle, name, address);
   return address;
 }
 

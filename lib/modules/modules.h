@@ -174,6 +174,15 @@ absl::StatusOr<Kind> KindOf(const void *handle);
 absl::StatusOr<const void *> FindExport(const void *handle, std::string_view name);
 absl::StatusOr<const void *> FindExportByOrdinal(const void *handle, uint32_t ordinal);
 
+// An export filter sees every address FindExport returns (by name) and may hand out another
+// function of the same signature in its place: ws2emu-run --trace=spi gives a tracing
+// WSPStartup for "WSPStartup", whoever asks (the provider manager, GetProcAddress of an LSP).
+// Null (the default) removes it. Set once before modules are used; reading it is one relaxed
+// atomic load per lookup, nothing on any call through the returned address.
+using ExportFilter = const void *(*)(const void *handle, std::string_view name,
+                                     const void *address);
+void SetExportFilter(ExportFilter filter);
+
 // The module's file: a PE or ELF module's Linux path, a built-in module's Windows path
 // (%SystemRoot%\system32\NAME). NotFound for a handle that names no module.
 absl::StatusOr<std::string> FileName(const void *handle);

@@ -12,6 +12,16 @@ expect demo-udp6 0 "udp6 \(catalog entry 1004\)" -- "$run" --provider --protocol
 expect upcall-provider 0 "description ws2emu upcall provider" -- "$run" --provider "$upcall"
 expect trace 0 "upcall WPUCreateSocketHandle\(dwCatalogEntryId=1001" -- "$run" --provider "$upcall" --trace
 expect trace-apc 0 "upcall WPUQueueApc\(" -- "$run" --provider "$upcall" --trace
+# The line format (emu/trace/trace.h): thread, tag, call, result, time.
+expect trace-format 0 "^\[t1\] upcall WPUCreateSocketHandle\(dwCatalogEntryId=1001, dwContext=0x[0-9a-f]+\) = 0x[0-9a-f]+ \([0-9]+ us\)$" -- \
+  "$run" --provider "$upcall" --trace=upcall
+expect trace-spi-startup 0 "^\[t1\] spi upcall_provider\.dll \"MSAFD Tcpip \[TCP/IP\]\"#1001 WSPStartup\(2\.2\) = 0 version 2\.2 \([0-9]+ us\)$" -- \
+  "$run" --provider "$upcall" --trace=spi
+# The demo provider does not bind (WSAEOPNOTSUPP): the failing call's line names the error.
+expect trace-spi-demo-error 1 "^\[t1\] spi sample_provider\.dll \"MSAFD Tcpip \[TCP/IP\]\"#1001 WSPBind\(s=0x[0-9a-f]+, 127\.0\.0\.1:0\) = -1 WSAEOPNOTSUPP \([0-9]+ us\)$" -- \
+  "$run" --provider --trace=spi --exchange
+expect trace-bad-word 2 "--trace takes a list of api, spi and upcall, not 'foo'" -- "$run" --provider --trace=foo
+expect trace-check 2 "--trace goes with a PROGRAM.exe, --provider or --entry" -- "$run" --check "$sample" --trace
 expect no-wspstartup 1 "does not export WSPStartup: WSAEPROVIDERFAILEDINIT \(10106\)" -- "$run" --provider "$loader"
 expect bad-image 1 "wrong machine type.*WSAEPROVIDERFAILEDINIT" -- "$run" --provider "$broken/machine-i386.dll"
 expect bad-protocol 2 "--protocol must be" -- "$run" --provider --protocol sctp

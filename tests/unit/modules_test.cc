@@ -180,6 +180,32 @@ TEST_F(Resolver, ABuiltinModuleIsFoundByItsWindowsPathInAnySpelling) {
   EXPECT_EQ(*modules::KindOf(m->handle), modules::Kind::kBuiltin);
 }
 
+// An export filter (ws2emu-run --trace=spi) sees every lookup by name and may hand out
+// another address; the lookups that fail never reach it; without one, the real address.
+const void *g_filtered_handle = nullptr;
+std::string g_filtered_name;
+int g_replacement;
+const void *ReplaceStartup(const void *handle, std::string_view name, const void *address) {
+  g_filtered_handle = handle;
+  g_filtered_name = std::string(name);
+  return name == "WSPStartup" ? &g_replacement : address;
+}
+
+TEST_F(Resolver, AnExportFilterReplacesWhatFindExportReturns) {
+  absl::StatusOr<modules::Loaded> m = modules::Load("mswsock.dll");
+  ASSERT_TRUE(m.ok()) << m.status();
+  modules::SetExportFilter(&ReplaceStartup);
+  EXPECT_EQ(*modules::FindExport(m->handle, "WSPStartup"), &g_replacement);
+  EXPECT_EQ(g_filtered_handle, m->handle);
+  EXPECT_EQ(g_filtered_name, "WSPStartup");
+  g_filtered_name.clear();
+  EXPECT_EQ(modules::FindExport(m->handle, "WSPNope").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(g_filtered_name, "");
+  modules::SetExportFilter(nullptr);
+  EXPECT_EQ(*modules::FindExport(m->handle, "WSPStartup"), reinterpret_cast<void *>(&FakeStartup));
+  EXPECT_TRUE(modules::Unload(m->handle).ok());
+}
+
 TEST_F(Resolver, ANativeObjectLoadedTwiceNeedsTwoUnloads) {
   const char *object = std::getenv("WS2EMU_MODULES_TEST_OBJECT");
   ASSERT_NE(object, nullptr);
