@@ -2,7 +2,7 @@
  * guarded by an __except (faults_seh.h) and checked (code, ExceptionInformation, address);
  * vectored handlers that repair the CONTEXT and continue; the unhandled-exception filter; faults
  * in a DLL (faults_dll.c, loaded from this program's folder). faults_test.sh runs it:
- *   faults_program.exe                 every guarded check; prints "faults ok" and exits 0
+ *   faults_program.exe                 every guarded check (one on another thread); prints "faults ok" and exits 0
  *   faults_program.exe MODE            one way of ending: filter-continue, filter-execute,
  *                                      filter-raise, unhandled, unhandled-dll, unloaded,
  *                                      native-fault (see main) */
@@ -137,6 +137,15 @@ static int read_through_rcx(ULONG_PTR address) {
   return value;
 }
 
+/* A fault on a CreateThread thread, handled there. */
+static DWORD WINAPI thread_fault(LPVOID arg) {
+  (void)arg;
+  return guarded_read((volatile int *)0x50) == -1 && g_code == EXCEPTION_ACCESS_VIOLATION &&
+                 g_info1 == 0x50
+             ? 0
+             : 1;
+}
+
 static void CheckGuarded(void) {
   void *counting = AddVectoredExceptionHandler(1, counting_handler);
   CHECK(counting != NULL);
@@ -223,6 +232,15 @@ static void CheckGuarded(void) {
   LONG counted = g_counting_calls;
   CHECK(guarded_read(NULL) == -1 && g_code == EXCEPTION_ACCESS_VIOLATION);
   CHECK(g_counting_calls == counted); /* removed: not called */
+
+  HANDLE thread = CreateThread(NULL, 0, thread_fault, NULL, 0, NULL);
+  CHECK(thread != NULL);
+  if (thread != NULL) {
+    DWORD status = 99;
+    CHECK(WaitForSingleObject(thread, 10000) == WAIT_OBJECT_0);
+    CHECK(GetExitCodeThread(thread, &status) && status == 0);
+    CloseHandle(thread);
+  }
 
   /* A DLL: a fault it guards itself, and one its caller's __except catches. */
   HMODULE dll = LoadLibraryA("faults_dll.dll");
