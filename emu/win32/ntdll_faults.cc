@@ -341,7 +341,9 @@ void InstallFaultHandlers() {
       action.sa_sigaction = OnFault;
       action.sa_flags = SA_SIGINFO | SA_ONSTACK;
       sigfillset(&action.sa_mask);  // nothing interrupts the handler while it writes the block
-      sigaction(sig, &action, &g_previous[sig]);
+      // The previous handler is recorded before this one can run and need it.
+      sigaction(sig, nullptr, &g_previous[sig]);
+      sigaction(sig, &action, nullptr);
     }
   });
 }

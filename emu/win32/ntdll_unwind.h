@@ -14,8 +14,14 @@
 // Only PE frames are walked. ws2emu's own frames have no unwind data: a walk that leaves the PE
 // frames ends there, except where the dispatcher itself called a handler (it marks those calls,
 // so a handler that raises or unwinds collides with the running dispatch the way it does on
-// Windows). An exception no PE frame handles is reported (code, address, module+offset) and
-// ends the process with kUnhandledExceptionExitCode.
+// Windows). The dispatch runs as Windows' RtlDispatchException: the vectored exception handlers
+// (AddVectoredExceptionHandler) first, then the frames' handlers, then the filter installed with
+// SetUnhandledExceptionFilter (EXCEPTION_EXECUTE_HANDLER ends the process with the exception code
+// as its status, EXCEPTION_CONTINUE_EXECUTION resumes), and after any handler that continues
+// execution, the vectored continue handlers. An exception nobody handles is reported (code and
+// name, module+offset or "formerly x.dll+0x..." for an unloaded module, an access violation's
+// access and address, the PE frames' backtrace) and ends the process with
+// kUnhandledExceptionExitCode. Processor faults in PE code take the same path (ntdll_faults.h).
 #ifndef WS2EMU_EMU_WIN32_NTDLL_UNWIND_H_
 #define WS2EMU_EMU_WIN32_NTDLL_UNWIND_H_
 
