@@ -417,6 +417,11 @@ extern "C" [[noreturn]] __attribute__((visibility("hidden"))) void emu_unwind_Un
   UnwindFrom(*start, nullptr, target_frame, target_ip, record, return_value, original);
 }
 
+void ReportStackOverflow(const FaultBlock &block) {
+  Fatal(block.record, &block.context,
+        "the thread's stack is exhausted, so no handler can run on it");
+}
+
 void UnwindFromNativeHandler(PVOID TargetFrame, PVOID TargetIp, ExceptionRecord *ExceptionRecord,
                              PVOID ReturnValue) {
   if (t_calls == nullptr) {

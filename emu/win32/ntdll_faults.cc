@@ -56,6 +56,7 @@ constexpr DWORD kFltInvalidOperation = 0xC0000090;
 constexpr DWORD kFltOverflow = 0xC0000091;
 constexpr DWORD kFltUnderflow = 0xC0000093;
 constexpr DWORD kArrayBoundsExceeded = 0xC000008C;
+constexpr DWORD kStackOverflow = 0xC00000FD;
 constexpr DWORD kBreakpoint = 0x80000003;
 constexpr DWORD kSingleStep = 0x80000004;
 constexpr DWORD kStatusDeviceDataError = 0xC000009C;  // [inference] SIGBUS's NTSTATUS
@@ -64,6 +65,8 @@ constexpr uint64_t kPageFaultWrite = 0x2;  // page-fault error code bits (REG_ER
 constexpr uint64_t kPageFaultFetch = 0x10;
 constexpr uint64_t kTrapGeneralProtection = 13;
 constexpr size_t kRedZone = 128;
+constexpr uintptr_t kPage = 4096;
+constexpr uintptr_t kGuardArea = uintptr_t{1} << 20;  // the kernel's stack guard gap
 constexpr uintptr_t kHandlerMargin = 8192;  // between the handler's frame and a FaultBlock
 
 // Copies without the compiler turning the loop into a (sanitizer-intercepted) memcpy call.
@@ -213,11 +216,18 @@ __attribute__((no_sanitize("address", "undefined"))) void OnFault(int sig, sigin
   // handler runs on the same stack (no alternate signal stack), which it must not overwrite.
   const auto fault_sp = static_cast<uintptr_t>(g[REG_RSP]);
   uintptr_t top = fault_sp - kRedZone;
-  const auto here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
-  if (here < fault_sp && fault_sp - here < (uintptr_t{1} << 24)) top = here - kHandlerMargin;
+  stack_t signal_stack{};
+  if (sigaltstack(nullptr, &signal_stack) != 0 || !(signal_stack.ss_flags & SS_ONSTACK))
+    top = reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) - kHandlerMargin;
   const uintptr_t at = (top - sizeof(FaultBlock)) & ~uintptr_t{15};
-  if (teb->StackLimit != nullptr && at < reinterpret_cast<uintptr_t>(teb->StackLimit) + 4096)
-    return PassOn(sig, info, uc_arg, "PE code whose stack is exhausted (stack overflow)");
+  // A stack overflow: the fault is in the guard area below the stack (or the block would not
+  // fit above it). This handler runs on the alternate signal stack then (the kernel could not
+  // have delivered the signal otherwise); the report is made here.
+  const auto limit = reinterpret_cast<uintptr_t>(teb->StackLimit);
+  const auto fault_address = reinterpret_cast<uintptr_t>(info->si_addr);
+  const bool overflow = limit != 0 && ((sig == SIGSEGV && fault_address < limit + kPage &&
+                                        fault_address + kGuardArea >= limit) ||
+                                       at < limit + kPage);
 
   FaultBlock block{};
   Context &c = block.context;
@@ -317,6 +327,13 @@ __attribute__((no_sanitize("address", "undefined"))) void OnFault(int sig, sigin
       break;
   }
 
+  if (overflow) {
+    r.ExceptionCode = kStackOverflow;
+    r.NumberParameters = 2;
+    r.ExceptionInformation[0] = 1;  // the push or call that wrote below the stack
+    r.ExceptionInformation[1] = address;
+    ReportStackOverflow(block);
+  }
   Copy(reinterpret_cast<void *>(at), &block, sizeof(block));
   g[REG_RSP] = static_cast<greg_t>(at);
   g[REG_RIP] = reinterpret_cast<greg_t>(emu_fault_Trampoline);

@@ -17,8 +17,9 @@
 // The signal handler only copies the registers into a CONTEXT and an EXCEPTION_RECORD below the
 // faulting stack pointer and returns into a trampoline that dispatches on the thread's own stack,
 // outside signal context, and finally reloads the CONTEXT (every register, the flags and the
-// x87/SSE state). Not done: EXCEPTION_STACK_OVERFLOW (a thread whose stack is exhausted cannot
-// take the signal without an alternate signal stack; such a fault stays fatal).
+// x87/SSE state). A fault that exhausted the thread's stack is EXCEPTION_STACK_OVERFLOW, reported
+// from the alternate signal stack every thread with a TEB has (loader/teb.h) and fatal: unlike
+// Windows, which keeps a guard page's worth of stack for the handlers, no handler is called.
 #ifndef WS2EMU_EMU_WIN32_NTDLL_FAULTS_H_
 #define WS2EMU_EMU_WIN32_NTDLL_FAULTS_H_
 

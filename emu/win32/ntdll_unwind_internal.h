@@ -59,6 +59,10 @@ static_assert(sizeof(FaultBlock) % 16 == 0);
 // reloads block->context whole. Called (by the trampoline emu_fault_Trampoline) on the faulting
 // thread's stack with Rsp at the block.
 extern "C" [[noreturn]] void emu_fault_Dispatch(FaultBlock *block);
+// A fault that exhausted the thread's stack: no handler can run on it, so it is reported as an
+// unhandled EXCEPTION_STACK_OVERFLOW and ends the process. Called in the fault handler (on the
+// alternate signal stack); never returns.
+[[noreturn]] void ReportStackOverflow(const FaultBlock &block);
 // Loads every register of `context` (general, flags, x87/SSE through FXRSTOR) and continues at
 // its Rip; writes three words below its Rsp.
 extern "C" [[noreturn]] void emu_unwind_RestoreFull(const Context *context);

@@ -5,7 +5,7 @@
  *   faults_program.exe                 every guarded check (one on another thread); prints "faults ok" and exits 0
  *   faults_program.exe MODE            one way of ending: filter-continue, filter-execute,
  *                                      filter-raise, unhandled, unhandled-dll, unloaded,
- *                                      native-fault (see main) */
+ *                                      stack-overflow, native-fault (see main) */
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -281,6 +281,15 @@ static LONG WINAPI executing_filter(EXCEPTION_POINTERS *pointers) {
 __attribute__((noinline)) static int inner_fault(volatile int *p) { return *p + 1; }
 __attribute__((noinline)) static int outer_fault(volatile int *p) { return inner_fault(p) * 3; }
 
+/* Recursion until the stack runs out (the limit is never reached). */
+static volatile int g_depth_limit = INT_MAX;
+__attribute__((noinline)) static int recurse(int depth) {
+  volatile char frame[512];
+  frame[0] = (char)depth;
+  if (depth == g_depth_limit) return 0;
+  return recurse(depth + 1) + frame[0];
+}
+
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
   const char *mode = argc > 1 ? argv[1] : "";
@@ -311,6 +320,10 @@ int main(int argc, char **argv) {
     if (read == NULL) return 3;
     if (strcmp(mode, "unloaded") == 0) FreeLibrary(dll);
     printf("%d\n", read(strcmp(mode, "unloaded") == 0 ? &g_good : (volatile int *)0x20));
+    return 0;
+  }
+  if (strcmp(mode, "stack-overflow") == 0) {
+    printf("%d\n", recurse(0));
     return 0;
   }
   if (strcmp(mode, "native-fault") == 0) {

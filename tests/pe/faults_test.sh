@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Processor faults in PE code as Windows exceptions (tests/pe/faults_program.c): the guarded
 # checks, the unhandled-exception filter's three answers, the report of an unhandled fault (in
-# the program, in a DLL, in a DLL unloaded since) and a fault in ws2emu's own code, which is a
+# the program, in a DLL, in a DLL unloaded since, a stack overflow) and a fault in ws2emu's own code, which is a
 # crash with a message, never an exception.
 # Usage: faults_test.sh WS2EMU_RUN FAULTS_PROGRAM  (faults_dll.dll next to the program)
 set -u
@@ -32,6 +32,9 @@ expect unloaded 87 "raised at 0x[0-9a-f]+ \(formerly faults_dll\.dll\+0x[0-9a-f]
   -- "$run" "$program" unloaded
 expect unloaded-access 87 "access violation: execution of address 0x[0-9a-f]+$" \
   -- "$run" "$program" unloaded
+# A stack overflow: reported (no handler can run on an exhausted stack), named, exit 87.
+expect stack-overflow 87 "unhandled exception 0xc00000fd \(EXCEPTION_STACK_OVERFLOW\).*\($program_at\)" \
+  -- "$run" "$program" stack-overflow
 # ws2emu's own code (the C library's strlen on a pointer from PE code): the default action
 # (SIGSEGV, 139) or, under AddressSanitizer, its report; never exit 87.
 out=$("$run" "$program" native-fault 2>&1)
