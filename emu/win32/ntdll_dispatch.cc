@@ -67,32 +67,45 @@ bool InPeModule(DWORD64 address) {
   return Loader::Get().FindByAddress(reinterpret_cast<const void *>(address)) != nullptr;
 }
 
+struct ExceptionNameEntry {
+  DWORD code;
+  const char *name;
+};
+constexpr ExceptionNameEntry kExceptionNames[] = {
+    {kStatusGccThrow, "a C++ exception thrown by GCC code"},
+    {kExceptionAccessViolation, "EXCEPTION_ACCESS_VIOLATION"},
+    {kExceptionInPageError, "EXCEPTION_IN_PAGE_ERROR"},
+    {kExceptionIllegalInstruction, "EXCEPTION_ILLEGAL_INSTRUCTION"},
+    {kExceptionPrivInstruction, "EXCEPTION_PRIV_INSTRUCTION"},
+    {kExceptionIntDivideByZero, "EXCEPTION_INT_DIVIDE_BY_ZERO"},
+    {kExceptionIntOverflow, "EXCEPTION_INT_OVERFLOW"},
+    {kExceptionArrayBoundsExceeded, "EXCEPTION_ARRAY_BOUNDS_EXCEEDED"},
+    {kExceptionFltDenormalOperand, "EXCEPTION_FLT_DENORMAL_OPERAND"},
+    {kExceptionFltDivideByZero, "EXCEPTION_FLT_DIVIDE_BY_ZERO"},
+    {kExceptionFltInexactResult, "EXCEPTION_FLT_INEXACT_RESULT"},
+    {kExceptionFltInvalidOperation, "EXCEPTION_FLT_INVALID_OPERATION"},
+    {kExceptionFltOverflow, "EXCEPTION_FLT_OVERFLOW"},
+    {kExceptionFltStackCheck, "EXCEPTION_FLT_STACK_CHECK"},
+    {kExceptionFltUnderflow, "EXCEPTION_FLT_UNDERFLOW"},
+    {kExceptionStackOverflow, "EXCEPTION_STACK_OVERFLOW"},
+    {kExceptionNoncontinuableException, "EXCEPTION_NONCONTINUABLE_EXCEPTION"},
+    {kExceptionInvalidDisposition, "EXCEPTION_INVALID_DISPOSITION"},
+    {kExceptionDatatypeMisalignment, "EXCEPTION_DATATYPE_MISALIGNMENT"},
+    {kExceptionBreakpoint, "EXCEPTION_BREAKPOINT"},
+    {kExceptionSingleStep, "EXCEPTION_SINGLE_STEP"},
+    {kStatusUnwind, "STATUS_UNWIND"},
+};
+
 const char *ExceptionName(DWORD code) {
-  switch (code) {
-    case kStatusGccThrow: return "a C++ exception thrown by GCC code";
-    case 0xC0000005: return "EXCEPTION_ACCESS_VIOLATION";
-    case 0xC0000006: return "EXCEPTION_IN_PAGE_ERROR";
-    case 0xC000001D: return "EXCEPTION_ILLEGAL_INSTRUCTION";
-    case 0xC0000096: return "EXCEPTION_PRIV_INSTRUCTION";
-    case 0xC0000094: return "EXCEPTION_INT_DIVIDE_BY_ZERO";
-    case 0xC0000095: return "EXCEPTION_INT_OVERFLOW";
-    case 0xC000008C: return "EXCEPTION_ARRAY_BOUNDS_EXCEEDED";
-    case 0xC000008D: return "EXCEPTION_FLT_DENORMAL_OPERAND";
-    case 0xC000008E: return "EXCEPTION_FLT_DIVIDE_BY_ZERO";
-    case 0xC000008F: return "EXCEPTION_FLT_INEXACT_RESULT";
-    case 0xC0000090: return "EXCEPTION_FLT_INVALID_OPERATION";
-    case 0xC0000091: return "EXCEPTION_FLT_OVERFLOW";
-    case 0xC0000092: return "EXCEPTION_FLT_STACK_CHECK";
-    case 0xC0000093: return "EXCEPTION_FLT_UNDERFLOW";
-    case 0xC00000FD: return "EXCEPTION_STACK_OVERFLOW";
-    case 0xC0000025: return "EXCEPTION_NONCONTINUABLE_EXCEPTION";
-    case 0xC0000026: return "EXCEPTION_INVALID_DISPOSITION";
-    case 0x80000002: return "EXCEPTION_DATATYPE_MISALIGNMENT";
-    case 0x80000003: return "EXCEPTION_BREAKPOINT";
-    case 0x80000004: return "EXCEPTION_SINGLE_STEP";
-    case kStatusUnwind: return "STATUS_UNWIND";
-    default: return nullptr;
-  }
+  for (const ExceptionNameEntry &e : kExceptionNames)
+    if (e.code == code) return e.name;
+  return nullptr;
+}
+
+// An execution fault (ExceptionInformation[0] == 8): PE code ran or called a bad address.
+bool ExecutionFault(const ExceptionRecord &record) {
+  return record.ExceptionCode == kExceptionAccessViolation && record.NumberParameters >= 2 &&
+         record.ExceptionInformation[0] == 8;
 }
 
 // The report of an exception nobody handled (or a dispatch that cannot go on): the code and its
@@ -108,11 +121,11 @@ const char *ExceptionName(DWORD code) {
                record.ExceptionCode, name != nullptr ? " (" : "", name != nullptr ? name : "",
                name != nullptr ? ")" : "", record.ExceptionFlags, record.ExceptionAddress,
                Where(address).c_str(), what, kUnhandledExceptionExitCode);
-  if ((record.ExceptionCode == 0xC0000005 || record.ExceptionCode == 0xC0000006) &&
-      record.NumberParameters >= 2) {
+  const bool access = record.ExceptionCode == kExceptionAccessViolation;
+  if ((access || record.ExceptionCode == kExceptionInPageError) && record.NumberParameters >= 2) {
     const ULONG_PTR kind = record.ExceptionInformation[0];
     std::fprintf(stderr, "[ws2emu ntdll]   %s: %s of address 0x%llx\n",
-                 record.ExceptionCode == 0xC0000005 ? "access violation" : "in-page error",
+                 access ? "access violation" : "in-page error",
                  kind == 1 ? "write" : kind == 8 ? "execution" : "read",
                  static_cast<unsigned long long>(record.ExceptionInformation[1]));
   }
@@ -123,8 +136,7 @@ const char *ExceptionName(DWORD code) {
       const bool pe = InPeModule(cur.Rip);
       // A call to an address outside every image (an unloaded DLL): that frame has only its
       // return address, on top of the stack.
-      const bool called_bad = i == 0 && !pe && record.ExceptionCode == 0xC0000005 &&
-                              record.NumberParameters >= 2 && record.ExceptionInformation[0] == 8;
+      const bool called_bad = i == 0 && !pe && ExecutionFault(record);
       if (!pe && !called_bad) {
         std::fprintf(stderr, "[ws2emu ntdll]     #%d %p ws2emu code\n", i,
                      reinterpret_cast<void *>(cur.Rip));
@@ -161,7 +173,8 @@ void Unhandled(ExceptionRecord *record, Context *raised) {
   TopLevelFilter filter = CurrentUnhandledExceptionFilter();
   if (filter == nullptr || t_in_filter) {
     Fatal(*record, raised,
-          t_in_filter ? "raised inside the unhandled-exception filter" : "no handler in the PE frames");
+          t_in_filter ? "raised inside the unhandled-exception filter"
+                      : "no handler in the PE frames");
   }
   ExceptionPointers pointers{record, raised};
   t_in_filter = true;
@@ -169,7 +182,8 @@ void Unhandled(ExceptionRecord *record, Context *raised) {
   t_in_filter = false;
   if (verdict == kFilterContinueExecution) {
     if (record->ExceptionFlags & kExceptionNoncontinuable)
-      Fatal(*record, raised, "the unhandled-exception filter continued a noncontinuable exception");
+      Fatal(*record, raised,
+            "the unhandled-exception filter continued a noncontinuable exception");
     return;
   }
   if (verdict == kFilterExecuteHandler) {
@@ -239,8 +253,7 @@ void Search(ExceptionRecord *record, Context *raised);
 // checked that the return address is in one): the walk starts in the caller, as from a leaf
 // frame, the way Windows treats code without unwind data.
 void SkipBadCall(const ExceptionRecord &record, Context *c) {
-  if (!InPeModule(c->Rip) && CallAt(*c) == nullptr && record.ExceptionCode == 0xC0000005 &&
-      record.NumberParameters >= 2 && record.ExceptionInformation[0] == 8) {
+  if (!InPeModule(c->Rip) && CallAt(*c) == nullptr && ExecutionFault(record)) {
     c->Rip = Load64(c->Rsp);
     c->Rsp += 8;
   }
@@ -319,6 +332,7 @@ void Search(ExceptionRecord *record, Context *raised) {
     record = &local;
   }
   const DWORD64 target = reinterpret_cast<DWORD64>(target_frame);
+  const Context *walk_start = start.Rip != 0 ? &start : nullptr;  // for a report's backtrace
   DWORD flags = kExceptionUnwinding | (target == 0 ? kExceptionExitUnwind : 0);
   Context cur = start, next;
   for (;;) {
@@ -345,13 +359,14 @@ void Search(ExceptionRecord *record, Context *raised) {
     } else {
       record->ExceptionFlags = flags;
       if (!Step(kUnwFlagUHandler, cur, &next, &f))
-        Fatal(*record, start.Rip != 0 ? &start : nullptr, "the unwind left the PE frames without reaching its target frame");
+        Fatal(*record, walk_start,
+              "the unwind left the PE frames without reaching its target frame");
       dc = {cur.Rip, f.image_base, f.function, f.establisher, 0, nullptr, f.handler, f.data,
             nullptr, 0, 0};
     }
     if (target != 0 && f.establisher > target) {
       record->ExceptionFlags = flags;
-      Fatal(*record, start.Rip != 0 ? &start : nullptr, "the unwind passed its target frame");
+      Fatal(*record, walk_start, "the unwind passed its target frame");
     }
     if (f.handler != nullptr) {
       record->ExceptionFlags = flags | (f.establisher == target ? kExceptionTargetUnwind : 0);
@@ -363,12 +378,12 @@ void Search(ExceptionRecord *record, Context *raised) {
                                original != nullptr ? original : &cur, &dc, &call_record);
       flags &= ~kExceptionCollidedUnwind;
       if (disposition != kExceptionContinueSearch)
-        Fatal(*record, start.Rip != 0 ? &start : nullptr, "an unwind handler returned an invalid disposition");
+        Fatal(*record, walk_start, "an unwind handler returned an invalid disposition");
     }
     if (f.establisher == target) break;
     if (next.Rip == 0 || next.Rsp <= cur.Rsp) {
       record->ExceptionFlags = flags;
-      Fatal(*record, start.Rip != 0 ? &start : nullptr, "the unwind reached the end of the stack");
+      Fatal(*record, walk_start, "the unwind reached the end of the stack");
     }
     cur = next;
   }

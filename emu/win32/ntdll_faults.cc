@@ -43,22 +43,6 @@ namespace {
 constexpr int kSignals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP};
 struct sigaction g_previous[NSIG];
 
-constexpr DWORD kAccessViolation = 0xC0000005;
-constexpr DWORD kInPageError = 0xC0000006;
-constexpr DWORD kIllegalInstruction = 0xC000001D;
-constexpr DWORD kPrivInstruction = 0xC0000096;
-constexpr DWORD kIntDivideByZero = 0xC0000094;
-constexpr DWORD kIntOverflow = 0xC0000095;
-constexpr DWORD kFltDenormalOperand = 0xC000008D;
-constexpr DWORD kFltDivideByZero = 0xC000008E;
-constexpr DWORD kFltInexactResult = 0xC000008F;
-constexpr DWORD kFltInvalidOperation = 0xC0000090;
-constexpr DWORD kFltOverflow = 0xC0000091;
-constexpr DWORD kFltUnderflow = 0xC0000093;
-constexpr DWORD kArrayBoundsExceeded = 0xC000008C;
-constexpr DWORD kStackOverflow = 0xC00000FD;
-constexpr DWORD kBreakpoint = 0x80000003;
-constexpr DWORD kSingleStep = 0x80000004;
 constexpr DWORD kStatusDeviceDataError = 0xC000009C;  // [inference] SIGBUS's NTSTATUS
 
 constexpr uint64_t kPageFaultWrite = 0x2;  // page-fault error code bits (REG_ERR)
@@ -174,7 +158,7 @@ DWORD DivideCode(const uint8_t *pc, const Context &c) {
     ++i;
   }
   const uint8_t op = pc[i], modrm = pc[i + 1];
-  if ((op != 0xf6 && op != 0xf7) || (modrm >> 6) != 3) return kIntDivideByZero;
+  if ((op != 0xf6 && op != 0xf7) || (modrm >> 6) != 3) return kExceptionIntDivideByZero;
   int reg = (modrm & 7) | ((rex & 1) << 3);
   uint64_t divisor = c.*kIntRegs[reg];
   if (op == 0xf6) {
@@ -182,7 +166,7 @@ DWORD DivideCode(const uint8_t *pc, const Context &c) {
   } else if (!(rex & 8)) {
     divisor &= operand16 ? 0xffff : 0xffffffff;
   }
-  return divisor == 0 ? kIntDivideByZero : kIntOverflow;
+  return divisor == 0 ? kExceptionIntDivideByZero : kExceptionIntOverflow;
 }
 
 // An execution fault right after PE code called a bad address (a freed DLL's function, a
@@ -272,10 +256,10 @@ __attribute__((no_sanitize("address", "undefined"))) void OnFault(int sig, sigin
     case SIGSEGV:
       if (info->si_code == SI_KERNEL && g[REG_TRAPNO] == kTrapGeneralProtection &&
           PrivilegedOpcode(code)) {
-        r.ExceptionCode = kPrivInstruction;
+        r.ExceptionCode = kExceptionPrivInstruction;
         break;
       }
-      r.ExceptionCode = kAccessViolation;
+      r.ExceptionCode = kExceptionAccessViolation;
       r.NumberParameters = 2;
       if (info->si_code == SI_KERNEL) {
         // A general-protection fault (a non-canonical address): Windows reports it as a read
@@ -290,7 +274,7 @@ __attribute__((no_sanitize("address", "undefined"))) void OnFault(int sig, sigin
       }
       break;
     case SIGBUS:
-      r.ExceptionCode = kInPageError;
+      r.ExceptionCode = kExceptionInPageError;
       r.NumberParameters = 3;
       r.ExceptionInformation[0] = (static_cast<uint64_t>(g[REG_ERR]) & kPageFaultWrite) ? 1 : 0;
       r.ExceptionInformation[1] = address;
@@ -298,37 +282,37 @@ __attribute__((no_sanitize("address", "undefined"))) void OnFault(int sig, sigin
       break;
     case SIGILL:
       r.ExceptionCode = info->si_code == ILL_PRVOPC || info->si_code == ILL_PRVREG
-                            ? kPrivInstruction
-                            : kIllegalInstruction;
+                            ? kExceptionPrivInstruction
+                            : kExceptionIllegalInstruction;
       break;
     case SIGFPE:
       switch (info->si_code) {
         case FPE_INTDIV: r.ExceptionCode = DivideCode(code, c); break;
-        case FPE_INTOVF: r.ExceptionCode = kIntOverflow; break;
-        case FPE_FLTDIV: r.ExceptionCode = kFltDivideByZero; break;
-        case FPE_FLTOVF: r.ExceptionCode = kFltOverflow; break;
-        case FPE_FLTUND: r.ExceptionCode = kFltUnderflow; break;
-        case FPE_FLTRES: r.ExceptionCode = kFltInexactResult; break;
-        case FPE_FLTSUB: r.ExceptionCode = kArrayBoundsExceeded; break;
+        case FPE_INTOVF: r.ExceptionCode = kExceptionIntOverflow; break;
+        case FPE_FLTDIV: r.ExceptionCode = kExceptionFltDivideByZero; break;
+        case FPE_FLTOVF: r.ExceptionCode = kExceptionFltOverflow; break;
+        case FPE_FLTUND: r.ExceptionCode = kExceptionFltUnderflow; break;
+        case FPE_FLTRES: r.ExceptionCode = kExceptionFltInexactResult; break;
+        case FPE_FLTSUB: r.ExceptionCode = kExceptionArrayBoundsExceeded; break;
 #ifdef FPE_FLTUNK
-        case FPE_FLTUNK: r.ExceptionCode = kFltDenormalOperand; break;
+        case FPE_FLTUNK: r.ExceptionCode = kExceptionFltDenormalOperand; break;
 #endif
-        default: r.ExceptionCode = kFltInvalidOperation; break;
+        default: r.ExceptionCode = kExceptionFltInvalidOperation; break;
       }
       break;
     case SIGTRAP:
       if (info->si_code == TRAP_TRACE) {
-        r.ExceptionCode = kSingleStep;
+        r.ExceptionCode = kExceptionSingleStep;
         c.EFlags &= ~0x100u;  // the trap flag
       } else {
-        r.ExceptionCode = kBreakpoint;
+        r.ExceptionCode = kExceptionBreakpoint;
         r.NumberParameters = 1;  // BREAKPOINT_BREAK
       }
       break;
   }
 
   if (overflow) {
-    r.ExceptionCode = kStackOverflow;
+    r.ExceptionCode = kExceptionStackOverflow;
     r.NumberParameters = 2;
     r.ExceptionInformation[0] = 1;  // the push or call that wrote below the stack
     r.ExceptionInformation[1] = address;

@@ -53,6 +53,29 @@ inline constexpr int kDispositionCollidedUnwind = 3;
 
 inline constexpr DWORD kStatusUnwind = 0xC0000027;
 
+// The codes of the exceptions processor faults raise (ntdll_faults.h), and the others the
+// unhandled-exception report names.
+inline constexpr DWORD kExceptionAccessViolation = 0xC0000005;
+inline constexpr DWORD kExceptionInPageError = 0xC0000006;
+inline constexpr DWORD kExceptionIllegalInstruction = 0xC000001D;
+inline constexpr DWORD kExceptionPrivInstruction = 0xC0000096;
+inline constexpr DWORD kExceptionIntDivideByZero = 0xC0000094;
+inline constexpr DWORD kExceptionIntOverflow = 0xC0000095;
+inline constexpr DWORD kExceptionArrayBoundsExceeded = 0xC000008C;
+inline constexpr DWORD kExceptionFltDenormalOperand = 0xC000008D;
+inline constexpr DWORD kExceptionFltDivideByZero = 0xC000008E;
+inline constexpr DWORD kExceptionFltInexactResult = 0xC000008F;
+inline constexpr DWORD kExceptionFltInvalidOperation = 0xC0000090;
+inline constexpr DWORD kExceptionFltOverflow = 0xC0000091;
+inline constexpr DWORD kExceptionFltStackCheck = 0xC0000092;
+inline constexpr DWORD kExceptionFltUnderflow = 0xC0000093;
+inline constexpr DWORD kExceptionStackOverflow = 0xC00000FD;
+inline constexpr DWORD kExceptionNoncontinuableException = 0xC0000025;
+inline constexpr DWORD kExceptionInvalidDisposition = 0xC0000026;
+inline constexpr DWORD kExceptionDatatypeMisalignment = 0x80000002;
+inline constexpr DWORD kExceptionBreakpoint = 0x80000003;
+inline constexpr DWORD kExceptionSingleStep = 0x80000004;
+
 struct M128A {
   ULONGLONG Low;
   LONGLONG High;

@@ -22,7 +22,8 @@ struct Registration {
 
 struct Lists {
   StdMutex mu;
-  std::vector<Registration *> lists[2] ABSL_GUARDED_BY(mu);  // exception handlers, continue handlers; in call order
+  // [0] the exception handlers, [1] the continue handlers; each in call order.
+  std::vector<Registration *> lists[2] ABSL_GUARDED_BY(mu);
 };
 Lists &Get() {
   static Lists *lists = new Lists();  // never destroyed: exceptions may be raised during exit

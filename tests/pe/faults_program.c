@@ -2,7 +2,8 @@
  * guarded by an __except (faults_seh.h) and checked (code, ExceptionInformation, address);
  * vectored handlers that repair the CONTEXT and continue; the unhandled-exception filter; faults
  * in a DLL (faults_dll.c, loaded from this program's folder). faults_test.sh runs it:
- *   faults_program.exe                 every guarded check (one on another thread); prints "faults ok" and exits 0
+ *   faults_program.exe                 every guarded check (one on another thread); prints
+ *                                      "faults ok" and exits 0
  *   faults_program.exe MODE            one way of ending: filter-continue, filter-execute,
  *                                      filter-raise, unhandled, unhandled-dll, unloaded,
  *                                      stack-overflow, native-fault (see main) */
