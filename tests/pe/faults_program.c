@@ -73,6 +73,24 @@ __attribute__((noinline)) static int guarded_divide(volatile int *a, volatile in
   return g_result;
 }
 
+__attribute__((noinline)) static int guarded_ud2(void) {
+  Reset();
+  SEH_TRY(record_filter, 6)
+  __asm__ __volatile__("ud2");
+  g_result = 0;
+  SEH_EXCEPT(6)
+  return g_result;
+}
+
+__attribute__((noinline)) static int guarded_hlt(void) {
+  Reset();
+  SEH_TRY(record_filter, 7)
+  __asm__ __volatile__("hlt");
+  g_result = 0;
+  SEH_EXCEPT(7)
+  return g_result;
+}
+
 typedef int (*IntFn)(void);
 __attribute__((noinline)) static int guarded_call(IntFn fn) {
   Reset();
@@ -201,6 +219,12 @@ static void CheckGuarded(void) {
   CHECK(g_code == EXCEPTION_INT_OVERFLOW);
   volatile int seven = 7;
   CHECK(guarded_divide(&a, &seven) == 1); /* and a division that works still does */
+
+  /* An undefined instruction, and one only the kernel may run. */
+  CHECK(guarded_ud2() == -1);
+  CHECK(g_code == EXCEPTION_ILLEGAL_INSTRUCTION);
+  CHECK(guarded_hlt() == -1);
+  CHECK(g_code == EXCEPTION_PRIV_INSTRUCTION);
 
   /* Vectored handlers that repair the context and continue; the continue handler runs after. */
   void *repairing = AddVectoredExceptionHandler(1, repairing_handler);
