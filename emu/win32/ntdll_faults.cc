@@ -80,6 +80,17 @@ void WriteHex(uint64_t value) {
   Write(text);
 }
 
+void WriteDecimal(uint64_t value) {
+  char text[21];
+  int n = sizeof(text) - 1;
+  text[n] = 0;
+  do {
+    text[--n] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0);
+  Write(text + n);
+}
+
 const char *SignalName(int sig) {
   switch (sig) {
     case SIGSEGV: return "SIGSEGV";
@@ -111,7 +122,7 @@ void PassOn(int sig, siginfo_t *info, void *uc_arg, const char *why) {
     Write(" (fault address ");
     WriteHex(reinterpret_cast<uint64_t>(info->si_addr));
     Write(", thread ");
-    WriteHex(static_cast<uint64_t>(syscall(SYS_gettid)));
+    WriteDecimal(static_cast<uint64_t>(syscall(SYS_gettid)));
     Write("): not an exception for PE code\n");
   }
   const struct sigaction &old = g_previous[sig];

@@ -48,7 +48,7 @@ TEST_F(FaultsNativeTest, SegvInWs2emuCodeTakesTheDefaultAction) {
       },
       ::testing::KilledBySignal(SIGSEGV),
       "\\[ws2emu\\] fatal signal SIGSEGV at 0x[0-9a-f]+ in ws2emu code \\(fault address 0x18, "
-      "thread 0x[0-9a-f]+\\): not an exception for PE code");
+      "thread [0-9]+\\): not an exception for PE code");
 }
 
 TEST_F(FaultsNativeTest, SegvInWs2emuCodeGoesToThePreviousHandler) {
