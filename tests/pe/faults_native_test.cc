@@ -1,6 +1,6 @@
 // A fault in ws2emu's own code is never turned into a Windows exception (win32/ntdll_faults.h):
 // with the fault handlers installed, it says where the fault was and goes on to the handler
-// installed before (as a sanitizer's) or the default action. (tests/pe/faults_program.c checks
+// installed before (as a sanitizer's) or the default action. And the vectored handler lists. (tests/pe/faults_program.c checks
 // the faults in PE code, which do become exceptions.)
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -8,8 +8,11 @@
 
 #include <cstdint>
 #include <cstring>
+#include <string>
 
+#include "win32/kernel32.h"
 #include "win32/ntdll_faults.h"
+#include "win32/ntdll_unwind_internal.h"
 
 namespace ws2emu::emu::win32 {
 namespace {
@@ -87,6 +90,65 @@ TEST_F(FaultsNativeTest, BreakpointInWs2emuCodeTakesTheDefaultAction) {
         asm volatile("int3");
       },
       ::testing::KilledBySignal(SIGTRAP), "fatal signal SIGTRAP at 0x[0-9a-f]+ in ws2emu code");
+}
+
+// The vectored handler lists: First puts a handler before the others, a handler that continues
+// execution stops the walk, a removed handler is not called, a handle is removed once.
+std::string g_calls;
+LONG WINAPI First(ExceptionPointers *) {
+  g_calls += "first ";
+  return 0;  // EXCEPTION_CONTINUE_SEARCH
+}
+LONG WINAPI Second(ExceptionPointers *) {
+  g_calls += "second ";
+  return 0;
+}
+LONG WINAPI Continues(ExceptionPointers *pointers) {
+  g_calls += "continues ";
+  pointers->ContextRecord->Rax = 7;
+  return -1;  // EXCEPTION_CONTINUE_EXECUTION
+}
+
+TEST(VectoredHandlers, RunInOrderUntilOneContinues) {
+  g_calls.clear();
+  ExceptionRecord record{};
+  record.ExceptionCode = kExceptionAccessViolation;
+  Context context{};
+  PVOID second = AddVectoredExceptionHandler(0, reinterpret_cast<PVOID>(&Second));
+  PVOID first = AddVectoredExceptionHandler(1, reinterpret_cast<PVOID>(&First));
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(second, nullptr);
+  EXPECT_FALSE(CallVectoredExceptionHandlers(&record, &context));
+  EXPECT_EQ(g_calls, "first second ");
+
+  PVOID continues = AddVectoredExceptionHandler(0, reinterpret_cast<PVOID>(&Continues));
+  g_calls.clear();
+  EXPECT_TRUE(CallVectoredExceptionHandlers(&record, &context));
+  EXPECT_EQ(g_calls, "first second continues ");
+  EXPECT_EQ(context.Rax, 7u);
+
+  EXPECT_NE(RemoveVectoredExceptionHandler(first), 0u);
+  EXPECT_EQ(RemoveVectoredExceptionHandler(first), 0u);
+  g_calls.clear();
+  EXPECT_TRUE(CallVectoredExceptionHandlers(&record, &context));
+  EXPECT_EQ(g_calls, "second continues ");
+  EXPECT_NE(RemoveVectoredExceptionHandler(second), 0u);
+  EXPECT_NE(RemoveVectoredExceptionHandler(continues), 0u);
+  EXPECT_EQ(AddVectoredExceptionHandler(1, nullptr), nullptr);
+}
+
+TEST(VectoredHandlers, ContinueHandlersAreAListOfTheirOwn) {
+  g_calls.clear();
+  ExceptionRecord record{};
+  Context context{};
+  PVOID handle = AddVectoredContinueHandler(1, reinterpret_cast<PVOID>(&First));
+  ASSERT_NE(handle, nullptr);
+  EXPECT_FALSE(CallVectoredExceptionHandlers(&record, &context));
+  EXPECT_EQ(g_calls, "");
+  EXPECT_FALSE(CallVectoredContinueHandlers(&record, &context));
+  EXPECT_EQ(g_calls, "first ");
+  EXPECT_EQ(RemoveVectoredExceptionHandler(handle), 0u);  // not in that list
+  EXPECT_NE(RemoveVectoredContinueHandler(handle), 0u);
 }
 
 }  // namespace
