@@ -87,6 +87,7 @@ constexpr ExceptionNameEntry kExceptionNames[] = {
     {kExceptionFltOverflow, "EXCEPTION_FLT_OVERFLOW"},
     {kExceptionFltStackCheck, "EXCEPTION_FLT_STACK_CHECK"},
     {kExceptionFltUnderflow, "EXCEPTION_FLT_UNDERFLOW"},
+    {kExceptionFloatMultipleTraps, "STATUS_FLOAT_MULTIPLE_TRAPS"},
     {kExceptionStackOverflow, "EXCEPTION_STACK_OVERFLOW"},
     {kExceptionNoncontinuableException, "EXCEPTION_NONCONTINUABLE_EXCEPTION"},
     {kExceptionInvalidDisposition, "EXCEPTION_INVALID_DISPOSITION"},

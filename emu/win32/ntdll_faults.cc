@@ -48,6 +48,7 @@ constexpr DWORD kStatusDeviceDataError = 0xC000009C;  // [inference] SIGBUS's NT
 constexpr uint64_t kPageFaultWrite = 0x2;  // page-fault error code bits (REG_ERR)
 constexpr uint64_t kPageFaultFetch = 0x10;
 constexpr uint64_t kTrapGeneralProtection = 13;
+constexpr greg_t kTrapSimdFloatingPoint = 19;  // #XM
 constexpr size_t kRedZone = 128;
 constexpr uintptr_t kPage = 4096;
 constexpr uintptr_t kGuardArea = uintptr_t{1} << 20;  // the kernel's stack guard gap
@@ -297,6 +298,14 @@ __attribute__((no_sanitize("address", "undefined"))) void OnFault(int sig, sigin
                             : kExceptionIllegalInstruction;
       break;
     case SIGFPE:
+      if (g[REG_TRAPNO] == kTrapSimdFloatingPoint && info->si_code != FPE_INTDIV &&
+          info->si_code != FPE_INTOVF) {
+        // An SSE exception (unmasked in MXCSR): x64 Windows reports every kind as this one
+        // code, with one parameter 0 (as Wine found); MXCSR's flags say which.
+        r.ExceptionCode = kExceptionFloatMultipleTraps;
+        r.NumberParameters = 1;
+        break;
+      }
       switch (info->si_code) {
         case FPE_INTDIV: r.ExceptionCode = DivideCode(code, c); break;
         case FPE_INTOVF: r.ExceptionCode = kExceptionIntOverflow; break;

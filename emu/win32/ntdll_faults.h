@@ -9,7 +9,8 @@
 // the frames' handlers, the SetUnhandledExceptionFilter filter, then the unhandled-exception
 // report. EXCEPTION_ACCESS_VIOLATION carries [0] = 0 read / 1 write / 8 execute and [1] = the
 // address; SIGBUS is EXCEPTION_IN_PAGE_ERROR; SIGILL EXCEPTION_ILLEGAL_INSTRUCTION (or
-// EXCEPTION_PRIV_INSTRUCTION); SIGFPE the integer and floating-point codes; int3
+// EXCEPTION_PRIV_INSTRUCTION); SIGFPE the integer codes, the x87 floating-point
+// codes, or STATUS_FLOAT_MULTIPLE_TRAPS for SSE (as x64 Windows); int3
 // EXCEPTION_BREAKPOINT. A fault anywhere else (ws2emu's own code, the C library) is not an
 // exception: it prints "[ws2emu] fatal signal SIGSEGV at <address> in ws2emu code (...)" and
 // goes on to the handler that was installed before (a sanitizer's) or the default action.

@@ -69,6 +69,7 @@ inline constexpr DWORD kExceptionFltInvalidOperation = 0xC0000090;
 inline constexpr DWORD kExceptionFltOverflow = 0xC0000091;
 inline constexpr DWORD kExceptionFltStackCheck = 0xC0000092;
 inline constexpr DWORD kExceptionFltUnderflow = 0xC0000093;
+inline constexpr DWORD kExceptionFloatMultipleTraps = 0xC00002B5;  // STATUS_FLOAT_MULTIPLE_TRAPS
 inline constexpr DWORD kExceptionStackOverflow = 0xC00000FD;
 inline constexpr DWORD kExceptionNoncontinuableException = 0xC0000025;
 inline constexpr DWORD kExceptionInvalidDisposition = 0xC0000026;

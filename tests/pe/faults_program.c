@@ -91,6 +91,23 @@ __attribute__((noinline)) static int guarded_hlt(void) {
   return g_result;
 }
 
+/* An SSE division by zero with the exception unmasked in MXCSR (and MXCSR put back). */
+__attribute__((noinline)) static int guarded_float_divide(volatile double *a, volatile double *b) {
+  static volatile unsigned mxcsr_before;
+  unsigned mxcsr;
+  __asm__ __volatile__("stmxcsr %0" : "=m"(mxcsr));
+  mxcsr_before = mxcsr;
+  mxcsr &= ~0x200u; /* ZM: divide-by-zero unmasked */
+  Reset();
+  __asm__ __volatile__("ldmxcsr %0" : : "m"(mxcsr) : "memory");
+  SEH_TRY(record_filter, 8)
+  g_result = (int)(*a / *b);
+  SEH_EXCEPT(8)
+  mxcsr = mxcsr_before;
+  __asm__ __volatile__("ldmxcsr %0" : : "m"(mxcsr) : "memory");
+  return g_result;
+}
+
 typedef int (*IntFn)(void);
 __attribute__((noinline)) static int guarded_call(IntFn fn) {
   Reset();
@@ -219,6 +236,11 @@ static void CheckGuarded(void) {
   CHECK(g_code == EXCEPTION_INT_OVERFLOW);
   volatile int seven = 7;
   CHECK(guarded_divide(&a, &seven) == 1); /* and a division that works still does */
+
+  volatile double one = 1.0, zerod = 0.0, two = 2.0;
+  CHECK(guarded_float_divide(&one, &zerod) == -1);
+  CHECK(g_code == 0xC00002B5); /* STATUS_FLOAT_MULTIPLE_TRAPS */
+  CHECK(guarded_float_divide(&two, &one) == 2);
 
   /* An undefined instruction, and one only the kernel may run. */
   CHECK(guarded_ud2() == -1);
