@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 
 #include "absl/status/status.h"
@@ -19,6 +20,7 @@
 #include "modules/modules.h"
 #include "paths/paths.h"
 #include "pe/pe_format.h"
+#include "win32/ntdll_faults.h"
 #include "ws2emu/win_base.h"
 
 namespace ws2emu::emu {
@@ -156,6 +158,54 @@ Module *Loader::FindByName(const std::string &name) {
   return nullptr;
 }
 
+namespace {
+
+// The mapped images' ranges for InPeImage: a slot is free when its base is 0. Writers hold the
+// loader lock; readers (signal handlers) take none.
+constexpr int kRangeSlots = 512;
+struct PeRange {
+  std::atomic<uintptr_t> base{0};
+  std::atomic<uintptr_t> end{0};
+};
+PeRange g_ranges[kRangeSlots];
+
+void AddPeRange(const void *base, size_t size) {
+  for (PeRange &r : g_ranges) {
+    if (r.base.load(std::memory_order_relaxed) != 0) continue;
+    r.end.store(reinterpret_cast<uintptr_t>(base) + size, std::memory_order_relaxed);
+    r.base.store(reinterpret_cast<uintptr_t>(base), std::memory_order_release);
+    return;
+  }
+  // [inference] More than kRangeSlots images at once: faults in the extra ones stay fatal
+  // signals instead of becoming exceptions.
+}
+
+void RemovePeRange(const void *base) {
+  for (PeRange &r : g_ranges)
+    if (r.base.load(std::memory_order_relaxed) == reinterpret_cast<uintptr_t>(base))
+      r.base.store(0, std::memory_order_release);
+}
+
+}  // namespace
+
+bool InPeImage(const void *address) {
+  const auto a = reinterpret_cast<uintptr_t>(address);
+  for (const PeRange &r : g_ranges) {
+    uintptr_t base = r.base.load(std::memory_order_acquire);
+    if (base != 0 && a >= base && a < r.end.load(std::memory_order_relaxed)) return true;
+  }
+  return false;
+}
+
+std::string Loader::FormerModuleAt(const void *address) {
+  RecursiveMutexLock lock(&mu_);
+  const auto a = reinterpret_cast<uintptr_t>(address);
+  for (auto it = unloaded_.rbegin(); it != unloaded_.rend(); ++it)
+    if (a >= it->base && a < it->base + it->size)
+      return absl::StrFormat("formerly %s+0x%x", it->name, a - it->base);
+  return "";
+}
+
 Module *Loader::FindByAddress(const void *address) {
   RecursiveMutexLock lock(&mu_);
   for (auto &m : modules_)
@@ -266,6 +316,8 @@ absl::Status Loader::Map(Module *m) {
   }
   m->base_ = static_cast<uint8_t *>(p);
   m->size_ = size;
+  win32::InstallFaultHandlers();  // faults in the image's code become exceptions
+  AddPeRange(m->base_, m->size_);
   LsanAddRoot(m->base_, m->size_);  // its data may hold the only pointer to a runtime object
   return absl::OkStatus();
 }
@@ -382,6 +434,7 @@ absl::Status Loader::Attach(Module *m) {
 }
 
 void Loader::Unload(Module *m) {
+  const bool ran = m->attached_;
   if (m->attached_) {
     EnsureTeb();
     const int64_t delta = m->delta();
@@ -397,7 +450,12 @@ void Loader::Unload(Module *m) {
   if (m == main_module_) main_module_ = nullptr;
   if (m->base_ != nullptr) {
     LsanRemoveRoot(m->base_, m->size_);
+    RemovePeRange(m->base_);
     munmap(m->base_, m->size_);
+    if (ran) {  // a report can still name a stale address into it
+      if (unloaded_.size() == kMaxUnloaded) unloaded_.erase(unloaded_.begin());
+      unloaded_.push_back({m->name_, reinterpret_cast<uintptr_t>(m->base_), m->size_});
+    }
   }
   std::vector<Module *> deps = std::move(m->dependencies_);
   modules_.erase(std::find_if(modules_.begin(), modules_.end(),

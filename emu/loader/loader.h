@@ -100,6 +100,9 @@ class Loader {
   Module *FindByName(const std::string &name);
   // The loaded module whose image contains `address`, or null.
   Module *FindByAddress(const void *address);
+  // Where `address` was in a module that has been unloaded since: "formerly x.dll+0x1f0" (the
+  // latest module to have held it), or empty.
+  std::string FormerModuleAt(const void *address);
   // The loaded module whose base is `base` (its HMODULE), or null; never for null.
   Module *FindByBase(const void *base);
   // The program's EXE when a PE program runs (ws2emu-run PROGRAM.exe): what
@@ -132,7 +135,19 @@ class Loader {
   RecursiveMutex mu_;
   Module *main_module_ ABSL_GUARDED_BY(mu_) = nullptr;
   std::vector<std::unique_ptr<Module>> modules_ ABSL_GUARDED_BY(mu_);
+  struct Unloaded {
+    std::string name;
+    uintptr_t base;
+    size_t size;
+  };
+  std::vector<Unloaded> unloaded_ ABSL_GUARDED_BY(mu_);  // the latest kMaxUnloaded, oldest first
+  static constexpr size_t kMaxUnloaded = 64;
 };
+
+// Whether `address` is inside a mapped PE image, without locks or allocation: the fault handler
+// (win32/ntdll_faults.cc) asks it in signal context. A module being unloaded by another thread
+// may still answer true for a moment; its code is no longer called by then.
+bool InPeImage(const void *address);
 
 // An anonymous private mapping of `size` bytes at an address aligned to 64 KiB (Windows'
 // allocation granularity), anywhere; MAP_FAILED when there is no room.

@@ -5,6 +5,8 @@
 
 #include <asm/prctl.h>
 #include <pthread.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -96,9 +98,16 @@ class TebHolder {
                    std::strerror(errno));
       std::abort();
     }
+    SetUpSignalStack();
     return true;
   }
   ~TebHolder() {
+    if (altstack_ != nullptr) {
+      stack_t off{};
+      off.ss_flags = SS_DISABLE;
+      sigaltstack(&off, nullptr);
+      munmap(altstack_, kAltStackSize);
+    }
     if (teb_ == nullptr) return;
     MoveThreadLastError(nullptr);
     TlsState &s = Tls();
@@ -114,7 +123,29 @@ class TebHolder {
   Teb *get() const { return teb_; }
 
  private:
+  // An alternate signal stack, when the thread has none (a sanitizer may have set one): the
+  // fault handler (win32/ntdll_faults.cc) needs it to report a stack overflow in PE code, where
+  // the thread's own stack has no room left. [inference] Without memory for it, the thread
+  // runs without: only that report is lost.
+  static constexpr size_t kAltStackSize = 64 * 1024;
+  void SetUpSignalStack() {
+    stack_t current{};
+    if (sigaltstack(nullptr, &current) != 0 || !(current.ss_flags & SS_DISABLE)) return;
+    void *p = mmap(nullptr, kAltStackSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                   -1, 0);
+    if (p == MAP_FAILED) return;
+    stack_t stack{};
+    stack.ss_sp = p;
+    stack.ss_size = kAltStackSize;
+    if (sigaltstack(&stack, nullptr) != 0) {
+      munmap(p, kAltStackSize);
+      return;
+    }
+    altstack_ = p;
+  }
+
   Teb *teb_ = nullptr;
+  void *altstack_ = nullptr;
 };
 
 thread_local Teb *t_teb = nullptr;

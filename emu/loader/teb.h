@@ -8,7 +8,9 @@
 // the last error, gs:[0x1480] the TlsAlloc slots. The fields here sit at those Windows offsets
 // (asserted below); the rest of the 0x1838-byte block is zero. glibc uses FS for its own
 // thread-local storage on x86_64, so GS is free: each thread points its GS base at its TEB with
-// arch_prctl(ARCH_SET_GS). The TEB lives until its thread exits.
+// arch_prctl(ARCH_SET_GS). The TEB lives until its thread exits. A thread that gets a TEB also
+// gets an alternate signal stack if it has none, on which a stack overflow in PE code is reported
+// (win32/ntdll_faults.h).
 #ifndef WS2EMU_EMU_LOADER_TEB_H_
 #define WS2EMU_EMU_LOADER_TEB_H_
 

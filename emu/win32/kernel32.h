@@ -101,6 +101,11 @@ void WINAPI GetStartupInfoW(StartupInfo *info);
 LPSTR WINAPI GetCommandLineA(void);
 LPWSTR WINAPI GetCommandLineW(void);
 void *WINAPI SetUnhandledExceptionFilter(void *filter);
+// Vectored handlers (win32/ntdll_vectored.cc): the handle is null only for a null handler.
+PVOID WINAPI AddVectoredExceptionHandler(ULONG First, PVOID Handler);
+ULONG WINAPI RemoveVectoredExceptionHandler(PVOID Handle);
+PVOID WINAPI AddVectoredContinueHandler(ULONG First, PVOID Handler);
+ULONG WINAPI RemoveVectoredContinueHandler(PVOID Handle);
 [[noreturn]] void WINAPI ExitProcess(UINT uExitCode);
 
 HANDLE WINAPI GetProcessHeap(void);

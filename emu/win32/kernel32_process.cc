@@ -10,6 +10,7 @@
 #include "base/utf.h"
 #include "msvcrt/msvcrt.h"
 #include "win32/kernel32.h"
+#include "win32/ntdll_unwind_internal.h"
 
 namespace ws2emu::emu::win32 {
 namespace {
@@ -36,9 +37,13 @@ LPWSTR WINAPI GetCommandLineW(void) {
   return reinterpret_cast<LPWSTR>(wide.data());
 }
 
-// The filter is recorded and returned by the next call; it is never called: an exception no PE
-// frame handles is reported and ends the process (ntdll_dispatch.cc).
+// The filter is recorded and returned by the next call; the dispatcher (ntdll_dispatch.cc) calls
+// it for an exception no PE frame handles, as UnhandledExceptionFilter does on Windows.
 void *WINAPI SetUnhandledExceptionFilter(void *filter) { return g_unhandled_filter.exchange(filter); }
+
+TopLevelFilter CurrentUnhandledExceptionFilter() {
+  return reinterpret_cast<TopLevelFilter>(g_unhandled_filter.load());
+}
 
 void WINAPI ExitProcess(UINT uExitCode) {
   std::fflush(nullptr);

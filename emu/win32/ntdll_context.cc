@@ -58,6 +58,24 @@ asm(R"(
   movl $0x10000f, 0x30(\ctx)
   .endm
 
+  # The general registers but Rsp and Rdi from the CONTEXT at Rdi.
+  .macro EMU_UNWIND_LOAD_GPRS
+  movq 0x78(%rdi), %rax
+  movq 0x80(%rdi), %rcx
+  movq 0x88(%rdi), %rdx
+  movq 0x90(%rdi), %rbx
+  movq 0xa0(%rdi), %rbp
+  movq 0xa8(%rdi), %rsi
+  movq 0xb8(%rdi), %r8
+  movq 0xc0(%rdi), %r9
+  movq 0xc8(%rdi), %r10
+  movq 0xd0(%rdi), %r11
+  movq 0xd8(%rdi), %r12
+  movq 0xe0(%rdi), %r13
+  movq 0xe8(%rdi), %r14
+  movq 0xf0(%rdi), %r15
+  .endm
+
   .text
   .globl emu_unwind_RtlCaptureContext
   .hidden emu_unwind_RtlCaptureContext
@@ -120,25 +138,36 @@ emu_unwind_RestoreContext:
   movq 0x98(%rdi), %rax
   movq 0xf8(%rdi), %rcx
   movq %rcx, -8(%rax)
-  movq 0x78(%rdi), %rax
-  movq 0x80(%rdi), %rcx
-  movq 0x88(%rdi), %rdx
-  movq 0x90(%rdi), %rbx
-  movq 0xa0(%rdi), %rbp
-  movq 0xa8(%rdi), %rsi
-  movq 0xb8(%rdi), %r8
-  movq 0xc0(%rdi), %r9
-  movq 0xc8(%rdi), %r10
-  movq 0xd0(%rdi), %r11
-  movq 0xd8(%rdi), %r12
-  movq 0xe0(%rdi), %r13
-  movq 0xe8(%rdi), %r14
-  movq 0xf0(%rdi), %r15
+  EMU_UNWIND_LOAD_GPRS
   movq 0x98(%rdi), %rsp
   leaq -8(%rsp), %rsp
   movq 0xb0(%rdi), %rdi
   ret
   .size emu_unwind_RestoreContext, . - emu_unwind_RestoreContext
+
+  # Every register, for resuming after a fault: the x87/SSE state (FXRSTOR of FltSave), the
+  # flags, and Rdi, Rip and the flags through three words written below the target Rsp (x64 PE
+  # code has no red zone). The context is read while Rsp is still below it.
+  .globl emu_unwind_RestoreFull
+  .hidden emu_unwind_RestoreFull
+  .type emu_unwind_RestoreFull, @function
+emu_unwind_RestoreFull:
+  fxrstor 0x100(%rdi)
+  ldmxcsr 0x34(%rdi)
+  movq 0x98(%rdi), %rax
+  movq 0xf8(%rdi), %rcx
+  movq %rcx, -8(%rax)
+  movl 0x44(%rdi), %ecx
+  movq %rcx, -16(%rax)
+  movq 0xb0(%rdi), %rcx
+  movq %rcx, -24(%rax)
+  EMU_UNWIND_LOAD_GPRS
+  movq 0x98(%rdi), %rsp
+  leaq -24(%rsp), %rsp
+  popq %rdi
+  popfq
+  ret
+  .size emu_unwind_RestoreFull, . - emu_unwind_RestoreFull
 
   .globl emu_unwind_CallHandler
   .hidden emu_unwind_CallHandler

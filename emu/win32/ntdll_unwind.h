@@ -14,8 +14,14 @@
 // Only PE frames are walked. ws2emu's own frames have no unwind data: a walk that leaves the PE
 // frames ends there, except where the dispatcher itself called a handler (it marks those calls,
 // so a handler that raises or unwinds collides with the running dispatch the way it does on
-// Windows). An exception no PE frame handles is reported (code, address, module+offset) and
-// ends the process with kUnhandledExceptionExitCode.
+// Windows). The dispatch runs as Windows' RtlDispatchException: the vectored exception handlers
+// (AddVectoredExceptionHandler) first, then the frames' handlers, then the filter installed with
+// SetUnhandledExceptionFilter (EXCEPTION_EXECUTE_HANDLER ends the process with the exception code
+// as its status, EXCEPTION_CONTINUE_EXECUTION resumes), and after any handler that continues
+// execution, the vectored continue handlers. An exception nobody handles is reported (code and
+// name, module+offset or "formerly x.dll+0x..." for an unloaded module, an access violation's
+// access and address, the PE frames' backtrace) and ends the process with
+// kUnhandledExceptionExitCode. Processor faults in PE code take the same path (ntdll_faults.h).
 #ifndef WS2EMU_EMU_WIN32_NTDLL_UNWIND_H_
 #define WS2EMU_EMU_WIN32_NTDLL_UNWIND_H_
 
@@ -46,6 +52,30 @@ inline constexpr int kExceptionNestedException = 2;
 inline constexpr int kDispositionCollidedUnwind = 3;
 
 inline constexpr DWORD kStatusUnwind = 0xC0000027;
+
+// The codes of the exceptions processor faults raise (ntdll_faults.h), and the others the
+// unhandled-exception report names.
+inline constexpr DWORD kExceptionAccessViolation = 0xC0000005;
+inline constexpr DWORD kExceptionInPageError = 0xC0000006;
+inline constexpr DWORD kExceptionIllegalInstruction = 0xC000001D;
+inline constexpr DWORD kExceptionPrivInstruction = 0xC0000096;
+inline constexpr DWORD kExceptionIntDivideByZero = 0xC0000094;
+inline constexpr DWORD kExceptionIntOverflow = 0xC0000095;
+inline constexpr DWORD kExceptionArrayBoundsExceeded = 0xC000008C;
+inline constexpr DWORD kExceptionFltDenormalOperand = 0xC000008D;
+inline constexpr DWORD kExceptionFltDivideByZero = 0xC000008E;
+inline constexpr DWORD kExceptionFltInexactResult = 0xC000008F;
+inline constexpr DWORD kExceptionFltInvalidOperation = 0xC0000090;
+inline constexpr DWORD kExceptionFltOverflow = 0xC0000091;
+inline constexpr DWORD kExceptionFltStackCheck = 0xC0000092;
+inline constexpr DWORD kExceptionFltUnderflow = 0xC0000093;
+inline constexpr DWORD kExceptionFloatMultipleTraps = 0xC00002B5;  // STATUS_FLOAT_MULTIPLE_TRAPS
+inline constexpr DWORD kExceptionStackOverflow = 0xC00000FD;
+inline constexpr DWORD kExceptionNoncontinuableException = 0xC0000025;
+inline constexpr DWORD kExceptionInvalidDisposition = 0xC0000026;
+inline constexpr DWORD kExceptionDatatypeMisalignment = 0x80000002;
+inline constexpr DWORD kExceptionBreakpoint = 0x80000003;
+inline constexpr DWORD kExceptionSingleStep = 0x80000004;
 
 struct M128A {
   ULONGLONG Low;

@@ -4,6 +4,8 @@
 //   ntdll_unwind_info.cc  RtlLookupFunctionEntry, RtlVirtualUnwind: .pdata and UNWIND_INFO
 //   ntdll_epilogue.cc     whether an address is in an epilogue, and executing it
 //   ntdll_dispatch.cc     RaiseException's search (phase 1) and RtlUnwindEx (phase 2)
+//   ntdll_faults.cc       the signal handler that turns a fault in PE code into a FaultBlock
+//   ntdll_vectored.cc     the vectored exception and continue handlers
 #ifndef WS2EMU_EMU_WIN32_NTDLL_UNWIND_INTERNAL_H_
 #define WS2EMU_EMU_WIN32_NTDLL_UNWIND_INTERNAL_H_
 
@@ -42,6 +44,37 @@ inline void LoadXmm(Context *c, int reg, DWORD64 address, KNonvolatileContextPoi
   std::memcpy(&c->FltSave.XmmRegisters[reg], reinterpret_cast<const void *>(address),
               sizeof(M128A));
 }
+
+// What the fault handler leaves on the faulting thread's stack for the dispatcher
+// (emu_fault_Dispatch): the registers at the fault and the exception. 16-byte aligned.
+struct FaultBlock {
+  Context context;
+  ExceptionRecord record;
+  FaultBlock *outer;  // the thread's fault dispatches still running, innermost first
+  DWORD64 pad;
+};
+static_assert(sizeof(FaultBlock) % 16 == 0);
+
+// The fault dispatcher: dispatches block->record and, when a handler continues execution,
+// reloads block->context whole. Called (by the trampoline emu_fault_Trampoline) on the faulting
+// thread's stack with Rsp at the block.
+extern "C" [[noreturn]] void emu_fault_Dispatch(FaultBlock *block);
+// A fault that exhausted the thread's stack: no handler can run on it, so it is reported as an
+// unhandled EXCEPTION_STACK_OVERFLOW and ends the process. Called in the fault handler (on the
+// alternate signal stack); never returns.
+[[noreturn]] void ReportStackOverflow(const FaultBlock &block);
+// Loads every register of `context` (general, flags, x87/SSE through FXRSTOR) and continues at
+// its Rip; writes three words below its Rsp.
+extern "C" [[noreturn]] void emu_unwind_RestoreFull(const Context *context);
+
+// The vectored handlers (ntdll_vectored.cc), in order: true when one of them returned
+// EXCEPTION_CONTINUE_EXECUTION (the rest are not called).
+bool CallVectoredExceptionHandlers(ExceptionRecord *record, Context *context);
+bool CallVectoredContinueHandlers(ExceptionRecord *record, Context *context);
+
+// The filter SetUnhandledExceptionFilter installed, or null (kernel32_process.cc).
+using TopLevelFilter = LONG(WINAPI *)(ExceptionPointers *pointers);
+TopLevelFilter CurrentUnhandledExceptionFilter();
 
 // Whether the code at `pc` is an epilogue as Windows recognises one: `add rsp, imm` or
 // `lea rsp, [reg + disp]` (optional), pops of nonvolatile registers, then `ret`, or a `jmp` out
