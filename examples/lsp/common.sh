@@ -34,9 +34,9 @@ stop_peer() {
     kill -0 "$peer_pid" 2>/dev/null || break
     sleep 0.1
   done
-  kill "$peer_pid" 2>/dev/null
-  wait "$peer_pid"
-  local rc=$?
+  kill "$peer_pid" 2>/dev/null || true
+  local rc=0
+  wait "$peer_pid" || rc=$?
   peer_pid=
   return $rc
 }
