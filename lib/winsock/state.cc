@@ -156,10 +156,13 @@ int State::RemoveUser() {
   }
   // A WSAStartup on another thread since the count reached zero keeps what it may be using.
   if (users_.load(std::memory_order_relaxed) > 0) return 0;
-  int first_error = 0;
+  // [inference] A provider whose WSPCleanup fails does not fail WSACleanup: its documented
+  // errors are WSANOTINITIALISED, WSAENETDOWN and WSAEINPROGRESS only, ReactOS ignores the
+  // providers' answers, and real LSPs (Microsoft's non-IFS sample) return SOCKET_ERROR from a
+  // WSPCleanup that did its work. The provider is released either way; WS2EMU_DEBUG says why.
   for (auto it = acquired_.rbegin(); it != acquired_.rend(); ++it) {
     absl::Status s = providers::ProviderManager::Get().Release(*it);
-    if (!s.ok() && first_error == 0) first_error = WsaErrorOf(s);
+    if (!s.ok()) DebugLog("winsock", "WSACleanup: %s", std::string(s.message()).c_str());
   }
   acquired_.clear();
   slot_count_.store(0, std::memory_order_release);
@@ -167,7 +170,7 @@ int State::RemoveUser() {
     slot.id.store(0, std::memory_order_relaxed);
     slot.provider.store(nullptr, std::memory_order_relaxed);
   }
-  return first_error;
+  return 0;
 }
 
 }  // namespace ws2emu::winsock

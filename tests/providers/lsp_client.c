@@ -246,9 +246,36 @@ static int Aborted(int af) {
   return 0;
 }
 
-int main(void) {
+/* `lsp_client.exe badbuf`: WSASend with a WSABUF array at a garbage address, then with a WSABUF
+ * whose buffer is a garbage address. A layer that guards user buffers as Microsoft's non-IFS
+ * sample does (__try/__except around reading them) answers WSAEFAULT both times; the socket still
+ * works afterwards. */
+static int BadBuffers(int af) {
+  const char *step = af == AF_INET ? "badbuf4" : "badbuf6";
+  SOCKET c, s;
+  if (TcpPair(step, af, &c, &s) != 0) return 1;
+  DWORD sent = 0;
+  if (WSASend(c, (LPWSABUF)(ULONG_PTR)0x10, 1, &sent, 0, NULL, NULL) != SOCKET_ERROR ||
+      WSAGetLastError() != WSAEFAULT)
+    return Fail(step, "WSASend with the WSABUFs at 0x10 (want WSAEFAULT)");
+  WSABUF bad = {100, (char *)(ULONG_PTR)0x20};
+  if (WSASend(c, &bad, 1, &sent, 0, NULL, NULL) != SOCKET_ERROR || WSAGetLastError() != WSAEFAULT)
+    return Fail(step, "WSASend from 0x20 (want WSAEFAULT)");
+  if (Exchange(step, c, s, "still works", 11) != 0) return 1;
+  closesocket(c);
+  closesocket(s);
+  printf("lsp_client: %s: WSAEFAULT for both bad buffers, then 11 bytes through\n", step);
+  return 0;
+}
+
+int main(int argc, char **argv) {
   WSADATA data;
   if (WSAStartup(MAKEWORD(2, 2), &data) != 0) return Fail("start", "WSAStartup");
+  if (argc == 2 && strcmp(argv[1], "badbuf") == 0) {
+    int rc = BadBuffers(AF_INET) || BadBuffers(AF_INET6);
+    WSACleanup();
+    return rc;
+  }
   int families[2] = {AF_INET, AF_INET6};
   for (int f = 0; f < 2; f++) {
     if (TcpEcho(families[f]) != 0 || UdpEcho(families[f]) != 0) return 1;

@@ -78,6 +78,10 @@ expect nonifs-list 0 "non-ifs chain [0-9]+ 1003 \"ws2emu non-IFS LSP over \[MSAF
 expect nonifs-loads-mswsock 0 "nonifs_lsp: layer [0-9]+ over entry 100[1-4], loaded C:.Windows.system32.mswsock.dll" -- \
   "$run" "$client"
 client_over nonifs-client nonifs_lsp
+# A fault in the layer is an exception the layer handles: it reads the application's buffers
+# under __try/__except, and a garbage pointer is WSAEFAULT, not a crash.
+expect nonifs-guarded-buffers 0 "badbuf6: WSAEFAULT for both bad buffers, then 11 bytes through" -- \
+  "$run" "$client" badbuf
 # Its handles are its own: a chain's exchange (ws2emu-run --entry, the WSP calls made directly)
 # goes through WPUCreateSocketHandle and WPUQuerySocketHandleContext, and is counted too.
 tcp_chain=$("$run" "$installer" list | grep -m1 -oE '^[0-9]+ af=2 type=1 .*non-IFS LSP over' | cut -d' ' -f1)

@@ -6,6 +6,8 @@
  *   refuse    returns WSAVERNOTSUPPORTED itself
  *   fail      returns WSAENETDOWN
  *   nullproc  leaves lpWSPSendTo NULL
+ *   cleanupfail  starts as `ok`; its WSPCleanup does its work but returns SOCKET_ERROR and leaves
+ *             *lpErrno alone, as Microsoft's non-IFS sample LSP does
  *   block     starts as `ok`, but a start for catalog entry 1001 waits in WSPStartup until
  *             mode_provider_release() is called (mode_provider_blocked() says it is waiting)
  * It counts its WSPStartup and WSPCleanup calls (mode_provider_counts) so the test can check
@@ -19,7 +21,7 @@
 #include <ws2emu/ws2spi.h>
 
 /* Starts may run on several threads at once (mode block): the counts are atomic. */
-static int g_startups, g_cleanups, g_blocked, g_released;
+static int g_startups, g_cleanups, g_blocked, g_released, g_cleanup_fails;
 static DWORD g_last_catalog_id;
 
 void mode_provider_counts(int *startups, int *cleanups, DWORD *last_catalog_id) {
@@ -34,7 +36,7 @@ void mode_provider_release(void) { __atomic_store_n(&g_released, 1, __ATOMIC_SEQ
 static int WSPAPI Cleanup(LPINT lpErrno) {
   (void)lpErrno;
   __atomic_add_fetch(&g_cleanups, 1, __ATOMIC_SEQ_CST);
-  return 0;
+  return __atomic_load_n(&g_cleanup_fails, __ATOMIC_SEQ_CST) ? SOCKET_ERROR : 0;
 }
 
 /* Stands in for every other entry: this provider is never asked to do socket work. */
@@ -70,5 +72,6 @@ int WSPAPI WSPStartup(WORD wVersionRequested, LPWSPDATA lpWSPData,
   }
   lpProcTable->lpWSPCleanup = Cleanup;
   if (strcmp(mode, "nullproc") == 0) lpProcTable->lpWSPSendTo = NULL;
+  __atomic_store_n(&g_cleanup_fails, strcmp(mode, "cleanupfail") == 0, __ATOMIC_SEQ_CST);
   return 0;
 }

@@ -23,6 +23,11 @@
  *
  * It counts the bytes that pass (synchronous calls as they return, overlapped ones as they
  * complete) and the last WSPCleanup prints the counts.
+ *
+ * User buffers. As the sample does with __try/__except, WSPSend and WSPSendTo read the
+ * application's WSABUF array and every byte it describes inside a guarded block first: a fault
+ * there (a garbage pointer) is an EXCEPTION_ACCESS_VIOLATION the layer catches, and the call
+ * fails with WSAEFAULT instead of taking the process down.
  */
 #include <winsock2.h>
 #include <ws2spi.h>
@@ -33,6 +38,7 @@
 
 #include "lsp_enum.h"
 #include "lsp_guids.h"
+#include "../pe/faults_seh.h"
 
 /* ---- The layer's state ---- */
 
@@ -434,9 +440,45 @@ static int WSPAPI NSetSockOpt(SOCKET s, int level, int optname, const char *optv
   return rc;
 }
 
+/* ---- User buffers, guarded ---- */
+
+SEH_FILTER(AccessFilter) {
+  (void)frame;
+  return pointers->ExceptionRecord->ExceptionCode == EXCEPTION_ACCESS_VIOLATION
+             ? EXCEPTION_EXECUTE_HANDLER
+             : EXCEPTION_CONTINUE_SEARCH;
+}
+
+/* 1 when the n WSABUFs at b and every byte they describe can be read; 0 after an access
+ * violation. The result lives in memory (volatile): after the __except jump only memory and
+ * nonvolatile registers are valid. */
+__attribute__((noinline)) static int Readable(LPWSABUF b, DWORD n) {
+  volatile int ok = 0;
+  volatile unsigned char sink = 0;
+  SEH_TRY(AccessFilter, 1)
+  for (DWORD i = 0; i < n; i++) {
+    const volatile unsigned char *p = (const volatile unsigned char *)b[i].buf;
+    for (ULONG k = 0; k < b[i].len; k += 4096) sink ^= p[k];
+    if (b[i].len != 0) sink ^= p[b[i].len - 1];
+  }
+  ok = 1;
+  SEH_EXCEPT(1)
+  (void)sink;
+  return ok;
+}
+
+#define CHECK_READABLE(b, n, lpErrno)           \
+  do {                                          \
+    if ((n) != 0 && !Readable((b), (n))) {      \
+      *(lpErrno) = WSAEFAULT;                   \
+      return SOCKET_ERROR;                      \
+    }                                           \
+  } while (0)
+
 static int WSPAPI NSend(SOCKET s, LPWSABUF b, DWORD n, LPDWORD sent, DWORD flags,
                         LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE cr,
                         LPWSATHREADID t, LPINT lpErrno) {
+  CHECK_READABLE(b, n, lpErrno);
   LOOKUP(c, s, SOCKET_ERROR);
   int rc;
   if (ov == NULL) {
@@ -460,6 +502,7 @@ static int WSPAPI NSend(SOCKET s, LPWSABUF b, DWORD n, LPDWORD sent, DWORD flags
 static int WSPAPI NSendTo(SOCKET s, LPWSABUF b, DWORD n, LPDWORD sent, DWORD flags,
                           const struct sockaddr *to, int tolen, LPWSAOVERLAPPED ov,
                           LPWSAOVERLAPPED_COMPLETION_ROUTINE cr, LPWSATHREADID t, LPINT lpErrno) {
+  CHECK_READABLE(b, n, lpErrno);
   LOOKUP(c, s, SOCKET_ERROR);
   int rc;
   if (ov == NULL) {

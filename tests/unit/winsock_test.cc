@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -348,6 +349,53 @@ TEST_F(Winsock, BrokenChainFailsWhereItIsUsed) {
   ASSERT_NE(s, INVALID_SOCKET);
   EXPECT_EQ(CatalogIdOf(s), 1001u);
   ws2emu_closesocket(s);
+}
+
+// A provider whose WSPCleanup fails (Microsoft's non-IFS sample LSP returns SOCKET_ERROR from one
+// that did its work) is still released, and WSACleanup succeeds: its documented errors say
+// nothing of the providers'.
+TEST_F(Winsock, ProviderCleanupFailureDoesNotFailWSACleanup) {
+  const char *path = std::getenv("WS2EMU_MODE_PROVIDER");
+  ASSERT_NE(path, nullptr) << "run through meson test";
+  setenv("WS2EMU_TEST_PROVIDER_MODE", "cleanupfail", 1);
+  Start();
+  WSAPROTOCOL_INFOW all[16];
+  DWORD size = sizeof(all);
+  ASSERT_EQ(WSAEnumProtocolsW(nullptr, all, &size), 4);
+  WSAPROTOCOL_INFOW entry = all[0];  // MSAFD's TCP/IP, as a new provider's
+  GUID guid = {0x5e2e00cf, 0x7a11, 0x4b5e, {0x9a, 0x5e, 0, 0, 0, 0, 0, 0xcf}};
+  entry.ProviderId = guid;
+  const std::u16string name = u"cleanup fails";
+  std::memcpy(entry.szProtocol, name.c_str(), (name.size() + 1) * sizeof(char16_t));
+  std::u16string file(path, path + std::strlen(path));
+  int err = 0;
+  ASSERT_EQ(WSCInstallProvider(&guid, reinterpret_cast<WCHAR *>(file.data()), &entry, 1, &err), 0)
+      << err;
+  size = sizeof(all);
+  ASSERT_EQ(WSAEnumProtocolsW(nullptr, all, &size), 5);
+  const WSAPROTOCOL_INFOW *mine = nullptr;
+  for (int i = 0; i < 5; ++i)
+    if (std::memcmp(&all[i].ProviderId, &guid, sizeof(GUID)) == 0) mine = &all[i];
+  ASSERT_NE(mine, nullptr);
+  // Its WSPSocket fails (the mode provider does no socket work), but it is started.
+  EXPECT_EQ(WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO,
+                       const_cast<WSAPROTOCOL_INFOW *>(mine), 0, 0),
+            INVALID_SOCKET);
+  void *module = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
+  ASSERT_NE(module, nullptr) << "the provider was not loaded";
+  auto counts = reinterpret_cast<void (*)(int *, int *, DWORD *)>(dlsym(module, "mode_provider_counts"));
+  ASSERT_NE(counts, nullptr);
+  int startups = 0, cleanups = 0;
+  DWORD last = 0;
+  counts(&startups, &cleanups, &last);
+  const int cleanups_before = cleanups;
+  EXPECT_EQ(last, mine->dwCatalogEntryId);
+  EXPECT_EQ(WSACleanup(), 0);
+  counts(&startups, &cleanups, &last);
+  EXPECT_EQ(cleanups, cleanups_before + 1);
+  dlclose(module);
+  unsetenv("WS2EMU_TEST_PROVIDER_MODE");
+  EXPECT_EQ(WSCDeinstallProvider(&guid, &err), 0) << err;
 }
 
 // A handle that is no socket: WSAENOTSOCK from every call by SOCKET; a second closesocket too.
