@@ -180,10 +180,21 @@ void AddPeRange(const void *base, size_t size) {
   // signals instead of becoming exceptions.
 }
 
+// The latest unloaded images' ranges, for InFormerPeImage: a ring written under the loader lock.
+constexpr int kFormerSlots = 64;
+PeRange g_former[kFormerSlots];
+int g_former_next = 0;  // the loader lock
+
 void RemovePeRange(const void *base) {
-  for (PeRange &r : g_ranges)
-    if (r.base.load(std::memory_order_relaxed) == reinterpret_cast<uintptr_t>(base))
-      r.base.store(0, std::memory_order_release);
+  for (PeRange &r : g_ranges) {
+    if (r.base.load(std::memory_order_relaxed) != reinterpret_cast<uintptr_t>(base)) continue;
+    PeRange &f = g_former[g_former_next];
+    g_former_next = (g_former_next + 1) % kFormerSlots;
+    f.base.store(0, std::memory_order_release);
+    f.end.store(r.end.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    f.base.store(reinterpret_cast<uintptr_t>(base), std::memory_order_release);
+    r.base.store(0, std::memory_order_release);
+  }
 }
 
 }  // namespace
@@ -191,6 +202,15 @@ void RemovePeRange(const void *base) {
 bool InPeImage(const void *address) {
   const auto a = reinterpret_cast<uintptr_t>(address);
   for (const PeRange &r : g_ranges) {
+    uintptr_t base = r.base.load(std::memory_order_acquire);
+    if (base != 0 && a >= base && a < r.end.load(std::memory_order_relaxed)) return true;
+  }
+  return false;
+}
+
+bool InFormerPeImage(const void *address) {
+  const auto a = reinterpret_cast<uintptr_t>(address);
+  for (const PeRange &r : g_former) {
     uintptr_t base = r.base.load(std::memory_order_acquire);
     if (base != 0 && a >= base && a < r.end.load(std::memory_order_relaxed)) return true;
   }

@@ -149,6 +149,10 @@ class Loader {
 // may still answer true for a moment; its code is no longer called by then.
 bool InPeImage(const void *address);
 
+// Whether `address` was inside one of the latest 64 unloaded PE images, under the same rules: a
+// thread a DLL started, or a function pointer it handed out, that runs after the DLL is gone.
+bool InFormerPeImage(const void *address);
+
 // An anonymous private mapping of `size` bytes at an address aligned to 64 KiB (Windows'
 // allocation granularity), anywhere; MAP_FAILED when there is no room.
 void *MapAligned64K(size_t size, int prot);

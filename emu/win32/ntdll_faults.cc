@@ -194,6 +194,16 @@ __attribute__((no_sanitize("address", "undefined"))) bool CalledFromPe(int sig,
   return InPeImage(*reinterpret_cast<void *const *>(sp));
 }
 
+// An execution fault at an address inside a DLL that has been unloaded: a thread the DLL
+// started, or a function of it called through a pointer kept, after FreeLibrary (the report
+// names it "formerly x.dll+0x..."). Fetches only: another mapping may reuse the range for data.
+bool FetchFromFormerPe(int sig, const siginfo_t *info, const greg_t *g) {
+  const auto rip = static_cast<uintptr_t>(g[REG_RIP]);
+  return sig == SIGSEGV && reinterpret_cast<uintptr_t>(info->si_addr) == rip &&
+         (static_cast<uint64_t>(g[REG_ERR]) & kPageFaultFetch) &&
+         InFormerPeImage(reinterpret_cast<const void *>(rip));
+}
+
 __attribute__((no_sanitize("address", "undefined"))) void OnFault(int sig, siginfo_t *info,
                                                                    void *uc_arg) {
   auto *uc = static_cast<ucontext_t *>(uc_arg);
@@ -203,7 +213,8 @@ __attribute__((no_sanitize("address", "undefined"))) void OnFault(int sig, sigin
   const bool trap = sig == SIGTRAP;
   const uint64_t pc = trap && info->si_code == SI_KERNEL ? rip - 1 : rip;
   if (info->si_code <= 0) return PassOn(sig, info, uc_arg, "a signal sent to the process");
-  if (!InPeImage(reinterpret_cast<const void *>(pc)) && !CalledFromPe(sig, info, g))
+  if (!InPeImage(reinterpret_cast<const void *>(pc)) && !CalledFromPe(sig, info, g) &&
+      !FetchFromFormerPe(sig, info, g))
     return PassOn(sig, info, uc_arg, "ws2emu code");
   Teb *teb = ThreadTeb();
   if (teb == nullptr) return PassOn(sig, info, uc_arg, "PE code on a thread without a TEB");

@@ -26,6 +26,18 @@ __declspec(dllexport) __attribute__((noinline)) int faults_guarded_read(volatile
 /* *p, unguarded. */
 __declspec(dllexport) __attribute__((noinline)) int faults_read(volatile int *p) { return *p; }
 
+/* A thread of this DLL that sleeps, then returns into this DLL's code: started by
+ * faults_start_late_thread, it outlives a FreeLibrary made meanwhile (as a real LSP's worker
+ * thread does when the LSP is unloaded under it). */
+static DWORD WINAPI late_thread(LPVOID delay) {
+  Sleep((DWORD)(ULONG_PTR)delay);
+  return 7;
+}
+
+__declspec(dllexport) HANDLE faults_start_late_thread(DWORD delay_ms) {
+  return CreateThread(NULL, 0, late_thread, (LPVOID)(ULONG_PTR)delay_ms, 0, NULL);
+}
+
 BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, LPVOID reserved) {
   (void)instance;
   (void)reason;

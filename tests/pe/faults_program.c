@@ -6,7 +6,7 @@
  *                                      "faults ok" and exits 0
  *   faults_program.exe MODE            one way of ending: filter-continue, filter-execute,
  *                                      filter-raise, unhandled, unhandled-dll, unloaded,
- *                                      stack-overflow, native-fault (see main) */
+ *                                      late-thread, stack-overflow, native-fault (see main) */
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -367,6 +367,20 @@ int main(int argc, char **argv) {
     if (read == NULL) return 3;
     if (strcmp(mode, "unloaded") == 0) FreeLibrary(dll);
     printf("%d\n", read(strcmp(mode, "unloaded") == 0 ? &g_good : (volatile int *)0x20));
+    return 0;
+  }
+  if (strcmp(mode, "late-thread") == 0) {
+    /* The DLL's thread wakes up after the DLL is gone: its return from Sleep lands in unmapped
+     * code on a thread no PE frame started, and the report names the former DLL. */
+    typedef HANDLE (*StartFn)(DWORD);
+    HMODULE dll = LoadLibraryA("faults_dll.dll");
+    StartFn start = dll != NULL ? (StartFn)(void *)GetProcAddress(dll, "faults_start_late_thread")
+                                : NULL;
+    HANDLE thread = start != NULL ? start(300) : NULL;
+    if (thread == NULL) return 3;
+    FreeLibrary(dll);
+    WaitForSingleObject(thread, 10000);
+    printf("not reached\n");
     return 0;
   }
   if (strcmp(mode, "stack-overflow") == 0) {

@@ -32,6 +32,8 @@ expect unloaded 87 "raised at 0x[0-9a-f]+ \(formerly faults_dll\.dll\+0x[0-9a-f]
   -- "$run" "$program" unloaded
 expect unloaded-access 87 "access violation: execution of address 0x[0-9a-f]+$" \
   -- "$run" "$program" unloaded
+expect late-thread 87 "raised at 0x[0-9a-f]+ \(formerly faults_dll\.dll\+0x[0-9a-f]+\)" \
+  -- "$run" "$program" late-thread
 # A stack overflow: reported (no handler can run on an exhausted stack), named, exit 87.
 expect stack-overflow 87 "unhandled exception 0xc00000fd \(EXCEPTION_STACK_OVERFLOW\).*\($program_at\)" \
   -- "$run" "$program" stack-overflow
