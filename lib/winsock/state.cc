@@ -80,8 +80,13 @@ const providers::StartedProvider *State::ProviderFor(uint32_t catalog_id, int *e
     // must fix, so it is printed once per catalog entry, and every time with WS2EMU_DEBUG.
     const bool first = std::find(reported_.begin(), reported_.end(), catalog_id) == reported_.end();
     if (first || DebugEnabled()) {
-      Notice("winsock", "catalog entry %u cannot be used: %s", catalog_id,
-             std::string(started.status().message()).c_str());
+      const std::string reason(started.status().message());
+      const std::string self = "catalog entry " + std::to_string(catalog_id);
+      if (reason.starts_with(self)) {  // the manager's message names the entry already
+        Notice("winsock", "%s", reason.c_str());
+      } else {
+        Notice("winsock", "%s cannot be used: %s", self.c_str(), reason.c_str());
+      }
     }
     if (first) {
       try {
