@@ -34,6 +34,11 @@ expect unloaded-access 87 "access violation: execution of address 0x[0-9a-f]+$" 
   -- "$run" "$program" unloaded
 expect late-thread 87 "raised at 0x[0-9a-f]+ \(formerly faults_dll\.dll\+0x[0-9a-f]+\)" \
   -- "$run" "$program" late-thread
+# C++ (mingw-w64 g++): catch (...) catches a throw, but not a processor fault (libgcc's handler
+# declines it, as on Windows), which ends in the report.
+cxx=$(dirname "$program")/faults_cxx.exe
+expect cxx-throw 0 "^cxx ok$" -- "$run" "$cxx"
+expect cxx-fault 87 "unhandled exception 0xc0000005 .*\(faults_cxx\.exe\+0x[0-9a-f]+\)" -- "$run" "$cxx" fault
 # A stack overflow: reported (no handler can run on an exhausted stack), named, exit 87.
 expect stack-overflow 87 "unhandled exception 0xc00000fd \(EXCEPTION_STACK_OVERFLOW\).*\($program_at\)" \
   -- "$run" "$program" stack-overflow
