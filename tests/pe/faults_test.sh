@@ -3,7 +3,7 @@
 # checks, the unhandled-exception filter's three answers, the report of an unhandled fault (in
 # the program, in a DLL, in a DLL unloaded since, a stack overflow) and a fault in ws2emu's own code, which is a
 # crash with a message, never an exception.
-# Usage: faults_test.sh WS2EMU_RUN FAULTS_PROGRAM  (faults_dll.dll next to the program)
+# Usage: faults_test.sh WS2EMU_RUN FAULTS_PROGRAM  (faults_dll.dll and faults_cxx.exe next to it)
 set -u
 run=$1 program=$2
 source "$(dirname "$0")/../expect.sh"
