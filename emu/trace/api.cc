@@ -301,16 +301,19 @@ DESCRIBE(ws2emu_getaddrinfo, INT r, PCSTR node, PCSTR service, const ADDRINFOA *
 }
 END
 // The catalog calls an installer makes.
-DESCRIBE(WSCInstallProvider, int r, LPGUID id, const WCHAR *path, const LPWSAPROTOCOL_INFOW,
-         DWORD count, LPINT e) {
+// WSCInstallProvider[64_32] and WSCUpdateProvider: the GUID, the path and how many entries.
+std::string EntriesLine(const char *n, int r, LPGUID id, const WCHAR *path, DWORD count, LPINT e) {
   return std::string(n) + "(" + Guid(id) + ", " + Wide(path) + ", " + std::to_string(count) +
          " entries) = " + I(r) + EP(r, e);
+}
+DESCRIBE(WSCInstallProvider, int r, LPGUID id, const WCHAR *path, const LPWSAPROTOCOL_INFOW,
+         DWORD count, LPINT e) {
+  return EntriesLine(n, r, id, path, count, e);
 }
 END
 DESCRIBE(WSCInstallProvider64_32, int r, LPGUID id, const WCHAR *path, const LPWSAPROTOCOL_INFOW,
          DWORD count, LPINT e) {
-  return std::string(n) + "(" + Guid(id) + ", " + Wide(path) + ", " + std::to_string(count) +
-         " entries) = " + I(r) + EP(r, e);
+  return EntriesLine(n, r, id, path, count, e);
 }
 END
 DESCRIBE(WSCInstallProviderAndChains64_32, int r, LPGUID id, const LPWSTR path, const LPWSTR,
@@ -346,8 +349,7 @@ DESCRIBE(WSCGetProviderPath, int r, LPGUID id, WCHAR *path, LPINT, LPINT e) {
 END
 DESCRIBE(WSCUpdateProvider, int r, LPGUID id, const WCHAR *path, const LPWSAPROTOCOL_INFOW,
          DWORD count, LPINT e) {
-  return std::string(n) + "(" + Guid(id) + ", " + Wide(path) + ", " + std::to_string(count) +
-         " entries) = " + I(r) + EP(r, e);
+  return EntriesLine(n, r, id, path, count, e);
 }
 END
 DESCRIBE(WSCWriteProviderOrder, int r, LPDWORD ids, DWORD count) {

@@ -16,16 +16,7 @@ run=$1 installer=$2 client=$3 dlls=$(dirname "$4") tool=$5
 source "$(dirname "$0")/../expect.sh"
 source "$(dirname "$0")/../../examples/lsp/common.sh"
 
-listing() { "$tool" list 2>&1 | sed -E 's/ \(next catalog ID [0-9]+\)$//'; }
-listing >"$work/fresh.txt"
-catalog_as_before() {
-  if diff -u "$work/fresh.txt" <(listing) >"$work/diff.txt"; then
-    pass
-  else
-    fail "$1: the catalog differs from before the install:"
-    cat "$work/diff.txt"
-  fi
-}
+source "$(dirname "$0")/catalog_compare.sh"
 guid_a='{6C5A0001-51D3-4E0B-8B1E-77000000000A}'
 guid_b='{6C5A0002-51D3-4E0B-8B1E-77000000000B}'
 
