@@ -4,8 +4,10 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 
 #include "base/escape.h"
@@ -14,6 +16,22 @@
 #include "catalog/catalog.h"
 
 namespace ws2emu::emu::trace {
+
+namespace {
+
+// The application's memory, read without trusting it: a pointer a program or a layer passes may
+// be garbage (the call itself answers WSAEFAULT, or a layer's __except catches it), and tracing
+// must not turn that into a crash in ws2emu's own code. process_vm_readv on this process fails
+// with EFAULT where a plain read would fault. [inference] Where the call is refused (a seccomp
+// filter), the memory counts as unreadable: the line says so instead of decoding it.
+bool SafeRead(void *to, const void *from, size_t n) {
+  if (n == 0) return true;
+  iovec local{to, n};
+  iovec remote{const_cast<void *>(from), n};
+  return process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == static_cast<ssize_t>(n);
+}
+
+}  // namespace
 namespace {
 
 std::atomic<unsigned> g_mask{0};
@@ -134,25 +152,29 @@ std::string Sock(SOCKET s) { return s == INVALID_SOCKET ? "INVALID_SOCKET" : Hex
 std::string Addr(const struct WS_sockaddr *a, long len) {
   if (a == nullptr) return "NULL";
   if (len < 2) return "(" + std::to_string(len) + " B)";
+  WS_sockaddr_in6 copy{};  // the largest form decoded
+  const size_t n = std::min(static_cast<size_t>(len), sizeof(copy));
+  if (!SafeRead(&copy, a, n)) return Ptr(a) + " (unreadable)";
   char text[INET6_ADDRSTRLEN + 1] = {};
-  if (a->sa_family == WS_AF_INET && len >= static_cast<long>(sizeof(WS_sockaddr_in))) {
-    const auto *in = reinterpret_cast<const WS_sockaddr_in *>(a);
+  if (copy.sin6_family == WS_AF_INET && len >= static_cast<long>(sizeof(WS_sockaddr_in))) {
+    const auto *in = reinterpret_cast<const WS_sockaddr_in *>(&copy);
     inet_ntop(AF_INET, &in->sin_addr, text, sizeof(text));
     return std::string(text) + ":" + std::to_string(ntohs(in->sin_port));
   }
-  if (a->sa_family == WS_AF_INET6 && len >= static_cast<long>(sizeof(WS_sockaddr_in6))) {
-    const auto *in6 = reinterpret_cast<const WS_sockaddr_in6 *>(a);
-    inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof(text));
+  if (copy.sin6_family == WS_AF_INET6 && len >= static_cast<long>(sizeof(WS_sockaddr_in6))) {
+    inet_ntop(AF_INET6, &copy.sin6_addr, text, sizeof(text));
     std::string out = "[" + std::string(text);
-    if (in6->sin6_scope_id != 0) out += "%" + std::to_string(in6->sin6_scope_id);
-    return out + "]:" + std::to_string(ntohs(in6->sin6_port));
+    if (copy.sin6_scope_id != 0) out += "%" + std::to_string(copy.sin6_scope_id);
+    return out + "]:" + std::to_string(ntohs(copy.sin6_port));
   }
-  return "(" + Family(a->sa_family) + ", " + std::to_string(len) + " B)";
+  return "(" + Family(copy.sin6_family) + ", " + std::to_string(len) + " B)";
 }
 
 std::string AddrOut(const struct WS_sockaddr *a, const int *len) {
+  int n = 0;
   if (a == nullptr || len == nullptr) return "NULL";
-  return Addr(a, *len);
+  if (!SafeRead(&n, len, sizeof(n))) return Ptr(a) + " (length unreadable)";
+  return Addr(a, n);
 }
 
 std::string MsgFlags(DWORD flags) {
@@ -263,7 +285,14 @@ std::string Protocol(int protocol) {
 std::string Bufs(const WSABUF *bufs, DWORD count) {
   if (bufs == nullptr) return std::to_string(count) + " bufs at NULL";
   unsigned long long total = 0;
-  for (DWORD i = 0; i < count; ++i) total += bufs[i].len;
+  for (DWORD i = 0; i < count; ++i) {
+    WSABUF b;
+    if (!SafeRead(&b, &bufs[i], sizeof(b))) {
+      return std::to_string(count) + (count == 1 ? " buf" : " bufs") + " at " + Ptr(bufs) +
+             " (unreadable)";
+    }
+    total += b.len;
+  }
   return std::to_string(count) + (count == 1 ? " buf " : " bufs ") + std::to_string(total) + " B";
 }
 
@@ -278,17 +307,31 @@ std::string Err(int code) {
 
 std::string Wide(const WCHAR *text) {
   if (text == nullptr) return "NULL";
-  return "\"" + Utf16ToUtf8(reinterpret_cast<const char16_t *>(text)) + "\"";
+  // Up to 1024 characters, read one at a time until the terminator (a string may end just
+  // before an unmapped page).
+  std::u16string copy;
+  for (size_t i = 0; i < 1024; ++i) {
+    char16_t c;
+    if (!SafeRead(&c, text + i, sizeof(c))) return Ptr(text) + " (unreadable)";
+    if (c == 0) break;
+    copy.push_back(c);
+  }
+  return "\"" + Utf16ToUtf8(copy.c_str()) + "\"";
 }
 
-std::string Guid(const GUID *guid) { return guid == nullptr ? "NULL" : catalog::GuidToString(*guid); }
+std::string Guid(const GUID *guid) {
+  if (guid == nullptr) return "NULL";
+  GUID copy;
+  if (!SafeRead(&copy, guid, sizeof(copy))) return Ptr(guid) + " (unreadable)";
+  return catalog::GuidToString(copy);
+}
 
 std::string OptVal(const char *value, long len) {
   if (value == nullptr) return "NULL";
   std::string out = std::to_string(len) + " B";
   if (len == 4) {
     int32_t v;
-    std::memcpy(&v, value, 4);
+    if (!SafeRead(&v, value, 4)) return out + " at " + Ptr(value) + " (unreadable)";
     out += " =" + std::to_string(v);
   }
   return out;

@@ -82,6 +82,9 @@ client_over nonifs-client nonifs_lsp
 # under __try/__except, and a garbage pointer is WSAEFAULT, not a crash.
 expect nonifs-guarded-buffers 0 "badbuf6: WSAEFAULT for both bad buffers, then 11 bytes through" -- \
   "$run" "$client" badbuf
+# Traced, the same garbage pointers are decoded as unreadable, not read: no crash in ws2emu.
+expect nonifs-traced-bad-buffers 0 "api WSASend\(s=0x[0-9a-f]+, 1 buf at 0x10 \(unreadable\).*WSAEFAULT" -- \
+  "$run" --trace=api,spi "$client" badbuf
 # Its handles are its own: a chain's exchange (ws2emu-run --entry, the WSP calls made directly)
 # goes through WPUCreateSocketHandle and WPUQuerySocketHandleContext, and is counted too.
 tcp_chain=$("$run" "$installer" list | grep -m1 -oE '^[0-9]+ af=2 type=1 .*non-IFS LSP over' | cut -d' ' -f1)
