@@ -307,6 +307,25 @@ static void CheckGuarded(void) {
       CHECK((unsigned char *)g_address > (unsigned char *)dll &&
             (unsigned char *)g_address < (unsigned char *)dll + 0x100000);
     }
+    int (*guarded_write)(volatile int *, int, DWORD *, ULONG_PTR *) =
+        (int (*)(volatile int *, int, DWORD *, ULONG_PTR *))(void *)GetProcAddress(
+            dll, "faults_guarded_write");
+    int (*guarded_divide)(int, DWORD *) =
+        (int (*)(int, DWORD *))(void *)GetProcAddress(dll, "faults_guarded_divide");
+    CHECK(guarded_write != NULL && guarded_divide != NULL);
+    if (guarded_write != NULL && guarded_divide != NULL) {
+      /* A write to read-only memory (this program's own .rdata) inside the DLL. */
+      static const int kReadOnly = 7;
+      DWORD code = 0;
+      ULONG_PTR info[2] = {9, 9};
+      CHECK(guarded_write((volatile int *)&kReadOnly, 8, &code, info) == -1);
+      CHECK(code == EXCEPTION_ACCESS_VIOLATION && info[0] == 1 &&
+            info[1] == (ULONG_PTR)&kReadOnly && kReadOnly == 7);
+      volatile int writable = 0;
+      CHECK(guarded_write(&writable, 8, &code, info) == 0 && writable == 8);
+      CHECK(guarded_divide(0, &code) == -1 && code == EXCEPTION_INT_DIVIDE_BY_ZERO);
+      CHECK(guarded_divide(4, &code) == 25);
+    }
     CHECK(FreeLibrary(dll));
   }
 }
