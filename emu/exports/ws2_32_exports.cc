@@ -7,7 +7,12 @@
 // FreeAddrInfoEx 24 ... WSAConnectByNameW 49, WSACreateEvent 50, WSADuplicateSocketA 58 ...
 // WSASetEvent 100, WSASetServiceA 117 ... WSCWriteProviderOrder32 164, the Wah* helpers, then
 // freeaddrinfo ... inet_pton); the ones here are those of the x64 Windows 10 ws2_32.dll (which has WSCInstallProviderAndChains64_32 but no WSCInstallProviderAndChains:
-// that one is found by name only, as the 32-bit call it is).
+// that one is found by name only, as the 32-bit call it is). [inference] The ordinals of
+// WSCGetApplicationCategory 135, WSCGetProviderInfo(32) 137/138, WSCSetApplicationCategory 150
+// and WSCSetProviderInfo(32) 153/154 follow from that numbering: 127-131 are
+// WSCDeinstallProviderEx .. WSCEnumNameSpaceProvidersEx32, 134 WSCEnumProtocolsEx, 136
+// WSCGetApplicationCategoryEx, 149 WSCInstallProviderEx, 151 skipped, 152
+// WSCSetApplicationCategoryEx, 155-157 the WSCUnInstallNameSpace* calls.
 #include "exports/builtin.h"
 #include "ws2emu/ws2emu.h"
 
@@ -118,11 +123,17 @@ const BuiltinExport kExports[] = {
     EXPORT(WSCDeinstallProvider32, 126),
     EXPORT(WSCEnumProtocols, 132),
     EXPORT(WSCEnumProtocols32, 133),
+    EXPORT(WSCGetApplicationCategory, 135),
+    EXPORT(WSCGetProviderInfo, 137),
+    EXPORT(WSCGetProviderInfo32, 138),
     EXPORT(WSCGetProviderPath, 139),
     EXPORT(WSCGetProviderPath32, 140),
     EXPORT(WSCInstallProvider, 146),
     EXPORT(WSCInstallProvider64_32, 147),
     EXPORT(WSCInstallProviderAndChains64_32, 148),
+    EXPORT(WSCSetApplicationCategory, 150),
+    EXPORT(WSCSetProviderInfo, 153),
+    EXPORT(WSCSetProviderInfo32, 154),
     EXPORT(WSCUpdateProvider, 158),
     EXPORT(WSCUpdateProvider32, 159),
     EXPORT(WSCWriteProviderOrder, 163),

@@ -406,6 +406,22 @@ int WSPAPI WSCUpdateProvider32(LPGUID lpProviderId, const WCHAR *lpszProviderDll
                                DWORD dwNumberOfEntries, LPINT lpErrno);
 int WSPAPI WSCWriteProviderOrder(LPDWORD lpwdCatalogEntryId, DWORD dwNumberOfEntries);
 int WSPAPI WSCWriteProviderOrder32(LPDWORD lpwdCatalogEntryId, DWORD dwNumberOfEntries);
+/* LSP categories: a provider's (per GUID; ProviderInfoAudit is ERROR_CALL_NOT_IMPLEMENTED, as
+ * on Windows) and an application's (per path + extra), kept in the catalog file. */
+int WSPAPI WSCGetProviderInfo(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType, PBYTE Info,
+                              size_t *InfoSize, DWORD Flags, LPINT lpErrno);
+int WSPAPI WSCGetProviderInfo32(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType,
+                                PBYTE Info, size_t *InfoSize, DWORD Flags, LPINT lpErrno);
+int WSPAPI WSCSetProviderInfo(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType, PBYTE Info,
+                              size_t InfoSize, DWORD Flags, LPINT lpErrno);
+int WSPAPI WSCSetProviderInfo32(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType,
+                                PBYTE Info, size_t InfoSize, DWORD Flags, LPINT lpErrno);
+int WSPAPI WSCGetApplicationCategory(LPCWSTR Path, DWORD PathLength, LPCWSTR Extra,
+                                     DWORD ExtraLength, DWORD *pPermittedLspCategories,
+                                     LPINT lpErrno);
+int WSPAPI WSCSetApplicationCategory(LPCWSTR Path, DWORD PathLength, LPCWSTR Extra,
+                                     DWORD ExtraLength, DWORD PermittedLspCategories,
+                                     DWORD *pPrevPermLspCat, LPINT lpErrno);
 /* The application view: base entries and chains, without PFL_HIDDEN ones; WSANOTINITIALISED
  * before WSAStartup. The A form's names
  * are UTF-8 (the ANSI code page here). Errors through WSAGetLastError. */

@@ -247,6 +247,49 @@ typedef int(WSPAPI *LPWSCUPDATEPROVIDER)(LPGUID lpProviderId, const WCHAR *lpszP
 typedef int(WSPAPI *LPWSCWRITEPROVIDERORDER)(LPDWORD lpwdCatalogEntryId,
                                              DWORD dwNumberOfEntries);
 
+/* LSP categorization (Vista): the categories an LSP declares (WSCSetProviderInfo with
+ * ProviderInfoLspCategories) and the ones an application permits (WSCSetApplicationCategory). */
+#define LSP_SYSTEM 0x80000000
+#define LSP_INSPECTOR 0x00000001
+#define LSP_REDIRECTOR 0x00000002
+#define LSP_PROXY 0x00000004
+#define LSP_FIREWALL 0x00000008
+#define LSP_INBOUND_MODIFY 0x00000010
+#define LSP_OUTBOUND_MODIFY 0x00000020
+#define LSP_CRYPTO_COMPRESS 0x00000040
+#define LSP_LOCAL_CACHE 0x00000080
+
+/* What the Get/Set ProviderInfo calls report for ProviderInfoAudit (winerror.h's value). */
+#ifndef ERROR_CALL_NOT_IMPLEMENTED
+#define ERROR_CALL_NOT_IMPLEMENTED 120
+#endif
+
+typedef enum _WSC_PROVIDER_INFO_TYPE {
+  ProviderInfoLspCategories, /* Info is a DWORD of LSP_* flags */
+  ProviderInfoAudit          /* Info is a WSC_PROVIDER_AUDIT_INFO; not implemented on Windows */
+} WSC_PROVIDER_INFO_TYPE;
+
+/* 16 bytes on x64: Reserved at offset 8. Windows documents it as not used. */
+typedef struct _WSC_PROVIDER_AUDIT_INFO {
+  DWORD RecordSize; /* size of the record in bytes, this member included */
+  PVOID Reserved;
+} WSC_PROVIDER_AUDIT_INFO, *PWSC_PROVIDER_AUDIT_INFO;
+
+typedef int(WSPAPI *LPWSCGETPROVIDERINFO)(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType,
+                                          PBYTE Info, size_t *InfoSize, DWORD Flags,
+                                          LPINT lpErrno);
+typedef int(WSPAPI *LPWSCSETPROVIDERINFO)(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType,
+                                          PBYTE Info, size_t InfoSize, DWORD Flags,
+                                          LPINT lpErrno);
+typedef int(WSPAPI *LPWSCGETAPPLICATIONCATEGORY)(LPCWSTR Path, DWORD PathLength, LPCWSTR Extra,
+                                                 DWORD ExtraLength,
+                                                 DWORD *pPermittedLspCategories,
+                                                 LPINT lpErrno);
+typedef int(WSPAPI *LPWSCSETAPPLICATIONCATEGORY)(LPCWSTR Path, DWORD PathLength, LPCWSTR Extra,
+                                                 DWORD ExtraLength,
+                                                 DWORD PermittedLspCategories,
+                                                 DWORD *pPrevPermLspCat, LPINT lpErrno);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

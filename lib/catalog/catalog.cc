@@ -104,6 +104,37 @@ bool ParseInt(string_view text, int *out) {
   return true;
 }
 
+absl::uint128 GuidKey(const GUID &guid) {
+  static_assert(sizeof(GUID) == 16);
+  uint64_t half[2];
+  std::memcpy(half, &guid, sizeof(half));
+  return absl::MakeUint128(half[0], half[1]);
+}
+
+// The quoted string `text` starts with, quotes included (escapes skipped); empty if none.
+string_view QuotedPrefix(string_view text) {
+  if (text.empty() || text.front() != '"') return {};
+  for (size_t i = 1; i < text.size(); ++i) {
+    if (text[i] == '\\') {
+      ++i;
+    } else if (text[i] == '"') {
+      return text.substr(0, i + 1);
+    }
+  }
+  return {};
+}
+
+// What identifies an application: its path without ASCII case (as Windows compares paths)
+// and its extra string exactly. [inference] Windows documents neither comparison.
+std::u16string ApplicationKey(std::u16string_view path, std::u16string_view extra) {
+  std::u16string key;
+  key.reserve(path.size() + 1 + extra.size());
+  for (char16_t c : path) key.push_back(c >= u'A' && c <= u'Z' ? static_cast<char16_t>(c + 32) : c);
+  key.push_back(0);  // neither string holds a NUL
+  key.append(extra);
+  return key;
+}
+
 void AppendEntry(std::string *out, const Entry &e) {
   const WSAPROTOCOL_INFOW &p = e.info;
   absl::StrAppendFormat(out, "\nentry %u\n", p.dwCatalogEntryId);
@@ -154,6 +185,7 @@ class Parser {
               "%s:%d: catalog format %d is newer than this ws2emu reads (%d); refusing it", file_,
               line_, version, kFormatVersion));
         }
+        version_ = version;
         have_format = true;
         continue;
       }
@@ -163,6 +195,12 @@ class Parser {
               catalog.next_id < kFirstCatalogId)
             return Error("bad or repeated next-id");
           have_next = true;
+        } else if (version_ >= 2 && key == "lsp-categories") {
+          absl::Status st = LspCategoriesLine(value, &catalog);
+          if (!st.ok()) return st;
+        } else if (version_ >= 2 && key == "app-category") {
+          absl::Status st = ApplicationLine(value, &catalog);
+          if (!st.ok()) return st;
         } else if (key == "entry") {
           std::memset(&entry.info, 0, sizeof(entry.info));
           entry.path.clear();
@@ -197,11 +235,63 @@ class Parser {
     if (!have_format) return Error("empty file (no `format` line)");
     if (in_entry) return Error("the file ends inside an entry (truncated?)");
     if (!have_next) return Error("no next-id line");
+    // Provider info only for installed providers: a removal drops it with the last entry.
+    if (!catalog.provider_info.empty()) {
+      const EntryIndex installed(catalog.entries);
+      for (size_t i = 0; i < catalog.provider_info.size(); ++i) {
+        if (installed.FirstOf(catalog.provider_info[i].provider) == nullptr) {
+          line_ = info_lines_[i];
+          return Error("LSP categories for a provider that is not installed");
+        }
+      }
+    }
     return catalog;
   }
 
  private:
   static constexpr uint32_t kAllKeys = (1u << 17) - 1;
+
+  // `lsp-categories {GUID} 0xXXXXXXXX` (format 2).
+  absl::Status LspCategoriesLine(string_view value, Catalog *catalog) {
+    std::vector<string_view> v = absl::StrSplit(value, ' ', absl::SkipEmpty());
+    ProviderInfo info;
+    if (v.size() != 2 || !ParseGuid(std::string_view(v[0].data(), v[0].size()), &info.provider) ||
+        !ParseDword(v[1], &info.lsp_categories))
+      return Error("bad lsp-categories line (want `lsp-categories {GUID} 0xXXXXXXXX`)");
+    if (info.lsp_categories == 0 || (info.lsp_categories & ~kLspCategoryMask) != 0)
+      return Error("LSP categories must be a nonzero set of LSP_* flags");
+    if (!providers_.insert(GuidKey(info.provider)).second)
+      return Error("LSP categories for the same provider twice");
+    catalog->provider_info.push_back(info);
+    info_lines_.push_back(line_);
+    return absl::OkStatus();
+  }
+
+  // `app-category 0xXXXXXXXX "path" "extra"` (format 2).
+  absl::Status ApplicationLine(string_view value, Catalog *catalog) {
+    ApplicationCategory app;
+    size_t space = value.find(' ');
+    if (space == string_view::npos || !ParseDword(value.substr(0, space), &app.permitted))
+      return Error("bad app-category line (want `app-category 0xXXXXXXXX \"path\" \"extra\"`)");
+    if ((app.permitted & ~kLspCategoryMask) != 0)
+      return Error("permitted LSP categories hold bits that are not LSP_* flags");
+    string_view rest = absl::StripLeadingAsciiWhitespace(value.substr(space));
+    string_view first = QuotedPrefix(rest);
+    string_view second = absl::StripAsciiWhitespace(rest.substr(first.size()));
+    if (first.empty() || !Unquote(first, &app.path) || !Unquote(second, &app.extra))
+      return Error("bad app-category strings (want two quoted strings: path and extra)");
+    if (app.path.empty() || app.path.size() > kMaxApplicationString ||
+        app.extra.size() > kMaxApplicationString)
+      return Error("an application path is empty, or a path or extra string is too long");
+    if (app.path.find(u'\0') != std::u16string::npos ||
+        app.extra.find(u'\0') != std::u16string::npos)
+      return Error("an application path or extra string holds a NUL character");
+    std::u16string key = ApplicationKey(app.path, app.extra);
+    if (!applications_.insert(std::move(key)).second)
+      return Error("the same application (path and extra) twice");
+    catalog->applications.push_back(std::move(app));
+    return absl::OkStatus();
+  }
 
   absl::Status Error(string_view what) const {
     return absl::InvalidArgumentError(absl::StrFormat("%s:%d: %s", file_, line_, what));
@@ -289,6 +379,10 @@ class Parser {
 
   string_view file_;
   int line_ = 0;
+  int version_ = 0;
+  absl::flat_hash_set<absl::uint128> providers_;
+  std::vector<int> info_lines_;
+  absl::flat_hash_set<std::u16string> applications_;
 };
 
 }  // namespace
@@ -301,12 +395,7 @@ EntryIndex::EntryIndex(const std::vector<Entry> &entries) {
   }
 }
 
-absl::uint128 EntryIndex::Key(const GUID &guid) {
-  static_assert(sizeof(GUID) == 16);
-  uint64_t half[2];
-  std::memcpy(half, &guid, sizeof(half));
-  return absl::MakeUint128(half[0], half[1]);
-}
+absl::uint128 EntryIndex::Key(const GUID &guid) { return GuidKey(guid); }
 
 const Entry *EntryIndex::Find(uint32_t catalog_id) const {
   auto it = by_id_.find(catalog_id);
@@ -322,6 +411,8 @@ Catalog &Catalog::operator=(const Catalog &other) {
   if (this != &other) {
     next_id = other.next_id;
     entries = other.entries;
+    provider_info = other.provider_info;
+    applications = other.applications;
     index_.reset();
   }
   return *this;
@@ -345,6 +436,41 @@ bool Catalog::HasProvider(const GUID &provider) const {
   return false;
 }
 
+DWORD Catalog::LspCategories(const GUID &provider) const {
+  for (const ProviderInfo &i : provider_info) {
+    if (SameGuid(i.provider, provider)) return i.lsp_categories;
+  }
+  return 0;
+}
+
+void Catalog::SetLspCategories(const GUID &provider, DWORD categories) {
+  for (size_t k = 0; k < provider_info.size(); ++k) {
+    if (!SameGuid(provider_info[k].provider, provider)) continue;
+    if (categories == 0) {
+      provider_info.erase(provider_info.begin() + static_cast<ptrdiff_t>(k));
+    } else {
+      provider_info[k].lsp_categories = categories;
+    }
+    return;
+  }
+  if (categories != 0) provider_info.push_back({provider, categories});
+}
+
+void Catalog::DropOrphanProviderInfo() {
+  if (provider_info.empty()) return;
+  const EntryIndex installed(entries);
+  std::erase_if(provider_info,
+                [&](const ProviderInfo &i) { return installed.FirstOf(i.provider) == nullptr; });
+}
+
+const ApplicationCategory *Catalog::FindApplication(std::u16string_view path,
+                                                    std::u16string_view extra) const {
+  for (const ApplicationCategory &a : applications) {
+    if (EqualNoCase(a.path, path) && a.extra == extra) return &a;
+  }
+  return nullptr;
+}
+
 uint32_t SalvageNextId(std::string_view text_in) {
   string_view text(text_in.data(), text_in.size());
   uint64_t next = kFirstCatalogId;
@@ -364,8 +490,20 @@ uint32_t SalvageNextId(std::string_view text_in) {
 
 std::string Serialize(const Catalog &catalog) {
   std::string out = kHeader;
-  absl::StrAppendFormat(&out, "format %d\nnext-id %u\n", kFormatVersion, catalog.next_id);
+  // Format 1 when nothing needs format 2: older builds keep reading such a catalog.
+  const bool extended = !catalog.provider_info.empty() || !catalog.applications.empty();
+  absl::StrAppendFormat(&out, "format %d\nnext-id %u\n", extended ? kFormatVersion : 1,
+                        catalog.next_id);
   for (const Entry &e : catalog.entries) AppendEntry(&out, e);
+  if (extended) out += "\n";
+  for (const ProviderInfo &i : catalog.provider_info) {
+    absl::StrAppendFormat(&out, "lsp-categories %s 0x%08x\n", GuidToString(i.provider),
+                          i.lsp_categories);
+  }
+  for (const ApplicationCategory &a : catalog.applications) {
+    absl::StrAppendFormat(&out, "app-category 0x%08x %s %s\n", a.permitted, Quote(a.path),
+                          Quote(a.extra));
+  }
   return out;
 }
 

@@ -21,6 +21,16 @@
 // providers with values no installer could have given: a ChainLen outside 0..7, an empty
 // provider path or one of MAX_PATH (260) characters or more, a NUL inside a path or a name.
 // Parsing is linear in the size of the file.
+//
+// Format 2 adds what Windows keeps beside the entries (Vista's LSP categorization), as lines
+// after the entries:
+//   lsp-categories {GUID} 0x00000009              WSCSetProviderInfo(ProviderInfoLspCategories)
+//   app-category 0x00000001 "C:\\app.exe" "-k x"    WSCSetApplicationCategory (path, extra)
+// A provider's categories are never 0 (setting 0 removes the line) and its GUID must be
+// installed; an application's (path, extra) appears once, path compared without ASCII case.
+// Category values hold only the LSP_* bits (kLspCategoryMask). A catalog that holds neither is
+// written as format 1, so a catalog that does not use them stays readable by older builds; a
+// format-1 file with such a line is damaged.
 #ifndef WS2EMU_LIB_CATALOG_CATALOG_H_
 #define WS2EMU_LIB_CATALOG_CATALOG_H_
 
@@ -37,7 +47,12 @@
 
 namespace ws2emu::catalog {
 
-inline constexpr int kFormatVersion = 1;
+inline constexpr int kFormatVersion = 2;
+// Every LSP_* category flag (ws2spi.h): LSP_SYSTEM and LSP_INSPECTOR .. LSP_LOCAL_CACHE.
+inline constexpr DWORD kLspCategoryMask = LSP_SYSTEM | 0xffu;
+// The longest application path or extra string of an application category, in UTF-16 units
+// (the longest path Windows has: UNICODE_STRING's 32767 characters).
+inline constexpr size_t kMaxApplicationString = 32767;
 inline constexpr uint32_t kFirstCatalogId = 1001;
 // MAX_PATH: the longest provider path, terminator included.
 inline constexpr size_t kMaxPath = 260;
@@ -63,14 +78,33 @@ class EntryIndex {
   absl::flat_hash_map<absl::uint128, const Entry *> by_provider_;
 };
 
+// WSCSetProviderInfo's ProviderInfoLspCategories for one provider GUID.
+struct ProviderInfo {
+  GUID provider;
+  DWORD lsp_categories = 0;  // never 0 in a catalog: 0 is "none set"
+};
+
+// WSCSetApplicationCategory: the LSP categories an application (path + extra) permits.
+struct ApplicationCategory {
+  std::u16string path;   // as given (may hold %VARIABLES%)
+  std::u16string extra;  // empty when the call gave none
+  DWORD permitted = 0;
+};
+
 struct Catalog {
   uint32_t next_id = kFirstCatalogId;
   std::vector<Entry> entries;  // in catalog order
+  std::vector<ProviderInfo> provider_info;       // in the order first set
+  std::vector<ApplicationCategory> applications;  // in the order first set
 
   Catalog() = default;
   // A copy has no index (a copy is what a change edits); a move keeps it (the vector's
   // elements do not move).
-  Catalog(const Catalog &other) : next_id(other.next_id), entries(other.entries) {}
+  Catalog(const Catalog &other)
+      : next_id(other.next_id),
+        entries(other.entries),
+        provider_info(other.provider_info),
+        applications(other.applications) {}
   Catalog &operator=(const Catalog &other);
   Catalog(Catalog &&other) = default;
   Catalog &operator=(Catalog &&other) = default;
@@ -78,6 +112,15 @@ struct Catalog {
   // O(1) after BuildIndex(), a scan of `entries` otherwise.
   const Entry *Find(uint32_t catalog_id) const;
   bool HasProvider(const GUID &provider) const;
+  // The LSP categories set for `provider`, 0 if none.
+  DWORD LspCategories(const GUID &provider) const;
+  // Sets them (0 removes them); the caller has checked that the provider is installed.
+  void SetLspCategories(const GUID &provider, DWORD categories);
+  // Drops the provider info of GUIDs no entry has any more (after a removal).
+  void DropOrphanProviderInfo();
+  // The application category of (path, extra), or null.
+  const ApplicationCategory *FindApplication(std::u16string_view path,
+                                             std::u16string_view extra) const;
   // Indexes the entries as they are now. Only for a catalog that no one changes afterwards:
   // the store builds it for the snapshots Read() shares, which are const. Whoever changes
   // `entries` of an indexed catalog must call BuildIndex() (or DropIndex()) again.

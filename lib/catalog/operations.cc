@@ -9,6 +9,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "base/utf.h"
 #include "ws2emu/winsock_errors.h"
 
@@ -255,6 +256,7 @@ absl::Status DeinstallProvider(Store &store, const GUID &provider) {
     // Windows does not refuse while a chain goes through one of the entries (installers remove
     // an LSP's hidden entry before its chains); such a chain fails where it is used.
     std::erase_if(c.entries, [&](const Entry &e) { return SameGuid(e.info.ProviderId, provider); });
+    c.DropOrphanProviderInfo();
     return absl::OkStatus();
   });
 }
@@ -283,6 +285,7 @@ absl::StatusOr<std::vector<Entry>> DeinstallProviderAndChains(Store &store,
       if (goes(e)) removed.push_back(e);
     }
     std::erase_if(c.entries, goes);
+    c.DropOrphanProviderInfo();  // the provider's, and its chains'
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -391,6 +394,96 @@ absl::StatusOr<std::u16string> ProviderPath(Store &store, const GUID &provider) 
   }
   return WsaStatus(WSAEINVAL,
                    absl::StrCat("provider ", GuidToString(provider), " is not installed"));
+}
+
+namespace {
+
+absl::Status CheckCategories(DWORD categories, const char *what) {
+  if ((categories & ~kLspCategoryMask) != 0) {
+    // [inference] Windows documents no check; bits no LSP_* flag names are "garbage", and
+    // WSAEINVAL ("one or more of the arguments are invalid") is the documented error for that.
+    return WsaStatus(WSAEINVAL, absl::StrFormat("%s 0x%08x hold bits that are not LSP_* flags",
+                                                what, categories));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckApplication(std::u16string_view path, std::u16string_view extra) {
+  if (path.empty()) return WsaStatus(WSAEINVAL, "the application path is empty");
+  if (path.size() > kMaxApplicationString || extra.size() > kMaxApplicationString) {
+    return WsaStatus(WSAEINVAL, absl::StrCat("an application path or extra string is over ",
+                                             kMaxApplicationString, " characters"));
+  }
+  if (path.find(u'\0') != std::u16string_view::npos ||
+      extra.find(u'\0') != std::u16string_view::npos) {
+    return WsaStatus(WSAEINVAL, "the application path or extra string holds a NUL character");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<DWORD> GetLspCategories(Store &store, const GUID &provider) {
+  absl::StatusOr<std::shared_ptr<const Catalog>> c = store.Read();
+  if (!c.ok()) return c.status();
+  if (!(*c)->HasProvider(provider)) {
+    return WsaStatus(WSAEINVALIDPROVIDER,
+                     absl::StrCat("provider ", GuidToString(provider), " is not installed"));
+  }
+  return (*c)->LspCategories(provider);
+}
+
+absl::Status SetLspCategories(Store &store, const GUID &provider, DWORD categories) {
+  absl::Status s = CheckCategories(categories, "LSP categories");
+  if (!s.ok()) return s;
+  return store.Modify([&](Catalog &c) {
+    if (!c.HasProvider(provider)) {
+      // [inference] The Set page lists no WSAEINVALIDPROVIDER (the Get page does): an unknown
+      // GUID is one of "the arguments [that] are invalid".
+      return WsaStatus(WSAEINVAL,
+                       absl::StrCat("provider ", GuidToString(provider), " is not installed"));
+    }
+    c.SetLspCategories(provider, categories);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<DWORD> GetApplicationCategory(Store &store, std::u16string_view path,
+                                             std::u16string_view extra) {
+  absl::Status s = CheckApplication(path, extra);
+  if (!s.ok()) return s;
+  absl::StatusOr<std::shared_ptr<const Catalog>> c = store.Read();
+  if (!c.ok()) return c.status();
+  const ApplicationCategory *app = (*c)->FindApplication(path, extra);
+  if (app == nullptr) {
+    return WsaStatus(WSASERVICE_NOT_FOUND,
+                     absl::StrCat("the application \"", Utf16ToUtf8(path), "\" (extra \"",
+                                  Utf16ToUtf8(extra), "\") is not categorized"));
+  }
+  return app->permitted;
+}
+
+absl::StatusOr<DWORD> SetApplicationCategory(Store &store, std::u16string_view path,
+                                             std::u16string_view extra, DWORD permitted) {
+  absl::Status s = CheckApplication(path, extra);
+  if (s.ok()) s = CheckCategories(permitted, "permitted LSP categories");
+  if (!s.ok()) return s;
+  DWORD previous = 0;
+  s = store.Modify([&](Catalog &c) {
+    for (ApplicationCategory &a : c.applications) {
+      if (EqualNoCase(a.path, path) && a.extra == extra) {
+        previous = a.permitted;
+        a.permitted = permitted;
+        return absl::OkStatus();
+      }
+    }
+    // [inference] An application that was not categorized had no permitted categories.
+    previous = 0;
+    c.applications.push_back({std::u16string(path), std::u16string(extra), permitted});
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return previous;
 }
 
 }  // namespace ws2emu::catalog

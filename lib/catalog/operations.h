@@ -38,7 +38,7 @@ absl::StatusOr<uint32_t> InstallProviderAndChains(Store &store, const GUID &prov
                                                   DWORD service_flags,
                                                   const WSAPROTOCOL_INFOW *over, uint32_t count);
 
-// WSCDeinstallProvider: removes every entry of `provider` (for an LSP installed with
+// WSCDeinstallProvider: removes every entry of `provider`, and its provider info (for an LSP installed with
 // WSCInstallProviderAndChains, its hidden layered entry only: the chains have GUIDs of their
 // own). Not refused while a chain goes through one of them, as on Windows (installers remove
 // the hidden entry before its chains): that chain is broken until it is removed too, and fails
@@ -69,6 +69,27 @@ absl::StatusOr<std::vector<WSAPROTOCOL_INFOW>> EnumProtocols(Store &store, const
 
 // WSCGetProviderPath / WPUGetProviderPath: the path as installed (not expanded).
 absl::StatusOr<std::u16string> ProviderPath(Store &store, const GUID &provider);
+
+// WSCGetProviderInfo(ProviderInfoLspCategories): the categories set for an installed provider,
+// 0 if none were (an uncategorized LSP). WSAEINVALIDPROVIDER for a GUID that is not installed
+// (as documented for the Get call).
+absl::StatusOr<DWORD> GetLspCategories(Store &store, const GUID &provider);
+
+// WSCSetProviderInfo(ProviderInfoLspCategories): sets them (0 clears them). WSAEINVAL for bits
+// that are not LSP_* flags and for a GUID that is not installed. Kept until the provider's
+// last entry is removed, or `reset`.
+absl::Status SetLspCategories(Store &store, const GUID &provider, DWORD categories);
+
+// WSCGetApplicationCategory: the LSP categories the application (path, extra) permits;
+// WSASERVICE_NOT_FOUND when it was never categorized.
+absl::StatusOr<DWORD> GetApplicationCategory(Store &store, std::u16string_view path,
+                                             std::u16string_view extra);
+
+// WSCSetApplicationCategory: sets them; returns the previous ones (0 for an application that
+// was not categorized). WSAEINVAL for an empty path, a NUL inside a string, a string over
+// kMaxApplicationString units, or bits that are not LSP_* flags.
+absl::StatusOr<DWORD> SetApplicationCategory(Store &store, std::u16string_view path,
+                                             std::u16string_view extra, DWORD permitted);
 
 }  // namespace ws2emu::catalog
 

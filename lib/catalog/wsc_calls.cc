@@ -115,6 +115,88 @@ bool ProviderArgumentsPresent(const GUID *id, const WCHAR *path, const WSAPROTOC
   return true;
 }
 
+// WSCGetProviderInfo and its 32 form. The order of the checks: lpErrno (without it nothing can be
+// reported), the GUID, the info class (ProviderInfoAudit is ERROR_CALL_NOT_IMPLEMENTED, as
+// documented), Flags, InfoSize, then the catalog.
+// [inference] Flags: none is defined, so any nonzero value is WSAEINVAL. A NULL InfoSize is
+// WSAEFAULT. A NULL Info or a buffer smaller than a DWORD fails with WSAEFAULT and the size
+// needed in *InfoSize: the page says the call fails and reports the size but names no code, and
+// WSAEFAULT is the documented code the sibling WSCGetProviderPath gives for a short buffer
+// (WSAENOBUFS is not in the Get page's list). On success *InfoSize is the size written.
+// A provider that never had categories set reads as 0 (uncategorized).
+int GetProviderInfo(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType, PBYTE Info,
+                    size_t *InfoSize, DWORD Flags, LPINT lpErrno) {
+  if (lpErrno == nullptr) return SOCKET_ERROR;
+  int error = 0;
+  if (lpProviderId == nullptr) {
+    error = WSAEINVAL;
+  } else if (InfoType == ProviderInfoAudit) {
+    error = ERROR_CALL_NOT_IMPLEMENTED;
+  } else if (InfoType != ProviderInfoLspCategories || Flags != 0) {
+    error = WSAEINVAL;
+  } else if (InfoSize == nullptr) {
+    error = WSAEFAULT;
+  }
+  if (error != 0) {
+    *lpErrno = error;
+    return SOCKET_ERROR;
+  }
+  absl::StatusOr<DWORD> categories = catalog::GetLspCategories(CurrentStore(), *lpProviderId);
+  if (!categories.ok()) return Fail(categories.status(), lpErrno);
+  if (Info == nullptr || *InfoSize < sizeof(DWORD)) {
+    *InfoSize = sizeof(DWORD);
+    *lpErrno = WSAEFAULT;
+    return SOCKET_ERROR;
+  }
+  std::memcpy(Info, &*categories, sizeof(DWORD));  // Info need not be aligned
+  *InfoSize = sizeof(DWORD);
+  return 0;
+}
+
+// WSCSetProviderInfo and its 32 form: the same checks; the info is a DWORD of LSP_* flags,
+// InfoSize exactly sizeof(DWORD) [inference: any other size is WSAEINVAL], a NULL Info
+// WSAEFAULT.
+int SetProviderInfo(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType, PBYTE Info,
+                    size_t InfoSize, DWORD Flags, LPINT lpErrno) {
+  if (lpErrno == nullptr) return SOCKET_ERROR;
+  int error = 0;
+  if (lpProviderId == nullptr) {
+    error = WSAEINVAL;
+  } else if (InfoType == ProviderInfoAudit) {
+    error = ERROR_CALL_NOT_IMPLEMENTED;
+  } else if (InfoType != ProviderInfoLspCategories || Flags != 0) {
+    error = WSAEINVAL;
+  } else if (Info == nullptr) {
+    error = WSAEFAULT;
+  } else if (InfoSize != sizeof(DWORD)) {
+    error = WSAEINVAL;
+  }
+  if (error != 0) {
+    *lpErrno = error;
+    return SOCKET_ERROR;
+  }
+  DWORD categories = 0;
+  std::memcpy(&categories, Info, sizeof(categories));
+  absl::Status s = catalog::SetLspCategories(CurrentStore(), *lpProviderId, categories);
+  return s.ok() ? 0 : Fail(s, lpErrno);
+}
+
+// An application's path and extra string as given (lengths in characters, no terminator).
+// [inference] Extra NULL is "no extra string", the same as an empty one; a NULL Extra with a
+// nonzero length, a NULL or empty Path, are WSAEINVAL.
+bool ApplicationStrings(LPCWSTR Path, DWORD PathLength, LPCWSTR Extra, DWORD ExtraLength,
+                        std::u16string_view *path, std::u16string_view *extra, LPINT lpErrno) {
+  if (Path == nullptr || PathLength == 0 || (Extra == nullptr && ExtraLength != 0)) {
+    *lpErrno = WSAEINVAL;
+    return false;
+  }
+  *path = std::u16string_view(reinterpret_cast<const char16_t *>(Path), PathLength);
+  *extra = Extra == nullptr
+               ? std::u16string_view()
+               : std::u16string_view(reinterpret_cast<const char16_t *>(Extra), ExtraLength);
+  return true;
+}
+
 }  // namespace
 
 extern "C" {
@@ -246,6 +328,60 @@ int WSPAPI WSCWriteProviderOrder(LPDWORD lpwdCatalogEntryId, DWORD dwNumberOfEnt
 
 int WSPAPI WSCWriteProviderOrder32(LPDWORD lpwdCatalogEntryId, DWORD dwNumberOfEntries) {
   return WSCWriteProviderOrder(lpwdCatalogEntryId, dwNumberOfEntries);
+}
+
+int WSPAPI WSCGetProviderInfo(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType, PBYTE Info,
+                              size_t *InfoSize, DWORD Flags, LPINT lpErrno) {
+  return GetProviderInfo(lpProviderId, InfoType, Info, InfoSize, Flags, lpErrno);
+}
+
+int WSPAPI WSCGetProviderInfo32(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType,
+                                PBYTE Info, size_t *InfoSize, DWORD Flags, LPINT lpErrno) {
+  return GetProviderInfo(lpProviderId, InfoType, Info, InfoSize, Flags, lpErrno);
+}
+
+int WSPAPI WSCSetProviderInfo(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType, PBYTE Info,
+                              size_t InfoSize, DWORD Flags, LPINT lpErrno) {
+  return SetProviderInfo(lpProviderId, InfoType, Info, InfoSize, Flags, lpErrno);
+}
+
+int WSPAPI WSCSetProviderInfo32(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType,
+                                PBYTE Info, size_t InfoSize, DWORD Flags, LPINT lpErrno) {
+  return SetProviderInfo(lpProviderId, InfoType, Info, InfoSize, Flags, lpErrno);
+}
+
+// Documented errors: WSAEFAULT, WSAEINVAL, WSASERVICE_NOT_FOUND (never categorized),
+// WSANO_RECOVERY. A NULL pPermittedLspCategories is WSAEFAULT.
+int WSPAPI WSCGetApplicationCategory(LPCWSTR Path, DWORD PathLength, LPCWSTR Extra,
+                                     DWORD ExtraLength, DWORD *pPermittedLspCategories,
+                                     LPINT lpErrno) {
+  if (lpErrno == nullptr) return SOCKET_ERROR;
+  std::u16string_view path, extra;
+  if (!ApplicationStrings(Path, PathLength, Extra, ExtraLength, &path, &extra, lpErrno))
+    return SOCKET_ERROR;
+  if (pPermittedLspCategories == nullptr) {
+    *lpErrno = WSAEFAULT;
+    return SOCKET_ERROR;
+  }
+  absl::StatusOr<DWORD> permitted = catalog::GetApplicationCategory(CurrentStore(), path, extra);
+  if (!permitted.ok()) return Fail(permitted.status(), lpErrno);
+  *pPermittedLspCategories = *permitted;
+  return 0;
+}
+
+// Documented errors: WSAEFAULT, WSAEINVAL, WSANO_RECOVERY. pPrevPermLspCat is optional.
+int WSPAPI WSCSetApplicationCategory(LPCWSTR Path, DWORD PathLength, LPCWSTR Extra,
+                                     DWORD ExtraLength, DWORD PermittedLspCategories,
+                                     DWORD *pPrevPermLspCat, LPINT lpErrno) {
+  if (lpErrno == nullptr) return SOCKET_ERROR;
+  std::u16string_view path, extra;
+  if (!ApplicationStrings(Path, PathLength, Extra, ExtraLength, &path, &extra, lpErrno))
+    return SOCKET_ERROR;
+  absl::StatusOr<DWORD> previous =
+      catalog::SetApplicationCategory(CurrentStore(), path, extra, PermittedLspCategories);
+  if (!previous.ok()) return Fail(previous.status(), lpErrno);
+  if (pPrevPermLspCat != nullptr) *pPrevPermLspCat = *previous;
+  return 0;
 }
 
 }  // extern "C"
