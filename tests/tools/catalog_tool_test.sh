@@ -8,7 +8,8 @@
 # their own, and `remove` of the LSP takes them too; `check` lists broken chains, missing files
 # and shared GUIDs (exit 1) and never writes; `repair` removes only the broken chains, keeping
 # the order, and a second repair changes nothing; ws2emu-run --entry on a broken chain is
-# WSAEPROVIDERFAILEDINIT naming the missing entry.
+# WSAEPROVIDERFAILEDINIT naming the missing entry. A format-2 catalog lists its LSP categories
+# (provider and application), and `remove` drops the provider's with it.
 # Usage: catalog_tool_test.sh WS2EMU_CATALOG_TOOL [WS2EMU_RUN]
 set -u
 tool=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -338,6 +339,32 @@ expect truncated-list 1 "$damaged:[0-9]+: the file ends inside an entry" -- "$to
 unchanged truncated-unchanged "$damaged" "$dir/damaged.orig"
 printf 'format 99\nnext-id 1001\n' >"$damaged"
 expect newer-format 1 "WSANO_RECOVERY \(11003\): $damaged:1: catalog format 99 is newer" -- "$tool" --catalog "$damaged" list
+
+# -- LSP categories (WSCSetProviderInfo, WSCSetApplicationCategory: catalog format 2) ------------
+# `list` shows them only where they are set; `remove` takes the provider's with its last entry.
+info=$dir/info/catalog
+mkdir -p "$dir/info"
+{
+  printf 'format 2\nnext-id 1003\n'
+  for e in "1001 {E70F1AA0-AB8B-11CF-8CA3-00805F48A192} 1" \
+           "1002 {5E2E0002-7A11-4B5E-9A5E-000000000002} 0"; do
+    read -r id guid chain <<<"$e"
+    printf 'entry %s\n  provider-id %s\n  path "C:\\\\x.dll"\n  name "n"\n' "$id" "$guid"
+    printf '  service-flags 0 0 0 0\n  provider-flags 0\n  chain %s 0 0 0 0 0 0 0\n' "$chain"
+    printf '  version 2\n  address-family 2\n  max-sockaddr 16\n  min-sockaddr 16\n'
+    printf '  socket-type 1\n  protocol 6\n  protocol-max-offset 0\n  network-byte-order 0\n'
+    printf '  security-scheme 0\n  message-size 0\n  provider-reserved 0\nend\n'
+  done
+  printf 'lsp-categories {5E2E0002-7A11-4B5E-9A5E-000000000002} 0x00000009\n'
+  printf 'app-category 0x80000001 "C:\\\\app.exe" "-k x"\n'
+} >"$info"
+expect info-list 0 "^LSP Categories: +0x9 \(LSP_INSPECTOR\|LSP_FIREWALL\)\$" -- "$tool" --catalog "$info" list
+expect info-list-app 0 "^  Permitted LSP Categories: +0x80000001 \(LSP_SYSTEM\|LSP_INSPECTOR\)\$" -- \
+  "$tool" --catalog "$info" list
+same info-list-once "$("$tool" --catalog "$info" list | grep -c '^LSP Categories:')" 1
+expect info-remove 0 "" -- "$tool" --catalog "$info" remove "{5E2E0002-7A11-4B5E-9A5E-000000000002}"
+if grep -q '^lsp-categories' "$info"; then fail "info-remove: the categories stayed"; else pass; fi
+if grep -q '^app-category' "$info"; then pass; else fail "info-remove: the application went"; fi
 
 # -- where the catalog is: --catalog, WS2EMU_CATALOG, the XDG default ---------------------------
 expect env-catalog 0 "layered entry: 1015" -- env WS2EMU_CATALOG="$cat" "$tool" install "$dir/lsp.txt"

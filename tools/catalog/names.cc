@@ -68,6 +68,12 @@ constexpr Named kProviderFlagTable[] = {
     FLAG(PFL_MULTIPLE_PROTO_ENTRIES), FLAG(PFL_RECOMMENDED_PROTO_ENTRY), FLAG(PFL_HIDDEN),
     FLAG(PFL_MATCHES_PROTOCOL_ZERO),  FLAG(PFL_NETWORKDIRECT_PROVIDER),
 };
+
+constexpr Named kLspCategoryTable[] = {
+    FLAG(LSP_SYSTEM),          FLAG(LSP_INSPECTOR),       FLAG(LSP_REDIRECTOR),
+    FLAG(LSP_PROXY),           FLAG(LSP_FIREWALL),        FLAG(LSP_INBOUND_MODIFY),
+    FLAG(LSP_OUTBOUND_MODIFY), FLAG(LSP_CRYPTO_COMPRESS), FLAG(LSP_LOCAL_CACHE),
+};
 #undef FLAG
 
 bool EqualNoCase(std::string_view a, std::string_view b) {
@@ -94,6 +100,7 @@ const std::span<const Named> kSocketTypes(kSocketTypeTable);
 const std::span<const Named> kProtocols(kProtocolTable);
 const std::span<const Named> kServiceFlags(kServiceFlagTable);
 const std::span<const Named> kProviderFlags(kProviderFlagTable);
+const std::span<const Named> kLspCategories(kLspCategoryTable);
 
 bool ParseInteger(std::string_view text, int64_t min, int64_t max, int64_t *out) {
   // Decimal, or hex after 0x; not octal (a catalog ID written 01001 means 1001).

@@ -1,5 +1,5 @@
 // tools/catalog/names.h — the symbolic names ws2emu-catalog reads and prints: address
-// families, socket types, protocols, XP1_/PFL_ flags and WSA error codes.
+// families, socket types, protocols, XP1_/PFL_/LSP_ flags and WSA error codes.
 //
 //   int family;
 //   if (ParseFamily("inet6", &family)) ...            // 23
@@ -34,6 +34,7 @@ extern const std::span<const Named> kSocketTypes;
 extern const std::span<const Named> kProtocols;
 extern const std::span<const Named> kServiceFlags;   // XP1_*
 extern const std::span<const Named> kProviderFlags;  // PFL_*
+extern const std::span<const Named> kLspCategories;  // LSP_* (WSCSetProviderInfo)
 
 // A name (either spelling, any case) or a number (decimal, 0x hex, may be negative) from a
 // table. False for anything else.

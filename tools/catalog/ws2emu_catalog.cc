@@ -18,6 +18,10 @@
 // rules and fail with the same WSA errors; the tool prints the error by name and number with
 // the reason. Exit status: 0 done, 1 failed (nothing changed), 2 usage error.
 //
+// `list` also shows a provider's LSP categories (WSCSetProviderInfo), on each of its entries,
+// when it has any, and after the entries the application categories (WSCSetApplicationCategory)
+// when there are any; a catalog without them lists as it always did.
+//
 // `remove` of an LSP (by GUID or description file) removes its hidden layered entry and the
 // chains that start at it, which have GUIDs of their own (WSCInstallProviderAndChains gives each
 // chain a fresh one). `check` lists what is wrong (lib/catalog/check.h: broken and invalid
@@ -163,6 +167,9 @@ void PrintEntry(const Catalog &c, const Entry &e) {
   Row("Protocol:", WithName(p.iProtocol, kProtocols));
   Row("Service Flags:", Flags(p.dwServiceFlags1, kServiceFlags));
   Row("Provider Flags:", Flags(p.dwProviderFlags, kProviderFlags));
+  // Only for a provider that has them (WSCSetProviderInfo), so older listings are unchanged.
+  if (const DWORD categories = c.LspCategories(p.ProviderId); categories != 0)
+    Row("LSP Categories:", Flags(categories, kLspCategories));
   Row("Protocol Chain Length:", std::to_string(p.ProtocolChain.ChainLen));
   const int len = p.ProtocolChain.ChainLen;
   if (len > 1 && len <= MAX_PROTOCOL_CHAIN) {
@@ -188,6 +195,16 @@ int List(Store &store) {
   std::printf("%zu %s (next catalog ID %u)\n", catalog.entries.size(),
               catalog.entries.size() == 1 ? "entry" : "entries", catalog.next_id);
   for (const Entry &e : catalog.entries) PrintEntry(catalog, e);
+  if (!catalog.applications.empty()) {
+    std::printf("\nApplication categories (WSCSetApplicationCategory)\n%s\n",
+                std::string(64, '-').c_str());
+    for (const catalog::ApplicationCategory &a : catalog.applications) {
+      std::string who = Utf16ToUtf8(a.path);
+      if (!a.extra.empty()) absl::StrAppend(&who, " [", Utf16ToUtf8(a.extra), "]");
+      std::printf("%s\n", EscapeForTerminal(who).c_str());
+      Row("  Permitted LSP Categories:", Flags(a.permitted, kLspCategories));
+    }
+  }
   return 0;
 }
 
