@@ -25,5 +25,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         back->entries[i].path != c->entries[i].path)
       __builtin_trap();
   }
+  if (back->provider_info.size() != c->provider_info.size() ||
+      back->applications.size() != c->applications.size())
+    __builtin_trap();
+  for (size_t i = 0; i < c->provider_info.size(); ++i) {
+    if (!ws2emu::catalog::SameGuid(back->provider_info[i].provider, c->provider_info[i].provider) ||
+        back->provider_info[i].lsp_categories != c->provider_info[i].lsp_categories)
+      __builtin_trap();
+  }
+  for (size_t i = 0; i < c->applications.size(); ++i) {
+    if (back->applications[i].path != c->applications[i].path ||
+        back->applications[i].extra != c->applications[i].extra ||
+        back->applications[i].permitted != c->applications[i].permitted)
+      __builtin_trap();
+  }
   return 0;
 }

@@ -193,7 +193,8 @@ TEST(CatalogFormat, DamageIsNamedByLine) {
     }
   }
   std::string newer = good;
-  newer.replace(newer.find("format 1"), 8, "format 2");
+  newer.replace(newer.find("format 1"), 8,
+                "format " + std::to_string(ws2emu::catalog::kFormatVersion + 1));
   absl::StatusOr<Catalog> r = ws2emu::catalog::Parse(newer, "t");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
