@@ -2,6 +2,8 @@
 // functions by exact name or by their real ordinal, and every entry is a real function.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "exports/builtin.h"
 #include "ws2emu/ws2emu.h"
 
@@ -29,6 +31,43 @@ TEST(BuiltinExports, FindsFunctionsByNameAndOrdinal) {
   EXPECT_EQ(FindBuiltinExport(kKernel32Module, "SetEvent"),
             reinterpret_cast<const void *>(&ws2emu_SetEvent));
   EXPECT_EQ(FindBuiltinExport(kKernel32Module, "NoSuchFunction"), nullptr);
+}
+
+// The LSP categorization calls at their x64 Windows 10 ordinals, callable through the table.
+TEST(BuiltinExports, ProviderInfoCallsHaveTheirOrdinals) {
+  const struct {
+    unsigned ordinal;
+    const char *name;
+    const void *fn;
+  } calls[] = {
+      {135, "WSCGetApplicationCategory", reinterpret_cast<const void *>(&WSCGetApplicationCategory)},
+      {137, "WSCGetProviderInfo", reinterpret_cast<const void *>(&WSCGetProviderInfo)},
+      {138, "WSCGetProviderInfo32", reinterpret_cast<const void *>(&WSCGetProviderInfo32)},
+      {150, "WSCSetApplicationCategory", reinterpret_cast<const void *>(&WSCSetApplicationCategory)},
+      {153, "WSCSetProviderInfo", reinterpret_cast<const void *>(&WSCSetProviderInfo)},
+      {154, "WSCSetProviderInfo32", reinterpret_cast<const void *>(&WSCSetProviderInfo32)},
+  };
+  for (const auto &c : calls) {
+    EXPECT_EQ(FindBuiltinExportByOrdinal(kWs2_32Module, c.ordinal), c.fn) << c.name;
+    EXPECT_EQ(FindBuiltinExport(kWs2_32Module, c.name), c.fn) << c.name;
+  }
+  // A catalog that does not exist holds MSAFD's entries, none categorized (nothing is written).
+  setenv("WS2EMU_CATALOG", "/nonexistent-ws2emu-dir/catalog", 1);
+  auto get = reinterpret_cast<LPWSCGETPROVIDERINFO>(
+      const_cast<void *>(FindBuiltinExportByOrdinal(kWs2_32Module, 137)));
+  GUID msafd = {0xe70f1aa0, 0xab8b, 0x11cf, {0x8c, 0xa3, 0x00, 0x80, 0x5f, 0x48, 0xa1, 0x92}};
+  DWORD categories = 0xffffffff;
+  size_t size = sizeof(categories);
+  int err = 0;
+  EXPECT_EQ(get(&msafd, ProviderInfoLspCategories, reinterpret_cast<PBYTE>(&categories), &size,
+                0, &err),
+            0)
+      << err;
+  EXPECT_EQ(categories, 0u);
+  EXPECT_EQ(get(&msafd, ProviderInfoAudit, reinterpret_cast<PBYTE>(&categories), &size, 0, &err),
+            SOCKET_ERROR);
+  EXPECT_EQ(err, ERROR_CALL_NOT_IMPLEMENTED);
+  unsetenv("WS2EMU_CATALOG");
 }
 
 TEST(BuiltinExports, EveryEntryHasAnAddressAndAUniqueName) {
