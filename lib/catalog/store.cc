@@ -514,6 +514,9 @@ absl::Status Store::Modify(const std::function<absl::Status(Catalog &)> &change)
     }
   }
   if (result.ok()) result = change(next);
+  // Provider info lives only as long as an entry of its GUID (the parser refuses it otherwise):
+  // whatever a change removed (a deinstall, `repair`), the info of those GUIDs goes with it.
+  if (result.ok()) next.DropOrphanProviderInfo();
   if (result.ok()) result = Write(locked->target, next);
   close(locked->lock_fd);  // releases the flock
   return result;

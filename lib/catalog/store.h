@@ -83,7 +83,8 @@ class Store {
   // How many times Read has read the file's bytes (the rest were answered from fstat alone).
   uint64_t file_reads();
   // Applies `change` to the current catalog under the lock and writes the result; a change
-  // that returns an error writes nothing and its error is returned as is.
+  // that returns an error writes nothing and its error is returned as is. The provider info of
+  // GUIDs the change left without entries is dropped before the write.
   absl::Status Modify(const std::function<absl::Status(Catalog &)> &change);
   // Replaces the file with the default entries and nothing else, like `netsh winsock reset`.
   // IDs are still never reused: the four get new catalog IDs from the old file's next-id on

@@ -323,6 +323,23 @@ TEST_F(ProviderInfoTest, TheInfoIsInTheFileAndGoesWithTheLastEntry) {
   EXPECT_TRUE((*c)->applications.empty());
 }
 
+// Any change that leaves a GUID without entries (`repair` removing broken chains, a tool's own
+// edit) drops its info, so the file never holds info the parser would call damage.
+TEST_F(ProviderInfoTest, AnyChangeThatRemovesAProviderDropsItsInfo) {
+  InstallBase();
+  int err = 0;
+  ASSERT_EQ(SetCategories(kBase, LSP_PROXY, &err), 0) << err;
+  ws2emu::catalog::Store other(path_);
+  ASSERT_TRUE(other.Modify([](Catalog &c) {
+                     c.entries.clear();
+                     return absl::OkStatus();
+                   }).ok());
+  absl::StatusOr<std::shared_ptr<const Catalog>> c = other.Read();
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE((*c)->provider_info.empty());
+  EXPECT_NE(ReadFile(path_).find("\nformat 1\n"), std::string::npos);
+}
+
 TEST_F(ProviderInfoTest, SetErrorsChangeNothing) {
   InstallBase();
   int err = 0;
