@@ -366,6 +366,16 @@ expect info-remove 0 "" -- "$tool" --catalog "$info" remove "{5E2E0002-7A11-4B5E
 if grep -q '^lsp-categories' "$info"; then fail "info-remove: the categories stayed"; else pass; fi
 if grep -q '^app-category' "$info"; then pass; else fail "info-remove: the application went"; fi
 
+# A description's `lsp-categories`: install sets them on the LSP and on each of its chains.
+printf 'provider {5E2E00CA-7A11-4B5E-9A5E-0000000000CA}\npath %%SystemRoot%%\\system32\\cat.dll\nlsp "Cat LSP"\nlsp-categories LSP_INSPECTOR|LSP_PROXY\n' >"$dir/catlsp.txt"
+info2=$dir/info2/catalog
+expect info-install 0 "^  LSP categories: 0x5 \(LSP_INSPECTOR\|LSP_PROXY\)\$" -- "$tool" --catalog "$info2" install "$dir/catlsp.txt"
+same info-install-rows "$("$tool" --catalog "$info2" list | grep -c '^LSP Categories: *0x5 ')" 5
+sed 's/LSP_PROXY/LSP_NOPE/' "$dir/catlsp.txt" >"$dir/badcat.txt"
+cp "$info2" "$dir/info2.orig"
+expect info-bad-category 1 "badcat.txt:4: unknown LSP category .LSP_NOPE." -- "$tool" --catalog "$info2" install "$dir/badcat.txt"
+unchanged info-bad-category-unchanged "$info2" "$dir/info2.orig"
+
 # -- where the catalog is: --catalog, WS2EMU_CATALOG, the XDG default ---------------------------
 expect env-catalog 0 "layered entry: 1015" -- env WS2EMU_CATALOG="$cat" "$tool" install "$dir/lsp.txt"
 other=$dir/other/catalog

@@ -34,6 +34,9 @@ const char kDescriptionHelp[] =
     "  lsp \"My LSP\"                      # the hidden layered entry's name\n"
     "  service-flags XP1_IFS_HANDLES     # its service flags (default 0)\n"
     "  over tcp, udp, inet6/stream/tcp   # layered over these (default: every base entry)\n"
+    "  Either form may say, before the first entry, which LSP categories `install` sets then\n"
+    "  (WSCSetProviderInfo; for an LSP on its chains too):\n"
+    "  lsp-categories LSP_INSPECTOR|LSP_FIREWALL   # LSP_* names, 0x hex or decimal\n"
     "  Strings may be quoted; \\\" and \\\\ are the only escapes. Text is UTF-8.\n";
 
 namespace {
@@ -153,7 +156,7 @@ class Parser {
     if (!s.ok()) return s;
     if (key == "entry") return StartEntry(value);
     if (key == "provider" || key == "path" || key == "lsp" || key == "over" ||
-        (key == "service-flags" && !in_entry_)) {
+        key == "lsp-categories" || (key == "service-flags" && !in_entry_)) {
       if (in_entry_) {
         return Error(absl::StrCat("`", key, "` belongs before the first `entry`"));
       }
@@ -161,7 +164,8 @@ class Parser {
     }
     if (!in_entry_) {
       return Error(absl::StrCat("unknown line `", key,
-                                "` (expected provider, path, entry, lsp, service-flags or over)"));
+                                "` (expected provider, path, entry, lsp, service-flags, over or "
+                                "lsp-categories)"));
     }
     return Field(key, value);
   }
@@ -195,6 +199,17 @@ class Parser {
         return Error(absl::StrCat("unknown service flag `", bad, "`"));
       }
       service_flags_line_ = line_;
+    } else if (key == "lsp-categories") {
+      if (categories_line_ != 0) return Error("a second `lsp-categories` line");
+      std::string bad;
+      if (!ParseFlags(value, kLspCategories, &d_.lsp_categories, &bad)) {
+        return Error(absl::StrCat("unknown LSP category `", bad, "`"));
+      }
+      if ((d_.lsp_categories & ~catalog::kLspCategoryMask) != 0) {
+        return Error(absl::StrFormat("LSP categories 0x%x hold bits that are not LSP_* flags",
+                                     d_.lsp_categories));
+      }
+      categories_line_ = line_;
     } else if (key == "over") {
       if (over_line_ != 0) return Error("a second `over` line");
       for (string_view word : Words(value)) {
@@ -391,7 +406,7 @@ class Parser {
   int line_ = 0;
   Description d_;
   bool have_provider_ = false, have_path_ = false;
-  int lsp_line_ = 0, service_flags_line_ = 0, over_line_ = 0;
+  int lsp_line_ = 0, service_flags_line_ = 0, over_line_ = 0, categories_line_ = 0;
   bool in_entry_ = false;
   int entry_line_ = 0;
   WSAPROTOCOL_INFOW entry_;

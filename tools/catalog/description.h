@@ -25,6 +25,11 @@
 //   service-flags XP1_IFS_HANDLES        # its service flags (default 0)
 //   over tcp, udp, inet6/stream/tcp      # what to layer over (default: every base entry)
 //
+// In either form, before the first entry, the LSP categories `install` then sets for the
+// provider (and an LSP's chains), as installers call WSCSetProviderInfo:
+//
+//   lsp-categories LSP_INSPECTOR|LSP_FIREWALL
+//
 // Values: family inet|inet6|unspec|AF_INET|2|23...; type stream|dgram|raw|rdm|seqpacket|
 // SOCK_*|1..5; protocol tcp|udp|icmp|ip|ipv6|icmpv6|IPPROTO_*|N; flags `|`-joined XP1_/PFL_
 // names and numbers (0x hex or decimal). Optional entry fields, with their defaults: version 2,
@@ -53,6 +58,8 @@ struct Description {
   // socket type and protocol; empty means every base entry.
   std::u16string lsp_name;
   DWORD lsp_service_flags = 0;
+  // `lsp-categories`: set with WSCSetProviderInfo after the install (0: none given).
+  DWORD lsp_categories = 0;
   std::vector<WSAPROTOCOL_INFOW> over;
 };
 

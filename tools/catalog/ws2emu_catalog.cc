@@ -232,6 +232,26 @@ std::string Join(const std::vector<uint32_t> &ids) {
   return out;
 }
 
+// The description's `lsp-categories`, set on each GUID after the install, as an installer calls
+// WSCSetProviderInfo right after installing (a second change: on failure the provider stays
+// installed, and the message says so).
+int SetCategories(Store &store, const Description &d, const std::vector<GUID> &guids) {
+  if (d.lsp_categories == 0) return 0;
+  for (const GUID &g : guids) {
+    absl::Status s = catalog::SetLspCategories(store, g, d.lsp_categories);
+    if (!s.ok()) {
+      std::fprintf(stderr,
+                   "ws2emu-catalog: install: the provider is installed, but its LSP categories "
+                   "were not set on %s: %s\n",
+                   catalog::GuidToString(g).c_str(),
+                   EscapeForTerminal(std::string(s.message())).c_str());
+      return 1;
+    }
+  }
+  std::printf("  LSP categories: %s\n", Flags(d.lsp_categories, kLspCategories).c_str());
+  return 0;
+}
+
 int Install(Store &store, const std::string &file) {
   absl::StatusOr<Description> d = ReadDescription(file);
   if (!d.ok()) return FailInput("install", d.status());
@@ -254,7 +274,13 @@ int Install(Store &store, const std::string &file) {
     std::printf("Installed LSP \"%s\" as provider %s\n",
                 EscapeForTerminal(Utf16ToUtf8(d->lsp_name)).c_str(), guid.c_str());
     std::printf("  layered entry: %u\n  chain entries: %s\n", *layered, Join(chains).c_str());
-    return 0;
+    std::vector<GUID> guids = {d->provider};
+    if (now.ok()) {
+      for (uint32_t id : chains) {
+        if (const Entry *e = (*now)->Find(id)) guids.push_back(e->info.ProviderId);
+      }
+    }
+    return SetCategories(store, *d, guids);
   }
   absl::StatusOr<std::vector<uint32_t>> ids = catalog::InstallProvider(
       store, d->provider, d->path, d->entries.data(), static_cast<uint32_t>(d->entries.size()));
@@ -264,7 +290,7 @@ int Install(Store &store, const std::string &file) {
     std::printf("  %u  %s\n", (*ids)[i],
                 EscapeForTerminal(Utf16ToUtf8(catalog::ProtocolName(d->entries[i]))).c_str());
   }
-  return 0;
+  return SetCategories(store, *d, {d->provider});
 }
 
 int Remove(Store &store, const std::string &what) {
