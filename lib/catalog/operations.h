@@ -38,9 +38,9 @@ absl::StatusOr<uint32_t> InstallProviderAndChains(Store &store, const GUID &prov
                                                   DWORD service_flags,
                                                   const WSAPROTOCOL_INFOW *over, uint32_t count);
 
-// WSCDeinstallProvider: removes every entry of `provider`, and its provider info (for an LSP installed with
-// WSCInstallProviderAndChains, its hidden layered entry only: the chains have GUIDs of their
-// own). Not refused while a chain goes through one of them, as on Windows (installers remove
+// WSCDeinstallProvider: removes every entry of `provider` and its provider info (for an LSP
+// installed with WSCInstallProviderAndChains, its hidden layered entry only: the chains have
+// GUIDs of their own). Not refused while a chain goes through one of them, as on Windows (installers remove
 // the hidden entry before its chains): that chain is broken until it is removed too, and fails
 // where it is used (WSAEPROVIDERFAILEDINIT from the provider manager; `ws2emu-catalog check`
 // lists it). [inference] WSAEnumProtocols keeps listing a broken chain: Windows documents no

@@ -40,10 +40,12 @@ TEST(BuiltinExports, ProviderInfoCallsHaveTheirOrdinals) {
     const char *name;
     const void *fn;
   } calls[] = {
-      {135, "WSCGetApplicationCategory", reinterpret_cast<const void *>(&WSCGetApplicationCategory)},
+      {135, "WSCGetApplicationCategory",
+       reinterpret_cast<const void *>(&WSCGetApplicationCategory)},
       {137, "WSCGetProviderInfo", reinterpret_cast<const void *>(&WSCGetProviderInfo)},
       {138, "WSCGetProviderInfo32", reinterpret_cast<const void *>(&WSCGetProviderInfo32)},
-      {150, "WSCSetApplicationCategory", reinterpret_cast<const void *>(&WSCSetApplicationCategory)},
+      {150, "WSCSetApplicationCategory",
+       reinterpret_cast<const void *>(&WSCSetApplicationCategory)},
       {153, "WSCSetProviderInfo", reinterpret_cast<const void *>(&WSCSetProviderInfo)},
       {154, "WSCSetProviderInfo32", reinterpret_cast<const void *>(&WSCSetProviderInfo32)},
   };
