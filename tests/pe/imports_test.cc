@@ -7,6 +7,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -233,6 +236,199 @@ TEST(TerminateThread, FailsLoudlyWithNotSupported) {
   std::string err = testing::internal::GetCapturedStderr();
   EXPECT_EQ(LastError(), static_cast<DWORD>(ERROR_NOT_SUPPORTED));
   EXPECT_NE(err.find("TerminateThread"), std::string::npos);
+}
+
+int Errno() { return *Crt<int *(WINAPI *)(void)>("_errno")(); }
+const WCHAR *Wp(const std::u16string &s) { return reinterpret_cast<const WCHAR *>(s.c_str()); }
+
+TEST(MsvcrtCase, LowerUpperInPlaceAsciiOnly) {
+  char s[] = "MiXeD 123 \xc9";
+  EXPECT_EQ(Crt<char *(WINAPI *)(char *)>("_strlwr")(s), s);
+  EXPECT_STREQ(s, "mixed 123 \xc9");  // the "C" locale maps ASCII only
+  EXPECT_STREQ(Crt<char *(WINAPI *)(char *)>("_strupr")(s), "MIXED 123 \xc9");
+  std::u16string w = u"Wide\u00e9X";
+  auto lwr = Crt<WCHAR *(WINAPI *)(WCHAR *)>("_wcslwr");
+  auto upr = Crt<WCHAR *(WINAPI *)(WCHAR *)>("_wcsupr");
+  lwr(reinterpret_cast<WCHAR *>(w.data()));
+  EXPECT_EQ(w, u"wide\u00e9x");
+  upr(reinterpret_cast<WCHAR *>(w.data()));
+  EXPECT_EQ(w, u"WIDE\u00e9X");
+  EXPECT_EQ(lwr(nullptr), nullptr);
+  EXPECT_EQ(Errno(), EINVAL);
+  EXPECT_EQ(Crt<WCHAR(WINAPI *)(WCHAR)>("towlower")('Q'), 'q');
+  EXPECT_EQ(Crt<WCHAR(WINAPI *)(WCHAR)>("towupper")('q'), 'Q');
+  EXPECT_EQ(Crt<WCHAR(WINAPI *)(WCHAR)>("towupper")(0xFFFF), 0xFFFF);  // WEOF
+}
+
+TEST(MsvcrtStrings, WcscatCollateTransformClasses) {
+  WCHAR buf[16] = {'a', 'b', 0};
+  std::u16string tail = u"cd";
+  EXPECT_EQ(Crt<WCHAR *(WINAPI *)(WCHAR *, const WCHAR *)>("wcscat")(buf, Wp(tail)), buf);
+  EXPECT_EQ(std::u16string(reinterpret_cast<char16_t *>(buf)), u"abcd");
+  EXPECT_LT(Crt<int(WINAPI *)(const char *, const char *)>("strcoll")("B", "a"), 0);  // code points
+  EXPECT_EQ(Crt<int(WINAPI *)(const char *, const char *)>("strcoll")("x", "x"), 0);
+  std::u16string a = u"abc", b = u"abd";
+  EXPECT_LT(Crt<int(WINAPI *)(const WCHAR *, const WCHAR *)>("wcscoll")(Wp(a), Wp(b)), 0);
+  char out[8];
+  EXPECT_EQ(Crt<size_t(WINAPI *)(char *, const char *, size_t)>("strxfrm")(out, "hello", 8), 5u);
+  EXPECT_STREQ(out, "hello");
+  EXPECT_EQ(Crt<size_t(WINAPI *)(char *, const char *, size_t)>("strxfrm")(out, "too long!", 8), 9u);
+  WCHAR wout[4];
+  EXPECT_EQ(Crt<size_t(WINAPI *)(WCHAR *, const WCHAR *, size_t)>("wcsxfrm")(wout, Wp(a), 4), 3u);
+  EXPECT_EQ(wout[2], 'c');
+  auto isw = Crt<int(WINAPI *)(WCHAR, unsigned short)>("iswctype");
+  constexpr unsigned short kUpper = 1, kLower = 2, kDigit = 4, kSpace = 8, kPunct = 0x10,
+                           kAlpha = 0x103, kHex = 0x80;
+  EXPECT_TRUE(isw('A', kUpper));
+  EXPECT_FALSE(isw('a', kUpper));
+  EXPECT_TRUE(isw('a', kAlpha));
+  EXPECT_TRUE(isw('7', kDigit));
+  EXPECT_TRUE(isw('f', kHex));
+  EXPECT_FALSE(isw('g', kHex));
+  EXPECT_TRUE(isw('\t', kSpace));
+  EXPECT_TRUE(isw('!', kPunct));
+  EXPECT_TRUE(isw(0xE9, kLower));  // e acute, Latin-1
+  EXPECT_FALSE(isw(0xFFFF, kAlpha | kPunct | kSpace));
+}
+
+TEST(MsvcrtLocale, SetlocaleHasTheCLocale) {
+  auto set = Crt<char *(WINAPI *)(int, const char *)>("setlocale");
+  EXPECT_STREQ(set(0, nullptr), "C");  // LC_ALL query
+  EXPECT_STREQ(set(0, ""), "C");       // the user's default is "C" here
+  EXPECT_STREQ(set(2, "C"), "C");      // LC_CTYPE
+  EXPECT_STREQ(set(5, nullptr), "C");  // LC_TIME
+  EXPECT_EQ(set(0, "French_France.1252"), nullptr);
+  EXPECT_STREQ(set(0, nullptr), "C");  // unchanged
+  EXPECT_EQ(set(6, "C"), nullptr);
+  EXPECT_EQ(Errno(), EINVAL);
+  EXPECT_EQ(set(-1, nullptr), nullptr);
+  std::u16string c = u"C";
+  auto wset = Crt<WCHAR *(WINAPI *)(int, const WCHAR *)>("_wsetlocale");
+  EXPECT_EQ(std::u16string(reinterpret_cast<char16_t *>(wset(0, Wp(c)))), u"C");
+}
+
+TEST(MsvcrtSystem, RunsTheShellAndReturnsItsStatus) {
+  auto sys = Crt<int(WINAPI *)(const char *)>("system");
+  EXPECT_NE(sys(nullptr), 0);  // a shell exists
+  EXPECT_EQ(sys("exit 0"), 0);
+  EXPECT_EQ(sys("exit 7"), 7);
+  char path[] = "/tmp/ws2emu-system-XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  std::string cmd = std::string("printf ran > ") + path;
+  EXPECT_EQ(sys(cmd.c_str()), 0);
+  FILE *f = std::fopen(path, "r");
+  char got[8] = {};
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(std::fread(got, 1, 7, f), 3u);
+  std::fclose(f);
+  unlink(path);
+  EXPECT_STREQ(got, "ran");
+  EXPECT_EQ(sys("kill -9 $$"), 128 + 9);
+  std::u16string w = u"exit 3";
+  EXPECT_EQ(Crt<int(WINAPI *)(const WCHAR *)>("_wsystem")(Wp(w)), 3);
+}
+
+struct MsTm {
+  int tm_sec, tm_min, tm_hour, tm_mday, tm_mon, tm_year, tm_wday, tm_yday, tm_isdst;
+};
+
+TEST(MsvcrtTime, StrftimeCLocaleForms) {
+  auto ftime = Crt<size_t(WINAPI *)(char *, size_t, const char *, const MsTm *)>("strftime");
+  MsTm t = {29, 41, 12, 14, 2, 95, 2, 72, 0};  // Tuesday, March 14, 1995, 12:41:29
+  char out[128];
+  EXPECT_EQ(ftime(out, sizeof(out), "%c", &t), 17u);
+  EXPECT_STREQ(out, "03/14/95 12:41:29");
+  ftime(out, sizeof(out), "%#c", &t);
+  EXPECT_STREQ(out, "Tuesday, March 14, 1995, 12:41:29");
+  ftime(out, sizeof(out), "%x|%X|%A %a %B %b|%Y-%m-%d %j %p %I|%#m/%#d|%%", &t);
+  EXPECT_STREQ(out, "03/14/95|12:41:29|Tuesday Tue March Mar|1995-03-14 073 PM 12|3/14|%");
+  EXPECT_EQ(ftime(out, 5, "%Y-%m", &t), 0u);  // does not fit
+  EXPECT_EQ(Errno(), ERANGE);
+  EXPECT_EQ(ftime(out, sizeof(out), "%Q", &t), 0u);  // not a conversion msvcrt has
+  EXPECT_EQ(Errno(), EINVAL);
+  MsTm bad = t;
+  bad.tm_mon = 12;
+  EXPECT_EQ(ftime(out, sizeof(out), "%m", &bad), 0u);
+  EXPECT_EQ(Errno(), EINVAL);
+  auto wftime = Crt<size_t(WINAPI *)(WCHAR *, size_t, const WCHAR *, const MsTm *)>("wcsftime");
+  WCHAR wout[32];
+  std::u16string fmt = u"%d %B";
+  EXPECT_EQ(wftime(wout, 32, Wp(fmt), &t), 8u);
+  EXPECT_EQ(std::u16string(reinterpret_cast<char16_t *>(wout)), u"14 March");
+}
+
+using FopenFn = void *(WINAPI *)(const char *, const char *);
+using FcloseFn = int(WINAPI *)(void *);
+
+TEST(MsvcrtStdio, WideCharactersPositionsAndFileQueries) {
+  char path[] = "/tmp/ws2emu-wide-XXXXXX";
+  int tmp = mkstemp(path);
+  ASSERT_GE(tmp, 0);
+  close(tmp);
+  void *f = Crt<FopenFn>("fopen")(path, "w+b");
+  ASSERT_NE(f, nullptr);
+  auto putwc = Crt<WCHAR(WINAPI *)(WCHAR, void *)>("fputwc");
+  EXPECT_EQ(putwc('A', f), 'A');
+  EXPECT_EQ(putwc(0xE9, f), 0xE9);  // two bytes of UTF-8
+  EXPECT_EQ(Crt<int(WINAPI *)(int, void *)>("putc")('!', f), '!');
+  std::u16string fmt = u"%s=%d %S", name = u"n\u00e9";
+  EXPECT_EQ(Crt<int(WINAPI *)(void *, const WCHAR *, ...)>("fwprintf")(f, Wp(fmt), Wp(name), 42,
+                                                                        "narrow"),
+            12);
+  int64_t pos = -1;
+  EXPECT_EQ(Crt<int(WINAPI *)(void *, int64_t *)>("fgetpos")(f, &pos), 0);
+  EXPECT_EQ(pos, 17);  // bytes: A, 2, !, "n\xc3\xa9=42 narrow"
+  const int fd = Crt<int(WINAPI *)(void *)>("_fileno")(f);
+  EXPECT_EQ(Crt<int64_t(WINAPI *)(int)>("_filelengthi64")(fd), 17);
+  unsigned char st[56];
+  ASSERT_EQ(Crt<int(WINAPI *)(int, void *)>("_fstat64")(fd, st), 0);
+  unsigned short mode;
+  std::memcpy(&mode, st + 6, 2);
+  EXPECT_EQ(mode & 0xF000, 0x8000);  // _S_IFREG
+  EXPECT_NE(mode & 0x100, 0);        // _S_IREAD
+  int64_t size;
+  std::memcpy(&size, st + 24, 8);
+  EXPECT_EQ(size, 17);
+  EXPECT_EQ(Crt<int64_t(WINAPI *)(int, int64_t, int)>("_lseeki64")(fd, 0, 2), 17);
+  int64_t start = 0;
+  EXPECT_EQ(Crt<int(WINAPI *)(void *, const int64_t *)>("fsetpos")(f, &start), 0);
+  auto getwc = Crt<WCHAR(WINAPI *)(void *)>("fgetwc");
+  EXPECT_EQ(getwc(f), 'A');
+  EXPECT_EQ(getwc(f), 0xE9);
+  auto ungetwc = Crt<WCHAR(WINAPI *)(WCHAR, void *)>("ungetwc");
+  EXPECT_EQ(ungetwc('Z', f), 'Z');
+  EXPECT_EQ(getwc(f), 'Z');
+  EXPECT_EQ(getwc(f), '!');
+  EXPECT_EQ(ungetwc(0xE9, f), 0xFFFF);  // more than the one-byte pushback
+  EXPECT_EQ(Crt<FcloseFn>("fclose")(f), 0);
+  // Bad fds and arguments.
+  EXPECT_EQ(Crt<int64_t(WINAPI *)(int)>("_filelengthi64")(4000), -1);
+  EXPECT_EQ(Errno(), EBADF);
+  EXPECT_EQ(Crt<int(WINAPI *)(int, void *)>("_fstat64")(4000, st), -1);
+  EXPECT_EQ(Errno(), EBADF);
+  EXPECT_EQ(Crt<int64_t(WINAPI *)(int, int64_t, int)>("_lseeki64")(1, 0, 9), -1);
+  EXPECT_EQ(Errno(), EINVAL);
+  EXPECT_EQ(Crt<int(WINAPI *)(void *, int64_t *)>("fgetpos")(f, nullptr), -1);
+  // _fdopen on a low-level fd of an opened handle.
+  using CreateFileAFn = HANDLE(WINAPI *)(const char *, DWORD, DWORD, void *, DWORD, DWORD, HANDLE);
+  HANDLE file = K32<CreateFileAFn>("CreateFileA")(path, 0x80000000u /* GENERIC_READ */, 1,
+                                                  nullptr, 3 /* OPEN_EXISTING */, 0, nullptr);
+  ASSERT_NE(file, INVALID_HANDLE_VALUE);
+  const int lowfd =
+      Crt<int(WINAPI *)(intptr_t, int)>("_open_osfhandle")(reinterpret_cast<intptr_t>(file), 0);
+  ASSERT_GE(lowfd, 0);
+  void *h = Crt<void *(WINAPI *)(int, const char *)>("_fdopen")(lowfd, "rb");
+  ASSERT_NE(h, nullptr);
+  EXPECT_EQ(Crt<int(WINAPI *)(void *)>("fgetc")(h), 'A');
+  EXPECT_EQ(Crt<FcloseFn>("fclose")(h), 0);  // closes the fd and its handle
+  EXPECT_EQ(Crt<intptr_t(WINAPI *)(int)>("_get_osfhandle")(lowfd), -1);
+  EXPECT_EQ(Crt<void *(WINAPI *)(int, const char *)>("_fdopen")(4000, "r"), nullptr);
+  EXPECT_EQ(Errno(), EBADF);
+  EXPECT_EQ(Crt<void *(WINAPI *)(int, const char *)>("_fdopen")(1, "q"), nullptr);
+  EXPECT_EQ(Errno(), EINVAL);
+  unlink(path);
 }
 
 }  // namespace
