@@ -199,6 +199,8 @@ const BuiltinExport kExports[] = {
     EXPORT("IsBadStringPtrA", IsBadStringPtrA),
     EXPORT("IsBadStringPtrW", IsBadStringPtrW),
     EXPORT("IsBadWritePtr", IsBadWritePtr),
+    EXPORT("FormatMessageA", FormatMessageA),
+    EXPORT("FormatMessageW", FormatMessageW),
     EXPORT("GetThreadPriority", GetThreadPriority),
     EXPORT("SetThreadPriority", SetThreadPriority),
     EXPORT("TerminateThread", TerminateThread),

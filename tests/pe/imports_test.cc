@@ -238,6 +238,118 @@ TEST(TerminateThread, FailsLoudlyWithNotSupported) {
   EXPECT_NE(err.find("TerminateThread"), std::string::npos);
 }
 
+constexpr DWORD kFmAlloc = 0x100, kFmIgnore = 0x200, kFmString = 0x400, kFmModule = 0x800,
+                kFmSystem = 0x1000, kFmArray = 0x2000, kFmMaxWidth = 0xFF;
+using FormatMessageAFn = DWORD(WINAPI *)(DWORD, const void *, DWORD, DWORD, char *, DWORD, void *);
+using FormatMessageWFn = DWORD(WINAPI *)(DWORD, const void *, DWORD, DWORD, WCHAR *, DWORD, void *);
+
+TEST(FormatMessage, SystemTextsForWin32AndWinsockErrors) {
+  auto fm = K32<FormatMessageAFn>("FormatMessageA");
+  char buf[512];
+  EXPECT_EQ(fm(kFmSystem, nullptr, 10061, 0, buf, sizeof(buf), nullptr), 77u);
+  EXPECT_STREQ(buf, "No connection could be made because the target machine actively refused it.\r\n");
+  EXPECT_GT(fm(kFmSystem | kFmIgnore, nullptr, 5, 0x409, buf, sizeof(buf), nullptr), 0u);
+  EXPECT_STREQ(buf, "Access is denied.\r\n");
+  EXPECT_GT(fm(kFmSystem | kFmIgnore, nullptr, 10035, 0, buf, sizeof(buf), nullptr), 0u);
+  EXPECT_STREQ(buf, "A non-blocking socket operation could not be completed immediately.\r\n");
+  EXPECT_GT(fm(kFmSystem | kFmIgnore, nullptr, 11001, 0, buf, sizeof(buf), nullptr), 0u);
+  EXPECT_STREQ(buf, "No such host is known.\r\n");
+  // Every Winsock code from WSAEINTR to WSA_QOS_RESERVED_PETYPE that Windows defines has a text.
+  for (DWORD id : {10004u, 10009u, 10013u, 10014u, 10022u, 10024u, 10093u, 10112u, 11031u})
+    EXPECT_GT(fm(kFmSystem | kFmIgnore, nullptr, id, 0, buf, sizeof(buf), nullptr), 0u) << id;
+  // Inserts left as they are.
+  EXPECT_GT(fm(kFmSystem | kFmIgnore, nullptr, 193, 0, buf, sizeof(buf), nullptr), 0u);
+  EXPECT_STREQ(buf, "%1 is not a valid Win32 application.\r\n");
+  // Unknown id, buffer too small, no source, a module without a message table.
+  EXPECT_EQ(fm(kFmSystem, nullptr, 0x12345, 0, buf, sizeof(buf), nullptr), 0u);
+  EXPECT_EQ(LastError(), 317u);  // ERROR_MR_MID_NOT_FOUND
+  EXPECT_EQ(fm(kFmSystem, nullptr, 5, 0, buf, 5, nullptr), 0u);
+  EXPECT_EQ(LastError(), static_cast<DWORD>(ERROR_INSUFFICIENT_BUFFER));
+  EXPECT_EQ(fm(0, nullptr, 5, 0, buf, sizeof(buf), nullptr), 0u);
+  EXPECT_EQ(LastError(), static_cast<DWORD>(ERROR_INVALID_PARAMETER));
+  EXPECT_EQ(fm(kFmModule, buf, 5, 0, buf, sizeof(buf), nullptr), 0u);
+  EXPECT_EQ(LastError(), 1813u);  // ERROR_RESOURCE_TYPE_NOT_FOUND
+  EXPECT_EQ(fm(kFmSystem, nullptr, 5, 0x407 /* German */, buf, sizeof(buf), nullptr), 0u);
+  EXPECT_EQ(LastError(), 15100u);  // ERROR_RESOURCE_LANG_NOT_FOUND
+}
+
+TEST(FormatMessage, AllocatedBufferIsFreedWithLocalFree) {
+  auto fm = K32<FormatMessageWFn>("FormatMessageW");
+  WCHAR *text = nullptr;
+  DWORD n = fm(kFmSystem | kFmAlloc | kFmIgnore, nullptr, 87, 0,
+               reinterpret_cast<WCHAR *>(&text), 0, nullptr);
+  ASSERT_EQ(n, 29u);
+  ASSERT_NE(text, nullptr);
+  EXPECT_EQ(std::u16string(reinterpret_cast<char16_t *>(text)), u"The parameter is incorrect.\r\n");
+  EXPECT_GE(K32<SizeFn>("LocalSize")(text), 30 * sizeof(WCHAR));
+  EXPECT_EQ(K32<FreeFn>("LocalFree")(text), nullptr);
+  // nSize is the least to allocate.
+  char *narrow = nullptr;
+  ASSERT_GT(K32<FormatMessageAFn>("FormatMessageA")(kFmSystem | kFmAlloc, nullptr, 5, 0,
+                                                    reinterpret_cast<char *>(&narrow), 200,
+                                                    nullptr),
+            0u);
+  EXPECT_EQ(K32<SizeFn>("LocalSize")(narrow), 200u);
+  EXPECT_EQ(K32<FreeFn>("LocalFree")(narrow), nullptr);
+}
+
+TEST(FormatMessage, StringInsertsEscapesAndFormats) {
+  auto fm = K32<FormatMessageAFn>("FormatMessageA");
+  char buf[256];
+  DWORD_PTR args[] = {reinterpret_cast<DWORD_PTR>("alpha"), 42, 0xBEEF,
+                      reinterpret_cast<DWORD_PTR>("gamma")};
+  ASSERT_GT(fm(kFmString | kFmArray, "%1 has %2!d! and %3!04X!, %4 %1%%%t%n%0tail", 0, 0, buf,
+               sizeof(buf), args),
+            0u);
+  EXPECT_STREQ(buf, "alpha has 42 and BEEF, gamma alpha%\t\r\n");
+  // Ignoring inserts keeps them, !fmt! included.
+  ASSERT_GT(fm(kFmString | kFmIgnore, "x %1!d! %2 y", 0, 0, buf, sizeof(buf), nullptr), 0u);
+  EXPECT_STREQ(buf, "x %1!d! %2 y");
+  // An insert without arguments.
+  EXPECT_EQ(fm(kFmString, "%1", 0, 0, buf, sizeof(buf), nullptr), 0u);
+  EXPECT_EQ(LastError(), static_cast<DWORD>(ERROR_INVALID_PARAMETER));
+  // Width and precision from the next inserts.
+  DWORD_PTR star[] = {6, 2, reinterpret_cast<DWORD_PTR>("abcdef")};
+  ASSERT_GT(fm(kFmString | kFmArray, "[%1!*.*s!]", 0, 0, buf, sizeof(buf), star), 0u);
+  EXPECT_STREQ(buf, "[    ab]");
+  // W form: %s inserts are wide strings, !S! a narrow one.
+  std::u16string fmt = u"%1-%2!S!", wide = u"w\u00e9";
+  DWORD_PTR wargs[] = {reinterpret_cast<DWORD_PTR>(wide.c_str()),
+                       reinterpret_cast<DWORD_PTR>("nar")};
+  WCHAR wbuf[64];
+  ASSERT_EQ(K32<FormatMessageWFn>("FormatMessageW")(kFmString | kFmArray, fmt.c_str(), 0, 0,
+                                                    wbuf, 64, wargs),
+            6u);
+  EXPECT_EQ(std::u16string(reinterpret_cast<char16_t *>(wbuf)), u"w\u00e9-nar");
+}
+
+// A va_list the way PE code passes one: FormatMessage(..., &ap).
+DWORD WINAPI FormatWithVaList(FormatMessageAFn fm, char *buf, DWORD size, const char *format,
+                              ...) {
+  __builtin_ms_va_list ap;
+  __builtin_ms_va_start(ap, format);
+  DWORD n = fm(kFmString, format, 0, 0, buf, size, &ap);
+  __builtin_ms_va_end(ap);
+  return n;
+}
+
+TEST(FormatMessage, VaListArgumentsAndLineWidth) {
+  auto fm = K32<FormatMessageAFn>("FormatMessageA");
+  char buf[256];
+  ASSERT_GT(FormatWithVaList(fm, buf, sizeof(buf), "%2 before %1!u!", 7u, "second"), 0u);
+  EXPECT_STREQ(buf, "second before 7");
+  // MAX_WIDTH_MASK: regular breaks become spaces, %n stays, nothing is wrapped.
+  ASSERT_GT(fm(kFmString | kFmMaxWidth, "one\r\ntwo%nthree", 0, 0, buf, sizeof(buf), nullptr),
+            0u);
+  EXPECT_STREQ(buf, "one two\r\nthree");
+  EXPECT_GT(fm(kFmSystem | kFmMaxWidth, nullptr, 5, 0, buf, sizeof(buf), nullptr), 0u);
+  EXPECT_STREQ(buf, "Access is denied. ");  // the final break too, as Windows
+  // A width wraps at spaces.
+  ASSERT_GT(fm(kFmString | 10, "aaa bbb ccc ddddddddddddd e", 0, 0, buf, sizeof(buf), nullptr),
+            0u);
+  EXPECT_STREQ(buf, "aaa bbb\r\nccc\r\ndddddddddd\r\nddd e");
+}
+
 int Errno() { return *Crt<int *(WINAPI *)(void)>("_errno")(); }
 const WCHAR *Wp(const std::u16string &s) { return reinterpret_cast<const WCHAR *>(s.c_str()); }
 
