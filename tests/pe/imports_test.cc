@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <thread>
 
 #include "ws2emu/ws2emu.h"
 
@@ -32,6 +33,7 @@ Fn U32(const char *name) { return Export<Fn>("USER32.dll", name); }
 
 DWORD LastError() { return K32<DWORD(WINAPI *)(void)>("GetLastError")(); }
 void SetLastErrorTo(DWORD e) { K32<void(WINAPI *)(DWORD)>("SetLastError")(e); }
+const WCHAR *Wp(const std::u16string &s) { return reinterpret_cast<const WCHAR *>(s.c_str()); }
 
 constexpr UINT kGmemFixed = 0, kGmemMoveable = 0x2, kGmemZeroInit = 0x40;
 using AllocFn = HANDLE(WINAPI *)(UINT, SIZE_T);
@@ -350,8 +352,86 @@ TEST(FormatMessage, VaListArgumentsAndLineWidth) {
   EXPECT_STREQ(buf, "aaa bbb\r\nccc\r\ndddddddddd\r\nddd e");
 }
 
+// A window procedure that answers 0x400 + n with n * 2 and records what it saw.
+UINT g_seen_msg = 0;
+DWORD g_seen_thread = 0;
+LRESULT WINAPI DoublingProc(HWND hwnd, UINT msg, WPARAM wparam, LPARAM lparam) {
+  if (msg >= 0x400) {
+    g_seen_msg = msg;
+    g_seen_thread = ws2emu_GetCurrentThreadId();
+    return static_cast<LRESULT>(wparam * 2 + lparam);
+  }
+  return ws2emu_DefWindowProcW(hwnd, msg, wparam, lparam);
+}
+
+using SendFn = LRESULT(WINAPI *)(HWND, UINT, WPARAM, LPARAM);
+using SendTimeoutFn = LRESULT(WINAPI *)(HWND, UINT, WPARAM, LPARAM, UINT, UINT, DWORD_PTR *);
+
+TEST(SendMessage, OwnWindowCallsTheProcedureDirectly) {
+  WNDCLASSEXW wc = {};
+  wc.cbSize = sizeof(wc);
+  wc.lpfnWndProc = DoublingProc;
+  wc.lpszClassName = u"imports send test";
+  ASSERT_NE(ws2emu_RegisterClassExW(&wc), 0);
+  HWND w = ws2emu_CreateWindowExW(0, u"imports send test", nullptr, 0, 0, 0, 0, 0, HWND_MESSAGE,
+                                  nullptr, nullptr, nullptr);
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(U32<SendFn>("SendMessageW")(w, 0x401, 20, 2), 42);
+  EXPECT_EQ(g_seen_msg, 0x401u);
+  EXPECT_EQ(g_seen_thread, ws2emu_GetCurrentThreadId());
+  EXPECT_EQ(U32<SendFn>("SendMessageA")(w, 0x402, 1, 1), 3);
+  DWORD_PTR result = 0;
+  EXPECT_NE(U32<SendTimeoutFn>("SendMessageTimeoutW")(w, 0x403, 5, 0, 0x2 /* ABORTIFHUNG */,
+                                                      100, &result),
+            0);
+  EXPECT_EQ(result, 10u);
+  EXPECT_EQ(U32<SendTimeoutFn>("SendMessageTimeoutW")(w, 0x403, 5, 0, 0x10000, 100, &result), 0);
+  EXPECT_EQ(LastError(), static_cast<DWORD>(ERROR_INVALID_PARAMETER));
+  // Another thread's send fails loudly, and the procedure does not run.
+  g_seen_msg = 0;
+  LRESULT other = -1;
+  DWORD other_error = 0;
+  testing::internal::CaptureStderr();
+  std::thread([&] {
+    other = U32<SendFn>("SendMessageW")(w, 0x404, 1, 0);
+    other_error = LastError();
+  }).join();
+  std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(other, 0);
+  EXPECT_EQ(other_error, static_cast<DWORD>(ERROR_NOT_SUPPORTED));
+  EXPECT_NE(err.find("SendMessageW"), std::string::npos);
+  EXPECT_EQ(g_seen_msg, 0u);
+  EXPECT_TRUE(ws2emu_DestroyWindow(w));
+  // A destroyed window is no window.
+  EXPECT_EQ(U32<SendFn>("SendMessageW")(w, 0x401, 1, 0), 0);
+  EXPECT_EQ(LastError(), static_cast<DWORD>(ERROR_INVALID_WINDOW_HANDLE));
+  EXPECT_EQ(U32<SendTimeoutFn>("SendMessageTimeoutW")(w, 0x401, 1, 0, 0, 10, &result), 0);
+  EXPECT_EQ(LastError(), static_cast<DWORD>(ERROR_INVALID_WINDOW_HANDLE));
+  ws2emu_UnregisterClassW(u"imports send test", nullptr);
+}
+
+TEST(Wsprintf, User32PrintfSubset) {
+  auto wsprintf = U32<int(WINAPI *)(char *, const char *, ...)>("wsprintfA");
+  char buf[2048];
+  EXPECT_EQ(wsprintf(buf, "%d|%5u|%-4x|%#X|%08lx|%c|%s|%.2s|%ls|%I64d|%%|%y", -7, 12u, 0xabu,
+                     0xbeefu, 0x1234u, 'z', "str", "abc", u"wide", int64_t{-1} << 40),
+            62);
+  EXPECT_STREQ(buf, "-7|   12|ab  |0XBEEF|00001234|z|str|ab|wide|-1099511627776|%|y");
+  // 32-bit %d: the upper half of the slot is not part of the value.
+  EXPECT_EQ(wsprintf(buf, "%d", int64_t{0x100000005}), 1);
+  EXPECT_STREQ(buf, "5");
+  // The output stops at 1023 characters.
+  std::string big(1500, 'a');
+  EXPECT_EQ(wsprintf(buf, "%s", big.c_str()), 1023);
+  EXPECT_EQ(std::strlen(buf), 1023u);
+  auto wsprintfw = U32<int(WINAPI *)(WCHAR *, const WCHAR *, ...)>("wsprintfW");
+  WCHAR wbuf[64];
+  std::u16string fmt = u"%s/%S/%hs/%d", wide = u"w\u00e9";
+  EXPECT_EQ(wsprintfw(wbuf, Wp(fmt), wide.c_str(), "n1", "n2", 9), 10);
+  EXPECT_EQ(std::u16string(reinterpret_cast<char16_t *>(wbuf)), u"w\u00e9/n1/n2/9");
+}
+
 int Errno() { return *Crt<int *(WINAPI *)(void)>("_errno")(); }
-const WCHAR *Wp(const std::u16string &s) { return reinterpret_cast<const WCHAR *>(s.c_str()); }
 
 TEST(MsvcrtCase, LowerUpperInPlaceAsciiOnly) {
   char s[] = "MiXeD 123 \xc9";
