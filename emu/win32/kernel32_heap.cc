@@ -51,8 +51,16 @@ Heap &ProcessHeap() {
 ABSL_CONST_INIT StdMutex g_heaps_mu;
 auto &g_heaps ABSL_GUARDED_BY(g_heaps_mu) = *new std::unordered_set<Heap *>();
 
+// Where moveable Local/Global blocks keep their data (kernel32_heap.cc's Local* below): apart
+// from the process heap, so a moveable block's data pointer is never taken for a fixed block.
+Heap &MoveableHeap() {
+  static Heap *heap = new Heap();  // never destroyed
+  return *heap;
+}
+
 Heap *AsHeap(HANDLE h) {
   if (h == &ProcessHeap()) return &ProcessHeap();
+  if (h == &MoveableHeap()) return &MoveableHeap();
   StdMutexLock lock(&g_heaps_mu);
   auto it = g_heaps.find(static_cast<Heap *>(h));
   return it != g_heaps.end() ? *it : nullptr;
@@ -92,8 +100,8 @@ HANDLE WINAPI HeapCreate(DWORD, SIZE_T, SIZE_T dwMaximumSize) {
 
 BOOL WINAPI HeapDestroy(HANDLE hHeap) {
   Heap *heap = AsHeap(hHeap);
-  if (heap == nullptr || heap == &ProcessHeap()) {
-    ws2emu_SetLastError(ERROR_INVALID_PARAMETER);  // the process heap is never destroyed
+  if (heap == nullptr || heap == &ProcessHeap() || heap == &MoveableHeap()) {
+    ws2emu_SetLastError(ERROR_INVALID_PARAMETER);  // the built-in heaps are never destroyed
     return FALSE;
   }
   {
@@ -208,10 +216,11 @@ SIZE_T WINAPI HeapSize(HANDLE hHeap, DWORD, LPCVOID lpMem) {
 
 // Local* and Global* (the same functions on Win32, as here). A fixed block (LMEM_FIXED) is a
 // block of the process heap and its handle is its address. A moveable block (LMEM_MOVEABLE) has a
-// handle that is not the pointer: a MoveableBlock record, whose data is a process-heap block that
-// LocalLock pins (a lock count) and returns, and LocalReAlloc may move while it is unlocked. Size
-// 0 with LMEM_MOVEABLE is a discarded block: a handle without memory, which LocalLock refuses
-// (kErrorDiscarded), as Windows. LMEM_DISCARDABLE is accepted and has no effect.
+// handle that is not the pointer: a MoveableBlock record, whose data is a block of a heap of its
+// own (so the data pointer is never taken for a fixed block's handle) that LocalLock pins (a
+// lock count) and returns, and LocalReAlloc may move while it is unlocked. Size 0 with
+// LMEM_MOVEABLE is a discarded block: a handle without memory, which LocalLock refuses
+// (ERROR_DISCARDED), as Windows. LMEM_DISCARDABLE is accepted and has no effect.
 namespace {
 
 constexpr UINT kLmemMoveable = 0x02, kLmemZeroInit = 0x40, kLmemModify = 0x80;
@@ -223,7 +232,7 @@ constexpr DWORD kMaxLockCount = 0xFF;  // LMEM_LOCKCOUNT
 constexpr DWORD kErrorDiscarded = 157, kErrorNotLocked = 158;
 
 struct MoveableBlock {
-  void *data = nullptr;  // a process-heap block, or null (discarded: size 0)
+  void *data = nullptr;  // a MoveableHeap() block, or null (discarded: size 0)
   DWORD locks = 0;
 };
 
@@ -242,8 +251,7 @@ bool IsFixedBlock(const void *p) {
   return p != nullptr && heap.blocks.count(const_cast<void *>(p)) != 0;
 }
 
-SIZE_T ProcessHeapSize(const void *p) {
-  Heap &heap = ProcessHeap();
+SIZE_T BlockSize(Heap &heap, const void *p) {
   StdMutexLock lock(&heap.mu);
   return HeaderOf(const_cast<void *>(p))->size;
 }
@@ -263,7 +271,7 @@ HLOCAL WINAPI LocalAlloc(UINT uFlags, SIZE_T uBytes) {
     return nullptr;
   }
   if (uBytes != 0) {
-    block->data = HeapAlloc(GetProcessHeap(), heap_flags, uBytes);
+    block->data = HeapAlloc(&MoveableHeap(), heap_flags, uBytes);
     if (block->data == nullptr) {
       delete block;
       return nullptr;  // HeapAlloc set the error
@@ -282,7 +290,7 @@ HLOCAL WINAPI LocalFree(HLOCAL hMem) {
     StdMutexLock lock(&g_moveable_mu);
     if (MoveableBlock *block = AsMoveable(hMem)) {
       g_moveable.erase(block);
-      if (block->data != nullptr) HeapFree(GetProcessHeap(), 0, block->data);
+      if (block->data != nullptr) HeapFree(&MoveableHeap(), 0, block->data);
       delete block;
       return nullptr;
     }
@@ -339,13 +347,13 @@ SIZE_T WINAPI LocalSize(HLOCAL hMem) {
   {
     StdMutexLock lock(&g_moveable_mu);
     if (MoveableBlock *block = AsMoveable(hMem))
-      return block->data != nullptr ? ProcessHeapSize(block->data) : 0;
+      return block->data != nullptr ? BlockSize(MoveableHeap(), block->data) : 0;
   }
   if (!IsFixedBlock(hMem)) {
     ws2emu_SetLastError(ERROR_INVALID_HANDLE);
     return 0;
   }
-  return ProcessHeapSize(hMem);
+  return BlockSize(ProcessHeap(), hMem);
 }
 
 // A fixed block moves only with LMEM_MOVEABLE (else it changes size in place or fails with
@@ -365,14 +373,14 @@ HLOCAL WINAPI LocalReAlloc(HLOCAL hMem, SIZE_T uBytes, UINT uFlags) {
           ws2emu_SetLastError(ERROR_NOT_ENOUGH_MEMORY);  // [inference] a locked block stays
           return nullptr;
         }
-        if (block->data != nullptr) HeapFree(GetProcessHeap(), 0, block->data);
+        if (block->data != nullptr) HeapFree(&MoveableHeap(), 0, block->data);
         block->data = nullptr;
         return hMem;
       }
       void *data =
           block->data == nullptr
-              ? HeapAlloc(GetProcessHeap(), zero, uBytes)
-              : HeapReAlloc(GetProcessHeap(),
+              ? HeapAlloc(&MoveableHeap(), zero, uBytes)
+              : HeapReAlloc(&MoveableHeap(),
                             zero | (block->locks != 0 ? kHeapReallocInPlaceOnly : 0),
                             block->data, uBytes);
       if (data == nullptr) return nullptr;  // the heap call set the error

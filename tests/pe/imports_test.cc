@@ -76,6 +76,10 @@ TEST(GlobalAlloc, MoveableHandleIsNotThePointerAndCountsLocks) {
   EXPECT_EQ(lock(h), p);  // lock count 2
   EXPECT_EQ(K32<HandleFn>("GlobalHandle")(p), h);
   EXPECT_EQ(size(h), 64u);
+  // The data pointer is not a handle: freeing it is refused and frees nothing.
+  EXPECT_EQ(gfree(p), static_cast<HANDLE>(p));
+  EXPECT_EQ(LastError(), static_cast<DWORD>(ERROR_INVALID_HANDLE));
+  EXPECT_STREQ(p, "kept");
   EXPECT_TRUE(unlock(h));   // 1 left
   SetLastErrorTo(1234);
   EXPECT_FALSE(unlock(h));  // now unlocked: FALSE with NO_ERROR
