@@ -243,6 +243,9 @@ struct MsTm {
 };
 size_t WINAPI strftime_(char *d, size_t max, const char *format, const MsTm *t);
 size_t WINAPI wcsftime_(WCHAR *d, size_t max, const WCHAR *format, const MsTm *t);
+MsTm *WINAPI _localtime64_(const int64_t *timer);
+MsTm *WINAPI _gmtime64_(const int64_t *timer);
+int64_t WINAPI _mktime64_(MsTm *t);
 UINT WINAPI ___lc_codepage_func(void);
 int WINAPI ___mb_cur_max_func(void);
 

@@ -262,6 +262,76 @@ bool FormatTime(const char *format, const MsTm &t, std::string *out) {
 
 }  // namespace
 
+namespace {
+
+// msvcrt's _MAX__TIME64_T: 3000-12-31 23:59:59 UTC.
+constexpr int64_t kMaxTime64 = 32535215999;
+
+thread_local MsTm t_tm;  // the per-thread result, as msvcrt's
+
+MsTm *FromHost(const struct tm &h) {
+  t_tm = MsTm{h.tm_sec,  h.tm_min,  h.tm_hour, h.tm_mday, h.tm_mon,
+              h.tm_year, h.tm_wday, h.tm_yday, h.tm_isdst > 0 ? 1 : 0};
+  return &t_tm;
+}
+
+}  // namespace
+
+// _localtime64/_gmtime64: the thread's one result (overwritten by the next call); null with
+// errno EINVAL for a null pointer, a time before 1970 or after 3000, as msvcrt. The local zone
+// is the host's.
+MsTm *WINAPI _localtime64_(const int64_t *timer) {
+  if (timer == nullptr || *timer < 0 || *timer > kMaxTime64) {
+    *_errno_() = EINVAL;
+    return nullptr;
+  }
+  const time_t t = static_cast<time_t>(*timer);
+  struct tm h;
+  if (localtime_r(&t, &h) == nullptr) {
+    *_errno_() = EINVAL;
+    return nullptr;
+  }
+  return FromHost(h);
+}
+
+MsTm *WINAPI _gmtime64_(const int64_t *timer) {
+  if (timer == nullptr || *timer < 0 || *timer > kMaxTime64) {
+    *_errno_() = EINVAL;
+    return nullptr;
+  }
+  const time_t t = static_cast<time_t>(*timer);
+  struct tm h;
+  if (gmtime_r(&t, &h) == nullptr) {
+    *_errno_() = EINVAL;
+    return nullptr;
+  }
+  return FromHost(h);
+}
+
+// _mktime64: normalizes *t (the host's zone) and returns its time; -1 with errno EINVAL when
+// it is outside 1970..3000 or t is null.
+int64_t WINAPI _mktime64_(MsTm *t) {
+  if (t == nullptr) {
+    *_errno_() = EINVAL;
+    return -1;
+  }
+  struct tm h = {};
+  h.tm_sec = t->tm_sec;
+  h.tm_min = t->tm_min;
+  h.tm_hour = t->tm_hour;
+  h.tm_mday = t->tm_mday;
+  h.tm_mon = t->tm_mon;
+  h.tm_year = t->tm_year;
+  h.tm_isdst = t->tm_isdst;
+  const time_t result = mktime(&h);
+  if (result == static_cast<time_t>(-1) || result < 0 || result > kMaxTime64) {
+    *_errno_() = EINVAL;
+    return -1;
+  }
+  *t = *FromHost(h);
+  return result;
+}
+
 // strftime/wcsftime: the length written without the terminator; 0 when the result and its
 // terminator do not fit in `max` (errno ERANGE, the buffer holds "") or for a bad argument or
 // conversion (errno EINVAL).

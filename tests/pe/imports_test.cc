@@ -555,6 +555,31 @@ TEST(MsvcrtTime, StrftimeCLocaleForms) {
   EXPECT_EQ(std::u16string(reinterpret_cast<char16_t *>(wout)), u"14 March");
 }
 
+TEST(MsvcrtTime, Gmtime64Localtime64Mktime64) {
+  auto gm = Crt<MsTm *(WINAPI *)(const int64_t *)>("_gmtime64");
+  auto local = Crt<MsTm *(WINAPI *)(const int64_t *)>("_localtime64");
+  auto mk = Crt<int64_t(WINAPI *)(MsTm *)>("_mktime64");
+  const int64_t when = 795184889;  // 1995-03-14 12:41:29 UTC, a Tuesday
+  MsTm *t = gm(&when);
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->tm_year, 95);
+  EXPECT_EQ(t->tm_mon, 2);
+  EXPECT_EQ(t->tm_mday, 14);
+  EXPECT_EQ(t->tm_hour, 12);
+  EXPECT_EQ(t->tm_wday, 2);
+  EXPECT_EQ(t->tm_yday, 72);
+  MsTm *l = local(&when);
+  ASSERT_NE(l, nullptr);
+  MsTm copy = *l;
+  EXPECT_EQ(mk(&copy), when);  // the local time back to the same instant
+  const int64_t negative = -1, too_late = 32535216000;
+  EXPECT_EQ(gm(&negative), nullptr);
+  EXPECT_EQ(Errno(), EINVAL);
+  EXPECT_EQ(local(&too_late), nullptr);
+  EXPECT_EQ(gm(nullptr), nullptr);
+  EXPECT_EQ(mk(nullptr), -1);
+}
+
 using FopenFn = void *(WINAPI *)(const char *, const char *);
 using FcloseFn = int(WINAPI *)(void *);
 

@@ -1,8 +1,10 @@
 // iostream_program.exe DIR: C++ streams with the static libstdc++ (cout, wcout, locales,
 // stringstream, ofstream/ifstream in DIR), whose msvcrt imports (setlocale, strcoll, strxfrm,
-// strftime, towupper, iswctype, getwc/putwc, fgetpos, _fstat64, _lseeki64, _fdopen, ...) must
+// strftime, _gmtime64, towupper, iswctype, getwc/putwc, fgetpos, _fstat64, _lseeki64, ...) must
 // all be built in. Prints what it checks; exits 0 when all hold.
+#include <ctime>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <locale>
 #include <sstream>
@@ -29,6 +31,12 @@ int main(int argc, char **argv) {
   check(std::use_facet<std::ctype<wchar_t>>(c).toupper(L'q') == L'Q', "ctype<wchar_t>");
   check(std::use_facet<std::collate<char>>(c).compare("a", "a" + 1, "b", "b" + 1) < 0,
         "collate<char>");
+  std::time_t when = 795184889;  // 1995-03-14 12:41:29 UTC
+  std::ostringstream date;
+  date << std::put_time(std::gmtime(&when), "%Y-%m-%d %H:%M");
+  check(date.str() == "1995-03-14 12:41", "put_time(gmtime)");
+  check(std::localtime(&when) != nullptr, "localtime");
+  check(std::stoi("-17") == -17 && std::to_string(5) == "5", "stoi/to_string");
   const std::string path = std::string(argv[1]) + "/stream.txt";
   {
     std::ofstream out(path);
