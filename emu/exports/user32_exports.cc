@@ -44,7 +44,7 @@ const BuiltinExport kExports[] = {
     EXPORT("LoadCursorW", LoadCursorW),
     EXPORT("LoadIconA", LoadIconA),
     EXPORT("LoadIconW", LoadIconW),
-    // Sending to the calling thread's windows; user32's printf (win32/user32_send.cc).
+    // SendMessage to any window of the process; user32's printf (win32/user32_send.cc).
     EXPORT("SendMessageA", SendMessageA),
     EXPORT("SendMessageTimeoutA", SendMessageTimeoutA),
     EXPORT("SendMessageTimeoutW", SendMessageTimeoutW),

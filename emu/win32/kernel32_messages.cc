@@ -403,7 +403,8 @@ bool Message(DWORD flags, const std::string *string_source, DWORD id, DWORD lang
   if (arguments != nullptr) {
     args = (flags & kArgumentArray) != 0
                ? static_cast<const DWORD_PTR *>(arguments)
-               : reinterpret_cast<const DWORD_PTR *>(*static_cast<__builtin_ms_va_list *>(arguments));
+               : reinterpret_cast<const DWORD_PTR *>(
+                     *static_cast<__builtin_ms_va_list *>(arguments));
   }
   return Build(source, args, flags, wide, out);
 }
@@ -442,7 +443,8 @@ DWORD WINAPI FormatMessageA(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId,
                             DWORD dwLanguageId, LPSTR lpBuffer, DWORD nSize, void *Arguments) {
   try {
     std::string source;
-    if ((dwFlags & kFromString) && lpSource != nullptr) source = static_cast<const char *>(lpSource);
+    if ((dwFlags & kFromString) && lpSource != nullptr)
+      source = static_cast<const char *>(lpSource);
     std::string text;
     if (!Message(dwFlags, (dwFlags & kFromString) && lpSource != nullptr ? &source : nullptr,
                  dwMessageId, dwLanguageId, Arguments, /*wide=*/false, &text)) {

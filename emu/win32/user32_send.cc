@@ -2,20 +2,30 @@
 // printf subset (wsprintfA/W, wvsprintfA/W).
 //
 // A message sent to a window of the calling thread calls its window procedure directly, as on
-// Windows. A message to a window of another thread would have to be delivered to that thread
-// while it waits in GetMessage/PeekMessage and the sender blocked for the result; the message
-// queues (lib/messages) deliver posted messages only, so such a send fails loudly instead: 0,
-// ERROR_NOT_SUPPORTED and one line on stderr naming the call. There is no window hierarchy
-// (every window is message-only), so HWND_BROADCAST reaches no window: it returns 0 at once
-// [inference: Windows broadcasts to top-level windows, which message-only windows are not].
+// Windows. A message to a window of another thread is queued on that thread's queue as a sent
+// message (lib/messages/message_queue.h) and the sender waits for its result; meanwhile it runs
+// the messages other threads send to it (so two threads sending to each other do not deadlock),
+// unless SMTO_BLOCK says not to. The owner runs sent messages inside GetMessage and
+// PeekMessage, as on Windows. A send whose window is destroyed, or whose thread exits, before
+// the owner ran it fails with ERROR_INVALID_WINDOW_HANDLE [inference: Windows returns 0 and
+// leaves the error unspecified]; SendMessageTimeout's timeout is ERROR_TIMEOUT. There is no
+// window hierarchy (every window is message-only), so HWND_BROADCAST reaches no window: it
+// returns 0 at once [inference: Windows broadcasts to top-level windows, which message-only
+// windows are not].
+#include <chrono>
 #include <cstdio>
+#include <memory>
 #include <cstring>
 #include <new>
 #include <string>
 
 #include "base/utf.h"
+#include "boundary/last_error.h"
 #include "kernel_objects/lookup.h"
+#include "messages/message_queue.h"
 #include "messages/window.h"
+#include "sync/event.h"
+#include "threads/wait.h"
 #include "msvcrt/format.h"
 #include "win32/user32_send.h"
 #include "ws2emu/ws2emu.h"
@@ -29,8 +39,80 @@ const HWND kHwndBroadcast = reinterpret_cast<HWND>(uintptr_t{0xFFFF});
 constexpr UINT kSmtoValid = 0x1 | 0x2 | 0x8 | 0x20;
 
 enum class Sent { kDone, kBroadcast, kFailed };
+constexpr UINT kSmtoBlock = 0x1;
+constexpr DWORD kErrorTimeout = 1460;
 
-Sent Send(const char *call, HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam, LRESULT *result) {
+// Sends to a window of another thread and waits (at most timeout_ms) for the result.
+Sent SendToOtherThread(Window &w, UINT Msg, WPARAM wParam, LPARAM lParam, bool block,
+                       uint32_t timeout_ms, LRESULT *result) {
+  int err = 0;
+  Ref<Event> done = Event::TryCreate(/*manual_reset=*/true, /*initial_state=*/false, &err);
+  if (!done) {
+    ws2emu_SetLastError(ResourceError(err));
+    return Sent::kFailed;
+  }
+  std::shared_ptr<SentMessage> sent;
+  try {
+    sent = std::make_shared<SentMessage>();
+  } catch (const std::bad_alloc &) {
+    ws2emu_SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+    return Sent::kFailed;
+  }
+  sent->msg.hwnd = w.hwnd();
+  sent->msg.message = Msg;
+  sent->msg.wParam = wParam;
+  sent->msg.lParam = lParam;
+  sent->msg.time = static_cast<DWORD>(MonotonicMs());
+  sent->done = done;
+  switch (w.queue()->Send(sent)) {
+    case MessageQueue::PostResult::kPosted:
+      break;
+    case MessageQueue::PostResult::kGone:
+      ws2emu_SetLastError(ERROR_INVALID_WINDOW_HANDLE);
+      return Sent::kFailed;
+    case MessageQueue::PostResult::kNoMemory:
+      ws2emu_SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+      return Sent::kFailed;
+  }
+  // The sender's own queue, to run what is sent to it while it waits (not with SMTO_BLOCK, nor
+  // when it cannot have one: then it only waits).
+  MessageQueue *own = block ? nullptr : MessageQueue::Current();
+  const auto start = std::chrono::steady_clock::now();
+  for (;;) {
+    uint32_t remaining = timeout_ms;
+    if (timeout_ms != kInfinite) {
+      const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::steady_clock::now() - start)
+                             .count();
+      remaining = spent >= timeout_ms ? 0 : static_cast<uint32_t>(timeout_ms - spent);
+    }
+    Waitable *event = done.get();
+    const uint32_t r =
+        own != nullptr
+            ? own->Wait(&event, 1, /*wait_all=*/false, remaining, QS_SENDMESSAGE,
+                        /*input_available=*/true, /*alertable=*/false)
+            : WaitForObjects(&event, 1, /*wait_all=*/false, remaining, /*alertable=*/false);
+    if (r == kWaitObject0) break;
+    if (own != nullptr && r == kWaitObject0 + 1) {
+      own->DispatchSent();
+      continue;
+    }
+    // Timed out (or the wait failed): take the message back if the owner has not started it;
+    // if it has, its result is dropped, as Windows drops it.
+    w.queue()->CancelSent(sent.get());
+    ws2emu_SetLastError(r == kWaitTimeout ? kErrorTimeout : ERROR_NOT_ENOUGH_MEMORY);
+    return Sent::kFailed;
+  }
+  if (sent->state.load(std::memory_order_acquire) != SentMessage::kDone) {
+    ws2emu_SetLastError(ERROR_INVALID_WINDOW_HANDLE);  // destroyed, or its thread exited
+    return Sent::kFailed;
+  }
+  *result = sent->result.load(std::memory_order_relaxed);
+  return Sent::kDone;
+}
+
+Sent Send(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam, bool block, uint32_t timeout_ms,
+          LRESULT *result) {
   *result = 0;
   if (hWnd == kHwndBroadcast) return Sent::kBroadcast;
   Ref<Window> w = LookupObjectAs<Window>(hWnd);
@@ -38,33 +120,31 @@ Sent Send(const char *call, HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam, L
     ws2emu_SetLastError(ERROR_INVALID_WINDOW_HANDLE);
     return Sent::kFailed;
   }
-  if (!w->OwnedByCallingThread()) {
-    std::fprintf(stderr,
-                 "[ws2emu user32] %s(%p, 0x%x) to a window of another thread is not supported: "
-                 "only a window's own thread can send to it\n",
-                 call, static_cast<void *>(hWnd), Msg);
-    ws2emu_SetLastError(ERROR_NOT_SUPPORTED);
-    return Sent::kFailed;
-  }
+  if (!w->OwnedByCallingThread())
+    return SendToOtherThread(*w, Msg, wParam, lParam, block, timeout_ms, result);
   *result = w->Send(Msg, wParam, lParam);
   return Sent::kDone;
 }
 
-LRESULT SendMessageAs(const char *call, HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam) {
+LRESULT SendMessageAs(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam) {
   LRESULT result;
-  Send(call, hWnd, Msg, wParam, lParam, &result);
+  Send(hWnd, Msg, wParam, lParam, /*block=*/false, kInfinite, &result);
   return result;
 }
 
-LRESULT SendMessageTimeoutAs(const char *call, HWND hWnd, UINT Msg, WPARAM wParam,
-                             LPARAM lParam, UINT fuFlags, UINT, PDWORD_PTR lpdwResult) {
+// SendMessageTimeout: nonzero with *lpdwResult on success; 0 with ERROR_TIMEOUT when the
+// owner did not finish in time (the window's own thread runs it at once: no timeout applies).
+LRESULT SendMessageTimeoutAs(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam, UINT fuFlags,
+                             UINT uTimeout, PDWORD_PTR lpdwResult) {
   if ((fuFlags & ~kSmtoValid) != 0) {
     ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
     return 0;
   }
   LRESULT result;
-  // The window's own thread: the procedure runs at once, so the timeout never applies.
-  if (Send(call, hWnd, Msg, wParam, lParam, &result) == Sent::kFailed) return 0;
+  if (Send(hWnd, Msg, wParam, lParam, (fuFlags & kSmtoBlock) != 0, uTimeout, &result) ==
+      Sent::kFailed) {
+    return 0;
+  }
   if (lpdwResult != nullptr) *lpdwResult = static_cast<DWORD_PTR>(result);
   return 1;
 }
@@ -126,20 +206,18 @@ constexpr size_t kWsprintfMax = 1024;  // characters, the terminator included [i
 }  // namespace
 
 LRESULT WINAPI SendMessageW(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam) {
-  return SendMessageAs("SendMessageW", hWnd, Msg, wParam, lParam);
+  return SendMessageAs(hWnd, Msg, wParam, lParam);
 }
 LRESULT WINAPI SendMessageA(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam) {
-  return SendMessageAs("SendMessageA", hWnd, Msg, wParam, lParam);
+  return SendMessageAs(hWnd, Msg, wParam, lParam);
 }
 LRESULT WINAPI SendMessageTimeoutW(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam,
                                    UINT fuFlags, UINT uTimeout, PDWORD_PTR lpdwResult) {
-  return SendMessageTimeoutAs("SendMessageTimeoutW", hWnd, Msg, wParam, lParam, fuFlags,
-                              uTimeout, lpdwResult);
+  return SendMessageTimeoutAs(hWnd, Msg, wParam, lParam, fuFlags, uTimeout, lpdwResult);
 }
 LRESULT WINAPI SendMessageTimeoutA(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam,
                                    UINT fuFlags, UINT uTimeout, PDWORD_PTR lpdwResult) {
-  return SendMessageTimeoutAs("SendMessageTimeoutA", hWnd, Msg, wParam, lParam, fuFlags,
-                              uTimeout, lpdwResult);
+  return SendMessageTimeoutAs(hWnd, Msg, wParam, lParam, fuFlags, uTimeout, lpdwResult);
 }
 
 // The text, cut to 1023 characters and terminated; returns the characters stored.

@@ -28,6 +28,17 @@ static LRESULT CALLBACK Proc(HWND hwnd, UINT msg, WPARAM wparam, LPARAM lparam) 
   return DefWindowProcW(hwnd, msg, wparam, lparam);
 }
 
+static HWND g_window;
+static DWORD g_owner;
+static LRESULT g_cross_result;
+
+static DWORD WINAPI Sender(LPVOID unused) {
+  (void)unused;
+  g_cross_result = SendMessageW(g_window, WM_USER + 1, 100, 23);
+  PostThreadMessageW(g_owner, WM_USER + 2, 0, 0);
+  return 0;
+}
+
 static int Format(char *out, const char *format, ...) {
   va_list ap;
   va_start(ap, format);
@@ -107,6 +118,19 @@ static void User32(void) {
   DWORD_PTR result = 0;
   Check(SendMessageTimeoutW(w, WM_USER + 1, 1, 2, SMTO_NORMAL, 100, &result) != 0 && result == 3,
         "SendMessageTimeoutW");
+  /* From another thread: delivered to this one while it is in GetMessage. */
+  g_window = w;
+  g_owner = GetCurrentThreadId();
+  HANDLE t = CreateThread(NULL, 0, Sender, NULL, 0, NULL);
+  Check(t != NULL, "CreateThread");
+  MSG m;
+  while (t != NULL && GetMessageW(&m, NULL, 0, 0) > 0 && m.message != WM_USER + 2) {
+  }
+  if (t != NULL) {
+    WaitForSingleObject(t, INFINITE);
+    CloseHandle(t);
+  }
+  Check(g_cross_result == 123, "SendMessageW from another thread");
   DestroyWindow(w);
   Check(SendMessageW(w, WM_USER + 1, 1, 1) == 0 && GetLastError() == ERROR_INVALID_WINDOW_HANDLE,
         "SendMessageW to a destroyed window");
