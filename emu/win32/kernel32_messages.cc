@@ -267,9 +267,8 @@ DWORD_PTR Argument(const DWORD_PTR *args, int index) { return args[index - 1]; }
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 // Formats insert `index` with the printf conversion `spec` ("s", "08lx", "*.*s", ...); a '*'
-// takes the next insert's value, as Windows does. *next is the insert after the last one used.
-std::string FormatInsert(const DWORD_PTR *args, int index, const std::string &spec, bool wide,
-                         int *next) {
+// takes the next insert's value, as Windows does.
+std::string FormatInsert(const DWORD_PTR *args, int index, const std::string &spec, bool wide) {
   DWORD_PTR slots[3];
   int used = 0;
   for (char c : spec)
@@ -278,7 +277,6 @@ std::string FormatInsert(const DWORD_PTR *args, int index, const std::string &sp
       ++used;
     }
   slots[used] = Argument(args, index + used);
-  *next = index + used + 1;
   std::string format = "%" + spec;
   __builtin_ms_va_list ap = reinterpret_cast<decltype(ap)>(slots);
   return FormatMs(format.c_str(), ap, wide);
@@ -294,19 +292,21 @@ bool Build(const std::string &source, const DWORD_PTR *args, DWORD flags, bool w
   const DWORD width = flags & kMaxWidthMask;
   const bool ignore = (flags & kIgnoreInserts) != 0;
   std::string text;
-  std::string lines;  // the message with '\n' for each line break, made CR LF below
+  // The message with a NUL for each line break (never in an insert, a C string), made CR LF
+  // below; inserts keep their own characters.
+  std::string lines;
   for (size_t i = 0; i < source.size(); ++i) {
     char c = source[i];
     if (c == '\r' || c == '\n') {
       if (c == '\r' && i + 1 < source.size() && source[i + 1] == '\n') ++i;
-      lines += width == 0 ? '\n' : ' ';
+      lines += width == 0 ? '\0' : ' ';
       continue;
     }
     if (c != '%') {
       lines += c;
       continue;
     }
-    if (i + 1 >= source.size()) break;  // a lone % at the end: dropped, as Windows
+    if (i + 1 >= source.size()) break;  // a lone % at the end: dropped [inference]
     c = source[++i];
     if (c >= '1' && c <= '9') {
       int index = c - '0';
@@ -329,22 +329,20 @@ bool Build(const std::string &source, const DWORD_PTR *args, DWORD flags, bool w
         ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
         return false;
       }
-      int next;
-      lines += FormatInsert(args, index, spec, wide, &next);
+      lines += FormatInsert(args, index, spec, wide);
       continue;
     }
     switch (c) {
       case '0': i = source.size(); break;  // ends the message, without a line break
-      case 'n': lines += '\n'; break;
+      case 'n': lines += '\0'; break;
       case 'r': lines += '\r'; break;
       case 't': lines += '\t'; break;
-      case 'b': lines += ' '; break;  // [inference] Windows' %b is a space as well
-      default: lines += c; break;    // %%, %., %!, % and any other character: itself
+      default: lines += c; break;  // %%, %., %!, "% " and any other character: itself
     }
   }
   // Line width, then the breaks as CR LF.
   for (size_t begin = 0; begin <= lines.size();) {
-    size_t end = lines.find('\n', begin);
+    size_t end = lines.find('\0', begin);
     const bool has_break = end != std::string::npos;
     std::string line = lines.substr(begin, has_break ? end - begin : std::string::npos);
     if (width != 0 && width != kMaxWidthMask) {

@@ -309,6 +309,10 @@ TEST(FormatMessage, StringInsertsEscapesAndFormats) {
                sizeof(buf), args),
             0u);
   EXPECT_STREQ(buf, "alpha has 42 and BEEF, gamma alpha%\t\r\n");
+  // An insert's own line break stays as it is.
+  DWORD_PTR lf[] = {reinterpret_cast<DWORD_PTR>("a\nb")};
+  ASSERT_EQ(fm(kFmString | kFmArray, "[%1]", 0, 0, buf, sizeof(buf), lf), 5u);
+  EXPECT_STREQ(buf, "[a\nb]");
   // Ignoring inserts keeps them, !fmt! included.
   ASSERT_GT(fm(kFmString | kFmIgnore, "x %1!d! %2 y", 0, 0, buf, sizeof(buf), nullptr), 0u);
   EXPECT_STREQ(buf, "x %1!d! %2 y");
