@@ -3,6 +3,7 @@
 #include "exports/builtin.h"
 #include "win32/user32_forms.h"
 #include "win32/user32_resources.h"
+#include "win32/user32_send.h"
 #include "ws2emu/ws2emu.h"
 
 namespace ws2emu::emu {
@@ -43,6 +44,15 @@ const BuiltinExport kExports[] = {
     EXPORT("LoadCursorW", LoadCursorW),
     EXPORT("LoadIconA", LoadIconA),
     EXPORT("LoadIconW", LoadIconW),
+    // SendMessage to any window of the process; user32's printf (win32/user32_send.cc).
+    EXPORT("SendMessageA", SendMessageA),
+    EXPORT("SendMessageTimeoutA", SendMessageTimeoutA),
+    EXPORT("SendMessageTimeoutW", SendMessageTimeoutW),
+    EXPORT("SendMessageW", SendMessageW),
+    EXPORT("wsprintfA", wsprintfA),
+    EXPORT("wsprintfW", wsprintfW),
+    EXPORT("wvsprintfA", wvsprintfA),
+    EXPORT("wvsprintfW", wvsprintfW),
 };
 #undef EXPORT
 

@@ -281,6 +281,35 @@ void WINAPI rewind_(IoBuf *stream) {
   if (Seek(stream, 0, 0) == 0) stream->_flag &= ~kIoErr;
 }
 
+int WINAPI fgetpos_(IoBuf *stream, int64_t *pos) {
+  if (stream == nullptr || pos == nullptr) return SetErrno(EINVAL);
+  const int64_t at = Tell(stream);
+  if (at < 0) return -1;
+  *pos = at;
+  return 0;
+}
+
+int WINAPI fsetpos_(IoBuf *stream, const int64_t *pos) {
+  if (stream == nullptr || pos == nullptr) return SetErrno(EINVAL);
+  return Seek(stream, *pos, 0);
+}
+
+// A stream on a low-level fd the program already has (_open, _open_osfhandle, or a standard
+// one); fclose closes the fd. The mode must agree with nothing more than msvcrt checks: it is
+// parsed as fopen's, and its access is the stream's.
+IoBuf *WINAPI _fdopen_(int fd, const char *mode) {
+  Mode m;
+  if (!ParseMode(mode, &m)) return SetErrno(EINVAL), nullptr;
+  if (_get_osfhandle_(fd) == -1) return nullptr;  // errno EBADF
+  for (int i = 0; i < kFileStreams; ++i) {
+    bool expected = false;
+    if (!g_used[i].compare_exchange_strong(expected, true)) continue;
+    g_streams[i] = IoBuf{nullptr, 0, nullptr, m.flag, fd, 0, 0, nullptr};
+    return &g_streams[i];
+  }
+  return SetErrno(EMFILE), nullptr;
+}
+
 int WINAPI ferror_(IoBuf *stream) {
   if (stream == nullptr) return SetErrno(EINVAL), 0;
   return stream->_flag & kIoErr;

@@ -115,6 +115,31 @@ LONG WINAPI ftell_(IoBuf *stream);
 int64_t WINAPI _ftelli64_(IoBuf *stream);
 void WINAPI rewind_(IoBuf *stream);
 int WINAPI ferror_(IoBuf *stream);
+// fpos_t is a 64-bit offset in msvcrt.
+int WINAPI fgetpos_(IoBuf *stream, int64_t *pos);
+int WINAPI fsetpos_(IoBuf *stream, const int64_t *pos);
+IoBuf *WINAPI _fdopen_(int fd, const char *mode);
+
+// Wide stdio and low-level file queries (msvcrt/wide_stdio.cc).
+// msvcrt's struct _stat64 (56 bytes on x64).
+struct Stat64 {
+  unsigned int st_dev;
+  unsigned short st_ino, st_mode;
+  short st_nlink, st_uid, st_gid;
+  unsigned int st_rdev;
+  int64_t st_size;
+  int64_t st_atime_, st_mtime_, st_ctime_;
+};
+static_assert(sizeof(Stat64) == 56);
+WCHAR WINAPI fputwc_(WCHAR c, IoBuf *stream);
+WCHAR WINAPI fgetwc_(IoBuf *stream);
+WCHAR WINAPI ungetwc_(WCHAR c, IoBuf *stream);
+int WINAPI vfwprintf_(IoBuf *stream, const WCHAR *format, __builtin_ms_va_list ap);
+int WINAPI fwprintf_(IoBuf *stream, const WCHAR *format, ...);
+int WINAPI wprintf_(const WCHAR *format, ...);
+int64_t WINAPI _lseeki64_(int fd, int64_t offset, int origin);
+int WINAPI _fstat64_(int fd, Stat64 *buffer);
+int64_t WINAPI _filelengthi64_(int fd);
 // _dup: a new fd (3 and up) with a duplicate of the fd's handle (DuplicateHandle).
 int WINAPI _dup_(int fd);
 char *WINAPI _strdup_(const char *s);
@@ -195,6 +220,32 @@ struct Lconv {
 };
 static_assert(sizeof(Lconv) == 88);
 Lconv *WINAPI localeconv_(void);
+// Case, classes, collation, setlocale and system (msvcrt/text.cc), in the "C" locale.
+char *WINAPI _strlwr_(char *s);
+char *WINAPI _strupr_(char *s);
+WCHAR *WINAPI _wcslwr_(WCHAR *s);
+WCHAR *WINAPI _wcsupr_(WCHAR *s);
+WCHAR *WINAPI wcscat_(WCHAR *d, const WCHAR *s);
+WCHAR WINAPI towlower_(WCHAR c);
+WCHAR WINAPI towupper_(WCHAR c);
+int WINAPI iswctype_(WCHAR c, unsigned short type);
+int WINAPI strcoll_(const char *a, const char *b);
+int WINAPI wcscoll_(const WCHAR *a, const WCHAR *b);
+size_t WINAPI strxfrm_(char *d, const char *s, size_t n);
+size_t WINAPI wcsxfrm_(WCHAR *d, const WCHAR *s, size_t n);
+char *WINAPI setlocale_(int category, const char *locale);
+WCHAR *WINAPI _wsetlocale_(int category, const WCHAR *locale);
+int WINAPI system_(const char *command);
+int WINAPI _wsystem_(const WCHAR *command);
+// msvcrt's struct tm: the C standard's nine ints.
+struct MsTm {
+  int tm_sec, tm_min, tm_hour, tm_mday, tm_mon, tm_year, tm_wday, tm_yday, tm_isdst;
+};
+size_t WINAPI strftime_(char *d, size_t max, const char *format, const MsTm *t);
+size_t WINAPI wcsftime_(WCHAR *d, size_t max, const WCHAR *format, const MsTm *t);
+MsTm *WINAPI _localtime64_(const int64_t *timer);
+MsTm *WINAPI _gmtime64_(const int64_t *timer);
+int64_t WINAPI _mktime64_(MsTm *t);
 UINT WINAPI ___lc_codepage_func(void);
 int WINAPI ___mb_cur_max_func(void);
 

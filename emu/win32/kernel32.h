@@ -118,6 +118,27 @@ SIZE_T WINAPI HeapSize(HANDLE hHeap, DWORD dwFlags, LPCVOID lpMem);
 using HLOCAL = HANDLE;
 HLOCAL WINAPI LocalAlloc(UINT uFlags, SIZE_T uBytes);
 HLOCAL WINAPI LocalFree(HLOCAL hMem);
+LPVOID WINAPI LocalLock(HLOCAL hMem);
+BOOL WINAPI LocalUnlock(HLOCAL hMem);
+SIZE_T WINAPI LocalSize(HLOCAL hMem);
+HLOCAL WINAPI LocalReAlloc(HLOCAL hMem, SIZE_T uBytes, UINT uFlags);
+HLOCAL WINAPI LocalHandle(LPCVOID pMem);
+// IsBad*Ptr (win32/kernel32_memory.cc): answered from the mappings, never by faulting.
+BOOL WINAPI IsBadReadPtr(LPCVOID lp, UINT_PTR ucb);
+BOOL WINAPI IsBadWritePtr(LPVOID lp, UINT_PTR ucb);
+BOOL WINAPI IsBadCodePtr(FARPROC lpfn);
+BOOL WINAPI IsBadStringPtrA(LPCSTR lpsz, UINT_PTR ucchMax);
+BOOL WINAPI IsBadStringPtrW(LPCWSTR lpsz, UINT_PTR ucchMax);
+// Thread priorities (win32/kernel32_thread.cc).
+BOOL WINAPI SetThreadPriority(HANDLE hThread, int nPriority);
+int WINAPI GetThreadPriority(HANDLE hThread);
+BOOL WINAPI TerminateThread(HANDLE hThread, DWORD dwExitCode);
+// FormatMessage (win32/kernel32_messages.cc). `Arguments` is a va_list* or, with
+// FORMAT_MESSAGE_ARGUMENT_ARRAY, a DWORD_PTR array.
+DWORD WINAPI FormatMessageA(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId,
+                            DWORD dwLanguageId, LPSTR lpBuffer, DWORD nSize, void *Arguments);
+DWORD WINAPI FormatMessageW(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId,
+                            DWORD dwLanguageId, LPWSTR lpBuffer, DWORD nSize, void *Arguments);
 LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationType,
                            DWORD flProtect);
 BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFreeType);

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <iterator>
 #include <map>
+#include <new>
 #include <unordered_set>
 
 #include "absl/base/attributes.h"
@@ -50,8 +51,16 @@ Heap &ProcessHeap() {
 ABSL_CONST_INIT StdMutex g_heaps_mu;
 auto &g_heaps ABSL_GUARDED_BY(g_heaps_mu) = *new std::unordered_set<Heap *>();
 
+// Where moveable Local/Global blocks keep their data (kernel32_heap.cc's Local* below): apart
+// from the process heap, so a moveable block's data pointer is never taken for a fixed block.
+Heap &MoveableHeap() {
+  static Heap *heap = new Heap();  // never destroyed
+  return *heap;
+}
+
 Heap *AsHeap(HANDLE h) {
   if (h == &ProcessHeap()) return &ProcessHeap();
+  if (h == &MoveableHeap()) return &MoveableHeap();
   StdMutexLock lock(&g_heaps_mu);
   auto it = g_heaps.find(static_cast<Heap *>(h));
   return it != g_heaps.end() ? *it : nullptr;
@@ -91,8 +100,8 @@ HANDLE WINAPI HeapCreate(DWORD, SIZE_T, SIZE_T dwMaximumSize) {
 
 BOOL WINAPI HeapDestroy(HANDLE hHeap) {
   Heap *heap = AsHeap(hHeap);
-  if (heap == nullptr || heap == &ProcessHeap()) {
-    ws2emu_SetLastError(ERROR_INVALID_PARAMETER);  // the process heap is never destroyed
+  if (heap == nullptr || heap == &ProcessHeap() || heap == &MoveableHeap()) {
+    ws2emu_SetLastError(ERROR_INVALID_PARAMETER);  // the built-in heaps are never destroyed
     return FALSE;
   }
   {
@@ -205,20 +214,202 @@ SIZE_T WINAPI HeapSize(HANDLE hHeap, DWORD, LPCVOID lpMem) {
   return HeaderOf(const_cast<void *>(lpMem))->size;
 }
 
-// LocalAlloc/LocalFree (fixed memory only, as modern code uses them): blocks of the process
-// heap. LMEM_MOVEABLE handles are not supported.
+// Local* and Global* (the same functions on Win32, as here). A fixed block (LMEM_FIXED) is a
+// block of the process heap and its handle is its address. A moveable block (LMEM_MOVEABLE) has a
+// handle that is not the pointer: a MoveableBlock record, whose data is a block of a heap of its
+// own (so the data pointer is never taken for a fixed block's handle) that LocalLock pins (a
+// lock count) and returns, and LocalReAlloc may move while it is unlocked. Size 0 with
+// LMEM_MOVEABLE is a discarded block: a handle without memory, which LocalLock refuses
+// (ERROR_DISCARDED), as Windows. LMEM_DISCARDABLE is accepted and has no effect.
+namespace {
+
+constexpr UINT kLmemMoveable = 0x02, kLmemZeroInit = 0x40, kLmemModify = 0x80;
+// The flags Windows defines for LocalAlloc and GlobalAlloc (GMEM_NOCOMPACT, GMEM_NODISCARD,
+// GMEM_DISCARDABLE, GMEM_NOT_BANKED, GMEM_SHARE, GMEM_NOTIFY are accepted and ignored, as on
+// Windows); other bits are ERROR_INVALID_PARAMETER [inference].
+constexpr UINT kLmemValid = 0x02 | 0x10 | 0x20 | 0x40 | 0x100 | 0x1000 | 0x2000 | 0x4000;
+constexpr DWORD kMaxLockCount = 0xFF;  // LMEM_LOCKCOUNT
+constexpr DWORD kErrorDiscarded = 157, kErrorNotLocked = 158;
+
+struct MoveableBlock {
+  void *data = nullptr;  // a MoveableHeap() block, or null (discarded: size 0)
+  DWORD locks = 0;
+};
+
+ABSL_CONST_INIT StdMutex g_moveable_mu;
+auto &g_moveable ABSL_GUARDED_BY(g_moveable_mu) = *new std::unordered_set<MoveableBlock *>();
+
+// The moveable record whose handle is `h`, or null.
+MoveableBlock *AsMoveable(HLOCAL h) ABSL_EXCLUSIVE_LOCKS_REQUIRED(g_moveable_mu) {
+  auto it = g_moveable.find(static_cast<MoveableBlock *>(h));
+  return it != g_moveable.end() ? *it : nullptr;
+}
+
+bool IsFixedBlock(const void *p) {
+  Heap &heap = ProcessHeap();
+  StdMutexLock lock(&heap.mu);
+  return p != nullptr && heap.blocks.count(const_cast<void *>(p)) != 0;
+}
+
+SIZE_T BlockSize(Heap &heap, const void *p) {
+  StdMutexLock lock(&heap.mu);
+  return HeaderOf(const_cast<void *>(p))->size;
+}
+
+}  // namespace
+
 HLOCAL WINAPI LocalAlloc(UINT uFlags, SIZE_T uBytes) {
-  constexpr UINT kLmemMoveable = 0x02, kLmemZeroInit = 0x40;
-  if (uFlags & kLmemMoveable) {
+  if ((uFlags & ~kLmemValid) != 0) {
     ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
     return nullptr;
   }
-  return HeapAlloc(GetProcessHeap(), (uFlags & kLmemZeroInit) ? kHeapZeroMemory : 0, uBytes);
+  const DWORD heap_flags = (uFlags & kLmemZeroInit) ? kHeapZeroMemory : 0;
+  if ((uFlags & kLmemMoveable) == 0) return HeapAlloc(GetProcessHeap(), heap_flags, uBytes);
+  auto *block = new (std::nothrow) MoveableBlock();
+  if (block == nullptr) {
+    ws2emu_SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+    return nullptr;
+  }
+  if (uBytes != 0) {
+    block->data = HeapAlloc(&MoveableHeap(), heap_flags, uBytes);
+    if (block->data == nullptr) {
+      delete block;
+      return nullptr;  // HeapAlloc set the error
+    }
+  }
+  StdMutexLock lock(&g_moveable_mu);
+  g_moveable.insert(block);
+  return block;
 }
 
-// Returns NULL on success, the block itself on failure (as Windows does).
+// Returns NULL on success, the handle itself on failure (as Windows does). A locked moveable
+// block is freed too, as on Windows.
 HLOCAL WINAPI LocalFree(HLOCAL hMem) {
+  if (hMem == nullptr) return nullptr;
+  {
+    StdMutexLock lock(&g_moveable_mu);
+    if (MoveableBlock *block = AsMoveable(hMem)) {
+      g_moveable.erase(block);
+      if (block->data != nullptr) HeapFree(&MoveableHeap(), 0, block->data);
+      delete block;
+      return nullptr;
+    }
+  }
+  if (!IsFixedBlock(hMem)) {
+    ws2emu_SetLastError(ERROR_INVALID_HANDLE);
+    return hMem;
+  }
   return HeapFree(GetProcessHeap(), 0, hMem) ? nullptr : hMem;
+}
+
+LPVOID WINAPI LocalLock(HLOCAL hMem) {
+  {
+    StdMutexLock lock(&g_moveable_mu);
+    if (MoveableBlock *block = AsMoveable(hMem)) {
+      if (block->data == nullptr) {
+        ws2emu_SetLastError(kErrorDiscarded);
+        return nullptr;
+      }
+      if (block->locks < kMaxLockCount) ++block->locks;  // saturates, as Windows' count
+      return block->data;
+    }
+  }
+  if (!IsFixedBlock(hMem)) {
+    ws2emu_SetLastError(ERROR_INVALID_HANDLE);
+    return nullptr;
+  }
+  return hMem;  // a fixed block's handle is its address
+}
+
+// TRUE while the block stays locked; FALSE with NO_ERROR when the count reaches 0, FALSE with
+// ERROR_NOT_LOCKED when it was not locked. A fixed block: TRUE, as Windows.
+BOOL WINAPI LocalUnlock(HLOCAL hMem) {
+  {
+    StdMutexLock lock(&g_moveable_mu);
+    if (MoveableBlock *block = AsMoveable(hMem)) {
+      if (block->locks == 0) {
+        ws2emu_SetLastError(kErrorNotLocked);
+        return FALSE;
+      }
+      if (--block->locks != 0) return TRUE;
+      ws2emu_SetLastError(0);
+      return FALSE;
+    }
+  }
+  if (!IsFixedBlock(hMem)) {
+    ws2emu_SetLastError(ERROR_INVALID_HANDLE);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+SIZE_T WINAPI LocalSize(HLOCAL hMem) {
+  {
+    StdMutexLock lock(&g_moveable_mu);
+    if (MoveableBlock *block = AsMoveable(hMem))
+      return block->data != nullptr ? BlockSize(MoveableHeap(), block->data) : 0;
+  }
+  if (!IsFixedBlock(hMem)) {
+    ws2emu_SetLastError(ERROR_INVALID_HANDLE);
+    return 0;
+  }
+  return BlockSize(ProcessHeap(), hMem);
+}
+
+// A fixed block moves only with LMEM_MOVEABLE (else it changes size in place or fails with
+// ERROR_NOT_ENOUGH_MEMORY); a moveable block moves unless it is locked. LMEM_MODIFY (changing
+// a block's kind) is not supported: ERROR_INVALID_PARAMETER [inference].
+HLOCAL WINAPI LocalReAlloc(HLOCAL hMem, SIZE_T uBytes, UINT uFlags) {
+  if ((uFlags & kLmemModify) != 0 || (uFlags & ~(kLmemValid | kLmemModify)) != 0) {
+    ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
+    return nullptr;
+  }
+  const DWORD zero = (uFlags & kLmemZeroInit) ? kHeapZeroMemory : 0;
+  {
+    StdMutexLock lock(&g_moveable_mu);
+    if (MoveableBlock *block = AsMoveable(hMem)) {
+      if (uBytes == 0) {  // discards the block; the handle stays valid (Windows)
+        if (block->locks != 0) {
+          ws2emu_SetLastError(ERROR_NOT_ENOUGH_MEMORY);  // [inference] a locked block stays
+          return nullptr;
+        }
+        if (block->data != nullptr) HeapFree(&MoveableHeap(), 0, block->data);
+        block->data = nullptr;
+        return hMem;
+      }
+      void *data =
+          block->data == nullptr
+              ? HeapAlloc(&MoveableHeap(), zero, uBytes)
+              : HeapReAlloc(&MoveableHeap(),
+                            zero | (block->locks != 0 ? kHeapReallocInPlaceOnly : 0),
+                            block->data, uBytes);
+      if (data == nullptr) return nullptr;  // the heap call set the error
+      block->data = data;
+      return hMem;
+    }
+  }
+  if (!IsFixedBlock(hMem)) {
+    ws2emu_SetLastError(ERROR_INVALID_HANDLE);
+    return nullptr;
+  }
+  return HeapReAlloc(GetProcessHeap(),
+                     zero | ((uFlags & kLmemMoveable) ? 0 : kHeapReallocInPlaceOnly), hMem,
+                     uBytes);
+}
+
+// The handle of the block at `pMem`: a moveable block's handle for its data pointer, a fixed
+// block's own address.
+HLOCAL WINAPI LocalHandle(LPCVOID pMem) {
+  if (pMem != nullptr) {
+    StdMutexLock lock(&g_moveable_mu);
+    for (MoveableBlock *block : g_moveable)
+      if (block->data == pMem) return block;
+  }
+  if (!IsFixedBlock(pMem)) {
+    ws2emu_SetLastError(ERROR_INVALID_HANDLE);
+    return nullptr;
+  }
+  return const_cast<LPVOID>(pMem);
 }
 
 LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationType,

@@ -1,7 +1,12 @@
-// VirtualQuery and VirtualProtect over /proc/self/maps and mprotect.
+// VirtualQuery and VirtualProtect over /proc/self/maps and mprotect; IsBad*Ptr from the same
+// mappings and process_vm_readv on this process (a probe that cannot fault).
 #include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <iterator>
 #include <cstring>
 
 #include "loader/loader.h"
@@ -76,7 +81,95 @@ bool ToProt(DWORD page, int *prot) {
   }
 }
 
+// Whether every page of [start, end) is mapped with at least `prot`.
+bool RangeHasProt(uintptr_t start, uintptr_t end, int prot) {
+  FILE *maps = std::fopen("/proc/self/maps", "r");
+  if (maps == nullptr) return false;
+  char line[512];
+  uintptr_t next = start & ~(kPage - 1);
+  bool covered = false;
+  while (std::fgets(line, sizeof(line), maps) != nullptr) {
+    unsigned long map_start, map_end;
+    char perms[8];
+    if (std::sscanf(line, "%lx-%lx %7s", &map_start, &map_end, perms) != 3) continue;
+    if (map_end <= next) continue;
+    if (map_start > next) break;  // a hole
+    int have = (perms[0] == 'r' ? PROT_READ : 0) | (perms[1] == 'w' ? PROT_WRITE : 0) |
+               (perms[2] == 'x' ? PROT_EXEC : 0);
+    if ((have & prot) != prot) break;
+    next = map_end;
+    if (next >= end) {
+      covered = true;
+      break;
+    }
+  }
+  std::fclose(maps);
+  return covered;
+}
+
+// Reads `size` bytes at `address` of this process into `out` without touching them directly:
+// false where any of them cannot be read.
+bool ProbeRead(uintptr_t address, void *out, size_t size) {
+  iovec local{out, size};
+  iovec remote{reinterpret_cast<void *>(address), size};
+  return process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == static_cast<ssize_t>(size);
+}
+
+// Every page of [start, end) can be read: one byte of each is read through the kernel.
+bool PagesReadable(uintptr_t start, uintptr_t end) {
+  for (uintptr_t at = start; at < end; at = (at & ~(kPage - 1)) + kPage) {
+    char byte;
+    if (!ProbeRead(at, &byte, 1)) return false;
+  }
+  return true;
+}
+
+// The common part of IsBadReadPtr and IsBadWritePtr: NULL is bad, an empty range is not (as
+// Windows), a range that wraps around is.
+BOOL IsBadRange(const void *lp, UINT_PTR ucb, int prot) {
+  if (ucb == 0) return FALSE;
+  auto start = reinterpret_cast<uintptr_t>(lp);
+  if (lp == nullptr || start + ucb < start) return TRUE;
+  return RangeHasProt(start, start + ucb, prot) && PagesReadable(start, start + ucb) ? FALSE
+                                                                                     : TRUE;
+}
+
+// IsBadStringPtrA/W: the characters up to the terminator or `max` of them can all be read.
+template <typename Char>
+BOOL IsBadString(const Char *s, UINT_PTR max) {
+  if (max == 0) return FALSE;
+  if (s == nullptr) return TRUE;
+  auto at = reinterpret_cast<uintptr_t>(s);
+  UINT_PTR left = max;
+  Char chunk[512];
+  while (left > 0) {
+    // Up to the end of the page, so a readable string just before a hole is not refused.
+    size_t in_page = (kPage - (at & (kPage - 1))) / sizeof(Char);
+    size_t n = std::min<size_t>({left, in_page == 0 ? 1 : in_page, std::size(chunk)});
+    if (!ProbeRead(at, chunk, n * sizeof(Char))) return TRUE;
+    for (size_t i = 0; i < n; ++i)
+      if (chunk[i] == 0) return FALSE;
+    left -= n;
+    at += n * sizeof(Char);
+  }
+  return FALSE;
+}
+
 }  // namespace
+
+// Windows' IsBad*Ptr catch the access fault of a real access; these read the mappings instead,
+// so nothing faults and nothing is written (IsBadWritePtr checks the protection and reads).
+BOOL WINAPI IsBadReadPtr(LPCVOID lp, UINT_PTR ucb) { return IsBadRange(lp, ucb, PROT_READ); }
+BOOL WINAPI IsBadWritePtr(LPVOID lp, UINT_PTR ucb) {
+  return IsBadRange(lp, ucb, PROT_READ | PROT_WRITE);
+}
+BOOL WINAPI IsBadCodePtr(FARPROC lpfn) {
+  return lpfn == nullptr ? TRUE : IsBadRange(reinterpret_cast<const void *>(lpfn), 1, PROT_READ);
+}
+BOOL WINAPI IsBadStringPtrA(LPCSTR lpsz, UINT_PTR ucchMax) { return IsBadString(lpsz, ucchMax); }
+BOOL WINAPI IsBadStringPtrW(LPCWSTR lpsz, UINT_PTR ucchMax) {
+  return IsBadString(lpsz, ucchMax);
+}
 
 SIZE_T WINAPI VirtualQuery(LPCVOID address, MemoryBasicInformation *info, SIZE_T length) {
   if (info == nullptr || length < sizeof(MemoryBasicInformation)) {

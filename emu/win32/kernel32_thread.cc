@@ -235,6 +235,55 @@ BOOL WINAPI DisableThreadLibraryCalls(HMODULE hLibModule) {
   return TRUE;
 }
 
+// Thread priorities are recorded per thread (by thread id) and reported back; they do not
+// change the host scheduling [inference: the runtime's threads share one priority class and a
+// nice value would need privileges to be lowered back]. A thread never set is
+// THREAD_PRIORITY_NORMAL.
+namespace {
+
+constexpr int kPriorityNormal = 0, kPriorityIdle = -15, kPriorityTimeCritical = 15;
+constexpr int kPriorityErrorReturn = 0x7FFFFFFF;  // THREAD_PRIORITY_ERROR_RETURN
+
+ABSL_CONST_INIT StdMutex g_priorities_mu;
+auto &g_priorities ABSL_GUARDED_BY(g_priorities_mu) = *new std::map<uint32_t, int>();
+
+}  // namespace
+
+BOOL WINAPI SetThreadPriority(HANDLE hThread, int nPriority) {
+  // THREAD_PRIORITY_LOWEST..HIGHEST (-2..2), IDLE (-15) and TIME_CRITICAL (15); the
+  // background-mode values (0x10000, 0x20000) only apply to the current thread and change no
+  // scheduling here either: refused like any other value [inference].
+  if (!((nPriority >= -2 && nPriority <= 2) || nPriority == kPriorityIdle ||
+        nPriority == kPriorityTimeCritical)) {
+    ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
+    return FALSE;
+  }
+  DWORD id = ws2emu_GetThreadId(hThread);  // sets ERROR_INVALID_HANDLE for a bad handle
+  if (id == 0) return FALSE;
+  StdMutexLock lock(&g_priorities_mu);
+  g_priorities[id] = nPriority;
+  return TRUE;
+}
+
+int WINAPI GetThreadPriority(HANDLE hThread) {
+  DWORD id = ws2emu_GetThreadId(hThread);
+  if (id == 0) return kPriorityErrorReturn;
+  StdMutexLock lock(&g_priorities_mu);
+  auto it = g_priorities.find(id);
+  return it != g_priorities.end() ? it->second : kPriorityNormal;
+}
+
+// Ending another thread at an arbitrary point would leave the locks it holds (the runtime's,
+// the C library's) held forever: refused, loudly.
+BOOL WINAPI TerminateThread(HANDLE hThread, DWORD dwExitCode) {
+  std::fprintf(stderr,
+               "[ws2emu kernel32] TerminateThread(%p, %u) is not supported: a thread can only end "
+               "itself (ExitThread) or return\n",
+               hThread, dwExitCode);
+  ws2emu_SetLastError(ERROR_NOT_SUPPORTED);
+  return FALSE;
+}
+
 DWORD WINAPI GetCurrentProcessId(void) { return static_cast<DWORD>(getpid()); }
 
 }  // namespace ws2emu::emu::win32

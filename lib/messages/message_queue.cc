@@ -125,18 +125,82 @@ void MessageQueue::RemoveWindow(uint64_t hwnd) {
   windows_.erase(hwnd);
   std::erase_if(messages_,
                 [hwnd](const MSG &m) { return reinterpret_cast<uintptr_t>(m.hwnd) == hwnd; });
+  // Messages sent to it fail now (their senders stop waiting): Finish only sets an event.
+  std::erase_if(sent_, [hwnd](const std::shared_ptr<SentMessage> &sent) {
+    if (reinterpret_cast<uintptr_t>(sent->msg.hwnd) != hwnd) return false;
+    sent->Finish(SentMessage::kFailed, 0);
+    return true;
+  });
   UpdateEventLocked();
 }
 
 std::vector<uint64_t> MessageQueue::Shutdown() {
-  StdMutexLock lock(&mu_);
-  gone_ = true;
-  messages_.clear();
-  quit_ = false;
-  std::vector<uint64_t> windows(windows_.begin(), windows_.end());
-  windows_.clear();
-  UpdateEventLocked();
+  std::deque<std::shared_ptr<SentMessage>> failed;
+  std::vector<uint64_t> windows;
+  {
+    StdMutexLock lock(&mu_);
+    gone_ = true;
+    messages_.clear();
+    failed.swap(sent_);
+    quit_ = false;
+    windows.assign(windows_.begin(), windows_.end());
+    windows_.clear();
+    UpdateEventLocked();
+  }
+  for (auto &sent : failed) sent->Finish(SentMessage::kFailed, 0);
   return windows;
+}
+
+MessageQueue::PostResult MessageQueue::Send(std::shared_ptr<SentMessage> sent) {
+  StdMutexLock lock(&mu_);
+  if (gone_ || !windows_.contains(reinterpret_cast<uintptr_t>(sent->msg.hwnd)))
+    return PostResult::kGone;
+  try {
+    sent_.push_back(std::move(sent));
+  } catch (const std::bad_alloc &) {
+    return PostResult::kNoMemory;
+  }
+  changed_bits_ |= QS_SENDMESSAGE;
+  UpdateEventLocked();
+  return PostResult::kPosted;
+}
+
+bool MessageQueue::CancelSent(const SentMessage *sent) {
+  StdMutexLock lock(&mu_);
+  auto it = std::find_if(sent_.begin(), sent_.end(),
+                         [sent](const std::shared_ptr<SentMessage> &s) { return s.get() == sent; });
+  if (it == sent_.end()) return false;
+  sent_.erase(it);
+  UpdateEventLocked();
+  return true;
+}
+
+int MessageQueue::DispatchSent() {
+  int ran = 0;
+  for (;;) {
+    std::shared_ptr<SentMessage> sent;
+    {
+      StdMutexLock lock(&mu_);
+      changed_bits_ &= ~static_cast<uint32_t>(QS_SENDMESSAGE);
+      if (sent_.empty()) {
+        UpdateEventLocked();
+        return ran;
+      }
+      sent = std::move(sent_.front());
+      sent_.pop_front();
+      UpdateEventLocked();
+    }
+    // Without the lock: the window procedure may post, send or destroy windows.
+    const uint64_t hwnd = reinterpret_cast<uintptr_t>(sent->msg.hwnd);
+    Ref<Window> w = HandleTable::Get().LookupAs<Window>(hwnd);
+    if (w && w->queue() == this) {
+      sent->Finish(SentMessage::kDone, w->Send(sent->msg.message, sent->msg.wParam,
+                                               sent->msg.lParam));
+    } else {
+      sent->Finish(SentMessage::kFailed, 0);  // destroyed since it was queued
+    }
+    ++ran;
+  }
 }
 
 MessageQueue::PostResult MessageQueue::Post(const MSG &msg) {
@@ -190,9 +254,12 @@ bool MessageQueue::Peek(const Filter &filter, bool remove, MSG *out) {
 
 void MessageQueue::Get(const Filter &filter, MSG *out) {
   Waitable *self = this;
-  while (!Peek(filter, /*remove=*/true, out)) {
-    // Peek has just cleared the changed QS_POSTMESSAGE bit: the next post sets it.
-    BeginWait(/*wake_mask=*/0, /*changed_mask=*/QS_POSTMESSAGE);
+  for (;;) {
+    DispatchSent();  // sent messages first, as GetMessage runs them
+    if (Peek(filter, /*remove=*/true, out)) return;
+    // Peek has just cleared the changed QS_POSTMESSAGE bit: the next post sets it; a pending
+    // sent message signals through its status bit.
+    BeginWait(/*wake_mask=*/QS_SENDMESSAGE, /*changed_mask=*/QS_POSTMESSAGE);
     WaitForObjects(&self, 1, /*wait_all=*/false, kInfinite, /*alertable=*/false);
     EndWait(/*seen_bits=*/0);  // the next Peek looks
   }
@@ -204,7 +271,8 @@ uint32_t MessageQueue::Wait(Waitable *const *objects, uint32_t count, bool wait_
   Waitable *all[kMaxWaitObjects + 1];
   std::copy(objects, objects + count, all);
   all[count] = this;
-  const uint32_t bits = wake_mask & kPostedBits;  // no other input exists here
+  // No other input exists here than posted and sent messages.
+  const uint32_t bits = wake_mask & (kPostedBits | QS_SENDMESSAGE);
   BeginWait(input_available ? bits : 0, bits);
   uint32_t r = WaitForObjects(all, count + 1, wait_all, timeout_ms, alertable);
   const bool input = r == kWaitObject0 + (wait_all ? 0 : count);

@@ -1,6 +1,6 @@
-// lib/messages/message_queue.h — a thread's message queue (the posted-message half of user32's
-// THREADINFO): what PostMessage appends to and GetMessage, PeekMessage and
-// MsgWaitForMultipleObjects read.
+// lib/messages/message_queue.h — a thread's message queue (the posted and sent messages of
+// user32's THREADINFO): what PostMessage and SendMessage append to and GetMessage, PeekMessage
+// and MsgWaitForMultipleObjects read.
 //
 //   MessageQueue *q = MessageQueue::Current();            // created on first use
 //   Ref<MessageQueue> other = MessageQueue::FindByThreadId(tid);
@@ -19,7 +19,16 @@
 // QS_ALLPOSTMESSAGE too when it does not filter; a Wait that returns for input clears the
 // changed bits it waited for. A Wait without input_available returns only for changed bits,
 // with it for status bits too (MWMO_INPUTAVAILABLE). Every posted message counts as
-// QS_POSTMESSAGE and QS_ALLPOSTMESSAGE; the runtime has no other kind of input.
+// QS_POSTMESSAGE and QS_ALLPOSTMESSAGE, every sent one as QS_SENDMESSAGE; the runtime has no
+// other kind of input.
+//
+// Sent messages (SendMessage from another thread). A sender queues a SentMessage on the
+// window's queue (Send) and waits for it to be done; the owner thread runs it (calls the window
+// procedure) in DispatchSent, which Get and Peek's callers run before they look at posted
+// messages, as Windows processes sent messages inside GetMessage and PeekMessage. A pending
+// sent message sets QS_SENDMESSAGE (status and changed), so it wakes a Get or a Wait for it.
+// What the owner can no longer run (its thread exits, the window is destroyed) is done as
+// failed. Sent messages go first, in FIFO order, and never leave through Peek.
 //
 // Concurrency and lifetime. One mutex guards the messages, the bits and the masks. The queue
 // is a Waitable, waited on by its owner only: for the length of one wait the owner sets which
@@ -32,8 +41,10 @@
 #ifndef WS2EMU_LIB_MESSAGES_MESSAGE_QUEUE_H_
 #define WS2EMU_LIB_MESSAGES_MESSAGE_QUEUE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -44,6 +55,21 @@
 #include "ws2emu/winuser.h"
 
 namespace ws2emu {
+
+// One message sent from another thread: shared by the sender, which waits on `done`, and the
+// owner's queue. `state` and `result` are written before `done` is set.
+struct SentMessage {
+  enum State : int { kPending, kDone, kFailed };
+  MSG msg = {};
+  Ref<Event> done;  // manual-reset, set once the message is done or failed
+  std::atomic<int> state{kPending};
+  std::atomic<LRESULT> result{0};
+  void Finish(State s, LRESULT r) {
+    result.store(r, std::memory_order_relaxed);
+    state.store(s, std::memory_order_release);
+    done->Set();
+  }
+};
 
 class MessageQueue final : public Waitable {
  public:
@@ -85,17 +111,27 @@ class MessageQueue final : public Waitable {
   // not grow (nothing is queued then: PostMessage fails with ERROR_NOT_ENOUGH_MEMORY).
   enum class PostResult { kPosted, kGone, kNoMemory };
   PostResult Post(const MSG &msg);
+  // Queues a message sent from another thread to a window of this queue (msg.hwnd). kGone if
+  // the thread has exited or the window was removed, kNoMemory if the queue could not grow.
+  PostResult Send(std::shared_ptr<SentMessage> sent);
+  // Takes back a sent message that is still pending (the sender gave up: SendMessageTimeout);
+  // false if the owner has already taken it.
+  bool CancelSent(const SentMessage *sent);
+  // The owner thread only: runs every pending sent message (the window procedure, on this
+  // thread) and marks each done. Returns how many it ran.
+  int DispatchSent();
   // Sets the quit flag (PostQuitMessage): the last exit code wins.
   void PostQuit(int exit_code);
 
   // The owner thread only. The first message that matches, removed if `remove`; WM_QUIT when
   // none matches and the quit flag is set (cleared if `remove`). False if there is nothing.
   bool Peek(const Filter &filter, bool remove, MSG *out);
-  // Blocks (not alertable) until Peek(filter, remove=true) finds a message.
+  // Runs sent messages and blocks (not alertable) until Peek(filter, remove=true) finds a
+  // message.
   void Get(const Filter &filter, MSG *out);
   // WaitForObjects over `objects` (count 0..64) and this queue as object `count`, which is
-  // signaled by new posted input of `wake_mask` (or any queued, with input_available). Returns
-  // as WaitForObjects does; wait_all needs every object and input at once.
+  // signaled by new posted or sent input of `wake_mask` (or any queued, with input_available).
+  // Returns as WaitForObjects does; wait_all needs every object and input at once.
   uint32_t Wait(Waitable *const *objects, uint32_t count, bool wait_all, uint32_t timeout_ms,
                 uint32_t wake_mask, bool input_available, bool alertable);
 
@@ -114,7 +150,8 @@ class MessageQueue final : public Waitable {
   void EndWait(uint32_t seen_bits);
 
   uint32_t StatusBitsLocked() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    return !messages_.empty() || quit_ ? kPostedBits : 0;
+    return (!messages_.empty() || quit_ ? kPostedBits : 0) |
+           (!sent_.empty() ? uint32_t{QS_SENDMESSAGE} : 0);
   }
   bool SignaledLocked() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
     return (StatusBitsLocked() & wake_mask_) != 0 || (changed_bits_ & changed_mask_) != 0;
@@ -125,6 +162,7 @@ class MessageQueue final : public Waitable {
   const Ref<Event> event_;  // manual-reset; set exactly while SignaledLocked()
   mutable StdMutex mu_;  // on every post and peek: see base/annotated_mutex.h
   std::deque<MSG> messages_ ABSL_GUARDED_BY(mu_);
+  std::deque<std::shared_ptr<SentMessage>> sent_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_set<uint64_t> windows_ ABSL_GUARDED_BY(mu_);
   bool quit_ ABSL_GUARDED_BY(mu_) = false;
   int quit_code_ ABSL_GUARDED_BY(mu_) = 0;

@@ -238,7 +238,8 @@ void WINAPI ws2emu_PostQuitMessage(int nExitCode) {
   if (MessageQueue *queue = CurrentQueue()) queue->PostQuit(nExitCode);
 }
 
-// GetMessageW: blocks until a message matching (hWnd, min, max) is there; 0 for WM_QUIT, -1 for
+// GetMessageW: runs the messages other threads send meanwhile (SendMessage) and blocks until a
+// posted message matching (hWnd, min, max) is there; 0 for WM_QUIT, -1 for
 // a NULL lpMsg (ERROR_INVALID_PARAMETER) or an invalid hWnd (ERROR_INVALID_WINDOW_HANDLE).
 BOOL WINAPI ws2emu_GetMessageW(LPMSG lpMsg, HWND hWnd, UINT wMsgFilterMin, UINT wMsgFilterMax) {
   if (lpMsg == nullptr) {
@@ -253,8 +254,8 @@ BOOL WINAPI ws2emu_GetMessageW(LPMSG lpMsg, HWND hWnd, UINT wMsgFilterMin, UINT 
   return lpMsg->message == WM_QUIT ? FALSE : TRUE;
 }
 
-// PeekMessageW: never blocks. PM_REMOVE takes the message; PM_NOYIELD and the PM_QS_* bits
-// change nothing here.
+// PeekMessageW: never blocks; runs the messages other threads sent first. PM_REMOVE takes the
+// message; PM_NOYIELD and the PM_QS_* bits change nothing here.
 BOOL WINAPI ws2emu_PeekMessageW(LPMSG lpMsg, HWND hWnd, UINT wMsgFilterMin, UINT wMsgFilterMax,
                                 UINT wRemoveMsg) {
   if (lpMsg == nullptr) {
@@ -265,6 +266,7 @@ BOOL WINAPI ws2emu_PeekMessageW(LPMSG lpMsg, HWND hWnd, UINT wMsgFilterMin, UINT
   if (!MakeFilter(hWnd, wMsgFilterMin, wMsgFilterMax, &filter)) return FALSE;
   MessageQueue *queue = CurrentQueue();
   if (queue == nullptr) return FALSE;
+  queue->DispatchSent();  // messages other threads sent run first, as on Windows
   return queue->Peek(filter, (wRemoveMsg & PM_REMOVE) != 0, lpMsg) ? TRUE : FALSE;
 }
 
