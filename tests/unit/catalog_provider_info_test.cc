@@ -19,12 +19,18 @@
 #include "catalog/catalog.h"
 #include "catalog/operations.h"
 #include "catalog/store.h"
+#include "common/catalog_fixture.h"
 #include "common/empty_catalog.h"
 #include "common/temp_dir.h"
 #include "ws2emu/ws2emu.h"
 
 namespace {
 
+using ws2emu::testing::Base;
+using ws2emu::testing::MutableW;
+using ws2emu::testing::ReadFile;
+using ws2emu::testing::U;
+using ws2emu::testing::W;
 using ws2emu::catalog::Catalog;
 using ws2emu::catalog::Parse;
 using ws2emu::catalog::Serialize;
@@ -34,9 +40,6 @@ constexpr GUID kLsp = {0xabcdef01, 0x1234, 0x5678, {9, 8, 7, 6, 5, 4, 3, 2}};
 constexpr GUID kUnknown = {0xdeadbeef, 0, 0, {0, 0, 0, 0, 0, 0, 0, 0}};
 constexpr DWORD kInspectFirewall = LSP_INSPECTOR | LSP_FIREWALL;
 
-std::u16string U(const char *s) { return std::u16string(s, s + std::strlen(s)); }
-const WCHAR *W(const std::u16string &s) { return reinterpret_cast<const WCHAR *>(s.c_str()); }
-WCHAR *MutableW(std::u16string &s) { return reinterpret_cast<WCHAR *>(s.data()); }
 PBYTE Bytes(DWORD *d) { return reinterpret_cast<PBYTE>(d); }
 
 // An info class no enumerator names, as a caller's int reaches ws2_32: through the same
@@ -47,28 +50,7 @@ using GetInfoInt = int(WSPAPI *)(LPGUID, int, PBYTE, size_t *, DWORD, LPINT);
 SetInfoInt SetWithType() { return reinterpret_cast<SetInfoInt>(&WSCSetProviderInfo); }
 GetInfoInt GetWithType() { return reinterpret_cast<GetInfoInt>(&WSCGetProviderInfo); }
 
-WSAPROTOCOL_INFOW Base(int family, int type, int protocol, const char *name) {
-  WSAPROTOCOL_INFOW p;
-  std::memset(&p, 0, sizeof(p));
-  p.dwServiceFlags1 = XP1_IFS_HANDLES | XP1_GUARANTEED_DELIVERY;
-  p.ProtocolChain.ChainLen = BASE_PROTOCOL;
-  p.iVersion = 2;
-  p.iAddressFamily = family;
-  p.iMaxSockAddr = 16;
-  p.iMinSockAddr = 16;
-  p.iSocketType = type;
-  p.iProtocol = protocol;
-  std::u16string n = U(name);
-  std::memcpy(p.szProtocol, n.data(), n.size() * 2);
-  return p;
-}
 
-std::string ReadFile(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 void WriteFile(const std::string &path, const std::string &text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -104,26 +86,9 @@ class ProviderInfoTest : public ::testing::Test {
   }
   void TearDown() override { unsetenv("WS2EMU_CATALOG"); }
 
-  void InstallBase() {
-    WSAPROTOCOL_INFOW entries[2] = {Base(2, 1, 6, "Base TCP"), Base(2, 2, 17, "Base UDP")};
-    int err = 0;
-    std::u16string path = U("%SystemRoot%\\system32\\base.dll");
-    GUID g = kBase;
-    ASSERT_EQ(WSCInstallProvider(&g, W(path), entries, 2, &err), 0) << err;
-  }
+  void InstallBase() { ws2emu::testing::InstallBase(kBase); }
 
-  // The LSP over every base entry, as Microsoft's sample installs one; the layered entry's ID.
-  DWORD InstallLsp() {
-    GUID lsp = kLsp;
-    int err = 0;
-    DWORD layered_id = 0;
-    std::u16string path = U("%SystemRoot%\\system32\\lsp.dll"), name = U("Test LSP");
-    EXPECT_EQ(WSCInstallProviderAndChains(&lsp, MutableW(path), MutableW(name), 0, nullptr, 0,
-                                          &layered_id, &err),
-              0)
-        << err;
-    return layered_id;
-  }
+  DWORD InstallLsp() { return ws2emu::testing::InstallLsp(kLsp); }
 
   // The GUIDs of the chains the LSP's install made.
   std::vector<GUID> ChainGuids(DWORD layered_id) {

@@ -20,6 +20,7 @@
 
 #include "catalog/catalog.h"
 #include "catalog/store.h"
+#include "common/catalog_fixture.h"
 #include "common/empty_catalog.h"
 #include "common/enum_protocols.h"
 #include "common/temp_dir.h"
@@ -27,6 +28,11 @@
 
 namespace {
 
+using ws2emu::testing::Base;
+using ws2emu::testing::MutableW;
+using ws2emu::testing::ReadFile;
+using ws2emu::testing::U;
+using ws2emu::testing::W;
 using ws2emu::catalog::Catalog;
 using ws2emu::catalog::Entry;
 
@@ -35,33 +41,8 @@ constexpr GUID kOther = {0x99999999, 0x2222, 0x3333, {1, 2, 3, 4, 5, 6, 7, 9}};
 constexpr GUID kLsp = {0xabcdef01, 0x1234, 0x5678, {9, 8, 7, 6, 5, 4, 3, 2}};
 constexpr GUID kUnknown = {0xdeadbeef, 0, 0, {0, 0, 0, 0, 0, 0, 0, 0}};
 
-std::u16string U(const char *s) { return std::u16string(s, s + std::strlen(s)); }
-const WCHAR *W(const std::u16string &s) { return reinterpret_cast<const WCHAR *>(s.c_str()); }
-WCHAR *MutableW(std::u16string &s) { return reinterpret_cast<WCHAR *>(s.data()); }
 
-WSAPROTOCOL_INFOW Base(int family, int type, int protocol, const char *name) {
-  WSAPROTOCOL_INFOW p;
-  std::memset(&p, 0, sizeof(p));
-  p.dwServiceFlags1 = XP1_IFS_HANDLES | XP1_GUARANTEED_DELIVERY;
-  p.dwProviderFlags = PFL_MATCHES_PROTOCOL_ZERO;
-  p.ProtocolChain.ChainLen = BASE_PROTOCOL;
-  p.iVersion = 2;
-  p.iAddressFamily = family;
-  p.iMaxSockAddr = 16;
-  p.iMinSockAddr = 16;
-  p.iSocketType = type;
-  p.iProtocol = protocol;
-  std::u16string n = U(name);
-  std::memcpy(p.szProtocol, n.data(), n.size() * 2);
-  return p;
-}
 
-std::string ReadFile(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // Each test starts from an empty catalog file: no entries, next-id 1001.
 class CatalogTest : public ::testing::Test {
@@ -76,27 +57,9 @@ class CatalogTest : public ::testing::Test {
     return ws2emu::testing::EnumProtocols(application_view, filter);
   }
 
-  // Installs TCP and UDP over IPv4 for kBase: IDs 1001 and 1002 in an empty catalog.
-  void InstallBase() {
-    WSAPROTOCOL_INFOW entries[2] = {Base(2, 1, 6, "Base TCP"), Base(2, 2, 17, "Base UDP")};
-    int err = 0;
-    std::u16string path = U("%SystemRoot%\\system32\\base.dll");
-    GUID g = kBase;
-    ASSERT_EQ(WSCInstallProvider(&g, W(path), entries, 2, &err), 0) << err;
-  }
+  void InstallBase() { ws2emu::testing::InstallBase(kBase); }
 
-  // WSCInstallProviderAndChains of kLsp over every base entry; the layered entry's ID.
-  DWORD InstallLsp() {
-    GUID lsp = kLsp;
-    int err = 0;
-    DWORD layered_id = 0;
-    std::u16string path = U("%SystemRoot%\\system32\\lsp.dll"), name = U("Test LSP");
-    EXPECT_EQ(WSCInstallProviderAndChains(&lsp, MutableW(path), MutableW(name), 0, nullptr, 0,
-                                          &layered_id, &err),
-              0)
-        << err;
-    return layered_id;
-  }
+  DWORD InstallLsp() { return ws2emu::testing::InstallLsp(kLsp); }
 
   ws2emu::testing::TempDir temp_{"catalog"};
   const std::string dir_ = temp_.path(), path_ = dir_ + "/catalog";
