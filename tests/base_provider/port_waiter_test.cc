@@ -6,6 +6,7 @@
 // epoll engine (the -epoll run of this suite) no waiter runs the engine: the cases that need it
 // are skipped there, the others run as they are.
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -45,11 +46,14 @@ class PortWaiter : public BaseProviderTest {
     BaseProviderTest::TearDown();
   }
   static bool Uring() { return std::string(EngineName()) == "io_uring"; }
-  // Waits (guarded, not timed) until a port waiter has entered the engine since `before`.
+  // Waits until a port waiter has entered the engine since `before`. The bound is the failure
+  // guard (kGuard), not a count of yields: on a loaded machine the waiter's thread may not run
+  // for a long time, and 200,000 yields once passed before it did.
   static bool WaiterEntered(uint64_t before) {
-    for (int i = 0; i < 200000; ++i) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kGuard);
+    while (std::chrono::steady_clock::now() < deadline) {
       if (PortWaitsThatRanTheEngine() > before) return true;
-      std::this_thread::yield();
+      std::this_thread::sleep_for(std::chrono::microseconds(100));
     }
     return false;
   }
