@@ -149,6 +149,14 @@ const BuiltinExport kExports[] = {
     EXPORT("towlower", towlower_),
     EXPORT("towupper", towupper_),
     EXPORT("wcscat", wcscat_),
+    EXPORT("wcsstr", wcsstr_),
+    EXPORT("_vswprintf", _vswprintf_),
+    EXPORT("_swprintf", _swprintf_),
+    EXPORT("swprintf", _swprintf_),  // msvcrt.dll's swprintf is the legacy, size-less one
+    EXPORT("_wgetenv", _wgetenv_),
+    EXPORT("__wgetmainargs", __wgetmainargs),
+    {"__winitenv", 0, &g_winitenv},
+    {"_wcmdln", 0, &g_wcmdln},
     // Wide stdio, positions and file queries (msvcrt/wide_stdio.cc, msvcrt/files.cc).
     EXPORT("_fdopen", _fdopen_),
     EXPORT("_filelengthi64", _filelengthi64_),

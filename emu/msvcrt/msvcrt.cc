@@ -253,6 +253,24 @@ int WINAPI _vsnwprintf_(WCHAR *buffer, size_t count, const WCHAR *format,
   return CopyOut(buffer, count, Utf8ToUtf16(text));
 }
 
+// The legacy forms with no buffer size (msvcrt's swprintf before the ISO one): the buffer is
+// trusted to be large enough, as msvcrt trusts it.
+int WINAPI _vswprintf_(WCHAR *buffer, const WCHAR *format, __builtin_ms_va_list ap) {
+  if (buffer == nullptr) {
+    *_errno_() = EINVAL;
+    return -1;
+  }
+  return _vsnwprintf_(buffer, SIZE_MAX, format, ap);
+}
+
+int WINAPI _swprintf_(WCHAR *buffer, const WCHAR *format, ...) {
+  __builtin_ms_va_list ap;
+  __builtin_ms_va_start(ap, format);
+  int r = _vswprintf_(buffer, format, ap);
+  __builtin_ms_va_end(ap);
+  return r;
+}
+
 int WINAPI setvbuf_(IoBuf *stream, char *, int mode, size_t size) {
   constexpr int kIoFbf = 0x0000, kIoLbf = 0x0040, kIoNbf = 0x0004;  // msvcrt's values
   bool valid_mode = mode == kIoFbf || mode == kIoLbf || mode == kIoNbf;

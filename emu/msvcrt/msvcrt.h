@@ -226,6 +226,14 @@ char *WINAPI _strupr_(char *s);
 WCHAR *WINAPI _wcslwr_(WCHAR *s);
 WCHAR *WINAPI _wcsupr_(WCHAR *s);
 WCHAR *WINAPI wcscat_(WCHAR *d, const WCHAR *s);
+WCHAR *WINAPI wcsstr_(const WCHAR *haystack, const WCHAR *needle);
+int WINAPI _vswprintf_(WCHAR *buffer, const WCHAR *format, __builtin_ms_va_list ap);
+int WINAPI _swprintf_(WCHAR *buffer, const WCHAR *format, ...);
+// wmain programs: the arguments, environment and command line in UTF-16.
+int WINAPI __wgetmainargs(int *argc, WCHAR ***argv, WCHAR ***env, int, void *);
+WCHAR *WINAPI _wgetenv_(const WCHAR *name);
+extern WCHAR **g_winitenv;
+extern WCHAR *g_wcmdln;
 WCHAR WINAPI towlower_(WCHAR c);
 WCHAR WINAPI towupper_(WCHAR c);
 int WINAPI iswctype_(WCHAR c, unsigned short type);

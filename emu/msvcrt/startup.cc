@@ -3,14 +3,18 @@
 // __setusermatherr, signal. ws2emu-run hands the program's arguments in with SetMainArgs.
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
+#include <new>
 #include <string>
 #include <vector>
 
 #include "base/annotated_mutex.h"
 #include "absl/base/attributes.h"
 #include "absl/base/thread_annotations.h"
+#include "base/utf.h"
 #include "msvcrt/msvcrt.h"
 
 extern char **environ;
@@ -74,6 +78,72 @@ int WINAPI __getmainargs(int *argc, char ***argv, char ***env, int, void *) {
   *env = environ;
   g_initenv = environ;
   return 0;
+}
+
+// The UTF-16 copies for wmain programs (mingw's -municode start-up calls __wgetmainargs and
+// reads __winitenv and _wcmdln); made once, on the first call, and kept for the process's life
+// as msvcrt keeps them.
+WCHAR **g_winitenv = nullptr;
+WCHAR *g_wcmdln = nullptr;
+
+namespace {
+
+std::vector<std::u16string> g_wargs ABSL_GUARDED_BY(g_mu), g_wenv ABSL_GUARDED_BY(g_mu);
+std::vector<WCHAR *> g_wargv ABSL_GUARDED_BY(g_mu), g_wenvp ABSL_GUARDED_BY(g_mu);
+std::u16string g_wcmdline ABSL_GUARDED_BY(g_mu);
+
+WCHAR *Chars(std::u16string &s) { return reinterpret_cast<WCHAR *>(s.data()); }
+
+}  // namespace
+
+int WINAPI __wgetmainargs(int *argc, WCHAR ***argv, WCHAR ***env, int, void *) {
+  StdMutexLock lock(&g_mu);
+  if (g_wargv.empty()) {
+    try {
+      for (const std::string &a : g_args) g_wargs.push_back(Utf8ToUtf16(a));
+      for (char **e = environ; e != nullptr && *e != nullptr; ++e) g_wenv.push_back(Utf8ToUtf16(*e));
+      g_wcmdline = Utf8ToUtf16(CommandLine(g_args));
+      for (std::u16string &a : g_wargs) g_wargv.push_back(Chars(a));
+      g_wargv.push_back(nullptr);
+      for (std::u16string &e : g_wenv) g_wenvp.push_back(Chars(e));
+      g_wenvp.push_back(nullptr);
+    } catch (const std::bad_alloc &) {
+      g_wargs.clear();
+      g_wenv.clear();
+      g_wargv.clear();
+      g_wenvp.clear();
+      return -1;  // msvcrt's failure: the start-up code reports "not enough space"
+    }
+    g_wcmdln = Chars(g_wcmdline);
+    g_winitenv = g_wenvp.data();
+  }
+  *argc = static_cast<int>(g_wargv.size() - 1);
+  *argv = g_wargv.data();
+  *env = g_wenvp.data();
+  return 0;
+}
+
+// _wgetenv: the variable's value in UTF-16, from a per-name copy kept until the value changes
+// (msvcrt's pointers into its wide environment are likewise invalidated by _wputenv).
+WCHAR *WINAPI _wgetenv_(const WCHAR *name) {
+  if (name == nullptr) {
+    *_errno_() = EINVAL;
+    return nullptr;
+  }
+  const std::string key = Utf16ToUtf8(reinterpret_cast<const char16_t *>(name));
+  const char *value = std::getenv(key.c_str());
+  if (value == nullptr) return nullptr;
+  static auto &copies ABSL_GUARDED_BY(g_mu) = *new std::map<std::string, std::u16string>();
+  StdMutexLock lock(&g_mu);
+  try {
+    std::u16string wide = Utf8ToUtf16(value);
+    auto [it, inserted] = copies.try_emplace(key, wide);
+    if (!inserted && it->second != wide) it->second = std::move(wide);
+    return Chars(it->second);
+  } catch (const std::bad_alloc &) {
+    *_errno_() = ENOMEM;
+    return nullptr;
+  }
 }
 
 void WINAPI __set_app_type(int) {}

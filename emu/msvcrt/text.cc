@@ -86,6 +86,17 @@ WCHAR *WINAPI wcscat_(WCHAR *d, const WCHAR *s) {
   return d;
 }
 
+// The first occurrence of `needle` in `haystack`; an empty needle matches at the start.
+WCHAR *WINAPI wcsstr_(const WCHAR *haystack, const WCHAR *needle) {
+  if (*needle == 0) return const_cast<WCHAR *>(haystack);
+  for (; *haystack != 0; ++haystack) {
+    size_t i = 0;
+    while (needle[i] != 0 && haystack[i] == needle[i]) ++i;
+    if (needle[i] == 0) return const_cast<WCHAR *>(haystack);
+  }
+  return nullptr;
+}
+
 // towlower/towupper take and return a wint_t (16 bits in msvcrt); WEOF passes through.
 WCHAR WINAPI towlower_(WCHAR c) { return Lower(c); }
 WCHAR WINAPI towupper_(WCHAR c) { return Upper(c); }
