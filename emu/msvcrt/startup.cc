@@ -163,9 +163,10 @@ void WINAPI exit_(int code) {
   _exit(code);
 }
 
-// signal: the handler is recorded and returned by the next call, as msvcrt does; the runtime
-// raises no Windows signals into PE code (faults do not become exceptions), so it is never
-// called.
+// signal: the handler is recorded and returned by the next call, as msvcrt does. The runtime
+// itself never calls it; a processor fault in PE code is a Windows exception, and mingw's CRT
+// turns one nobody handles into a call of the SIGSEGV/SIGILL/SIGFPE handler from its own
+// unhandled-exception filter (which ws2emu calls), as on Windows.
 SignalHandler WINAPI signal_(int sig, SignalHandler handler) {
   if (sig < 0 || sig >= 32) return reinterpret_cast<SignalHandler>(-1);  // SIG_ERR
   StdMutexLock lock(&g_mu);
