@@ -199,23 +199,24 @@ void RemovePeRange(const void *base) {
 
 }  // namespace
 
-bool InPeImage(const void *address) {
+namespace {
+
+// Whether `address` is in one of `ranges`; lock-free, for the fault handler.
+template <size_t N>
+bool InRanges(const PeRange (&ranges)[N], const void *address) {
   const auto a = reinterpret_cast<uintptr_t>(address);
-  for (const PeRange &r : g_ranges) {
+  for (const PeRange &r : ranges) {
     uintptr_t base = r.base.load(std::memory_order_acquire);
     if (base != 0 && a >= base && a < r.end.load(std::memory_order_relaxed)) return true;
   }
   return false;
 }
 
-bool InFormerPeImage(const void *address) {
-  const auto a = reinterpret_cast<uintptr_t>(address);
-  for (const PeRange &r : g_former) {
-    uintptr_t base = r.base.load(std::memory_order_acquire);
-    if (base != 0 && a >= base && a < r.end.load(std::memory_order_relaxed)) return true;
-  }
-  return false;
-}
+}  // namespace
+
+bool InPeImage(const void *address) { return InRanges(g_ranges, address); }
+
+bool InFormerPeImage(const void *address) { return InRanges(g_former, address); }
 
 std::string Loader::FormerModuleAt(const void *address) {
   RecursiveMutexLock lock(&mu_);

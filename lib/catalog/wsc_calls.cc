@@ -115,6 +115,15 @@ bool ProviderArgumentsPresent(const GUID *id, const WCHAR *path, const WSAPROTOC
   return true;
 }
 
+// The checks WSCGetProviderInfo and WSCSetProviderInfo share, in their order: the GUID, the info
+// class (ProviderInfoAudit is ERROR_CALL_NOT_IMPLEMENTED, as documented), Flags. 0 when they pass.
+int InfoRequestError(const GUID *lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType, DWORD Flags) {
+  if (lpProviderId == nullptr) return WSAEINVAL;
+  if (InfoType == ProviderInfoAudit) return ERROR_CALL_NOT_IMPLEMENTED;
+  if (InfoType != ProviderInfoLspCategories || Flags != 0) return WSAEINVAL;
+  return 0;
+}
+
 // WSCGetProviderInfo and its 32 form. The order of the checks: lpErrno (without it nothing can be
 // reported), the GUID, the info class (ProviderInfoAudit is ERROR_CALL_NOT_IMPLEMENTED, as
 // documented), Flags, InfoSize, then the catalog.
@@ -127,16 +136,8 @@ bool ProviderArgumentsPresent(const GUID *id, const WCHAR *path, const WSAPROTOC
 int GetProviderInfo(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType, PBYTE Info,
                     size_t *InfoSize, DWORD Flags, LPINT lpErrno) {
   if (lpErrno == nullptr) return SOCKET_ERROR;
-  int error = 0;
-  if (lpProviderId == nullptr) {
-    error = WSAEINVAL;
-  } else if (InfoType == ProviderInfoAudit) {
-    error = ERROR_CALL_NOT_IMPLEMENTED;
-  } else if (InfoType != ProviderInfoLspCategories || Flags != 0) {
-    error = WSAEINVAL;
-  } else if (InfoSize == nullptr) {
-    error = WSAEFAULT;
-  }
+  int error = InfoRequestError(lpProviderId, InfoType, Flags);
+  if (error == 0 && InfoSize == nullptr) error = WSAEFAULT;
   if (error != 0) {
     *lpErrno = error;
     return SOCKET_ERROR;
@@ -159,16 +160,10 @@ int GetProviderInfo(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType, PBYTE 
 int SetProviderInfo(LPGUID lpProviderId, WSC_PROVIDER_INFO_TYPE InfoType, PBYTE Info,
                     size_t InfoSize, DWORD Flags, LPINT lpErrno) {
   if (lpErrno == nullptr) return SOCKET_ERROR;
-  int error = 0;
-  if (lpProviderId == nullptr) {
-    error = WSAEINVAL;
-  } else if (InfoType == ProviderInfoAudit) {
-    error = ERROR_CALL_NOT_IMPLEMENTED;
-  } else if (InfoType != ProviderInfoLspCategories || Flags != 0) {
-    error = WSAEINVAL;
-  } else if (Info == nullptr) {
+  int error = InfoRequestError(lpProviderId, InfoType, Flags);
+  if (error == 0 && Info == nullptr) {
     error = WSAEFAULT;
-  } else if (InfoSize != sizeof(DWORD)) {
+  } else if (error == 0 && InfoSize != sizeof(DWORD)) {
     error = WSAEINVAL;
   }
   if (error != 0) {

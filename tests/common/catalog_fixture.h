@@ -18,6 +18,11 @@
 
 namespace ws2emu::testing {
 
+// The test base provider, the test LSP, and a GUID nothing installs.
+inline constexpr GUID kBase = {0x11111111, 0x2222, 0x3333, {1, 2, 3, 4, 5, 6, 7, 8}};
+inline constexpr GUID kLsp = {0xabcdef01, 0x1234, 0x5678, {9, 8, 7, 6, 5, 4, 3, 2}};
+inline constexpr GUID kUnknown = {0xdeadbeef, 0, 0, {0, 0, 0, 0, 0, 0, 0, 0}};
+
 inline std::u16string U(const char *s) { return std::u16string(s, s + std::strlen(s)); }
 inline const WCHAR *W(const std::u16string &s) { return reinterpret_cast<const WCHAR *>(s.c_str()); }
 inline WCHAR *MutableW(std::u16string &s) { return reinterpret_cast<WCHAR *>(s.data()); }

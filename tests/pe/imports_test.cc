@@ -14,22 +14,15 @@
 #include <string>
 #include <thread>
 
+#include "common/builtin_export.h"
 #include "ws2emu/ws2emu.h"
 
 namespace {
 
-template <typename Fn>
-Fn Export(const char *dll, const char *name) {
-  void *address = ws2emu_find_export(dll, name);
-  EXPECT_NE(address, nullptr) << dll << "!" << name;
-  return reinterpret_cast<Fn>(address);
-}
-template <typename Fn>
-Fn K32(const char *name) { return Export<Fn>("KERNEL32.dll", name); }
-template <typename Fn>
-Fn Crt(const char *name) { return Export<Fn>("msvcrt.dll", name); }
-template <typename Fn>
-Fn U32(const char *name) { return Export<Fn>("USER32.dll", name); }
+using ws2emu::testing::Crt;
+using ws2emu::testing::Export;
+using ws2emu::testing::K32;
+using ws2emu::testing::U32;
 
 DWORD LastError() { return K32<DWORD(WINAPI *)(void)>("GetLastError")(); }
 void SetLastErrorTo(DWORD e) { K32<void(WINAPI *)(DWORD)>("SetLastError")(e); }

@@ -15,21 +15,14 @@
 #include <ctime>
 #include <string>
 
+#include "common/builtin_export.h"
 #include "ws2emu/ws2emu.h"
 
 namespace {
 
-template <typename Fn>
-Fn Export(const char *dll, const char *name) {
-  void *address = ws2emu_find_export(dll, name);
-  EXPECT_NE(address, nullptr) << dll << "!" << name;
-  return reinterpret_cast<Fn>(address);
-}
-
-template <typename Fn>
-Fn K32(const char *name) { return Export<Fn>("KERNEL32.dll", name); }
-template <typename Fn>
-Fn Crt(const char *name) { return Export<Fn>("msvcrt.dll", name); }
+using ws2emu::testing::Crt;
+using ws2emu::testing::Export;
+using ws2emu::testing::K32;
 
 using GetStdHandleFn = HANDLE(WINAPI *)(DWORD);
 using ReadFileFn = BOOL(WINAPI *)(HANDLE, void *, DWORD, DWORD *, OVERLAPPED *);

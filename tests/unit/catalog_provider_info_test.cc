@@ -27,6 +27,9 @@
 namespace {
 
 using ws2emu::testing::Base;
+using ws2emu::testing::kBase;
+using ws2emu::testing::kLsp;
+using ws2emu::testing::kUnknown;
 using ws2emu::testing::MutableW;
 using ws2emu::testing::ReadFile;
 using ws2emu::testing::U;
@@ -35,9 +38,6 @@ using ws2emu::catalog::Catalog;
 using ws2emu::catalog::Parse;
 using ws2emu::catalog::Serialize;
 
-constexpr GUID kBase = {0x11111111, 0x2222, 0x3333, {1, 2, 3, 4, 5, 6, 7, 8}};
-constexpr GUID kLsp = {0xabcdef01, 0x1234, 0x5678, {9, 8, 7, 6, 5, 4, 3, 2}};
-constexpr GUID kUnknown = {0xdeadbeef, 0, 0, {0, 0, 0, 0, 0, 0, 0, 0}};
 constexpr DWORD kInspectFirewall = LSP_INSPECTOR | LSP_FIREWALL;
 
 PBYTE Bytes(DWORD *d) { return reinterpret_cast<PBYTE>(d); }

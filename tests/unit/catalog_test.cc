@@ -29,6 +29,9 @@
 namespace {
 
 using ws2emu::testing::Base;
+using ws2emu::testing::kBase;
+using ws2emu::testing::kLsp;
+using ws2emu::testing::kUnknown;
 using ws2emu::testing::MutableW;
 using ws2emu::testing::ReadFile;
 using ws2emu::testing::U;
@@ -36,10 +39,7 @@ using ws2emu::testing::W;
 using ws2emu::catalog::Catalog;
 using ws2emu::catalog::Entry;
 
-constexpr GUID kBase = {0x11111111, 0x2222, 0x3333, {1, 2, 3, 4, 5, 6, 7, 8}};
 constexpr GUID kOther = {0x99999999, 0x2222, 0x3333, {1, 2, 3, 4, 5, 6, 7, 9}};
-constexpr GUID kLsp = {0xabcdef01, 0x1234, 0x5678, {9, 8, 7, 6, 5, 4, 3, 2}};
-constexpr GUID kUnknown = {0xdeadbeef, 0, 0, {0, 0, 0, 0, 0, 0, 0, 0}};
 
 
 
