@@ -161,6 +161,7 @@ MessageQueue::PostResult MessageQueue::Send(std::shared_ptr<SentMessage> sent) {
     return PostResult::kNoMemory;
   }
   changed_bits_ |= QS_SENDMESSAGE;
+  send_work_.store(true, std::memory_order_release);
   UpdateEventLocked();
   return PostResult::kPosted;
 }
@@ -176,6 +177,9 @@ bool MessageQueue::CancelSent(const SentMessage *sent) {
 }
 
 int MessageQueue::DispatchSent() {
+  // Every GetMessage and PeekMessage comes here first; without a Send since the last drain there
+  // is nothing to run and no bit to clear, so the queue's lock is not taken.
+  if (!send_work_.load(std::memory_order_acquire)) return 0;
   int ran = 0;
   for (;;) {
     std::shared_ptr<SentMessage> sent;
@@ -183,6 +187,7 @@ int MessageQueue::DispatchSent() {
       StdMutexLock lock(&mu_);
       changed_bits_ &= ~static_cast<uint32_t>(QS_SENDMESSAGE);
       if (sent_.empty()) {
+        send_work_.store(false, std::memory_order_relaxed);
         UpdateEventLocked();
         return ran;
       }

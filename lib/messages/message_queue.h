@@ -163,6 +163,10 @@ class MessageQueue final : public Waitable {
   mutable StdMutex mu_;  // on every post and peek: see base/annotated_mutex.h
   std::deque<MSG> messages_ ABSL_GUARDED_BY(mu_);
   std::deque<std::shared_ptr<SentMessage>> sent_ ABSL_GUARDED_BY(mu_);
+  // Set by Send, cleared (under mu_) by the DispatchSent that finds sent_ empty and has cleared
+  // the changed QS_SENDMESSAGE bit: while false, DispatchSent has nothing to do. A Send racing
+  // with the check also signals the queue (QS_SENDMESSAGE), so a waiting Get comes back for it.
+  std::atomic<bool> send_work_{false};
   absl::flat_hash_set<uint64_t> windows_ ABSL_GUARDED_BY(mu_);
   bool quit_ ABSL_GUARDED_BY(mu_) = false;
   int quit_code_ ABSL_GUARDED_BY(mu_) = 0;
