@@ -4,34 +4,22 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 
 #include "base/escape.h"
+#include "base/own_memory.h"
 #include "base/utf.h"
 #include "base/wsa_errors.h"
 #include "catalog/catalog.h"
 
 namespace ws2emu::emu::trace {
 
-namespace {
-
-// The application's memory, read without trusting it: a pointer a program or a layer passes may
-// be garbage (the call itself answers WSAEFAULT, or a layer's __except catches it), and tracing
-// must not turn that into a crash in ws2emu's own code. process_vm_readv on this process fails
-// with EFAULT where a plain read would fault. [inference] Where the call is refused (a seccomp
-// filter), the memory counts as unreadable: the line says so instead of decoding it.
-bool SafeRead(void *to, const void *from, size_t n) {
-  if (n == 0) return true;
-  iovec local{to, n};
-  iovec remote{const_cast<void *>(from), n};
-  return process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == static_cast<ssize_t>(n);
-}
-
-}  // namespace
+// The decoders read the application's memory with ReadOwnMemory, never directly: a pointer a
+// program or a layer passes may be garbage (the call itself answers WSAEFAULT, or a layer's
+// __except catches it), and tracing must not turn that into a crash in ws2emu's own code.
 namespace {
 
 std::atomic<unsigned> g_mask{0};
@@ -154,7 +142,7 @@ std::string Addr(const struct WS_sockaddr *a, long len) {
   if (len < 2) return "(" + std::to_string(len) + " B)";
   WS_sockaddr_in6 copy{};  // the largest form decoded
   const size_t n = std::min(static_cast<size_t>(len), sizeof(copy));
-  if (!SafeRead(&copy, a, n)) return Ptr(a) + " (unreadable)";
+  if (!ReadOwnMemory(&copy, a, n)) return Ptr(a) + " (unreadable)";
   char text[INET6_ADDRSTRLEN + 1] = {};
   if (copy.sin6_family == WS_AF_INET && len >= static_cast<long>(sizeof(WS_sockaddr_in))) {
     const auto *in = reinterpret_cast<const WS_sockaddr_in *>(&copy);
@@ -173,7 +161,7 @@ std::string Addr(const struct WS_sockaddr *a, long len) {
 std::string AddrOut(const struct WS_sockaddr *a, const int *len) {
   int n = 0;
   if (a == nullptr || len == nullptr) return "NULL";
-  if (!SafeRead(&n, len, sizeof(n))) return Ptr(a) + " (length unreadable)";
+  if (!ReadOwnMemory(&n, len, sizeof(n))) return Ptr(a) + " (length unreadable)";
   return Addr(a, n);
 }
 
@@ -287,7 +275,7 @@ std::string Bufs(const WSABUF *bufs, DWORD count) {
   unsigned long long total = 0;
   for (DWORD i = 0; i < count; ++i) {
     WSABUF b;
-    if (!SafeRead(&b, &bufs[i], sizeof(b))) {
+    if (!ReadOwnMemory(&b, &bufs[i], sizeof(b))) {
       return std::to_string(count) + (count == 1 ? " buf" : " bufs") + " at " + Ptr(bufs) +
              " (unreadable)";
     }
@@ -312,7 +300,7 @@ std::string Wide(const WCHAR *text) {
   std::u16string copy;
   for (size_t i = 0; i < 1024; ++i) {
     char16_t c;
-    if (!SafeRead(&c, text + i, sizeof(c))) return Ptr(text) + " (unreadable)";
+    if (!ReadOwnMemory(&c, text + i, sizeof(c))) return Ptr(text) + " (unreadable)";
     if (c == 0) break;
     copy.push_back(c);
   }
@@ -322,7 +310,7 @@ std::string Wide(const WCHAR *text) {
 std::string Guid(const GUID *guid) {
   if (guid == nullptr) return "NULL";
   GUID copy;
-  if (!SafeRead(&copy, guid, sizeof(copy))) return Ptr(guid) + " (unreadable)";
+  if (!ReadOwnMemory(&copy, guid, sizeof(copy))) return Ptr(guid) + " (unreadable)";
   return catalog::GuidToString(copy);
 }
 
@@ -331,7 +319,7 @@ std::string OptVal(const char *value, long len) {
   std::string out = std::to_string(len) + " B";
   if (len == 4) {
     int32_t v;
-    if (!SafeRead(&v, value, 4)) return out + " at " + Ptr(value) + " (unreadable)";
+    if (!ReadOwnMemory(&v, value, 4)) return out + " at " + Ptr(value) + " (unreadable)";
     out += " =" + std::to_string(v);
   }
   return out;

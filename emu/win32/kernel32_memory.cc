@@ -1,7 +1,6 @@
 // VirtualQuery and VirtualProtect over /proc/self/maps and mprotect; IsBad*Ptr from the same
 // mappings and process_vm_readv on this process (a probe that cannot fault).
 #include <sys/mman.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 #include <iterator>
 #include <cstring>
 
+#include "base/own_memory.h"
 #include "loader/loader.h"
 #include "win32/kernel32.h"
 #include "ws2emu/ws2emu.h"
@@ -110,9 +110,7 @@ bool RangeHasProt(uintptr_t start, uintptr_t end, int prot) {
 // Reads `size` bytes at `address` of this process into `out` without touching them directly:
 // false where any of them cannot be read.
 bool ProbeRead(uintptr_t address, void *out, size_t size) {
-  iovec local{out, size};
-  iovec remote{reinterpret_cast<void *>(address), size};
-  return process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == static_cast<ssize_t>(size);
+  return ReadOwnMemory(out, reinterpret_cast<const void *>(address), size);
 }
 
 // Every page of [start, end) can be read: one byte of each is read through the kernel.
