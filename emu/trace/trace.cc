@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -89,13 +90,29 @@ bool ParseCategories(std::string_view list, unsigned *mask, std::string *bad) {
   return true;
 }
 
+// O_NONBLOCK for the open only: a FIFO with no reader fails (ENXIO) instead of blocking the
+// program before it starts. Then only a regular file or a character device (/dev/null, a
+// terminal) is taken: a FIFO or a socket would let whoever reads it stall every traced call.
 bool OpenFile(const std::string &path, std::string *error) {
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+  int fd = open(path.c_str(),
+                O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0644);
   if (fd < 0) {
     const int e = errno;
     *error = path + ": " +
              (e == ELOOP ? std::string("a symbolic link (refused: the trace is never written through one)")
                          : std::string(std::strerror(e)));
+    return false;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !(S_ISREG(st.st_mode) || S_ISCHR(st.st_mode))) {
+    *error = path + ": not a regular file or a device (refused)";
+    close(fd);
+    return false;
+  }
+  const int flags = fcntl(fd, F_GETFL);
+  if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+    *error = path + ": " + std::strerror(errno);
+    close(fd);
     return false;
   }
   g_fd.store(fd, std::memory_order_release);

@@ -115,6 +115,10 @@ ln -s "$work/target" "$work/link"
 expect file-symlink 2 "ws2emu-run: cannot write the trace: .*/link: a symbolic link" -- \
   "$run" --trace --trace-file "$work/link" "$client"
 [ "$(cat "$work/target")" = keep ] && pass || fail "file-symlink: the link's target was changed"
+# A FIFO nobody reads: refused at once (no hang before the program starts).
+mkfifo "$work/fifo"
+expect file-fifo 2 "ws2emu-run: cannot write the trace: .*/fifo: No such device or address" -- \
+  timeout 20 "$run" --trace --trace-file "$work/fifo" "$client"
 expect file-without-trace 2 "--trace-file goes with --trace" -- "$run" --trace-file "$work/x" "$client"
 expect trace-alone 2 "--trace goes with a PROGRAM.exe, --provider or --entry" -- "$run" --trace
 
