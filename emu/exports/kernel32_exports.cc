@@ -5,6 +5,8 @@
 #include "msvcrt/msvcrt.h"
 #include "win32/kernel32_disk_files.h"
 #include "win32/kernel32_files.h"
+#include "win32/kernel32_find_files.h"
+#include "win32/kernel32_toolhelp.h"
 #include "win32/ntdll_unwind.h"
 #include "ws2emu/ws2emu.h"
 
@@ -237,6 +239,26 @@ const BuiltinExport kExports[] = {
     EXPORT("GetStdHandle", GetStdHandle),
     EXPORT("ReadFile", ReadFile),
     EXPORT("WriteFile", WriteFile),
+    // Tool Help snapshots over /proc (win32/kernel32_toolhelp.cc) and folder listings
+    // (win32/kernel32_find_files.cc): what LSPs and their installers import.
+    EXPORT("CreateToolhelp32Snapshot", CreateToolhelp32Snapshot),
+    EXPORT("Process32First", Process32First),
+    EXPORT("Process32FirstW", Process32FirstW),
+    EXPORT("Process32Next", Process32Next),
+    EXPORT("Process32NextW", Process32NextW),
+    EXPORT("Thread32First", Thread32First),
+    EXPORT("Thread32Next", Thread32Next),
+    EXPORT("Module32First", Module32First),
+    EXPORT("Module32FirstW", Module32FirstW),
+    EXPORT("Module32Next", Module32Next),
+    EXPORT("Module32NextW", Module32NextW),
+    EXPORT("FindFirstFileA", FindFirstFileA),
+    EXPORT("FindFirstFileW", FindFirstFileW),
+    EXPORT("FindFirstFileExA", FindFirstFileExA),
+    EXPORT("FindFirstFileExW", FindFirstFileExW),
+    EXPORT("FindNextFileA", FindNextFileA),
+    EXPORT("FindNextFileW", FindNextFileW),
+    EXPORT("FindClose", FindClose),
 };
 #undef EXPORT
 

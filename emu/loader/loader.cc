@@ -494,6 +494,20 @@ Module *Loader::main_module() {
   return main_module_;
 }
 
+std::vector<Loader::ModuleView> Loader::ListModules() {
+  RecursiveMutexLock lock(&mu_);
+  std::vector<ModuleView> list;
+  list.reserve(modules_.size());
+  if (main_module_ != nullptr) {
+    list.push_back({main_module_->name_, main_module_->path_, main_module_->base_,
+                    main_module_->size_, main_module_->refs_});
+  }
+  for (auto &m : modules_) {
+    if (m.get() != main_module_) list.push_back({m->name_, m->path_, m->base_, m->size_, m->refs_});
+  }
+  return list;
+}
+
 void Loader::ThreadAttach() {
   RecursiveMutexLock lock(&mu_);
   EnsureTeb();

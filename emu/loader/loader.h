@@ -109,6 +109,15 @@ class Loader {
   // GetModuleHandle(NULL) and GetModuleFileName(NULL) answer. Null in a native host.
   void SetMainModule(Module *module);
   Module *main_module();
+  // What a Toolhelp module snapshot lists (win32/kernel32_toolhelp.cc): the loaded PE modules,
+  // the program's EXE first, then in load order; copies, so they outlive an unload.
+  struct ModuleView {
+    std::string name, path;
+    const uint8_t *base;
+    size_t size;
+    int refs;
+  };
+  std::vector<ModuleView> ListModules();
 
   // DLL_THREAD_ATTACH / DLL_THREAD_DETACH for a thread created through the emulated
   // CreateThread: every attached module's TLS callbacks and DllMain, in load order (detach in

@@ -14,6 +14,7 @@
 
 #include "base/utf.h"
 #include "win32/kernel32_disk_files.h"
+#include "win32/kernel32_toolhelp.h"
 #include "ws2emu/ws2emu.h"
 
 namespace ws2emu::emu::win32 {
@@ -175,6 +176,7 @@ BOOL CopyName(const std::basic_string<Char> &text, Char *buffer, LPDWORD size, D
 
 HandleKind KindOf(HANDLE h) {
   if (ConsoleIndex(h) >= 0) return HandleKind::kConsole;
+  if (IsToolhelpSnapshot(h)) return HandleKind::kSnapshot;
   return IsDiskFile(h) ? HandleKind::kFile : HandleKind::kOther;
 }
 
@@ -188,8 +190,10 @@ HANDLE ConsoleHandleOf(int fd) { return fd >= 0 && fd < 3 ? ConsoleHandleOfSlot(
 BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
                             HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle,
                             DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwOptions) {
-  if (KindOf(hSourceHandle) == HandleKind::kFile) {
-    // [inference] A file handle is one host fd; a second handle to it is not offered.
+  if (KindOf(hSourceHandle) == HandleKind::kFile ||
+      KindOf(hSourceHandle) == HandleKind::kSnapshot) {
+    // [inference] A file handle is one host fd, a snapshot one PE-side object; a second
+    // handle to either is not offered.
     ws2emu_SetLastError(ERROR_NOT_SUPPORTED);
     return FALSE;
   }
@@ -251,6 +255,8 @@ BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
                            lpNumberOfBytesRead, lpOverlapped);
       }
       break;
+    case HandleKind::kSnapshot:  // not readable: ERROR_INVALID_HANDLE below
+      break;
     case HandleKind::kFile:
       return DiskFileRead(hFile, lpBuffer, nNumberOfBytesToRead, lpNumberOfBytesRead,
                           lpOverlapped);
@@ -277,6 +283,8 @@ BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrit
         return ConsoleWrite(fd, static_cast<const char *>(lpBuffer), nNumberOfBytesToWrite,
                             lpNumberOfBytesWritten, lpOverlapped);
       }
+      break;
+    case HandleKind::kSnapshot:
       break;
     case HandleKind::kFile:
       return DiskFileWrite(hFile, lpBuffer, nNumberOfBytesToWrite, lpNumberOfBytesWritten,
@@ -305,6 +313,7 @@ DWORD WINAPI GetFileType(HANDLE hFile) {
 
 BOOL WINAPI CloseHandle(HANDLE hObject) {
   if (KindOf(hObject) == HandleKind::kFile) return DiskFileClose(hObject);
+  if (KindOf(hObject) == HandleKind::kSnapshot) return CloseToolhelpSnapshot(hObject);
   if (KindOf(hObject) == HandleKind::kConsole) {
     int i = ConsoleIndex(hObject);
     if (g_console_fd[i].exchange(-1) < 0) {

@@ -25,8 +25,9 @@ inline constexpr DWORD kStdErrorHandle = static_cast<DWORD>(-12);
 inline constexpr DWORD kFileTypeUnknown = 0, kFileTypeDisk = 1, kFileTypeChar = 2,
                        kFileTypePipe = 3;
 
-// kFile: a file from CreateFile (kernel32_disk_files.h).
-enum class HandleKind { kOther, kConsole, kFile };
+// kFile: a file from CreateFile (kernel32_disk_files.h); kSnapshot: a Tool Help snapshot
+// (kernel32_toolhelp.h). A FindFirstFile search is closed by FindClose only, as on Windows.
+enum class HandleKind { kOther, kConsole, kFile, kSnapshot };
 HandleKind KindOf(HANDLE h);
 // The host fd of an open console handle, or -1.
 int ConsoleFd(HANDLE h);
