@@ -12,7 +12,7 @@
 
 namespace ws2emu::emu {
 
-int RunEntry(uint32_t catalog_id, bool exchange) {
+int RunEntry(uint32_t catalog_id, bool exchange, unsigned timeout_seconds) {
   providers::ProviderManager &manager = providers::ProviderManager::Get();
   std::printf("catalog    %s\nentry      %u\n", EscapeForTerminal(catalog::Store::CurrentPath()).c_str(),
               catalog_id);
@@ -35,7 +35,7 @@ int RunEntry(uint32_t catalog_id, bool exchange) {
     result = e == nullptr ? Fail("the catalog changed: entry " + std::to_string(catalog_id) +
                                      " is gone",
                                  WSAEINVAL)
-                          : RunExchange(p.procs, e->info);
+                          : RunExchange(p.procs, e->info, timeout_seconds);
   }
   absl::Status cleanup = manager.CleanupAll();
   if (!cleanup.ok()) return Fail(std::string(cleanup.message()), WsaErrorOf(cleanup));

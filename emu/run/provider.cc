@@ -90,7 +90,7 @@ int RunProvider(const ProviderOptions &options) {
   int err = 0;
   PrintStarted(data);
   std::fflush(stdout);
-  const int result = options.exchange ? RunExchange(procs, info) : 0;
+  const int result = options.exchange ? RunExchange(procs, info, options.timeout_seconds) : 0;
   if (procs.lpWSPCleanup(&err) != 0) return Fail(path + ": WSPCleanup failed", err);
   std::printf("WSPCleanup ok\n");
   modules::Unload(module->handle).IgnoreError();  // ours: cannot fail

@@ -16,10 +16,16 @@ namespace ws2emu::emu {
 // 1 when some are, 2 when the image is refused.
 int RunCheck(const std::string &path);
 
+// --timeout's default: how long --exchange waits for the provider's calls before it gives up.
+// A loopback exchange takes milliseconds; a layer that sends it elsewhere may take a connect's
+// timeout, which the message names.
+inline constexpr unsigned kDefaultExchangeTimeoutSeconds = 10;
+
 struct ProviderOptions {
   std::string path;      // empty: the built-in demo provider
   std::string protocol;  // tcp, udp, tcp6 or udp6
   bool exchange = false;  // --exchange: carry bytes through the provider after it started
+  unsigned timeout_seconds = kDefaultExchangeTimeoutSeconds;  // --timeout; 0: no limit
 };
 // --provider: loads the provider, starts it at version 2.2 with the manager's upcall table and
 // a WSAPROTOCOL_INFOW for the protocol, checks the proc table, prints the description and
@@ -29,14 +35,18 @@ int RunProvider(const ProviderOptions &options);
 // --entry ID: starts the provider of a catalog entry through the provider manager (for a chain,
 // its top layer, which loads the rest), prints what started and the description, then calls
 // WSPCleanup. Same exit codes as RunProvider.
-int RunEntry(uint32_t catalog_id, bool exchange);
+int RunEntry(uint32_t catalog_id, bool exchange,
+             unsigned timeout_seconds = kDefaultExchangeTimeoutSeconds);
 
 // --exchange (with --provider or --entry): through the started provider's proc table, as a
 // program's calls would reach it, opens sockets of `info`'s protocol (TCP or UDP, IPv4 or
 // IPv6), connects them over loopback (bind, listen, connect, accept for TCP) and sends a
 // message one way; prints what was carried. 0 when the same bytes arrived, else prints the
-// failing call and its WSA error and returns 1.
-int RunExchange(const WSPPROC_TABLE &procs, const WSAPROTOCOL_INFOW &info);
+// failing call and its WSA error and returns 1. When it has not finished in `timeout_seconds`
+// (0: no limit), prints the call it is waiting in and ends the process with exit code 1: a
+// provider call that does not return cannot be taken back.
+int RunExchange(const WSPPROC_TABLE &procs, const WSAPROTOCOL_INFOW &info,
+                unsigned timeout_seconds);
 
 // PROGRAM.exe [ARGS...]: runs a Windows console program; returns its exit code (or 2 when it
 // cannot be loaded).

@@ -10,6 +10,7 @@
 //                                    FILE, the built-in demo provider)
 //   ws2emu-run --entry ID [--catalog FILE] [TRACE]
 //                                    start the provider of catalog entry ID as ws2_32 would
+//   (--provider and --entry take --exchange [--timeout SECONDS]: carry bytes through it)
 //   TRACE: --trace[=api,spi,upcall] [--trace-file FILE]: a line per call (emu/trace/trace.h)
 #include <cstdio>
 #include <strings.h>
@@ -52,8 +53,9 @@ void PrintUsage(FILE *out) {
                "       ws2emu-run [TRACE] PROGRAM.exe [ARGS...]\n"
                "       ws2emu-run --check FILE\n"
                "       ws2emu-run --provider [FILE.dll] [--protocol tcp|udp|tcp6|udp6] "
-               "[TRACE] [--exchange]\n"
-               "       ws2emu-run --entry ID [--catalog FILE] [TRACE] [--exchange]\n"
+               "[TRACE]\n"
+               "                  [--exchange [--timeout SECONDS]]\n"
+               "       ws2emu-run --entry ID [--catalog FILE] [TRACE] [--exchange [--timeout SECONDS]]\n"
                "  TRACE: --trace[=api,spi,upcall] [--trace-file FILE]\n"
                "  with no arguments: print the runtime version and the upcalls it provides\n"
                "  PROGRAM.exe      run a Windows console program; its exit code is returned\n"
@@ -80,9 +82,13 @@ void PrintUsage(FILE *out) {
                "                   a symbolic link) instead of stderr\n"
                "  --exchange       after the start, carry a message over loopback through the\n"
                "                   provider's proc table (TCP: bind, listen, connect, accept,\n"
-               "                   send, recv; UDP: sendto, recv), as a program's calls would\n",
+               "                   send, recv; UDP: sendto, recv), as a program's calls would\n"
+               "  --timeout SECONDS  how long --exchange waits for the provider (default %u; 0:\n"
+               "                   no limit); past it, ws2emu-run names the call it waits in and\n"
+               "                   exits 1 (a layer redirecting to a proxy that is not there)\n",
                ws2emu::emu::DemoProviderPath().empty() ? "not built: needs mingw-w64"
-                                                       : ws2emu::emu::DemoProviderPath().c_str());
+                                                       : ws2emu::emu::DemoProviderPath().c_str(),
+               ws2emu::emu::kDefaultExchangeTimeoutSeconds);
 }
 
 int Usage(const std::string &message) {
@@ -117,7 +123,8 @@ int StartTrace(unsigned mask, bool have_file, const std::string &file) {
 
 int main(int argc, char **argv) {
   std::string check;
-  bool provider = false, exchange = false;
+  bool provider = false, exchange = false, have_timeout = false;
+  unsigned timeout = ws2emu::emu::kDefaultExchangeTimeoutSeconds;
   unsigned trace = 0;
   std::string trace_file;
   bool have_trace_file = false;
@@ -170,6 +177,16 @@ int main(int argc, char **argv) {
       have_trace_file = true;
     } else if (arg == "--exchange") {
       exchange = true;
+    } else if (arg == "--timeout") {
+      if (!has_value) return Usage("--timeout needs SECONDS");
+      const std::string value = argv[++i];
+      char *end = nullptr;
+      const unsigned long seconds = std::strtoul(value.c_str(), &end, 10);
+      // Up to a day: longer is no bound a person waits for (0 means none at all).
+      if (value.empty() || end == value.c_str() || *end != 0 || seconds > 86400)
+        return Usage("--timeout needs SECONDS, a whole number from 0 (no limit) to 86400");
+      timeout = static_cast<unsigned>(seconds);
+      have_timeout = true;
     } else if (arg.size() > 4 && strcasecmp(arg.c_str() + arg.size() - 4, ".exe") == 0) {
       // PROGRAM.exe: everything after it belongs to the program.
       if (have_check || provider || have_entry) return Usage("a program runs on its own, not with --check or --provider");
@@ -180,6 +197,7 @@ int main(int argc, char **argv) {
       return Usage("unknown argument '" + ws2emu::EscapeForTerminal(arg) + "'");
     }
   }
+  if (have_timeout && !exchange) return Usage("--timeout goes with --exchange");
   if (have_check + provider + have_entry > 1)
     return Usage("--check, --provider and --entry are separate modes");
   if ((trace != 0 || have_trace_file) && !provider && !have_entry)
@@ -191,11 +209,12 @@ int main(int argc, char **argv) {
     unsigned long id = std::strtoul(entry.c_str(), &end, 10);
     if (end == entry.c_str() || *end != 0 || id == 0 || id > 0xffffffffUL)
       return Usage("--entry needs a catalog ID (a number, as `ws2emu-catalog list` shows)");
-    return ws2emu::emu::RunEntry(static_cast<uint32_t>(id), exchange);
+    return ws2emu::emu::RunEntry(static_cast<uint32_t>(id), exchange, timeout);
   }
   if (have_check) return ws2emu::emu::RunCheck(check);
   if (provider) {
     options.exchange = exchange;
+    options.timeout_seconds = timeout;
     return ws2emu::emu::RunProvider(options);
   }
   if (exchange) return Usage("--exchange goes with --provider or --entry");
