@@ -6,6 +6,7 @@
 #include "win32/kernel32_disk_files.h"
 #include "win32/kernel32_files.h"
 #include "win32/kernel32_find_files.h"
+#include "win32/kernel32_process_handles.h"
 #include "win32/kernel32_toolhelp.h"
 #include "win32/ntdll_unwind.h"
 #include "ws2emu/ws2emu.h"
@@ -259,6 +260,10 @@ const BuiltinExport kExports[] = {
     EXPORT("FindNextFileA", FindNextFileA),
     EXPORT("FindNextFileW", FindNextFileW),
     EXPORT("FindClose", FindClose),
+    // OpenProcess and the calls PaperAirplane makes on it (win32/kernel32_process_handles.cc).
+    EXPORT("OpenProcess", OpenProcess),
+    EXPORT("TerminateProcess", TerminateProcess),
+    EXPORT("VirtualProtectEx", VirtualProtectEx),
 };
 #undef EXPORT
 

@@ -82,6 +82,7 @@ class EmuHandleTable {
 // files (64..1087, kernel32_disk_files.cc).
 inline constexpr int kFirstSnapshotSlot = 1088, kSnapshotSlots = 256;
 inline constexpr int kFirstSearchSlot = kFirstSnapshotSlot + kSnapshotSlots, kSearchSlots = 1024;
+inline constexpr int kFirstProcessSlot = kFirstSearchSlot + kSearchSlots, kProcessSlots = 256;
 
 }  // namespace ws2emu::emu::win32
 

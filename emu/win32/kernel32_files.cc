@@ -14,6 +14,7 @@
 
 #include "base/utf.h"
 #include "win32/kernel32_disk_files.h"
+#include "win32/kernel32_process_handles.h"
 #include "win32/kernel32_toolhelp.h"
 #include "ws2emu/ws2emu.h"
 
@@ -177,6 +178,7 @@ BOOL CopyName(const std::basic_string<Char> &text, Char *buffer, LPDWORD size, D
 HandleKind KindOf(HANDLE h) {
   if (ConsoleIndex(h) >= 0) return HandleKind::kConsole;
   if (IsToolhelpSnapshot(h)) return HandleKind::kSnapshot;
+  if (IsProcessHandle(h)) return HandleKind::kProcess;
   return IsDiskFile(h) ? HandleKind::kFile : HandleKind::kOther;
 }
 
@@ -191,9 +193,10 @@ BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
                             HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle,
                             DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwOptions) {
   if (KindOf(hSourceHandle) == HandleKind::kFile ||
-      KindOf(hSourceHandle) == HandleKind::kSnapshot) {
-    // [inference] A file handle is one host fd, a snapshot one PE-side object; a second
-    // handle to either is not offered.
+      KindOf(hSourceHandle) == HandleKind::kSnapshot ||
+      KindOf(hSourceHandle) == HandleKind::kProcess) {
+    // [inference] A file handle is one host fd, a snapshot or process handle one PE-side
+    // object; a second handle to any of them is not offered.
     ws2emu_SetLastError(ERROR_NOT_SUPPORTED);
     return FALSE;
   }
@@ -256,6 +259,7 @@ BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
       }
       break;
     case HandleKind::kSnapshot:  // not readable: ERROR_INVALID_HANDLE below
+    case HandleKind::kProcess:
       break;
     case HandleKind::kFile:
       return DiskFileRead(hFile, lpBuffer, nNumberOfBytesToRead, lpNumberOfBytesRead,
@@ -285,6 +289,7 @@ BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrit
       }
       break;
     case HandleKind::kSnapshot:
+    case HandleKind::kProcess:
       break;
     case HandleKind::kFile:
       return DiskFileWrite(hFile, lpBuffer, nNumberOfBytesToWrite, lpNumberOfBytesWritten,
@@ -314,6 +319,7 @@ DWORD WINAPI GetFileType(HANDLE hFile) {
 BOOL WINAPI CloseHandle(HANDLE hObject) {
   if (KindOf(hObject) == HandleKind::kFile) return DiskFileClose(hObject);
   if (KindOf(hObject) == HandleKind::kSnapshot) return CloseToolhelpSnapshot(hObject);
+  if (KindOf(hObject) == HandleKind::kProcess) return CloseProcessHandle(hObject);
   if (KindOf(hObject) == HandleKind::kConsole) {
     int i = ConsoleIndex(hObject);
     if (g_console_fd[i].exchange(-1) < 0) {

@@ -26,8 +26,9 @@ inline constexpr DWORD kFileTypeUnknown = 0, kFileTypeDisk = 1, kFileTypeChar = 
                        kFileTypePipe = 3;
 
 // kFile: a file from CreateFile (kernel32_disk_files.h); kSnapshot: a Tool Help snapshot
-// (kernel32_toolhelp.h). A FindFirstFile search is closed by FindClose only, as on Windows.
-enum class HandleKind { kOther, kConsole, kFile, kSnapshot };
+// (kernel32_toolhelp.h); kProcess: OpenProcess's handle (kernel32_process_handles.h). A
+// FindFirstFile search is closed by FindClose only, as on Windows.
+enum class HandleKind { kOther, kConsole, kFile, kSnapshot, kProcess };
 HandleKind KindOf(HANDLE h);
 // The host fd of an open console handle, or -1.
 int ConsoleFd(HANDLE h);

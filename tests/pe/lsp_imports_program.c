@@ -181,6 +181,69 @@ static void Modules(void) {
         "TH32CS_SNAPMODULE of another process: ERROR_ACCESS_DENIED");
 }
 
+/* OpenProcess, VirtualProtectEx, TerminateProcess (PaperAirplane patches its own code). */
+static char g_page[8192] __attribute__((aligned(4096)));
+
+static DWORD Parent(void) {
+  HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+  PROCESSENTRY32W pe;
+  pe.dwSize = sizeof(pe);
+  DWORD parent = 0;
+  for (BOOL ok = Process32FirstW(snap, &pe); ok; ok = Process32NextW(snap, &pe))
+    if (pe.th32ProcessID == GetCurrentProcessId()) parent = pe.th32ParentProcessID;
+  CloseHandle(snap);
+  return parent;
+}
+
+static void ProcessHandles(void) {
+  HANDLE self = OpenProcess(PROCESS_ALL_ACCESS, FALSE, GetCurrentProcessId());
+  Check(self != NULL, "OpenProcess(this process)");
+  DWORD old = 0;
+  Check(VirtualProtectEx(self, g_page, 4096, PAGE_READONLY, &old) && old == PAGE_READWRITE,
+        "VirtualProtectEx(this process) to PAGE_READONLY");
+  Check(VirtualProtectEx(GetCurrentProcess(), g_page, 4096, PAGE_READWRITE, &old) &&
+            old == PAGE_READONLY,
+        "VirtualProtectEx(GetCurrentProcess()) back to PAGE_READWRITE");
+  g_page[0] = 1;
+  Check(!VirtualProtectEx(self, g_page, 4096, 0x12345, &old) &&
+            GetLastError() == ERROR_INVALID_PARAMETER,
+        "VirtualProtectEx with a bad protection: ERROR_INVALID_PARAMETER");
+  HANDLE dup = NULL;
+  Check(!DuplicateHandle(GetCurrentProcess(), self, GetCurrentProcess(), &dup, 0, FALSE,
+                         DUPLICATE_SAME_ACCESS) &&
+            GetLastError() == ERROR_NOT_SUPPORTED,
+        "DuplicateHandle(process handle): ERROR_NOT_SUPPORTED");
+  Check(CloseHandle(self), "CloseHandle(process handle)");
+  Check(!CloseHandle(self) && GetLastError() == ERROR_INVALID_HANDLE,
+        "CloseHandle(process handle) twice: ERROR_INVALID_HANDLE");
+  Check(!VirtualProtectEx(self, g_page, 4096, PAGE_READWRITE, &old) &&
+            GetLastError() == ERROR_INVALID_HANDLE,
+        "VirtualProtectEx on a closed handle: ERROR_INVALID_HANDLE");
+  SetLastError(0);
+  Check(OpenProcess(PROCESS_ALL_ACCESS, FALSE, 0) == NULL &&
+            GetLastError() == ERROR_INVALID_PARAMETER,
+        "OpenProcess(0): ERROR_INVALID_PARAMETER");
+  Check(OpenProcess(PROCESS_ALL_ACCESS, FALSE, 0x7ffffff0) == NULL &&
+            GetLastError() == ERROR_INVALID_PARAMETER,
+        "OpenProcess of a pid that does not exist: ERROR_INVALID_PARAMETER");
+  HANDLE parent = OpenProcess(PROCESS_ALL_ACCESS, FALSE, Parent());
+  Check(parent != NULL, "OpenProcess(the parent)");
+  Check(!VirtualProtectEx(parent, g_page, 4096, PAGE_READWRITE, &old) &&
+            GetLastError() == ERROR_ACCESS_DENIED,
+        "VirtualProtectEx(another process): ERROR_ACCESS_DENIED");
+  Check(!TerminateProcess(parent, 0) && GetLastError() == ERROR_ACCESS_DENIED,
+        "TerminateProcess(another process): ERROR_ACCESS_DENIED");
+  CloseHandle(parent);
+  /* PaperAirplane's ScheduleService passes a thread's handle. */
+  HANDLE thread = OpenThread(THREAD_ALL_ACCESS, FALSE, GetCurrentThreadId());
+  Check(thread != NULL, "OpenThread(this thread)");
+  Check(!TerminateProcess(thread, 0) && GetLastError() == ERROR_INVALID_HANDLE,
+        "TerminateProcess(a thread's handle): ERROR_INVALID_HANDLE");
+  Check(!TerminateProcess(NULL, 0) && GetLastError() == ERROR_INVALID_HANDLE,
+        "TerminateProcess(NULL): ERROR_INVALID_HANDLE");
+  CloseHandle(thread);
+}
+
 /* --- FindFirstFile ----------------------------------------------------------------------- */
 
 static char g_dir[MAX_PATH];
@@ -362,6 +425,12 @@ int main(int argc, char **argv) {
   Threads();
   Modules();
   Find();
-  if (failures == 0) printf("lsp_imports_program: all checks hold\n");
-  return failures == 0 ? 0 : 1;
+  ProcessHandles();
+  if (failures != 0) return 1;
+  printf("lsp_imports_program: all checks hold\n");
+  fflush(stdout);
+  /* The exit code comes through TerminateProcess on this process. */
+  TerminateProcess(GetCurrentProcess(), 0);
+  printf("lsp_imports_program: FAILED TerminateProcess(GetCurrentProcess()) returned\n");
+  return 1;
 }
