@@ -121,7 +121,13 @@ class Exchange {
     static const char kMessage[] = "hello through the chain";
     char reply[sizeof(kMessage)] = {};
     SOCKET sender = b_, receiver = a_;
+    WSABUF out = {sizeof(kMessage), const_cast<char *>(kMessage)};
+    DWORD sent = 0;
     if (stream) {
+      // Connect, send, then accept: the listener's backlog completes the connection without
+      // WSPAccept, and a layer that redirects to a proxy may only speak to it on the first send
+      // (SpeedForce's SOCKS handshake is in its WSPSend), after which the proxy connects here.
+      // The send is WSPSend, what send() on a connected socket reaches.
       g_in_call = "WSPListen";
       if (!Check(procs_.lpWSPListen(a_, 1, &error_), "WSPListen")) return failure_;
       g_in_call = "WSPConnect";
@@ -130,18 +136,23 @@ class Exchange {
                  "WSPConnect")) {
         return failure_;
       }
+      g_in_call = "WSPSend";
+      if (!Check(procs_.lpWSPSend(sender, &out, 1, &sent, 0, nullptr, nullptr, nullptr, &error_),
+                 "WSPSend")) {
+        return failure_;
+      }
       g_in_call = "WSPAccept";
       c_ = procs_.lpWSPAccept(a_, nullptr, nullptr, nullptr, 0, &error_);
       if (c_ == INVALID_SOCKET) return Fail("WSPAccept failed", error_);
       receiver = c_;
-    }
-    WSABUF out = {sizeof(kMessage), const_cast<char *>(kMessage)};
-    DWORD sent = 0;
-    g_in_call = "WSPSendTo";
-    if (!Check(procs_.lpWSPSendTo(sender, &out, 1, &sent, 0, reinterpret_cast<SOCKADDR *>(&address),
-                                  size, nullptr, nullptr, nullptr, &error_),
-               "WSPSendTo")) {
-      return failure_;
+    } else {
+      g_in_call = "WSPSendTo";
+      if (!Check(procs_.lpWSPSendTo(sender, &out, 1, &sent, 0,
+                                    reinterpret_cast<SOCKADDR *>(&address), size, nullptr,
+                                    nullptr, nullptr, &error_),
+                 "WSPSendTo")) {
+        return failure_;
+      }
     }
     DWORD received = 0, total = 0;
     while (total < sizeof(kMessage)) {

@@ -40,8 +40,8 @@ int RunEntry(uint32_t catalog_id, bool exchange,
 
 // --exchange (with --provider or --entry): through the started provider's proc table, as a
 // program's calls would reach it, opens sockets of `info`'s protocol (TCP or UDP, IPv4 or
-// IPv6), connects them over loopback (bind, listen, connect, accept for TCP) and sends a
-// message one way; prints what was carried. 0 when the same bytes arrived, else prints the
+// IPv6) over loopback and sends a message one way (TCP: bind, listen, connect, send, accept,
+// recv; UDP: bind, sendto, recv); prints what was carried. 0 when the same bytes arrived, else prints the
 // failing call and its WSA error and returns 1. When it has not finished in `timeout_seconds`
 // (0: no limit), prints the call it is waiting in and ends the process with exit code 1: a
 // provider call that does not return cannot be taken back.

@@ -81,8 +81,8 @@ void PrintUsage(FILE *out) {
                "  --trace-file FILE  write the trace to FILE (created or truncated, never through\n"
                "                   a symbolic link) instead of stderr\n"
                "  --exchange       after the start, carry a message over loopback through the\n"
-               "                   provider's proc table (TCP: bind, listen, connect, accept,\n"
-               "                   send, recv; UDP: sendto, recv), as a program's calls would\n"
+               "                   provider's proc table (TCP: bind, listen, connect, send,\n"
+               "                   accept, recv; UDP: sendto, recv), as a program's calls would\n"
                "  --timeout SECONDS  how long --exchange waits for the provider (default %u; 0:\n"
                "                   no limit); past it, ws2emu-run names the call it waits in and\n"
                "                   exits 1 (a layer redirecting to a proxy that is not there)\n",

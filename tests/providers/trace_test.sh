@@ -123,7 +123,7 @@ expect file-without-trace 2 "--trace-file goes with --trace" -- "$run" --trace-f
 expect trace-alone 2 "--trace goes with a PROGRAM.exe, --provider or --entry" -- "$run" --trace
 
 # --entry with --trace=spi: the chain's layers through the provider manager, then cleanup.
-expect entry-spi 0 "\"#$base WSPSendTo\(s=0x[0-9a-f]+, 1 buf 24 B, flags=0, to 127\.0\.0\.1:[0-9]+, ovl=NULL\) = 0 sent=24" -- \
+expect entry-spi 0 "\"#$base WSPSend\(s=0x[0-9a-f]+, 1 buf 24 B, flags=0, ovl=NULL\) = 0 sent=24" -- \
   "$run" --entry "$chain" --exchange --trace=spi
 
 expect uninstall 0 "uninstalled ifs" -- "$run" "$installer" uninstall ifs
