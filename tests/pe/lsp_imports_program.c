@@ -172,6 +172,22 @@ static void Modules(void) {
             me.hModule == GetModuleHandleW(NULL),
         "TH32CS_SNAPMODULE for our own pid");
   CloseHandle(snap);
+  /* TH32CS_SNAPALL (with TH32CS_INHERIT, and a bit Windows ignores): every kind at once. */
+  snap = CreateToolhelp32Snapshot(TH32CS_SNAPALL | TH32CS_INHERIT | 0x100, 0);
+  PROCESSENTRY32W pe;
+  THREADENTRY32 te;
+  pe.dwSize = sizeof(pe);
+  te.dwSize = sizeof(te);
+  Check(snap != INVALID_HANDLE_VALUE && Process32FirstW(snap, &pe) && Thread32First(snap, &te) &&
+            Module32FirstW(snap, &me) && me.hModule == GetModuleHandleW(NULL),
+        "TH32CS_SNAPALL: processes, threads and modules");
+  CloseHandle(snap);
+  /* A 64-bit process has no 32-bit modules. */
+  snap = CreateToolhelp32Snapshot(TH32CS_SNAPMODULE32, 0);
+  Check(snap != INVALID_HANDLE_VALUE && !Module32FirstW(snap, &me) &&
+            GetLastError() == ERROR_NO_MORE_FILES,
+        "TH32CS_SNAPMODULE32 alone: no modules (ERROR_NO_MORE_FILES)");
+  CloseHandle(snap);
   SetLastError(0);
   Check(CreateToolhelp32Snapshot(TH32CS_SNAPMODULE, 0x7ffffff0) == INVALID_HANDLE_VALUE &&
             GetLastError() == ERROR_INVALID_PARAMETER,
