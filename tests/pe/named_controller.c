@@ -19,7 +19,46 @@ static int g_failed;
     }                                                                                         \
   } while (0)
 
+/* A file-backed mapping of a file from CreateFileA (emu's file table). */
+static void FileBacked(void) {
+  char path[512];
+  DWORD n = GetEnvironmentVariableA("XDG_RUNTIME_DIR", path, sizeof(path) - 16);
+  CHECK(n > 0 && n < sizeof(path) - 16);
+  if (n == 0 || n >= sizeof(path) - 16) return;
+  strcat(path, "/mapped.bin");
+  HANDLE file = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
+                            FILE_ATTRIBUTE_NORMAL, NULL);
+  CHECK(file != INVALID_HANDLE_VALUE);
+  if (file == INVALID_HANDLE_VALUE) return;
+  /* An empty file and no size: ERROR_FILE_INVALID. */
+  CHECK(CreateFileMappingA(file, NULL, PAGE_READWRITE, 0, 0, NULL) == NULL &&
+        GetLastError() == ERROR_FILE_INVALID);
+  DWORD done = 0;
+  CHECK(WriteFile(file, "mapped file bytes", 17, &done, NULL) && done == 17);
+  HANDLE mapping = CreateFileMappingA(file, NULL, PAGE_READWRITE, 0, 0, NULL);
+  CHECK(mapping != NULL);
+  char *view = mapping != NULL ? (char *)MapViewOfFile(mapping, FILE_MAP_WRITE, 0, 0, 0) : NULL;
+  CHECK(view != NULL);
+  if (view != NULL) {
+    CHECK(memcmp(view, "mapped file bytes", 17) == 0);
+    memcpy(view, "MAPPED", 6);
+    CHECK(FlushViewOfFile(view, 6));
+    CHECK(UnmapViewOfFile(view));
+  }
+  if (mapping != NULL) CHECK(CloseHandle(mapping));
+  char back[17];
+  CHECK(SetFilePointer(file, 0, NULL, FILE_BEGIN) == 0);
+  CHECK(ReadFile(file, back, 17, &done, NULL) && done == 17 &&
+        memcmp(back, "MAPPED file bytes", 17) == 0);
+  CHECK(CloseHandle(file));
+  CHECK(DeleteFileA(path));
+  /* Neither a file nor INVALID_HANDLE_VALUE: ERROR_INVALID_HANDLE. */
+  CHECK(CreateFileMappingA((HANDLE)(ULONG_PTR)0x4444, NULL, PAGE_READWRITE, 0, 10, NULL) == NULL &&
+        GetLastError() == ERROR_INVALID_HANDLE);
+}
+
 int main(void) {
+  FileBacked();
   SetLastError(1234);
   HANDLE section = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 65536,
                                       "Local\\ws2emu-named-test-shm");
