@@ -467,6 +467,15 @@ struct SemaphoreInit {
 
 uint32_t InitSemaphore(NamedHeader *h, int fifo_fd, const void *arg) {
   const auto *a = static_cast<const SemaphoreInit *>(arg);
+  // The FIFO must hold `maximum` units: a pipe's buffer is 64 KiB by default, but only one
+  // page once the user has many pipes (pipe-user-pages-soft); ask for more, else refuse.
+  int capacity = fcntl(fifo_fd, F_GETPIPE_SZ);
+  if (capacity >= 0 && capacity < a->maximum) capacity = fcntl(fifo_fd, F_SETPIPE_SZ, a->maximum);
+  if (capacity < a->maximum) {
+    Notice("named-objects", "a named semaphore of maximum %d needs a FIFO that holds as many "
+           "bytes; this one holds %d", a->maximum, capacity);
+    return ERROR_NOT_ENOUGH_QUOTA;
+  }
   h->semaphore_maximum = a->maximum;
   h->semaphore_count.store(a->initial, std::memory_order_relaxed);
   PostFifoUnits(fifo_fd, static_cast<uint64_t>(a->initial));

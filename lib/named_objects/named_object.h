@@ -52,7 +52,14 @@
 // WaitForMultipleObjects and its alertable forms.
 //
 // Not enforced [inference]: security attributes, access masks (every handle has all access;
-// the calls accept any mask) and handle inheritance.
+// the calls accept any mask), handle inheritance, and the privilege Windows asks of a process
+// that creates a file mapping under Global\ (any process may here).
+//
+// Known limits. A process killed between an event's or semaphore's state flip and its FIFO
+// write (a few instructions) leaves the FIFO one unit short: a later waiter that must take that
+// unit (sync/eventfd_unit.h) waits in poll for a write that never comes. Section pages are
+// allocated on first touch (sparse files and memfds): a section larger than the memory or the
+// tmpfs behind the folder fails with SIGBUS at the first write beyond it, not at create.
 #ifndef WS2EMU_LIB_NAMED_OBJECTS_NAMED_OBJECT_H_
 #define WS2EMU_LIB_NAMED_OBJECTS_NAMED_OBJECT_H_
 
@@ -70,7 +77,9 @@
 namespace ws2emu::named {
 
 // A semaphore's count is mirrored byte for byte in its FIFO, whose capacity is 64 KiB: a named
-// semaphore's maximum is capped there (ERROR_INVALID_PARAMETER above it) [inference].
+// semaphore's maximum is capped there (ERROR_INVALID_PARAMETER above it) [inference]; a FIFO
+// the kernel made smaller (a user with very many pipes) that cannot be grown to the maximum
+// refuses the create with ERROR_NOT_ENOUGH_QUOTA.
 inline constexpr int32_t kMaxNamedSemaphoreCount = 65536;
 inline constexpr uint32_t kMaxNameLength = 260;  // MAX_PATH
 

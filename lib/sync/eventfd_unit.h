@@ -46,15 +46,15 @@ inline void TakeFifoUnit(int fd) {
   }
 }
 
-// Adds `units` bytes. A named semaphore's maximum is capped to the FIFO's capacity
-// (named_objects/named_object.h), so the bytes always fit; EAGAIN would mean a FIFO fuller than
+// Adds `units` bytes. A named semaphore's maximum is within the FIFO's capacity (checked when
+// it is made: named_objects/named_object.cc), so the bytes always fit; EAGAIN would mean a FIFO fuller than
 // any state allows (a process killed between its flip and its read): then the units are dropped
 // rather than the caller blocked, and the FIFO still polls readable.
 inline void PostFifoUnits(int fd, uint64_t units) {
-  static const char kOnes[512] = {};
+  static const char kUnits[512] = {};
   while (units > 0) {
-    const size_t n = units < sizeof(kOnes) ? static_cast<size_t>(units) : sizeof(kOnes);
-    const ssize_t w = write(fd, kOnes, n);
+    const size_t n = units < sizeof(kUnits) ? static_cast<size_t>(units) : sizeof(kUnits);
+    const ssize_t w = write(fd, kUnits, n);
     if (w < 0) {
       if (errno == EINTR) continue;
       return;
