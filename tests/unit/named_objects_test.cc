@@ -423,6 +423,25 @@ TEST_F(Named, NamedAndUnnamedMixInWaits) {
   EXPECT_TRUE(Entries(folder_).empty());
 }
 
+// A named event is an Event: the WSA event calls and MsgWaitForMultipleObjects take it too.
+TEST_F(Named, NamedEventInTheWsaAndMessageWaits) {
+  HANDLE e = ws2emu_CreateEventW(nullptr, TRUE, FALSE, u"wsa-ev");
+  HANDLE other = ws2emu_OpenEventW(SYNCHRONIZE, FALSE, u"wsa-ev");
+  ASSERT_TRUE(e && other);
+  WSAEVENT events[1] = {other};
+  EXPECT_EQ(WSAWaitForMultipleEvents(1, events, FALSE, 0, FALSE),
+            static_cast<DWORD>(WSA_WAIT_TIMEOUT));
+  EXPECT_TRUE(WSASetEvent(e));
+  EXPECT_EQ(WSAWaitForMultipleEvents(1, events, FALSE, 0, FALSE), WSA_WAIT_EVENT_0);
+  EXPECT_EQ(ws2emu_MsgWaitForMultipleObjects(1, &other, FALSE, 0, 0), WAIT_OBJECT_0);
+  EXPECT_TRUE(WSAResetEvent(other));
+  EXPECT_EQ(ws2emu_MsgWaitForMultipleObjects(1, &e, FALSE, 0, 0),
+            static_cast<DWORD>(WAIT_TIMEOUT));
+  EXPECT_TRUE(ws2emu_CloseHandle(e));
+  EXPECT_TRUE(WSACloseEvent(other));
+  EXPECT_TRUE(Entries(folder_).empty());
+}
+
 // ---- File mappings ----------------------------------------------------------------------
 
 TEST_F(Named, PagingFileSections) {
