@@ -634,14 +634,16 @@ void BenchEventPingPong() {
 
 // ---- Named events across processes -----------------------------------------------------------
 
-// Pins the calling process (thread) to the first allowed CPU, as Placement::kSame does.
-void PinSelfToFirstCpu() {
+// Pins the calling thread as side `which` (0: this process, 1: the child) of a cross-process
+// pair, placed as PinTo places two threads (both on the first CPU by default, as the thread
+// ping-pongs).
+void PinSelfAs(int which) {
   const Placement p = g_opt.placement == Placement::kAuto ? Placement::kSame : g_opt.placement;
   const std::vector<int> &cpus = AllowedCpus();
   if (p == Placement::kFree || cpus.empty()) return;
   cpu_set_t one;
   CPU_ZERO(&one);
-  CPU_SET(cpus[0], &one);
+  CPU_SET(cpus[p == Placement::kSame ? 0 : static_cast<size_t>(which) % cpus.size()], &one);
   sched_setaffinity(0, sizeof one, &one);
 }
 
@@ -652,7 +654,7 @@ pid_t ForkChild(Body body) {
   pid_t pid = fork();
   Check(pid >= 0, "fork failed");
   if (pid == 0) {
-    PinSelfToFirstCpu();
+    PinSelfAs(1);
     body();
     _exit(0);
   }
@@ -712,7 +714,7 @@ double XprocEventfdPingPongNsPerHop(size_t round_trips) {
     std::memcpy(CMSG_DATA(c), fds, sizeof fds);
     Check(sendmsg(sv[0], &msg, 0) == 1, "sendmsg failed");
   }
-  PinSelfToFirstCpu();
+  PinSelfAs(0);
   Clock::time_point start = Clock::now();
   for (size_t i = 0; i < round_trips; ++i) {
     uint64_t one = 1;
@@ -752,7 +754,7 @@ void BenchNamedEventPingPongXproc() {
       ws2emu_SetEvent(cb);
     }
   });
-  PinSelfToFirstCpu();
+  PinSelfAs(0);
   auto once = [&] {
     Clock::time_point start = Clock::now();
     for (size_t i = 0; i < n; ++i) {
