@@ -746,6 +746,28 @@ TEST_F(Named, SymlinkInPlaceOfAnObjectFileIsRefused) {
   EXPECT_TRUE(Entries(folder_).empty());
 }
 
+TEST_F(Named, SymlinkInPlaceOfAFifoIsRefused) {
+  HANDLE e = ws2emu_CreateEventW(nullptr, TRUE, FALSE, u"fifo");
+  ASSERT_NE(e, nullptr);
+  const std::string fifo = folder_ + "/Lfifo.fifo";
+  const std::string target = runtime_ + "/fifo-target";
+  ASSERT_EQ(close(open(target.c_str(), O_CREAT | O_WRONLY, 0600)), 0);
+  ASSERT_EQ(unlink(fifo.c_str()), 0);
+  ASSERT_EQ(symlink(target.c_str(), fifo.c_str()), 0);
+  EXPECT_EQ(ws2emu_OpenEventW(SYNCHRONIZE, FALSE, u"fifo"), nullptr);
+  EXPECT_EQ(ws2emu_GetLastError(), static_cast<DWORD>(ERROR_ACCESS_DENIED));
+  // A regular file in its place: refused too.
+  ASSERT_EQ(unlink(fifo.c_str()), 0);
+  ASSERT_EQ(close(open(fifo.c_str(), O_CREAT | O_WRONLY, 0600)), 0);
+  EXPECT_EQ(ws2emu_OpenEventW(SYNCHRONIZE, FALSE, u"fifo"), nullptr);
+  EXPECT_EQ(ws2emu_GetLastError(), static_cast<DWORD>(ERROR_ACCESS_DENIED));
+  struct stat st;
+  ASSERT_EQ(stat(target.c_str(), &st), 0);
+  EXPECT_EQ(st.st_size, 0);
+  EXPECT_TRUE(ws2emu_CloseHandle(e));  // its own FIFO descriptor still works; the files go
+  EXPECT_TRUE(Entries(folder_).empty());
+}
+
 TEST_F(Named, TmpFallbackWithoutXdgRuntimeDir) {
   unsetenv("XDG_RUNTIME_DIR");
   HANDLE e = ws2emu_CreateEventW(nullptr, TRUE, FALSE, u"ws2emu-named-test-tmp-fallback");
