@@ -8,6 +8,7 @@
 #include "win32/kernel32_find_files.h"
 #include "win32/kernel32_process_handles.h"
 #include "win32/kernel32_toolhelp.h"
+#include "win32/kernel32_named.h"
 #include "win32/ntdll_unwind.h"
 #include "ws2emu/ws2emu.h"
 
@@ -23,34 +24,6 @@ DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds) {
 DWORD WINAPI WaitForMultipleObjects(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll,
                                     DWORD dwMilliseconds) {
   return ws2emu_WaitForMultipleObjectsEx(nCount, lpHandles, bWaitAll, dwMilliseconds, FALSE);
-}
-
-// The A forms take an 8-bit name; like the W forms, only unnamed objects exist.
-HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES attributes, LONG initial, LONG maximum,
-                               LPCSTR lpName) {
-  if (lpName != nullptr && lpName[0] != 0) {
-    ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
-    return nullptr;
-  }
-  return ws2emu_CreateSemaphoreW(attributes, initial, maximum, nullptr);
-}
-
-HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES attributes, BOOL initial_owner, LPCSTR lpName) {
-  if (lpName != nullptr && lpName[0] != 0) {
-    ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
-    return nullptr;
-  }
-  return ws2emu_CreateMutexW(attributes, initial_owner, nullptr);
-}
-
-// CreateEventA: the A form takes an 8-bit name; like the W form, only unnamed events exist.
-HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES attributes, BOOL bManualReset,
-                           BOOL bInitialState, LPCSTR lpName) {
-  if (lpName != nullptr && lpName[0] != 0) {
-    ws2emu_SetLastError(ERROR_INVALID_PARAMETER);
-    return nullptr;
-  }
-  return ws2emu_CreateEventW(attributes, bManualReset, bInitialState, nullptr);
 }
 
 using namespace win32;  // NOLINT
@@ -82,8 +55,6 @@ const BuiltinExport kExports[] = {
     EXPORT("QueryDepthSList", QueryDepthSList),
     EXPORT("VirtualProtect", VirtualProtect),
     EXPORT("VirtualQuery", VirtualQuery),
-    EXPORT("CreateEventA", CreateEventA),
-    EXPORT("CreateEventW", ws2emu_CreateEventW),
     EXPORT("CreateIoCompletionPort", ws2emu_CreateIoCompletionPort),
     EXPORT("GetCurrentThreadId", ws2emu_GetCurrentThreadId),
     EXPORT("GetCurrentThread", ws2emu_GetCurrentThread),
@@ -141,11 +112,35 @@ const BuiltinExport kExports[] = {
     EXPORT("HeapSize", HeapSize),
     EXPORT("VirtualAlloc", VirtualAlloc),
     EXPORT("VirtualFree", VirtualFree),
+    EXPORT("ReleaseMutex", ws2emu_ReleaseMutex),
+    // Named objects and file mappings (lib/named_objects; the A forms and the file HANDLE in
+    // win32/kernel32_named.cc).
+    EXPORT("CreateEventA", CreateEventA),
+    EXPORT("CreateEventW", ws2emu_CreateEventW),
+    EXPORT("CreateEventExA", CreateEventExA),
+    EXPORT("CreateEventExW", ws2emu_CreateEventExW),
+    EXPORT("OpenEventA", OpenEventA),
+    EXPORT("OpenEventW", ws2emu_OpenEventW),
     EXPORT("CreateMutexA", CreateMutexA),
     EXPORT("CreateMutexW", ws2emu_CreateMutexW),
+    EXPORT("CreateMutexExA", CreateMutexExA),
+    EXPORT("CreateMutexExW", ws2emu_CreateMutexExW),
+    EXPORT("OpenMutexA", OpenMutexA),
+    EXPORT("OpenMutexW", ws2emu_OpenMutexW),
     EXPORT("CreateSemaphoreA", CreateSemaphoreA),
     EXPORT("CreateSemaphoreW", ws2emu_CreateSemaphoreW),
-    EXPORT("ReleaseMutex", ws2emu_ReleaseMutex),
+    EXPORT("CreateSemaphoreExA", CreateSemaphoreExA),
+    EXPORT("CreateSemaphoreExW", ws2emu_CreateSemaphoreExW),
+    EXPORT("OpenSemaphoreA", OpenSemaphoreA),
+    EXPORT("OpenSemaphoreW", ws2emu_OpenSemaphoreW),
+    EXPORT("CreateFileMappingA", CreateFileMappingA),
+    EXPORT("CreateFileMappingW", CreateFileMappingW),
+    EXPORT("OpenFileMappingA", OpenFileMappingA),
+    EXPORT("OpenFileMappingW", ws2emu_OpenFileMappingW),
+    EXPORT("MapViewOfFile", ws2emu_MapViewOfFile),
+    EXPORT("MapViewOfFileEx", ws2emu_MapViewOfFileEx),
+    EXPORT("UnmapViewOfFile", ws2emu_UnmapViewOfFile),
+    EXPORT("FlushViewOfFile", ws2emu_FlushViewOfFile),
     EXPORT("ReleaseSemaphore", ws2emu_ReleaseSemaphore),
     EXPORT("DebugBreak", DebugBreak),
     EXPORT("ExpandEnvironmentStringsA", ExpandEnvironmentStringsA),

@@ -8,6 +8,7 @@
 #include <iterator>
 #include <cstring>
 
+#include "named_objects/section.h"
 #include "base/own_memory.h"
 #include "loader/loader.h"
 #include "win32/kernel32.h"
@@ -20,7 +21,7 @@ constexpr DWORD kPageNoAccess = 0x01, kPageReadOnly = 0x02, kPageReadWrite = 0x0
                 kPageWriteCopy = 0x08, kPageExecute = 0x10, kPageExecuteRead = 0x20,
                 kPageExecuteReadWrite = 0x40, kPageExecuteWriteCopy = 0x80;
 constexpr DWORD kMemCommit = 0x1000, kMemFree = 0x10000, kMemPrivate = 0x20000,
-                kMemImage = 0x1000000;
+                kMemImage = 0x1000000, kMemMapped = 0x40000;
 constexpr uintptr_t kPage = 4096;
 
 struct Region {
@@ -192,6 +193,13 @@ SIZE_T WINAPI VirtualQuery(LPCVOID address, MemoryBasicInformation *info, SIZE_T
     info->State = kMemCommit;
     info->Protect = PageProtection(region.prot);
     info->Type = module != nullptr ? kMemImage : kMemPrivate;
+    // A view of a file mapping (MapViewOfFile): MEM_MAPPED, allocated at the view's base.
+    void *view_base = nullptr;
+    size_t view_size = 0;
+    if (module == nullptr && named::QueryView(address, &view_base, &view_size)) {
+      info->Type = kMemMapped;
+      info->AllocationBase = view_base;
+    }
   } else {
     info->State = kMemFree;
     info->Protect = kPageNoAccess;

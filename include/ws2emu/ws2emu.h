@@ -290,6 +290,42 @@ BOOL WINAPI ws2emu_ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount,
 HANDLE WINAPI ws2emu_CreateMutexW(LPSECURITY_ATTRIBUTES lpMutexAttributes, BOOL bInitialOwner,
                                   LPCWSTR lpName);
 BOOL WINAPI ws2emu_ReleaseMutex(HANDLE hMutex);
+/* Named kernel objects, shared by every process of the user that opens the name (ws2emu-run
+ * programs and native hosts alike): lib/named_objects/named_object.h describes the namespace
+ * folder ($XDG_RUNTIME_DIR/ws2emu-objects, else /tmp/ws2emu-<uid>). Create of an existing name
+ * returns it with the last error ERROR_ALREADY_EXISTS (0 on a fresh create); a name held by an
+ * object of another type: ERROR_INVALID_HANDLE; Open of a missing name: ERROR_FILE_NOT_FOUND.
+ * "Local\" and "Global\" prefixes; names are case-sensitive. Access masks and inheritance are
+ * accepted and not enforced. */
+HANDLE WINAPI ws2emu_CreateEventExW(LPSECURITY_ATTRIBUTES lpEventAttributes, LPCWSTR lpName,
+                                    DWORD dwFlags, DWORD dwDesiredAccess);
+HANDLE WINAPI ws2emu_OpenEventW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName);
+HANDLE WINAPI ws2emu_CreateSemaphoreExW(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+                                        LONG lInitialCount, LONG lMaximumCount, LPCWSTR lpName,
+                                        DWORD dwFlags, DWORD dwDesiredAccess);
+HANDLE WINAPI ws2emu_OpenSemaphoreW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName);
+HANDLE WINAPI ws2emu_CreateMutexExW(LPSECURITY_ATTRIBUTES lpMutexAttributes, LPCWSTR lpName,
+                                    DWORD dwFlags, DWORD dwDesiredAccess);
+HANDLE WINAPI ws2emu_OpenMutexW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName);
+/* File mappings: hFile must be INVALID_HANDLE_VALUE (the paging file) here; a native host maps
+ * a file through ws2emu_CreateFileMappingFd with its own descriptor (duplicated; the caller
+ * keeps its own), -1 meaning the paging file. */
+HANDLE WINAPI ws2emu_CreateFileMappingW(HANDLE hFile, LPSECURITY_ATTRIBUTES lpAttributes,
+                                        DWORD flProtect, DWORD dwMaximumSizeHigh,
+                                        DWORD dwMaximumSizeLow, LPCWSTR lpName);
+HANDLE WINAPI ws2emu_CreateFileMappingFd(int fd, LPSECURITY_ATTRIBUTES lpAttributes,
+                                         DWORD flProtect, DWORD dwMaximumSizeHigh,
+                                         DWORD dwMaximumSizeLow, LPCWSTR lpName);
+HANDLE WINAPI ws2emu_OpenFileMappingW(DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                      LPCWSTR lpName);
+LPVOID WINAPI ws2emu_MapViewOfFile(HANDLE hFileMappingObject, DWORD dwDesiredAccess,
+                                   DWORD dwFileOffsetHigh, DWORD dwFileOffsetLow,
+                                   SIZE_T dwNumberOfBytesToMap);
+LPVOID WINAPI ws2emu_MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess,
+                                     DWORD dwFileOffsetHigh, DWORD dwFileOffsetLow,
+                                     SIZE_T dwNumberOfBytesToMap, LPVOID lpBaseAddress);
+BOOL WINAPI ws2emu_UnmapViewOfFile(LPCVOID lpBaseAddress);
+BOOL WINAPI ws2emu_FlushViewOfFile(LPCVOID lpBaseAddress, SIZE_T dwNumberOfBytesToFlush);
 BOOL WINAPI ws2emu_ResetEvent(HANDLE hEvent);
 DWORD WINAPI ws2emu_WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds, BOOL bAlertable);
 DWORD WINAPI ws2emu_WaitForMultipleObjectsEx(DWORD nCount, const HANDLE *lpHandles,

@@ -98,6 +98,7 @@ enum class ObjectType : uint8_t {
   // The object an IFS socket handle refers to (a base provider's socket: sockets::
   // CreateIfsSocket). Never a handle's own type: no table slot has it.
   kSocketFile = 9,
+  kSection = 10,  // a file mapping (named_objects/section.h: CreateFileMapping)
   kAny = 15,  // Lookup and Close only: any kernel object type, never kSocket (see above)
 };
 

@@ -1,11 +1,15 @@
-// The kernel32 calls on kernel objects: events, semaphores, mutexes, the waits, APCs, thread
-// ids, CloseHandle and DuplicateHandle. Windows semantics over the core objects.
+// The kernel32 calls on kernel objects: events, semaphores, mutexes (named or not), file
+// mappings and their views, the waits, APCs, thread ids, CloseHandle and DuplicateHandle.
+// Windows semantics over the core objects; names go to named_objects/ (named_object.h says how
+// they are shared between processes).
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "boundary/last_error.h"
 #include "iocp/port.h"
 #include "kernel_objects/lookup.h"
+#include "named_objects/named_object.h"
+#include "named_objects/section.h"
 #include "sync/event.h"
 #include "sync/process_object.h"
 #include "sync/semaphore.h"
@@ -19,13 +23,43 @@ namespace {
 
 HandleTable &Table() { return HandleTable::Get(); }
 
-// Named kernel objects would be shared between processes; the runtime has no namespace for
-// them, so a name is refused (with ERROR_INVALID_PARAMETER) rather than ignored.
-bool RefuseName(LPCWSTR lpName) {
-  if (lpName == nullptr || lpName[0] == 0) return false;
-  SetThreadLastError(ERROR_INVALID_PARAMETER);
+bool HasName(LPCWSTR lpName) { return lpName != nullptr && lpName[0] != 0; }
+
+// A handle for a named create/open: the last error is ERROR_ALREADY_EXISTS when a create found
+// the name and 0 on a fresh create (programs test GetLastError() == ERROR_ALREADY_EXISTS after
+// a successful create, so a stale value must not survive), or the failure's error.
+HANDLE NamedHandle(named::Opened opened) {
+  if (!opened.object) {
+    SetThreadLastError(opened.error);
+    return nullptr;
+  }
+  uint64_t h = HandleTable::Get().Insert(opened.object.release());
+  if (h == 0) {
+    SetThreadLastError(ERROR_NOT_ENOUGH_MEMORY);
+    return nullptr;
+  }
+  SetThreadLastError(opened.existed ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS);
+  return ToHandle(h);
+}
+
+// Open* with a null name: ERROR_INVALID_PARAMETER [inference: nothing to open]; an empty one
+// names nothing: ERROR_FILE_NOT_FOUND [inference].
+bool CheckOpenName(LPCWSTR lpName) {
+  if (lpName == nullptr) {
+    SetThreadLastError(ERROR_INVALID_PARAMETER);
+    return false;
+  }
+  if (lpName[0] == 0) {
+    SetThreadLastError(ERROR_FILE_NOT_FOUND);
+    return false;
+  }
   return true;
 }
+
+// The Ex create forms' dwFlags and access masks: the flags must be the documented ones; the
+// access mask is accepted and not enforced [inference, named_object.h].
+constexpr DWORD kEventFlags = CREATE_EVENT_MANUAL_RESET | CREATE_EVENT_INITIAL_SET;
+constexpr DWORD kMutexFlags = CREATE_MUTEX_INITIAL_OWNER;
 
 // A handle for a newly created object, or NULL with the last error: ERROR_INVALID_PARAMETER
 // when the creation refused its arguments, ERROR_NOT_ENOUGH_MEMORY when it or the table ran
@@ -125,16 +159,58 @@ BOOL WINAPI ws2emu_CloseHandle(HANDLE hObject) {
   return TRUE;
 }
 
+// Unnamed creates keep the last error as it was on success (only named creates define it).
 HANDLE WINAPI ws2emu_CreateEventW(LPSECURITY_ATTRIBUTES, BOOL bManualReset, BOOL bInitialState,
                                   LPCWSTR lpName) {
-  if (RefuseName(lpName)) return nullptr;
+  if (HasName(lpName)) {
+    return NamedHandle(
+        named::CreateEvent(lpName, true, bManualReset != FALSE, bInitialState != FALSE));
+  }
   return NewHandle(Event::Create(bManualReset != FALSE, bInitialState != FALSE));
+}
+
+HANDLE WINAPI ws2emu_CreateEventExW(LPSECURITY_ATTRIBUTES lpEventAttributes, LPCWSTR lpName,
+                                    DWORD dwFlags, DWORD dwDesiredAccess) {
+  (void)dwDesiredAccess;
+  if ((dwFlags & ~kEventFlags) != 0) {
+    SetThreadLastError(ERROR_INVALID_PARAMETER);
+    return nullptr;
+  }
+  return ws2emu_CreateEventW(lpEventAttributes, (dwFlags & CREATE_EVENT_MANUAL_RESET) != 0,
+                             (dwFlags & CREATE_EVENT_INITIAL_SET) != 0, lpName);
+}
+
+HANDLE WINAPI ws2emu_OpenEventW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName) {
+  (void)dwDesiredAccess;
+  (void)bInheritHandle;
+  if (!CheckOpenName(lpName)) return nullptr;
+  return NamedHandle(named::CreateEvent(lpName, false, false, false));
 }
 
 HANDLE WINAPI ws2emu_CreateSemaphoreW(LPSECURITY_ATTRIBUTES, LONG lInitialCount,
                                       LONG lMaximumCount, LPCWSTR lpName) {
-  if (RefuseName(lpName)) return nullptr;
+  if (HasName(lpName)) {
+    return NamedHandle(named::CreateSemaphore(lpName, true, lInitialCount, lMaximumCount));
+  }
   return NewHandle(Semaphore::Create(lInitialCount, lMaximumCount));
+}
+
+HANDLE WINAPI ws2emu_CreateSemaphoreExW(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+                                        LONG lInitialCount, LONG lMaximumCount, LPCWSTR lpName,
+                                        DWORD dwFlags, DWORD dwDesiredAccess) {
+  (void)dwDesiredAccess;
+  if (dwFlags != 0) {  // reserved, must be 0
+    SetThreadLastError(ERROR_INVALID_PARAMETER);
+    return nullptr;
+  }
+  return ws2emu_CreateSemaphoreW(lpSemaphoreAttributes, lInitialCount, lMaximumCount, lpName);
+}
+
+HANDLE WINAPI ws2emu_OpenSemaphoreW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName) {
+  (void)dwDesiredAccess;
+  (void)bInheritHandle;
+  if (!CheckOpenName(lpName)) return nullptr;
+  return NamedHandle(named::CreateSemaphore(lpName, false, 0, 0));
 }
 
 BOOL WINAPI ws2emu_ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount,
@@ -158,8 +234,110 @@ BOOL WINAPI ws2emu_ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount,
 }
 
 HANDLE WINAPI ws2emu_CreateMutexW(LPSECURITY_ATTRIBUTES, BOOL bInitialOwner, LPCWSTR lpName) {
-  if (RefuseName(lpName)) return nullptr;
+  if (HasName(lpName)) return NamedHandle(named::CreateMutex(lpName, true, bInitialOwner != FALSE));
   return NewHandle(MutexObject::Create(bInitialOwner != FALSE));
+}
+
+HANDLE WINAPI ws2emu_CreateMutexExW(LPSECURITY_ATTRIBUTES lpMutexAttributes, LPCWSTR lpName,
+                                    DWORD dwFlags, DWORD dwDesiredAccess) {
+  (void)dwDesiredAccess;
+  if ((dwFlags & ~kMutexFlags) != 0) {
+    SetThreadLastError(ERROR_INVALID_PARAMETER);
+    return nullptr;
+  }
+  return ws2emu_CreateMutexW(lpMutexAttributes, (dwFlags & CREATE_MUTEX_INITIAL_OWNER) != 0,
+                             lpName);
+}
+
+HANDLE WINAPI ws2emu_OpenMutexW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName) {
+  (void)dwDesiredAccess;
+  (void)bInheritHandle;
+  if (!CheckOpenName(lpName)) return nullptr;
+  return NamedHandle(named::CreateMutex(lpName, false, false));
+}
+
+// File mappings. The lib form takes only INVALID_HANDLE_VALUE (the paging file): a file HANDLE
+// belongs to emu's file table, whose CreateFileMappingW resolves it to a descriptor and calls
+// ws2emu_CreateFileMappingFd; a native host passes its own descriptor there.
+HANDLE WINAPI ws2emu_CreateFileMappingFd(int fd, LPSECURITY_ATTRIBUTES, DWORD flProtect,
+                                         DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow,
+                                         LPCWSTR lpName) {
+  const uint64_t size = (static_cast<uint64_t>(dwMaximumSizeHigh) << 32) | dwMaximumSizeLow;
+  named::Opened opened = named::CreateSection(lpName, fd, flProtect, size);
+  if (!HasName(lpName)) {
+    if (!opened.object) {
+      SetThreadLastError(opened.error);
+      return nullptr;
+    }
+    uint64_t h = Table().Insert(opened.object.release());
+    if (h == 0) {
+      SetThreadLastError(ERROR_NOT_ENOUGH_MEMORY);
+      return nullptr;
+    }
+    SetThreadLastError(ERROR_SUCCESS);
+    return ToHandle(h);
+  }
+  return NamedHandle(std::move(opened));
+}
+
+HANDLE WINAPI ws2emu_CreateFileMappingW(HANDLE hFile, LPSECURITY_ATTRIBUTES lpAttributes,
+                                        DWORD flProtect, DWORD dwMaximumSizeHigh,
+                                        DWORD dwMaximumSizeLow, LPCWSTR lpName) {
+  if (hFile != INVALID_HANDLE_VALUE) {
+    SetThreadLastError(ERROR_INVALID_HANDLE);
+    return nullptr;
+  }
+  return ws2emu_CreateFileMappingFd(-1, lpAttributes, flProtect, dwMaximumSizeHigh,
+                                    dwMaximumSizeLow, lpName);
+}
+
+HANDLE WINAPI ws2emu_OpenFileMappingW(DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                      LPCWSTR lpName) {
+  (void)dwDesiredAccess;
+  (void)bInheritHandle;
+  if (!CheckOpenName(lpName)) return nullptr;
+  return NamedHandle(named::OpenSection(lpName));
+}
+
+LPVOID WINAPI ws2emu_MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess,
+                                     DWORD dwFileOffsetHigh, DWORD dwFileOffsetLow,
+                                     SIZE_T dwNumberOfBytesToMap, LPVOID lpBaseAddress) {
+  Ref<named::Section> s = Table().LookupAs<named::Section>(HandleValue(hFileMappingObject));
+  if (!s) {
+    SetThreadLastError(ERROR_INVALID_HANDLE);
+    return nullptr;
+  }
+  const uint64_t offset = (static_cast<uint64_t>(dwFileOffsetHigh) << 32) | dwFileOffsetLow;
+  uint32_t error = 0;
+  void *p = named::MapView(*s, dwDesiredAccess, offset, dwNumberOfBytesToMap, lpBaseAddress,
+                           &error);
+  if (p == nullptr) SetThreadLastError(error);
+  return p;
+}
+
+LPVOID WINAPI ws2emu_MapViewOfFile(HANDLE hFileMappingObject, DWORD dwDesiredAccess,
+                                   DWORD dwFileOffsetHigh, DWORD dwFileOffsetLow,
+                                   SIZE_T dwNumberOfBytesToMap) {
+  return ws2emu_MapViewOfFileEx(hFileMappingObject, dwDesiredAccess, dwFileOffsetHigh,
+                                dwFileOffsetLow, dwNumberOfBytesToMap, nullptr);
+}
+
+BOOL WINAPI ws2emu_UnmapViewOfFile(LPCVOID lpBaseAddress) {
+  uint32_t error = 0;
+  if (!named::UnmapView(lpBaseAddress, &error)) {
+    SetThreadLastError(error);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+BOOL WINAPI ws2emu_FlushViewOfFile(LPCVOID lpBaseAddress, SIZE_T dwNumberOfBytesToFlush) {
+  uint32_t error = 0;
+  if (!named::FlushView(lpBaseAddress, dwNumberOfBytesToFlush, &error)) {
+    SetThreadLastError(error);
+    return FALSE;
+  }
+  return TRUE;
 }
 
 BOOL WINAPI ws2emu_ReleaseMutex(HANDLE hMutex) {

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstring>
 #include <new>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -32,7 +33,7 @@ Ref<Event> Event::TryCreate(bool manual_reset, bool initial_state, int *error) {
     return {};
   }
   // Without memory the object is as impossible as the fd: an error, not bad_alloc.
-  auto *raw = new (std::nothrow) Event(fd, manual_reset);
+  auto *raw = new (std::nothrow) Event(fd, manual_reset, nullptr, nullptr);
   if (raw == nullptr) {
     close(fd);
     *error = ENOMEM;
@@ -43,18 +44,44 @@ Ref<Event> Event::TryCreate(bool manual_reset, bool initial_state, int *error) {
   return event;
 }
 
-Event::Event(int fd, bool manual_reset) : Waitable(kType), fd_(fd), manual_reset_(manual_reset) {}
+Ref<Event> Event::CreateShared(std::atomic<uint32_t> *word, int fifo_fd, bool manual_reset,
+                               std::unique_ptr<SharedBacking> backing) {
+  auto *raw = new (std::nothrow) Event(fifo_fd, manual_reset, word, std::move(backing));
+  return Ref<Event>::Adopt(raw);
+}
 
-Event::~Event() { close(fd_); }
+Event::Event(int fd, bool manual_reset, std::atomic<uint32_t> *word,
+             std::unique_ptr<SharedBacking> backing)
+    : Waitable(kType),
+      fd_(fd),
+      manual_reset_(manual_reset),
+      state_(word != nullptr ? word : &local_state_),
+      backing_(std::move(backing)) {}
 
-void Event::PostFd() const { PostEventfdUnits(fd_, 1); }
+Event::~Event() {
+  if (!backing_) close(fd_);  // a named event's FIFO belongs to its backing
+}
 
-void Event::TakeFd() { TakeEventfdUnit(fd_); }
+void Event::PostFd() const {
+  if (backing_) {
+    PostFifoUnits(fd_, 1);
+  } else {
+    PostEventfdUnits(fd_, 1);
+  }
+}
+
+void Event::TakeFd() {
+  if (backing_) {
+    TakeFifoUnit(fd_);
+  } else {
+    TakeEventfdUnit(fd_);
+  }
+}
 
 int Event::fd() const {
-  uint32_t v = state_.load(std::memory_order_acquire);
+  uint32_t v = state_->load(std::memory_order_acquire);
   while ((v & kArmed) == 0) {
-    if (state_.compare_exchange_weak(v, v | kArmed, std::memory_order_acq_rel)) {
+    if (state_->compare_exchange_weak(v, v | kArmed, std::memory_order_acq_rel)) {
       // Arming a signaled event is the transition to "signaled and armed": it pays the unit.
       if ((v & kSignaled) != 0) PostFd();
       break;
@@ -64,20 +91,20 @@ int Event::fd() const {
 }
 
 void Event::Set() {
-  uint32_t v = state_.load(std::memory_order_acquire);
+  uint32_t v = state_->load(std::memory_order_acquire);
   do {
     if ((v & kSignaled) != 0) return;  // no syscall
-  } while (!state_.compare_exchange_weak(v, (v | kSignaled) & ~kSleepers,
+  } while (!state_->compare_exchange_weak(v, (v | kSignaled) & ~kSleepers,
                                          std::memory_order_acq_rel));
   if ((v & kArmed) != 0) PostFd();
-  if ((v & kSleepers) != 0) FutexWakeAll(&state_);
+  if ((v & kSleepers) != 0) FutexWakeAll(state_, shared());
 }
 
 bool Event::FlipToReset() {
-  uint32_t v = state_.load(std::memory_order_acquire);
+  uint32_t v = state_->load(std::memory_order_acquire);
   do {
     if ((v & kSignaled) == 0) return false;  // no syscall; or another Reset / waiter flipped it
-  } while (!state_.compare_exchange_weak(v, v & ~kSignaled, std::memory_order_acq_rel));
+  } while (!state_->compare_exchange_weak(v, v & ~kSignaled, std::memory_order_acq_rel));
   if ((v & kArmed) != 0) TakeFd();
   return true;
 }
@@ -92,17 +119,17 @@ bool Event::TryAcquire() {
 }
 
 Waitable::SleepResult Event::Sleep(int64_t timeout_ms) {
-  uint32_t v = state_.load(std::memory_order_acquire);
+  uint32_t v = state_->load(std::memory_order_acquire);
   for (;;) {
     if ((v & kSignaled) != 0) return SleepResult::kWoken;
     if ((v & kSleepers) != 0) break;
-    if (state_.compare_exchange_weak(v, v | kSleepers, std::memory_order_acq_rel)) {
+    if (state_->compare_exchange_weak(v, v | kSleepers, std::memory_order_acq_rel)) {
       v |= kSleepers;
       break;
     }
   }
   // A Set between the CAS and the wait changed the word: the wait returns at once (-EAGAIN).
-  return FutexWait(&state_, v, timeout_ms) == -ETIMEDOUT ? SleepResult::kTimeout
+  return FutexWait(state_, v, timeout_ms, shared()) == -ETIMEDOUT ? SleepResult::kTimeout
                                                          : SleepResult::kWoken;
 }
 

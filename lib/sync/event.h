@@ -42,11 +42,20 @@
 //
 // Ordering: Set is a release of the state, IsSet/TryAcquire an acquire, so what a thread wrote
 // before Set is visible to the thread that sees the event signaled.
+//
+// Named events (lib/named_objects) run the same algorithm over a word in a MAP_SHARED page and
+// a FIFO that every process holding the object opens O_RDWR|O_NONBLOCK, instead of an eventfd:
+// a FIFO polls readable while it holds bytes, so one byte is one unit, and the futex is a
+// shared one (no FUTEX_PRIVATE_FLAG) so that a Set in one process wakes a sleeper in another.
+// kArmed then lives in the shared word: once any process armed the fd, every process's
+// transitions keep the FIFO in step. CreateShared takes the word and the FIFO with a
+// SharedBacking that owns them (the mapping, the descriptors, the name's lifetime).
 #ifndef WS2EMU_LIB_SYNC_EVENT_H_
 #define WS2EMU_LIB_SYNC_EVENT_H_
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 
 #include "absl/status/statusor.h"
 #include "sync/waitable.h"
@@ -63,14 +72,21 @@ class Event final : public Waitable {
   // event cannot be created, and then *error is the errno (EMFILE or ENFILE: no descriptor;
   // ENOMEM: no memory, for the eventfd or the object). Never throws.
   static Ref<Event> TryCreate(bool manual_reset, bool initial_state, int *error);
+  // A named event over `word` (in shared memory, initialised by whoever created the name) and
+  // `fifo_fd` (units of one byte), both kept alive by `backing`; null (ENOMEM) without memory.
+  static Ref<Event> CreateShared(std::atomic<uint32_t> *word, int fifo_fd, bool manual_reset,
+                                 std::unique_ptr<SharedBacking> backing);
   ~Event() override;
+  // The initial word of a named event (for the creator of the shared page).
+  static uint32_t InitialWord(bool initial_state) { return initial_state ? kSignaled : 0; }
 
   void Set();
   void Reset();
-  bool IsSet() const { return (state_.load(std::memory_order_acquire) & kSignaled) != 0; }
+  bool IsSet() const { return (state_->load(std::memory_order_acquire) & kSignaled) != 0; }
   bool manual_reset() const { return manual_reset_; }
   // True once fd() has been called: the fd then follows the state.
-  bool armed() const { return (state_.load(std::memory_order_acquire) & kArmed) != 0; }
+  bool armed() const { return (state_->load(std::memory_order_acquire) & kArmed) != 0; }
+  bool shared() const { return backing_ != nullptr; }
 
   // Arms the fd (see above) and returns it.
   int fd() const override;
@@ -86,7 +102,8 @@ class Event final : public Waitable {
   static constexpr uint32_t kArmed = 2;     // the fd follows the state (sticky)
   static constexpr uint32_t kSleepers = 4;  // threads may sleep on the word (only while reset)
 
-  Event(int fd, bool manual_reset);
+  Event(int fd, bool manual_reset, std::atomic<uint32_t> *word,
+        std::unique_ptr<SharedBacking> backing);
   void PostFd() const;  // adds the unit of a transition to "signaled and armed"
   void TakeFd();        // takes the unit of a signaled -> reset flip, waiting for it if in flight
   // Flips signaled -> reset; true if this call did (and then took the fd's unit if armed).
@@ -95,7 +112,11 @@ class Event final : public Waitable {
   const int fd_;
   const bool manual_reset_;
   // mutable: fd() arms it, and fd() is const in Waitable (arming changes no observable state).
-  mutable std::atomic<uint32_t> state_{0};
+  mutable std::atomic<uint32_t> local_state_{0};
+  // &local_state_, or a named event's word in shared memory.
+  std::atomic<uint32_t> *const state_;
+  // Null for an unnamed event (fd_ is then an eventfd this object owns).
+  const std::unique_ptr<SharedBacking> backing_;
 };
 
 }  // namespace ws2emu

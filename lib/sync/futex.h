@@ -4,6 +4,10 @@
 //   while (word.load() == seen) FutexWait(&word, seen, timeout_ms);   // spurious returns happen
 //   word.store(new_value); FutexWakeAll(&word);
 //
+// `shared`: the word is in a MAP_SHARED page that other processes map (a named object,
+// lib/named_objects): the kernel then keys the wait by the page, not the address, so a wake in
+// one process reaches a sleeper in another.
+//
 // A wake on a word whose object has gone is harmless for a private futex: the kernel keys the
 // wait queue by address only and never reads the word, so at worst another futex that reuses
 // the address sees a spurious wake, which every futex user tolerates.
@@ -28,7 +32,8 @@ static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t) &&
 
 // Sleeps while *word == expected, at most timeout_ms (-1: no limit). 0 when woken (or
 // spuriously), -EAGAIN when *word != expected already, -ETIMEDOUT, -EINTR.
-inline int FutexWait(std::atomic<uint32_t> *word, uint32_t expected, int64_t timeout_ms) {
+inline int FutexWait(std::atomic<uint32_t> *word, uint32_t expected, int64_t timeout_ms,
+                     bool shared = false) {
   timespec ts;
   timespec *tsp = nullptr;
   if (timeout_ms >= 0) {
@@ -37,7 +42,7 @@ inline int FutexWait(std::atomic<uint32_t> *word, uint32_t expected, int64_t tim
     tsp = &ts;
   }
   const int saved = errno;
-  const long r = syscall(SYS_futex, reinterpret_cast<uint32_t *>(word), FUTEX_WAIT_PRIVATE,
+  const long r = syscall(SYS_futex, reinterpret_cast<uint32_t *>(word), shared ? FUTEX_WAIT : FUTEX_WAIT_PRIVATE,
                          expected, tsp, nullptr, 0);
   const int err = r == 0 ? 0 : errno;
   errno = saved;
@@ -45,9 +50,9 @@ inline int FutexWait(std::atomic<uint32_t> *word, uint32_t expected, int64_t tim
 }
 
 // Wakes every thread sleeping on `word`.
-inline void FutexWakeAll(std::atomic<uint32_t> *word) {
+inline void FutexWakeAll(std::atomic<uint32_t> *word, bool shared = false) {
   const int saved = errno;
-  syscall(SYS_futex, reinterpret_cast<uint32_t *>(word), FUTEX_WAKE_PRIVATE, INT_MAX, nullptr,
+  syscall(SYS_futex, reinterpret_cast<uint32_t *>(word), shared ? FUTEX_WAKE : FUTEX_WAKE_PRIVATE, INT_MAX, nullptr,
           nullptr, 0);
   errno = saved;
 }

@@ -44,6 +44,13 @@ class Waitable : public Object {
   virtual SleepResult Sleep(int64_t /*timeout_ms*/) { return SleepResult::kUnsupported; }
 };
 
+// What keeps a named object's shared state alive (lib/named_objects: the mapped page, the FIFO,
+// the name's lifetime lock): owned by the object, destroyed with it.
+class SharedBacking {
+ public:
+  virtual ~SharedBacking() = default;
+};
+
 // True for the object types a wait accepts.
 inline bool IsWaitableType(ObjectType t) {
   return t == ObjectType::kEvent || t == ObjectType::kThread || t == ObjectType::kSemaphore ||

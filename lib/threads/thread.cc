@@ -318,6 +318,20 @@ void Thread::DisownMutex(MutexObject *mutex) {
   mutex->Release();  // OwnMutex's reference; the caller holds one of its own
 }
 
+void Thread::DisownNamedMutex(uint64_t shared_id) {
+  MutexObject *found = nullptr;
+  {
+    StdMutexLock lock(&owned_mu_);
+    for (MutexObject *m = owned_head_; m != nullptr; m = m->owned_next_) {
+      if (m->shared_ != nullptr && m->shared_id_ == shared_id) {
+        found = m;
+        break;
+      }
+    }
+  }
+  if (found != nullptr) DisownMutex(found);
+}
+
 void Thread::MarkExited() {
   MutexObject *owned;
   {

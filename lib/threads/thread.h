@@ -147,6 +147,10 @@ class Thread final : public Waitable {
   // and allocates nothing (the list is linked through the mutexes), so it cannot fail.
   void OwnMutex(MutexObject *mutex);
   void DisownMutex(MutexObject *mutex);
+  // Unlinks (and releases) the owned named mutex whose shared state is `shared_id`: a named
+  // mutex opened twice in one process is two objects over one state, and the release that
+  // frees it may come through another handle than the wait that took it.
+  void DisownNamedMutex(uint64_t shared_id);
 
   // The auto-reset event this thread blocks on in completion-port waits, created on first use;
   // null if it cannot be created now (*error, if not null, the errno as for Current); the next

@@ -13,6 +13,12 @@
 //   query_context_2t     the same from two threads at once (wall time / ops per thread).
 //   event_pingpong       two threads bouncing through two WSAEVENTs, per one-way hop; two
 //                        threads bouncing through two eventfds (blocking read + write).
+//   named_event_pingpong_xproc
+//                        two processes (a forked child that opens the names through the C
+//                        API) bouncing through two named auto-reset events (SetEvent +
+//                        WaitForSingleObject), per hop; two processes bouncing through two
+//                        eventfds passed to the child with SCM_RIGHTS over a socketpair. Both
+//                        processes on one CPU, as the thread ping-pongs.
 //   apc_pingpong_uring,  WPUQueueApc to a thread in SleepEx(INFINITE, TRUE), whose APC queues
 //   apc_pingpong_signal  one back, per hop, with WS2EMU_APC=uring / =signal; eventfd ping-pong.
 //   set_reset            WPUSetEvent + WPUResetEvent, nobody waiting; eventfd write + read.
@@ -47,10 +53,12 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -624,6 +632,145 @@ void BenchEventPingPong() {
   WSACloseEvent(e2);
 }
 
+// ---- Named events across processes -----------------------------------------------------------
+
+// Pins the calling thread as side `which` (0: this process, 1: the child) of a cross-process
+// pair, placed as PinTo places two threads (both on the first CPU by default, as the thread
+// ping-pongs).
+void PinSelfAs(int which) {
+  const Placement p = g_opt.placement == Placement::kAuto ? Placement::kSame : g_opt.placement;
+  const std::vector<int> &cpus = AllowedCpus();
+  if (p == Placement::kFree || cpus.empty()) return;
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(cpus[p == Placement::kSame ? 0 : static_cast<size_t>(which) % cpus.size()], &one);
+  sched_setaffinity(0, sizeof one, &one);
+}
+
+// Forks a child that runs `body` (which never returns) and returns its pid.
+template <typename Body>
+pid_t ForkChild(Body body) {
+  std::fflush(nullptr);
+  pid_t pid = fork();
+  Check(pid >= 0, "fork failed");
+  if (pid == 0) {
+    PinSelfAs(1);
+    body();
+    _exit(0);
+  }
+  return pid;
+}
+
+void StopChild(pid_t pid) {
+  kill(pid, SIGKILL);
+  int status;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+}
+
+// The floor: two eventfds made here and passed to the child over a socketpair (SCM_RIGHTS); the
+// child answers every write on the first with a write on the second.
+double XprocEventfdPingPongNsPerHop(size_t round_trips) {
+  int sv[2];
+  Check(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0, "socketpair failed");
+  pid_t child = ForkChild([&] {
+    close(sv[0]);
+    char byte;
+    iovec iov = {&byte, 1};
+    alignas(cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))];
+    msghdr msg = {};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    if (recvmsg(sv[1], &msg, 0) != 1) _exit(3);
+    cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    if (c == nullptr || c->cmsg_type != SCM_RIGHTS) _exit(3);
+    int fds[2];
+    std::memcpy(fds, CMSG_DATA(c), sizeof fds);
+    for (;;) {
+      uint64_t v;
+      if (read(fds[0], &v, sizeof v) != sizeof v) _exit(3);
+      if (write(fds[1], &v, sizeof v) != sizeof v) _exit(3);
+    }
+  });
+  close(sv[1]);
+  int f1 = eventfd(0, EFD_CLOEXEC), f2 = eventfd(0, EFD_CLOEXEC);
+  Check(f1 >= 0 && f2 >= 0, "eventfd failed");
+  {
+    char byte = 0;
+    iovec iov = {&byte, 1};
+    alignas(cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))] = {};
+    msghdr msg = {};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(2 * sizeof(int));
+    const int fds[2] = {f1, f2};
+    std::memcpy(CMSG_DATA(c), fds, sizeof fds);
+    Check(sendmsg(sv[0], &msg, 0) == 1, "sendmsg failed");
+  }
+  PinSelfAs(0);
+  Clock::time_point start = Clock::now();
+  for (size_t i = 0; i < round_trips; ++i) {
+    uint64_t one = 1;
+    Check(write(f1, &one, sizeof one) == sizeof one, "eventfd write failed");
+    Check(read(f2, &one, sizeof one) == sizeof one, "eventfd read failed");
+  }
+  const double ns = NsSince(start);
+  StopChild(child);
+  close(f1);
+  close(f2);
+  close(sv[0]);
+  return ns / (2.0 * static_cast<double>(round_trips));
+}
+
+void BenchNamedEventPingPongXproc() {
+  // Names of this run only; the objects are removed when both processes have let go.
+  const std::string base = "ws2emu-bench-" + std::to_string(getpid());
+  const std::u16string name_a(std::u16string(base.begin(), base.end()) + u"-a");
+  const std::u16string name_b(std::u16string(base.begin(), base.end()) + u"-b");
+  HANDLE a = ws2emu_CreateEventW(nullptr, FALSE, FALSE, name_a.c_str());
+  HANDLE b = ws2emu_CreateEventW(nullptr, FALSE, FALSE, name_b.c_str());
+  if (a == nullptr || b == nullptr) {
+    std::fprintf(stderr, "ws2emu-bench: named events: error %u\n", ws2emu_GetLastError());
+    Die("CreateEventW with a name failed");
+  }
+  const size_t n = S().round_trips;
+  cpu_set_t saved;
+  const bool have_saved = sched_getaffinity(0, sizeof saved, &saved) == 0;
+  // The child opens the names through the C API and answers each set of `a` with a set of `b`,
+  // until it is killed.
+  pid_t child = ForkChild([&] {
+    HANDLE ca = ws2emu_OpenEventW(SYNCHRONIZE, FALSE, name_a.c_str());
+    HANDLE cb = ws2emu_OpenEventW(EVENT_MODIFY_STATE, FALSE, name_b.c_str());
+    if (ca == nullptr || cb == nullptr) _exit(3);
+    for (;;) {
+      if (ws2emu_WaitForSingleObjectEx(ca, INFINITE, FALSE) != WAIT_OBJECT_0) _exit(3);
+      ws2emu_SetEvent(cb);
+    }
+  });
+  PinSelfAs(0);
+  auto once = [&] {
+    Clock::time_point start = Clock::now();
+    for (size_t i = 0; i < n; ++i) {
+      ws2emu_SetEvent(a);
+      Check(ws2emu_WaitForSingleObjectEx(b, INFINITE, FALSE) == WAIT_OBJECT_0, "wait failed");
+    }
+    return NsSince(start) / (2.0 * static_cast<double>(n));
+  };
+  MeasureAndReport("named_event_pingpong_xproc", once,
+                   [&] { return XprocEventfdPingPongNsPerHop(n); });
+  StopChild(child);
+  if (have_saved) sched_setaffinity(0, sizeof saved, &saved);
+  ws2emu_CloseHandle(a);
+  ws2emu_CloseHandle(b);
+}
+
 void BenchSetReset() {
   int err = 0;
   WSAEVENT e = Upcalls().lpWPUCreateEvent(&err);
@@ -1031,6 +1178,9 @@ const std::vector<Figure> &Figures() {
       {"query_context", BenchQueryContext, {"query_context"}},
       {"query_context_2t", BenchQueryContext2t, {"query_context_2t"}},
       {"event_pingpong", BenchEventPingPong, {"event_pingpong"}},
+      {"named_event_pingpong_xproc",
+       BenchNamedEventPingPongXproc,
+       {"named_event_pingpong_xproc"}},
       {"apc_pingpong_uring",
        [] { BenchApc("apc_pingpong_uring", "uring"); },
        {"apc_pingpong_uring"}},
