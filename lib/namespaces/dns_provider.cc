@@ -32,7 +32,10 @@ int Fail(int error) {
   return SOCKET_ERROR;
 }
 
+// One lookup. Begin fills the first part; Next, under `mu` (two threads may call Next with the
+// same handle), the state after it.
 struct Query {
+  StdMutex mu;
   GUID provider{};
   GUID service_class{};
   bool host_name_only = false;  // SVCID_HOSTNAME
@@ -243,6 +246,7 @@ INT WSAAPI DnsLookupServiceNext(HANDLE hLookup, DWORD dwControlFlags, LPDWORD lp
   std::shared_ptr<Query> q = Find(hLookup);
   if (q == nullptr) return Fail(WSA_INVALID_HANDLE);
   if (lpdwBufferLength == nullptr) return Fail(WSAEFAULT);
+  StdMutexLock lock(&q->mu);
   try {
     if (q->done) return Fail(WSA_E_NO_MORE);
     if (!q->resolved) {
