@@ -9,6 +9,7 @@
 // fit the caller's A buffer is WSAEFAULT with the size needed, and is kept with the handle so
 // that the next call (with a larger buffer) returns it, as the W form's provider keeps it;
 // LUP_FLUSHPREVIOUS drops it and moves on.
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -23,6 +24,9 @@
 
 namespace ws2emu::winsock {
 namespace {
+
+// The largest first scratch buffer for a W result set (the provider says if it needs more).
+constexpr size_t kFirstScratch = 64 * 1024;
 
 int Fail(int error) {
   SetThreadLastError(static_cast<uint32_t>(error));
@@ -215,7 +219,9 @@ INT WSAAPI WSALookupServiceNextA(HANDLE hLookup, DWORD dwControlFlags, LPDWORD l
     for (;;) {
       std::vector<unsigned char> set = namespaces::TakePending(hLookup);
       if (set.empty()) {
-        set.resize(std::max<size_t>(1024, size_t{*lpdwBufferLength} * 2));
+        // Room for the W form of what fits the caller's A buffer; grown on WSAEFAULT, so a
+        // length the caller only claims never allocates more than kFirstScratch.
+        set.resize(std::clamp<size_t>(size_t{*lpdwBufferLength} * 2, 1024, kFirstScratch));
         for (;;) {
           DWORD length = static_cast<DWORD>(set.size());
           int rc = namespaces::LookupNext(hLookup, dwControlFlags & ~LUP_FLUSHPREVIOUS, &length,
@@ -284,7 +290,7 @@ INT WSAAPI WSAGetServiceClassInfoA(LPGUID lpProviderId, LPGUID lpServiceClassId,
   if (lpProviderId == nullptr || lpServiceClassId == nullptr) return Fail(WSAEINVAL);
   if (lpdwBufSize == nullptr) return Fail(WSAEFAULT);
   try {
-    std::vector<unsigned char> w(std::max<size_t>(1024, size_t{*lpdwBufSize} * 2));
+    std::vector<unsigned char> w(std::clamp<size_t>(size_t{*lpdwBufSize} * 2, 1024, kFirstScratch));
     for (;;) {
       DWORD length = static_cast<DWORD>(w.size());
       int rc = namespaces::GetServiceClassInfo(

@@ -55,4 +55,10 @@ expect catalog-remove 0 "Removed name-space provider" -- "$catalog" ns-remove "$
 expect catalog-remove-twice 1 "WSAEINVAL" -- "$catalog" ns-remove "$guid"
 expect catalog-bad-guid 2 "is not a GUID" -- "$catalog" ns-remove nonsense
 expect catalog-removed-list 0 "1 name-space provider$" -- "$catalog" ns-list
+# `reset` restores Windows' name-space catalog too.
+expect catalog-reinstall 0 "Installed name-space provider" -- \
+  "$catalog" ns-install "$guid" "ws2emu test NSP" '%SystemRoot%\system32\ws2emu_testnsp.dll'
+expect catalog-reset 0 "Reset" -- "$catalog" reset
+expect catalog-reset-list 0 "1 name-space provider$" -- "$catalog" ns-list
+expect catalog-reset-resolve 1 "getaddrinfo failed: 11001" -- "$run" "$tool" resolve nsp-test.example
 summary
