@@ -170,6 +170,9 @@ const BuiltinExport kExports[] = {
     // written against the names.
     EXPORT(WSCInstallNameSpace64_32, 0),
     EXPORT(WSCInstallNameSpaceEx64_32, 0),
+    // [inference] Windows 10 has them; their ordinals are not known here, so by name only.
+    EXPORT(WSCWriteNameSpaceOrder, 0),
+    EXPORT(WSCWriteNameSpaceOrder32, 0),
     EXPORT(WSCInstallProviderAndChains, 0),
     EXPORT(WSApSetPostRoutine, 0),
 };

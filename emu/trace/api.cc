@@ -577,7 +577,9 @@ const Wrap kWraps[] = {
     W("WSCInstallNameSpaceEx32", WSCInstallNameSpaceEx32),
     W("WSCInstallNameSpaceEx64_32", WSCInstallNameSpaceEx64_32),
     W("WSCUnInstallNameSpace", WSCUnInstallNameSpace),
-    W("WSCUnInstallNameSpace32", WSCUnInstallNameSpace32),};
+    W("WSCUnInstallNameSpace32", WSCUnInstallNameSpace32),
+    W("WSCWriteNameSpaceOrder", WSCWriteNameSpaceOrder),
+    W("WSCWriteNameSpaceOrder32", WSCWriteNameSpaceOrder32),};
 #undef W
 
 const void *Filter(const BuiltinModule &module, const char *name, const void *address) {

@@ -271,6 +271,10 @@ INT WSAAPI WSCUnInstallNameSpace(LPGUID lpProviderId);
 INT WSAAPI WSCUnInstallNameSpace32(LPGUID lpProviderId);
 INT WSAAPI WSCEnableNSProvider(LPGUID lpProviderId, BOOL fEnable);
 INT WSAAPI WSCEnableNSProvider32(LPGUID lpProviderId, BOOL fEnable);
+/* The order lookups ask the providers in: every installed GUID once; the error is the return
+ * value (0, or WSAEINVAL / WSANO_RECOVERY), as WSCWriteProviderOrder's. */
+INT WSAAPI WSCWriteNameSpaceOrder(LPGUID lpProviderId, DWORD dwNumberOfEntries);
+INT WSAAPI WSCWriteNameSpaceOrder32(LPGUID lpProviderId, DWORD dwNumberOfEntries);
 INT WSAAPI WSCEnumNameSpaceProviders32(LPDWORD lpdwBufferLength, LPWSANAMESPACE_INFOW lpnspBuffer);
 INT WSAAPI WSCEnumNameSpaceProvidersEx32(LPDWORD lpdwBufferLength,
                                          LPWSANAMESPACE_INFOEXW lpnspBuffer);

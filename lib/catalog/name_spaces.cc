@@ -93,6 +93,33 @@ absl::Status EnableNameSpace(Store &store, const GUID &provider, bool active) {
   });
 }
 
+absl::Status WriteNameSpaceOrder(Store &store, const GUID *ids, uint32_t count) {
+  if (ids == nullptr && count != 0) return WsaStatus(WSAEINVAL, "no list of GUIDs");
+  return store.Modify([&](Catalog &c) -> absl::Status {
+    if (count != c.name_spaces.size()) {
+      return WsaStatus(WSAEINVAL, absl::StrCat("the order names ", count, " providers; ",
+                                               c.name_spaces.size(), " are installed"));
+    }
+    std::vector<NameSpaceEntry> ordered;
+    ordered.reserve(count);
+    std::vector<bool> taken(c.name_spaces.size(), false);
+    for (uint32_t i = 0; i < count; ++i) {
+      size_t k = 0;
+      while (k < c.name_spaces.size() && !SameGuid(c.name_spaces[k].provider, ids[i])) ++k;
+      if (k == c.name_spaces.size() || taken[k]) {
+        return WsaStatus(WSAEINVAL, absl::StrCat("name-space provider ", GuidToString(ids[i]),
+                                                 k == c.name_spaces.size()
+                                                     ? " is not installed"
+                                                     : " is named twice"));
+      }
+      taken[k] = true;
+      ordered.push_back(c.name_spaces[k]);
+    }
+    c.name_spaces = std::move(ordered);
+    return absl::OkStatus();
+  });
+}
+
 absl::StatusOr<std::vector<NameSpaceEntry>> NameSpaces(Store &store) {
   absl::StatusOr<std::shared_ptr<const Catalog>> c = store.Read();
   if (!c.ok()) return c.status();
@@ -296,6 +323,19 @@ INT WSAAPI WSCEnableNSProvider(LPGUID lpProviderId, BOOL fEnable) {
 }
 INT WSAAPI WSCEnableNSProvider32(LPGUID lpProviderId, BOOL fEnable) {
   return EnableNSProvider(lpProviderId, fEnable);
+}
+
+// Like WSCWriteProviderOrder, the error is the return value (no lpErrno, no last error).
+INT WSAAPI WSCWriteNameSpaceOrder(LPGUID lpProviderId, DWORD dwNumberOfEntries) {
+  absl::Status s = catalog::WriteNameSpaceOrder(catalog::Store::ForCurrentPath(), lpProviderId,
+                                                dwNumberOfEntries);
+  if (s.ok()) return 0;
+  DebugLog("catalog", "%s", std::string(s.message()).c_str());
+  return WsaErrorOf(s);
+}
+
+INT WSAAPI WSCWriteNameSpaceOrder32(LPGUID lpProviderId, DWORD dwNumberOfEntries) {
+  return WSCWriteNameSpaceOrder(lpProviderId, dwNumberOfEntries);
 }
 
 INT WSAAPI WSCEnumNameSpaceProviders32(LPDWORD lpdwBufferLength,

@@ -32,6 +32,10 @@ absl::Status UnInstallNameSpace(Store &store, const GUID &provider);
 // fEnable: active or not. Enabling an active provider (or disabling an inactive one) succeeds
 // and changes nothing.
 absl::Status EnableNameSpace(Store &store, const GUID &provider, bool active);
+// WSCWriteNameSpaceOrder: the name-space catalog in the order of `ids`, which must name every
+// installed provider exactly once (WSAEINVAL otherwise, nothing changed). Lookups ask providers
+// in this order, so an installer puts its provider ahead of Tcpip to answer names first.
+absl::Status WriteNameSpaceOrder(Store &store, const GUID *ids, uint32_t count);
 // Every installed name-space provider, active or not, in catalog order.
 absl::StatusOr<std::vector<NameSpaceEntry>> NameSpaces(Store &store);
 

@@ -51,6 +51,16 @@ expect catalog-disabled-list 0 "Active: +0" -- "$catalog" ns-list
 expect catalog-disabled-resolve 1 "getaddrinfo failed: 11001" -- \
   "$run" "$tool" resolve nsp-test.example
 expect catalog-enable 0 "Enabled name-space provider" -- "$catalog" ns-enable "$guid"
+# Asked after Tcpip, the provider only gets the names Tcpip does not know; put first (as an
+# installer does with WSCWriteNameSpaceOrder), it answers a name before Tcpip sees it: the test
+# provider then answers NSP-TEST.EXAMPLE whatever /etc/hosts says, and localhost still passes on.
+expect catalog-order-bad 1 "WSAEINVAL" -- "$catalog" ns-order "$guid"
+expect catalog-order 0 "Name-space order written \(2 providers\)" -- \
+  "$catalog" ns-order "$guid" '{22059D40-7E9E-11CF-AE5A-00AA00A7112B}'
+expect catalog-order-list 0 "provider ws2emu test NSP" -- "$run" "$tool" list
+expect catalog-order-first 0 "result nsp-test.example 10.11.12.13" -- \
+  "$run" "$tool" lookup NSP-TEST.EXAMPLE
+expect catalog-order-passes-on 0 "address 127.0.0.1 port 80" -- "$run" "$tool" resolve localhost
 expect catalog-remove 0 "Removed name-space provider" -- "$catalog" ns-remove "$guid"
 expect catalog-remove-twice 1 "WSAEINVAL" -- "$catalog" ns-remove "$guid"
 expect catalog-bad-guid 2 "is not a GUID" -- "$catalog" ns-remove nonsense

@@ -319,6 +319,24 @@ TEST_F(NameSpaceCalls, EnumerationErrors) {
             1);
 }
 
+TEST_F(NameSpaceCalls, WriteNameSpaceOrderTakesEveryProviderOnce) {
+  ASSERT_EQ(Install(kTest), 0);
+  GUID order[] = {kTest, kTcpip};
+  EXPECT_EQ(WSCWriteNameSpaceOrder(order, 2), 0);
+  std::vector<unsigned char> storage;
+  std::vector<WSANAMESPACE_INFOW> list = List(&storage);
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(std::memcmp(&list[0].NSProviderId, &kTest, sizeof(GUID)), 0);
+  const std::string before = ReadAll(path_);
+  GUID twice[] = {kTest, kTest};
+  EXPECT_EQ(WSCWriteNameSpaceOrder(twice, 2), WSAEINVAL);
+  EXPECT_EQ(WSCWriteNameSpaceOrder(order, 1), WSAEINVAL);
+  GUID unknown[] = {kTest, kUnknown};
+  EXPECT_EQ(WSCWriteNameSpaceOrder32(unknown, 2), WSAEINVAL);
+  EXPECT_EQ(WSCWriteNameSpaceOrder(nullptr, 2), WSAEINVAL);
+  EXPECT_EQ(ReadAll(path_), before);
+}
+
 // A damaged name-space section: every call reports it (WSANO_RECOVERY) and none rewrites it.
 TEST_F(NameSpaceCalls, ADamagedSectionIsReportedNeverOverwritten) {
   const std::string damaged =

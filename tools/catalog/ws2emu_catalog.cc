@@ -12,6 +12,7 @@
 //   ws2emu-catalog [--catalog FILE] ns-list
 //   ws2emu-catalog [--catalog FILE] ns-install GUID IDENTIFIER PATH [NAME_SPACE [VERSION]]
 //   ws2emu-catalog [--catalog FILE] ns-remove | ns-enable | ns-disable GUID
+//   ws2emu-catalog [--catalog FILE] ns-order GUID GUID ...
 //
 // --catalog may stand anywhere on the line; without it the catalog is the one every ws2emu
 // process uses (WS2EMU_CATALOG, else $XDG_DATA_HOME/ws2emu/catalog). A catalog file that does
@@ -118,6 +119,8 @@ constexpr char kUsage[] =
     "  ns-enable GUID, ns-disable GUID\n"
     "                            makes it active or not (WSCEnableNSProvider): an inactive\n"
     "                            provider is listed but asked nothing\n"
+    "  ns-order GUID GUID ...    the order lookups ask the providers in; every installed\n"
+    "                            GUID exactly once (WSCWriteNameSpaceOrder)\n"
     "Options:\n"
     "  --catalog FILE            the catalog file (default: $WS2EMU_CATALOG, else\n"
     "                            $XDG_DATA_HOME/ws2emu/catalog or ~/.local/share/ws2emu/catalog)\n"
@@ -655,6 +658,19 @@ int Main(int argc, char **argv) {
     if (rest.size() < 3 || rest.size() > 5)
       return Usage("ns-install takes GUID IDENTIFIER PATH [NAME_SPACE [VERSION]]");
     return NameSpaceInstall(store, rest);
+  }
+  if (command == "ns-order") {
+    if (rest.empty()) return Usage("ns-order takes every installed GUID in the new order");
+    std::vector<GUID> ids(rest.size());
+    for (size_t i = 0; i < rest.size(); ++i) {
+      if (!ParseGuidLoose(rest[i], &ids[i]))
+        return Usage(absl::StrCat("ns-order: `", rest[i], "` is not a GUID"));
+    }
+    absl::Status s = catalog::WriteNameSpaceOrder(store, ids.data(),
+                                                  static_cast<uint32_t>(ids.size()));
+    if (!s.ok()) return Fail("ns-order", s);
+    std::printf("Name-space order written (%zu providers)\n", ids.size());
+    return 0;
   }
   if (command == "ns-remove" || command == "ns-enable" || command == "ns-disable") {
     if (!want(1)) return Usage(absl::StrCat(command, " takes one GUID"));
