@@ -138,6 +138,41 @@ const BuiltinExport kExports[] = {
     EXPORT(WSCUpdateProvider32, 159),
     EXPORT(WSCWriteProviderOrder, 163),
     EXPORT(WSCWriteProviderOrder32, 164),
+    // Name-space providers: the catalog (lib/catalog/name_spaces.cc) and the queries routed to
+    // them (lib/winsock/rnr.cc). Ordinals of the x64 Windows 10 ws2_32.dll, in the alphabetical
+    // numbering described at the top.
+    EXPORT(WSAEnumNameSpaceProvidersA, 60),
+    EXPORT(WSAEnumNameSpaceProvidersExA, 61),
+    EXPORT(WSAEnumNameSpaceProvidersExW, 62),
+    EXPORT(WSAEnumNameSpaceProvidersW, 63),
+    EXPORT(WSAGetServiceClassInfoA, 70),
+    EXPORT(WSAGetServiceClassInfoW, 71),
+    EXPORT(WSAInstallServiceClassW, 77),
+    EXPORT(WSALookupServiceBeginA, 80),
+    EXPORT(WSALookupServiceBeginW, 81),
+    EXPORT(WSALookupServiceEnd, 82),
+    EXPORT(WSALookupServiceNextA, 83),
+    EXPORT(WSALookupServiceNextW, 84),
+    EXPORT(WSARemoveServiceClass, 94),
+    EXPORT(WSASetServiceA, 117),
+    EXPORT(WSASetServiceW, 118),
+    EXPORT(WSCEnableNSProvider, 128),
+    EXPORT(WSCEnableNSProvider32, 129),
+    EXPORT(WSCEnumNameSpaceProviders32, 130),
+    EXPORT(WSCEnumNameSpaceProvidersEx32, 131),
+    EXPORT(WSCInstallNameSpace, 141),
+    EXPORT(WSCInstallNameSpace32, 142),
+    EXPORT(WSCInstallNameSpaceEx, 143),
+    EXPORT(WSCInstallNameSpaceEx32, 145),
+    EXPORT(WSCUnInstallNameSpace, 155),
+    EXPORT(WSCUnInstallNameSpace32, 156),
+    // [inference] Not in the x64 ws2_32's table as far as known; found by name for installers
+    // written against the names.
+    EXPORT(WSCInstallNameSpace64_32, 0),
+    EXPORT(WSCInstallNameSpaceEx64_32, 0),
+    // [inference] Windows 10 has them; their ordinals are not known here, so by name only.
+    EXPORT(WSCWriteNameSpaceOrder, 0),
+    EXPORT(WSCWriteNameSpaceOrder32, 0),
     EXPORT(WSCInstallProviderAndChains, 0),
     EXPORT(WSApSetPostRoutine, 0),
 };

@@ -352,6 +352,43 @@ DESCRIBE(WSCUpdateProvider, int r, LPGUID id, const WCHAR *path, const LPWSAPROT
   return EntriesLine(n, r, id, path, count, e);
 }
 END
+// The name-space catalog calls and the lookups (errors through the last error).
+DESCRIBE(WSCInstallNameSpace, INT r, LPWSTR ident, LPWSTR path, DWORD ns, DWORD version,
+         LPGUID id) {
+  return std::string(n) + "(" + Wide(ident) + ", " + Wide(path) + ", name space " +
+         std::to_string(ns) + ", version " + std::to_string(version) + ", " + Guid(id) +
+         ") = " + I(r) + E(r != 0, err);
+}
+END
+DESCRIBE(WSCUnInstallNameSpace, INT r, LPGUID id) {
+  return std::string(n) + "(" + Guid(id) + ") = " + I(r) + E(r != 0, err);
+}
+END
+DESCRIBE(WSCEnableNSProvider, INT r, LPGUID id, BOOL enable) {
+  return std::string(n) + "(" + Guid(id) + ", " + (enable ? "TRUE" : "FALSE") + ") = " + I(r) +
+         E(r != 0, err);
+}
+END
+DESCRIBE(WSALookupServiceBeginW, INT r, LPWSAQUERYSETW q, DWORD flags, LPHANDLE h) {
+  std::string what = q == nullptr ? std::string("NULL")
+                                  : Wide(q->lpszServiceInstanceName) + ", " +
+                                        Guid(q->lpServiceClassId) + ", name space " +
+                                        std::to_string(q->dwNameSpace);
+  return std::string(n) + "(" + what + ", flags=" + Hex(flags) + ") = " + I(r) +
+         (r == 0 && h != nullptr ? " handle " + Ptr(*h) : "") + E(r != 0, err);
+}
+END
+DESCRIBE(WSALookupServiceNextW, INT r, HANDLE h, DWORD, LPDWORD len, LPWSAQUERYSETW q) {
+  std::string got;
+  if (r == 0 && q != nullptr) {
+    got = " " + std::to_string(q->dwNumberOfCsAddrs) + " addresses";
+    if (q->lpszServiceInstanceName != nullptr) got += " " + Wide(q->lpszServiceInstanceName);
+  } else if (r != 0 && len != nullptr) {
+    got = " (" + std::to_string(*len) + " B)";
+  }
+  return std::string(n) + "(" + Ptr(h) + ") = " + I(r) + got + E(r != 0, err);
+}
+END
 DESCRIBE(WSCWriteProviderOrder, int r, LPDWORD ids, DWORD count) {
   std::string order;
   for (DWORD i = 0; ids != nullptr && i < count && i < 32; ++i)
@@ -513,7 +550,36 @@ const Wrap kWraps[] = {
     W("WSCWriteProviderOrder", WSCWriteProviderOrder),
     W("WSCWriteProviderOrder32", WSCWriteProviderOrder32),
     W("WSCInstallProviderAndChains", WSCInstallProviderAndChains),
-    W("WSApSetPostRoutine", WSApSetPostRoutine),};
+    W("WSApSetPostRoutine", WSApSetPostRoutine),
+    W("WSAEnumNameSpaceProvidersA", WSAEnumNameSpaceProvidersA),
+    W("WSAEnumNameSpaceProvidersExA", WSAEnumNameSpaceProvidersExA),
+    W("WSAEnumNameSpaceProvidersExW", WSAEnumNameSpaceProvidersExW),
+    W("WSAEnumNameSpaceProvidersW", WSAEnumNameSpaceProvidersW),
+    W("WSAGetServiceClassInfoA", WSAGetServiceClassInfoA),
+    W("WSAGetServiceClassInfoW", WSAGetServiceClassInfoW),
+    W("WSAInstallServiceClassW", WSAInstallServiceClassW),
+    W("WSALookupServiceBeginA", WSALookupServiceBeginA),
+    W("WSALookupServiceBeginW", WSALookupServiceBeginW),
+    W("WSALookupServiceEnd", WSALookupServiceEnd),
+    W("WSALookupServiceNextA", WSALookupServiceNextA),
+    W("WSALookupServiceNextW", WSALookupServiceNextW),
+    W("WSARemoveServiceClass", WSARemoveServiceClass),
+    W("WSASetServiceA", WSASetServiceA),
+    W("WSASetServiceW", WSASetServiceW),
+    W("WSCEnableNSProvider", WSCEnableNSProvider),
+    W("WSCEnableNSProvider32", WSCEnableNSProvider32),
+    W("WSCEnumNameSpaceProviders32", WSCEnumNameSpaceProviders32),
+    W("WSCEnumNameSpaceProvidersEx32", WSCEnumNameSpaceProvidersEx32),
+    W("WSCInstallNameSpace", WSCInstallNameSpace),
+    W("WSCInstallNameSpace32", WSCInstallNameSpace32),
+    W("WSCInstallNameSpace64_32", WSCInstallNameSpace64_32),
+    W("WSCInstallNameSpaceEx", WSCInstallNameSpaceEx),
+    W("WSCInstallNameSpaceEx32", WSCInstallNameSpaceEx32),
+    W("WSCInstallNameSpaceEx64_32", WSCInstallNameSpaceEx64_32),
+    W("WSCUnInstallNameSpace", WSCUnInstallNameSpace),
+    W("WSCUnInstallNameSpace32", WSCUnInstallNameSpace32),
+    W("WSCWriteNameSpaceOrder", WSCWriteNameSpaceOrder),
+    W("WSCWriteNameSpaceOrder32", WSCWriteNameSpaceOrder32),};
 #undef W
 
 const void *Filter(const BuiltinModule &module, const char *name, const void *address) {

@@ -246,6 +246,74 @@ struct WS_protoent *WSAAPI ws2emu_getprotobyname(const char *name);
 struct WS_protoent *WSAAPI ws2emu_getprotobynumber(int number);
 /* ---- end of names and addresses ------------------------------------------------------------- */
 
+/* ---- Name-space providers (lib/catalog name spaces, lib/namespaces, lib/winsock) ------------ */
+/* The name-space catalog (NameSpace_Catalog5 on Windows) lives in the catalog file beside the
+ * protocol entries; a fresh catalog holds Windows' TCP/IP provider ("Tcpip", NS_DNS,
+ * {22059D40-7E9E-11CF-AE5A-00AA00A7112B}, %SystemRoot%\system32\mswsock.dll: the built-in DNS
+ * provider over the system resolver). The WSC* calls need no WSAStartup and report errors
+ * through WSAGetLastError; the *32 / 64_32 forms are the same calls (one catalog here). */
+INT WSAAPI WSCInstallNameSpace(LPWSTR lpszIdentifier, LPWSTR lpszPathName, DWORD dwNameSpace,
+                               DWORD dwVersion, LPGUID lpProviderId);
+INT WSAAPI WSCInstallNameSpace32(LPWSTR lpszIdentifier, LPWSTR lpszPathName, DWORD dwNameSpace,
+                                 DWORD dwVersion, LPGUID lpProviderId);
+INT WSAAPI WSCInstallNameSpace64_32(LPWSTR lpszIdentifier, LPWSTR lpszPathName,
+                                    DWORD dwNameSpace, DWORD dwVersion, LPGUID lpProviderId);
+INT WSAAPI WSCInstallNameSpaceEx(LPWSTR lpszIdentifier, LPWSTR lpszPathName, DWORD dwNameSpace,
+                                 DWORD dwVersion, LPGUID lpProviderId,
+                                 LPBLOB lpProviderSpecific);
+INT WSAAPI WSCInstallNameSpaceEx32(LPWSTR lpszIdentifier, LPWSTR lpszPathName,
+                                   DWORD dwNameSpace, DWORD dwVersion, LPGUID lpProviderId,
+                                   LPBLOB lpProviderSpecific);
+INT WSAAPI WSCInstallNameSpaceEx64_32(LPWSTR lpszIdentifier, LPWSTR lpszPathName,
+                                      DWORD dwNameSpace, DWORD dwVersion, LPGUID lpProviderId,
+                                      LPBLOB lpProviderSpecific);
+INT WSAAPI WSCUnInstallNameSpace(LPGUID lpProviderId);
+INT WSAAPI WSCUnInstallNameSpace32(LPGUID lpProviderId);
+INT WSAAPI WSCEnableNSProvider(LPGUID lpProviderId, BOOL fEnable);
+INT WSAAPI WSCEnableNSProvider32(LPGUID lpProviderId, BOOL fEnable);
+/* The order lookups ask the providers in: every installed GUID once; the error is the return
+ * value (0, or WSAEINVAL / WSANO_RECOVERY), as WSCWriteProviderOrder's. */
+INT WSAAPI WSCWriteNameSpaceOrder(LPGUID lpProviderId, DWORD dwNumberOfEntries);
+INT WSAAPI WSCWriteNameSpaceOrder32(LPGUID lpProviderId, DWORD dwNumberOfEntries);
+INT WSAAPI WSCEnumNameSpaceProviders32(LPDWORD lpdwBufferLength, LPWSANAMESPACE_INFOW lpnspBuffer);
+INT WSAAPI WSCEnumNameSpaceProvidersEx32(LPDWORD lpdwBufferLength,
+                                         LPWSANAMESPACE_INFOEXW lpnspBuffer);
+
+/* Need WSAStartup. The buffer holds the structures first, then the strings (and blobs) they
+ * point to; WSAEFAULT with the size needed in *lpdwBufferLength when it is too small. */
+INT WSAAPI WSAEnumNameSpaceProvidersA(LPDWORD lpdwBufferLength, LPWSANAMESPACE_INFOA lpnspBuffer);
+INT WSAAPI WSAEnumNameSpaceProvidersW(LPDWORD lpdwBufferLength, LPWSANAMESPACE_INFOW lpnspBuffer);
+INT WSAAPI WSAEnumNameSpaceProvidersExA(LPDWORD lpdwBufferLength,
+                                        LPWSANAMESPACE_INFOEXA lpnspBuffer);
+INT WSAAPI WSAEnumNameSpaceProvidersExW(LPDWORD lpdwBufferLength,
+                                        LPWSANAMESPACE_INFOEXW lpnspBuffer);
+
+/* Queries routed to the enabled providers of the name space asked for (NS_ALL: every enabled
+ * provider, in catalog order; lpNSProviderId: that one). Next walks the providers in order,
+ * each until it says WSA_E_NO_MORE. */
+INT WSAAPI WSALookupServiceBeginA(LPWSAQUERYSETA lpqsRestrictions, DWORD dwControlFlags,
+                                  LPHANDLE lphLookup);
+INT WSAAPI WSALookupServiceBeginW(LPWSAQUERYSETW lpqsRestrictions, DWORD dwControlFlags,
+                                  LPHANDLE lphLookup);
+INT WSAAPI WSALookupServiceNextA(HANDLE hLookup, DWORD dwControlFlags, LPDWORD lpdwBufferLength,
+                                 LPWSAQUERYSETA lpqsResults);
+INT WSAAPI WSALookupServiceNextW(HANDLE hLookup, DWORD dwControlFlags, LPDWORD lpdwBufferLength,
+                                 LPWSAQUERYSETW lpqsResults);
+INT WSAAPI WSALookupServiceEnd(HANDLE hLookup);
+INT WSAAPI WSASetServiceA(LPWSAQUERYSETA lpqsRegInfo, WSAESETSERVICEOP essoperation,
+                          DWORD dwControlFlags);
+INT WSAAPI WSASetServiceW(LPWSAQUERYSETW lpqsRegInfo, WSAESETSERVICEOP essoperation,
+                          DWORD dwControlFlags);
+INT WSAAPI WSAGetServiceClassInfoA(LPGUID lpProviderId, LPGUID lpServiceClassId,
+                                   LPDWORD lpdwBufSize,
+                                   LPWSASERVICECLASSINFOA lpServiceClassInfo);
+INT WSAAPI WSAGetServiceClassInfoW(LPGUID lpProviderId, LPGUID lpServiceClassId,
+                                   LPDWORD lpdwBufSize,
+                                   LPWSASERVICECLASSINFOW lpServiceClassInfo);
+INT WSAAPI WSAInstallServiceClassW(LPWSASERVICECLASSINFOW lpServiceClassInfo);
+INT WSAAPI WSARemoveServiceClass(LPGUID lpServiceClassId);
+/* ---- end of name-space providers ------------------------------------------------------------- */
+
 /* ---- IP Helper (iphlpapi) -------------------------------------------------------------------- */
 
 /* The machine's interfaces (Linux getifaddrs and /proc) in Windows' structures (ws2emu/iphlpapi.h),

@@ -290,6 +290,300 @@ typedef int(WSPAPI *LPWSCSETAPPLICATIONCATEGORY)(LPCWSTR Path, DWORD PathLength,
                                                  DWORD PermittedLspCategories,
                                                  DWORD *pPrevPermLspCat, LPINT lpErrno);
 
+
+/* ---- Name-space providers (NSPs) and the registration and resolution calls ------------------ */
+/* The types WSALookupService*, WSASetService, WSAEnumNameSpaceProviders* and the service class
+ * calls take (winsock2.h / nspapi.h), and the name-space SPI a provider exports (NSPStartup and
+ * NSP_ROUTINE, ws2spi.h). x64 layouts; tests/abi checks each against mingw-w64. */
+
+/* Name spaces (winsock2.h). NS_ALL and NS_DNS are in winsock_types.h. */
+#define NS_DEFAULT 0
+#define NS_SAP 1
+#define NS_NDS 2
+#define NS_PEER_BROWSE 3
+#define NS_SLP 5
+#define NS_DHCP 6
+#define NS_TCPIP_LOCAL 10
+#define NS_TCPIP_HOSTS 11
+#define NS_NETBT 13
+#define NS_WINS 14
+#define NS_NLA 15
+#define NS_BTH 16
+#define NS_NBP 20
+#define NS_MS 30
+#define NS_STDA 31
+#define NS_NTDS 32
+#define NS_EMAIL 37
+#define NS_PNRPNAME 38
+#define NS_PNRPCLOUD 39
+#define NS_X500 40
+#define NS_NIS 41
+#define NS_NISPLUS 42
+#define NS_WRQ 50
+#define NS_NETDES 60
+
+/* WSALookupServiceBegin / Next control flags. */
+#define LUP_DEEP 0x0001
+#define LUP_CONTAINERS 0x0002
+#define LUP_NOCONTAINERS 0x0004
+#define LUP_NEAREST 0x0008
+#define LUP_RETURN_NAME 0x0010
+#define LUP_RETURN_TYPE 0x0020
+#define LUP_RETURN_VERSION 0x0040
+#define LUP_RETURN_COMMENT 0x0080
+#define LUP_RETURN_ADDR 0x0100
+#define LUP_RETURN_BLOB 0x0200
+#define LUP_RETURN_ALIASES 0x0400
+#define LUP_RETURN_QUERY_STRING 0x0800
+#define LUP_RETURN_ALL 0x0FF0
+#define LUP_RES_SERVICE 0x8000
+#define LUP_FLUSHCACHE 0x1000
+#define LUP_FLUSHPREVIOUS 0x2000
+#define LUP_NON_AUTHORITATIVE 0x4000
+#define LUP_SECURE 0x8000
+#define LUP_RETURN_PREFERRED_NAMES 0x10000
+#define LUP_DNS_ONLY 0x20000
+#define LUP_ADDRCONFIG 0x100000
+#define LUP_DUAL_ADDR 0x200000
+#define LUP_FILESERVER 0x400000
+#define LUP_DISABLE_IDN_ENCODING 0x00800000
+#define LUP_API_ANSI 0x01000000
+#define LUP_RESOLUTION_HANDLE 0x80000000
+
+/* WSAQUERYSET.dwOutputFlags. */
+#define RESULT_IS_ALIAS 0x0001
+#define RESULT_IS_ADDED 0x0010
+#define RESULT_IS_CHANGED 0x0020
+#define RESULT_IS_DELETED 0x0040
+
+/* Service classes of svcguid.h that the TCP/IP name space answers. */
+#define SVCID_HOSTNAME_INIT {0x0002a800, 0, 0, {0xC0, 0, 0, 0, 0, 0, 0, 0x46}}
+#define SVCID_INET_HOSTADDRBYINETSTRING_INIT {0x0002a801, 0, 0, {0xC0, 0, 0, 0, 0, 0, 0, 0x46}}
+#define SVCID_INET_SERVICEBYNAME_INIT {0x0002a802, 0, 0, {0xC0, 0, 0, 0, 0, 0, 0, 0x46}}
+#define SVCID_INET_HOSTADDRBYNAME_INIT {0x0002a803, 0, 0, {0xC0, 0, 0, 0, 0, 0, 0, 0x46}}
+
+/* BLOB: size 16. */
+typedef struct _BLOB {
+  ULONG cbSize;
+  BYTE *pBlobData;
+} BLOB, *LPBLOB;
+
+/* CSADDR_INFO: size 40. */
+typedef struct _CSADDR_INFO {
+  SOCKET_ADDRESS LocalAddr;
+  SOCKET_ADDRESS RemoteAddr;
+  INT iSocketType;
+  INT iProtocol;
+} CSADDR_INFO, *PCSADDR_INFO, *LPCSADDR_INFO;
+
+/* AFPROTOCOLS: size 8. */
+typedef struct _AFPROTOCOLS {
+  INT iAddressFamily;
+  INT iProtocol;
+} AFPROTOCOLS, *PAFPROTOCOLS, *LPAFPROTOCOLS;
+
+typedef enum _WSAEcomparator { COMP_EQUAL = 0, COMP_NOTLESS } WSAECOMPARATOR, *PWSAECOMPARATOR,
+    *LPWSAECOMPARATOR;
+
+/* WSAVERSION: size 8. */
+typedef struct _WSAVersion {
+  DWORD dwVersion;
+  WSAECOMPARATOR ecHow;
+} WSAVERSION, *PWSAVERSION, *LPWSAVERSION;
+
+/* WSAQUERYSETA / WSAQUERYSETW: size 120. */
+typedef struct _WSAQuerySetA {
+  DWORD dwSize;
+  LPSTR lpszServiceInstanceName;
+  LPGUID lpServiceClassId;
+  LPWSAVERSION lpVersion;
+  LPSTR lpszComment;
+  DWORD dwNameSpace;
+  LPGUID lpNSProviderId;
+  LPSTR lpszContext;
+  DWORD dwNumberOfProtocols;
+  LPAFPROTOCOLS lpafpProtocols;
+  LPSTR lpszQueryString;
+  DWORD dwNumberOfCsAddrs;
+  LPCSADDR_INFO lpcsaBuffer;
+  DWORD dwOutputFlags;
+  LPBLOB lpBlob;
+} WSAQUERYSETA, *PWSAQUERYSETA, *LPWSAQUERYSETA;
+
+typedef struct _WSAQuerySetW {
+  DWORD dwSize;
+  LPWSTR lpszServiceInstanceName;
+  LPGUID lpServiceClassId;
+  LPWSAVERSION lpVersion;
+  LPWSTR lpszComment;
+  DWORD dwNameSpace;
+  LPGUID lpNSProviderId;
+  LPWSTR lpszContext;
+  DWORD dwNumberOfProtocols;
+  LPAFPROTOCOLS lpafpProtocols;
+  LPWSTR lpszQueryString;
+  DWORD dwNumberOfCsAddrs;
+  LPCSADDR_INFO lpcsaBuffer;
+  DWORD dwOutputFlags;
+  LPBLOB lpBlob;
+} WSAQUERYSETW, *PWSAQUERYSETW, *LPWSAQUERYSETW;
+
+typedef enum _WSAESETSERVICEOP {
+  RNRSERVICE_REGISTER = 0,
+  RNRSERVICE_DEREGISTER,
+  RNRSERVICE_DELETE
+} WSAESETSERVICEOP, *PWSAESETSERVICEOP, *LPWSAESETSERVICEOP;
+
+/* WSANSCLASSINFOA / W: size 32. */
+typedef struct _WSANSClassInfoA {
+  LPSTR lpszName;
+  DWORD dwNameSpace;
+  DWORD dwValueType;
+  DWORD dwValueSize;
+  LPVOID lpValue;
+} WSANSCLASSINFOA, *PWSANSCLASSINFOA, *LPWSANSCLASSINFOA;
+
+typedef struct _WSANSClassInfoW {
+  LPWSTR lpszName;
+  DWORD dwNameSpace;
+  DWORD dwValueType;
+  DWORD dwValueSize;
+  LPVOID lpValue;
+} WSANSCLASSINFOW, *PWSANSCLASSINFOW, *LPWSANSCLASSINFOW;
+
+/* WSASERVICECLASSINFOA / W: size 32. */
+typedef struct _WSAServiceClassInfoA {
+  LPGUID lpServiceClassId;
+  LPSTR lpszServiceClassName;
+  DWORD dwCount;
+  LPWSANSCLASSINFOA lpClassInfos;
+} WSASERVICECLASSINFOA, *PWSASERVICECLASSINFOA, *LPWSASERVICECLASSINFOA;
+
+typedef struct _WSAServiceClassInfoW {
+  LPGUID lpServiceClassId;
+  LPWSTR lpszServiceClassName;
+  DWORD dwCount;
+  LPWSANSCLASSINFOW lpClassInfos;
+} WSASERVICECLASSINFOW, *PWSASERVICECLASSINFOW, *LPWSASERVICECLASSINFOW;
+
+/* WSANAMESPACE_INFOA / W: size 40. */
+typedef struct _WSANAMESPACE_INFOA {
+  GUID NSProviderId;
+  DWORD dwNameSpace;
+  BOOL fActive;
+  DWORD dwVersion;
+  LPSTR lpszIdentifier;
+} WSANAMESPACE_INFOA, *PWSANAMESPACE_INFOA, *LPWSANAMESPACE_INFOA;
+
+typedef struct _WSANAMESPACE_INFOW {
+  GUID NSProviderId;
+  DWORD dwNameSpace;
+  BOOL fActive;
+  DWORD dwVersion;
+  LPWSTR lpszIdentifier;
+} WSANAMESPACE_INFOW, *PWSANAMESPACE_INFOW, *LPWSANAMESPACE_INFOW;
+
+/* WSANAMESPACE_INFOEXA / W: size 56 (ProviderSpecific at 40). */
+typedef struct _WSANAMESPACE_INFOEXA {
+  GUID NSProviderId;
+  DWORD dwNameSpace;
+  BOOL fActive;
+  DWORD dwVersion;
+  LPSTR lpszIdentifier;
+  BLOB ProviderSpecific;
+} WSANAMESPACE_INFOEXA, *PWSANAMESPACE_INFOEXA, *LPWSANAMESPACE_INFOEXA;
+
+typedef struct _WSANAMESPACE_INFOEXW {
+  GUID NSProviderId;
+  DWORD dwNameSpace;
+  BOOL fActive;
+  DWORD dwVersion;
+  LPWSTR lpszIdentifier;
+  BLOB ProviderSpecific;
+} WSANAMESPACE_INFOEXW, *PWSANAMESPACE_INFOEXW, *LPWSANAMESPACE_INFOEXW;
+
+/* WSACOMPLETION (NSPIoctl's completion): size 40. */
+typedef enum _WSACOMPLETIONTYPE {
+  NSP_NOTIFY_IMMEDIATELY = 0,
+  NSP_NOTIFY_HWND,
+  NSP_NOTIFY_EVENT,
+  NSP_NOTIFY_PORT,
+  NSP_NOTIFY_APC
+} WSACOMPLETIONTYPE, *PWSACOMPLETIONTYPE, *LPWSACOMPLETIONTYPE;
+
+typedef struct _WSACOMPLETION {
+  WSACOMPLETIONTYPE Type;
+  union {
+    struct {
+      HWND hWnd;
+      UINT uMsg;
+      WPARAM context;
+    } WindowMessage;
+    struct {
+      LPWSAOVERLAPPED lpOverlapped;
+    } Event;
+    struct {
+      LPWSAOVERLAPPED lpOverlapped;
+      LPWSAOVERLAPPED_COMPLETION_ROUTINE lpfnCompletionProc;
+    } Apc;
+    struct {
+      LPWSAOVERLAPPED lpOverlapped;
+      HANDLE hPort;
+      ULONG_PTR Key;
+    } Port;
+  } Parameters;
+} WSACOMPLETION, *PWSACOMPLETION, *LPWSACOMPLETION;
+
+/* The name-space SPI: what NSPStartup fills in. Errors: SOCKET_ERROR and WSASetLastError. */
+typedef INT(WSAAPI *LPNSPCLEANUP)(LPGUID lpProviderId);
+typedef INT(WSAAPI *LPNSPLOOKUPSERVICEBEGIN)(LPGUID lpProviderId,
+                                             LPWSAQUERYSETW lpqsRestrictions,
+                                             LPWSASERVICECLASSINFOW lpServiceClassInfo,
+                                             DWORD dwControlFlags, LPHANDLE lphLookup);
+typedef INT(WSAAPI *LPNSPLOOKUPSERVICENEXT)(HANDLE hLookup, DWORD dwControlFlags,
+                                            LPDWORD lpdwBufferLength,
+                                            LPWSAQUERYSETW lpqsResults);
+typedef INT(WSAAPI *LPNSPIOCTL)(HANDLE hLookup, DWORD dwControlCode, LPVOID lpvInBuffer,
+                                DWORD cbInBuffer, LPVOID lpvOutBuffer, DWORD cbOutBuffer,
+                                LPDWORD lpcbBytesReturned, LPWSACOMPLETION lpCompletion,
+                                LPWSATHREADID lpThreadId);
+typedef INT(WSAAPI *LPNSPLOOKUPSERVICEEND)(HANDLE hLookup);
+typedef INT(WSAAPI *LPNSPSETSERVICE)(LPGUID lpProviderId,
+                                     LPWSASERVICECLASSINFOW lpServiceClassInfo,
+                                     LPWSAQUERYSETW lpqsRegInfo, WSAESETSERVICEOP essOperation,
+                                     DWORD dwControlFlags);
+typedef INT(WSAAPI *LPNSPINSTALLSERVICECLASS)(LPGUID lpProviderId,
+                                              LPWSASERVICECLASSINFOW lpServiceClassInfo);
+typedef INT(WSAAPI *LPNSPREMOVESERVICECLASS)(LPGUID lpProviderId, LPGUID lpServiceClassId);
+typedef INT(WSAAPI *LPNSPGETSERVICECLASSINFO)(LPGUID lpProviderId, LPDWORD lpdwBufSize,
+                                              LPWSASERVICECLASSINFOW lpServiceClassInfo);
+
+/* NSP_ROUTINE: size 88 (cbSize, the two versions, then nine pointers from offset 16). */
+typedef struct _NSP_ROUTINE {
+  DWORD cbSize;
+  DWORD dwMajorVersion;
+  DWORD dwMinorVersion;
+  LPNSPCLEANUP NSPCleanup;
+  LPNSPLOOKUPSERVICEBEGIN NSPLookupServiceBegin;
+  LPNSPLOOKUPSERVICENEXT NSPLookupServiceNext;
+  LPNSPLOOKUPSERVICEEND NSPLookupServiceEnd;
+  LPNSPSETSERVICE NSPSetService;
+  LPNSPINSTALLSERVICECLASS NSPInstallServiceClass;
+  LPNSPREMOVESERVICECLASS NSPRemoveServiceClass;
+  LPNSPGETSERVICECLASSINFO NSPGetServiceClassInfo;
+  LPNSPIOCTL NSPIoctl;
+} NSP_ROUTINE, *LPNSP_ROUTINE;
+
+/* NSPStartup: the one export a name-space provider must have. */
+typedef INT(WSAAPI *LPNSPSTARTUP)(LPGUID lpProviderId, LPNSP_ROUTINE lpnspRoutines);
+
+/* The name-space catalog calls (exported by ws2_32). */
+typedef INT(WSPAPI *LPWSCINSTALLNAMESPACE)(LPWSTR lpszIdentifier, LPWSTR lpszPathName,
+                                           DWORD dwNameSpace, DWORD dwVersion,
+                                           LPGUID lpProviderId);
+typedef INT(WSPAPI *LPWSCUNINSTALLNAMESPACE)(LPGUID lpProviderId);
+typedef INT(WSPAPI *LPWSCENABLENSPROVIDER)(LPGUID lpProviderId, BOOL fEnable);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -157,6 +157,17 @@ void AppendEntry(std::string *out, const Entry &e) {
                         p.iSecurityScheme, p.dwMessageSize, p.dwProviderReserved);
 }
 
+void AppendNameSpace(std::string *out, const NameSpaceEntry &n) {
+  absl::StrAppend(out, "\nname-space ", GuidToString(n.provider), "\n");
+  absl::StrAppend(out, "  identifier ", Quote(n.identifier), "\n");
+  absl::StrAppend(out, "  path ", Quote(n.path), "\n");
+  absl::StrAppendFormat(out, "  name-space %u\n  version %u\n  active %d\n", n.name_space,
+                        n.version, n.active ? 1 : 0);
+  out->append("  provider-specific \"");
+  for (unsigned char c : n.provider_specific) absl::StrAppendFormat(out, "%02x", c);
+  out->append("\"\nend\n");
+}
+
 // The parser: a line-by-line state machine. Every key of an entry must appear exactly once.
 class Parser {
  public:
@@ -164,8 +175,10 @@ class Parser {
 
   absl::StatusOr<Catalog> Run(string_view text) {
     Catalog catalog;
-    bool have_format = false, have_next = false, in_entry = false;
+    bool have_format = false, have_next = false, in_entry = false, in_name_space = false;
+    bool have_name_spaces = false;
     Entry entry;
+    NameSpaceEntry name_space;
     uint32_t seen = 0;
     absl::flat_hash_set<uint32_t> ids;
     for (string_view raw : absl::StrSplit(text, '\n')) {
@@ -189,7 +202,36 @@ class Parser {
         have_format = true;
         continue;
       }
+      if (in_name_space) {
+        if (key == "end") {
+          if (seen != kAllNameSpaceKeys)
+            return Error("name-space block ends before all of its fields were given");
+          if (!name_space_ids_.insert(GuidKey(name_space.provider)).second)
+            return Error("the same name-space provider GUID twice");
+          catalog.name_spaces.push_back(std::move(name_space));
+          in_name_space = false;
+          continue;
+        }
+        absl::Status s = NameSpaceField(key, value, &name_space, &seen);
+        if (!s.ok()) return s;
+        continue;
+      }
       if (!in_entry) {
+        if (version_ >= 3 && key == "name-spaces") {
+          if (have_name_spaces || !value.empty()) return Error("bad or repeated name-spaces line");
+          have_name_spaces = true;
+          catalog.name_spaces.clear();  // the file's list replaces the default one
+          continue;
+        }
+        if (version_ >= 3 && key == "name-space") {
+          if (!have_name_spaces) return Error("a name-space block before the name-spaces line");
+          name_space = NameSpaceEntry();
+          if (!ParseGuid(std::string_view(value.data(), value.size()), &name_space.provider))
+            return Error("bad name-space provider GUID");
+          in_name_space = true;
+          seen = 0;
+          continue;
+        }
         if (key == "next-id") {
           if (have_next || !ParseDword(value, &catalog.next_id) ||
               catalog.next_id < kFirstCatalogId)
@@ -234,6 +276,7 @@ class Parser {
     if (!text.empty() && text.back() == '\n') --line_;
     if (!have_format) return Error("empty file (no `format` line)");
     if (in_entry) return Error("the file ends inside an entry (truncated?)");
+    if (in_name_space) return Error("the file ends inside a name-space block (truncated?)");
     if (!have_next) return Error("no next-id line");
     // Provider info only for installed providers: a removal drops it with the last entry.
     if (!catalog.provider_info.empty()) {
@@ -250,6 +293,53 @@ class Parser {
 
  private:
   static constexpr uint32_t kAllKeys = (1u << 17) - 1;
+  static constexpr uint32_t kAllNameSpaceKeys = (1u << 6) - 1;
+
+  // A field of a `name-space` block (format 3); what WSCInstallNameSpace refuses is damage.
+  absl::Status NameSpaceField(string_view key, string_view value, NameSpaceEntry *n,
+                              uint32_t *seen) {
+    static constexpr const char *kKeys[] = {"identifier", "path",   "name-space",
+                                            "version",    "active", "provider-specific"};
+    int index = -1;
+    for (int i = 0; i < 6; ++i) {
+      if (key == kKeys[i]) index = i;
+    }
+    if (index < 0) return Error(absl::StrCat("unknown name-space field `", key, "`"));
+    if (*seen & (1u << index)) return Error(absl::StrCat("field `", key, "` given twice"));
+    *seen |= 1u << index;
+    bool ok = false;
+    switch (index) {
+      case 0:
+        ok = Unquote(value, &n->identifier) && !n->identifier.empty() &&
+             n->identifier.size() <= kMaxNameSpaceIdentifier &&
+             n->identifier.find(u'\0') == std::u16string::npos;
+        break;
+      case 1:
+        ok = Unquote(value, &n->path) && !n->path.empty() && n->path.size() + 1 <= kMaxPath &&
+             n->path.find(u'\0') == std::u16string::npos;
+        break;
+      case 2: ok = ParseDword(value, &n->name_space); break;
+      case 3: ok = ParseDword(value, &n->version); break;
+      case 4:
+        ok = value == "0" || value == "1";
+        n->active = value == "1";
+        break;
+      case 5: {
+        std::u16string hex;
+        ok = Unquote(value, &hex) && hex.size() % 2 == 0 && hex.size() / 2 <= kMaxProviderSpecific;
+        n->provider_specific.clear();
+        for (size_t i = 0; ok && i < hex.size(); i += 2) {
+          int hi = hex[i] < 0x80 ? HexDigit(static_cast<char>(hex[i])) : -1;
+          int lo = hex[i + 1] < 0x80 ? HexDigit(static_cast<char>(hex[i + 1])) : -1;
+          ok = hi >= 0 && lo >= 0;
+          n->provider_specific.push_back(static_cast<char>(hi * 16 + lo));
+        }
+        break;
+      }
+    }
+    if (!ok) return Error(absl::StrCat("bad value for name-space field `", key, "`"));
+    return absl::OkStatus();
+  }
 
   // `lsp-categories {GUID} 0xXXXXXXXX` (format 2).
   absl::Status LspCategoriesLine(string_view value, Catalog *catalog) {
@@ -383,6 +473,7 @@ class Parser {
   absl::flat_hash_set<absl::uint128> providers_;
   std::vector<int> info_lines_;
   absl::flat_hash_set<std::u16string> applications_;
+  absl::flat_hash_set<absl::uint128> name_space_ids_;
 };
 
 }  // namespace
@@ -413,9 +504,30 @@ Catalog &Catalog::operator=(const Catalog &other) {
     entries = other.entries;
     provider_info = other.provider_info;
     applications = other.applications;
+    name_spaces = other.name_spaces;
     index_.reset();
   }
   return *this;
+}
+
+bool NameSpaceEntry::operator==(const NameSpaceEntry &o) const {
+  return SameGuid(provider, o.provider) && identifier == o.identifier && path == o.path &&
+         name_space == o.name_space && version == o.version && active == o.active &&
+         provider_specific == o.provider_specific;
+}
+
+const NameSpaceEntry *Catalog::FindNameSpace(const GUID &provider) const {
+  for (const NameSpaceEntry &n : name_spaces) {
+    if (SameGuid(n.provider, provider)) return &n;
+  }
+  return nullptr;
+}
+
+NameSpaceEntry *Catalog::FindNameSpace(const GUID &provider) {
+  for (NameSpaceEntry &n : name_spaces) {
+    if (SameGuid(n.provider, provider)) return &n;
+  }
+  return nullptr;
 }
 
 void Catalog::BuildIndex() { index_ = std::make_shared<const EntryIndex>(entries); }
@@ -490,9 +602,11 @@ uint32_t SalvageNextId(std::string_view text_in) {
 
 std::string Serialize(const Catalog &catalog) {
   std::string out = kHeader;
-  // Format 1 when nothing needs format 2: older builds keep reading such a catalog.
+  // The lowest format that holds what the catalog has: older builds keep reading a catalog
+  // that does not use what they do not know.
   const bool extended = !catalog.provider_info.empty() || !catalog.applications.empty();
-  absl::StrAppendFormat(&out, "format %d\nnext-id %u\n", extended ? kFormatVersion : 1,
+  const bool name_spaces = catalog.name_spaces != DefaultNameSpaces();
+  absl::StrAppendFormat(&out, "format %d\nnext-id %u\n", name_spaces ? 3 : extended ? 2 : 1,
                         catalog.next_id);
   for (const Entry &e : catalog.entries) AppendEntry(&out, e);
   if (extended) out += "\n";
@@ -503,6 +617,10 @@ std::string Serialize(const Catalog &catalog) {
   for (const ApplicationCategory &a : catalog.applications) {
     absl::StrAppendFormat(&out, "app-category 0x%08x %s %s\n", a.permitted, Quote(a.path),
                           Quote(a.extra));
+  }
+  if (name_spaces) {
+    out += "\nname-spaces\n";
+    for (const NameSpaceEntry &n : catalog.name_spaces) AppendNameSpace(&out, n);
   }
   return out;
 }

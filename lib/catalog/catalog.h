@@ -31,6 +31,24 @@
 // Category values hold only the LSP_* bits (kLspCategoryMask). A catalog that holds neither is
 // written as format 1, so a catalog that does not use them stays readable by older builds; a
 // format-1 file with such a line is damaged.
+//
+// Format 3 adds the name-space catalog (NameSpace_Catalog5 on Windows: WSCInstallNameSpace and
+// friends), after everything else:
+//   name-spaces                                   the name-space catalog follows, complete
+//   name-space {GUID}
+//     identifier "Tcpip"
+//     path "%SystemRoot%\\system32\\mswsock.dll"
+//     name-space 12
+//     version 0
+//     active 1
+//     provider-specific ""                        WSCInstallNameSpaceEx's blob, hex digits
+//   end
+// A file without a `name-spaces` line holds the name-space catalog Windows ships
+// (DefaultNameSpaces(): the TCP/IP provider), and a catalog whose name-space catalog is exactly
+// that is written without one — as format 1 or 2, so that older builds keep reading it. Only a
+// changed name-space catalog (a provider installed, removed, or disabled) makes the file format
+// 3. A `name-spaces` line in a format-1/2 file, a name-space block without it, two blocks with
+// the same GUID, or a block that lacks a field, is damage.
 #ifndef WS2EMU_LIB_CATALOG_CATALOG_H_
 #define WS2EMU_LIB_CATALOG_CATALOG_H_
 
@@ -47,7 +65,7 @@
 
 namespace ws2emu::catalog {
 
-inline constexpr int kFormatVersion = 2;
+inline constexpr int kFormatVersion = 3;
 // Every LSP_* category flag (ws2spi.h): LSP_SYSTEM and LSP_INSPECTOR .. LSP_LOCAL_CACHE.
 inline constexpr DWORD kLspCategoryMask = LSP_SYSTEM | 0xffu;
 // The longest application path or extra string of an application category, in UTF-16 units
@@ -91,11 +109,36 @@ struct ApplicationCategory {
   DWORD permitted = 0;
 };
 
+// One installed name-space provider (WSANAMESPACE_INFOEXW's fields, and the DLL's path).
+struct NameSpaceEntry {
+  GUID provider;
+  std::u16string identifier;  // never empty, no NUL
+  std::u16string path;        // as installed: may hold %VARIABLES%
+  DWORD name_space = 0;
+  DWORD version = 0;
+  bool active = true;         // WSCEnableNSProvider
+  std::string provider_specific;  // WSCInstallNameSpaceEx's blob (bytes), empty if none
+  bool operator==(const NameSpaceEntry &o) const;
+};
+
+// The longest identifier of a name-space provider, in UTF-16 units. [inference] Windows
+// documents none; the registry value that holds it is a string like the provider path, so the
+// same bound as kMaxApplicationString.
+inline constexpr size_t kMaxNameSpaceIdentifier = 32767;
+// The largest provider-specific blob kept, in bytes. [inference] Not documented either; the
+// bound keeps a hostile blob from growing the file without limit.
+inline constexpr size_t kMaxProviderSpecific = 65536;
+
+// The name-space catalog Windows ships: the TCP/IP provider, "Tcpip", NS_DNS, at MSAFD's path.
+std::vector<NameSpaceEntry> DefaultNameSpaces();
+
 struct Catalog {
   uint32_t next_id = kFirstCatalogId;
   std::vector<Entry> entries;  // in catalog order
   std::vector<ProviderInfo> provider_info;       // in the order first set
   std::vector<ApplicationCategory> applications;  // in the order first set
+  // The name-space providers, in catalog order (installs append).
+  std::vector<NameSpaceEntry> name_spaces = DefaultNameSpaces();
 
   Catalog() = default;
   // A copy has no index (a copy is what a change edits); a move keeps it (the vector's
@@ -104,7 +147,8 @@ struct Catalog {
       : next_id(other.next_id),
         entries(other.entries),
         provider_info(other.provider_info),
-        applications(other.applications) {}
+        applications(other.applications),
+        name_spaces(other.name_spaces) {}
   Catalog &operator=(const Catalog &other);
   Catalog(Catalog &&other) = default;
   Catalog &operator=(Catalog &&other) = default;
@@ -124,6 +168,9 @@ struct Catalog {
   // Indexes the entries as they are now. Only for a catalog that no one changes afterwards:
   // the store builds it for the snapshots Read() shares, which are const. Whoever changes
   // `entries` of an indexed catalog must call BuildIndex() (or DropIndex()) again.
+  // The name-space provider with this GUID, or null.
+  const NameSpaceEntry *FindNameSpace(const GUID &provider) const;
+  NameSpaceEntry *FindNameSpace(const GUID &provider);
   void BuildIndex();
   void DropIndex() { index_.reset(); }
 

@@ -96,6 +96,19 @@ std::vector<Entry> DefaultBaseEntries(uint32_t first_id) {
   return entries;
 }
 
+std::vector<NameSpaceEntry> DefaultNameSpaces() {
+  NameSpaceEntry tcpip;
+  tcpip.provider = kTcpipNameSpaceId;
+  tcpip.identifier = kTcpipNameSpaceIdentifier;
+  tcpip.path = kMsafdPath;
+  tcpip.name_space = 12;  // NS_DNS
+  // [inference] netsh winsock show catalog reports "Version: 0" for the name-space providers
+  // Windows ships (the NLA entry in Windows Internals' sample output); the same for Tcpip.
+  tcpip.version = 0;
+  tcpip.active = true;
+  return {tcpip};
+}
+
 Catalog DefaultCatalog() {
   Catalog c;
   c.entries = DefaultBaseEntries(kFirstCatalogId);

@@ -24,6 +24,11 @@ namespace ws2emu::catalog {
 inline constexpr GUID kMsafdProviderId = {
     0xE70F1AA0, 0xAB8B, 0x11CF, {0x8C, 0xA3, 0x00, 0x80, 0x5F, 0x48, 0xA1, 0x92}};
 inline constexpr char16_t kMsafdPath[] = u"%SystemRoot%\\system32\\mswsock.dll";
+// The TCP/IP name-space provider Windows installs: "Tcpip", NS_DNS, version 0, at MSAFD's path
+// (netsh winsock show catalog). Its NSPStartup is the built-in DNS provider (lib/namespaces).
+inline constexpr GUID kTcpipNameSpaceId = {
+    0x22059D40, 0x7E9E, 0x11CF, {0xAE, 0x5A, 0x00, 0xAA, 0x00, 0xA7, 0x11, 0x2B}};
+inline constexpr char16_t kTcpipNameSpaceIdentifier[] = u"Tcpip";
 // How many entries DefaultBaseEntries gives.
 inline constexpr uint32_t kDefaultEntryCount = 4;
 

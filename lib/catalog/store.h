@@ -86,7 +86,8 @@ class Store {
   // that returns an error writes nothing and its error is returned as is. The provider info of
   // GUIDs the change left without entries is dropped before the write.
   absl::Status Modify(const std::function<absl::Status(Catalog &)> &change);
-  // Replaces the file with the default entries and nothing else, like `netsh winsock reset`.
+  // Replaces the file with the default entries and nothing else, like `netsh winsock reset`
+  // (the name-space catalog too: Windows' Tcpip provider only).
   // IDs are still never reused: the four get new catalog IDs from the old file's next-id on
   // (ChainEntries[0] the same), and next-id moves past them; when the file is damaged, they
   // start at the larger of its readable `next-id` and one past the highest readable catalog ID

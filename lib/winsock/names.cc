@@ -26,8 +26,23 @@
 // what Windows 7 answers (the documentation: before Windows 8 lpOverlapped "must be NULL"), so
 // a program that checks for asynchronous support falls back to the synchronous call; running
 // the lookup on a thread and completing the OVERLAPPED is left for later. lpNameHandle is set
-// to NULL. Other name spaces than NS_ALL / NS_DNS, and an lpNspId (no name-space providers
-// exist here), are WSAEINVAL [inference].
+// to NULL. dwNameSpace and lpNspId select the name-space providers, as for WSALookupServiceBegin:
+// an lpNspId that is not installed (or is disabled) is WSAEINVAL, a name space no active
+// provider serves WSAEINVAL too [inference: GetAddrInfoEx's page lists WSAEINVAL for a bad
+// dwNameSpace].
+//
+// Name-space providers. On Windows getaddrinfo, gethostbyname and their kin resolve a host name
+// through the name-space providers (SVCID_INET_HOSTADDRBYNAME, NS_ALL or the name space asked
+// for, LUP_RETURN_NAME | LUP_RETURN_ADDR, the families' UDP and TCP in lpafpProtocols), so an
+// installed provider sees the lookups and its answer is the program's. Here too: when a provider
+// other than the built-in DNS one (lib/namespaces/dns_provider.h) is active for the name space,
+// the host name goes through lib/namespaces (LookupHost: every provider's Begin, then their
+// result sets in catalog order until one has addresses), and the answer's addresses get the
+// service's port and the hints' type and protocol. The fast path: when the only active providers
+// are the built-in one (a fresh catalog), the name goes straight to the resolver, as before —
+// the same answer the built-in provider would give, without the round trip through
+// WSAQUERYSETs; deciding it costs one look at the cached catalog (an fstat). Numeric addresses
+// (and AI_NUMERICHOST) never reach a provider, as on Windows, and neither does a NULL name.
 #include <netdb.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -38,8 +53,12 @@
 #include <string>
 #include <vector>
 
+#include <arpa/inet.h>
+
 #include "base/utf.h"
 #include "boundary/last_error.h"
+#include "base/wsa_status.h"
+#include "namespaces/routing.h"
 #include "net/net.h"
 #include "winsock/call.h"
 #include "winsock/winsock.h"
@@ -316,13 +335,117 @@ Narrow NarrowOf(const WCHAR *w) {
   return n;
 }
 
+// The port of `service` (null: 0) for the socket type, in network order; 0 or a WSA error.
+int ServicePort(const char *service, int flags, int socktype, uint16_t *port) {
+  *port = 0;
+  if (service == nullptr) return 0;
+  char *end = nullptr;
+  errno = 0;
+  unsigned long n = std::strtoul(service, &end, 10);
+  if (*service != '\0' && *end == '\0' && errno == 0) {
+    if (n > 65535) return WSATYPE_NOT_FOUND;
+    *port = htons(static_cast<uint16_t>(n));
+    return 0;
+  }
+  if (flags & WS_AI_NUMERICSERV) return WSAHOST_NOT_FOUND;
+  std::vector<char> scratch(1024);
+  struct servent se, *found = nullptr;
+  const char *proto = socktype == WS_SOCK_DGRAM ? "udp" : "tcp";
+  if (getservbyname_r(service, proto, &se, scratch.data(), scratch.size(), &found) != 0 ||
+      found == nullptr) {
+    return WSATYPE_NOT_FOUND;
+  }
+  *port = static_cast<uint16_t>(found->s_port);
+  return 0;
+}
+
+bool IsNumericHost(const std::string &name) {
+  unsigned char buf[16];
+  std::string bare = name;
+  if (bare.size() > 2 && bare.front() == '[' && bare.back() == ']') bare = bare.substr(1, bare.size() - 2);
+  size_t percent = bare.find('%');
+  if (percent != std::string::npos) bare = bare.substr(0, percent);
+  return inet_pton(AF_INET, bare.c_str(), buf) == 1 || inet_pton(AF_INET6, bare.c_str(), buf) == 1;
+}
+
+// The host through the name-space providers (see the top); 0 or a WSA error. Checks what
+// Resolve checks first, so that a bad family or flag fails the same way on both paths.
+int ResolveThroughProviders(const std::string &node, const char *service, const Hints &hints,
+                            DWORD name_space, const GUID *provider_id, Answers *out) {
+  if (hints.family != WS_AF_UNSPEC && hints.family != WS_AF_INET && hints.family != WS_AF_INET6)
+    return WSAEAFNOSUPPORT;
+  int unix_flags = 0;
+  if (!FlagsToUnix(hints.flags, kAiFlags, std::size(kAiFlags), kAiDropped, &unix_flags))
+    return WSAEINVAL;
+  if (hints.socktype != 0 && net::SockTypeToUnix(hints.socktype) < 0) return WSAESOCKTNOSUPPORT;
+  uint16_t port = 0;
+  if (int error = ServicePort(service, hints.flags, hints.socktype, &port); error != 0)
+    return error;
+  std::string name = node.empty() ? LocalHostName() : node;
+  namespaces::HostAnswer answer;
+  int error = namespaces::LookupHost(name, hints.family, name_space, provider_id, &answer);
+  if (error != 0) return error;
+  for (const namespaces::HostAddress &a : answer.addresses) {
+    Answer r;
+    std::memset(&r, 0, sizeof(r));
+    r.family = a.family;
+    r.socktype = hints.socktype;
+    r.protocol = hints.protocol;
+    if (a.family == WS_AF_INET) {
+      struct WS_sockaddr_in in;
+      std::memset(&in, 0, sizeof(in));
+      in.sin_family = WS_AF_INET;
+      in.sin_port = port;
+      std::memcpy(&in.sin_addr, a.bytes, 4);
+      std::memcpy(r.addr, &in, sizeof(in));
+      r.addrlen = sizeof(in);
+    } else {
+      struct WS_sockaddr_in6 in6;
+      std::memset(&in6, 0, sizeof(in6));
+      in6.sin6_family = WS_AF_INET6;
+      in6.sin6_port = port;
+      std::memcpy(&in6.sin6_addr, a.bytes, 16);
+      std::memcpy(r.addr, &in6, sizeof(in6));
+      r.addrlen = sizeof(in6);
+    }
+    out->list.push_back(r);
+  }
+  if (hints.flags & WS_AI_CANONNAME) {
+    out->canonname = answer.canonical.empty() ? name : answer.canonical;
+    out->has_canonname = true;
+  }
+  return out->list.empty() ? WSANO_DATA : 0;
+}
+
+// Whether a host-name lookup in this name space goes through the providers (not the fast path).
+// 0 or a WSA error (a damaged catalog, an unknown provider id).
+int UseProviders(DWORD name_space, const GUID *provider_id, bool *use) {
+  absl::StatusOr<bool> only = namespaces::OnlyBuiltin(name_space, provider_id);
+  if (!only.ok()) {
+    int error = WsaErrorOf(only.status());
+    if (error != WSASERVICE_NOT_FOUND) return error;
+    // No active provider: for a name space or provider chosen explicitly, GetAddrInfoEx's bad
+    // dwNameSpace; otherwise (every provider disabled) no one knows the name.
+    return name_space != NS_ALL || provider_id != nullptr ? WSAEINVAL : WSAHOST_NOT_FOUND;
+  }
+  *use = !*only;
+  return 0;
+}
+
 // getaddrinfo for any of the four result shapes.
 template <typename Node, typename Char, typename H>
-int GetAddrInfoAny(const char *node, const char *service, const H *hints, Node **result) {
+int GetAddrInfoAny(const char *node, const char *service, const H *hints, Node **result,
+                   DWORD name_space = NS_ALL, const GUID *provider_id = nullptr) {
   Hints h;
   if (int error = ReadHints(hints, &h); error != 0) return error;
   Answers answers;
-  int error = Resolve(node, service, h, &answers);
+  bool providers = false;
+  if (node != nullptr && !(h.flags & WS_AI_NUMERICHOST) && !IsNumericHost(node)) {
+    if (int error = UseProviders(name_space, provider_id, &providers); error != 0) return error;
+  }
+  int error = providers ? ResolveThroughProviders(node, service, h, name_space, provider_id,
+                                                  &answers)
+                        : Resolve(node, service, h, &answers);
   if (error != 0) return error;
   Node *chain = BuildChain<Node, Char>(answers);
   if (chain == nullptr) return WSA_NOT_ENOUGH_MEMORY;
@@ -333,10 +456,10 @@ int GetAddrInfoAny(const char *node, const char *service, const H *hints, Node *
 // GetAddrInfoEx's checks of what this synchronous implementation takes (see the top).
 int CheckEx(DWORD name_space, LPGUID nsp_id, LPOVERLAPPED overlapped,
             LPLOOKUPSERVICE_COMPLETION_ROUTINE routine) {
-  if (name_space != NS_ALL && name_space != NS_DNS) return WSAEINVAL;
-  if (nsp_id != nullptr) return WSAEINVAL;
   if (overlapped != nullptr || routine != nullptr) return WSAEINVAL;
-  return 0;
+  if (name_space == NS_ALL && nsp_id == nullptr) return 0;
+  bool unused = false;
+  return UseProviders(name_space, nsp_id, &unused);
 }
 
 // ---- getnameinfo ------------------------------------------------------------------------------
@@ -639,7 +762,8 @@ INT WSAAPI GetAddrInfoExA(PCSTR pName, PCSTR pServiceName, DWORD dwNameSpace, LP
     return Report(error);
   }
   try {
-    return Report(GetAddrInfoAny<ADDRINFOEXA, char>(pName, pServiceName, hints, ppResult));
+    return Report(GetAddrInfoAny<ADDRINFOEXA, char>(pName, pServiceName, hints, ppResult,
+                                                    dwNameSpace, lpNspId));
   } catch (const std::bad_alloc &) {
     return Report(WSA_NOT_ENOUGH_MEMORY);
   }
@@ -660,7 +784,8 @@ INT WSAAPI GetAddrInfoExW(PCWSTR pName, PCWSTR pServiceName, DWORD dwNameSpace, 
   }
   try {
     Narrow node = NarrowOf(pName), service = NarrowOf(pServiceName);
-    return Report(GetAddrInfoAny<ADDRINFOEXW, WCHAR>(node.get(), service.get(), hints, ppResult));
+    return Report(GetAddrInfoAny<ADDRINFOEXW, WCHAR>(node.get(), service.get(), hints, ppResult,
+                                                     dwNameSpace, lpNspId));
   } catch (const std::bad_alloc &) {
     return Report(WSA_NOT_ENOUGH_MEMORY);
   }
@@ -729,6 +854,35 @@ struct WS_hostent *WSAAPI ws2emu_gethostbyname(const char *name) {
   try {
     // The documentation: a NULL or empty name is the local host (gethostname's name).
     std::string host = (name == nullptr || *name == '\0') ? LocalHostName() : std::string(name);
+    // Through the name-space providers when one other than the built-in is active (the top).
+    bool providers = false;
+    if (!IsNumericHost(host)) {
+      if (int error = UseProviders(NS_ALL, nullptr, &providers); error != 0)
+        return FailWith<struct WS_hostent *>(error, nullptr);
+    }
+    if (providers) {
+      namespaces::HostAnswer answer;
+      int error = namespaces::LookupHost(host, WS_AF_INET, NS_ALL, nullptr, &answer);
+      if (error == WSANO_DATA || error == WSA_E_NO_MORE) error = WSAHOST_NOT_FOUND;
+      if (error != 0) return FailWith<struct WS_hostent *>(error, nullptr);
+      std::vector<char *> addresses;
+      for (namespaces::HostAddress &a : answer.addresses) {
+        addresses.push_back(reinterpret_cast<char *>(a.bytes));
+      }
+      addresses.push_back(nullptr);
+      std::string canonical = answer.canonical.empty() ? host : answer.canonical;
+      char *no_aliases[] = {nullptr};
+      struct hostent he{};
+      he.h_name = canonical.data();
+      he.h_aliases = no_aliases;
+      he.h_addrtype = AF_INET;
+      he.h_length = 4;
+      he.h_addr_list = addresses.data();
+      int out_error = 0;
+      struct WS_hostent *out = HostentFromUnix(&he, &out_error);
+      if (out == nullptr) return FailWith<struct WS_hostent *>(out_error, nullptr);
+      return out;
+    }
     std::vector<char> scratch;
     struct hostent he, *result = nullptr;
     int herr = 0;

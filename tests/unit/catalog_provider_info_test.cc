@@ -400,7 +400,7 @@ TEST_F(ProviderInfoTest, ADamagedOrNewerCatalogIsNoRecoveryAndNeverOverwritten) 
   int err = 0;
   std::string text = ReadFile(path_);
   for (const std::string &bad :
-       {text.substr(0, text.size() / 2), std::string("format 3\nnext-id 1001\n")}) {
+       {text.substr(0, text.size() / 2), std::string("format 99\nnext-id 1001\n")}) {
     WriteFile(path_, bad);
     EXPECT_EQ(Categories(kBase, &err), -1);
     EXPECT_EQ(err, WSANO_RECOVERY);

@@ -9,6 +9,10 @@
 //   ws2emu-catalog [--catalog FILE] reset
 //   ws2emu-catalog [--catalog FILE] check
 //   ws2emu-catalog [--catalog FILE] repair [--missing-files]
+//   ws2emu-catalog [--catalog FILE] ns-list
+//   ws2emu-catalog [--catalog FILE] ns-install GUID IDENTIFIER PATH [NAME_SPACE [VERSION]]
+//   ws2emu-catalog [--catalog FILE] ns-remove | ns-enable | ns-disable GUID
+//   ws2emu-catalog [--catalog FILE] ns-order GUID GUID ...
 //
 // --catalog may stand anywhere on the line; without it the catalog is the one every ws2emu
 // process uses (WS2EMU_CATALOG, else $XDG_DATA_HOME/ws2emu/catalog). A catalog file that does
@@ -28,6 +32,12 @@
 // chains, provider files that are missing, GUIDs two providers share) and exits 1 if anything
 // is; it never writes. `repair` removes the chains that can never work (and, with
 // --missing-files, the entries whose file is missing) in one atomic change.
+//
+// The ns-* commands show and change the name-space catalog (WSCInstallNameSpace,
+// WSCUnInstallNameSpace, WSCEnableNSProvider through lib/catalog/name_spaces.h), which lives in
+// the same file; `list` and the other commands do not show it, so their output is what it was.
+// `ns-list` prints each provider as `netsh winsock show catalog` does (Description, Provider
+// ID, Provider Path, Name Space, Active, Version).
 //
 // A description file says what `install` installs (description.h has the whole format):
 //
@@ -64,6 +74,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "catalog/catalog.h"
 #include "catalog/check.h"
+#include "catalog/name_spaces.h"
 #include "catalog/operations.h"
 #include "catalog/store.h"
 #include "description.h"
@@ -98,6 +109,18 @@ constexpr char kUsage[] =
     "  repair [--missing-files]  removes the chains that can never work (and the chains over\n"
     "                            what it removes), keeping everything else in its order; with\n"
     "                            --missing-files, the entries whose file is missing too\n"
+    "Name-space providers (the name-space catalog, in the same file; `reset` restores it to\n"
+    "Windows' one, the Tcpip provider):\n"
+    "  ns-list                   every name-space provider, in catalog order\n"
+    "  ns-install GUID IDENTIFIER PATH [NAME_SPACE [VERSION]]\n"
+    "                            installs one (WSCInstallNameSpace); NAME_SPACE defaults to\n"
+    "                            12 (NS_DNS), VERSION to 1\n"
+    "  ns-remove GUID            removes it (WSCUnInstallNameSpace)\n"
+    "  ns-enable GUID, ns-disable GUID\n"
+    "                            makes it active or not (WSCEnableNSProvider): an inactive\n"
+    "                            provider is listed but asked nothing\n"
+    "  ns-order GUID GUID ...    the order lookups ask the providers in; every installed\n"
+    "                            GUID exactly once (WSCWriteNameSpaceOrder)\n"
     "Options:\n"
     "  --catalog FILE            the catalog file (default: $WS2EMU_CATALOG, else\n"
     "                            $XDG_DATA_HOME/ws2emu/catalog or ~/.local/share/ws2emu/catalog)\n"
@@ -474,6 +497,66 @@ int Path(Store &store, const std::string &arg) {
   return 0;
 }
 
+int NameSpaceList(Store &store) {
+  absl::StatusOr<std::vector<catalog::NameSpaceEntry>> list = catalog::NameSpaces(store);
+  if (!list.ok()) return Fail("ns-list", list.status());
+  std::printf("Name-space catalog: %s\n", EscapeForTerminal(store.path()).c_str());
+  std::printf("%zu name-space %s\n", list->size(), list->size() == 1 ? "provider" : "providers");
+  for (const catalog::NameSpaceEntry &n : *list) {
+    std::printf("\nName Space Provider Entry\n%s\n", std::string(64, '-').c_str());
+    Row("Description:", Utf16ToUtf8(n.identifier));
+    Row("Provider ID:", catalog::GuidToString(n.provider));
+    Row("Provider Path:", Utf16ToUtf8(n.path));
+    Row("Name Space:", std::to_string(n.name_space));
+    Row("Active:", n.active ? "1" : "0");
+    Row("Version:", std::to_string(n.version));
+    if (!n.provider_specific.empty())
+      Row("Provider-specific data:", absl::StrCat(n.provider_specific.size(), " bytes"));
+  }
+  return 0;
+}
+
+bool ParseDecimal(const std::string &text, DWORD *out) {
+  if (text.empty() || text.size() > 10) return false;
+  char *end = nullptr;
+  errno = 0;
+  unsigned long long v = std::strtoull(text.c_str(), &end, 0);
+  if (errno != 0 || *end != 0 || v > 0xffffffffull) return false;
+  *out = static_cast<DWORD>(v);
+  return true;
+}
+
+int NameSpaceInstall(Store &store, const std::vector<std::string> &args) {
+  GUID provider;
+  if (!ParseGuidLoose(args[0], &provider))
+    return Usage(absl::StrCat("ns-install: `", args[0], "` is not a GUID"));
+  DWORD name_space = 12, version = 1;
+  if (args.size() > 3 && !ParseDecimal(args[3], &name_space))
+    return Usage(absl::StrCat("ns-install: `", args[3], "` is not a name-space number"));
+  if (args.size() > 4 && !ParseDecimal(args[4], &version))
+    return Usage(absl::StrCat("ns-install: `", args[4], "` is not a version number"));
+  absl::Status s = catalog::InstallNameSpace(store, provider, Utf8ToUtf16(args[1]),
+                                             Utf8ToUtf16(args[2]), name_space, version, "");
+  if (!s.ok()) return Fail("ns-install", s);
+  std::printf("Installed name-space provider %s (%s, name space %u)\n",
+              catalog::GuidToString(provider).c_str(), EscapeForTerminal(args[1]).c_str(),
+              name_space);
+  return 0;
+}
+
+int NameSpaceChange(Store &store, const std::string &command, const std::string &arg) {
+  GUID provider;
+  if (!ParseGuidLoose(arg, &provider))
+    return Usage(absl::StrCat(command, ": `", arg, "` is not a GUID"));
+  absl::Status s = command == "ns-remove"
+                       ? catalog::UnInstallNameSpace(store, provider)
+                       : catalog::EnableNameSpace(store, provider, command == "ns-enable");
+  if (!s.ok()) return Fail(command, s);
+  const char *done = command == "ns-remove" ? "Removed" : command == "ns-enable" ? "Enabled" : "Disabled";
+  std::printf("%s name-space provider %s\n", done, catalog::GuidToString(provider).c_str());
+  return 0;
+}
+
 int Reset(Store &store) {
   absl::Status s = store.Reset();
   if (!s.ok()) return Fail("reset", s);
@@ -566,6 +649,32 @@ int Main(int argc, char **argv) {
   if (command == "repair") {
     if (!want(0)) return Usage("repair takes no arguments but --missing-files");
     return Repair(store, missing_files);
+  }
+  if (command == "ns-list") {
+    if (!want(0)) return Usage("ns-list takes no arguments");
+    return NameSpaceList(store);
+  }
+  if (command == "ns-install") {
+    if (rest.size() < 3 || rest.size() > 5)
+      return Usage("ns-install takes GUID IDENTIFIER PATH [NAME_SPACE [VERSION]]");
+    return NameSpaceInstall(store, rest);
+  }
+  if (command == "ns-order") {
+    if (rest.empty()) return Usage("ns-order takes every installed GUID in the new order");
+    std::vector<GUID> ids(rest.size());
+    for (size_t i = 0; i < rest.size(); ++i) {
+      if (!ParseGuidLoose(rest[i], &ids[i]))
+        return Usage(absl::StrCat("ns-order: `", rest[i], "` is not a GUID"));
+    }
+    absl::Status s = catalog::WriteNameSpaceOrder(store, ids.data(),
+                                                  static_cast<uint32_t>(ids.size()));
+    if (!s.ok()) return Fail("ns-order", s);
+    std::printf("Name-space order written (%zu providers)\n", ids.size());
+    return 0;
+  }
+  if (command == "ns-remove" || command == "ns-enable" || command == "ns-disable") {
+    if (!want(1)) return Usage(absl::StrCat(command, " takes one GUID"));
+    return NameSpaceChange(store, command, rest[0]);
   }
   return Usage(absl::StrCat("unknown command `", command, "`"));
 }
