@@ -60,6 +60,15 @@ SharedSender *g_shared_sender = nullptr;  // set once by DecideBackend, before a
 #endif
 
 #if WS2EMU_HAVE_URING
+// Thread rings come and go with their threads, and the kernel often maps a new thread's ring
+// where an old thread's ring was. liburing maps and unmaps them with raw system calls, which
+// ThreadSanitizer does not see, so to it a new thread's first SQE write races with the old
+// thread's last one at the same address. The kernel orders them (the old mapping is gone before
+// the new one exists); this counter says so in the memory model: a ring's teardown releases it
+// before the unmap, and a ring's setup acquires it after the map. One atomic operation per
+// thread ring, never on the wait path.
+std::atomic<uint64_t> g_rings_torn_down{0};
+
 // Sets `ring` up and sends one message from it to itself. True if the message arrived: the ring
 // is then left set up and empty; otherwise it has been torn down (or was never set up).
 bool ProbeRing(io_uring &ring) {
@@ -287,6 +296,7 @@ Thread::~Thread() {
   DiscardApcs();
 #if WS2EMU_HAVE_URING
   if (ring_ != nullptr) {
+    g_rings_torn_down.fetch_add(1, std::memory_order_release);  // before the unmap: see above
     io_uring_queue_exit(ring_);
     delete ring_;
   }
@@ -453,6 +463,7 @@ io_uring *Thread::Ring() {
       delete ring;
       return nullptr;
     }
+    g_rings_torn_down.load(std::memory_order_acquire);  // after the map: see above
     ring_ = ring;
     ring_fd_.store(ring->ring_fd, std::memory_order_release);
   }
