@@ -118,6 +118,18 @@ bool HandleTable::CommitChunk(uint32_t chunk) {
   return true;
 }
 
+#if WS2EMU_HAVE_SNAPSHOT_READ
+bool HandleTable::SnapshotReadWorks() {
+  // __builtin_cpu_supports("avx") also checks that the system saves the AVX state (OSXSAVE,
+  // XCR0), so the instruction is usable as well as guaranteed atomic.
+  static const bool works = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx") != 0;
+  }();
+  return works;
+}
+#endif
+
 HandleTable::~HandleTable() {
   Slot *hot = hot_.load(std::memory_order_relaxed);
   if (hot == nullptr) return;

@@ -1,6 +1,8 @@
 // lib/handles: the handle table's flat slot ranges — handles on both sides of a chunk boundary,
 // values that name no committed slot, a full table, and a reservation or commit that fails
-// (Insert returns 0, nothing aborts) — and ReadPublished's seqlock against closes and reuses.
+// (Insert returns 0, nothing aborts) — and ReadPublished's seqlock against closes and reuses,
+// with ReadPublishedSnapshot (the one-load read the upcall table uses on processors with AVX)
+// held to the same answers.
 // Each test uses a table of its own, not the process-wide one.
 #include <sys/resource.h>
 #include <unistd.h>
@@ -37,6 +39,35 @@ class Counted : public Object {
 };
 
 void NoHook(uint32_t) {}
+
+// The two reads of a published word: the seqlock (ReadPublished) and, where this build and
+// processor have it, the 16-byte snapshot (ReadPublishedSnapshot). Each test of a read runs
+// with both.
+struct Reader {
+  const char *name;
+  bool (*read)(const HandleTable &, uint64_t, ObjectType, uint64_t *);
+};
+std::vector<Reader> Readers() {
+  std::vector<Reader> readers = {
+      {"seqlock", [](const HandleTable &t, uint64_t h, ObjectType type, uint64_t *w) {
+         return t.ReadPublished(h, type, w);
+       }}};
+#if WS2EMU_HAVE_SNAPSHOT_READ
+  if (HandleTable::SnapshotReadWorks()) {
+    readers.push_back({"snapshot", [](const HandleTable &t, uint64_t h, ObjectType type,
+                                      uint64_t *w) { return t.ReadPublishedSnapshot(h, type, w); }});
+  }
+#endif
+  return readers;
+}
+
+#if WS2EMU_HAVE_SNAPSHOT_READ && defined(__x86_64__)
+// The snapshot read is there wherever its guarantee is: on every processor with AVX.
+TEST(HandleTable, TheSnapshotReadIsUsedWhereverTheProcessorHasAvx) {
+  __builtin_cpu_init();
+  EXPECT_EQ(HandleTable::SnapshotReadWorks(), __builtin_cpu_supports("avx") != 0);
+}
+#endif
 
 // The word an entry of `index` publishes in these tests: unique per slot and per round.
 uint64_t WordFor(uint32_t index, uint64_t round) { return (round << 32) | index; }
@@ -76,7 +107,8 @@ TEST(HandleTable, AFreshTableFindsNothingAndDoesNotFault) {
   uint64_t word = 7;
   for (uint64_t h : {uint64_t{0}, uint64_t{4}, uint64_t{5}, uint64_t{4} * kChunk,
                      (uint64_t{HandleTable::kMaxSlots} - 1) << 2, uint64_t{0x7ffffffc}}) {
-    EXPECT_FALSE(table.ReadPublished(h, ObjectType::kSocket, &word)) << h;
+    for (const Reader &r : Readers())
+      EXPECT_FALSE(r.read(table, h, ObjectType::kSocket, &word)) << h << " " << r.name;
     EXPECT_EQ(table.TypeOf(h), ObjectType::kNone) << h;
     EXPECT_FALSE(table.Lookup(h, ObjectType::kAny)) << h;
     EXPECT_FALSE(table.Close(h, ObjectType::kAny)) << h;
@@ -94,21 +126,29 @@ TEST(HandleTable, HandlesOnBothSidesOfAChunkBoundaryWork) {
                          2 * kChunk + 1}) {
     const uint64_t h = handles[index - 1];
     ASSERT_EQ((h >> 2) & (HandleTable::kMaxSlots - 1), index) << "slots are used in order";
-    uint64_t word = 0;
-    EXPECT_TRUE(table.ReadPublished(h, ObjectType::kSocket, &word)) << index;
-    EXPECT_EQ(word, WordFor(index, 0)) << index;
-    EXPECT_TRUE(table.ReadPublished(h | 3, ObjectType::kSocket, &word)) << "tag bits ignored";
-    EXPECT_FALSE(table.ReadPublished(h | (uint64_t{1} << 31), ObjectType::kSocket, &word));
-    EXPECT_FALSE(table.ReadPublished(h, ObjectType::kEvent, &word)) << "wrong type";
+    for (const Reader &r : Readers()) {
+      SCOPED_TRACE(r.name);
+      uint64_t word = 0;
+      EXPECT_TRUE(r.read(table, h, ObjectType::kSocket, &word)) << index;
+      EXPECT_EQ(word, WordFor(index, 0)) << index;
+      word = 0;
+      EXPECT_TRUE(r.read(table, h | 3, ObjectType::kSocket, &word)) << "tag bits ignored";
+      EXPECT_EQ(word, WordFor(index, 0)) << index;
+      EXPECT_FALSE(r.read(table, h | (uint64_t{1} << 31), ObjectType::kSocket, &word));
+      EXPECT_FALSE(r.read(table, h, ObjectType::kEvent, &word)) << "wrong type";
+    }
     EXPECT_EQ(table.TypeOf(h), ObjectType::kSocket);
   }
   // The slot after the last one opened is committed (same chunk) but free.
   uint64_t word = 0;
-  EXPECT_FALSE(table.ReadPublished(handles.back() + 4, ObjectType::kSocket, &word));
-  EXPECT_EQ(table.TypeOf(handles.back() + 4), ObjectType::kNone);
-  // Beyond the committed chunks: not found, and no fault.
   const uint64_t far = (uint64_t{HandleTable::kMaxSlots} - 1) << 2;
-  EXPECT_FALSE(table.ReadPublished(far, ObjectType::kSocket, &word));
+  for (const Reader &r : Readers()) {
+    SCOPED_TRACE(r.name);
+    EXPECT_FALSE(r.read(table, handles.back() + 4, ObjectType::kSocket, &word));
+    // Beyond the committed chunks: not found, and no fault.
+    EXPECT_FALSE(r.read(table, far, ObjectType::kSocket, &word));
+  }
+  EXPECT_EQ(table.TypeOf(handles.back() + 4), ObjectType::kNone);
   EXPECT_EQ(table.TypeOf(far), ObjectType::kNone);
   EXPECT_FALSE(table.Close(far, ObjectType::kSocket));
   uint32_t index = 0;
@@ -117,7 +157,8 @@ TEST(HandleTable, HandlesOnBothSidesOfAChunkBoundaryWork) {
   // A closed handle at the boundary is stale for every reader.
   const uint64_t boundary = handles[kChunk - 1];
   ASSERT_TRUE(table.Close(boundary, ObjectType::kSocket));
-  EXPECT_FALSE(table.ReadPublished(boundary, ObjectType::kSocket, &word));
+  for (const Reader &r : Readers())
+    EXPECT_FALSE(r.read(table, boundary, ObjectType::kSocket, &word)) << r.name;
   EXPECT_EQ(table.TypeOf(boundary), ObjectType::kNone);
   EXPECT_FALSE(table.Close(boundary, ObjectType::kSocket));
   handles[kChunk - 1] = 0;
@@ -232,7 +273,8 @@ TEST(HandleTable, AReservationThatFailsReturnsZero) {
 // the word published with that handle, never the word of its slot's previous or next handle:
 // each opening of a slot publishes (number of openings of the slot << 32 | slot index), and
 // the handle's generation is that number minus one, modulo 2^kGenerationBits. Run under
-// TSan too (the seqlock).
+// TSan too (the seqlock). One reader uses each read (both the seqlock where there is no
+// snapshot read).
 TEST(HandleTable, ReadPublishedNeverReturnsAnotherHandlesWord) {
   HandleTable table;
   table.SetCloseHook(ObjectType::kSocket, &NoHook);
@@ -251,14 +293,15 @@ TEST(HandleTable, ReadPublishedNeverReturnsAnotherHandlesWord) {
   };
   for (size_t i = 0; i < kLive; ++i) ASSERT_TRUE(open_one(i));
   std::atomic<bool> stop{false};
-  std::atomic<long> wrong{0}, found{0};
-  auto reader = [&] {
+  std::atomic<long> wrong{0}, found[2] = {0, 0};  // found: per reader thread
+  const std::vector<Reader> readers = Readers();
+  auto reader = [&](const Reader &read, int which) {
     while (!stop.load(std::memory_order_relaxed)) {
       for (size_t i = 0; i < kLive; ++i) {
         const uint64_t h = live[i].load(std::memory_order_acquire);
         uint64_t word = 0;
-        if (!table.ReadPublished(h, ObjectType::kSocket, &word)) continue;  // closed meanwhile
-        found.fetch_add(1, std::memory_order_relaxed);
+        if (!read.read(table, h, ObjectType::kSocket, &word)) continue;  // closed meanwhile
+        found[which].fetch_add(1, std::memory_order_relaxed);
         const uint64_t index = (h >> 2) & (HandleTable::kMaxSlots - 1);
         const uint64_t gen = (h >> (HandleTable::kIndexBits + 2)) & 0xff;
         if ((word & 0xffffffff) != index || (((word >> 32) - 1) & 0xff) != gen)
@@ -266,7 +309,7 @@ TEST(HandleTable, ReadPublishedNeverReturnsAnotherHandlesWord) {
       }
     }
   };
-  std::thread r1(reader), r2(reader);
+  std::thread r1(reader, readers.front(), 0), r2(reader, readers.back(), 1);
   const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
   size_t i = 0;
   long reopened = 0;
@@ -281,7 +324,8 @@ TEST(HandleTable, ReadPublishedNeverReturnsAnotherHandlesWord) {
   r2.join();
   ASSERT_TRUE(ok);
   EXPECT_EQ(wrong.load(), 0);
-  EXPECT_GT(found.load(), 0);
+  EXPECT_GT(found[0].load(), 0) << readers.front().name;
+  EXPECT_GT(found[1].load(), 0) << readers.back().name;
   EXPECT_GT(reopened, long{HandleTable::kMinFreeBeforeReuse} * 4) << "slots were reused";
   for (auto &h : live) EXPECT_TRUE(table.Close(h.load(), ObjectType::kSocket));
 }

@@ -24,7 +24,18 @@ TEST_F(Upcalls, TableHasAllFifteenEntriesInWindowsOrder) {
   EXPECT_EQ(t.lpWPUModifyIFSHandle, &WPUModifyIFSHandle);
   EXPECT_EQ(t.lpWPUPostMessage, &WPUPostMessage);
   EXPECT_EQ(t.lpWPUQueryBlockingCallback, &WPUQueryBlockingCallback);
+  // The exported function, or on a processor with AVX its one-load form (the same checks in
+  // the same order; UpcallsQuery below holds the two to the same answers).
+#if WS2EMU_HAVE_SNAPSHOT_READ
+  if (ws2emu::HandleTable::SnapshotReadWorks()) {
+    EXPECT_NE(t.lpWPUQuerySocketHandleContext, &WPUQuerySocketHandleContext);
+  } else {
+    EXPECT_EQ(t.lpWPUQuerySocketHandleContext, &WPUQuerySocketHandleContext);
+  }
+#else
   EXPECT_EQ(t.lpWPUQuerySocketHandleContext, &WPUQuerySocketHandleContext);
+#endif
+  EXPECT_NE(t.lpWPUQuerySocketHandleContext, nullptr);
   EXPECT_EQ(t.lpWPUQueueApc, &WPUQueueApc);
   EXPECT_EQ(t.lpWPUResetEvent, &WPUResetEvent);
   EXPECT_EQ(t.lpWPUSetEvent, &WPUSetEvent);
@@ -45,6 +56,45 @@ TEST_F(Upcalls, SocketHandlesAreMultiplesOfFourBelow2To31AndKeepTheFullContext) 
   // The low two bits are the caller's and ignored.
   ASSERT_EQ(t.lpWPUQuerySocketHandleContext(s | 3, &got, &err), 0);
   EXPECT_EQ(t.lpWPUCloseSocketHandle(s, &err), 0);
+}
+
+// The table's WPUQuerySocketHandleContext and the exported one answer alike, every case.
+TEST_F(Upcalls, TheTablesQueryAndTheExportedOneAnswerAlike) {
+  const DWORD_PTR context = 0x0123456789abcdefull;
+  SOCKET s = t.lpWPUCreateSocketHandle(1001, context, &err);
+  ASSERT_NE(s, INVALID_SOCKET);
+  WSAEVENT e = t.lpWPUCreateEvent(&err);
+  SOCKET closed = t.lpWPUCreateSocketHandle(1001, 5, &err);
+  ASSERT_EQ(t.lpWPUCloseSocketHandle(closed, &err), 0);
+  const LPWPUQUERYSOCKETHANDLECONTEXT queries[] = {t.lpWPUQuerySocketHandleContext,
+                                                   &WPUQuerySocketHandleContext};
+  for (SOCKET h : {s, s | 1, s | 3, s | (SOCKET{1} << 31), closed, SOCKET{0}, INVALID_SOCKET,
+                   SOCKET{0x7ffffffc}, reinterpret_cast<SOCKET>(e)}) {
+    int results[2], errors[2];
+    DWORD_PTR got[2];
+    for (int i = 0; i < 2; ++i) {
+      got[i] = 0x55;
+      errors[i] = 0;
+      results[i] = queries[i](h, &got[i], &errors[i]);
+    }
+    EXPECT_EQ(results[0], results[1]) << h;
+    EXPECT_EQ(errors[0], errors[1]) << h;
+    EXPECT_EQ(got[0], got[1]) << h;
+    for (int i = 0; i < 2; ++i) {
+      errors[i] = 0;
+      results[i] = queries[i](h, nullptr, &errors[i]);  // WSAENOTSOCK first, then WSAEFAULT
+    }
+    EXPECT_EQ(results[0], SOCKET_ERROR) << h;
+    EXPECT_EQ(results[1], SOCKET_ERROR) << h;
+    EXPECT_EQ(errors[0], errors[1]) << h;
+    EXPECT_EQ(queries[0](h, &got[0], nullptr), SOCKET_ERROR) << h;
+    EXPECT_EQ(queries[1](h, &got[1], nullptr), SOCKET_ERROR) << h;
+  }
+  DWORD_PTR got = 0;
+  ASSERT_EQ(t.lpWPUQuerySocketHandleContext(s | 3, &got, &err), 0);
+  EXPECT_EQ(got, context);
+  EXPECT_EQ(t.lpWPUCloseSocketHandle(s, &err), 0);
+  EXPECT_TRUE(t.lpWPUCloseEvent(e, &err));
 }
 
 TEST_F(Upcalls, ClosedOrForeignSocketIsNotASocket) {
