@@ -55,7 +55,7 @@ TEST_F(NetworkEventsStress, RegistrationsReceivesAndClosesRaceTheWatcher) {
         return;
       }
       for (int round = 0; round < kRounds; ++round) {
-        SOCKET client, server;
+        SOCKET client = INVALID_SOCKET, server = INVALID_SOCKET;
         Pair(t % 2 == 0 ? WS_AF_INET : WS_AF_INET6, &client, &server);
         int error = 0;
         // Event select: data sent from this thread while the watcher evaluates the socket.
