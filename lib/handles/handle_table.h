@@ -372,6 +372,15 @@ class HandleTable {
     return type == ObjectType::kAny ? actual != ObjectType::kSocket : actual == type;
   }
 
+  // The first half of ReadPublished and ReadPublishedSnapshot: false if `handle` names no
+  // committed slot; otherwise the slot in *slot and, in *expected, the bits kPublishedChecked
+  // of the low half of its state while it is open with a word published for this handle and
+  // `type`.
+  static constexpr auto kPublishedChecked =
+      static_cast<uint32_t>(kGenMask | kTypeMask | kOpen | kPublished);
+  bool PublishedSlot(uint64_t handle, ObjectType type, const Slot **slot,
+                     uint32_t *expected) const;
+
   // The slot `index`, or null if it is beyond the committed part of the table.
   Slot *SlotAt(uint32_t index) const {
     // Acquire: a committed limit covering `index` was stored after the chunk was made usable
@@ -431,8 +440,11 @@ class HandleTable {
   mutable uint32_t free_count_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
-inline bool HandleTable::ReadPublished(uint64_t handle, ObjectType type, uint64_t *word) const {
-  // This is the whole of WPUQuerySocketHandleContext, which a non-IFS provider calls on every
+__attribute__((always_inline)) inline bool HandleTable::PublishedSlot(uint64_t handle,
+                                                                      ObjectType type,
+                                                                      const Slot **slot,
+                                                                      uint32_t *expected) const {
+  // This is the start of WPUQuerySocketHandleContext, which a non-IFS provider calls on every
   // call it handles: few instructions matter as much as few cache misses, since independent
   // lookups overlap only as far as the processor's window reaches (ws2emu-bench's
   // query_context_1m). So the handle is not decoded into index and generation: its index
@@ -442,13 +454,20 @@ inline bool HandleTable::ReadPublished(uint64_t handle, ObjectType type, uint64_
   // slot 0 is never opened.
   const uint64_t field = handle & ~(kGenMask | 3);  // index << 2, and any bit above bit 30
   if (field >= committed_.load(std::memory_order_acquire)) return false;
-  const auto *slot = reinterpret_cast<const Slot *>(
-      reinterpret_cast<const char *>(hot_.load(std::memory_order_relaxed)) + field * 4);
   // Open, a word published, this type, this generation; the entry bit is not looked at.
-  constexpr auto kChecked = static_cast<uint32_t>(kGenMask | kTypeMask | kOpen | kPublished);
-  const auto expected = static_cast<uint32_t>((handle & kGenMask) | kOpen | kPublished |
-                                              (uint64_t{static_cast<uint8_t>(type)} << kTypeShift));
-  if ((static_cast<uint32_t>(slot->state.load(std::memory_order_acquire)) & kChecked) != expected)
+  *expected = static_cast<uint32_t>((handle & kGenMask) | kOpen | kPublished |
+                                    (uint64_t{static_cast<uint8_t>(type)} << kTypeShift));
+  *slot = reinterpret_cast<const Slot *>(
+      reinterpret_cast<const char *>(hot_.load(std::memory_order_relaxed)) + field * 4);
+  return true;
+}
+
+inline bool HandleTable::ReadPublished(uint64_t handle, ObjectType type, uint64_t *word) const {
+  const Slot *slot;
+  uint32_t expected;
+  if (!PublishedSlot(handle, type, &slot, &expected)) return false;
+  if ((static_cast<uint32_t>(slot->state.load(std::memory_order_acquire)) & kPublishedChecked) !=
+      expected)
     return false;
   // Insert stores the word with release before it publishes the state word, and Close
   // changes the state word before it clears the word, so a reader that sees a newer word
@@ -457,7 +476,8 @@ inline bool HandleTable::ReadPublished(uint64_t handle, ObjectType type, uint64_
   // Pins (the high half) may have changed in between, and do not matter. A change in the
   // checked bits is final (the handle was closed; its generation never comes back but after
   // 2^kGenerationBits reuses), so the reader fails rather than retries.
-  if ((static_cast<uint32_t>(slot->state.load(std::memory_order_relaxed)) & kChecked) != expected)
+  if ((static_cast<uint32_t>(slot->state.load(std::memory_order_relaxed)) & kPublishedChecked) !=
+      expected)
     return false;
   *word = value;
   return true;
@@ -466,20 +486,16 @@ inline bool HandleTable::ReadPublished(uint64_t handle, ObjectType type, uint64_
 #if WS2EMU_HAVE_SNAPSHOT_READ
 __attribute__((target("avx"))) inline bool HandleTable::ReadPublishedSnapshot(
     uint64_t handle, ObjectType type, uint64_t *word) const {
-  // The bound check and the expected state as in ReadPublished.
-  const uint64_t field = handle & ~(kGenMask | 3);
-  if (field >= committed_.load(std::memory_order_acquire)) return false;
-  const auto *slot = reinterpret_cast<const Slot *>(
-      reinterpret_cast<const char *>(hot_.load(std::memory_order_relaxed)) + field * 4);
-  constexpr auto kChecked = static_cast<uint32_t>(kGenMask | kTypeMask | kOpen | kPublished);
-  const auto expected = static_cast<uint32_t>((handle & kGenMask) | kOpen | kPublished |
-                                              (uint64_t{static_cast<uint8_t>(type)} << kTypeShift));
+  const Slot *slot;
+  uint32_t expected;
+  if (!PublishedSlot(handle, type, &slot, &expected)) return false;
   // One aligned 16-byte load, written out so that the compiler cannot split it into two
   // 8-byte loads (slots are 16 bytes and 16-byte aligned: the chunks are 2 MB-aligned). An x86
-  // load has acquire semantics; volatile keeps it after the acquire load above.
+  // load has acquire semantics; volatile keeps it after the acquire load of the bound.
   __m128i both;
   asm volatile("vmovdqa %1, %0" : "=x"(both) : "m"(*reinterpret_cast<const __m128i *>(slot)));
-  if ((static_cast<uint32_t>(_mm_cvtsi128_si32(both)) & kChecked) != expected) return false;
+  if ((static_cast<uint32_t>(_mm_cvtsi128_si32(both)) & kPublishedChecked) != expected)
+    return false;
   *word = static_cast<uint64_t>(_mm_extract_epi64(both, 1));
   return true;
 }
