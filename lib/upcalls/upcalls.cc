@@ -29,7 +29,7 @@ bool Initialised() { return g_initialised.load(std::memory_order_acquire); }
 
 std::atomic<LPWPUPOSTMESSAGE> g_post_routine{nullptr};
 
-const WSPUPCALLTABLE kUpcallTable = {
+constexpr WSPUPCALLTABLE kUpcallTable = {
     WPUCloseEvent,          WPUCloseSocketHandle,       WPUCreateEvent,
     WPUCreateSocketHandle,  WPUFDIsSet,                 WPUGetProviderPath,
     WPUModifyIFSHandle,     WPUPostMessage,             WPUQueryBlockingCallback,
@@ -58,13 +58,12 @@ __attribute__((target("avx"))) int WSPAPI QuerySocketHandleContextSnapshot(SOCKE
   return 0;
 }
 
-const WSPUPCALLTABLE kUpcallTableSnapshot = {
-    WPUCloseEvent,          WPUCloseSocketHandle,       WPUCreateEvent,
-    WPUCreateSocketHandle,  WPUFDIsSet,                 WPUGetProviderPath,
-    WPUModifyIFSHandle,     WPUPostMessage,             WPUQueryBlockingCallback,
-    QuerySocketHandleContextSnapshot, WPUQueueApc,      WPUResetEvent,
-    WPUSetEvent,            WPUOpenCurrentThread,       WPUCloseThread,
-};
+// The same table with the snapshot query in its one place.
+constexpr WSPUPCALLTABLE WithSnapshotQuery(WSPUPCALLTABLE table) {
+  table.lpWPUQuerySocketHandleContext = QuerySocketHandleContextSnapshot;
+  return table;
+}
+constexpr WSPUPCALLTABLE kUpcallTableSnapshot = WithSnapshotQuery(kUpcallTable);
 #endif
 
 // The table ws2emu_upcall_table hands out: the one with the snapshot read where it works.

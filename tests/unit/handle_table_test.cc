@@ -61,14 +61,6 @@ std::vector<Reader> Readers() {
   return readers;
 }
 
-#if WS2EMU_HAVE_SNAPSHOT_READ && defined(__x86_64__)
-// The snapshot read is there wherever its guarantee is: on every processor with AVX.
-TEST(HandleTable, TheSnapshotReadIsUsedWhereverTheProcessorHasAvx) {
-  __builtin_cpu_init();
-  EXPECT_EQ(HandleTable::SnapshotReadWorks(), __builtin_cpu_supports("avx") != 0);
-}
-#endif
-
 // The word an entry of `index` publishes in these tests: unique per slot and per round.
 uint64_t WordFor(uint32_t index, uint64_t round) { return (round << 32) | index; }
 
