@@ -98,6 +98,9 @@ struct Engine {
   // reap_mu), and how often they came to the port (the reaper's sign that they still do).
   std::atomic<bool> leased{false};
   std::atomic<uint64_t> beats{0};
+  // The ring was set up with IORING_SETUP_COOP_TASKRUN (see EnsureEngine). Written under
+  // start_mu before backend is published.
+  bool coop_taskrun = false;
 };
 Engine &TheEngine() {
   static Engine *engine = new Engine();  // never destroyed: the reaper may outlive statics
@@ -629,7 +632,27 @@ int EnsureEngine() {
   Backend backend = Backend::kNone;
 #if WS2EMU_HAVE_URING
   if (!force_epoll) {
-    const int r = io_uring_queue_init(kRingEntries, &e.ring, 0);
+    // IORING_SETUP_COOP_TASKRUN [inference, measured by ws2emu-bench's tcp_bulk_wsp]: a poll's
+    // completion is posted by task work on the thread that submitted the poll, and by default
+    // the kernel interrupts that thread (an IPI, where it runs on another processor) for each
+    // wake of the socket. A socket that keeps receives queued is woken at every segment that
+    // arrives, so the sender paid an interrupt of the receiving thread per send, and the
+    // receiver was torn from its own recvmsg to read a few kilobytes at a time: tcp_bulk_wsp ran
+    // at 0.42-0.56x its floor on a VM where an IPI is costly, 0.61-1.28x with the flag. With
+    // it, a running submitter runs the task work at its next entry to the kernel (a syscall,
+    // an interrupt, the scheduler tick) and a sleeping one is still woken for it, so a
+    // completion waits at most a tick while the thread that armed the poll computes without
+    // a syscall; Windows, which completes I/O in the kernel, has no such delay. Linux 5.19;
+    // an older kernel refuses the flag with EINVAL and gets the default.
+    // WS2EMU_BASE_RING_IPI=1 keeps the default (to compare).
+    const char *ipi = getenv("WS2EMU_BASE_RING_IPI");
+    const bool coop = ipi == nullptr || std::string_view(ipi) != "1";
+    int r = io_uring_queue_init(kRingEntries, &e.ring, coop ? IORING_SETUP_COOP_TASKRUN : 0);
+    if (r == -EINVAL && coop) {
+      DebugLog("base_provider", "IORING_SETUP_COOP_TASKRUN refused: the ring interrupts");
+      r = io_uring_queue_init(kRingEntries, &e.ring, 0);
+    }
+    e.coop_taskrun = r == 0 && (e.ring.flags & IORING_SETUP_COOP_TASKRUN) != 0;
     if (r == 0) {
       backend = Backend::kUring;
       // The reaper's eventfd, which lets port waiters run the engine (RunWhileIdle). It needs
@@ -1247,6 +1270,11 @@ void StopEngine() {
 
 uint64_t PortWaitsThatRanTheEngine() {
   return TheEngine().runs.load(std::memory_order_relaxed);
+}
+
+bool RingDefersTaskWork() {
+  Engine &e = TheEngine();
+  return e.backend.load(std::memory_order_acquire) == Backend::kUring && e.coop_taskrun;
 }
 
 const char *EngineName() {

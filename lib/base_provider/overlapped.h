@@ -87,6 +87,12 @@ void StopEngine();
 // of sleeping (iocp::IdleRunner; 0 with epoll). For tests and the benchmark's report.
 uint64_t PortWaitsThatRanTheEngine();
 
+// The io_uring engine's ring runs a poll's task work without interrupting the thread that
+// armed it (IORING_SETUP_COOP_TASKRUN; see EnsureEngine in overlapped.cc): false with epoll,
+// before the engine starts, on a kernel before 5.19, or with WS2EMU_BASE_RING_IPI=1. For tests
+// and the benchmark's report.
+bool RingDefersTaskWork();
+
 // Which readiness engine runs ("io_uring", "epoll"), or "none" before the first operation that
 // needed one. For tests and the benchmark's report.
 const char *EngineName();

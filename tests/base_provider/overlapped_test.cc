@@ -78,6 +78,84 @@ TEST_P(Overlapped, EngineIsTheOneAskedFor) {
 #endif
   const std::string expected = !forced_epoll && uring ? "io_uring" : "epoll";
   EXPECT_EQ(std::string(EngineName()), expected);
+  // The ring defers a poll's task work to the thread's next entry to the kernel wherever the
+  // kernel takes IORING_SETUP_COOP_TASKRUN (5.19), unless WS2EMU_BASE_RING_IPI=1 asks for the
+  // default.
+  bool coop = false;
+#if WS2EMU_HAVE_URING
+  if (!forced_epoll && uring) {
+    const bool coop_ok = io_uring_queue_init(2, &ring, IORING_SETUP_COOP_TASKRUN) == 0;
+    if (coop_ok) io_uring_queue_exit(&ring);
+    const char *ipi = getenv("WS2EMU_BASE_RING_IPI");
+    coop = coop_ok && (ipi == nullptr || std::string(ipi) != "1");
+  }
+#endif
+  EXPECT_EQ(ws2emu::base_provider::RingDefersTaskWork(), coop);
+  Close(c);
+  Close(s);
+}
+
+// The thread that armed a receive's poll computes without a syscall while the data arrives:
+// with the ring's task work deferred (IORING_SETUP_COOP_TASKRUN) the kernel does not interrupt
+// it for the poll, but runs the task work at its next tick, so the completion still comes.
+// And when that thread then sleeps (an interruptible wait), it is woken for the next one.
+TEST_P(Overlapped, ACompletionComesWhileTheArmingThreadComputesOrSleeps) {
+  SOCKET c, s;
+  Pair(family(), &c, &s);
+  WSAEVENT event = WSACreateEvent();
+  char buffer[64];
+  WSABUF b = {sizeof(buffer), buffer};
+  WSAOVERLAPPED ov = {};
+  ov.hEvent = event;
+  std::atomic<int> phase{0};
+  std::atomic<int> armed_error{0};
+  std::thread armer([&] {
+    int error = 0;
+    if (Recv(s, &b, &ov, &error) != SOCKET_ERROR) error = 0;
+    armed_error.store(error);
+    phase.store(1);
+    // Computes, with no syscall, until the main thread saw the completion (or gave up).
+    while (phase.load(std::memory_order_acquire) == 1) {
+    }
+  });
+  while (phase.load() == 0) std::this_thread::yield();
+  ASSERT_EQ(armed_error.load(), WSA_IO_PENDING);
+  SendAll(c, "spin");
+  const DWORD first = WSAWaitForMultipleEvents(1, &event, FALSE, kGuard, FALSE);
+  phase.store(2, std::memory_order_release);
+  armer.join();
+  ASSERT_EQ(first, WAIT_OBJECT_0);
+  DWORD bytes = 0, flags = 0;
+  int error = 0;
+  ASSERT_TRUE(procs_.lpWSPGetOverlappedResult(s, &ov, &bytes, FALSE, &flags, &error)) << error;
+  EXPECT_EQ(std::string(buffer, bytes), "spin");
+
+  // Now a thread arms a receive and sleeps in a wait of its own (a futex): woken for the task
+  // work, it completes the receive, and sleeps on.
+  WSAResetEvent(event);
+  ov = {};
+  ov.hEvent = event;
+  HANDLE never = WSACreateEvent();
+  armed_error.store(0);
+  phase.store(0);
+  std::thread sleeper([&] {
+    int e = 0;
+    if (Recv(s, &b, &ov, &e) != SOCKET_ERROR) e = 0;
+    armed_error.store(e);
+    phase.store(1);
+    WSAWaitForMultipleEvents(1, &never, FALSE, kGuard, FALSE);
+  });
+  while (phase.load() == 0) std::this_thread::yield();
+  ASSERT_EQ(armed_error.load(), WSA_IO_PENDING);
+  SendAll(c, "nap");
+  const DWORD second = WSAWaitForMultipleEvents(1, &event, FALSE, kGuard, FALSE);
+  WSASetEvent(never);
+  sleeper.join();
+  ASSERT_EQ(second, WAIT_OBJECT_0);
+  ASSERT_TRUE(procs_.lpWSPGetOverlappedResult(s, &ov, &bytes, FALSE, &flags, &error)) << error;
+  EXPECT_EQ(std::string(buffer, bytes), "nap");
+  WSACloseEvent(never);
+  WSACloseEvent(event);
   Close(c);
   Close(s);
 }

@@ -151,6 +151,11 @@ constexpr int kOutstanding = 4;
 
 // ---- tcp_bulk_wsp ---------------------------------------------------------------------------
 
+namespace {
+bool g_bulk_ring_defers = false;
+}  // namespace
+bool BulkRingDefersTaskWork() { return g_bulk_ring_defers; }
+
 double TcpBulkWspNs(size_t sends) {
   Provider p;
   sockaddr_in address;
@@ -221,6 +226,7 @@ double TcpBulkWspNs(size_t sends) {
   }
   receiver.join();
   const double ns = (NowNs() - start) / static_cast<double>(sends);
+  g_bulk_ring_defers = ws2emu::base_provider::RingDefersTaskWork();
   p.Close(c);
   p.Close(s);
   ws2emu_CloseHandle(send_port);

@@ -96,6 +96,9 @@ double TcpBulkFloorNs(size_t sends);
 double IocpEchoWspNs(size_t requests);
 double IocpEchoFloorNs(size_t requests);
 double EchoWaiterRunsPerRequest();
+// Whether the engine's ring deferred its task work (IORING_SETUP_COOP_TASKRUN) in the last
+// tcp_bulk_wsp run.
+bool BulkRingDefersTaskWork();
 }  // namespace overlapped_figures
 // The base provider's figures (socket_figures.cc).
 namespace socket_figures {
@@ -1206,6 +1209,12 @@ const std::vector<Figure> &Figures() {
                         "tcp_bulk_wsp", [n] { return overlapped_figures::TcpBulkWspNs(n); },
                         [n] { return overlapped_figures::TcpBulkFloorNs(n); }),
                     65536.0 / 1e6, "MB/s");
+         PrintLine(overlapped_figures::BulkRingDefersTaskWork()
+                       ? "# tcp_bulk_wsp: the ring ran its task work without interrupting "
+                         "threads (IORING_SETUP_COOP_TASKRUN)"
+                       : "# tcp_bulk_wsp: the ring interrupted threads for its task work "
+                         "(no IORING_SETUP_COOP_TASKRUN: epoll, an old kernel, or "
+                         "WS2EMU_BASE_RING_IPI=1)");
        },
        {"tcp_bulk_wsp"}},
       {"iocp_echo_wsp",  // ns per request: requests/s = 1e9 / ns
