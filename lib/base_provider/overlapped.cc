@@ -56,9 +56,9 @@ constexpr uint32_t kRingEntries = 1024;
 constexpr uint64_t kStopTag = 1;     // the NOP that stops the reaper
 constexpr uint64_t kIgnoreTag = 2;   // a CQE nobody waits for
 constexpr uint64_t kRemoveTag = 4;   // with a socket and a poll bit: a POLL_REMOVE's CQE
-constexpr uint8_t kPollOut = 2;
 #endif
 constexpr uint8_t kPollIn = 1;
+constexpr uint8_t kPollOut = 2;  // io_uring only
 
 enum class Backend : int { kNone, kUring, kEpoll };
 
@@ -101,6 +101,7 @@ struct Engine {
   // The ring was set up with IORING_SETUP_COOP_TASKRUN (see EnsureEngine). Written under
   // start_mu before backend is published.
   bool coop_taskrun = false;
+  std::atomic<uint64_t> idle_removals{0};  // IdlePollRemovals
 };
 Engine &TheEngine() {
   static Engine *engine = new Engine();  // never destroyed: the reaper may outlive statics
@@ -175,7 +176,7 @@ void Enqueue(BaseSocket &s, Queue q, Operation *op) {
 
 // --- The engine ---------------------------------------------------------------------------
 
-void ProcessReady(BaseSocket *socket, uint8_t bits);
+void ProcessReady(BaseSocket *socket, uint8_t bits, uint8_t live = 0);
 
 #if WS2EMU_HAVE_URING
 // Gets an SQE, flushing the queue if it is full. Null if the kernel takes none.
@@ -208,6 +209,17 @@ bool SubmitRemove(Engine &e, BaseSocket &s, uint8_t bit) ABSL_EXCLUSIVE_LOCKS_RE
   io_uring_sqe_set_data64(sqe, reinterpret_cast<uintptr_t>(&s) | bit | kRemoveTag);
   Flush(e);
   return true;
+}
+
+// Removes the armed poll `bit` of `s`: the removal holds a reference to the socket and counts
+// in outstanding until its CQE. False without an SQE (nothing changed).
+bool RemovePoll(Engine &e, BaseSocket &s, uint8_t bit) ABSL_EXCLUSIVE_LOCKS_REQUIRED(e.submit_mu) {
+  s.AddRef();
+  e.outstanding.fetch_add(1, std::memory_order_relaxed);
+  if (SubmitRemove(e, s, bit)) return true;
+  e.outstanding.fetch_sub(1, std::memory_order_relaxed);
+  s.Release();  // not the last: the poll holds one
+  return false;
 }
 #endif
 
@@ -274,16 +286,11 @@ void Disarm(BaseSocket &s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
     case Backend::kUring: {
       StdMutexLock lock(&e.submit_mu);
       for (uint8_t bit : {kPollIn, kPollOut}) {
-        if ((s.io.polls & bit) == 0) continue;
-        s.AddRef();  // the removal's reference, released at its CQE
-        e.outstanding.fetch_add(1, std::memory_order_relaxed);
+        // A poll whose idle removal is under way ends without another.
+        if ((s.io.polls & bit) == 0 || (s.io.removing & bit) != 0) continue;
         // [inference] With no SQE at all (the kernel takes none) the poll stays until the
         // descriptor becomes ready or the engine stops; it holds a reference, not a buffer.
-        if (!SubmitRemove(e, s, bit)) {
-          e.outstanding.fetch_sub(1, std::memory_order_relaxed);
-          s.Release();  // not the last: the poll holds one
-          break;
-        }
+        if (!RemovePoll(e, s, bit)) break;
       }
       return;
     }
@@ -306,6 +313,37 @@ void Disarm(BaseSocket &s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
 }
 
 #if WS2EMU_HAVE_URING
+// The multishot polls `live` (still armed) just fired; `wasted` of them found no operation
+// waiting in their direction. A poll wasted twice in a row is removed, and the next operation
+// that has to wait arms a new one. [inference, measured with ws2emu-bench's iocp_echo_wsp]
+// A multishot poll left armed on a socket whose operations complete at their first try (a
+// server that receives after it answered) fires at every arrival for nothing, and its task
+// work runs on the thread that armed it first, often one that accepted the connection and does
+// something else since: in the benchmark, the clients' thread ran the task work of the
+// server's polls once a request (about 20,000 times a run; about 40 with the removal), and
+// each run breaks an interruptible wait of that thread (epoll_wait returns EINTR). Removed, the
+// poll is armed again, when needed, by the thread whose operation waits. A socket that keeps
+// operations queued (tcp_bulk_wsp's four receives) keeps its poll: a single wasted wake, when
+// its queue ran dry for a moment, removes nothing.
+void RemoveIdlePolls(BaseSocket &s, uint8_t live, uint8_t wasted)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
+  Engine &e = TheEngine();
+  const uint8_t remove = live & s.io.polls & ~s.io.removing &
+                         ((wasted & s.io.idle) | s.io.remove_next);
+  s.io.idle = static_cast<uint8_t>((s.io.idle & ~live) | (live & wasted));
+  s.io.remove_next &= static_cast<uint8_t>(~live);
+  if (remove == 0) return;
+  StdMutexLock lock(&e.submit_mu);
+  for (uint8_t bit : {kPollIn, kPollOut}) {
+    if ((remove & bit) == 0) continue;
+    if (*HeadOf(s, bit == kPollIn ? Queue::kIn : Queue::kOut) != nullptr) continue;
+    if (RemovePoll(e, s, bit)) {  // without an SQE the poll stays: a cost
+      s.io.removing |= bit;
+      e.idle_removals.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+}
+
 // Runs every completion entry that is ready, then submits what the batch prepared. True when
 // the stop entry was among them. The caller holds reap_mu and has t_in_reaper set.
 bool ReapReady(Engine &e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(e.reap_mu) {
@@ -328,12 +366,19 @@ bool ReapReady(Engine &e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(e.reap_mu) {
         const uint8_t bit = static_cast<uint8_t>(data & 3);
         bool again = false;
         if (cqe->res == -EALREADY) {
-          // The poll was posting a CQE when the removal came; a multishot poll stays armed
-          // after that, so remove it again (the socket is kept by this removal's reference).
+          // The poll was posting a CQE when the removal came (its task work is pending on the
+          // thread that armed it, which may run it only at its next tick); a multishot poll
+          // stays armed after that. A closed socket's poll is removed again at once (the
+          // socket is kept by this removal's reference). An idle removal waits for that CQE
+          // instead: retried at once it would spin until the thread runs its task work
+          // (tcp_bulk_wsp: over a thousand removals a run).
           StdMutexLock lock(&socket->mu);
-          if ((socket->io.polls & bit) != 0) {
+          if ((socket->io.polls & bit) != 0 && socket->has(BaseSocket::kClosed)) {
             StdMutexLock submit(&e.submit_mu);
             again = SubmitRemove(e, *socket, bit);
+          } else {
+            socket->io.removing &= static_cast<uint8_t>(~bit);
+            socket->io.remove_next |= bit;
           }
         }
         if (!again) {
@@ -348,7 +393,7 @@ bool ReapReady(Engine &e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(e.reap_mu) {
           DebugLog("base_provider", "multishot polls refused: one-shot polls from now on");
           e.multishot.store(false, std::memory_order_relaxed);
         }
-        ProcessReady(socket, more ? 0 : bit);
+        ProcessReady(socket, more ? 0 : bit, more ? bit : 0);
         if (!more) {  // the poll ended (one-shot, removed, or failed): its reference goes
           e.outstanding.fetch_sub(1, std::memory_order_relaxed);
           socket->Release();
@@ -769,17 +814,29 @@ void ContinueMoved(Operation *moved) {
 
 // The descriptor of `socket` is ready (or its poll was removed): run both queues and wait again
 // for what is left.
-void ProcessReady(BaseSocket *socket, uint8_t bits) {
+void ProcessReady(BaseSocket *socket, uint8_t bits, uint8_t live) {
   Operation *moved = nullptr;
   {
     StdMutexLock lock(&socket->mu);
     if (TheEngine().backend.load(std::memory_order_relaxed) == Backend::kUring) {
       socket->io.polls &= static_cast<uint8_t>(~bits);
+      socket->io.idle &= static_cast<uint8_t>(~bits);
+      socket->io.removing &= static_cast<uint8_t>(~bits);
+      socket->io.remove_next &= static_cast<uint8_t>(~bits);
     }
+    // The directions in which nothing waited when the descriptor became ready.
+    [[maybe_unused]] const uint8_t wasted =
+        static_cast<uint8_t>((socket->io.in_head == nullptr ? kPollIn : 0) |
+                             (socket->io.out_head == nullptr ? kPollOut : 0));
     if (!socket->io.disarming) {
       RunQueue(*socket, Queue::kIn, &moved);
       RunQueue(*socket, Queue::kOut, &moved);
-      if (!socket->has(BaseSocket::kClosed)) ArmOrFail(*socket);
+      if (!socket->has(BaseSocket::kClosed)) {
+        ArmOrFail(*socket);
+#if WS2EMU_HAVE_URING
+        if (live != 0) RemoveIdlePolls(*socket, live, wasted);
+#endif
+      }
     }
   }
   ContinueMoved(moved);
@@ -1270,6 +1327,10 @@ void StopEngine() {
 
 uint64_t PortWaitsThatRanTheEngine() {
   return TheEngine().runs.load(std::memory_order_relaxed);
+}
+
+uint64_t IdlePollRemovals() {
+  return TheEngine().idle_removals.load(std::memory_order_relaxed);
 }
 
 bool RingDefersTaskWork() {

@@ -35,6 +35,12 @@ struct OverlappedState {
   // reference to the socket until its CQE. epoll: bit 0 = registered, the registration holds
   // one reference; bit 1 unused.
   uint8_t polls = 0;
+  // io_uring: the multishot polls (same bits) whose last CQE found nothing waiting in their
+  // direction (a wasted wake), and those an idle removal was submitted for (the second wasted
+  // wake in a row; ProcessReady). Both cleared with the bit in polls.
+  uint8_t idle = 0;
+  uint8_t removing = 0;
+  uint8_t remove_next = 0;  // an idle removal came too late (EALREADY): retried at the next CQE
   bool disarming = false;            // epoll: queued for the reaper's EPOLL_CTL_DEL
   BaseSocket *next_disarm = nullptr;  // the reaper's list of sockets to deregister
 };
@@ -92,6 +98,10 @@ uint64_t PortWaitsThatRanTheEngine();
 // before the engine starts, on a kernel before 5.19, or with WS2EMU_BASE_RING_IPI=1. For tests
 // and the benchmark's report.
 bool RingDefersTaskWork();
+
+// How many multishot polls the io_uring engine removed because they woke it for nothing twice
+// in a row (see RemoveIdlePolls in overlapped.cc); 0 with epoll. For tests.
+uint64_t IdlePollRemovals();
 
 // Which readiness engine runs ("io_uring", "epoll"), or "none" before the first operation that
 // needed one. For tests and the benchmark's report.

@@ -95,6 +95,48 @@ TEST_P(Overlapped, EngineIsTheOneAskedFor) {
   Close(s);
 }
 
+// A receive's poll that then wakes the engine for nothing (the data is read by blocking
+// receives, no overlapped receive waits) is removed after two such wakes (io_uring); the next
+// overlapped receive that has to wait arms a new one and completes. Many rounds, so that the
+// removal races the next receive's arming.
+TEST_P(Overlapped, APollRemovedAfterWastedWakesIsArmedAgain) {
+  SOCKET c, s;
+  Pair(family(), &c, &s);
+  WSAEVENT event = WSACreateEvent();
+  const uint64_t removals_before = ws2emu::base_provider::IdlePollRemovals();
+  for (int round = 0; round < 200; ++round) {
+    char buffer[8];
+    WSABUF b = {sizeof(buffer), buffer};
+    WSAOVERLAPPED ov = {};
+    ov.hEvent = event;
+    int error = 0;
+    ASSERT_EQ(Recv(s, &b, &ov, &error), SOCKET_ERROR) << round;
+    ASSERT_EQ(error, WSA_IO_PENDING) << round;
+    SendAll(c, "o");
+    ASSERT_EQ(WSAWaitForMultipleEvents(1, &event, FALSE, kGuard, FALSE), WAIT_OBJECT_0) << round;
+    DWORD bytes = 0, flags = 0;
+    ASSERT_TRUE(procs_.lpWSPGetOverlappedResult(s, &ov, &bytes, FALSE, &flags, &error)) << error;
+    ASSERT_EQ(std::string(buffer, bytes), "o") << round;
+    WSAResetEvent(event);
+    for (int wasted = 0; wasted < 3; ++wasted) {
+      SendAll(c, "w");
+      char one;
+      WSABUF ob = {1, &one};
+      DWORD got = 0, f = 0;
+      ASSERT_EQ(procs_.lpWSPRecv(s, &ob, 1, &got, &f, nullptr, nullptr, nullptr, &error), 0)
+          << error;
+      ASSERT_EQ(got, 1u);
+      ASSERT_EQ(one, 'w');
+    }
+  }
+  if (std::string(EngineName()) == "io_uring") {
+    EXPECT_GT(ws2emu::base_provider::IdlePollRemovals(), removals_before);
+  }
+  WSACloseEvent(event);
+  Close(c);
+  Close(s);
+}
+
 // The thread that armed a receive's poll computes without a syscall while the data arrives:
 // with the ring's task work deferred (IORING_SETUP_COOP_TASKRUN) the kernel does not interrupt
 // it for the poll, but runs the task work at its next tick, so the completion still comes.
