@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -45,6 +46,39 @@ class Overlapped : public BaseProviderTest, public ::testing::WithParamInterface
   int Send(SOCKET s, WSABUF *b, WSAOVERLAPPED *ov, int *error) {
     DWORD n = 0;
     return procs_.lpWSPSend(s, b, 1, &n, 0, ov, nullptr, nullptr, error);
+  }
+  // Arms an overlapped receive on `s` from a new thread, which then runs `busy` until the main
+  // thread calls `release`; sends `data` on `c` meanwhile and checks that the receive completes
+  // with it.
+  void CompleteWhileTheArmerIsBusy(SOCKET c, SOCKET s, const std::string &data,
+                                   const std::function<void()> &busy,
+                                   const std::function<void()> &release) {
+    WSAEVENT event = WSACreateEvent();
+    char buffer[64];
+    WSABUF b = {sizeof(buffer), buffer};
+    WSAOVERLAPPED ov = {};
+    ov.hEvent = event;
+    std::atomic<bool> armed{false};
+    std::atomic<int> armed_error{0};
+    std::thread armer([&] {
+      int error = 0;
+      if (Recv(s, &b, &ov, &error) != SOCKET_ERROR) error = 0;
+      armed_error.store(error);
+      armed.store(true);
+      busy();
+    });
+    while (!armed.load()) std::this_thread::yield();
+    SendAll(c, data);
+    const DWORD waited = WSAWaitForMultipleEvents(1, &event, FALSE, kGuard, FALSE);
+    release();
+    armer.join();
+    EXPECT_EQ(armed_error.load(), WSA_IO_PENDING);
+    ASSERT_EQ(waited, WAIT_OBJECT_0);
+    DWORD bytes = 0, flags = 0;
+    int error = 0;
+    ASSERT_TRUE(procs_.lpWSPGetOverlappedResult(s, &ov, &bytes, FALSE, &flags, &error)) << error;
+    EXPECT_EQ(std::string(buffer, bytes), data);
+    WSACloseEvent(event);
   }
   HANDLE Port(SOCKET s, ULONG_PTR key) {
     HANDLE port = ws2emu_CreateIoCompletionPort(reinterpret_cast<HANDLE>(s), nullptr, key, 0);
@@ -140,64 +174,24 @@ TEST_P(Overlapped, APollRemovedAfterWastedWakesIsArmedAgain) {
 // The thread that armed a receive's poll computes without a syscall while the data arrives:
 // with the ring's task work deferred (IORING_SETUP_COOP_TASKRUN) the kernel does not interrupt
 // it for the poll, but runs the task work at its next tick, so the completion still comes.
-// And when that thread then sleeps (an interruptible wait), it is woken for the next one.
+// And a thread that armed one and sleeps in a wait of its own (a futex, interruptible) is woken
+// for the task work and sleeps on.
 TEST_P(Overlapped, ACompletionComesWhileTheArmingThreadComputesOrSleeps) {
   SOCKET c, s;
   Pair(family(), &c, &s);
-  WSAEVENT event = WSACreateEvent();
-  char buffer[64];
-  WSABUF b = {sizeof(buffer), buffer};
-  WSAOVERLAPPED ov = {};
-  ov.hEvent = event;
-  std::atomic<int> phase{0};
-  std::atomic<int> armed_error{0};
-  std::thread armer([&] {
-    int error = 0;
-    if (Recv(s, &b, &ov, &error) != SOCKET_ERROR) error = 0;
-    armed_error.store(error);
-    phase.store(1);
-    // Computes, with no syscall, until the main thread saw the completion (or gave up).
-    while (phase.load(std::memory_order_acquire) == 1) {
-    }
-  });
-  while (phase.load() == 0) std::this_thread::yield();
-  ASSERT_EQ(armed_error.load(), WSA_IO_PENDING);
-  SendAll(c, "spin");
-  const DWORD first = WSAWaitForMultipleEvents(1, &event, FALSE, kGuard, FALSE);
-  phase.store(2, std::memory_order_release);
-  armer.join();
-  ASSERT_EQ(first, WAIT_OBJECT_0);
-  DWORD bytes = 0, flags = 0;
-  int error = 0;
-  ASSERT_TRUE(procs_.lpWSPGetOverlappedResult(s, &ov, &bytes, FALSE, &flags, &error)) << error;
-  EXPECT_EQ(std::string(buffer, bytes), "spin");
-
-  // Now a thread arms a receive and sleeps in a wait of its own (a futex): woken for the task
-  // work, it completes the receive, and sleeps on.
-  WSAResetEvent(event);
-  ov = {};
-  ov.hEvent = event;
-  HANDLE never = WSACreateEvent();
-  armed_error.store(0);
-  phase.store(0);
-  std::thread sleeper([&] {
-    int e = 0;
-    if (Recv(s, &b, &ov, &e) != SOCKET_ERROR) e = 0;
-    armed_error.store(e);
-    phase.store(1);
-    WSAWaitForMultipleEvents(1, &never, FALSE, kGuard, FALSE);
-  });
-  while (phase.load() == 0) std::this_thread::yield();
-  ASSERT_EQ(armed_error.load(), WSA_IO_PENDING);
-  SendAll(c, "nap");
-  const DWORD second = WSAWaitForMultipleEvents(1, &event, FALSE, kGuard, FALSE);
-  WSASetEvent(never);
-  sleeper.join();
-  ASSERT_EQ(second, WAIT_OBJECT_0);
-  ASSERT_TRUE(procs_.lpWSPGetOverlappedResult(s, &ov, &bytes, FALSE, &flags, &error)) << error;
-  EXPECT_EQ(std::string(buffer, bytes), "nap");
-  WSACloseEvent(never);
-  WSACloseEvent(event);
+  std::atomic<bool> stop{false};
+  CompleteWhileTheArmerIsBusy(
+      c, s, "spin",
+      [&] {
+        while (!stop.load(std::memory_order_acquire)) {
+        }
+      },
+      [&] { stop.store(true, std::memory_order_release); });
+  WSAEVENT wake = WSACreateEvent();
+  CompleteWhileTheArmerIsBusy(
+      c, s, "nap", [&] { WSAWaitForMultipleEvents(1, &wake, FALSE, kGuard, FALSE); },
+      [&] { WSASetEvent(wake); });
+  WSACloseEvent(wake);
   Close(c);
   Close(s);
 }
