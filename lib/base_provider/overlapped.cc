@@ -22,6 +22,9 @@
 
 #if WS2EMU_HAVE_URING
 #include <liburing.h>
+#ifndef IORING_SETUP_COOP_TASKRUN
+#define IORING_SETUP_COOP_TASKRUN (1U << 8)  // Linux 5.19; liburing before 2.2 lacks the name
+#endif
 #endif
 
 #include <atomic>
@@ -100,7 +103,7 @@ struct Engine {
   std::atomic<uint64_t> beats{0};
   // The ring was set up with IORING_SETUP_COOP_TASKRUN (see EnsureEngine). Written under
   // start_mu before backend is published.
-  bool coop_taskrun = false;
+  std::atomic<bool> coop_taskrun{false};
   std::atomic<uint64_t> idle_removals{0};  // IdlePollRemovals
 };
 Engine &TheEngine() {
@@ -378,7 +381,7 @@ bool ReapReady(Engine &e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(e.reap_mu) {
             again = SubmitRemove(e, *socket, bit);
           } else {
             socket->io.removing &= static_cast<uint8_t>(~bit);
-            socket->io.remove_next |= bit;
+            if ((socket->io.polls & bit) != 0) socket->io.remove_next |= bit;
           }
         }
         if (!again) {
@@ -683,7 +686,7 @@ int EnsureEngine() {
     // wake of the socket. A socket that keeps receives queued is woken at every segment that
     // arrives, so the sender paid an interrupt of the receiving thread per send, and the
     // receiver was torn from its own recvmsg to read a few kilobytes at a time: tcp_bulk_wsp ran
-    // at 0.42-0.56x its floor on a VM where an IPI is costly, 0.61-1.28x with the flag. With
+    // at 0.34-0.57x its floor on a VM where an IPI is costly, 0.55-1.34x with the flag. With
     // it, a running submitter runs the task work at its next entry to the kernel (a syscall,
     // an interrupt, the scheduler tick) and a sleeping one is still woken for it, so a
     // completion waits at most a tick while the thread that armed the poll computes without
@@ -697,7 +700,8 @@ int EnsureEngine() {
       DebugLog("base_provider", "IORING_SETUP_COOP_TASKRUN refused: the ring interrupts");
       r = io_uring_queue_init(kRingEntries, &e.ring, 0);
     }
-    e.coop_taskrun = r == 0 && (e.ring.flags & IORING_SETUP_COOP_TASKRUN) != 0;
+    e.coop_taskrun.store(r == 0 && (e.ring.flags & IORING_SETUP_COOP_TASKRUN) != 0,
+                         std::memory_order_relaxed);
     if (r == 0) {
       backend = Backend::kUring;
       // The reaper's eventfd, which lets port waiters run the engine (RunWhileIdle). It needs
@@ -1335,7 +1339,8 @@ uint64_t IdlePollRemovals() {
 
 bool RingDefersTaskWork() {
   Engine &e = TheEngine();
-  return e.backend.load(std::memory_order_acquire) == Backend::kUring && e.coop_taskrun;
+  return e.backend.load(std::memory_order_acquire) == Backend::kUring &&
+         e.coop_taskrun.load(std::memory_order_relaxed);
 }
 
 const char *EngineName() {

@@ -20,6 +20,9 @@
 
 #if WS2EMU_HAVE_URING
 #include <liburing.h>
+#ifndef IORING_SETUP_COOP_TASKRUN
+#define IORING_SETUP_COOP_TASKRUN (1U << 8)  // as in overlapped.cc: liburing before 2.2
+#endif
 #endif
 
 namespace {
