@@ -818,7 +818,7 @@ void ContinueMoved(Operation *moved) {
 
 // The descriptor of `socket` is ready (or its poll was removed): run both queues and wait again
 // for what is left.
-void ProcessReady(BaseSocket *socket, uint8_t bits, uint8_t live) {
+void ProcessReady(BaseSocket *socket, uint8_t bits, [[maybe_unused]] uint8_t live) {
   Operation *moved = nullptr;
   {
     StdMutexLock lock(&socket->mu);
