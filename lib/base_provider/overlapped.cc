@@ -61,7 +61,9 @@ constexpr uint64_t kIgnoreTag = 2;   // a CQE nobody waits for
 constexpr uint64_t kRemoveTag = 4;   // with a socket and a poll bit: a POLL_REMOVE's CQE
 #endif
 constexpr uint8_t kPollIn = 1;
-constexpr uint8_t kPollOut = 2;  // io_uring only
+#if WS2EMU_HAVE_URING
+constexpr uint8_t kPollOut = 2;
+#endif
 
 enum class Backend : int { kNone, kUring, kEpoll };
 
@@ -828,10 +830,11 @@ void ProcessReady(BaseSocket *socket, uint8_t bits, [[maybe_unused]] uint8_t liv
       socket->io.removing &= static_cast<uint8_t>(~bits);
       socket->io.remove_next &= static_cast<uint8_t>(~bits);
     }
+#if WS2EMU_HAVE_URING
     // The directions in which nothing waited when the descriptor became ready.
-    [[maybe_unused]] const uint8_t wasted =
-        static_cast<uint8_t>((socket->io.in_head == nullptr ? kPollIn : 0) |
-                             (socket->io.out_head == nullptr ? kPollOut : 0));
+    const uint8_t wasted = static_cast<uint8_t>((socket->io.in_head == nullptr ? kPollIn : 0) |
+                                                (socket->io.out_head == nullptr ? kPollOut : 0));
+#endif
     if (!socket->io.disarming) {
       RunQueue(*socket, Queue::kIn, &moved);
       RunQueue(*socket, Queue::kOut, &moved);
