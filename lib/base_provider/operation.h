@@ -10,11 +10,14 @@
 //     an earlier operation): if the try completes it, the call returns 0 and the completion is
 //     still delivered. Else it joins the queue and the reaper retries it when the descriptor is
 //     ready.
-//   - Only the provider moves data, by non-blocking sendmsg/recvmsg/accept4/connect, always with
+//   - The provider moves data by non-blocking sendmsg/recvmsg/accept4/connect, always with
 //     the socket's mutex held, on the caller's thread (the first try) or the reaper's. The kernel
-//     never holds the caller's buffers (io_uring only polls the descriptor). So once a
+//     does not hold the caller's buffers (io_uring only polls the descriptor). So once a
 //     cancellation has taken an operation out of its queue under the mutex, no byte of its
 //     buffers is touched again, and its WSA_OPERATION_ABORTED can be delivered at once.
+//     The exception: a send or receive issued by a thread running a completion port may go to
+//     the kernel as an io_uring operation of its own (in_ring); it stays its queue's head until
+//     its CQE, and a cancellation asks the kernel to end it and delivers at that CQE.
 //   - Completions are delivered with the socket's mutex held, so that the completions of one
 //     socket's queue reach the port (or the event, or the APC queue) in the order the operations
 //     completed.
@@ -93,6 +96,18 @@ struct Operation {
   void *extra = nullptr;
   BaseSocket *move_to = nullptr;  // kMoved: where it continues (extra keeps it alive)
   Queue move_queue = Queue::kIn;
+
+  // io_uring's own sends and receives (overlapped.cc, "Sends and receives in the ring").
+  // ring_eligible: a stream send or receive of at least one byte, without flags, whose
+  // completion goes to a completion port (StartSend, StartReceive). in_ring: it is in the
+  // kernel as an IORING_OP_SENDMSG / RECVMSG, always its queue's head, and its buffers are the
+  // kernel's until its CQE; ring_cancel_sent: an IORING_OP_ASYNC_CANCEL for it went out;
+  // ring_silent: WSPCleanup's, deleted at its CQE without a completion.
+  bool ring_eligible = false;
+  bool in_ring = false;
+  bool ring_cancel_sent = false;
+  bool ring_silent = false;
+  msghdr ring_msg = {};  // what the SQE points to: stable while in_ring
 
   // The result, kept for the APC that runs the completion routine.
   DWORD result_error = 0;

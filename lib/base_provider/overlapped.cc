@@ -59,6 +59,10 @@ constexpr uint32_t kRingEntries = 1024;
 constexpr uint64_t kStopTag = 1;     // the NOP that stops the reaper
 constexpr uint64_t kIgnoreTag = 2;   // a CQE nobody waits for
 constexpr uint64_t kRemoveTag = 4;   // with a socket and a poll bit: a POLL_REMOVE's CQE
+constexpr uint64_t kDataTag = 3;     // with an Operation: its IORING_OP_SENDMSG / RECVMSG's CQE
+constexpr uint64_t kTagMask = 7;
+// Deferred sends and receives submitted at once when this many wait (PutInRing).
+constexpr uint32_t kMaxDeferred = 64;
 #endif
 constexpr uint8_t kPollIn = 1;
 #if WS2EMU_HAVE_URING
@@ -107,6 +111,15 @@ struct Engine {
   // start_mu before backend is published.
   std::atomic<bool> coop_taskrun{false};
   std::atomic<uint64_t> idle_removals{0};  // IdlePollRemovals
+  // io_uring: sends and receives may be the ring's own operations (PutInRing); off with
+  // WS2EMU_BASE_RING_DATA=0, or after the kernel gave one back with EAGAIN. Written under
+  // start_mu before backend is published, or cleared once.
+  std::atomic<bool> ring_data{true};
+  // io_uring: SQEs of deferred sends and receives prepared since the last submission (written
+  // under submit_mu; read without it to skip the lock when 0), and how many operations went
+  // to the ring (RingSendsAndReceives).
+  std::atomic<uint32_t> deferred{0};
+  std::atomic<uint64_t> ring_ops{0};
 };
 Engine &TheEngine() {
   static Engine *engine = new Engine();  // never destroyed: the reaper may outlive statics
@@ -182,13 +195,23 @@ void Enqueue(BaseSocket &s, Queue q, Operation *op) {
 // --- The engine ---------------------------------------------------------------------------
 
 void ProcessReady(BaseSocket *socket, uint8_t bits, uint8_t live = 0);
+#if WS2EMU_HAVE_URING
+void RingDone(Operation *op, int res);
+void FlushDeferred();
+#endif
 
 #if WS2EMU_HAVE_URING
+// Submits every prepared SQE, the deferred ones among them.
+void SubmitNow(Engine &e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(e.submit_mu) {
+  io_uring_submit(&e.ring);
+  e.deferred.store(0, std::memory_order_relaxed);
+}
+
 // Gets an SQE, flushing the queue if it is full. Null if the kernel takes none.
 io_uring_sqe *GetSqe(Engine &e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(e.submit_mu) {
   io_uring_sqe *sqe = io_uring_get_sqe(&e.ring);
   for (int i = 0; sqe == nullptr && i < 8; ++i) {
-    io_uring_submit(&e.ring);
+    SubmitNow(e);
     sqe = io_uring_get_sqe(&e.ring);
   }
   return sqe;
@@ -199,7 +222,7 @@ void Flush(Engine &e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(e.submit_mu) {
   if (t_in_reaper) {
     t_reaper_pending_submit = true;
   } else {
-    io_uring_submit(&e.ring);
+    SubmitNow(e);
   }
 }
 #endif
@@ -232,8 +255,10 @@ bool RemovePoll(Engine &e, BaseSocket &s, uint8_t bit) ABSL_EXCLUSIVE_LOCKS_REQU
 // epoll_ctl failed): the caller fails those operations.
 bool Arm(BaseSocket &s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
   Engine &e = TheEngine();
-  const short in = s.io.in_head != nullptr ? s.io.in_head->events : 0;
-  const short out = s.io.out_head != nullptr ? s.io.out_head->events : 0;
+  // A head in the ring waits in the kernel: no poll for its direction.
+  const short in = s.io.in_head != nullptr && !s.io.in_head->in_ring ? s.io.in_head->events : 0;
+  const short out =
+      s.io.out_head != nullptr && !s.io.out_head->in_ring ? s.io.out_head->events : 0;
   if (in == 0 && out == 0) return true;
   switch (e.backend.load(std::memory_order_acquire)) {
 #if WS2EMU_HAVE_URING
@@ -390,6 +415,8 @@ bool ReapReady(Engine &e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(e.reap_mu) {
           e.outstanding.fetch_sub(1, std::memory_order_relaxed);
           socket->Release();
         }
+      } else if ((data & kTagMask) == kDataTag) {
+        RingDone(reinterpret_cast<Operation *>(data & ~kTagMask), cqe->res);
       } else if (data != kIgnoreTag && data != 0) {
         auto *socket = reinterpret_cast<BaseSocket *>(data & ~uint64_t{7});
         const uint8_t bit = static_cast<uint8_t>(data & 3);
@@ -409,7 +436,7 @@ bool ReapReady(Engine &e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(e.reap_mu) {
     if (t_reaper_pending_submit) {
       t_reaper_pending_submit = false;
       StdMutexLock lock(&e.submit_mu);
-      io_uring_submit(&e.ring);
+      SubmitNow(e);
     }
     if (seen == 0) {
       // Entries the kernel could not fit in the ring (a burst of more than its 2048) wait in
@@ -467,6 +494,8 @@ void UringReaper() {
         uint64_t count;
         (void)!read(fd, &count, sizeof(count));
       }
+      // Sends and receives a port thread deferred wait at most this long (PutInRing).
+      FlushDeferred();
       const bool stopping = e.stopping.load(std::memory_order_relaxed);
       if (r != 0 && !stopping) continue;  // told to look again (the lease was just taken)
       const uint64_t now = e.beats.load(std::memory_order_relaxed);
@@ -476,6 +505,7 @@ void UringReaper() {
       }
       if (!e.reap_mu.TryLock()) continue;
       EndLease(e);
+      FlushDeferred();  // what was deferred before the lease ended (see PutInRing)
       beats = e.beats.load(std::memory_order_relaxed);
     } else if (fd >= 0) {
       uint64_t count;
@@ -620,7 +650,7 @@ void WakeIdle() {
   Flush(e);
 }
 
-constexpr IdleRunner kIdleRunner = {RunWhileIdle, WakeIdle, DrainReady};
+constexpr IdleRunner kIdleRunner = {RunWhileIdle, WakeIdle, DrainReady, FlushDeferred};
 #endif
 
 void EpollReaper() {
@@ -704,6 +734,10 @@ int EnsureEngine() {
     }
     e.coop_taskrun.store(r == 0 && (e.ring.flags & IORING_SETUP_COOP_TASKRUN) != 0,
                          std::memory_order_relaxed);
+    // WS2EMU_BASE_RING_DATA=0: sends and receives are never the ring's own (to compare).
+    const char *ring_data = getenv("WS2EMU_BASE_RING_DATA");
+    e.ring_data.store(ring_data == nullptr || std::string_view(ring_data) != "0",
+                      std::memory_order_relaxed);
     if (r == 0) {
       backend = Backend::kUring;
       // The reaper's eventfd, which lets port waiters run the engine (RunWhileIdle). It needs
@@ -773,7 +807,7 @@ int EnsureEngine() {
 // held); operations that continue on another socket go to *moved.
 void RunQueue(BaseSocket &s, Queue q, Operation **moved) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
   Operation **head = HeadOf(s, q);
-  while (*head != nullptr) {
+  while (*head != nullptr && !(*head)->in_ring) {
     Operation *op = *head;
     const Attempt a = op->attempt(*op, s);
     if (a.outcome == Attempt::kAgain) return;
@@ -791,8 +825,10 @@ void RunQueue(BaseSocket &s, Queue q, Operation **moved) ABSL_EXCLUSIVE_LOCKS_RE
 
 // Fails every operation of `q` with `error` (the engine could not wait for them).
 void FailQueue(BaseSocket &s, Queue q, DWORD error) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
-  Operation *op = std::exchange(*HeadOf(s, q), nullptr);
-  *TailOf(s, q) = nullptr;
+  Operation **first = HeadOf(s, q);
+  if (*first != nullptr && (*first)->in_ring) first = &(*first)->next;  // its CQE delivers it
+  Operation *op = std::exchange(*first, nullptr);
+  *TailOf(s, q) = first == HeadOf(s, q) ? nullptr : *HeadOf(s, q);
   while (op != nullptr) {
     Operation *next = op->next;
     Deliver(op, error, static_cast<DWORD>(op->done), 0);
@@ -860,7 +896,7 @@ Operation *Extract(BaseSocket &s, Match match) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.m
     Operation *last = nullptr;
     while (*link != nullptr) {
       Operation *op = *link;
-      if (match(*op)) {
+      if (!op->in_ring && match(*op)) {  // one in the ring ends at its CQE (CancelRingHeads)
         *link = op->next;
         op->next = nullptr;
         *taken_tail = op;
@@ -901,6 +937,198 @@ void Advance(Operation &op, size_t n) {
     ++op.iov_index;
   }
 }
+
+#if WS2EMU_HAVE_URING
+// --- Sends and receives in the ring -------------------------------------------------------
+//
+// [inference, measured by ws2emu-bench's iocp_echo_wsp] A thread that runs a completion port
+// (iocp ThreadRunsAPort: it took a packet and will come back for the next) issues a send or a
+// receive, and the socket's completions go to that port: instead of trying it at once with a
+// sendmsg or recvmsg of its own, the operation becomes an IORING_OP_SENDMSG / RECVMSG whose
+// SQE waits until the thread comes back to the port and finds nothing (IdleRunner::flush),
+// where all such SQEs of its batch go to the kernel in one io_uring_enter. The kernel runs each
+// at once when it can (data there, room to send) and waits for readiness itself otherwise;
+// the CQE brings the result (RingDone), and the completion goes to the port as usual. An echo
+// server pays one system call per batch of requests where it paid two per request, which is
+// how the completion model beats readiness (epoll, then recv and send, each a call).
+// The rules that keep it Windows' behaviour:
+//   - Only a queue's head is ever in the ring, so a socket's sends still go out in order, whole
+//     (a short send puts the rest in the ring again; MSG_WAITALL lets a kernel since 5.19
+//     finish it itself), and receives complete in order.
+//   - Its buffers are the kernel's until its CQE: a cancellation (CancelIo, closesocket) asks
+//     the kernel to end it (IORING_OP_ASYNC_CANCEL) and the CQE delivers WSA_OPERATION_ABORTED
+//     (or the result, if the operation finished first, as on Windows when a cancel comes late).
+//   - A deferred SQE is submitted when its thread next waits on a port, by anyone who submits
+//     meanwhile, when kMaxDeferred are waiting, or by the reaper within a kLeaseMs: deferring
+//     needs the lease (a port thread runs the engine, the reaper checks it every kLeaseMs). So
+//     a send waits at most about a millisecond when its thread goes off to do something else
+//     after it, where Windows would have sent it at once.
+
+// Puts `op` in the ring; it is the head of queue `q` of `s`, or becomes it (the queue is
+// empty: the caller enqueues it). `defer`: its SQE waits (see above) if the lease is held; else
+// it is submitted as Flush does. False, changing nothing, without an SQE, or when deferring
+// was asked for and the lease is not held.
+bool PutInRing(Engine &e, BaseSocket &s, Queue q, Operation *op, bool defer)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
+  StdMutexLock lock(&e.submit_mu);
+  if (defer && !e.leased.load(std::memory_order_acquire)) return false;
+  io_uring_sqe *sqe = GetSqe(e);
+  if (sqe == nullptr) return false;
+  op->ring_msg = {};
+  if (q == Queue::kOut) {
+    SkipEmpty(*op);
+    op->ring_msg.msg_iov = op->iov + op->iov_index;
+    op->ring_msg.msg_iovlen = std::min<size_t>(op->iov_count - op->iov_index, IOV_MAX);
+    io_uring_prep_sendmsg(sqe, s.fd(), &op->ring_msg, MSG_NOSIGNAL | MSG_WAITALL);
+  } else {
+    op->ring_msg.msg_iov = op->iov;
+    op->ring_msg.msg_iovlen = std::min<size_t>(op->iov_count, IOV_MAX);
+    io_uring_prep_recvmsg(sqe, s.fd(), &op->ring_msg, 0);
+  }
+  io_uring_sqe_set_data64(sqe, reinterpret_cast<uintptr_t>(op) | kDataTag);
+  op->in_ring = true;
+  e.outstanding.fetch_add(1, std::memory_order_relaxed);  // the reaper outlives it
+  e.ring_ops.fetch_add(1, std::memory_order_relaxed);
+  if (defer && e.deferred.fetch_add(1, std::memory_order_relaxed) + 1 < kMaxDeferred) {
+    return true;
+  }
+  Flush(e);
+  return true;
+}
+
+// Asks the kernel to end `op`, a head of `s` in the ring (once), at once (not at the end of a
+// reaper's batch). Its CQE delivers it; WaitForRingCancels waits for that.
+void CancelInRing(Engine &e, BaseSocket &s, Operation *op) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
+  if (op->ring_cancel_sent) return;
+  StdMutexLock lock(&e.submit_mu);
+  io_uring_sqe *sqe = GetSqe(e);
+  // [inference] With no SQE at all (the kernel takes none) the operation ends when its data
+  // or its room comes, or when the connection fails, and is delivered then.
+  if (sqe == nullptr) return;
+  io_uring_prep_cancel(sqe, reinterpret_cast<void *>(reinterpret_cast<uintptr_t>(op) | kDataTag),
+                       0);
+  io_uring_sqe_set_data64(sqe, kIgnoreTag);
+  op->ring_cancel_sent = true;
+  s.io.ring_cancelling.fetch_add(1, std::memory_order_relaxed);
+  SubmitNow(e);
+}
+
+// The heads of `s` in the ring that `match` accepts are asked to end; `silent` (WSPCleanup):
+// their CQEs deliver nothing. True if there was one.
+template <typename Match>
+bool CancelRingHeads(BaseSocket &s, Match match, bool silent) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
+  bool found = false;
+  for (Queue q : {Queue::kIn, Queue::kOut}) {
+    Operation *head = *HeadOf(s, q);
+    if (head == nullptr || !head->in_ring || !match(*head)) continue;
+    found = true;
+    if (silent) head->ring_silent = true;
+    CancelInRing(TheEngine(), s, head);
+  }
+  return found;
+}
+
+// The CQE of `op`, a head in the ring, with the operation's result `res`: the operation
+// completes (or, a send with bytes left, goes to the ring again), and the queue goes on.
+void RingDone(Operation *op, int res) {
+  Engine &e = TheEngine();
+  const Ref<BaseSocket> keep = Ref<BaseSocket>::Share(op->socket.get());  // op may go below
+  BaseSocket &s = *keep;
+  const Queue q = op->events == POLLOUT ? Queue::kOut : Queue::kIn;
+  Operation *moved = nullptr;
+  bool cancelled = false;
+  {
+    StdMutexLock lock(&s.mu);
+    op->in_ring = false;
+    e.outstanding.fetch_sub(1, std::memory_order_relaxed);
+    const bool closed = s.has(BaseSocket::kClosed);
+    cancelled = op->ring_cancel_sent;
+    const bool ending = cancelled || closed;
+    bool finished = true;
+    DWORD error = 0;
+    if (res == -ECANCELED || ((res == -EINTR || res == -EAGAIN) && ending)) {
+      error = WSA_OPERATION_ABORTED;
+    } else if (res == -EAGAIN || res == -EINTR) {
+      // The kernel gave it back instead of waiting: it waits for readiness as any operation
+      // does (RunQueue below), and the ring does no more sends and receives.
+      finished = false;
+      op->ring_eligible = false;
+      if (e.ring_data.exchange(false, std::memory_order_relaxed)) {
+        DebugLog("base_provider", "the ring gave a send or receive back (%s): sends and "
+                 "receives wait for readiness from now on", strerror(-res));
+      }
+    } else if (res < 0) {
+      error = net::WsaErrorFromErrno(-res);
+    } else if (q == Queue::kOut) {
+      Advance(*op, static_cast<size_t>(res));
+      SkipEmpty(*op);
+      if (op->iov_index < op->iov_count) {  // a short send: the rest, in the ring again
+        if (ending) {
+          error = WSA_OPERATION_ABORTED;
+        } else if (PutInRing(e, s, q, op, /*defer=*/false)) {
+          return;
+        } else {
+          finished = false;  // no SQE: the rest waits for readiness
+          op->ring_eligible = false;
+        }
+      }
+    } else {
+      op->done = static_cast<size_t>(res);  // a stream receive: what came (0: the peer left)
+    }
+    if (finished) {
+      *HeadOf(s, q) = op->next;
+      if (op->next == nullptr) *TailOf(s, q) = nullptr;
+      op->next = nullptr;
+      if (op->ring_silent) {
+        DeleteOperation(op);
+      } else {
+        Deliver(op, error, static_cast<DWORD>(op->done), 0);
+      }
+    }
+    if (!closed && !s.io.disarming) {
+      Operation *head = *HeadOf(s, q);
+      if (head == nullptr || !head->ring_eligible || !e.ring_data.load(std::memory_order_relaxed) ||
+          !PutInRing(e, s, q, head, /*defer=*/false)) {
+        RunQueue(s, q, &moved);
+      }
+      ArmOrFail(s);
+    }
+    if (cancelled) {  // after its delivery: WaitForRingCancels
+      s.io.ring_cancelling.fetch_sub(1, std::memory_order_release);
+    }
+  }
+  if (cancelled) NotifyDone();
+  ContinueMoved(moved);
+}
+
+// Waits (without the socket's mutex) until the CQEs of the heads of `s` a cancellation asked the
+// kernel to end have been run: CancelIo and closesocket return after the completions of what
+// they cancelled were delivered, as the old rule of a queued operation (delivered at once)
+// has it, so that a caller may free the OVERLAPPED and the buffers when they return. The
+// kernel ends a cancelled send or receive within the io_uring_enter that cancels it (it was
+// waiting for readiness); whoever runs the engine (a port thread, or the reaper within a
+// kLeaseMs) runs the CQE. Not from inside the engine (t_in_reaper: this thread would be the
+// one to run it), where the completion comes later.
+void WaitForRingCancels(BaseSocket &s) {
+  if (t_in_reaper || s.io.ring_cancelling.load(std::memory_order_acquire) == 0) return;
+  g_done_waiters.fetch_add(1, std::memory_order_acq_rel);
+  {
+    StdMutexLock lock(&g_done_mu);
+    while (s.io.ring_cancelling.load(std::memory_order_acquire) != 0) g_done_cv.Wait(&g_done_mu);
+  }
+  g_done_waiters.fetch_sub(1, std::memory_order_relaxed);
+}
+
+// IdleRunner::flush, and the reaper at each lease check: the deferred SQEs go to the kernel.
+void FlushDeferred() {
+  Engine &e = TheEngine();
+  if (e.deferred.load(std::memory_order_relaxed) == 0) return;
+  StdMutexLock lock(&e.submit_mu);
+  // (StopEngine takes the ring away under submit_mu.)
+  if (e.backend.load(std::memory_order_relaxed) != Backend::kUring) return;
+  if (e.deferred.load(std::memory_order_relaxed) != 0) SubmitNow(e);
+}
+#endif
 
 }  // namespace
 
@@ -1101,6 +1329,17 @@ int Submit(const SocketCall &call, Operation *op, Queue queue, LPDWORD bytes,
       DeleteOperation(op);
       return Fail(lpErrno, WSAENOTSOCK);
     }
+#if WS2EMU_HAVE_URING
+    if (op->ring_eligible && ThreadRunsAPort() && *HeadOf(s, queue) == nullptr) {
+      Engine &e = TheEngine();
+      if (e.backend.load(std::memory_order_acquire) == Backend::kUring &&
+          e.ring_data.load(std::memory_order_relaxed) &&
+          PutInRing(e, s, queue, op, /*defer=*/true)) {
+        Enqueue(s, queue, op);
+        return Fail(lpErrno, WSA_IO_PENDING);
+      }
+    }
+#endif
     if (*HeadOf(s, queue) == nullptr) {
       const Attempt a = op->attempt(*op, s);
       if (a.outcome == Attempt::kDone) {
@@ -1165,6 +1404,24 @@ void Continue(BaseSocket &socket, Operation *op, Queue queue) {
   ContinueMoved(moved);
 }
 
+namespace {
+
+// Whether a send or receive may be the ring's own (PutInRing): a stream's, of at least one
+// byte, without flags, completed through the socket's completion port (not a routine; not an
+// hEvent with its low bit set, which keeps the packet from the port).
+bool RingEligible(const Operation &op, LPWSAOVERLAPPED overlapped) {
+  if (op.datagram || op.unix_flags != 0 || op.routine != nullptr || op.synchronous ||
+      (reinterpret_cast<uintptr_t>(overlapped->hEvent) & 1) != 0 ||
+      !op.record->has_completion_port()) {
+    return false;
+  }
+  for (uint32_t i = 0; i < op.iov_count; ++i)
+    if (op.iov[i].iov_len != 0) return true;
+  return false;
+}
+
+}  // namespace
+
 int StartSend(const SocketCall &call, LPWSABUF buffers, DWORD count, LPDWORD sent, DWORD flags,
               const struct WS_sockaddr *to, int to_length, LPWSAOVERLAPPED overlapped,
               LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread, LPINT lpErrno) {
@@ -1194,6 +1451,7 @@ int StartSend(const SocketCall &call, LPWSABUF buffers, DWORD count, LPDWORD sen
   op->unix_flags = unix_flags;
   op->attempt = SendData;
   op->events = POLLOUT;
+  op->ring_eligible = RingEligible(*op, overlapped);
   return Submit(call, op, Queue::kOut, sent, nullptr, lpErrno);
 }
 
@@ -1224,6 +1482,7 @@ int StartReceive(const SocketCall &call, LPWSABUF buffers, DWORD count, LPDWORD 
   op->from_length = from_length;
   op->attempt = ReceiveData;
   op->events = (unix_flags & MSG_OOB) != 0 ? POLLPRI : POLLIN;
+  op->ring_eligible = from == nullptr && RingEligible(*op, overlapped);
   // Submit writes the caller's flags (and count) of a receive that completes at once before it
   // delivers the completion: once a port or an event has it, another thread may free the
   // memory they are in (a layered provider's request block, as the non-IFS test LSP's is).
@@ -1244,20 +1503,28 @@ int CompleteNow(const SocketCall &call, LPWSAOVERLAPPED overlapped,
 
 void CancelAll(const SocketCall &call, bool notify) {
   BaseSocket &s = *call;
-  StdMutexLock lock(&s.mu);
-  Operation *op = Extract(s, [](const Operation &) { return true; });
-  Disarm(s);
-  while (op != nullptr) {
-    Operation *next = op->next;
-    op->next = nullptr;
-    if (notify || op->synchronous) {
-      // (A synchronous call's own OVERLAPPED is waited for by its caller: it always hears.)
-      Deliver(op, WSA_OPERATION_ABORTED, static_cast<DWORD>(op->done), 0);
-    } else {
-      DeleteOperation(op);  // WSPCleanup: nothing is delivered (SPEC.md §5)
+  {
+    StdMutexLock lock(&s.mu);
+#if WS2EMU_HAVE_URING
+    CancelRingHeads(s, [](const Operation &) { return true; }, /*silent=*/!notify);
+#endif
+    Operation *op = Extract(s, [](const Operation &) { return true; });
+    Disarm(s);
+    while (op != nullptr) {
+      Operation *next = op->next;
+      op->next = nullptr;
+      if (notify || op->synchronous) {
+        // (A synchronous call's own OVERLAPPED is waited for by its caller: it always hears.)
+        Deliver(op, WSA_OPERATION_ABORTED, static_cast<DWORD>(op->done), 0);
+      } else {
+        DeleteOperation(op);  // WSPCleanup: nothing is delivered (SPEC.md §5)
+      }
+      op = next;
     }
-    op = next;
   }
+#if WS2EMU_HAVE_URING
+  WaitForRingCancels(s);
+#endif
 }
 
 uint32_t CancelIo(SOCKET s, LPWSAOVERLAPPED which, bool all_threads) {
@@ -1265,17 +1532,27 @@ uint32_t CancelIo(SOCKET s, LPWSAOVERLAPPED which, bool all_threads) {
   if (!call) return 6;  // ERROR_INVALID_HANDLE
   BaseSocket &socket = *call;
   const pid_t self = CurrentTid();
-  StdMutexLock lock(&socket.mu);
-  Operation *op = Extract(socket, [&](const Operation &o) {
-    return (which == nullptr || o.overlapped == which) && (all_threads || o.issuer == self);
-  });
-  const bool found = op != nullptr;
-  while (op != nullptr) {
-    Operation *next = op->next;
-    op->next = nullptr;
-    Deliver(op, WSA_OPERATION_ABORTED, static_cast<DWORD>(op->done), 0);
-    op = next;
+  bool found = false;
+  {
+    StdMutexLock lock(&socket.mu);
+    auto match = [&](const Operation &o) {
+      return (which == nullptr || o.overlapped == which) && (all_threads || o.issuer == self);
+    };
+#if WS2EMU_HAVE_URING
+    found = CancelRingHeads(socket, match, /*silent=*/false);  // delivered at their CQEs
+#endif
+    Operation *op = Extract(socket, match);
+    found = found || op != nullptr;
+    while (op != nullptr) {
+      Operation *next = op->next;
+      op->next = nullptr;
+      Deliver(op, WSA_OPERATION_ABORTED, static_cast<DWORD>(op->done), 0);
+      op = next;
+    }
   }
+#if WS2EMU_HAVE_URING
+  WaitForRingCancels(socket);
+#endif
   if (!found && all_threads) return 1168;  // ERROR_NOT_FOUND (CancelIoEx)
   return 0;
 }
@@ -1293,7 +1570,7 @@ void StopEngine() {
     if (sqe != nullptr) {
       io_uring_prep_nop(sqe);
       io_uring_sqe_set_data64(sqe, kStopTag);
-      io_uring_submit(&e.ring);
+      SubmitNow(e);
     } else {
       e.stopping.store(true);  // [inference] no SQE: the next CQE ends the reaper
       if (const int fd = e.reaper_fd.load(); fd >= 0) {
@@ -1338,6 +1615,14 @@ uint64_t PortWaitsThatRanTheEngine() {
 
 uint64_t IdlePollRemovals() {
   return TheEngine().idle_removals.load(std::memory_order_relaxed);
+}
+
+uint64_t RingSendsAndReceives() {
+#if WS2EMU_HAVE_URING
+  return TheEngine().ring_ops.load(std::memory_order_relaxed);
+#else
+  return 0;
+#endif
 }
 
 bool RingDefersTaskWork() {

@@ -14,6 +14,7 @@
 #ifndef WS2EMU_LIB_BASE_PROVIDER_OVERLAPPED_H_
 #define WS2EMU_LIB_BASE_PROVIDER_OVERLAPPED_H_
 
+#include <atomic>
 #include <cstdint>
 
 #include "ws2emu/ws2spi.h"
@@ -41,6 +42,9 @@ struct OverlappedState {
   uint8_t idle = 0;
   uint8_t removing = 0;
   uint8_t remove_next = 0;  // an idle removal came too late (EALREADY): retried at the next CQE
+  // io_uring: heads in the ring that a cancellation asked the kernel to end and whose CQE has
+  // not been run yet. Atomic: CancelAll and CancelIo wait for 0 without the socket's mutex.
+  std::atomic<uint32_t> ring_cancelling{0};
   bool disarming = false;            // epoll: queued for the reaper's EPOLL_CTL_DEL
   BaseSocket *next_disarm = nullptr;  // the reaper's list of sockets to deregister
 };
@@ -102,6 +106,11 @@ bool RingDefersTaskWork();
 // How many multishot polls the io_uring engine removed because they woke it for nothing twice
 // in a row (see RemoveIdlePolls in overlapped.cc); 0 with epoll. For tests.
 uint64_t IdlePollRemovals();
+
+// How many sends and receives went to the kernel as io_uring operations of their own (issued
+// by a thread running a completion port; see "Sends and receives in the ring" in
+// overlapped.cc); 0 with epoll or WS2EMU_BASE_RING_DATA=0. For tests and the benchmark.
+uint64_t RingSendsAndReceives();
 
 // Which readiness engine runs ("io_uring", "epoll"), or "none" before the first operation that
 // needed one. For tests and the benchmark's report.

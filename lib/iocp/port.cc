@@ -274,6 +274,8 @@ void SetIdleRunner(const IdleRunner *runner) {
   g_idle_runner.store(runner, std::memory_order_release);
 }
 
+bool ThreadRunsAPort() { return t_running_port != nullptr; }
+
 bool Port::IdleDone(void *port) {
   auto *self = static_cast<Port *>(port);
   return self->closed_.load(std::memory_order_acquire) || self->queued() > 0;
@@ -324,6 +326,7 @@ PortWait Port::Get(Packet *out, uint32_t max, uint32_t *count, uint32_t timeout_
     ReleaseRunning();
     Release();  // the thread's reference; the caller's keeps the port alive
   }
+  if (runner != nullptr) runner->flush();
   if (closed_.load(std::memory_order_acquire)) return PortWait::kClosed;
   if (timeout_ms == 0) return PortWait::kTimeout;
   const int64_t deadline = timeout_ms == kInfinite ? -1 : MonotonicMs() + timeout_ms;

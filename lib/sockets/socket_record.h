@@ -119,6 +119,10 @@ class SocketRecord {
   Association AssociatePort(Object *port, uint64_t key) const;
   // The associated port (a new reference) and its key; null if none.
   Ref<Object> CompletionPort(uint64_t *key) const;
+  // Whether it has one (as CompletionPort would say), without taking a reference.
+  bool has_completion_port() const {
+    return (entry_->flags.load(std::memory_order_acquire) & kPortSet) != 0;
+  }
 
   // The file object of an IFS handle created with one (see "IFS handles and their file
   // object"), valid while the socket is pinned; null for any other socket.
