@@ -15,9 +15,9 @@
 //     does not hold the caller's buffers (io_uring only polls the descriptor). So once a
 //     cancellation has taken an operation out of its queue under the mutex, no byte of its
 //     buffers is touched again, and its WSA_OPERATION_ABORTED can be delivered at once.
-//     The exception: a send or receive issued by a thread running a completion port may go to
-//     the kernel as an io_uring operation of its own (in_ring); it stays its queue's head until
-//     its CQE, and a cancellation asks the kernel to end it and delivers at that CQE.
+//     The exception: a receive issued by a thread running a completion port may go to the
+//     kernel as an io_uring operation of its own (in_ring); it stays its queue's head until its
+//     CQE, and a cancellation asks the kernel to end it and waits for that CQE's delivery.
 //   - Completions are delivered with the socket's mutex held, so that the completions of one
 //     socket's queue reach the port (or the event, or the APC queue) in the order the operations
 //     completed.
@@ -97,12 +97,12 @@ struct Operation {
   BaseSocket *move_to = nullptr;  // kMoved: where it continues (extra keeps it alive)
   Queue move_queue = Queue::kIn;
 
-  // io_uring's own sends and receives (overlapped.cc, "Sends and receives in the ring").
-  // ring_eligible: a stream send or receive of at least one byte, without flags, whose
-  // completion goes to a completion port (StartSend, StartReceive). in_ring: it is in the
-  // kernel as an IORING_OP_SENDMSG / RECVMSG, always its queue's head, and its buffers are the
-  // kernel's until its CQE; ring_cancel_sent: an IORING_OP_ASYNC_CANCEL for it went out;
-  // ring_silent: WSPCleanup's, deleted at its CQE without a completion.
+  // io_uring's own receives (overlapped.cc, "Receives in the ring"). ring_eligible: a stream
+  // receive of at least one byte, without flags, whose completion goes to a completion port
+  // (StartReceive). in_ring: it is in the kernel as an IORING_OP_RECVMSG, always its queue's
+  // head, and its buffers are the kernel's until its CQE; ring_cancel_sent: an
+  // IORING_OP_ASYNC_CANCEL for it went out; ring_silent: WSPCleanup's, deleted at its CQE
+  // without a completion.
   bool ring_eligible = false;
   bool in_ring = false;
   bool ring_cancel_sent = false;

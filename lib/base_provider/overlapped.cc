@@ -61,7 +61,7 @@ constexpr uint64_t kIgnoreTag = 2;   // a CQE nobody waits for
 constexpr uint64_t kRemoveTag = 4;   // with a socket and a poll bit: a POLL_REMOVE's CQE
 constexpr uint64_t kDataTag = 3;     // with an Operation: its IORING_OP_SENDMSG / RECVMSG's CQE
 constexpr uint64_t kTagMask = 7;
-// Deferred sends and receives submitted at once when this many wait (PutInRing).
+// Deferred receives submitted at once when this many wait (PutInRing).
 constexpr uint32_t kMaxDeferred = 64;
 #endif
 constexpr uint8_t kPollIn = 1;
@@ -111,13 +111,13 @@ struct Engine {
   // start_mu before backend is published.
   std::atomic<bool> coop_taskrun{false};
   std::atomic<uint64_t> idle_removals{0};  // IdlePollRemovals
-  // io_uring: sends and receives may be the ring's own operations (PutInRing); off with
+  // io_uring: receives may be the ring's own operations (PutInRing); off with
   // WS2EMU_BASE_RING_DATA=0, or after the kernel gave one back with EAGAIN. Written under
   // start_mu before backend is published, or cleared once.
   std::atomic<bool> ring_data{true};
-  // io_uring: SQEs of deferred sends and receives prepared since the last submission (written
-  // under submit_mu; read without it to skip the lock when 0), and how many operations went
-  // to the ring (RingSendsAndReceives).
+  // io_uring: SQEs of deferred receives prepared since the last submission (written under
+  // submit_mu; read without it to skip the lock when 0), and how many receives went to the
+  // ring (RingReceives).
   std::atomic<uint32_t> deferred{0};
   std::atomic<uint64_t> ring_ops{0};
 };
@@ -366,7 +366,8 @@ void RemoveIdlePolls(BaseSocket &s, uint8_t live, uint8_t wasted)
   StdMutexLock lock(&e.submit_mu);
   for (uint8_t bit : {kPollIn, kPollOut}) {
     if ((remove & bit) == 0) continue;
-    if (*HeadOf(s, bit == kPollIn ? Queue::kIn : Queue::kOut) != nullptr) continue;
+    const Operation *head = *HeadOf(s, bit == kPollIn ? Queue::kIn : Queue::kOut);
+    if (head != nullptr && !head->in_ring) continue;
     if (RemovePoll(e, s, bit)) {  // without an SQE the poll stays: a cost
       s.io.removing |= bit;
       e.idle_removals.fetch_add(1, std::memory_order_relaxed);
@@ -494,7 +495,7 @@ void UringReaper() {
         uint64_t count;
         (void)!read(fd, &count, sizeof(count));
       }
-      // Sends and receives a port thread deferred wait at most this long (PutInRing).
+      // Receives a port thread deferred wait at most this long (PutInRing).
       FlushDeferred();
       const bool stopping = e.stopping.load(std::memory_order_relaxed);
       if (r != 0 && !stopping) continue;  // told to look again (the lease was just taken)
@@ -734,7 +735,7 @@ int EnsureEngine() {
     }
     e.coop_taskrun.store(r == 0 && (e.ring.flags & IORING_SETUP_COOP_TASKRUN) != 0,
                          std::memory_order_relaxed);
-    // WS2EMU_BASE_RING_DATA=0: sends and receives are never the ring's own (to compare).
+    // WS2EMU_BASE_RING_DATA=0: receives are never the ring's own (to compare).
     const char *ring_data = getenv("WS2EMU_BASE_RING_DATA");
     e.ring_data.store(ring_data == nullptr || std::string_view(ring_data) != "0",
                       std::memory_order_relaxed);
@@ -867,9 +868,11 @@ void ProcessReady(BaseSocket *socket, uint8_t bits, [[maybe_unused]] uint8_t liv
       socket->io.remove_next &= static_cast<uint8_t>(~bits);
     }
 #if WS2EMU_HAVE_URING
-    // The directions in which nothing waited when the descriptor became ready.
-    const uint8_t wasted = static_cast<uint8_t>((socket->io.in_head == nullptr ? kPollIn : 0) |
-                                                (socket->io.out_head == nullptr ? kPollOut : 0));
+    // The directions in which nothing waited for readiness when the descriptor became ready
+    // (a head in the ring waits in the kernel instead).
+    auto idle = [](const Operation *head) { return head == nullptr || head->in_ring; };
+    const uint8_t wasted = static_cast<uint8_t>((idle(socket->io.in_head) ? kPollIn : 0) |
+                                                (idle(socket->io.out_head) ? kPollOut : 0));
 #endif
     if (!socket->io.disarming) {
       RunQueue(*socket, Queue::kIn, &moved);
@@ -939,52 +942,48 @@ void Advance(Operation &op, size_t n) {
 }
 
 #if WS2EMU_HAVE_URING
-// --- Sends and receives in the ring -------------------------------------------------------
+// --- Receives in the ring -----------------------------------------------------------------
 //
 // [inference, measured by ws2emu-bench's iocp_echo_wsp] A thread that runs a completion port
-// (iocp ThreadRunsAPort: it took a packet and will come back for the next) issues a send or a
-// receive, and the socket's completions go to that port: instead of trying it at once with a
-// sendmsg or recvmsg of its own, the operation becomes an IORING_OP_SENDMSG / RECVMSG whose
-// SQE waits until the thread comes back to the port and finds nothing (IdleRunner::flush),
-// where all such SQEs of its batch go to the kernel in one io_uring_enter. The kernel runs each
-// at once when it can (data there, room to send) and waits for readiness itself otherwise;
-// the CQE brings the result (RingDone), and the completion goes to the port as usual. An echo
-// server pays one system call per batch of requests where it paid two per request, which is
-// how the completion model beats readiness (epoll, then recv and send, each a call).
+// (ThreadRunsAPort: it took a packet and will come back for the next) issues a stream receive
+// whose completion goes to that port: instead of trying it at once with a recvmsg of its own,
+// the receive becomes an IORING_OP_RECVMSG whose SQE waits until the thread comes back to the
+// port and finds nothing (IdleRunner::flush), where all such SQEs of its batch go to the kernel
+// in one io_uring_enter. The kernel takes the data at once where it is there and waits for it
+// otherwise; the CQE brings the result (RingDone), and the completion goes to the port as
+// usual. An echo server pays that call once per batch of requests where it paid a recvmsg per
+// request (and a poll where the data was not there yet): on a machine where a system call costs
+// a microsecond, that is the difference between losing to the epoll floor and not.
+// Sends stay first tries on the caller's thread: a send is done the moment it is in the
+// socket's buffer, and a send in the ring completes through whichever thread runs the engine
+// (tcp_bulk_wsp, whose sender and receiver wait on two ports, ran three times slower with
+// them: each completion went from one thread to the other and back).
 // The rules that keep it Windows' behaviour:
-//   - Only a queue's head is ever in the ring, so a socket's sends still go out in order, whole
-//     (a short send puts the rest in the ring again; MSG_WAITALL lets a kernel since 5.19
-//     finish it itself), and receives complete in order.
+//   - Only the queue's head is ever in the ring, so receives complete in order.
 //   - Its buffers are the kernel's until its CQE: a cancellation (CancelIo, closesocket) asks
-//     the kernel to end it (IORING_OP_ASYNC_CANCEL) and the CQE delivers WSA_OPERATION_ABORTED
-//     (or the result, if the operation finished first, as on Windows when a cancel comes late).
+//     the kernel to end it (IORING_OP_ASYNC_CANCEL) and waits for the CQE, which delivers
+//     WSA_OPERATION_ABORTED (or the data, if it came first, as on Windows when a cancel comes
+//     late) before the cancellation returns.
 //   - A deferred SQE is submitted when its thread next waits on a port, by anyone who submits
 //     meanwhile, when kMaxDeferred are waiting, or by the reaper within a kLeaseMs: deferring
-//     needs the lease (a port thread runs the engine, the reaper checks it every kLeaseMs). So
-//     a send waits at most about a millisecond when its thread goes off to do something else
-//     after it, where Windows would have sent it at once.
+//     needs the lease (a port thread runs the engine, the reaper checks it every kLeaseMs). So a
+//     receive starts up to about a millisecond late when its thread goes off elsewhere after it
+//     (its data waits in the socket meanwhile, nothing is lost).
 
-// Puts `op` in the ring; it is the head of queue `q` of `s`, or becomes it (the queue is
-// empty: the caller enqueues it). `defer`: its SQE waits (see above) if the lease is held; else
-// it is submitted as Flush does. False, changing nothing, without an SQE, or when deferring
-// was asked for and the lease is not held.
-bool PutInRing(Engine &e, BaseSocket &s, Queue q, Operation *op, bool defer)
+// Puts the receive `op` in the ring; it is the head of the in queue of `s`, or becomes it (the
+// queue is empty: the caller enqueues it). `defer`: its SQE waits (see above) if the lease is
+// held; else it is submitted as Flush does. False, changing nothing, without an SQE, or when
+// deferring was asked for and the lease is not held.
+bool PutInRing(Engine &e, BaseSocket &s, Operation *op, bool defer)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
   StdMutexLock lock(&e.submit_mu);
   if (defer && !e.leased.load(std::memory_order_acquire)) return false;
   io_uring_sqe *sqe = GetSqe(e);
   if (sqe == nullptr) return false;
   op->ring_msg = {};
-  if (q == Queue::kOut) {
-    SkipEmpty(*op);
-    op->ring_msg.msg_iov = op->iov + op->iov_index;
-    op->ring_msg.msg_iovlen = std::min<size_t>(op->iov_count - op->iov_index, IOV_MAX);
-    io_uring_prep_sendmsg(sqe, s.fd(), &op->ring_msg, MSG_NOSIGNAL | MSG_WAITALL);
-  } else {
-    op->ring_msg.msg_iov = op->iov;
-    op->ring_msg.msg_iovlen = std::min<size_t>(op->iov_count, IOV_MAX);
-    io_uring_prep_recvmsg(sqe, s.fd(), &op->ring_msg, 0);
-  }
+  op->ring_msg.msg_iov = op->iov;
+  op->ring_msg.msg_iovlen = std::min<size_t>(op->iov_count, IOV_MAX);
+  io_uring_prep_recvmsg(sqe, s.fd(), &op->ring_msg, 0);
   io_uring_sqe_set_data64(sqe, reinterpret_cast<uintptr_t>(op) | kDataTag);
   op->in_ring = true;
   e.outstanding.fetch_add(1, std::memory_order_relaxed);  // the reaper outlives it
@@ -1034,7 +1033,7 @@ void RingDone(Operation *op, int res) {
   Engine &e = TheEngine();
   const Ref<BaseSocket> keep = Ref<BaseSocket>::Share(op->socket.get());  // op may go below
   BaseSocket &s = *keep;
-  const Queue q = op->events == POLLOUT ? Queue::kOut : Queue::kIn;
+  constexpr Queue q = Queue::kIn;
   Operation *moved = nullptr;
   bool cancelled = false;
   {
@@ -1046,32 +1045,26 @@ void RingDone(Operation *op, int res) {
     const bool ending = cancelled || closed;
     bool finished = true;
     DWORD error = 0;
-    if (res == -ECANCELED || ((res == -EINTR || res == -EAGAIN) && ending)) {
+    if (res == -ECANCELED && !ending) {
+      // Nobody here cancelled it: the thread whose io_uring_enter submitted it has ended (the
+      // kernel cancels what an exiting thread submitted; any thread that submits, a
+      // PostQueuedCompletionStatus's wake among them, takes the deferred SQEs along). Nothing
+      // was received: it waits for readiness as any operation does (RunQueue below).
+      finished = false;
+      op->ring_eligible = false;
+    } else if (res == -ECANCELED || ((res == -EINTR || res == -EAGAIN) && ending)) {
       error = WSA_OPERATION_ABORTED;
     } else if (res == -EAGAIN || res == -EINTR) {
-      // The kernel gave it back instead of waiting: it waits for readiness as any operation
-      // does (RunQueue below), and the ring does no more sends and receives.
+      // The kernel gave it back instead of waiting for data: it waits for readiness as any
+      // operation does (RunQueue below), and the ring takes no more receives.
       finished = false;
       op->ring_eligible = false;
       if (e.ring_data.exchange(false, std::memory_order_relaxed)) {
-        DebugLog("base_provider", "the ring gave a send or receive back (%s): sends and "
-                 "receives wait for readiness from now on", strerror(-res));
+        DebugLog("base_provider", "the ring gave a receive back (%s): receives wait for "
+                 "readiness from now on", strerror(-res));
       }
     } else if (res < 0) {
       error = net::WsaErrorFromErrno(-res);
-    } else if (q == Queue::kOut) {
-      Advance(*op, static_cast<size_t>(res));
-      SkipEmpty(*op);
-      if (op->iov_index < op->iov_count) {  // a short send: the rest, in the ring again
-        if (ending) {
-          error = WSA_OPERATION_ABORTED;
-        } else if (PutInRing(e, s, q, op, /*defer=*/false)) {
-          return;
-        } else {
-          finished = false;  // no SQE: the rest waits for readiness
-          op->ring_eligible = false;
-        }
-      }
     } else {
       op->done = static_cast<size_t>(res);  // a stream receive: what came (0: the peer left)
     }
@@ -1088,7 +1081,7 @@ void RingDone(Operation *op, int res) {
     if (!closed && !s.io.disarming) {
       Operation *head = *HeadOf(s, q);
       if (head == nullptr || !head->ring_eligible || !e.ring_data.load(std::memory_order_relaxed) ||
-          !PutInRing(e, s, q, head, /*defer=*/false)) {
+          !PutInRing(e, s, head, /*defer=*/false)) {
         RunQueue(s, q, &moved);
       }
       ArmOrFail(s);
@@ -1334,7 +1327,7 @@ int Submit(const SocketCall &call, Operation *op, Queue queue, LPDWORD bytes,
       Engine &e = TheEngine();
       if (e.backend.load(std::memory_order_acquire) == Backend::kUring &&
           e.ring_data.load(std::memory_order_relaxed) &&
-          PutInRing(e, s, queue, op, /*defer=*/true)) {
+          PutInRing(e, s, op, /*defer=*/true)) {
         Enqueue(s, queue, op);
         return Fail(lpErrno, WSA_IO_PENDING);
       }
@@ -1406,9 +1399,9 @@ void Continue(BaseSocket &socket, Operation *op, Queue queue) {
 
 namespace {
 
-// Whether a send or receive may be the ring's own (PutInRing): a stream's, of at least one
-// byte, without flags, completed through the socket's completion port (not a routine; not an
-// hEvent with its low bit set, which keeps the packet from the port).
+// Whether a receive may be the ring's own (PutInRing): a stream's, of at least one byte,
+// without flags, completed through the socket's completion port (not a routine; not an hEvent
+// with its low bit set, which keeps the packet from the port).
 bool RingEligible(const Operation &op, LPWSAOVERLAPPED overlapped) {
   if (op.datagram || op.unix_flags != 0 || op.routine != nullptr || op.synchronous ||
       (reinterpret_cast<uintptr_t>(overlapped->hEvent) & 1) != 0 ||
@@ -1451,7 +1444,6 @@ int StartSend(const SocketCall &call, LPWSABUF buffers, DWORD count, LPDWORD sen
   op->unix_flags = unix_flags;
   op->attempt = SendData;
   op->events = POLLOUT;
-  op->ring_eligible = RingEligible(*op, overlapped);
   return Submit(call, op, Queue::kOut, sent, nullptr, lpErrno);
 }
 
@@ -1482,7 +1474,7 @@ int StartReceive(const SocketCall &call, LPWSABUF buffers, DWORD count, LPDWORD 
   op->from_length = from_length;
   op->attempt = ReceiveData;
   op->events = (unix_flags & MSG_OOB) != 0 ? POLLPRI : POLLIN;
-  op->ring_eligible = from == nullptr && RingEligible(*op, overlapped);
+  op->ring_eligible = from == nullptr && RingEligible(*op, overlapped);  // a receive of a stream
   // Submit writes the caller's flags (and count) of a receive that completes at once before it
   // delivers the completion: once a port or an event has it, another thread may free the
   // memory they are in (a layered provider's request block, as the non-IFS test LSP's is).
@@ -1617,7 +1609,7 @@ uint64_t IdlePollRemovals() {
   return TheEngine().idle_removals.load(std::memory_order_relaxed);
 }
 
-uint64_t RingSendsAndReceives() {
+uint64_t RingReceives() {
 #if WS2EMU_HAVE_URING
   return TheEngine().ring_ops.load(std::memory_order_relaxed);
 #else

@@ -107,10 +107,10 @@ bool RingDefersTaskWork();
 // in a row (see RemoveIdlePolls in overlapped.cc); 0 with epoll. For tests.
 uint64_t IdlePollRemovals();
 
-// How many sends and receives went to the kernel as io_uring operations of their own (issued
-// by a thread running a completion port; see "Sends and receives in the ring" in
-// overlapped.cc); 0 with epoll or WS2EMU_BASE_RING_DATA=0. For tests and the benchmark.
-uint64_t RingSendsAndReceives();
+// How many receives went to the kernel as io_uring operations of their own (issued by a thread
+// running a completion port; see "Receives in the ring" in overlapped.cc); 0 with epoll or
+// WS2EMU_BASE_RING_DATA=0. For tests and the benchmark.
+uint64_t RingReceives();
 
 // Which readiness engine runs ("io_uring", "epoll"), or "none" before the first operation that
 // needed one. For tests and the benchmark's report.
