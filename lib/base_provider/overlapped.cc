@@ -119,6 +119,7 @@ struct Engine {
   // submit_mu; read without it to skip the lock when 0), and how many receives went to the
   // ring (RingReceives).
   std::atomic<uint32_t> deferred{0};
+  std::atomic<uint64_t> submits{0};  // SubmitNow calls: the reaper's sign that SQEs went out
   std::atomic<uint64_t> ring_ops{0};
 };
 Engine &TheEngine() {
@@ -205,6 +206,7 @@ void FlushDeferred();
 void SubmitNow(Engine &e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(e.submit_mu) {
   io_uring_submit(&e.ring);
   e.deferred.store(0, std::memory_order_relaxed);
+  e.submits.fetch_add(1, std::memory_order_relaxed);
 }
 
 // Gets an SQE, flushing the queue if it is full. Null if the kernel takes none.
@@ -487,6 +489,7 @@ void UringReaper() {
   Engine &e = TheEngine();
   const int fd = e.reaper_fd.load(std::memory_order_relaxed);  // fixed while the reaper runs
   uint64_t beats = e.beats.load(std::memory_order_relaxed);
+  uint64_t submits = e.submits.load(std::memory_order_relaxed);
   for (;;) {
     if (fd >= 0 && e.leased.load(std::memory_order_acquire)) {
       pollfd p = {fd, POLLIN, 0};
@@ -495,8 +498,13 @@ void UringReaper() {
         uint64_t count;
         (void)!read(fd, &count, sizeof(count));
       }
-      // Receives a port thread deferred wait at most this long (PutInRing).
-      FlushDeferred();
+      // Deferred receives (PutInRing) that waited a whole kLeaseMs with nothing submitted
+      // meanwhile go now. Not sooner: the thread that submits a receive runs its task work
+      // (the kernel's half of it, when its data comes), and the port thread that deferred it
+      // is the one to do that, not this thread, which would wake for each.
+      const uint64_t now_submits = e.submits.load(std::memory_order_relaxed);
+      if (r == 0 && now_submits == submits) FlushDeferred();
+      submits = e.submits.load(std::memory_order_relaxed);
       const bool stopping = e.stopping.load(std::memory_order_relaxed);
       if (r != 0 && !stopping) continue;  // told to look again (the lease was just taken)
       const uint64_t now = e.beats.load(std::memory_order_relaxed);
