@@ -10,7 +10,10 @@
 // sendmsg at a time, always the queue's head), (2) a cancelled operation's buffers are never
 // touched once it left its queue, with no cancel CQE to wait for, and (3) the epoll fallback is
 // the same code with another wait. The ring's part is to batch the re-arming of polls and to
-// wait for all sockets at once, with no thread per socket.
+// wait for all sockets at once, with no thread per socket. One exception, where the count of
+// system calls decides (iocp_echo_wsp): a receive issued by a thread that runs a completion
+// port goes to the ring as an IORING_OP_RECVMSG, submitted with its batch ("Receives in the
+// ring" below); its cancellation waits for its CQE.
 #include "base_provider/overlapped.h"
 
 #include <poll.h>

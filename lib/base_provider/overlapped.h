@@ -10,7 +10,10 @@
 // ConnectEx, DisconnectEx; operations that wait to read: receives, AcceptEx), and the provider's
 // one reaper thread is told to wait for the descriptor's readiness (an io_uring POLL_ADD, or an
 // epoll registration). When the descriptor is ready, the reaper runs the queue's head
-// operations, in order, until one would block. No thread per socket.
+// operations, in order, until one would block. No thread per socket. The exception: a stream
+// receive that a thread running a completion port issues is not tried at once but handed to
+// the io_uring ring, submitted when that thread next waits on the port (overlapped.cc,
+// "Receives in the ring").
 #ifndef WS2EMU_LIB_BASE_PROVIDER_OVERLAPPED_H_
 #define WS2EMU_LIB_BASE_PROVIDER_OVERLAPPED_H_
 
