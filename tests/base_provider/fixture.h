@@ -84,6 +84,21 @@ inline void DeadAddress(int family, WS_sockaddr_in6 *address, int *length) {
   close(fd);
 }
 
+// One GetQueuedCompletionStatus on `port` and what it gave (`error`: GetLastError when it
+// returned FALSE).
+struct Got {
+  BOOL ok = FALSE;
+  DWORD bytes = 0, error = 0;
+  ULONG_PTR key = 0;
+  LPOVERLAPPED overlapped = nullptr;
+};
+inline Got GetOne(HANDLE port, DWORD timeout) {
+  Got g;
+  g.ok = ws2emu_GetQueuedCompletionStatus(port, &g.bytes, &g.key, &g.overlapped, timeout);
+  if (!g.ok) g.error = ws2emu_GetLastError();
+  return g;
+}
+
 class BaseProviderTest : public ::testing::Test {
  protected:
   void SetUp() override {

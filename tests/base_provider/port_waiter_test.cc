@@ -18,6 +18,8 @@
 namespace {
 
 using bp_test::BaseProviderTest;
+using bp_test::GetOne;
+using bp_test::Got;
 using ws2emu::base_provider::EngineName;
 using ws2emu::base_provider::PortWaitsThatRanTheEngine;
 
@@ -63,20 +65,6 @@ class PortWaiter : public BaseProviderTest {
   WSAOVERLAPPED recv_ov_;
   char buffer_[64];
 };
-
-struct Got {
-  BOOL ok = FALSE;
-  DWORD bytes = 0, error = 0;
-  ULONG_PTR key = 0;
-  LPOVERLAPPED overlapped = nullptr;
-};
-
-Got GetOne(HANDLE port, DWORD timeout) {
-  Got g;
-  g.ok = ws2emu_GetQueuedCompletionStatus(port, &g.bytes, &g.key, &g.overlapped, timeout);
-  if (!g.ok) g.error = ws2emu_GetLastError();
-  return g;
-}
 
 TEST_F(PortWaiter, AWaiterRunsTheEngineAndGetsItsOwnPacket) {
   if (!Uring()) GTEST_SKIP() << "the epoll engine runs on its own thread only";

@@ -28,6 +28,8 @@
 namespace {
 
 using bp_test::BaseProviderTest;
+using bp_test::GetOne;
+using bp_test::Got;
 using ws2emu::base_provider::CancelIo;
 using ws2emu::base_provider::EngineName;
 using ws2emu::base_provider::RingReceives;
@@ -35,20 +37,6 @@ using ws2emu::base_provider::RingReceives;
 constexpr DWORD kGuard = 20000;  // ms: a failure guard only, never a timing assertion
 constexpr int kTries = 200;      // repetitions until the ring took the operation
 constexpr ULONG_PTR kKey = 5, kMarker = 77;
-
-struct Got {
-  BOOL ok = FALSE;
-  DWORD bytes = 0, error = 0;
-  ULONG_PTR key = 0;
-  LPOVERLAPPED overlapped = nullptr;
-};
-
-Got GetOne(HANDLE port, DWORD timeout) {
-  Got g;
-  g.ok = ws2emu_GetQueuedCompletionStatus(port, &g.bytes, &g.key, &g.overlapped, timeout);
-  if (!g.ok) g.error = ws2emu_GetLastError();
-  return g;
-}
 
 class RingData : public BaseProviderTest {
  protected:
@@ -62,11 +50,8 @@ class RingData : public BaseProviderTest {
     // A receive that waits on another connection: the engine starts and has something to
     // wait for, so that a port thread may take its lease.
     Pair(WS_AF_INET, &keeper_client_, &keeper_server_);
-    WSABUF b = {sizeof(keeper_buffer_), keeper_buffer_};
-    DWORD got = 0, flags = 0;
     int error = 0;
-    ASSERT_EQ(procs_.lpWSPRecv(keeper_server_, &b, 1, &got, &flags, &keeper_ov_, nullptr, nullptr,
-                               &error),
+    ASSERT_EQ(RecvOn(keeper_server_, keeper_buffer_, sizeof(keeper_buffer_), &keeper_ov_, &error),
               SOCKET_ERROR);
     ASSERT_EQ(error, WSA_IO_PENDING);
     if (std::string(EngineName()) != "io_uring") GTEST_SKIP() << "the epoll engine";
@@ -90,9 +75,23 @@ class RingData : public BaseProviderTest {
   }
   int Recv(char *buffer, ULONG size, WSAOVERLAPPED *ov, int *error) {
     *ov = {};
+    return RecvOn(server_, buffer, size, ov, error);
+  }
+  // As a port thread, a receive on server_ that finds nothing to read: pending. True if the
+  // ring took it.
+  bool PendingReceive(char *buffer, ULONG size, WSAOVERLAPPED *ov) {
+    RunThePort();
+    const uint64_t before = RingReceives();
+    int error = 0;
+    EXPECT_EQ(Recv(buffer, size, ov, &error), SOCKET_ERROR);
+    EXPECT_EQ(error, WSA_IO_PENDING);
+    return RingReceives() > before;
+  }
+  // An overlapped WSPRecv on `s` with `ov` as it is.
+  int RecvOn(SOCKET s, char *buffer, ULONG size, WSAOVERLAPPED *ov, int *error) {
     WSABUF b = {size, buffer};
     DWORD got = 0, flags = 0;
-    return procs_.lpWSPRecv(server_, &b, 1, &got, &flags, ov, nullptr, nullptr, error);
+    return procs_.lpWSPRecv(s, &b, 1, &got, &flags, ov, nullptr, nullptr, error);
   }
   int Send(const std::string &data, WSAOVERLAPPED *ov, int *error) {
     *ov = {};
@@ -179,14 +178,10 @@ TEST_F(RingData, ReceivesCompleteInOrderAndTheStreamStaysInOrder) {
 TEST_F(RingData, CancelIoExEndsAWaitingReceiveBeforeItReturns) {
   bool took = false;
   for (int i = 0; i < kTries && !took; ++i) {
-    RunThePort();
-    const uint64_t before = RingReceives();
     char buffer[16];
     WSAOVERLAPPED ov;
     int error = 0;
-    ASSERT_EQ(Recv(buffer, sizeof(buffer), &ov, &error), SOCKET_ERROR);  // nothing to read
-    ASSERT_EQ(error, WSA_IO_PENDING);
-    took = RingReceives() > before;
+    took = PendingReceive(buffer, sizeof(buffer), &ov);
     EXPECT_EQ(CancelIo(server_, &ov, true), 0u);
     // Delivered before CancelIoEx returned: the OVERLAPPED may be freed now.
     EXPECT_EQ(ov.Internal, static_cast<ULONG_PTR>(WSA_OPERATION_ABORTED));
@@ -220,15 +215,10 @@ TEST_F(RingData, CloseEndsAWaitingReceiveBeforeItReturns) {
       ASSERT_EQ(ws2emu_CreateIoCompletionPort(reinterpret_cast<HANDLE>(server_), port_, kKey, 0),
                 port_);
     }
-    RunThePort();
-    const uint64_t before = RingReceives();
     // On the heap, freed as soon as closesocket returns (ASan sees a late write).
     auto *ov = new WSAOVERLAPPED();
     auto *buffer = new char[16];
-    int error = 0;
-    ASSERT_EQ(Recv(buffer, 16, ov, &error), SOCKET_ERROR);
-    ASSERT_EQ(error, WSA_IO_PENDING);
-    took = RingReceives() > before;
+    took = PendingReceive(buffer, 16, ov);
     Close(server_);
     server_ = INVALID_SOCKET;
     EXPECT_EQ(ov->Internal, static_cast<ULONG_PTR>(WSA_OPERATION_ABORTED));
@@ -282,24 +272,16 @@ TEST_F(RingData, AReceiveSubmittedByAThreadThatEndsStillCompletes) {
   Pair(WS_AF_INET, &other_client, &other_server);
   bool took = false;
   for (int i = 0; i < kTries && !took; ++i) {
-    RunThePort();
-    const uint64_t before = RingReceives();
     char buffer[64];
     WSAOVERLAPPED ov;
-    int error = 0;
-    ASSERT_EQ(Recv(buffer, sizeof(buffer), &ov, &error), SOCKET_ERROR);
-    ASSERT_EQ(error, WSA_IO_PENDING);
-    took = RingReceives() > before;
+    took = PendingReceive(buffer, sizeof(buffer), &ov);
     WSAEVENT event = WSACreateEvent();
     char other_buffer[8];
     WSAOVERLAPPED other_ov = {};
     other_ov.hEvent = event;
     std::thread submitter([&] {
-      WSABUF b = {sizeof(other_buffer), other_buffer};
-      DWORD got = 0, flags = 0;
       int e = 0;
-      EXPECT_EQ(procs_.lpWSPRecv(other_server, &b, 1, &got, &flags, &other_ov, nullptr, nullptr,
-                                 &e),
+      EXPECT_EQ(RecvOn(other_server, other_buffer, sizeof(other_buffer), &other_ov, &e),
                 SOCKET_ERROR);
       EXPECT_EQ(e, WSA_IO_PENDING);
     });
@@ -330,12 +312,7 @@ TEST_F(RingData, CleanupDeliversNothingForAWaitingReceive) {
   static char buffer[16];
   static WSAOVERLAPPED ov;
   for (int i = 0; i < kTries && !took; ++i) {
-    RunThePort();
-    const uint64_t before = RingReceives();
-    int error = 0;
-    ASSERT_EQ(Recv(buffer, sizeof(buffer), &ov, &error), SOCKET_ERROR);
-    ASSERT_EQ(error, WSA_IO_PENDING);
-    took = RingReceives() > before;
+    took = PendingReceive(buffer, sizeof(buffer), &ov);
     if (!took) {
       EXPECT_EQ(CancelIo(server_, &ov, true), 0u);
       Got g = GetOne(port_, kGuard);
