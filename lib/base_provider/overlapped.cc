@@ -62,7 +62,7 @@ constexpr uint32_t kRingEntries = 1024;
 constexpr uint64_t kStopTag = 1;     // the NOP that stops the reaper
 constexpr uint64_t kIgnoreTag = 2;   // a CQE nobody waits for
 constexpr uint64_t kRemoveTag = 4;   // with a socket and a poll bit: a POLL_REMOVE's CQE
-constexpr uint64_t kDataTag = 3;     // with an Operation: its IORING_OP_SENDMSG / RECVMSG's CQE
+constexpr uint64_t kDataTag = 3;     // with an Operation: its IORING_OP_RECVMSG's CQE
 constexpr uint64_t kTagMask = 7;
 // Deferred receives submitted at once when this many wait (PutInRing).
 constexpr uint32_t kMaxDeferred = 64;
@@ -201,7 +201,7 @@ void Enqueue(BaseSocket &s, Queue q, Operation *op) {
 void ProcessReady(BaseSocket *socket, uint8_t bits, uint8_t live = 0);
 #if WS2EMU_HAVE_URING
 void RingDone(Operation *op, int res);
-void FlushDeferred();
+void FlushDeferred(bool always = false);
 #endif
 
 #if WS2EMU_HAVE_URING
@@ -517,7 +517,7 @@ void UringReaper() {
       }
       if (!e.reap_mu.TryLock()) continue;
       EndLease(e);
-      FlushDeferred();  // what was deferred before the lease ended (see PutInRing)
+      FlushDeferred(/*always=*/true);  // what was deferred before the lease ended
       beats = e.beats.load(std::memory_order_relaxed);
     } else if (fd >= 0) {
       uint64_t count;
@@ -662,7 +662,8 @@ void WakeIdle() {
   Flush(e);
 }
 
-constexpr IdleRunner kIdleRunner = {RunWhileIdle, WakeIdle, DrainReady, FlushDeferred};
+void FlushDeferredNow() { FlushDeferred(); }
+constexpr IdleRunner kIdleRunner = {RunWhileIdle, WakeIdle, DrainReady, FlushDeferredNow};
 #endif
 
 void EpollReaper() {
@@ -1012,8 +1013,8 @@ void CancelInRing(Engine &e, BaseSocket &s, Operation *op) ABSL_EXCLUSIVE_LOCKS_
   if (op->ring_cancel_sent) return;
   StdMutexLock lock(&e.submit_mu);
   io_uring_sqe *sqe = GetSqe(e);
-  // [inference] With no SQE at all (the kernel takes none) the operation ends when its data
-  // or its room comes, or when the connection fails, and is delivered then.
+  // [inference] With no SQE at all (the kernel takes none) the receive ends when its data
+  // comes or the connection fails, and is delivered then: the cancellation does not wait.
   if (sqe == nullptr) return;
   io_uring_prep_cancel(sqe, reinterpret_cast<void *>(reinterpret_cast<uintptr_t>(op) | kDataTag),
                        0);
@@ -1038,8 +1039,9 @@ bool CancelRingHeads(BaseSocket &s, Match match, bool silent) ABSL_EXCLUSIVE_LOC
   return found;
 }
 
-// The CQE of `op`, a head in the ring, with the operation's result `res`: the operation
-// completes (or, a send with bytes left, goes to the ring again), and the queue goes on.
+// The CQE of `op`, a receive at the head of its queue in the ring, with its result `res`: it
+// completes (or waits for readiness as any operation, if the kernel gave it back), and the
+// queue goes on.
 void RingDone(Operation *op, int res) {
   Engine &e = TheEngine();
   const Ref<BaseSocket> keep = Ref<BaseSocket>::Share(op->socket.get());  // op may go below
@@ -1109,8 +1111,8 @@ void RingDone(Operation *op, int res) {
 // kernel to end have been run: CancelIo and closesocket return after the completions of what
 // they cancelled were delivered, as the old rule of a queued operation (delivered at once)
 // has it, so that a caller may free the OVERLAPPED and the buffers when they return. The
-// kernel ends a cancelled send or receive within the io_uring_enter that cancels it (it was
-// waiting for readiness); whoever runs the engine (a port thread, or the reaper within a
+// kernel ends a cancelled receive within the io_uring_enter that cancels it (it was waiting
+// for data); whoever runs the engine (a port thread, or the reaper within a
 // kLeaseMs) runs the CQE. Not from inside the engine (t_in_reaper: this thread would be the
 // one to run it), where the completion comes later.
 void WaitForRingCancels(BaseSocket &s) {
@@ -1123,10 +1125,13 @@ void WaitForRingCancels(BaseSocket &s) {
   g_done_waiters.fetch_sub(1, std::memory_order_relaxed);
 }
 
-// IdleRunner::flush, and the reaper at each lease check: the deferred SQEs go to the kernel.
-void FlushDeferred() {
+// IdleRunner::flush, and the reaper at its lease checks: the deferred SQEs go to the kernel.
+// `always` (the reaper, having ended the lease): under submit_mu whatever the count says, so
+// that a receive deferred by a thread that saw the lease still held (PutInRing reads it under
+// submit_mu) is either seen here or was never deferred.
+void FlushDeferred(bool always) {
   Engine &e = TheEngine();
-  if (e.deferred.load(std::memory_order_relaxed) == 0) return;
+  if (!always && e.deferred.load(std::memory_order_relaxed) == 0) return;
   StdMutexLock lock(&e.submit_mu);
   // (StopEngine takes the ring away under submit_mu.)
   if (e.backend.load(std::memory_order_relaxed) != Backend::kUring) return;
