@@ -88,7 +88,7 @@ struct IdleRunner {
   void (*drain)();
   // Called when a Get finds no packet for its thread, before it waits (or returns for a zero
   // timeout), alertable or not: hands the engine what was left for the thread's next wait
-  // (the base provider's deferred sends and receives, overlapped.cc).
+  // (the base provider's deferred receives, overlapped.cc).
   void (*flush)();
 };
 // Installs the runner (once; later calls replace it). Get calls it for non-alertable waits.
@@ -97,7 +97,7 @@ void SetIdleRunner(const IdleRunner *runner);
 // True while the calling thread counts as running on a completion port: its last Get on a port
 // returned a packet, and it has not waited on a port since. Such a thread comes back to the
 // port when it is done with the packet (the completion-port model), which is where the base
-// provider submits the sends and receives it issued meanwhile, all at once.
+// provider submits the receives it issued meanwhile, all at once.
 bool ThreadRunsAPort();
 
 // kNoDescriptors / kNoMemory: the calling thread's object or its port event could not be created
