@@ -43,6 +43,7 @@
 #include "base/annotated_mutex.h"
 #include "base_provider/calls_internal.h"
 #include "base/debug.h"
+#include "base/tsan.h"
 #include "base_provider/operation.h"
 #include "base_provider/procs.h"
 #include "base_provider/provider.h"
@@ -200,6 +201,19 @@ void Enqueue(BaseSocket &s, Queue q, Operation *op) {
 }
 
 // --- The engine ---------------------------------------------------------------------------
+
+// A thread that arms a poll or prepares a receive SQE writes the socket or the operation
+// first, then takes submit_mu; whoever submits holds it too; the kernel hands the pointer back
+// in the CQE. The system calls order that for the processor, but ThreadSanitizer cannot see
+// them: in its builds, a lock of submit_mu before such a pointer is followed shows it the
+// order. Elsewhere this is nothing (RingDone calls it for every receive in the ring).
+void ShowSubmittersToTsan(Engine &e) {
+  if constexpr (WS2EMU_TSAN) {
+    StdMutexLock sync(&e.submit_mu);
+  } else {
+    (void)e;
+  }
+}
 
 void ProcessReady(BaseSocket *socket, uint8_t bits, uint8_t live = 0);
 #if WS2EMU_HAVE_URING
@@ -386,10 +400,7 @@ void RemoveIdlePolls(BaseSocket &s, uint8_t live, uint8_t wasted)
 // Runs every completion entry that is ready, then submits what the batch prepared. True when
 // the stop entry was among them. The caller holds reap_mu and has t_in_reaper set.
 bool ReapReady(Engine &e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(e.reap_mu) {
-  // The thread that armed a poll wrote the socket before it submitted, under submit_mu; the
-  // kernel hands the pointer over, which ThreadSanitizer cannot see. Taking the lock here
-  // makes that order visible to it (the syscalls order it for the hardware already).
-  { StdMutexLock sync(&e.submit_mu); }
+  ShowSubmittersToTsan(e);
   bool stop = false;
   for (;;) {
     io_uring_cqe *cqe = nullptr;
@@ -698,7 +709,7 @@ void EpollReaper() {
       DebugLog("base_provider", "epoll_wait failed: %s", strerror(errno));
       break;
     }
-    { StdMutexLock sync(&e.submit_mu); }  // as in UringReaper: the arming thread's writes
+    ShowSubmittersToTsan(e);  // the arming thread's writes
     for (int i = 0; i < n; ++i) {
       if (events[i].data.ptr == nullptr) {
         uint64_t count;
@@ -1006,10 +1017,12 @@ void Advance(Operation &op, size_t n) {
 
 // Puts the receive `op` in the ring; it is the head of the in queue of `s`, or becomes it (the
 // queue is empty: the caller enqueues it). `defer`: its SQE waits (see above) if the lease is
-// held; else it is submitted as Flush does. False, changing nothing, without an SQE, or when
-// deferring was asked for and the lease is not held.
+// held; else it is submitted as Flush does. False, changing nothing, when the ring takes no
+// receives (ring_data), without an SQE, or when deferring was asked for and the lease is not
+// held.
 bool PutInRing(Engine &e, BaseSocket &s, Operation *op, bool defer)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
+  if (!e.ring_data.load(std::memory_order_relaxed)) return false;
   StdMutexLock lock(&e.submit_mu);
   if (defer && !e.leased.load(std::memory_order_acquire)) return false;
   io_uring_sqe *sqe = GetSqe(e);
@@ -1066,11 +1079,9 @@ bool CancelRingHeads(BaseSocket &s, Match match, bool silent) ABSL_EXCLUSIVE_LOC
 // queue goes on.
 void RingDone(Operation *op, int res) {
   Engine &e = TheEngine();
-  // The thread that issued the receive wrote the operation before it prepared the SQE under
-  // submit_mu, and whoever submitted it held submit_mu too; the kernel hands the pointer over,
-  // which ThreadSanitizer cannot see (ReapReady's lock at the start of its batch is not enough:
-  // the SQE may have gone out after it, and its CQE come within the same batch).
-  { StdMutexLock sync(&e.submit_mu); }
+  // (ReapReady's at the start of its batch is not enough: the SQE may have gone out after it,
+  // and its CQE come within the same batch.)
+  ShowSubmittersToTsan(e);
   const Ref<BaseSocket> keep = Ref<BaseSocket>::Share(op->socket.get());  // op may go below
   BaseSocket &s = *keep;
   constexpr Queue q = Queue::kIn;
@@ -1120,8 +1131,7 @@ void RingDone(Operation *op, int res) {
     }
     if (!closed && !s.io.disarming) {
       Operation *head = *HeadOf(s, q);
-      if (head == nullptr || !head->ring_eligible || !e.ring_data.load(std::memory_order_relaxed) ||
-          !PutInRing(e, s, head, /*defer=*/false)) {
+      if (head == nullptr || !head->ring_eligible || !PutInRing(e, s, head, /*defer=*/false)) {
         RunQueue(s, q, &moved);
       }
       ArmOrFail(s);
@@ -1369,7 +1379,6 @@ int Submit(const SocketCall &call, Operation *op, Queue queue, LPDWORD bytes,
     if (op->ring_eligible && ThreadRunsAPort() && *HeadOf(s, queue) == nullptr) {
       Engine &e = TheEngine();
       if (e.backend.load(std::memory_order_acquire) == Backend::kUring &&
-          e.ring_data.load(std::memory_order_relaxed) &&
           PutInRing(e, s, op, /*defer=*/true)) {
         Enqueue(s, queue, op);
         return Fail(lpErrno, WSA_IO_PENDING);

@@ -82,20 +82,14 @@
 
 #include "absl/base/thread_annotations.h"
 #include "base/annotated_mutex.h"
+#include "base/tsan.h"
 
 // HandleTable::ReadPublishedSnapshot: x86-64 only, and not under ThreadSanitizer, which cannot
 // see a load written in assembly (its builds check the seqlock path, which every machine can
 // run).
-#if defined(__x86_64__) && !defined(__SANITIZE_THREAD__)
-#if defined(__has_feature)
-#if !__has_feature(thread_sanitizer)
+#if defined(__x86_64__) && !WS2EMU_TSAN
 #define WS2EMU_HAVE_SNAPSHOT_READ 1
-#endif
 #else
-#define WS2EMU_HAVE_SNAPSHOT_READ 1
-#endif
-#endif
-#ifndef WS2EMU_HAVE_SNAPSHOT_READ
 #define WS2EMU_HAVE_SNAPSHOT_READ 0
 #endif
 #if WS2EMU_HAVE_SNAPSHOT_READ
